@@ -1,0 +1,56 @@
+/** One problem in a configuration file, located by its key path. */
+export interface ConfigProblem {
+  /** Key path as written in the file: `devices[2].poll_interval_s`. */
+  path: string;
+  /** The offending value, shortened for display; absent when the key is missing. */
+  value?: string;
+  /** What is wrong and what is allowed. */
+  message: string;
+}
+
+/** Raised when a configuration file cannot be used; lists every problem found, not only the first. */
+export class ConfigError extends Error {
+  readonly code = 'CONFIG_INVALID';
+  readonly problems: readonly ConfigProblem[];
+  readonly file: string;
+
+  constructor(file: string, problems: readonly ConfigProblem[]) {
+    super(
+      `${file}: ${problems.length} configuration error${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}`,
+    );
+    this.name = 'ConfigError';
+    this.file = file;
+    this.problems = problems;
+  }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems
+    .map((problem) => {
+      const where = problem.path === '' ? '(top level)' : problem.path;
+      const value = problem.value === undefined ? '' : ` = ${problem.value}`;
+      return `  - ${where}${value}: ${problem.message}`;
+    })
+    .join('\n');
+}
+
+/** Renders a value for an error message, bounded so a huge value cannot flood the terminal. */
+export function showValue(value: unknown): string {
+  let text: string;
+  try {
+    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  } catch {
+    text = String(value);
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Joins a key path the way a reader finds it in YAML: `devices[2].registers[0].address`. */
+export function joinPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else out += out === '' ? String(key) : `.${String(key)}`;
+  }
+  return out;
+}

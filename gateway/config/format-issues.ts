@@ -1,0 +1,61 @@
+import type { z } from 'zod';
+import { type ConfigProblem, joinPath, showValue } from './config-error.js';
+
+/** Levenshtein distance, for "did you mean" hints on misspelt keys. */
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0]!;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j]!;
+      row[j] = Math.min(row[j]! + 1, row[j - 1]! + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diagonal = above;
+    }
+  }
+  return row[b.length]!;
+}
+
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(key, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return best;
+}
+
+/** Returns the keys a strict object schema accepts at `path`, read from the parsed input's schema. */
+export type KnownKeys = (path: readonly PropertyKey[]) => readonly string[];
+
+/** Turns zod issues into problems that name the key path, the bad value and what is allowed. */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: KnownKeys): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const hint = closestKey(key, knownKeys(issue.path));
+        problems.push({
+          path: joinPath([...issue.path, key]),
+          message: hint ? `unknown key; did you mean "${hint}"?` : 'unknown key; remove it or check its spelling',
+        });
+      }
+      continue;
+    }
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      problems.push(...formatIssues(issue.errors.flat(), knownKeys));
+      continue;
+    }
+    const input = 'input' in issue ? issue.input : undefined;
+    if (input === undefined && issue.code === 'invalid_type') {
+      problems.push({ path: joinPath(issue.path), message: `is missing; expected ${issue.expected}` });
+      continue;
+    }
+    problems.push({ path: joinPath(issue.path), value: showValue(input), message: issue.message });
+  }
+  return problems;
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { parseDocument } from 'yaml';
+import { readBuiltInProfiles } from '../../devices/profiles/catalog.js';
+import { ConfigError, type ConfigProblem } from './config-error.js';
+import { type ProfileConfig, profileSchema } from './device-schema.js';
+import { formatIssues } from './format-issues.js';
+import { type ResolvedConfig, resolveConfig } from './resolve.js';
+import { configSchema } from './schema.js';
+import { keysAt } from './schema-keys.js';
+
+/** Parses YAML text into plain data, turning syntax errors into problems with line and column. */
+function parseYaml(text: string): { data: unknown; problems: ConfigProblem[] } {
+  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const problems = document.errors.map((error) => {
+    const position = error.linePos?.[0];
+    const where = position ? `line ${position.line}, column ${position.col}` : '(file)';
+    return { path: where, message: `invalid YAML: ${error.message.split('\n')[0]}` };
+  });
+  return { data: problems.length === 0 ? document.toJS() : undefined, problems };
+}
+
+let builtInCache: Record<string, ProfileConfig> | undefined;
+
+/** Loads and validates the profiles that ship in devices/profiles; a broken one is a bug, so it throws. */
+export function builtInProfiles(): Record<string, ProfileConfig> {
+  if (builtInCache) return builtInCache;
+  const profiles: Record<string, ProfileConfig> = {};
+  for (const file of readBuiltInProfiles()) {
+    const { data, problems } = parseYaml(file.text);
+    const result = profileSchema.safeParse(data, { reportInput: true });
+    if (problems.length > 0 || !result.success) {
+      const found = result.success ? problems : formatIssues(result.error.issues, () => []);
+      throw new ConfigError(file.path, found);
+    }
+    profiles[file.name] = result.data;
+  }
+  builtInCache = profiles;
+  return profiles;
+}
+
+/**
+ * Validates configuration text. Every problem is collected (schema, then cross-key rules) and thrown
+ * together as one `ConfigError`; nothing here touches the network.
+ */
+export function parseConfig(text: string, file = '<config>'): ResolvedConfig {
+  const { data, problems } = parseYaml(text);
+  if (problems.length > 0) throw new ConfigError(file, problems);
+  const result = configSchema.safeParse(data ?? {}, { reportInput: true });
+  if (!result.success) {
+    throw new ConfigError(
+      file,
+      formatIssues(result.error.issues, (path) => keysAt(configSchema, data, path)),
+    );
+  }
+  const { resolved, problems: crossProblems } = resolveConfig(result.data, builtInProfiles());
+  if (crossProblems.length > 0) throw new ConfigError(file, crossProblems);
+  return resolved;
+}
+
+/** Reads and validates a configuration file. */
+export function loadConfig(file: string): ResolvedConfig {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (error as Error).message;
+    throw new ConfigError(file, [{ path: '', message: `cannot read the configuration file: ${reason}` }]);
+  }
+  return parseConfig(text, file);
+}

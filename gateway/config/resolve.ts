@@ -1,0 +1,166 @@
+import type { ConfigProblem } from './config-error.js';
+import type { DeviceConfig, ModbusTcpDeviceConfig, ProfileConfig, SubscriptionConfig } from './device-schema.js';
+import type { PayloadConfig } from './payload-schema.js';
+import type { RegisterFieldConfig } from './register-schema.js';
+import type { GatewayConfig } from './schema.js';
+
+/** Identity and tags shared by every resolved device. */
+interface Identity {
+  id: string;
+  site: string;
+  asset: string;
+  measurement: string;
+  tags: Record<string, string>;
+}
+
+export interface ResolvedMqttDevice extends Identity {
+  protocol: 'mqtt';
+  topic: string;
+  payload: PayloadConfig;
+}
+
+export interface ResolvedModbusDevice
+  extends Identity,
+    Omit<ModbusTcpDeviceConfig, keyof Identity | 'registers' | 'profile'> {
+  protocol: 'modbus_tcp';
+  registers: RegisterFieldConfig[];
+}
+
+export type ResolvedDevice = ResolvedMqttDevice | ResolvedModbusDevice;
+
+export interface ResolvedSubscription {
+  topic: string;
+  device_id_segment: number;
+  site: string;
+  measurement: string;
+  tags: Record<string, string>;
+  payload: PayloadConfig;
+}
+
+export interface ResolvedConfig {
+  config: GatewayConfig;
+  devices: ResolvedDevice[];
+  subscriptions: ResolvedSubscription[];
+}
+
+function duplicateNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const duplicates = new Set<string>();
+  for (const name of names) (seen.has(name) ? duplicates : seen).add(name);
+  return [...duplicates];
+}
+
+function fieldNames(payload: PayloadConfig): string[] {
+  return [...payload.fields.map((field) => field.name), ...(payload.split?.fields.map((field) => field.name) ?? [])];
+}
+
+class Resolver {
+  readonly problems: ConfigProblem[] = [];
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly profiles: Record<string, ProfileConfig>,
+  ) {}
+
+  profile(name: string | undefined, protocol: 'mqtt' | 'modbus', path: string): ProfileConfig | undefined {
+    if (name === undefined) return undefined;
+    const profile = this.profiles[name];
+    if (!profile) {
+      const known = Object.keys(this.profiles).sort().join(', ');
+      this.problems.push({ path, value: JSON.stringify(name), message: `unknown profile; known profiles: ${known}` });
+      return undefined;
+    }
+    if (profile.protocol !== protocol) {
+      this.problems.push({
+        path,
+        value: JSON.stringify(name),
+        message: `is a ${profile.protocol} profile, not ${protocol}`,
+      });
+      return undefined;
+    }
+    return profile;
+  }
+
+  identity(device: DeviceConfig, profile: ProfileConfig | undefined): Identity {
+    return {
+      id: device.id,
+      site: device.site ?? this.config.site,
+      asset: device.asset ?? device.id,
+      measurement: device.measurement ?? profile?.measurement ?? 'cold_room',
+      tags: device.tags ?? {},
+    };
+  }
+
+  device(device: DeviceConfig, index: number): ResolvedDevice | undefined {
+    const at = `devices[${index}]`;
+    if (device.protocol === 'mqtt') {
+      const profile = this.profile(device.profile, 'mqtt', `${at}.profile`);
+      const payload = device.payload ?? profile?.payload;
+      if (!payload) {
+        if (!device.profile)
+          this.problems.push({ path: at, message: 'has no payload mapping; set profile or payload' });
+        return undefined;
+      }
+      this.checkNames(fieldNames(payload), `${at}.payload`);
+      return { ...this.identity(device, profile), protocol: 'mqtt', topic: device.topic, payload };
+    }
+    const profile = this.profile(device.profile, 'modbus', `${at}.profile`);
+    const registers = device.registers ?? profile?.registers;
+    if (!registers) {
+      if (!device.profile) this.problems.push({ path: at, message: 'has no register map; set profile or registers' });
+      return undefined;
+    }
+    this.checkNames(
+      registers.map((field) => field.name),
+      `${at}.registers`,
+    );
+    const { registers: _registers, profile: _profile, ...connection } = device;
+    return { ...connection, ...this.identity(device, profile), registers };
+  }
+
+  subscription(subscription: SubscriptionConfig, index: number): ResolvedSubscription | undefined {
+    const at = `mqtt.subscriptions[${index}]`;
+    const profile = this.profile(subscription.profile, 'mqtt', `${at}.profile`);
+    if (!profile?.payload) return undefined;
+    const levels = subscription.topic.split('/');
+    if (levels[subscription.device_id_segment] !== '+') {
+      this.problems.push({
+        path: `${at}.device_id_segment`,
+        value: String(subscription.device_id_segment),
+        message: `topic level ${subscription.device_id_segment} of "${subscription.topic}" must be a + wildcard`,
+      });
+    }
+    return {
+      topic: subscription.topic,
+      device_id_segment: subscription.device_id_segment,
+      site: subscription.site ?? this.config.site,
+      measurement: subscription.measurement ?? profile.measurement,
+      tags: subscription.tags ?? {},
+      payload: profile.payload,
+    };
+  }
+
+  checkNames(names: readonly string[], path: string): void {
+    for (const name of duplicateNames(names)) {
+      this.problems.push({ path, value: JSON.stringify(name), message: 'field name used twice in one device' });
+    }
+  }
+}
+
+/** Resolves profiles into complete device definitions and checks rules that span several keys. */
+export function resolveConfig(
+  config: GatewayConfig,
+  builtInProfiles: Record<string, ProfileConfig>,
+): { resolved: ResolvedConfig; problems: ConfigProblem[] } {
+  const resolver = new Resolver(config, { ...builtInProfiles, ...config.profiles });
+  for (const id of duplicateNames(config.devices.map((device) => device.id))) {
+    resolver.problems.push({ path: 'devices', value: JSON.stringify(id), message: 'device id used twice' });
+  }
+  const topics = config.devices.flatMap((device) => (device.protocol === 'mqtt' ? [device.topic] : []));
+  for (const topic of duplicateNames(topics)) {
+    resolver.problems.push({ path: 'devices', value: JSON.stringify(topic), message: 'topic used by two devices' });
+  }
+  const devices = config.devices.flatMap((device, index) => resolver.device(device, index) ?? []);
+  const subscriptions = config.mqtt.subscriptions.flatMap((entry, index) => resolver.subscription(entry, index) ?? []);
+  return { resolved: { config, devices, subscriptions }, problems: resolver.problems };
+}

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
+
+/** A secret is read from an environment variable or a file, never written in the config itself. */
+const secretRef = {
+  /** User name for the server. */
+  username: z.string().min(1).optional(),
+  /** Environment variable that holds the password. */
+  password_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
+  /** File whose first line is the password. */
+  password_file: z.string().min(1).optional(),
+};
+
+const embeddedBroker = z.strictObject({
+  /** Run the embedded aedes broker. */
+  enabled: z.boolean().default(true),
+  /** Listen address; anything but loopback needs authentication. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Listen port; 0 picks a free one. */
+  port: z.number().int().min(0).max(65535).default(1883),
+  /** Largest accepted payload, in bytes. */
+  max_payload_bytes: z.number().int().min(64).max(268435455).default(65536),
+});
+
+const republish = z.strictObject({
+  /** Publish every normalised reading for dashboards. */
+  enabled: z.boolean().default(true),
+  /** First topic levels of the republished tree. */
+  topic_prefix: z.string().min(1).default('coldpool/readings'),
+  qos: z.union([z.literal(0), z.literal(1)]).default(0),
+});
+
+const mqttSchema = z.strictObject({
+  broker: embeddedBroker.prefault({}),
+  /** External broker URL (`mqtt://host:1883`, `mqtts://...`). Default: the embedded broker. */
+  url: z
+    .string()
+    .regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL')
+    .optional(),
+  ...secretRef,
+  /** Client id of the gateway's session; keep it stable so the broker keeps the persistent session. */
+  client_id: z.string().min(1).max(64).default('coldpool-gateway'),
+  /** Subscription QoS. */
+  qos: z.union([z.literal(0), z.literal(1)]).default(1),
+  /** Retained messages: `source_time` keeps them only with a timestamp in the payload; `skip` drops them. */
+  retained: z.enum(['source_time', 'skip']).default('source_time'),
+  /** Wildcard subscriptions that map many topics to devices. */
+  subscriptions: z.array(subscriptionSchema).default([]),
+  republish: republish.prefault({}),
+});
+
+const influxSchema = z.strictObject({
+  /** `http://host:8086/database`; the database is created when missing. */
+  url: z.string().regex(/^https?:\/\/[^/\s]+\/[A-Za-z0-9_.-]+\/?$/, 'must be http(s)://host:port/database'),
+  ...secretRef,
+  /** Lines per write request. */
+  batch_size: z.number().int().min(1).max(100000).default(5000),
+  /** Largest write request body, in bytes. */
+  max_batch_bytes: z.number().int().min(1024).default(4_000_000),
+  /** Milliseconds between flushes of a partly filled batch. */
+  flush_interval_ms: z.number().int().min(10).max(600000).default(1000),
+  /** Milliseconds to wait for a write answer. */
+  timeout_ms: z.number().int().min(100).max(600000).default(10000),
+});
+
+const localStoreSchema = z.strictObject({
+  /** Keep recent history in an embedded SQLite database. */
+  enabled: z.boolean().default(true),
+  /** Database file. */
+  path: z.string().min(1).default('data/coldpool.db'),
+  /** Days of history kept. */
+  retention_days: z.number().positive().max(3650).default(30),
+});
+
+export const configSchema = z.strictObject({
+  /** Version of this file's layout. */
+  version: z.literal(1).default(1),
+  /** Default `site` tag of every device. */
+  site: z.string().min(1).default('default'),
+  log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  mqtt: mqttSchema.prefault({}),
+  /** Profiles defined in this file, by name; they add to and override the built-in ones. */
+  profiles: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), profileSchema).default({}),
+  devices: z.array(deviceSchema).default([]),
+  outputs: z
+    .strictObject({
+      influx: influxSchema.optional(),
+      local_store: localStoreSchema.prefault({}),
+    })
+    .prefault({}),
+});
+
+export type GatewayConfig = z.infer<typeof configSchema>;
+export type InfluxConfig = z.infer<typeof influxSchema>;

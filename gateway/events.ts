@@ -1,0 +1,32 @@
+import { EventEmitter } from 'node:events';
+import type { Reading, SensorFault } from './reading.js';
+
+/** A problem with an input that did not stop it: a bad payload, an unknown topic, a failed poll. */
+export interface InputProblem {
+  source: 'mqtt' | 'modbus';
+  /** Stable code: `PAYLOAD_JSON_INVALID`, `MQTT_UNKNOWN_TOPIC`, `MODBUS_TIMEOUT`... */
+  code: string;
+  message: string;
+  device_id?: string;
+  topic?: string;
+}
+
+export interface DeviceState {
+  device_id: string;
+  up: boolean;
+  consecutive_failures: number;
+  last_error?: string;
+}
+
+/**
+ * Every message features exchange. Inputs publish readings, faults and problems; outputs, the summary and
+ * later features (alarms, capacity) subscribe. No feature calls another directly.
+ */
+export interface GatewayEvents {
+  reading: [Reading];
+  sensor_fault: [SensorFault];
+  input_problem: [InputProblem];
+  device_state: [DeviceState];
+}
+
+export class EventBus extends EventEmitter<GatewayEvents> {}

@@ -1,0 +1,106 @@
+import type { DeviceSample } from '../../devices/sample.js';
+import type { FieldValue, Reading, SensorFault } from '../reading.js';
+import { normaliseField } from './normalise-field.js';
+
+/** Where a device's readings are stored and how they are tagged. */
+export interface DeviceIdentity {
+  site: string;
+  asset: string;
+  measurement: string;
+  tags: Readonly<Record<string, string>>;
+}
+
+export interface PipelineOptions {
+  /** Source times further ahead of the receive time than this are not trusted, in milliseconds. */
+  max_clock_skew_ms: number;
+}
+
+export interface SampleResult {
+  /** The reading, absent when no field survived. */
+  reading?: Reading;
+  faults: SensorFault[];
+  /** Fields the device left out or sent as null. */
+  missing_fields: number;
+  /** True when the payload's own time was rejected as implausible and the receive time used. */
+  untrusted_time: boolean;
+}
+
+function chooseTime(
+  sample: DeviceSample,
+  options: PipelineOptions,
+): { time_ms: number; source: 'source' | 'receive'; untrusted: boolean } {
+  const source = sample.source_time_ms;
+  if (source === undefined || !Number.isSafeInteger(source)) {
+    return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: source !== undefined };
+  }
+  if (source > sample.receive_time_ms + options.max_clock_skew_ms || source <= 0) {
+    return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: true };
+  }
+  return { time_ms: source, source: 'source', untrusted: false };
+}
+
+/**
+ * Decoded sample → normalised, validated, tagged reading. Steps: pick the time (the device's stamp when it
+ * carries a plausible one, else the receive time), normalise each field, collect faults, tag.
+ */
+export function normaliseSample(
+  sample: DeviceSample,
+  identity: DeviceIdentity,
+  options: PipelineOptions,
+): SampleResult {
+  const time = chooseTime(sample, options);
+  const fields: Record<string, FieldValue> = {};
+  const integerFields = new Set<string>();
+  const faults: SensorFault[] = [];
+  let missing = 0;
+
+  for (const field of sample.fields) {
+    const outcome = normaliseField(field);
+    if (outcome.kind === 'missing') {
+      missing++;
+    } else if (outcome.kind === 'fault') {
+      faults.push({
+        device_id: sample.device_id,
+        site: identity.site,
+        asset: identity.asset,
+        field: field.spec.name,
+        code: outcome.code,
+        raw_value: outcome.raw,
+        time_ms: time.time_ms,
+      });
+    } else {
+      fields[field.spec.name] = outcome.value;
+      if (field.spec.type === 'integer') integerFields.add(field.spec.name);
+    }
+  }
+  missing += sample.errors.length;
+
+  const result: SampleResult = { faults, missing_fields: missing, untrusted_time: time.untrusted };
+  if (Object.keys(fields).length === 0) return result;
+  if (sample.sequence !== undefined && Number.isSafeInteger(sample.sequence)) {
+    fields.seq = sample.sequence;
+    integerFields.add('seq');
+  }
+  result.reading = {
+    measurement: identity.measurement,
+    tags: { ...identity.tags, ...sample.tags, site: identity.site, asset: identity.asset, device: sample.device_id },
+    fields,
+    integer_fields: integerFields,
+    time_ms: time.time_ms,
+    time_source: time.source,
+    ...(sample.sequence !== undefined ? { sequence: sample.sequence } : {}),
+  };
+  return result;
+}
+
+/** A sensor fault as a reading of the `sensor_fault` measurement, so operators see it beside the data. */
+export function faultReading(fault: SensorFault): Reading {
+  return {
+    measurement: 'sensor_fault',
+    tags: { site: fault.site, asset: fault.asset, device: fault.device_id, field: fault.field },
+    fields: { code: fault.code, raw_value: fault.raw_value },
+    integer_fields: new Set(),
+    time_ms: fault.time_ms,
+    time_source: 'receive',
+  };
+}

@@ -1,0 +1,32 @@
+/** Counters of the gateway's own work, shown in the summary and written as self-metrics. */
+export interface GatewayStats {
+  /** Readings accepted by the pipeline. */
+  readings: number;
+  /** Readings per device id. */
+  readings_by_device: Map<string, number>;
+  /** Field values refused as sensor faults (sentinel, out of range, wrong type). */
+  sensor_faults: number;
+  /** Payloads that could not be decoded at all. */
+  payload_errors: number;
+  /** Messages on topics that map to no device. */
+  unknown_topics: number;
+  /** Retained messages skipped because they carried no timestamp. */
+  retained_skipped: number;
+  /** Failed polls of Modbus devices. */
+  poll_errors: number;
+  /** Readings whose payload time was implausible, stored at the receive time instead. */
+  untrusted_times: number;
+}
+
+export function createStats(): GatewayStats {
+  return {
+    readings: 0,
+    readings_by_device: new Map(),
+    sensor_faults: 0,
+    payload_errors: 0,
+    unknown_topics: 0,
+    retained_skipped: 0,
+    poll_errors: 0,
+    untrusted_times: 0,
+  };
+}
