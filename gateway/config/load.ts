@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { readBuiltInProfiles } from '../../devices/profiles/catalog.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { type ProfileConfig, profileSchema } from './device-schema.js';
@@ -10,7 +10,8 @@ import { keysAt } from './schema-keys.js';
 
 /** Parses YAML text into plain data, turning syntax errors into problems with line and column. */
 function parseYaml(text: string): { data: unknown; problems: ConfigProblem[] } {
-  const document = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const problems = document.errors.map((error) => {
     const position = error.linePos?.[0];
     const where = position ? `line ${position.line}, column ${position.col}` : '(file)';

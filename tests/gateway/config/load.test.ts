@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../../../gateway/config/config-error.js';
+import { builtInProfiles, parseConfig } from '../../../gateway/config/load.js';
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfig(text, 'test.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+    throw error;
+  }
+  return [];
+}
+
+describe('config loader', () => {
+  it('accepts an empty file with defaults', () => {
+    const { config } = parseConfig('', 'empty.yaml');
+    expect(config.mqtt.broker.host).toBe('127.0.0.1');
+    expect(config.mqtt.broker.enabled).toBe(true);
+    expect(config.outputs.local_store.enabled).toBe(true);
+    expect(config.outputs.influx).toBeUndefined();
+  });
+
+  it('reports three mistakes with key paths', () => {
+    const problems = problemsOf(`
+devices:
+  - id: ctrl-1
+    protocol: modbus_tcp
+    host: 127.0.0.1
+    poll_intervall_s: 5
+    profile: generic-tenths-c
+  - id: room-1
+    protocol: mqtt
+    topic: sim/rooms/room-1/state
+    profile: coldpool-room-celsius
+    measurement: Cold Room
+  - id: ctrl-2
+    protocol: modbus_tcp
+    host: 127.0.0.1
+    port: 70000
+    profile: generic-tenths-c
+`);
+    expect(problems).toHaveLength(3);
+    expect(problems[0]).toBe('devices[0].poll_intervall_s: unknown key; did you mean "poll_interval_s"?');
+    expect(problems[1]).toMatch(/^devices\[1\]\.measurement: must be snake_case/);
+    expect(problems[2]).toMatch(/^devices\[2\]\.port: /);
+  });
+
+  it('quotes the bad value', () => {
+    try {
+      parseConfig('devices:\n  - { id: c, protocol: modbus_tcp, host: h, port: 70000, profile: generic-tenths-c }\n');
+      expect.unreachable();
+    } catch (error) {
+      const problem = (error as ConfigError).problems[0];
+      expect(problem?.value).toBe('70000');
+      expect((error as Error).message).toContain('devices[0].port = 70000');
+    }
+  });
+
+  it('rejects a temperature name without _c', () => {
+    const problems = problemsOf(`
+devices:
+  - id: c
+    protocol: modbus_tcp
+    host: 127.0.0.1
+    registers: [{ name: air_temp, table: input, address: 0, data_type: int16, unit: F }]
+`);
+    expect(problems).toEqual([expect.stringMatching(/^devices\[0\]\.registers\[0\]\.name: temperatures are stored in °C/)]);
+  });
+
+  it('rejects a field named time', () => {
+    const problems = problemsOf(`
+devices:
+  - id: n
+    protocol: mqtt
+    topic: a/b
+    payload: { fields: [{ name: time, path: t }] }
+`);
+    expect(problems).toEqual([expect.stringMatching(/^devices\[0\]\.payload\.fields\[0\]\.name: is reserved by InfluxDB/)]);
+  });
+
+  it('rejects an unknown profile and lists the known ones', () => {
+    const problems = problemsOf('devices: [{ id: n, protocol: mqtt, topic: a/b, profile: nope }]');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^devices\[0\]\.profile: unknown profile; known profiles: .*coldpool-room-celsius/);
+  });
+
+  it('rejects duplicate device ids', () => {
+    const problems = problemsOf(`
+devices:
+  - { id: n, protocol: mqtt, topic: a/b, profile: coldpool-room-celsius }
+  - { id: n, protocol: mqtt, topic: a/c, profile: coldpool-room-celsius }
+`);
+    expect(problems).toEqual(['devices: device id used twice']);
+  });
+
+  it('rejects a coil that is not bool', () => {
+    const problems = problemsOf(`
+devices:
+  - id: c
+    protocol: modbus_tcp
+    host: 127.0.0.1
+    registers: [{ name: pump_on, table: coil, address: 0, data_type: int16 }]
+`);
+    expect(problems).toEqual(['devices[0].registers[0].data_type: coil tables hold single bits, so data_type must be bool']);
+  });
+
+  it('reports YAML syntax errors with a line', () => {
+    const problems = problemsOf('devices:\n  - id: [unclosed\n');
+    expect(problems[0]).toMatch(/^line \d+, column \d+: invalid YAML/);
+  });
+
+  it('rejects a wildcard topic on a device', () => {
+    const problems = problemsOf('devices: [{ id: n, protocol: mqtt, topic: a/+/b, profile: coldpool-room-celsius }]');
+    expect(problems[0]).toMatch(/^devices\[0\]\.topic: must be an exact topic/);
+  });
+
+  it('resolves a profile into registers', () => {
+    const { devices } = parseConfig('devices: [{ id: c, protocol: modbus_tcp, host: 127.0.0.1, profile: generic-tenths-c }]');
+    const device = devices[0];
+    expect(device?.protocol).toBe('modbus_tcp');
+    expect(device?.measurement).toBe('cold_room');
+    expect(device?.asset).toBe('c');
+    if (device?.protocol === 'modbus_tcp') expect(device.registers.length).toBeGreaterThan(5);
+  });
+
+  it('loads every built-in profile', () => {
+    const names = Object.keys(builtInProfiles());
+    expect(names).toContain('generic-tenths-c');
+    expect(names).toContain('coldpool-reefer');
+  });
+});

@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceSample, FieldSpec, RawField } from '../../../devices/sample.js';
+import { normaliseSample } from '../../../gateway/pipeline/normalise-sample.js';
+
+const identity = { site: 'depot', asset: 'room-a', measurement: 'cold_room', tags: {} };
+const options = { max_clock_skew_ms: 300_000 };
+
+function field(spec: Partial<FieldSpec> & { name: string }, value: RawField['value']): RawField {
+  return { spec: { type: 'float', ...spec }, value };
+}
+
+function sample(fields: RawField[], extra: Partial<DeviceSample> = {}): DeviceSample {
+  return { device_id: 'dev-1', receive_time_ms: 1_700_000_000_000, retained: false, fields, errors: [], ...extra };
+}
+
+describe('normaliseSample', () => {
+  it('converts fahrenheit to celsius', () => {
+    const result = normaliseSample(sample([field({ name: 'air_temp_c', unit: 'F' }, 37.4)]), identity, options);
+    expect(result.reading?.fields.air_temp_c).toBe(3);
+  });
+
+  it('converts kelvin to celsius', () => {
+    const result = normaliseSample(sample([field({ name: 'air_temp_c', unit: 'K' }, 255.15)]), identity, options);
+    expect(result.reading?.fields.air_temp_c).toBe(-18);
+  });
+
+  it('keeps scaled values exact to the sensor resolution', () => {
+    const result = normaliseSample(sample([field({ name: 'air_temp_c', unit: 'C' }, 387 * 0.1)]), identity, options);
+    expect(result.reading?.fields.air_temp_c).toBe(38.7);
+  });
+
+  it('turns a sentinel into a fault', () => {
+    const spec = { name: 'probe_temp_c', unit: 'C' as const, sentinels: [327.67] };
+    const result = normaliseSample(sample([field(spec, 327.67), field({ name: 'rh_pct' }, 37.8)]), identity, options);
+    expect(result.reading?.fields).toEqual({ rh_pct: 37.8 });
+    expect(result.faults).toHaveLength(1);
+    expect(result.faults[0]?.code).toBe('SENSOR_SENTINEL');
+    expect(result.faults[0]?.raw_value).toBe('327.67');
+  });
+
+  it('compares sentinels in the device unit', () => {
+    const spec = { name: 'air_temp_c', unit: 'F' as const, sentinels: [327.67] };
+    const result = normaliseSample(sample([field(spec, 327.67)]), identity, options);
+    expect(result.reading).toBeUndefined();
+    expect(result.faults[0]?.code).toBe('SENSOR_SENTINEL');
+  });
+
+  it('turns an out-of-range value into a fault', () => {
+    const spec = { name: 'air_temp_c', unit: 'C' as const, valid_min: -50, valid_max: 60 };
+    const result = normaliseSample(sample([field(spec, 85)]), identity, options);
+    expect(result.reading).toBeUndefined();
+    expect(result.faults[0]?.code).toBe('SENSOR_OUT_OF_RANGE');
+  });
+
+  it('never stores NaN or Infinity', () => {
+    const result = normaliseSample(
+      sample([field({ name: 'a' }, Number.NaN), field({ name: 'b' }, Number.POSITIVE_INFINITY), field({ name: 'c' }, 1)]),
+      identity,
+      options,
+    );
+    expect(result.reading?.fields).toEqual({ c: 1 });
+    expect(result.faults.map((fault) => fault.code)).toEqual(['SENSOR_NOT_A_NUMBER', 'SENSOR_NOT_A_NUMBER']);
+  });
+
+  it('counts null values as missing', () => {
+    const result = normaliseSample(sample([field({ name: 'a' }, null), field({ name: 'b' }, 2)]), identity, options);
+    expect(result.missing_fields).toBe(1);
+    expect(result.reading?.fields).toEqual({ b: 2 });
+  });
+
+  it('keeps a float field a float for whole numbers', () => {
+    const result = normaliseSample(sample([field({ name: 'temp_c', unit: 'C' }, 21)]), identity, options);
+    expect(result.reading?.integer_fields.has('temp_c')).toBe(false);
+  });
+
+  it('marks declared integers', () => {
+    const result = normaliseSample(sample([field({ name: 'run_s', type: 'integer' }, 12n)]), identity, options);
+    expect(result.reading?.fields.run_s).toBe(12);
+    expect(result.reading?.integer_fields.has('run_s')).toBe(true);
+  });
+
+  it('rejects a fraction on an integer field', () => {
+    const result = normaliseSample(sample([field({ name: 'count', type: 'integer' }, 1.5)]), identity, options);
+    expect(result.faults[0]?.code).toBe('SENSOR_NOT_INTEGER');
+  });
+
+  it('reads booleans from words and bits', () => {
+    const result = normaliseSample(
+      sample([field({ name: 'a', type: 'boolean' }, 'open'), field({ name: 'b', type: 'boolean' }, 0)]),
+      identity,
+      options,
+    );
+    expect(result.reading?.fields).toEqual({ a: true, b: false });
+  });
+
+  it('uses the source time when present', () => {
+    const result = normaliseSample(sample([field({ name: 'a' }, 1)], { source_time_ms: 1_699_999_990_000 }), identity, options);
+    expect(result.reading?.time_ms).toBe(1_699_999_990_000);
+    expect(result.reading?.time_source).toBe('source');
+  });
+
+  it('falls back to receive time for a future stamp', () => {
+    const result = normaliseSample(sample([field({ name: 'a' }, 1)], { source_time_ms: 1_800_000_000_000 }), identity, options);
+    expect(result.reading?.time_ms).toBe(1_700_000_000_000);
+    expect(result.untrusted_time).toBe(true);
+  });
+
+  it('tags site asset and device', () => {
+    const result = normaliseSample(sample([field({ name: 'a' }, 1)], { tags: { compartment: 'rear' } }), identity, options);
+    expect(result.reading?.tags).toEqual({ site: 'depot', asset: 'room-a', device: 'dev-1', compartment: 'rear' });
+  });
+
+  it('stores the sequence as an integer field', () => {
+    const result = normaliseSample(sample([field({ name: 'a' }, 1)], { sequence: 42 }), identity, options);
+    expect(result.reading?.fields.seq).toBe(42);
+    expect(result.reading?.integer_fields.has('seq')).toBe(true);
+  });
+});
