@@ -1,0 +1,132 @@
+/**
+ * Typed errors of the Modbus driver. Each has a stable `code` for counters and alarms, and a message that
+ * names the bad value and what to do about it.
+ */
+
+/**
+ * Names of the standard exception codes, per Modbus Application Protocol Specification v1.1b3 section 7.
+ */
+export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
+  1: 'illegal function',
+  2: 'illegal data address',
+  3: 'illegal data value',
+  4: 'server device failure',
+  5: 'acknowledge',
+  6: 'server device busy',
+  8: 'memory parity error',
+  10: 'gateway path unavailable',
+  11: 'gateway target device failed to respond',
+};
+
+/** Exception code 6: the server is busy and the request may be sent again later. */
+export const EXCEPTION_SERVER_BUSY = 6;
+
+/** Returns the standard name of an exception code, or `unknown exception` for codes the specification does not list. */
+export function exceptionName(exceptionCode: number): string {
+  return EXCEPTION_NAMES[exceptionCode] ?? 'unknown exception';
+}
+
+/** Unit, function code and address range of a request. */
+export interface RequestTarget {
+  unit_id: number;
+  function_code: number;
+  /** Zero-based protocol address of the first register or bit requested. */
+  address: number;
+  quantity: number;
+}
+
+/** Exception response from the device. The device is reachable, but the request failed. */
+export class ModbusExceptionError extends Error {
+  readonly code = 'MODBUS_EXCEPTION';
+  readonly unit_id: number;
+  readonly function_code: number;
+  readonly address: number;
+  readonly quantity: number;
+  readonly exception_code: number;
+  readonly exception_name: string;
+
+  constructor(target: RequestTarget, exceptionCode: number) {
+    const name = exceptionName(exceptionCode);
+    super(
+      `Modbus exception ${exceptionCode} (${name}) from unit ${target.unit_id} for function code ` +
+        `${target.function_code}, address ${target.address}, quantity ${target.quantity}: ${exceptionAdvice(exceptionCode)}`,
+    );
+    this.name = 'ModbusExceptionError';
+    this.unit_id = target.unit_id;
+    this.function_code = target.function_code;
+    this.address = target.address;
+    this.quantity = target.quantity;
+    this.exception_code = exceptionCode;
+    this.exception_name = name;
+  }
+}
+
+function exceptionAdvice(exceptionCode: number): string {
+  switch (exceptionCode) {
+    case 1:
+      return 'the device does not support this function code, check the field table';
+    case 2:
+      return 'check the field addresses against the device register map';
+    case 3:
+      return 'check the request quantity against the device manual';
+    case 5:
+    case 6:
+      return 'the device is busy, raise retries or the poll interval';
+    case 10:
+    case 11:
+      return 'check the gateway routing and the unit id';
+    default:
+      return 'check the device';
+  }
+}
+
+/** No response arrived within the request timeout. */
+export class ModbusTimeoutError extends Error {
+  readonly code = 'MODBUS_TIMEOUT';
+  readonly unit_id: number;
+  readonly function_code: number;
+  readonly address: number;
+  readonly timeout_ms: number;
+
+  constructor(target: RequestTarget, timeoutMs: number) {
+    super(
+      `Modbus request to unit ${target.unit_id} (function code ${target.function_code}, address ${target.address}) ` +
+        `timed out after ${timeoutMs} ms: check that the device is powered and reachable, or raise timeout_ms`,
+    );
+    this.name = 'ModbusTimeoutError';
+    this.unit_id = target.unit_id;
+    this.function_code = target.function_code;
+    this.address = target.address;
+    this.timeout_ms = timeoutMs;
+  }
+}
+
+/** The TCP connection to the device failed or closed. */
+export class ModbusConnectionError extends Error {
+  readonly code = 'MODBUS_CONNECTION_FAILED';
+
+  constructor(host: string, port: number, cause: string) {
+    super(`Modbus TCP connection to ${host}:${port} failed: ${cause}; check the address and that the device listens`);
+    this.name = 'ModbusConnectionError';
+  }
+}
+
+/** A field table or option that cannot be read as configured. */
+export class ModbusConfigError extends Error {
+  readonly code = 'MODBUS_CONFIG_INVALID';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModbusConfigError';
+  }
+}
+
+/** A reply frame that is malformed: bad CRC, wrong length or an unexpected function code. */
+export class ModbusFrameError extends Error {
+  readonly code = 'MODBUS_FRAME_INVALID';
+
+  constructor(message: string) {
+    super(message);
+    this.name = 'ModbusFrameError';
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * A Modbus TCP connection to one unit, built on the `ModbusRTU` client of modbus-serial 8 and its
+ * `connectTCP` port. It reads one planned request at a time and turns the library's errors into the
+ * driver's typed errors.
+ */
+import modbusSerial from 'modbus-serial';
+import { ModbusConnectionError, ModbusExceptionError, ModbusFrameError, ModbusTimeoutError } from './errors.js';
+import type { ReadRequest } from './request-plan.js';
+
+// modbus-serial is CommonJS: its module object is the ModbusRTU class and also carries it as `default`.
+const ModbusRTU = modbusSerial.default;
+
+export interface TcpClientOptions {
+  host: string;
+  port: number;
+  /** Unit identifier sent in the MBAP header, 0 to 255. */
+  unit_id: number;
+  /** Time to wait for a connection or a response, in milliseconds. */
+  timeout_ms: number;
+}
+
+/** One TCP connection. After `close()` or a lost connection, make a new instance to reconnect. */
+export class ModbusTcpClient {
+  private readonly client = new ModbusRTU();
+
+  constructor(private readonly options: TcpClientOptions) {
+    // modbus-serial re-emits socket errors; a failed read or connect already reports them.
+    this.client.on('error', () => {});
+  }
+
+  get isOpen(): boolean {
+    return this.client.isOpen;
+  }
+
+  /** Opens the connection. Throws `ModbusConnectionError` when it is refused or takes over `timeout_ms`. */
+  async connect(): Promise<void> {
+    const { host, port, timeout_ms } = this.options;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no connection after ${timeout_ms} ms`)), timeout_ms);
+    });
+    try {
+      await Promise.race([this.client.connectTCP(host, { port }), timeout]);
+    } catch (error) {
+      this.close();
+      throw new ModbusConnectionError(host, port, (error as Error).message);
+    } finally {
+      clearTimeout(timer);
+    }
+    this.client.setID(this.options.unit_id);
+    this.client.setTimeout(timeout_ms);
+  }
+
+  /** Sends one read request and returns register words (function codes 3, 4) or bits (1, 2). */
+  async read(request: ReadRequest): Promise<number[] | boolean[]> {
+    try {
+      switch (request.function_code) {
+        case 1:
+          return (await this.client.readCoils(request.start, request.quantity)).data.slice(0, request.quantity);
+        case 2:
+          return (await this.client.readDiscreteInputs(request.start, request.quantity)).data.slice(
+            0,
+            request.quantity,
+          );
+        case 3:
+          return (await this.client.readHoldingRegisters(request.start, request.quantity)).data;
+        default:
+          return (await this.client.readInputRegisters(request.start, request.quantity)).data;
+      }
+    } catch (error) {
+      throw this.typedError(request, error as Error & { modbusCode?: number; errno?: string });
+    }
+  }
+
+  /** Closes the socket at once; pending requests fail with a timeout. */
+  close(): void {
+    this.client.destroy(() => {});
+  }
+
+  private typedError(request: ReadRequest, error: Error & { modbusCode?: number; errno?: string }): Error {
+    const target = {
+      unit_id: this.options.unit_id,
+      function_code: request.function_code,
+      address: request.start,
+      quantity: request.quantity,
+    };
+    if (typeof error.modbusCode === 'number') return new ModbusExceptionError(target, error.modbusCode);
+    if (error.name === 'TransactionTimedOutError' || error.errno === 'ETIMEDOUT') {
+      return new ModbusTimeoutError(target, this.options.timeout_ms);
+    }
+    if (error.name === 'PortNotOpenError') {
+      return new ModbusConnectionError(this.options.host, this.options.port, 'the connection is closed');
+    }
+    return new ModbusFrameError(`invalid reply from ${this.options.host}:${this.options.port}: ${error.message}`);
+  }
+}
