@@ -1,7 +1,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnServer, waitUntilReady } from './child-server.js';
+import { type ChildServer, spawnServer, waitUntilReady } from './child-server.js';
 import { freePort } from './free-port.js';
 
 /** Debian's InfluxDB 1.6.7 server binary. */
@@ -30,6 +30,10 @@ export interface Influxd {
   query(q: string, db?: string): Promise<any>;
   /** Kills influxd by pid and removes its temp dir. */
   stop(): Promise<void>;
+  /** Kills influxd by pid but keeps its data, to simulate an outage; `restart()` brings it back. */
+  kill(): Promise<void>;
+  /** Starts influxd again on the same ports and data (killing it first if it runs). */
+  restart(): Promise<void>;
 }
 
 function influxdConfig(dir: string, rpcPort: number, httpPort: number, options: InfluxdOptions): string {
@@ -83,10 +87,16 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
   const configPath = join(dir, 'influxdb.conf');
   await writeFile(configPath, influxdConfig(dir, rpcPort, port, options));
 
-  const server = spawnServer(INFLUXD_PATH, ['run', '-config', configPath]);
   const url = `http://127.0.0.1:${port}`;
+  async function launch(): Promise<ChildServer> {
+    const started = spawnServer(INFLUXD_PATH, ['run', '-config', configPath]);
+    await waitUntilReady(started, 'influxd', () => pingAnswers204(url), options.ready_timeout_ms ?? 30_000);
+    return started;
+  }
+
+  let server: ChildServer;
   try {
-    await waitUntilReady(server, 'influxd', () => pingAnswers204(url), options.ready_timeout_ms ?? 30_000);
+    server = await launch();
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;
@@ -106,5 +116,14 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
     await rm(dir, { recursive: true, force: true });
   }
 
-  return { url, port, query, stop };
+  async function kill(): Promise<void> {
+    await server.stop();
+  }
+
+  async function restart(): Promise<void> {
+    await server.stop();
+    server = await launch();
+  }
+
+  return { url, port, query, stop, kill, restart };
 }
