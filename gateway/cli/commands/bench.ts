@@ -1,0 +1,44 @@
+/**
+ * `coldpool bench solomon`: runs the scheduler's VRPTW solver on the Solomon instances and prints one
+ * line per instance, then `mean_gap_pct=X`. Exit code 1 when any plan fails the feasibility check.
+ */
+import type { Command } from 'commander';
+import { formatBenchRow, meanGap, runSolomonBench, SCORED_AGAINST_OPTIMA } from '../../../bench/solomon.js';
+
+/** Adds the `bench` command group with its `solomon` subcommand to `program`. */
+export function registerBenchCommand(program: Command): void {
+  const bench = program.command('bench').description('run solver benchmarks');
+  bench
+    .command('solomon')
+    .description('solve the 56 Solomon VRPTW instances (distance only, unlimited fleet) and score them')
+    .requiredOption('--data <dir>', 'folder with instances/ and the best-known CSV files (bench/data/solomon)')
+    .requiredOption('--time-limit <seconds>', 'wall-clock limit per instance, in seconds', Number)
+    .option('--instances <list>', 'comma-separated instance names (default: all)')
+    .option('--seed <n>', 'seed of the first search; more threads use the next seeds', Number, 1)
+    .option('--threads <n>', 'independent searches per instance, one per worker thread (default: CPUs, max 4)', Number)
+    .action(async (opts: { data: string; timeLimit: number; instances?: string; seed: number; threads?: number }) => {
+      if (!Number.isFinite(opts.timeLimit) || opts.timeLimit <= 0) {
+        throw new Error(`--time-limit ${opts.timeLimit} is invalid; give a positive number of seconds`);
+      }
+      console.log(
+        `# gap against the distance-only double-precision best-known values; ${[...SCORED_AGAINST_OPTIMA].join(' and ')} ` +
+          'are scored against the proven optima with truncated distances because their best-known rows are below those optima',
+      );
+      const rows = await runSolomonBench(
+        {
+          data_dir: opts.data,
+          time_limit_s: opts.timeLimit,
+          seed: opts.seed,
+          ...(opts.instances ? { instances: opts.instances.split(',').map((name) => name.trim().toUpperCase()) } : {}),
+          ...(opts.threads === undefined ? {} : { threads: opts.threads }),
+        },
+        (row) => console.log(formatBenchRow(row)),
+      );
+      const infeasible = rows.filter((row) => !row.feasible).length;
+      if (infeasible > 0) {
+        console.log(`infeasible_plans=${infeasible}`);
+        process.exitCode = 1;
+      }
+      console.log(`mean_gap_pct=${meanGap(rows).toFixed(2)}`);
+    });
+}
