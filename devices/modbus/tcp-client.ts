@@ -2,6 +2,12 @@
  * A Modbus TCP connection to one unit, built on the `ModbusRTU` client of modbus-serial 8 and its
  * `connectTCP` port. It reads one planned request at a time and turns the library's errors into the
  * driver's typed errors.
+ *
+ * modbus-serial splits received bytes into frames by the MBAP length field and matches each frame to its
+ * request by transaction id, so a late response to a timed-out request is dropped rather than delivered as
+ * the response to the next one. It counts transaction ids modulo 256, though, so an id comes back after 256
+ * requests. `ModbusTcpDevice` therefore drops the connection after every timeout.
+ * NOTE: modbus-serial drops stale frames silently, so the driver cannot count or report them.
  */
 import modbusSerial from 'modbus-serial';
 import { ModbusConnectionError, ModbusExceptionError, ModbusFrameError, ModbusTimeoutError } from './errors.js';

@@ -87,3 +87,52 @@ export async function startRawPeer(onData: (socket: Socket, chunk: Buffer) => vo
   };
   return peer;
 }
+
+/** One Modbus TCP request as a raw peer received it. */
+export interface MbapRequest {
+  transaction_id: number;
+  unit_id: number;
+  pdu: Buffer;
+  /** The whole frame, MBAP header included. */
+  frame: Buffer;
+}
+
+/**
+ * Starts a raw peer that splits what it receives into Modbus TCP frames by the MBAP length field and calls
+ * `onRequest` with each frame and its index over all connections.
+ */
+export async function startMbapPeer(
+  onRequest: (socket: Socket, request: MbapRequest, index: number) => void,
+): Promise<RawPeer> {
+  let index = 0;
+  const pending = new WeakMap<Socket, Buffer>();
+  return startRawPeer((socket, chunk) => {
+    let buffer = Buffer.concat([pending.get(socket) ?? Buffer.alloc(0), chunk]);
+    while (buffer.length >= 6 && buffer.length >= 6 + buffer.readUInt16BE(4)) {
+      const frame = buffer.subarray(0, 6 + buffer.readUInt16BE(4));
+      buffer = buffer.subarray(frame.length);
+      const request = { transaction_id: frame.readUInt16BE(0), unit_id: frame[6]!, pdu: frame.subarray(7), frame };
+      onRequest(socket, request, index++);
+    }
+    pending.set(socket, buffer);
+  });
+}
+
+/** Builds a Modbus TCP frame: MBAP header (transaction id, protocol 0, length, unit id), then the PDU. */
+export function mbapFrame(transactionId: number, unitId: number, pdu: Buffer): Buffer {
+  const header = Buffer.alloc(7);
+  header.writeUInt16BE(transactionId, 0);
+  header.writeUInt16BE(0, 2);
+  header.writeUInt16BE(pdu.length + 1, 4);
+  header[6] = unitId;
+  return Buffer.concat([header, pdu]);
+}
+
+/** Builds the PDU of a function code 3 or 4 reply carrying `words`. */
+export function registerReplyPdu(functionCode: number, words: number[]): Buffer {
+  const pdu = Buffer.alloc(2 + 2 * words.length);
+  pdu[0] = functionCode;
+  pdu[1] = 2 * words.length;
+  for (const [i, word] of words.entries()) pdu.writeUInt16BE(word, 2 + 2 * i);
+  return pdu;
+}
