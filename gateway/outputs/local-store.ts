@@ -1,0 +1,235 @@
+/**
+ * Local store of recent readings in SQLite (better-sqlite3 12), so the gateway keeps history and the
+ * latest values on the edge box with no database server. One row per series and timestamp: writing the
+ * same point again (a replay) merges its fields into the stored row, as InfluxDB does, instead of adding
+ * a row.
+ */
+import { EventEmitter } from 'node:events';
+import Database from 'better-sqlite3';
+import type { FieldValue, Reading } from '../reading.js';
+import { HISTORY_SQL, LATEST_SQL, PRUNE_SQL, SCHEMA_SQL, UPSERT_SQL } from './local-store-sql.js';
+import type { Output, OutputStats } from './output.js';
+import { OutputConfigError } from './output-errors.js';
+
+const MS_PER_DAY = 86_400_000;
+
+/** Options of `LocalStore`. */
+export interface LocalStoreOptions {
+  /** Path of the SQLite database file, created when missing; `:memory:` keeps it in memory. */
+  path: string;
+  /** Age after which readings are deleted, in days. Default 7. */
+  retention_days?: number;
+  /** Interval between retention prunes while started, in milliseconds. Default 3600000 (one hour). */
+  prune_interval_ms?: number;
+}
+
+/** A reading as stored: fields as written, with their JSON types. */
+export interface StoredReading {
+  time_ms: number;
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, FieldValue>;
+}
+
+/** Arguments of `LocalStore.history`. */
+export interface HistoryQuery {
+  /** Value of the `device` tag. */
+  device: string;
+  /** Field name, such as `temp_c`; only readings that contain it are returned. */
+  field: string;
+  /** Start of the range, inclusive, in milliseconds since the epoch. Default 0. */
+  from_ms?: number;
+  /** End of the range, inclusive, in milliseconds since the epoch. Default: no end. */
+  to_ms?: number;
+  /** Maximum points returned, oldest first. Default 1000. */
+  limit?: number;
+}
+
+/** One point of a field's history; `tags` tell series of the same device apart (compartments). */
+export interface HistoryPoint {
+  time_ms: number;
+  tags: Record<string, string>;
+  value: FieldValue;
+}
+
+interface ReadingRow {
+  time_ms: number;
+  measurement: string;
+  tags_json: string;
+  fields_json: string;
+}
+
+function compareStrings(left: string, right: string): number {
+  if (left === right) return 0;
+  return left < right ? -1 : 1;
+}
+
+/**
+ * Canonical series key: the measurement and the tags sorted by key, as JSON, so that two readings of the
+ * same series always produce the same key whatever the order of their tags.
+ */
+export function seriesKey(measurement: string, tags: Record<string, string>): string {
+  const sorted = Object.entries(tags).sort(([left], [right]) => compareStrings(left, right));
+  return JSON.stringify([measurement, sorted]);
+}
+
+/** Keeps the fields JSON can carry: booleans, strings and finite numbers. */
+function storableFields(fields: Record<string, unknown>): Record<string, FieldValue> {
+  const storable: Record<string, FieldValue> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (typeof value === 'boolean' || typeof value === 'string') storable[name] = value;
+    else if (typeof value === 'number' && Number.isFinite(value)) storable[name] = value;
+  }
+  return storable;
+}
+
+function toStoredReading(row: ReadingRow): StoredReading {
+  return {
+    time_ms: row.time_ms,
+    measurement: row.measurement,
+    tags: JSON.parse(row.tags_json),
+    fields: JSON.parse(row.fields_json),
+  };
+}
+
+/**
+ * SQLite output and query store. Events: `rejected` ({ count, reason }), `dropped` ({ count, reason }),
+ * `write_error` ({ error, attempt }).
+ */
+export class LocalStore extends EventEmitter implements Output {
+  private readonly db: Database.Database;
+  private readonly retentionMs: number;
+  private readonly pruneIntervalMs: number;
+  private readonly counters = { written: 0, rejected: 0, dropped: 0, write_errors: 0 };
+  private pruneTimer: NodeJS.Timeout | undefined;
+  private readonly insertBatch: (readings: readonly Reading[]) => number;
+
+  /** Opens or creates the database file in WAL mode and creates the schema. */
+  constructor(options: LocalStoreOptions) {
+    super();
+    const retentionDays = options.retention_days ?? 7;
+    if (!(retentionDays > 0)) {
+      throw new OutputConfigError(
+        'OUTPUT_OPTION_INVALID',
+        `local store retention_days is ${retentionDays}; use a positive number`,
+      );
+    }
+    this.retentionMs = retentionDays * MS_PER_DAY;
+    this.pruneIntervalMs = options.prune_interval_ms ?? 3_600_000;
+    this.db = new Database(options.path);
+    // WAL lets queries run while a batch is written. synchronous=NORMAL is durable against a crash of the
+    // process; a power cut may lose the last transactions but does not corrupt the file (SQLite WAL docs).
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(SCHEMA_SQL);
+    const upsert = this.db.prepare(UPSERT_SQL);
+    this.insertBatch = this.db.transaction((readings: readonly Reading[]) => {
+      let stored = 0;
+      for (const reading of readings) {
+        if (this.insertOne(upsert, reading)) stored += 1;
+      }
+      return stored;
+    });
+  }
+
+  /** Prunes once, then every `prune_interval_ms`. */
+  async start(): Promise<void> {
+    this.prune();
+    if (this.pruneTimer === undefined && this.pruneIntervalMs > 0) {
+      this.pruneTimer = setInterval(() => this.prune(), this.pruneIntervalMs);
+      this.pruneTimer.unref();
+    }
+  }
+
+  /** Inserts the readings in one transaction. A failed transaction stores none of them and counts them dropped. */
+  write(readings: readonly Reading[]): void {
+    if (!this.db.open) {
+      this.drop(readings.length, 'the local store is closed');
+      return;
+    }
+    try {
+      this.counters.written += this.insertBatch(readings);
+    } catch (error) {
+      this.counters.write_errors += 1;
+      this.emit('write_error', { error, attempt: 1 });
+      this.drop(readings.length, `SQLite transaction failed: ${(error as Error).message}`);
+    }
+  }
+
+  /** Writes are synchronous, so there is nothing to flush. */
+  async flush(): Promise<void> {}
+
+  async stop(): Promise<void> {
+    this.close();
+  }
+
+  /** Stops pruning and closes the database; later writes are counted as dropped. */
+  close(): void {
+    clearInterval(this.pruneTimer);
+    this.pruneTimer = undefined;
+    if (this.db.open) this.db.close();
+  }
+
+  stats(): OutputStats {
+    return { ...this.counters, pending: 0 };
+  }
+
+  /** Deletes readings older than `retention_days` before `now_ms` and returns how many. */
+  prune(now_ms: number = Date.now()): number {
+    if (!this.db.open) return 0;
+    return this.db.prepare(PRUNE_SQL).run(now_ms - this.retentionMs).changes;
+  }
+
+  /** Returns the newest reading of every series, or of every series of one device, sorted by series. */
+  latest(device?: string): StoredReading[] {
+    const rows = this.db.prepare(LATEST_SQL).all({ device: device ?? null }) as ReadingRow[];
+    return rows.map(toStoredReading);
+  }
+
+  /** Returns the values of one field of one device in a time range, oldest first. */
+  history(query: HistoryQuery): HistoryPoint[] {
+    const rows = this.db.prepare(HISTORY_SQL).all({
+      device: query.device,
+      path: `$."${query.field.replace(/["\\]/g, (character) => `\\${character}`)}"`,
+      from_ms: query.from_ms ?? 0,
+      to_ms: query.to_ms ?? Number.MAX_SAFE_INTEGER,
+      limit: query.limit ?? 1000,
+    }) as ReadingRow[];
+    return rows.map((row) => {
+      const stored = toStoredReading(row);
+      return { time_ms: stored.time_ms, tags: stored.tags, value: stored.fields[query.field] as FieldValue };
+    });
+  }
+
+  /** Upserts one reading; returns false when it has no storable field or no integer timestamp. */
+  private insertOne(upsert: Database.Statement, reading: Reading): boolean {
+    if (!Number.isSafeInteger(reading.time_ms)) {
+      this.counters.rejected += 1;
+      this.emit('rejected', {
+        count: 1,
+        reason: `timestamp ${reading.time_ms} is not an integer number of milliseconds`,
+      });
+      return false;
+    }
+    const fields = storableFields(reading.fields);
+    if (Object.keys(fields).length === 0) {
+      this.drop(1, `no valid field left in ${reading.measurement} of device ${reading.tags.device}`);
+      return false;
+    }
+    upsert.run({
+      series_key: seriesKey(reading.measurement, reading.tags),
+      measurement: reading.measurement,
+      device: reading.tags.device ?? '',
+      time_ms: reading.time_ms,
+      tags_json: JSON.stringify(reading.tags),
+      fields_json: JSON.stringify(fields),
+    });
+    return true;
+  }
+
+  private drop(count: number, reason: string): void {
+    if (count === 0) return;
+    this.counters.dropped += count;
+    this.emit('dropped', { count, reason });
+  }
+}
