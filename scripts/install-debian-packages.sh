@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite starts as real servers: InfluxDB 1.6, mosquitto, socat.
+# Run as root (or through sudo). The tests start their own instances on 127.0.0.1 and free ports.
+set -euo pipefail
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends influxdb mosquitto socat poppler-utils >/dev/null
