@@ -5,37 +5,13 @@
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceSample, FieldError, RawField } from '../sample.js';
+import { type ModbusTcpDeviceOptions, validateDeviceOptions } from './device-options.js';
 import { EXCEPTION_SERVER_BUSY, ModbusExceptionError, ModbusTimeoutError } from './errors.js';
 import { decodeRequestFields, requestErrors } from './field-decoder.js';
-import type { RegisterField } from './register-field.js';
 import { planRequests, type ReadRequest } from './request-plan.js';
 import { ModbusTcpClient } from './tcp-client.js';
 
-export interface ModbusTcpDeviceOptions {
-  /** Device id carried by every sample and event. */
-  id: string;
-  /** Host name or IP address of the device or gateway. */
-  host: string;
-  /** TCP port, usually 502. */
-  port: number;
-  /** Unit identifier, 0 to 255 (1 for most devices, or the serial address behind a TCP gateway). */
-  unit_id: number;
-  /** Time from the start of one poll to the start of the next, in milliseconds. */
-  poll_interval_ms: number;
-  /** Time to wait for a connection or for the response to one request, in milliseconds. */
-  timeout_ms: number;
-  /** Extra attempts of one request after a timeout or a busy exception (code 6) before the poll fails. */
-  retries: number;
-  /** Maximum wait between polls of a failing device, in milliseconds. */
-  backoff_max_ms: number;
-  /** Largest register quantity per request, 1 to 125. Default 125. */
-  max_registers_per_read?: number;
-  /** Unused registers a request may span to join two fields. Default 0. */
-  max_gap?: number;
-  /** Wait before sending a request again after a busy exception (code 6), in milliseconds. Default 100. */
-  retry_wait_ms?: number;
-  fields: RegisterField[];
-}
+export type { ModbusTcpDeviceOptions } from './device-options.js';
 
 /** Payload of the `poll_error` event: a poll that produced no sample. */
 export interface PollErrorEvent {
@@ -78,9 +54,10 @@ export class ModbusTcpDevice extends EventEmitter<ModbusDeviceEvents> {
   /** Chain that runs reads one at a time on the single connection. */
   private pending: Promise<unknown> = Promise.resolve();
 
-  /** Plans the requests. Throws `ModbusConfigError` for an invalid field or option. */
+  /** Checks the options and plans the requests. Throws `ModbusConfigError` for an invalid field or option. */
   constructor(options: ModbusTcpDeviceOptions) {
     super();
+    validateDeviceOptions(options);
     this.options = options;
     this.plan = planRequests(options.fields, {
       max_registers: options.max_registers_per_read,

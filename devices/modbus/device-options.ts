@@ -1,0 +1,53 @@
+import { ModbusConfigError } from './errors.js';
+import type { RegisterField } from './register-field.js';
+
+/** Connection, timing and field options of one Modbus TCP device. */
+export interface ModbusTcpDeviceOptions {
+  /** Device id carried by every sample and event. */
+  id: string;
+  /** Host name or IP address of the device or gateway. */
+  host: string;
+  /** TCP port, usually 502. */
+  port: number;
+  /** Unit identifier, 0 to 255 (1 for most devices, or the serial address behind a TCP gateway). */
+  unit_id: number;
+  /** Time from the start of one poll to the start of the next, in milliseconds. */
+  poll_interval_ms: number;
+  /** Time to wait for a connection or for the response to one request, in milliseconds. */
+  timeout_ms: number;
+  /** Extra attempts of one request after a timeout or a busy exception (code 6) before the poll fails. */
+  retries: number;
+  /** Maximum wait between polls of a failing device, in milliseconds. */
+  backoff_max_ms: number;
+  /** Largest register quantity per request, 1 to 125. Default 125. */
+  max_registers_per_read?: number;
+  /** Unused registers a request may span to join two fields. Default 0. */
+  max_gap?: number;
+  /** Wait before sending a request again after a busy exception (code 6), in milliseconds. Default 100. */
+  retry_wait_ms?: number;
+  /** Fields to read on every poll; at least one. */
+  fields: RegisterField[];
+}
+
+/** Checks the connection and timing options. Fields are checked when the requests are planned. */
+export function validateDeviceOptions(options: ModbusTcpDeviceOptions): void {
+  const where = `Modbus device ${options.id}`;
+  if (options.host.trim() === '') throw new ModbusConfigError(`${where}: host is empty, set a host name or IP address`);
+  checkInteger(where, 'port', options.port, 1, 65535);
+  // The unit identifier is one byte of the MBAP header.
+  checkInteger(where, 'unit_id', options.unit_id, 0, 255);
+  checkInteger(where, 'poll_interval_ms', options.poll_interval_ms, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger(where, 'timeout_ms', options.timeout_ms, 1, Number.MAX_SAFE_INTEGER);
+  checkInteger(where, 'retries', options.retries, 0, Number.MAX_SAFE_INTEGER);
+  checkInteger(where, 'backoff_max_ms', options.backoff_max_ms, 0, Number.MAX_SAFE_INTEGER);
+  if (options.retry_wait_ms !== undefined) {
+    checkInteger(where, 'retry_wait_ms', options.retry_wait_ms, 0, Number.MAX_SAFE_INTEGER);
+  }
+  if (options.fields.length === 0) throw new ModbusConfigError(`${where}: fields is empty, list at least one field`);
+}
+
+function checkInteger(where: string, name: string, value: number, min: number, max: number): void {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ModbusConfigError(`${where}: ${name} ${value} is invalid, use an integer from ${min} to ${max}`);
+  }
+}
