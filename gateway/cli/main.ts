@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerCheckConfigCommand } from './commands/check-config.js';
+import { registerDemoCommand } from './commands/demo.js';
+import { registerRunCommand } from './commands/run.js';
+
+const program = new Command();
+program
+  .name('coldpool')
+  .description('Cold-chain edge gateway: MQTT and Modbus sensors to InfluxDB, alarms, and pooled-delivery planning')
+  .showHelpAfterError();
+
+registerDemoCommand(program);
+registerRunCommand(program);
+registerCheckConfigCommand(program);
+
+program.parseAsync(process.argv).catch((error: Error) => {
+  process.stderr.write(`coldpool: ${error.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,159 @@
+import type { Logger } from 'pino';
+import type { DeviceSample } from '../devices/sample.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import type { ResolvedConfig } from './config/resolve.js';
+import { EventBus } from './events.js';
+import { ModbusInput } from './inputs/modbus-input.js';
+import { MqttInput } from './inputs/mqtt-input.js';
+import { createRepublish, type NamedOutput, startOutputs, stopOutputs } from './output-set.js';
+import type { DeviceIdentity } from './pipeline/normalise-sample.js';
+import { faultReading, normaliseSample } from './pipeline/normalise-sample.js';
+import { RateLimitedLog } from './rate-limited-log.js';
+import { readSecret } from './secrets.js';
+import { createStats, type GatewayStats } from './stats.js';
+
+export interface GatewayOptions {
+  /** Newest allowed source time ahead of the receive time, in milliseconds. Default 5 minutes. */
+  max_clock_skew_ms?: number;
+}
+
+/**
+ * The composition root. Start order: outputs (so nothing accepted is lost), the embedded broker, then the
+ * inputs. Stop order is the reverse: inputs stop first, outputs flush everything they accepted, the broker
+ * closes last. Features talk through `bus`.
+ */
+export class Gateway {
+  readonly bus = new EventBus();
+  readonly stats: GatewayStats = createStats();
+  private outputs: NamedOutput[] = [];
+  private broker: EmbeddedBroker | undefined;
+  private mqttInput: MqttInput | undefined;
+  private modbusInput: ModbusInput | undefined;
+  private readonly problemLog: RateLimitedLog;
+  private readonly skewMs: number;
+  private running = false;
+
+  constructor(
+    readonly resolved: ResolvedConfig,
+    private readonly log: Logger,
+    options: GatewayOptions = {},
+  ) {
+    this.problemLog = new RateLimitedLog(log);
+    this.skewMs = options.max_clock_skew_ms ?? 300_000;
+  }
+
+  /** URL of the broker the inputs use: the configured external one, or the embedded one once started. */
+  brokerUrl(): string | undefined {
+    return this.resolved.config.mqtt.url ?? this.broker?.url;
+  }
+
+  outputStats(): Array<{ name: string; stats: ReturnType<NamedOutput['output']['stats']> }> {
+    return this.outputs.map(({ name, output }) => ({ name, stats: output.stats() }));
+  }
+
+  async start(): Promise<void> {
+    const { config } = this.resolved;
+    this.wireBus();
+    this.outputs = await startOutputs(config, this.log);
+    if (!config.mqtt.url && config.mqtt.broker.enabled) {
+      this.broker = await startEmbeddedBroker({
+        host: config.mqtt.broker.host,
+        port: config.mqtt.broker.port,
+        max_payload_bytes: config.mqtt.broker.max_payload_bytes,
+      });
+      this.log.info({ url: this.broker.url }, 'embedded mqtt broker listening');
+    }
+    if (config.mqtt.republish.enabled && this.brokerUrl()) {
+      const republish = createRepublish(config, () => this.brokerUrl(), this.log);
+      await republish.output.start();
+      this.outputs.push(republish);
+    }
+    this.running = true;
+    await this.startInputs();
+    this.log.info(
+      { devices: this.resolved.devices.length, outputs: this.outputs.map((entry) => entry.name) },
+      'gateway started',
+    );
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.modbusInput?.stop();
+    await this.mqttInput?.stop();
+    await stopOutputs(this.outputs, this.log);
+    await this.broker?.stop();
+    this.log.info({ readings: this.stats.readings }, 'gateway stopped');
+  }
+
+  private async startInputs(): Promise<void> {
+    const { config, devices, subscriptions } = this.resolved;
+    const handler = (sample: DeviceSample, identity: DeviceIdentity) => this.handleSample(sample, identity);
+    const modbusDevices = devices.filter((device) => device.protocol === 'modbus_tcp');
+    const mqttDevices = devices.filter((device) => device.protocol === 'mqtt');
+    if (modbusDevices.length > 0) {
+      this.modbusInput = new ModbusInput(modbusDevices, this.bus, handler);
+      this.modbusInput.start();
+    }
+    const url = this.brokerUrl();
+    if (url && (mqttDevices.length > 0 || subscriptions.length > 0)) {
+      const password = readSecret(config.mqtt, 'mqtt');
+      this.mqttInput = new MqttInput(
+        {
+          url,
+          client_id: config.mqtt.client_id,
+          ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
+          ...(password !== undefined ? { password } : {}),
+          qos: config.mqtt.qos,
+          retained: config.mqtt.retained,
+          devices: mqttDevices,
+          subscriptions,
+        },
+        this.bus,
+        handler,
+      );
+      await this.mqttInput.start();
+      this.log.info({ url, devices: mqttDevices.length, subscriptions: subscriptions.length }, 'mqtt input subscribed');
+    }
+  }
+
+  /** The pipeline step: decoded sample → normalised reading and faults, published on the bus. */
+  private handleSample(sample: DeviceSample, identity: DeviceIdentity): void {
+    if (!this.running) return;
+    const result = normaliseSample(sample, identity, { max_clock_skew_ms: this.skewMs });
+    if (result.untrusted_time) this.stats.untrusted_times++;
+    for (const fault of result.faults) this.bus.emit('sensor_fault', fault);
+    if (result.reading) this.bus.emit('reading', result.reading);
+  }
+
+  private wireBus(): void {
+    this.bus.on('reading', (reading) => {
+      this.stats.readings++;
+      const device = reading.tags.device ?? '';
+      this.stats.readings_by_device.set(device, (this.stats.readings_by_device.get(device) ?? 0) + 1);
+      for (const { output } of this.outputs) output.write([reading]);
+    });
+    this.bus.on('sensor_fault', (fault) => {
+      this.stats.sensor_faults++;
+      this.problemLog.warn(
+        `fault:${fault.device_id}:${fault.field}`,
+        { device_id: fault.device_id, field: fault.field, code: fault.code, raw_value: fault.raw_value },
+        'sensor fault; value not stored as a reading',
+      );
+      const reading = faultReading(fault);
+      for (const { output } of this.outputs) output.write([reading]);
+    });
+    this.bus.on('input_problem', (problem) => {
+      if (problem.code === 'MQTT_UNKNOWN_TOPIC') this.stats.unknown_topics++;
+      else if (problem.code === 'MQTT_RETAINED_SKIPPED') this.stats.retained_skipped++;
+      else if (problem.source === 'modbus') this.stats.poll_errors++;
+      else this.stats.payload_errors++;
+      const key = `${problem.code}:${problem.device_id ?? ''}:${problem.topic ?? ''}`;
+      this.problemLog.warn(key, { ...problem }, `${problem.source} input problem`);
+    });
+    this.bus.on('device_state', (state) => {
+      if (state.up) this.log.info({ device_id: state.device_id }, 'device up');
+      else this.log.warn({ ...state }, 'device down');
+    });
+  }
+}

@@ -1,0 +1,117 @@
+import { MqttSubscriber } from '../../devices/mqtt/subscriber.js';
+import { type TopicSubscription, topicMatches } from '../../devices/mqtt/topic-router.js';
+import type { DeviceSample } from '../../devices/sample.js';
+import type { ResolvedMqttDevice, ResolvedSubscription } from '../config/resolve.js';
+import type { EventBus } from '../events.js';
+import type { DeviceIdentity } from '../pipeline/normalise-sample.js';
+
+export interface MqttInputOptions {
+  url: string;
+  client_id: string;
+  username?: string;
+  password?: string;
+  qos: 0 | 1;
+  retained: 'skip' | 'source_time';
+  devices: readonly ResolvedMqttDevice[];
+  subscriptions: readonly ResolvedSubscription[];
+}
+
+/** A decoded sample together with the identity that tags it. */
+export type SampleHandler = (sample: DeviceSample, identity: DeviceIdentity) => void;
+
+/**
+ * The MQTT input: one subscriber for every configured device topic and wildcard subscription. It looks up
+ * each sample's identity (site, asset, measurement) and hands it to the pipeline; decode problems go to
+ * the bus as input problems.
+ */
+export class MqttInput {
+  private readonly subscriber: MqttSubscriber;
+  private readonly identities = new Map<string, DeviceIdentity>();
+
+  constructor(
+    private readonly options: MqttInputOptions,
+    private readonly bus: EventBus,
+    private readonly onSample: SampleHandler,
+  ) {
+    for (const device of options.devices) {
+      this.identities.set(device.id, device);
+    }
+    this.subscriber = new MqttSubscriber({
+      url: options.url,
+      client_id: options.client_id,
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      qos: options.qos,
+      retained: options.retained,
+      subscriptions: this.topicSubscriptions(),
+    });
+    this.wire();
+  }
+
+  private topicSubscriptions(): TopicSubscription[] {
+    const exact = this.options.devices.map((device) => ({
+      filter: device.topic,
+      device_id: device.id,
+      mapping: device.payload,
+    }));
+    const wildcard = this.options.subscriptions.map((entry) => ({
+      filter: entry.topic,
+      device_id_segment: entry.device_id_segment,
+      mapping: entry.payload,
+      tags: entry.tags,
+    }));
+    return [...exact, ...wildcard];
+  }
+
+  private identityFor(deviceId: string, topic: string): DeviceIdentity | undefined {
+    const known = this.identities.get(deviceId);
+    if (known) return known;
+    const entry = this.options.subscriptions.find((candidate) => topicMatches(candidate.topic, topic));
+    if (!entry) return undefined;
+    return { site: entry.site, asset: deviceId, measurement: entry.measurement, tags: entry.tags };
+  }
+
+  private wire(): void {
+    this.subscriber.on('samples', ({ topic, samples }: { topic: string; samples: DeviceSample[] }) => {
+      for (const sample of samples) {
+        const identity = this.identityFor(sample.device_id, topic);
+        if (identity) this.onSample(sample, identity);
+      }
+    });
+    this.subscriber.on(
+      'payload_error',
+      ({ topic, device_id, error }: { topic: string; device_id: string; error: Error }) => {
+        const code = (error as { code?: string }).code ?? 'PAYLOAD_INVALID';
+        this.bus.emit('input_problem', { source: 'mqtt', code, message: error.message, topic, device_id });
+      },
+    );
+    this.subscriber.on('unknown_topic', ({ topic }: { topic: string }) => {
+      this.bus.emit('input_problem', {
+        source: 'mqtt',
+        code: 'MQTT_UNKNOWN_TOPIC',
+        message: 'no device or subscription maps this topic',
+        topic,
+      });
+    });
+    this.subscriber.on('retained_skipped', ({ topic, device_id }: { topic: string; device_id: string }) => {
+      this.bus.emit('input_problem', {
+        source: 'mqtt',
+        code: 'MQTT_RETAINED_SKIPPED',
+        message: 'retained message without a timestamp skipped; it is not a fresh reading',
+        topic,
+        device_id,
+      });
+    });
+    this.subscriber.on('error', (error: Error) => {
+      this.bus.emit('input_problem', { source: 'mqtt', code: 'MQTT_CLIENT_ERROR', message: error.message });
+    });
+  }
+
+  start(): Promise<void> {
+    return this.subscriber.start();
+  }
+
+  stop(): Promise<void> {
+    return this.subscriber.stop();
+  }
+}

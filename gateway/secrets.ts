@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+
+/** Where a password comes from: an environment variable or a file, never the config text. */
+export interface SecretSource {
+  password_env?: string | undefined;
+  password_file?: string | undefined;
+}
+
+/** A secret that is configured but cannot be read. The message names the source, never the value. */
+export class SecretError extends Error {
+  readonly code = 'CONFIG_SECRET_UNREADABLE';
+  constructor(message: string) {
+    super(message);
+    this.name = 'SecretError';
+  }
+}
+
+/** Reads a configured password; returns undefined when none is configured. */
+export function readSecret(
+  source: SecretSource,
+  key: string,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (source.password_env) {
+    const value = env[source.password_env];
+    if (value === undefined || value === '') {
+      throw new SecretError(
+        `${key}.password_env: environment variable ${source.password_env} is not set; export it before starting`,
+      );
+    }
+    return value;
+  }
+  if (source.password_file) {
+    try {
+      return readFileSync(source.password_file, 'utf8').split(/\r?\n/)[0] ?? '';
+    } catch (error) {
+      throw new SecretError(`${key}.password_file: cannot read ${source.password_file}: ${(error as Error).message}`);
+    }
+  }
+  return undefined;
+}

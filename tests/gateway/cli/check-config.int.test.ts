@@ -1,0 +1,52 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const threeMistakes = `
+devices:
+  - id: ctrl-1
+    protocol: modbus_tcp
+    host: 127.0.0.1
+    poll_intervall_s: 5
+    profile: generic-tenths-c
+  - id: room-1
+    protocol: mqtt
+    topic: sim/rooms/room-1/state
+    profile: coldpool-room-celsius
+    measurement: Cold Room
+  - id: ctrl-2
+    protocol: modbus_tcp
+    host: 127.0.0.1
+    port: 70000
+    profile: generic-tenths-c
+`;
+
+describe('coldpool check-config', () => {
+  it('lists three mistakes with key paths', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = join(dir, 'site.yaml');
+    writeFileSync(file, threeMistakes);
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('3 configuration errors');
+    expect(result.stderr).toContain('devices[0].poll_intervall_s: unknown key; did you mean "poll_interval_s"?');
+    expect(result.stderr).toContain('devices[1].measurement = "Cold Room"');
+    expect(result.stderr).toContain('devices[2].port = 70000');
+  });
+
+  it('accepts every example config', async () => {
+    for (const example of ['mqtt-room-node', 'mqtt-fahrenheit-node', 'mqtt-reefer-truck', 'modbus-tcp-controller']) {
+      const result = await runCli(['check-config', `examples/config/${example}.yaml`]);
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    }
+  });
+
+  it('reports a missing file', async () => {
+    const result = await runCli(['check-config', '/nonexistent/coldpool.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('cannot read the configuration file: file not found');
+  });
+});

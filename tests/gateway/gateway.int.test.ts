@@ -1,0 +1,111 @@
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { connectAsync, type MqttClient } from 'mqtt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../gateway/config/load.js';
+import { Gateway } from '../../gateway/gateway.js';
+import type { Reading } from '../../gateway/reading.js';
+import { freePort } from '../harness/free-port.js';
+
+/** A port that refuses connections: bound once to learn a free number, then closed. */
+async function deadPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('gateway with bad inputs', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  const readings: Reading[] = [];
+  let gateway: Gateway;
+  let client: MqttClient;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+        done();
+      },
+    });
+    const config = validateConfig({
+      site: 'test-site',
+      mqtt: { broker: { port }, republish: { enabled: false } },
+      devices: [
+        { id: 'room-a', protocol: 'mqtt', topic: 'test/room-a/state', profile: 'coldpool-room-celsius' },
+        {
+          id: 'ctrl-dead',
+          protocol: 'modbus_tcp',
+          host: '127.0.0.1',
+          port: await deadPort(),
+          poll_interval_s: 0.2,
+          timeout_ms: 200,
+          backoff_max_s: 1,
+          profile: 'generic-tenths-c',
+        },
+      ],
+      outputs: { local_store: { path: join(mkdtempSync(join(tmpdir(), 'coldpool-gw-')), 'store.db') } },
+    });
+    gateway = new Gateway(config, pino({ level: 'info' }, sink));
+    gateway.bus.on('reading', (reading) => readings.push(reading));
+    await gateway.start();
+    client = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'test-publisher' });
+  });
+
+  afterAll(async () => {
+    await client?.endAsync();
+    await gateway?.stop();
+  });
+
+  it('counts a malformed payload and keeps going', async () => {
+    for (let i = 0; i < 5; i++) await client.publishAsync('test/room-a/state', '{"temp_c":NaN}', { qos: 1 });
+    await client.publishAsync('test/room-a/state', JSON.stringify({ seq: 1, temp_c: 2.5, rh_pct: 80 }), { qos: 1 });
+    await until(() => readings.length === 1);
+    expect(gateway.stats.payload_errors).toBe(5);
+    expect(readings[0]?.fields.air_temp_c).toBe(2.5);
+  });
+
+  it('rate-limits the log of repeated faults', () => {
+    const logged = lines.filter((line) => line.code === 'PAYLOAD_JSON_INVALID');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.topic).toBe('test/room-a/state');
+  });
+
+  it('counts unknown topics', async () => {
+    await client.publishAsync('test/nobody/state', '{"temp_c":1}', { qos: 1 });
+    await until(() => gateway.stats.unknown_topics === 1);
+    expect(gateway.stats.unknown_topics).toBe(1);
+  });
+
+  it('turns a probe sentinel into a sensor fault', async () => {
+    await client.publishAsync('test/room-a/state', JSON.stringify({ seq: 2, temp_c: -127, rh_pct: 81 }), { qos: 1 });
+    await until(() => gateway.stats.sensor_faults === 1);
+    await until(() => readings.length === 2);
+    expect(readings[1]?.fields.air_temp_c).toBeUndefined();
+    expect(readings[1]?.fields.humidity_pct).toBe(81);
+  });
+
+  it('counts polls of an unreachable device', async () => {
+    await until(() => gateway.stats.poll_errors >= 2);
+    expect(readings.some((reading) => reading.tags.device === 'ctrl-dead')).toBe(false);
+  });
+
+  it('logs the unreachable device as down', async () => {
+    await until(() => lines.some((line) => line.msg === 'device down' && line.device_id === 'ctrl-dead'));
+    expect(lines.filter((line) => line.msg === 'device down').length).toBe(1);
+  });
+});
