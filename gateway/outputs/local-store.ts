@@ -10,6 +10,7 @@ import type { FieldValue, Reading } from '../reading.js';
 import { HISTORY_SQL, LATEST_SQL, PRUNE_SQL, SCHEMA_SQL, UPSERT_SQL } from './local-store-sql.js';
 import type { Output, OutputStats } from './output.js';
 import { OutputConfigError } from './output-errors.js';
+import { storableFields } from './storable-fields.js';
 
 const MS_PER_DAY = 86_400_000;
 
@@ -71,16 +72,6 @@ function compareStrings(left: string, right: string): number {
 export function seriesKey(measurement: string, tags: Record<string, string>): string {
   const sorted = Object.entries(tags).sort(([left], [right]) => compareStrings(left, right));
   return JSON.stringify([measurement, sorted]);
-}
-
-/** Keeps the fields JSON can carry: booleans, strings and finite numbers. */
-function storableFields(fields: Record<string, unknown>): Record<string, FieldValue> {
-  const storable: Record<string, FieldValue> = {};
-  for (const [name, value] of Object.entries(fields)) {
-    if (typeof value === 'boolean' || typeof value === 'string') storable[name] = value;
-    else if (typeof value === 'number' && Number.isFinite(value)) storable[name] = value;
-  }
-  return storable;
 }
 
 function toStoredReading(row: ReadingRow): StoredReading {
