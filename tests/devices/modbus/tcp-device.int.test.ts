@@ -3,7 +3,15 @@ import type { ByteOrder, RegisterField, RegisterType } from '../../../devices/mo
 import { ModbusTcpDevice, type ModbusTcpDeviceOptions } from '../../../devices/modbus/tcp-device.js';
 import type { DeviceSample } from '../../../devices/sample.js';
 import { hexBytes } from './hex-bytes.js';
-import { freePort, type RunningServer, startRawPeer, startRegisterServer } from './modbus-peers.js';
+import {
+  freePort,
+  mbapFrame,
+  type RunningServer,
+  registerReplyPdu,
+  startMbapPeer,
+  startRawPeer,
+  startRegisterServer,
+} from './modbus-peers.js';
 
 // Expected values were computed with Python's struct module, independently of the codec.
 const M2_WORDS = [0x077a, 0x429b];
@@ -127,6 +135,7 @@ describe('tcp-device', () => {
     const sample = await device.readOnce();
 
     expect(sample.errors).toEqual([]);
+    expect(device.health().last_rtt_ms).toBeGreaterThanOrEqual(0);
     expect(fieldValue(sample, 'air_temp_c')).toBe(-20);
     expect(fieldValue(sample, 'supply_temp_c')).toBe(38.7);
     expect(fieldValue(sample, 'raw_count')).toBe(65516);
@@ -192,6 +201,7 @@ describe('tcp-device', () => {
     const device = track(new ModbusTcpDevice(deviceOptions(port, [AIR_TEMP])));
     await expect(device.readOnce()).rejects.toMatchObject({ code: 'MODBUS_CONNECTION_FAILED' });
     expect(device.health()).toMatchObject({ up: false, consecutive_failures: 1, polls_failed: 1 });
+    expect(device.health().last_error).toMatch(/ECONNREFUSED/);
   });
 
   it('backs off a failing device', async () => {
@@ -214,12 +224,23 @@ describe('tcp-device', () => {
   });
 
   it('state events on down and up', async () => {
-    const port = await freePort();
-    const device = track(new ModbusTcpDevice(deviceOptions(port, [AIR_TEMP])));
+    const peer = track(
+      await startMbapPeer((socket, request, index) => {
+        if (index === 0) return;
+        socket.write(mbapFrame(request.transaction_id, 1, registerReplyPdu(3, [0xffec])));
+      }),
+    );
+    const device = track(new ModbusTcpDevice(deviceOptions(peer.port, [AIR_TEMP], { timeout_ms: 100 })));
     const states: boolean[] = [];
     device.on('state', (event) => states.push(event.up));
+
     await device.readOnce().catch(() => {});
     expect(states).toEqual([false]);
+    expect(device.health().last_error).toMatch(/timed out after 100 ms/);
+
+    await device.readOnce();
+    expect(states).toEqual([false, true]);
+    expect(device.health()).toMatchObject({ up: true, consecutive_failures: 0, polls_ok: 1, polls_failed: 1 });
   });
 
   it('tcp exception reply for function code 4', async () => {
