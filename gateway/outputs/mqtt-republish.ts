@@ -15,7 +15,7 @@ export interface MqttRepublishOptions {
   /** mqtt.js 5 client; the caller connects and ends it, `stop()` leaves it open. */
   client: MqttClient;
   /** First topic levels, without a trailing slash. Default `coldpool/readings`. */
-  prefix?: string;
+  topic_prefix?: string;
   /** QoS of the published messages. Default 0. */
   qos?: 0 | 1 | 2;
   /** Retain flag of the published messages. Default false. */
@@ -55,7 +55,7 @@ function checkPrefix(prefix: string): void {
   if (bad !== undefined || prefix.startsWith('$')) {
     throw new OutputConfigError(
       'TOPIC_LEVEL_INVALID',
-      `MQTT republish prefix "${prefix}" has an empty level, a wildcard or a leading $; use plain levels such as coldpool/readings`,
+      `MQTT republish topic_prefix "${prefix}" has an empty level, a wildcard or a leading $; use plain levels such as coldpool/readings`,
     );
   }
 }
@@ -77,7 +77,7 @@ export class MqttRepublish extends EventEmitter implements Output {
   constructor(options: MqttRepublishOptions) {
     super();
     this.client = options.client;
-    this.prefix = options.prefix ?? 'coldpool/readings';
+    this.prefix = options.topic_prefix ?? 'coldpool/readings';
     checkPrefix(this.prefix);
     this.qos = options.qos ?? 0;
     this.retain = options.retain ?? false;

@@ -89,7 +89,7 @@ describe('mqtt-republish', () => {
   });
 
   it('sanitises topic levels', async () => {
-    const output = new MqttRepublish({ client: publisher, prefix: 'site/out' });
+    const output = new MqttRepublish({ client: publisher, topic_prefix: 'site/out' });
     const [message] = await collect('site/out/#', 1, async () => {
       output.write([reading({ site: 'a/b', asset: '+', device: '#' }, { temp_c: 1 })]);
       await output.flush();
@@ -118,7 +118,7 @@ describe('mqtt-republish', () => {
   });
 
   it('rejects wildcard prefix', () => {
-    expect(() => new MqttRepublish({ client: publisher, prefix: 'a/+/b' })).toThrow(/wildcard/);
-    expect(() => new MqttRepublish({ client: publisher, prefix: 'a//b' })).toThrow(/empty level/);
+    expect(() => new MqttRepublish({ client: publisher, topic_prefix: 'a/+/b' })).toThrow(/wildcard/);
+    expect(() => new MqttRepublish({ client: publisher, topic_prefix: 'a//b' })).toThrow(/empty level/);
   });
 });
