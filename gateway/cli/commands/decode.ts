@@ -22,7 +22,8 @@ const ORDER_ALIASES: Record<string, ByteOrder> = {
   HGFEDCBA: 'DCBA',
 };
 
-interface DecodeOptions {
+/** Options of `coldpool decode`, as commander passes them (text, parsed by the command). */
+export interface DecodeOptions {
   type: string;
   order: string;
   scale: string;
