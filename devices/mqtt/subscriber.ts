@@ -1,0 +1,277 @@
+/**
+ * An MQTT 3.1.1 client that subscribes to the configured topic filters and turns every message into
+ * events. It never logs and never throws out of its message handler: each message becomes `samples`,
+ * `payload_error`, `unknown_topic` or `retained_skipped`, and is acknowledged either way, so a bad
+ * payload never stalls a QoS 1 subscription.
+ */
+import { EventEmitter } from 'node:events';
+import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import type { DeviceSample } from '../sample.js';
+import { decodePayload } from './json-codec.js';
+import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
+import { TopicRouter, type TopicSubscription } from './topic-router.js';
+
+/** Options of `MqttSubscriber`. */
+export interface MqttSubscriberOptions {
+  /** Broker URL, `mqtt://host:1883`. User info in the URL is used when `username` and `password` are unset. */
+  url: string;
+  /** MQTT client id. The broker keeps the persistent session (clean=false) and its queued QoS 1 messages under it. */
+  client_id: string;
+  /** User name sent in CONNECT. Default none. */
+  username?: string;
+  /** Password sent in CONNECT. It never appears in an error or event. Default none. */
+  password?: string;
+  /** Maximum QoS requested for every subscription. Default 1. */
+  qos?: 0 | 1;
+  /** Topic filters and their payload mappings. */
+  subscriptions: TopicSubscription[];
+  /** Retained messages: `source_time` keeps them only when the payload carries a timestamp, `skip` drops all. Default `source_time`. */
+  retained?: 'skip' | 'source_time';
+  /** Time to wait for CONNACK, and for `start()` to connect and subscribe, in milliseconds. Default 10000. */
+  connect_timeout_ms?: number;
+  /** First wait before reconnecting after a lost connection, in milliseconds. It doubles per failed attempt. Default 1000. */
+  reconnect_period_ms?: number;
+  /** Maximum wait between reconnect attempts, in milliseconds. Default 30000. */
+  max_reconnect_period_ms?: number;
+}
+
+/** Payload of the `samples` event. */
+export interface SamplesEvent {
+  topic: string;
+  samples: DeviceSample[];
+}
+
+/** Payload of the `payload_error` event. `error` is a `PayloadError`, or a mapping error for an invalid mapping. */
+export interface PayloadErrorEvent {
+  topic: string;
+  device_id: string;
+  error: Error;
+}
+
+/** Message and error counts since the subscriber was created. */
+export interface SubscriberCounters {
+  messages: number;
+  samples: number;
+  payload_errors: number;
+  unknown_topics: number;
+  retained_skipped: number;
+  /** Payload errors per topic. */
+  payload_errors_by_topic: Map<string, number>;
+}
+
+/**
+ * Subscriber that emits `samples`, `payload_error`, `unknown_topic`, `retained_skipped`, `connect`,
+ * `offline` and `error`. Errors are emitted only while an `error` listener is attached, because an
+ * unhandled `error` event would throw inside mqtt.js.
+ */
+export class MqttSubscriber extends EventEmitter {
+  private readonly options: MqttSubscriberOptions;
+  private readonly router: TopicRouter;
+  private readonly address: BrokerAddress;
+  private client: MqttClient | undefined;
+  private readonly counts: SubscriberCounters = {
+    messages: 0,
+    samples: 0,
+    payload_errors: 0,
+    unknown_topics: 0,
+    retained_skipped: 0,
+    payload_errors_by_topic: new Map(),
+  };
+
+  /** Validates the URL, filters and mappings. Throws `MqttSubscriberError`, `TopicFilterError` or a mapping error. */
+  constructor(options: MqttSubscriberOptions) {
+    super();
+    this.options = options;
+    this.address = splitBrokerUrl(options.url);
+    this.router = new TopicRouter(options.subscriptions);
+  }
+
+  /** Returns a copy of the message and error counts. */
+  counters(): SubscriberCounters {
+    return { ...this.counts, payload_errors_by_topic: new Map(this.counts.payload_errors_by_topic) };
+  }
+
+  /**
+   * Connects, subscribes to every filter and resolves once the broker granted them. Rejects with
+   * `MqttSubscriberError` and closes the client when the first connection fails (refused, rejected
+   * credentials, or no CONNACK within `connect_timeout_ms`) or the broker rejects a subscription.
+   */
+  async start(): Promise<void> {
+    if (this.client !== undefined) return;
+    const client = connect(this.address.url, this.clientOptions());
+    this.client = client;
+    this.attachEvents(client);
+    try {
+      await this.firstConnect(client);
+      await this.subscribeAll(client);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  /** Disconnects and stops reconnecting. The persistent session stays on the broker. */
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client === undefined) return;
+    // A graceful end waits for in-flight packets, which never complete without a connection.
+    await client.endAsync(!client.connected);
+    client.removeAllListeners();
+  }
+
+  private get password(): string | undefined {
+    return this.options.password ?? this.address.password;
+  }
+
+  private clientOptions(): IClientOptions {
+    const options: IClientOptions = {
+      clientId: this.options.client_id,
+      protocolVersion: 4,
+      clean: false,
+      connectTimeout: this.options.connect_timeout_ms ?? 10_000,
+      reconnectPeriod: this.options.reconnect_period_ms ?? 1000,
+      resubscribe: true,
+    };
+    const username = this.options.username ?? this.address.username;
+    if (username !== undefined) options.username = username;
+    if (this.password !== undefined) options.password = this.password;
+    return options;
+  }
+
+  private attachEvents(client: MqttClient): void {
+    const basePeriod = this.options.reconnect_period_ms ?? 1000;
+    const maxPeriod = this.options.max_reconnect_period_ms ?? 30_000;
+    client.on('message', (topic, payload, packet) => this.handleMessage(topic, payload, packet));
+    client.on('connect', () => {
+      client.options.reconnectPeriod = basePeriod;
+      this.safeEmit('connect');
+    });
+    // mqtt.js reads options.reconnectPeriod each time it arms the reconnect timer, so doubling it here
+    // after every attempt gives exponential backoff.
+    client.on('reconnect', () => {
+      client.options.reconnectPeriod = Math.min(maxPeriod, (client.options.reconnectPeriod ?? basePeriod) * 2);
+    });
+    client.on('offline', () => this.safeEmit('offline'));
+    client.on('error', (error) => this.emitError('MQTT_CLIENT_ERROR', error));
+  }
+
+  private firstConnect(client: MqttClient): Promise<void> {
+    const timeout = this.options.connect_timeout_ms ?? 10_000;
+    return new Promise((resolve, reject) => {
+      const timeoutError = () =>
+        new MqttSubscriberError(
+          'MQTT_CONNECT_TIMEOUT',
+          `connect to ${this.address.url} timed out: no CONNACK within ${timeout} ms; check the URL and that the broker is running`,
+        );
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(timeoutError());
+      }, timeout);
+      const onConnect = () => {
+        cleanup();
+        resolve();
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        // mqtt.js 5 reports a missing CONNACK after connectTimeout as an error with this message.
+        if (error.message === 'connack timeout') reject(timeoutError());
+        else reject(this.wrap('MQTT_CONNECT_FAILED', `connect to ${this.address.url} failed`, error));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        client.off('connect', onConnect);
+        client.off('error', onError);
+      };
+      client.once('connect', onConnect);
+      client.once('error', onError);
+    });
+  }
+
+  private async subscribeAll(client: MqttClient): Promise<void> {
+    const qos = this.options.qos ?? 1;
+    const filters = this.router.subscriptions.map((subscription) => subscription.filter);
+    const request = Object.fromEntries(filters.map((filter) => [filter, { qos }]));
+    const granted = await client.subscribeAsync(request);
+    // MQTT 3.1.1 section 3.9.3: return code 0x80 in SUBACK means the broker refused that filter.
+    const refused = granted.filter((grant) => grant.qos === 128).map((grant) => grant.topic);
+    if (refused.length > 0) {
+      throw new MqttSubscriberError(
+        'MQTT_SUBSCRIBE_REJECTED',
+        `broker ${this.address.url} refused the subscription to ${refused.join(', ')}; check its ACL for this user`,
+      );
+    }
+  }
+
+  private handleMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+    this.counts.messages += 1;
+
+    const route = this.router.route(topic);
+    if (route === undefined) {
+      this.counts.unknown_topics += 1;
+      this.safeEmit('unknown_topic', { topic });
+      return;
+    }
+
+    const retained = packet.retain === true;
+    if (retained && (this.options.retained ?? 'source_time') === 'skip') {
+      this.skipRetained(topic, route.device_id);
+      return;
+    }
+
+    let samples: DeviceSample[];
+    try {
+      samples = decodePayload(route.device_id, payload, route.mapping, { receive_time_ms: Date.now(), retained });
+    } catch (error) {
+      this.countPayloadError(topic);
+      const reported = error instanceof Error ? error : new Error(String(error));
+      this.safeEmit('payload_error', { topic, device_id: route.device_id, error: reported });
+      return;
+    }
+
+    // A retained message is an old value: keep it only when the device stamped its own time on it.
+    if (retained) samples = samples.filter((sample) => sample.source_time_ms !== undefined);
+    if (retained && samples.length === 0) {
+      this.skipRetained(topic, route.device_id);
+      return;
+    }
+
+    for (const sample of samples) sample.tags = { ...route.tags, ...sample.tags };
+    this.counts.samples += samples.length;
+    this.safeEmit('samples', { topic, samples });
+  }
+
+  private skipRetained(topic: string, device_id: string): void {
+    this.counts.retained_skipped += 1;
+    this.safeEmit('retained_skipped', { topic, device_id });
+  }
+
+  private countPayloadError(topic: string): void {
+    this.counts.payload_errors += 1;
+    this.counts.payload_errors_by_topic.set(topic, (this.counts.payload_errors_by_topic.get(topic) ?? 0) + 1);
+  }
+
+  /** Emits an event. A listener that throws is reported as an `error` event instead of reaching mqtt.js. */
+  private safeEmit(event: string, payload?: unknown): void {
+    try {
+      this.emit(event, payload);
+    } catch (error) {
+      this.emitError('MQTT_LISTENER_FAILED', error, `listener of '${event}' threw`);
+    }
+  }
+
+  private emitError(code: 'MQTT_CLIENT_ERROR' | 'MQTT_LISTENER_FAILED', error: unknown, context = 'MQTT client'): void {
+    // An 'error' event without a listener would throw inside mqtt.js, so it is emitted only to listeners.
+    if (this.listenerCount('error') === 0) return;
+    try {
+      this.emit('error', this.wrap(code, context, error));
+    } catch {
+      // A throwing error listener must not break message handling either.
+    }
+  }
+
+  private wrap(code: MqttSubscriberError['code'], context: string, error: unknown): MqttSubscriberError {
+    const message = error instanceof Error ? error.message : String(error);
+    return new MqttSubscriberError(code, redact(`${context}: ${message}`, this.password));
+  }
+}
