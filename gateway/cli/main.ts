@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerCheckConfigCommand } from './commands/check-config.js';
+import { registerDecodeCommand } from './commands/decode.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerRunCommand } from './commands/run.js';
 
@@ -13,6 +14,7 @@ program
 registerDemoCommand(program);
 registerRunCommand(program);
 registerCheckConfigCommand(program);
+registerDecodeCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`coldpool: ${error.message}\n`);
