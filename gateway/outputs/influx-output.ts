@@ -6,56 +6,18 @@ import { EventEmitter } from 'node:events';
 import type { Reading } from '../reading.js';
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
+import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import { classifyWriteResponse, type WriteOutcome } from './influx-response.js';
-import { type InfluxTarget, parseInfluxUrl } from './influx-url.js';
+import type { InfluxTarget } from './influx-url.js';
 import { LineBuffer } from './line-buffer.js';
-import { type TimePrecision, toLine } from './line-protocol.js';
+import { toLine } from './line-protocol.js';
 import type { Output, OutputStats } from './output.js';
-import { InfluxWriteError, LineProtocolError, OutputConfigError } from './output-errors.js';
+import { InfluxWriteError, LineProtocolError } from './output-errors.js';
 import { retryDelay } from './retry-backoff.js';
-
-/** Options of `InfluxOutput`. */
-export interface InfluxOutputOptions {
-  /** `http(s)://[user:password@]host[:port][/prefix]/database`; the port defaults to 8086. */
-  url: string;
-  /** User for HTTP basic authentication; overrides one in the URL. Default: none. */
-  username?: string;
-  /** Password for HTTP basic authentication; overrides one in the URL. Default: none. */
-  password?: string;
-  /** Maximum lines per write request. Default 5000 (the batch size the InfluxDB 1.x docs recommend). */
-  batch_size?: number;
-  /** Maximum body bytes per write request; a 413 response splits the batch further. Default 1000000. */
-  max_batch_bytes?: number;
-  /** Interval between writes of a partly filled batch, in milliseconds. Default 1000. */
-  flush_interval_ms?: number;
-  /** Time to wait for the response to one write request, in milliseconds. Default 10000. */
-  timeout_ms?: number;
-  /** Maximum points buffered; newer points are dropped and counted beyond it. Default 100000. */
-  max_pending?: number;
-  /** Timestamp precision of the written lines. Default `ms`. */
-  precision?: TimePrecision;
-  /** Upper bound of the first retry delay, in milliseconds. Default 500. */
-  retry_initial_ms?: number;
-  /** Cap on every retry delay, in milliseconds. Default 30000. */
-  retry_max_ms?: number;
-  /** Time `stop()` keeps retrying before it drops what is left, in milliseconds. Default 10000. */
-  stop_timeout_ms?: number;
-}
 
 /** `OutputStats` plus the count of single fields left out of written points (null, NaN, ±Infinity...). */
 export interface InfluxOutputStats extends OutputStats {
   dropped_fields: number;
-}
-
-function positiveInteger(name: string, value: number | undefined, fallback: number): number {
-  const result = value ?? fallback;
-  if (!Number.isSafeInteger(result) || result <= 0) {
-    throw new OutputConfigError(
-      'OUTPUT_OPTION_INVALID',
-      `InfluxDB output option ${name} is ${value}; use a positive integer`,
-    );
-  }
-  return result;
 }
 
 /**
@@ -64,17 +26,10 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
  * events never contain the credentials.
  */
 export class InfluxOutput extends EventEmitter implements Output {
+  private readonly settings: InfluxSettings;
   private readonly target: InfluxTarget;
   private readonly http: InfluxHttpClient;
   private readonly buffer = new LineBuffer();
-  private readonly batchSize: number;
-  private readonly maxBatchBytes: number;
-  private readonly flushIntervalMs: number;
-  private readonly timeoutMs: number;
-  private readonly maxPending: number;
-  private readonly precision: TimePrecision;
-  private readonly backoff: { initial_ms: number; max_ms: number };
-  private readonly stopTimeoutMs: number;
   private readonly counters = { written: 0, rejected: 0, dropped: 0, write_errors: 0, dropped_fields: 0 };
   private inFlight = 0;
   private started = false;
@@ -87,19 +42,9 @@ export class InfluxOutput extends EventEmitter implements Output {
 
   constructor(options: InfluxOutputOptions) {
     super();
-    this.target = parseInfluxUrl(options.url, options.username, options.password);
-    this.batchSize = positiveInteger('batch_size', options.batch_size, 5000);
-    this.maxBatchBytes = positiveInteger('max_batch_bytes', options.max_batch_bytes, 1_000_000);
-    this.flushIntervalMs = positiveInteger('flush_interval_ms', options.flush_interval_ms, 1000);
-    this.timeoutMs = positiveInteger('timeout_ms', options.timeout_ms, 10_000);
-    this.maxPending = positiveInteger('max_pending', options.max_pending, 100_000);
-    this.precision = options.precision ?? 'ms';
-    this.backoff = {
-      initial_ms: positiveInteger('retry_initial_ms', options.retry_initial_ms, 500),
-      max_ms: positiveInteger('retry_max_ms', options.retry_max_ms, 30_000),
-    };
-    this.stopTimeoutMs = positiveInteger('stop_timeout_ms', options.stop_timeout_ms, 10_000);
-    this.http = new InfluxHttpClient(this.target, this.timeoutMs);
+    this.settings = resolveInfluxOptions(options);
+    this.target = this.settings.target;
+    this.http = new InfluxHttpClient(this.target, this.settings.timeout_ms);
   }
 
   /**
@@ -110,12 +55,12 @@ export class InfluxOutput extends EventEmitter implements Output {
     if (this.started) return;
     this.started = true;
     try {
-      await ensureInfluxDatabase(this.target, this.timeoutMs);
+      await ensureInfluxDatabase(this.target, this.settings.timeout_ms);
       this.databaseReady = true;
     } catch (error) {
       this.countWriteError(error, 0);
     }
-    this.flushTimer = setInterval(() => this.startDrain(), this.flushIntervalMs);
+    this.flushTimer = setInterval(() => this.startDrain(), this.settings.flush_interval_ms);
     this.flushTimer.unref();
     this.startDrain();
   }
@@ -129,14 +74,14 @@ export class InfluxOutput extends EventEmitter implements Output {
     for (const reading of readings) {
       const line = this.serialise(reading);
       if (line === null) continue;
-      if (this.buffer.length + this.inFlight >= this.maxPending) {
+      if (this.buffer.length + this.inFlight >= this.settings.max_pending) {
         overflow += 1;
         continue;
       }
       this.buffer.push(line);
     }
-    if (overflow > 0) this.drop(overflow, `InfluxDB output buffer is full (max_pending ${this.maxPending})`);
-    if (this.buffer.length >= this.batchSize) this.startDrain();
+    if (overflow > 0) this.drop(overflow, `InfluxDB output buffer is full (max_pending ${this.settings.max_pending})`);
+    if (this.buffer.length >= this.settings.batch_size) this.startDrain();
   }
 
   async flush(): Promise<void> {
@@ -151,7 +96,7 @@ export class InfluxOutput extends EventEmitter implements Output {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    this.stopDeadline = Date.now() + this.stopTimeoutMs;
+    this.stopDeadline = Date.now() + this.settings.stop_timeout_ms;
     clearInterval(this.flushTimer);
     this.wakeSleep?.();
     await this.flush();
@@ -165,7 +110,7 @@ export class InfluxOutput extends EventEmitter implements Output {
   /** Serialises one reading, counting what it drops; returns `null` when nothing is left to buffer. */
   private serialise(reading: Reading): string | null {
     try {
-      const result = toLine(reading, this.precision);
+      const result = toLine(reading, this.settings.precision);
       this.counters.dropped_fields += result.dropped_fields.length;
       if (result.line !== null) return result.line;
       const fields = result.dropped_fields.map((dropped) => `${dropped.field} (${dropped.reason})`).join(', ');
@@ -190,7 +135,7 @@ export class InfluxOutput extends EventEmitter implements Output {
         this.drop(this.buffer.clear(), 'stopped before InfluxDB accepted the points');
         return;
       }
-      const batch = this.buffer.take(this.batchSize, this.maxBatchBytes);
+      const batch = this.buffer.take(this.settings.batch_size, this.settings.max_batch_bytes);
       this.inFlight = batch.length;
       await this.sendBatch(batch);
       this.inFlight = 0;
@@ -215,7 +160,7 @@ export class InfluxOutput extends EventEmitter implements Output {
         this.drop(lines.length, 'stopped before InfluxDB accepted the points');
         return;
       }
-      await this.sleep(retryDelay(attempt, this.backoff));
+      await this.sleep(retryDelay(attempt, this.settings.backoff));
     }
   }
 
@@ -233,10 +178,10 @@ export class InfluxOutput extends EventEmitter implements Output {
   private async attempt(lines: string[]): Promise<WriteOutcome> {
     try {
       if (!this.databaseReady) {
-        await ensureInfluxDatabase(this.target, this.timeoutMs);
+        await ensureInfluxDatabase(this.target, this.settings.timeout_ms);
         this.databaseReady = true;
       }
-      const response = await this.http.write(lines.join('\n'), this.precision);
+      const response = await this.http.write(lines.join('\n'), this.settings.precision);
       return classifyWriteResponse(response, lines.length, this.target.display_url);
     } catch (error) {
       const writeError =
@@ -292,3 +237,5 @@ export class InfluxOutput extends EventEmitter implements Output {
     });
   }
 }
+
+export type { InfluxOutputOptions } from './influx-options.js';

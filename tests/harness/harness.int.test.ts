@@ -35,4 +35,31 @@ describe('harness', () => {
     await broker.stop();
     expect(await portAccepts(broker.port)).toBe(false);
   });
+
+  it('influxd keeps data across restart', async () => {
+    const influxd = await startInfluxd();
+    await influxd.query('CREATE DATABASE kept');
+    await influxd.kill();
+    expect(await portAccepts(influxd.port)).toBe(false);
+    await influxd.restart();
+    const result = await influxd.query('SHOW DATABASES');
+    await influxd.stop();
+    expect(JSON.stringify(result)).toContain('kept');
+  });
+
+  it('mosquitto keeps retained messages when persistent', async () => {
+    const broker = await startMosquitto({ persistence: true });
+    const publisher = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    await publisher.publishAsync('harness/retained', 'kept', { qos: 1, retain: true });
+    await publisher.endAsync();
+    await broker.restart();
+    const client = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+    const received = new Promise<string>((resolve) =>
+      client.once('message', (_topic, payload) => resolve(String(payload))),
+    );
+    await client.subscribeAsync('harness/retained', { qos: 1 });
+    expect(await received).toBe('kept');
+    await client.endAsync();
+    await broker.stop();
+  });
 });

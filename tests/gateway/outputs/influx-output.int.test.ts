@@ -225,4 +225,42 @@ describe('influx-output', () => {
     expect(output.stats().dropped).toBe(1);
     expect(output.stats().pending).toBe(0);
   });
+
+  it('keeps credentials out of errors', async () => {
+    const secured = await startInfluxd({ auth_enabled: true });
+    await secured.query("CREATE USER admin WITH PASSWORD 'admin-pw' WITH ALL PRIVILEGES");
+    const output = new InfluxOutput({
+      url: `http://admin:wrong-s3cret@127.0.0.1:${secured.port}/secured`,
+      retry_initial_ms: 20,
+      retry_max_ms: 50,
+      stop_timeout_ms: 300,
+    });
+    const events: { error: Error; attempt: number }[] = [];
+    output.on('write_error', (event) => events.push(event));
+    await output.start();
+    output.write([reading({ temp_c: 1 }, BASE_TIME_MS)]);
+    await output.stop();
+    await secured.stop();
+    const codes = new Set(events.map((event) => (event.error as { code?: string }).code));
+    const text = events.map((event) => `${event.error.message} ${JSON.stringify(event)}`).join('\n');
+    expect(codes.has('INFLUX_AUTH_FAILED')).toBe(true);
+    expect(text).not.toContain('wrong-s3cret');
+    expect(output.stats().dropped).toBe(1);
+  });
+
+  it('writes with valid credentials', async () => {
+    const secured = await startInfluxd({ auth_enabled: true });
+    await secured.query("CREATE USER admin WITH PASSWORD 'admin-pw' WITH ALL PRIVILEGES");
+    const output = new InfluxOutput({
+      url: `http://127.0.0.1:${secured.port}/secured`,
+      username: 'admin',
+      password: 'admin-pw',
+    });
+    await output.start();
+    output.write([reading({ temp_c: 1 }, BASE_TIME_MS)]);
+    await output.stop();
+    await secured.stop();
+    expect(output.stats().written).toBe(1);
+    expect(output.stats().write_errors).toBe(0);
+  });
 });
