@@ -48,6 +48,23 @@ export interface PayloadErrorEvent {
   error: Error;
 }
 
+/** Payload of the `retained_skipped` event. */
+export interface RetainedSkippedEvent {
+  topic: string;
+  device_id: string;
+}
+
+/** Events of `MqttSubscriber` and their arguments. */
+export interface MqttSubscriberEvents {
+  samples: [SamplesEvent];
+  payload_error: [PayloadErrorEvent];
+  unknown_topic: [{ topic: string }];
+  retained_skipped: [RetainedSkippedEvent];
+  connect: [];
+  offline: [];
+  error: [MqttSubscriberError];
+}
+
 /** Message and error counts since the subscriber was created. */
 export interface SubscriberCounters {
   messages: number;
@@ -64,7 +81,7 @@ export interface SubscriberCounters {
  * `offline` and `error`. Errors are emitted only while an `error` listener is attached, because an
  * unhandled `error` event would throw inside mqtt.js.
  */
-export class MqttSubscriber extends EventEmitter {
+export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
   private readonly options: MqttSubscriberOptions;
   private readonly router: TopicRouter;
   private readonly address: BrokerAddress;
@@ -252,9 +269,9 @@ export class MqttSubscriber extends EventEmitter {
   }
 
   /** Emits an event. A listener that throws is reported as an `error` event instead of reaching mqtt.js. */
-  private safeEmit(event: string, payload?: unknown): void {
+  private safeEmit<K extends keyof MqttSubscriberEvents>(event: K, ...args: MqttSubscriberEvents[K]): void {
     try {
-      this.emit(event, payload);
+      (this.emit as (name: K, ...rest: MqttSubscriberEvents[K]) => boolean)(event, ...args);
     } catch (error) {
       this.emitError('MQTT_LISTENER_FAILED', error, `listener of '${event}' threw`);
     }

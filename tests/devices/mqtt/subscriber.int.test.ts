@@ -1,10 +1,11 @@
-import { once } from 'node:events';
+import { type EventEmitter, once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PayloadMapping } from '../../../devices/mqtt/payload-mapping.js';
 import {
   MqttSubscriber,
+  type MqttSubscriberEvents,
   type MqttSubscriberOptions,
   type PayloadErrorEvent,
   type SamplesEvent,
@@ -73,11 +74,12 @@ function subscriber(url: string, overrides: Partial<MqttSubscriberOptions> = {})
 
 /** Resolves with the first `event` payload that passes `accept`, or rejects after `timeout_ms`. */
 function nextEvent<T>(
-  emitter: MqttSubscriber,
-  event: string,
+  source: MqttSubscriber,
+  event: keyof MqttSubscriberEvents,
   accept: (value: T) => boolean = () => true,
   timeout_ms = 5000,
 ): Promise<T> {
+  const emitter = source as unknown as EventEmitter;
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       emitter.off(event, listener);
@@ -280,6 +282,21 @@ describe('MqttSubscriber connection', () => {
     const samples = nextEvent<SamplesEvent>(sub, 'samples');
     await (await publisher(broker.url)).publishAsync('sensors/room-1/state', '{"temperature":5}', { qos: 1 });
     expect(fieldValues(await samples)).toEqual({ air_temp_c: 5 });
+  });
+
+  it('doubles reconnect wait while broker is down', async () => {
+    const broker = await startBroker(() => startMosquitto());
+    const sub = subscriber(broker.url, { reconnect_period_ms: 100, max_reconnect_period_ms: 800 });
+    await sub.start();
+    const failedAt: number[] = [];
+    // Each failed attempt against the stopped broker emits one ECONNREFUSED error.
+    sub.on('error', () => failedAt.push(Date.now()));
+    await broker.stop();
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    const gaps = failedAt.slice(1).map((time, index) => time - (failedAt[index] as number));
+    expect(gaps.length).toBeGreaterThanOrEqual(4);
+    expect(gaps[2]).toBeGreaterThan((gaps[0] as number) * 1.5);
+    expect(Math.max(...gaps)).toBeLessThan(800 + 300);
   });
 
   it('rejects wrong password without showing it', async () => {
