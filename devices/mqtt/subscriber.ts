@@ -11,6 +11,11 @@ import { decodePayload } from './json-codec.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
 import { TopicRouter, type TopicSubscription } from './topic-router.js';
 
+/** Maximum number of topics counted one by one in `payload_errors_by_topic`, so topic spam cannot grow it. */
+const MAX_COUNTED_TOPICS = 1000;
+/** Key in `payload_errors_by_topic` of the errors on topics past `MAX_COUNTED_TOPICS`. */
+export const OTHER_TOPICS_KEY = '(other topics)';
+
 /** Options of `MqttSubscriber`. */
 export interface MqttSubscriberOptions {
   /** Broker URL, `mqtt://host:1883`. User info in the URL is used when `username` and `password` are unset. */
@@ -72,7 +77,7 @@ export interface SubscriberCounters {
   payload_errors: number;
   unknown_topics: number;
   retained_skipped: number;
-  /** Payload errors per topic. */
+  /** Payload errors per topic, for at most 1000 topics. Later topics are counted under `(other topics)`. */
   payload_errors_by_topic: Map<string, number>;
 }
 
@@ -265,7 +270,9 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
 
   private countPayloadError(topic: string): void {
     this.counts.payload_errors += 1;
-    this.counts.payload_errors_by_topic.set(topic, (this.counts.payload_errors_by_topic.get(topic) ?? 0) + 1);
+    const byTopic = this.counts.payload_errors_by_topic;
+    const key = byTopic.has(topic) || byTopic.size < MAX_COUNTED_TOPICS ? topic : OTHER_TOPICS_KEY;
+    byTopic.set(key, (byTopic.get(key) ?? 0) + 1);
   }
 
   /** Emits an event. A listener that throws is reported as an `error` event instead of reaching mqtt.js. */

@@ -95,7 +95,9 @@ function brokerHooks(options: EmbeddedBrokerOptions) {
   const max = options.max_payload_bytes;
   if (max !== undefined) {
     // MQTT 3.1.1 section 3.3.5: a server that does not accept a PUBLISH has no way to tell the client,
-    // so it closes the connection; aedes does that when this hook returns an error.
+    // so it closes the connection, and aedes does that when this hook returns an error.
+    // NOTE: aedes parses the whole packet before this hook runs, so the limit does not bound the memory
+    // one oversized packet takes (MQTT allows up to 256 MB).
     hooks.authorizePublish = (
       _client: unknown,
       packet: { payload: Buffer | string },

@@ -7,12 +7,19 @@ import {
   MqttSubscriber,
   type MqttSubscriberEvents,
   type MqttSubscriberOptions,
+  OTHER_TOPICS_KEY,
   type PayloadErrorEvent,
   type SamplesEvent,
 } from '../../../devices/mqtt/subscriber.js';
 import { MqttSubscriberError } from '../../../devices/mqtt/subscriber-error.js';
 import { startEmbeddedBroker } from '../../../gateway/broker/embedded-broker.js';
-import { P1_BARE_NAN, P1_TOPIC, P3_RETAINED } from '../../fixtures/mqtt/field-case-payloads.js';
+import {
+  P1_BARE_NAN,
+  P1_LENIENT_NAN,
+  P1_TOPIC,
+  P2_STRING_NUMBERS,
+  P3_RETAINED,
+} from '../../fixtures/mqtt/field-case-payloads.js';
 import { startMosquitto } from '../../harness/mosquitto.js';
 
 /** A broker under test: the embedded aedes or a mosquitto child process. */
@@ -169,6 +176,39 @@ describe.each(brokerKinds)('MqttSubscriber on %s', (_kind, start) => {
     expect(sub.counters().payload_errors).toBe(50);
   });
 
+  it('passes P2 sentinel value exactly', async () => {
+    const broker = await startBroker(start);
+    const p2Mapping: PayloadMapping = {
+      format: 'json',
+      fields: [
+        { name: 'battery_v', type: 'float', unit: 'V', path: '$.payload_fields.BatV' },
+        { name: 'probe_temp_c', type: 'float', unit: 'C', path: '$.payload_fields.TempC_DS', sentinels: [327.67] },
+      ],
+    };
+    const sub = subscriber(broker.url, {
+      subscriptions: [{ filter: 'lora/+/up', device_id_segment: 1, mapping: p2Mapping }],
+    });
+    await sub.start();
+    const samples = nextEvent<SamplesEvent>(sub, 'samples');
+    await (await publisher(broker.url)).publishAsync('lora/lht-65/up', P2_STRING_NUMBERS, { qos: 1 });
+    const probe = (await samples).samples[0]?.fields.find((field) => field.spec.name === 'probe_temp_c');
+    expect(probe?.value).toBe(327.67);
+    expect(probe?.spec.sentinels).toEqual([327.67]);
+  });
+
+  it('drops lenient NaN field only', async () => {
+    const broker = await startBroker(start);
+    const sub = subscriber(broker.url, {
+      subscriptions: [{ filter: 'sensors/+/state', device_id_segment: 1, mapping: { ...mapping, lenient: true } }],
+    });
+    await sub.start();
+    const samples = nextEvent<SamplesEvent>(sub, 'samples');
+    await (await publisher(broker.url)).publishAsync(P1_TOPIC, P1_LENIENT_NAN, { qos: 1 });
+    const event = await samples;
+    expect(fieldValues(event)).toEqual({ humidity_pct: 41 });
+    expect(event.samples[0]?.errors.map((error) => error.code)).toContain('FIELD_NULL');
+  });
+
   it('reports topic left in persistent session', async () => {
     const broker = await startBroker(start);
     const client_id = `coldpool-test-${process.pid}-legacy-${clientCounter++}`;
@@ -282,6 +322,25 @@ describe('MqttSubscriber connection', () => {
     const samples = nextEvent<SamplesEvent>(sub, 'samples');
     await (await publisher(broker.url)).publishAsync('sensors/room-1/state', '{"temperature":5}', { qos: 1 });
     expect(fieldValues(await samples)).toEqual({ air_temp_c: 5 });
+  });
+
+  it('caps per-topic error counts', async () => {
+    const broker = await startBroker(() => startEmbeddedBroker({ port: 0 }));
+    const sub = subscriber(broker.url);
+    await sub.start();
+    const last = nextEvent<PayloadErrorEvent>(
+      sub,
+      'payload_error',
+      (event) => event.topic === 'sensors/d1004/state',
+      20_000,
+    );
+    const pub = await publisher(broker.url);
+    for (let i = 0; i < 1005; i += 1) pub.publish(`sensors/d${i}/state`, 'not json', { qos: 1 });
+    await last;
+    const counters = sub.counters();
+    expect(counters.payload_errors).toBe(1005);
+    expect(counters.payload_errors_by_topic.size).toBe(1001);
+    expect(counters.payload_errors_by_topic.get(OTHER_TOPICS_KEY)).toBe(5);
   });
 
   it('doubles reconnect wait while broker is down', async () => {
