@@ -9,77 +9,29 @@ import { connect, type IClientOptions, type IPublishPacket, type MqttClient } fr
 import type { DeviceSample } from '../sample.js';
 import { decodePayload } from './json-codec.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
-import { TopicRouter, type TopicSubscription } from './topic-router.js';
+import type {
+  MqttSubscriberEvents,
+  MqttSubscriberOptions,
+  PayloadErrorEvent,
+  RetainedSkippedEvent,
+  SamplesEvent,
+  SubscriberCounters,
+} from './subscriber-options.js';
+import { TopicRouter } from './topic-router.js';
+
+export type {
+  MqttSubscriberEvents,
+  MqttSubscriberOptions,
+  PayloadErrorEvent,
+  RetainedSkippedEvent,
+  SamplesEvent,
+  SubscriberCounters,
+};
 
 /** Maximum number of topics counted one by one in `payload_errors_by_topic`, so topic spam cannot grow it. */
 const MAX_COUNTED_TOPICS = 1000;
 /** Key in `payload_errors_by_topic` of the errors on topics past `MAX_COUNTED_TOPICS`. */
 export const OTHER_TOPICS_KEY = '(other topics)';
-
-/** Options of `MqttSubscriber`. */
-export interface MqttSubscriberOptions {
-  /** Broker URL, `mqtt://host:1883`. User info in the URL is used when `username` and `password` are unset. */
-  url: string;
-  /** MQTT client id. The broker keeps the persistent session (clean=false) and its queued QoS 1 messages under it. */
-  client_id: string;
-  /** User name sent in CONNECT. Default none. */
-  username?: string;
-  /** Password sent in CONNECT. It never appears in an error or event. Default none. */
-  password?: string;
-  /** Maximum QoS requested for every subscription. Default 1. */
-  qos?: 0 | 1;
-  /** Topic filters and their payload mappings. */
-  subscriptions: TopicSubscription[];
-  /** Retained messages: `source_time` keeps them only when the payload carries a timestamp, `skip` drops all. Default `source_time`. */
-  retained?: 'skip' | 'source_time';
-  /** Time to wait for CONNACK, and for `start()` to connect and subscribe, in milliseconds. Default 10000. */
-  connect_timeout_ms?: number;
-  /** First wait before reconnecting after a lost connection, in milliseconds. It doubles per failed attempt. Default 1000. */
-  reconnect_period_ms?: number;
-  /** Maximum wait between reconnect attempts, in milliseconds. Default 30000. */
-  max_reconnect_period_ms?: number;
-}
-
-/** Payload of the `samples` event. */
-export interface SamplesEvent {
-  topic: string;
-  samples: DeviceSample[];
-}
-
-/** Payload of the `payload_error` event. `error` is a `PayloadError`, or a mapping error for an invalid mapping. */
-export interface PayloadErrorEvent {
-  topic: string;
-  device_id: string;
-  error: Error;
-}
-
-/** Payload of the `retained_skipped` event. */
-export interface RetainedSkippedEvent {
-  topic: string;
-  device_id: string;
-}
-
-/** Events of `MqttSubscriber` and their arguments. */
-export interface MqttSubscriberEvents {
-  samples: [SamplesEvent];
-  payload_error: [PayloadErrorEvent];
-  unknown_topic: [{ topic: string }];
-  retained_skipped: [RetainedSkippedEvent];
-  connect: [];
-  offline: [];
-  error: [MqttSubscriberError];
-}
-
-/** Message and error counts since the subscriber was created. */
-export interface SubscriberCounters {
-  messages: number;
-  samples: number;
-  payload_errors: number;
-  unknown_topics: number;
-  retained_skipped: number;
-  /** Payload errors per topic, for at most 1000 topics. Later topics are counted under `(other topics)`. */
-  payload_errors_by_topic: Map<string, number>;
-}
 
 /**
  * Subscriber that emits `samples`, `payload_error`, `unknown_topic`, `retained_skipped`, `connect`,
