@@ -1,0 +1,172 @@
+import { DeviceNotFoundError, type Fault } from './faults.js';
+import { ModbusController } from './modbus-controller.js';
+import { MqttRoomNode } from './mqtt-room-node.js';
+import { ScaledClock } from './physics/clock.js';
+import { CHILLED_ROOM, FROZEN_ROOM } from './physics/cold-room-params.js';
+import { deriveSeed } from './physics/prng.js';
+import { ReeferTruck } from './reefer-truck.js';
+import type { RoomDialect } from './room-payloads.js';
+
+export type { Fault } from './faults.js';
+
+export interface FleetOptions {
+  /** Broker the MQTT devices publish to, such as `mqtt://127.0.0.1:1883`. */
+  broker_url: string;
+  /** Number of MQTT room sensor nodes. Default 3. */
+  rooms?: number;
+  /** Number of Modbus TCP room controllers. Default 2. */
+  controllers?: number;
+  /** Number of reefer trucks. Default 2. */
+  trucks?: number;
+  /** Wall-clock time between publishes and model updates, ms. Default 2000. */
+  interval_ms?: number;
+  /** Simulated seconds per real second. Default 1. */
+  time_scale?: number;
+  /** Seed from which every device's seed derives. Default 1. */
+  seed?: number;
+  /** Address the Modbus controllers listen on. Default `127.0.0.1`. */
+  modbus_host?: string;
+  /** MQTT user name. Default: none. */
+  mqtt_username?: string;
+  /** MQTT password. Default: none. */
+  mqtt_password?: string;
+}
+
+/** Address and payload format of one simulated device, from which the gateway builds its config. */
+export interface SimulatedDevice {
+  id: string;
+  kind: 'room_node' | 'controller' | 'truck';
+  protocol: 'mqtt' | 'modbus_tcp';
+  /** Payload dialect of a room node. */
+  dialect?: 'celsius' | 'fahrenheit';
+  /** Topic an MQTT device publishes to. */
+  topic?: string;
+  /** Address of a Modbus TCP device. */
+  host?: string;
+  port?: number;
+  unit_id?: number;
+}
+
+/** A running fleet. */
+export interface Fleet {
+  devices: SimulatedDevice[];
+  /** Makes one device show `fault`; raises `DeviceNotFoundError` or `FaultNotSupportedError`. */
+  injectFault(device_id: string, fault: Fault): void;
+  /** Returns one device to normal; raises `DeviceNotFoundError`. */
+  clearFault(device_id: string): void;
+  /** Stops every device. */
+  stop(): Promise<void>;
+}
+
+type Simulator = MqttRoomNode | ModbusController | ReeferTruck;
+
+interface Member {
+  device: SimulatedDevice;
+  simulator: Simulator;
+}
+
+/** Room nodes: room-2 speaks the fahrenheit dialect; every third room is a freezer. */
+function roomMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
+  const id = `room-${index}`;
+  const dialect: RoomDialect = index === 2 ? 'fahrenheit' : 'celsius';
+  const simulator = new MqttRoomNode({
+    device_id: id,
+    broker_url: options.broker_url,
+    interval_ms: options.interval_ms ?? 2000,
+    clock,
+    username: options.mqtt_username,
+    password: options.mqtt_password,
+    dialect,
+    params: index % 3 === 0 ? FROZEN_ROOM : CHILLED_ROOM,
+    seed: deriveSeed(seed, index),
+  });
+  return { device: { id, kind: 'room_node', protocol: 'mqtt', dialect, topic: simulator.topic }, simulator };
+}
+
+/** Controllers: odd ones run chilled rooms, even ones freezers. */
+function controllerMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
+  const simulator = new ModbusController({
+    device_id: `ctrl-${index}`,
+    host: options.modbus_host ?? '127.0.0.1',
+    port: 0,
+    unit_id: 1,
+    params: index % 2 === 0 ? FROZEN_ROOM : CHILLED_ROOM,
+    seed: deriveSeed(seed, 100 + index),
+    clock,
+    interval_ms: options.interval_ms ?? 2000,
+  });
+  return { device: { id: `ctrl-${index}`, kind: 'controller', protocol: 'modbus_tcp' }, simulator };
+}
+
+/** Trucks start parked at different stops of the round, so their positions differ. */
+function truckMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
+  const simulator = new ReeferTruck({
+    device_id: `truck-${index}`,
+    broker_url: options.broker_url,
+    interval_ms: options.interval_ms ?? 2000,
+    clock,
+    username: options.mqtt_username,
+    password: options.mqtt_password,
+    seed: deriveSeed(seed, 200 + index),
+    start_stop: index - 1,
+  });
+  return { device: { id: `truck-${index}`, kind: 'truck', protocol: 'mqtt', topic: simulator.topic }, simulator };
+}
+
+function countOption(value: number | undefined, fallback: number, name: string): number {
+  const count = value ?? fallback;
+  if (!Number.isInteger(count) || count < 0) {
+    throw new RangeError(`${name} ${count} is invalid: give a whole number of 0 or more`);
+  }
+  return count;
+}
+
+function range(count: number): number[] {
+  return Array.from({ length: count }, (_, i) => i + 1);
+}
+
+/**
+ * Starts room nodes `room-1`..`room-N`, controllers `ctrl-1`..`ctrl-N` and trucks `truck-1`..`truck-N`
+ * on one shared simulated clock. If any device fails to start, the ones already started are stopped.
+ */
+export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const clock = new ScaledClock(options.time_scale ?? 1);
+  const seed = options.seed ?? 1;
+  const members: Member[] = [
+    ...range(countOption(options.rooms, 3, 'rooms')).map((i) => roomMember(i, options, clock, seed)),
+    ...range(countOption(options.controllers, 2, 'controllers')).map((i) => controllerMember(i, options, clock, seed)),
+    ...range(countOption(options.trucks, 2, 'trucks')).map((i) => truckMember(i, options, clock, seed)),
+  ];
+  const started: Member[] = [];
+  try {
+    for (const member of members) {
+      await member.simulator.start();
+      started.push(member);
+    }
+  } catch (error) {
+    await Promise.allSettled(started.map((member) => member.simulator.stop()));
+    throw error;
+  }
+  for (const { device, simulator } of members) {
+    if (simulator instanceof ModbusController)
+      Object.assign(device, { host: simulator.host, port: simulator.port, unit_id: simulator.unit_id });
+  }
+
+  const find = (device_id: string): Simulator => {
+    const member = members.find((candidate) => candidate.device.id === device_id);
+    if (member === undefined)
+      throw new DeviceNotFoundError(
+        device_id,
+        members.map((m) => m.device.id),
+      );
+    return member.simulator;
+  };
+  return {
+    devices: members.map((member) => member.device),
+    injectFault: (device_id, fault) => find(device_id).injectFault(fault),
+    clearFault: (device_id) => find(device_id).clearFault(),
+    stop: async () => {
+      await Promise.all(members.map((member) => member.simulator.stop()));
+    },
+  };
+}

@@ -1,0 +1,227 @@
+import ModbusRTU from 'modbus-serial';
+import { TemperatureAlarms } from './controller-alarms.js';
+import {
+  encodeCoils,
+  encodeDiscreteInputs,
+  encodeInputRegisters,
+  HOLDING_REGISTER,
+  INPUT_REGISTER_COUNT,
+} from './controller-registers.js';
+import { type Fault, FaultNotSupportedError } from './faults.js';
+import { findFreePort } from './free-port.js';
+import { decodeInt16Tenths, encodeInt16Tenths } from './modbus-words.js';
+import { type Clock, ScaledClock } from './physics/clock.js';
+import { ColdRoomModel } from './physics/cold-room-model.js';
+import { CHILLED_ROOM, type ColdRoomParams } from './physics/cold-room-params.js';
+
+type ServerTcp = InstanceType<typeof ModbusRTU.ServerTCP>;
+
+/** Modbus exception 02 ILLEGAL DATA ADDRESS (MODBUS Application Protocol V1.1b3, section 7). */
+const ILLEGAL_DATA_ADDRESS = { modbusErrorCode: 0x02, msg: 'Illegal data address' };
+/** Modbus exception 03 ILLEGAL DATA VALUE (same section). */
+const ILLEGAL_DATA_VALUE = { modbusErrorCode: 0x03, msg: 'Illegal data value' };
+
+/** Setpoints a write to holding register 100 may set, °C. */
+const SETPOINT_RANGE_C = { min: -40, max: 20 } as const;
+/** Differentials a write to holding register 101 may set, K. */
+const DIFFERENTIAL_RANGE_K = { min: 0.1, max: 10 } as const;
+/** Longest simulated time between two alarm checks, ms, so that alarm delays hold when time runs fast. */
+const ALARM_CHECK_MS = 10_000;
+/** Times a bind is retried when another process took the port found free. */
+const BIND_ATTEMPTS = 5;
+
+export interface ModbusControllerOptions {
+  /** Device id, used in errors. */
+  device_id: string;
+  /** Address to listen on. Default `127.0.0.1`. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Modbus unit id the server responds to. Requests for other ids get no reply. Default 1. */
+  unit_id?: number;
+  /** Thermal model parameters. Default `CHILLED_ROOM`. */
+  params?: ColdRoomParams;
+  /** Seed of the model's door openings. Default 1. */
+  seed?: number;
+  /** Source of simulated time. Default: the wall clock. */
+  clock?: Clock;
+  /** Wall-clock time between model updates, ms. Default 1000. */
+  interval_ms?: number;
+}
+
+/**
+ * Cold-room controller that serves its state over Modbus TCP (register map in `controller-registers.ts`).
+ * The model advances on a timer and before every request, so replies are always current.
+ */
+export class ModbusController {
+  readonly device_id: string;
+  readonly host: string;
+  readonly unit_id: number;
+  readonly model: ColdRoomModel;
+  private readonly alarms = new TemperatureAlarms();
+  private readonly clock: Clock;
+  private readonly interval_ms: number;
+  private requested_port: number;
+  private server: ServerTcp | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private fault: Fault | null = null;
+  private stuck_air_word: number | undefined;
+  private last_ms: number;
+
+  constructor(options: ModbusControllerOptions) {
+    this.device_id = options.device_id;
+    this.host = options.host ?? '127.0.0.1';
+    this.requested_port = options.port ?? 0;
+    this.unit_id = options.unit_id ?? 1;
+    this.clock = options.clock ?? new ScaledClock();
+    this.interval_ms = options.interval_ms ?? 1000;
+    this.last_ms = this.clock.nowMs();
+    this.model = new ColdRoomModel(options.params ?? CHILLED_ROOM, { seed: options.seed, start_ms: this.last_ms });
+  }
+
+  /** Port the server listens on (after `start`). */
+  get port(): number {
+    return this.requested_port;
+  }
+
+  /** Starts listening and advancing the model. */
+  async start(): Promise<void> {
+    await this.listen();
+    this.timer = setInterval(() => this.advanceToNow(), this.interval_ms);
+  }
+
+  /** Stops the timer and closes the server with its sockets. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.close();
+  }
+
+  /** Starts showing `fault`; `malformed` has no meaning for registers and raises `FaultNotSupportedError`. */
+  injectFault(fault: Fault): void {
+    if (fault === 'malformed') throw new FaultNotSupportedError(this.device_id, fault);
+    this.advanceToNow();
+    this.fault = fault;
+    this.stuck_air_word = fault === 'stuck' ? encodeInt16Tenths(this.model.state.air_c) : undefined;
+    if (fault === 'disconnect') void this.close();
+  }
+
+  /** Returns to normal behaviour, listening again on the same port after `disconnect`. */
+  clearFault(): void {
+    const previous = this.fault;
+    this.fault = null;
+    this.stuck_air_word = undefined;
+    if (previous === 'disconnect' && this.timer !== undefined) void this.listen();
+  }
+
+  /** Advances the model to now and returns input registers 0-6 as a read would return them. */
+  inputRegisters(): number[] {
+    this.advanceToNow();
+    return encodeInputRegisters(this.model.state, this.fault, this.stuck_air_word);
+  }
+
+  /** Advances the model to the clock's time, checking the alarms at least every `ALARM_CHECK_MS`. */
+  private advanceToNow(): void {
+    const now_ms = this.clock.nowMs();
+    while (this.last_ms < now_ms) {
+      const step_ms = Math.min(ALARM_CHECK_MS, now_ms - this.last_ms);
+      this.model.step(step_ms / 1000);
+      this.last_ms += step_ms;
+      this.alarms.update(this.model.state, this.model.params.setpoint_c);
+    }
+  }
+
+  private holdingRegister(address: number): number {
+    if (address === HOLDING_REGISTER.setpoint) return encodeInt16Tenths(this.model.params.setpoint_c);
+    if (address === HOLDING_REGISTER.differential) return encodeInt16Tenths(this.model.params.differential_k);
+    throw ILLEGAL_DATA_ADDRESS;
+  }
+
+  private writeHoldingRegister(address: number, word: number): void {
+    const value = decodeInt16Tenths(word);
+    if (address === HOLDING_REGISTER.setpoint) {
+      if (value < SETPOINT_RANGE_C.min || value > SETPOINT_RANGE_C.max) throw ILLEGAL_DATA_VALUE;
+      this.advanceToNow();
+      this.model.setSetpoint(value);
+      return;
+    }
+    if (address === HOLDING_REGISTER.differential) {
+      if (value < DIFFERENTIAL_RANGE_K.min || value > DIFFERENTIAL_RANGE_K.max) throw ILLEGAL_DATA_VALUE;
+      this.advanceToNow();
+      this.model.setDifferential(value);
+      return;
+    }
+    throw ILLEGAL_DATA_ADDRESS;
+  }
+
+  private bit(bits: boolean[], address: number): boolean {
+    const value = bits[address];
+    if (value === undefined) throw ILLEGAL_DATA_ADDRESS;
+    return value;
+  }
+
+  private discreteInputs(): boolean[] {
+    this.advanceToNow();
+    return encodeDiscreteInputs({
+      door_open: this.model.state.door_open,
+      high_temp_alarm: this.alarms.high,
+      low_temp_alarm: this.alarms.low,
+      probe_alarm: this.fault === 'probe_fault' || this.fault === 'probe_disconnected',
+    });
+  }
+
+  /** Service vector of modbus-serial's ServerTCP: FC 1, 2, 3, 4, 6 and 16 (V1.1b3 sections 6.1-6.4, 6.6, 6.12). */
+  private serviceVector() {
+    return {
+      getInputRegister: (address: number): number => {
+        const word = this.inputRegisters()[address];
+        if (word === undefined || address >= INPUT_REGISTER_COUNT) throw ILLEGAL_DATA_ADDRESS;
+        return word;
+      },
+      // One snapshot per request, so that the two words of a 32-bit value come from the same instant.
+      getMultipleInputRegisters: (address: number, length: number): number[] => {
+        if (address + length > INPUT_REGISTER_COUNT) throw ILLEGAL_DATA_ADDRESS;
+        return this.inputRegisters().slice(address, address + length);
+      },
+      getHoldingRegister: (address: number): number => this.holdingRegister(address),
+      getCoil: (address: number): boolean => {
+        this.advanceToNow();
+        return this.bit(encodeCoils(this.model.state), address);
+      },
+      getDiscreteInput: (address: number): boolean => this.bit(this.discreteInputs(), address),
+      setRegister: (address: number, value: number): void => this.writeHoldingRegister(address, value),
+      setCoil: (): void => {
+        throw ILLEGAL_DATA_ADDRESS;
+      },
+    };
+  }
+
+  private async listen(): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      const port = this.requested_port === 0 ? await findFreePort(this.host) : this.requested_port;
+      try {
+        this.server = await this.bind(port);
+        this.requested_port = port;
+        return;
+      } catch (error) {
+        const in_use = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (!in_use || attempt >= BIND_ATTEMPTS || this.requested_port !== 0) throw error;
+      }
+    }
+  }
+
+  private bind(port: number): Promise<ServerTcp> {
+    return new Promise((resolve, reject) => {
+      const server = new ModbusRTU.ServerTCP(this.serviceVector(), { host: this.host, port, unitID: this.unit_id });
+      server.on('initialized', () => resolve(server));
+      server.on('serverError', (error) => reject(error));
+    });
+  }
+
+  private close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server === undefined) return Promise.resolve();
+    return new Promise((resolve) => server.close(() => resolve()));
+  }
+}
