@@ -7,7 +7,16 @@
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import type { FieldValue, Reading } from '../reading.js';
-import { HISTORY_SQL, LATEST_SQL, PRUNE_SQL, SCHEMA_SQL, UPSERT_SQL } from './local-store-sql.js';
+import {
+  HISTORY_SQL,
+  INSERT_SERIES_SQL,
+  LATEST_SQL,
+  PRUNE_READINGS_SQL,
+  PRUNE_SERIES_SQL,
+  SCHEMA_SQL,
+  SELECT_SERIES_ID_SQL,
+  UPSERT_READING_SQL,
+} from './local-store-sql.js';
 import type { Output, OutputStats } from './output.js';
 import { OutputConfigError } from './output-errors.js';
 import { storableFields } from './storable-fields.js';
@@ -94,6 +103,9 @@ export class LocalStore extends EventEmitter implements Output {
   private readonly counters = { written: 0, rejected: 0, dropped: 0, write_errors: 0 };
   private pruneTimer: NodeJS.Timeout | undefined;
   private readonly insertBatch: (readings: readonly Reading[]) => number;
+  private readonly statements: Record<'insertSeries' | 'selectSeriesId' | 'upsertReading', Database.Statement>;
+  /** series_key to series_id, filled as series are written; cleared when a prune deletes series. */
+  private readonly seriesIds = new Map<string, number>();
 
   /** Opens or creates the database file in WAL mode and creates the schema. */
   constructor(options: LocalStoreOptions) {
@@ -113,11 +125,15 @@ export class LocalStore extends EventEmitter implements Output {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.exec(SCHEMA_SQL);
-    const upsert = this.db.prepare(UPSERT_SQL);
+    this.statements = {
+      insertSeries: this.db.prepare(INSERT_SERIES_SQL),
+      selectSeriesId: this.db.prepare(SELECT_SERIES_ID_SQL),
+      upsertReading: this.db.prepare(UPSERT_READING_SQL),
+    };
     this.insertBatch = this.db.transaction((readings: readonly Reading[]) => {
       let stored = 0;
       for (const reading of readings) {
-        if (this.insertOne(upsert, reading)) stored += 1;
+        if (this.insertOne(reading)) stored += 1;
       }
       return stored;
     });
@@ -141,6 +157,8 @@ export class LocalStore extends EventEmitter implements Output {
     try {
       this.counters.written += this.insertBatch(readings);
     } catch (error) {
+      // The rollback may have removed series that were added to the cache during the transaction.
+      this.seriesIds.clear();
       this.counters.write_errors += 1;
       this.emit('write_error', { error, attempt: 1 });
       this.drop(readings.length, `SQLite transaction failed: ${(error as Error).message}`);
@@ -165,10 +183,12 @@ export class LocalStore extends EventEmitter implements Output {
     return { ...this.counters, pending: 0 };
   }
 
-  /** Deletes readings older than `retention_days` before `now_ms` and returns how many. */
+  /** Deletes readings older than `retention_days` before `now_ms`, and series left empty; returns the readings deleted. */
   prune(now_ms: number = Date.now()): number {
     if (!this.db.open) return 0;
-    return this.db.prepare(PRUNE_SQL).run(now_ms - this.retentionMs).changes;
+    const deleted = this.db.prepare(PRUNE_READINGS_SQL).run(now_ms - this.retentionMs).changes;
+    if (deleted > 0 && this.db.prepare(PRUNE_SERIES_SQL).run().changes > 0) this.seriesIds.clear();
+    return deleted;
   }
 
   /** Returns the newest reading of every series, or of every series of one device, sorted by series. */
@@ -193,7 +213,7 @@ export class LocalStore extends EventEmitter implements Output {
   }
 
   /** Upserts one reading; returns false when it has no storable field or no integer timestamp. */
-  private insertOne(upsert: Database.Statement, reading: Reading): boolean {
+  private insertOne(reading: Reading): boolean {
     if (!Number.isSafeInteger(reading.time_ms)) {
       this.counters.rejected += 1;
       this.emit('rejected', {
@@ -207,15 +227,28 @@ export class LocalStore extends EventEmitter implements Output {
       this.drop(1, `no valid field left in ${reading.measurement} of device ${reading.tags.device}`);
       return false;
     }
-    upsert.run({
-      series_key: seriesKey(reading.measurement, reading.tags),
-      measurement: reading.measurement,
-      device: reading.tags.device ?? '',
+    this.statements.upsertReading.run({
+      series_id: this.seriesIdOf(reading),
       time_ms: reading.time_ms,
-      tags_json: JSON.stringify(reading.tags),
       fields_json: JSON.stringify(fields),
     });
     return true;
+  }
+
+  /** Returns the id of the reading's series, adding the series on first use. */
+  private seriesIdOf(reading: Reading): number {
+    const key = seriesKey(reading.measurement, reading.tags);
+    const cached = this.seriesIds.get(key);
+    if (cached !== undefined) return cached;
+    this.statements.insertSeries.run({
+      series_key: key,
+      measurement: reading.measurement,
+      device: reading.tags.device ?? '',
+      tags_json: JSON.stringify(reading.tags),
+    });
+    const row = this.statements.selectSeriesId.get(key) as { series_id: number };
+    this.seriesIds.set(key, row.series_id);
+    return row.series_id;
   }
 
   private drop(count: number, reason: string): void {

@@ -117,6 +117,14 @@ describe('local-store', () => {
     expect(store.history({ device: 'probe-1', field: 'temp_c' }).map((point) => point.value)).toEqual([2]);
   });
 
+  it('writes a series again after prune', () => {
+    store.write([reading('probe-9', NOW_MS - 8 * DAY_MS, { temp_c: 1 })]);
+    expect(store.prune(NOW_MS)).toBe(1);
+    expect(store.latest('probe-9')).toEqual([]);
+    store.write([reading('probe-9', NOW_MS, { temp_c: 5 })]);
+    expect(store.latest('probe-9')[0]?.fields).toEqual({ temp_c: 5 });
+  });
+
   it('keeps data across reopen', () => {
     store.write([reading('probe-1', NOW_MS, { temp_c: 3.5 })]);
     store.close();
