@@ -101,6 +101,19 @@ describe('influx-output', () => {
     expect(output.stats().rejected).toBe(0);
   });
 
+  it('stores exponent and unicode values', async () => {
+    const { output, db } = await startOutput();
+    const values = [1e21, 1e-7, -0, Number.MAX_VALUE, 5e-324];
+    output.write(
+      values.map((value, index) => reading({ x: value }, BASE_TIME_MS + index, { tags: { site: 'Kühlhaus Süd' } })),
+    );
+    await output.stop();
+    const result = rows(await influxd.query('SELECT * FROM cold_room ORDER BY time', db));
+    expect(output.stats().written).toBe(values.length);
+    expect(result.map((row) => row.x)).toEqual([1e21, 1e-7, 0, Number.MAX_VALUE, 5e-324]);
+    expect(result[0]?.site).toBe('Kühlhaus Süd');
+  });
+
   it('writes ms and ns timestamps exactly', async () => {
     const ms = await startOutput({ precision: 'ms' });
     ms.output.write([reading({ temp_c: 1 }, 1479224298038)]);
