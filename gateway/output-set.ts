@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { connect } from 'mqtt';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
@@ -17,6 +19,7 @@ export async function startOutputs(config: GatewayConfig, log: Logger): Promise<
   const outputs: NamedOutput[] = [];
   const store = config.outputs.local_store;
   if (store.enabled) {
+    mkdirSync(dirname(store.path), { recursive: true });
     outputs.push({
       name: 'local_store',
       output: new LocalStore({ path: store.path, retention_days: store.retention_days }),
