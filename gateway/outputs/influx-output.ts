@@ -124,9 +124,13 @@ export class InfluxOutput extends EventEmitter implements Output {
 
   private startDrain(): void {
     if (!this.started || this.draining !== undefined || this.buffer.length === 0) return;
-    this.draining = this.drain().finally(() => {
-      this.draining = undefined;
-    });
+    // drain() catches write failures itself; what reaches this catch is an exception thrown by an event
+    // listener, reported as a write error so that it does not become an unhandled rejection.
+    this.draining = this.drain()
+      .catch((error: unknown) => this.countWriteError(error, 0))
+      .finally(() => {
+        this.draining = undefined;
+      });
   }
 
   private async drain(): Promise<void> {
@@ -137,8 +141,11 @@ export class InfluxOutput extends EventEmitter implements Output {
       }
       const batch = this.buffer.take(this.settings.batch_size, this.settings.max_batch_bytes);
       this.inFlight = batch.length;
-      await this.sendBatch(batch);
-      this.inFlight = 0;
+      try {
+        await this.sendBatch(batch);
+      } finally {
+        this.inFlight = 0;
+      }
     }
   }
 

@@ -25,7 +25,7 @@ export function spawnServer(command: string, args: readonly string[]): ChildServ
   });
   const exited = new Promise<string>((resolve) => {
     child.once('exit', (code, signal) => resolve(signal ?? String(code)));
-    child.once('error', (error) => {
+    child.on('error', (error) => {
       tail += `\nspawn ${command} failed: ${error.message}`;
       resolve('spawn-error');
     });
@@ -37,9 +37,10 @@ export function spawnServer(command: string, args: readonly string[]): ChildServ
 
   async function stop(grace_ms = 5000): Promise<void> {
     if (exitedFlag || child.pid === undefined) return;
-    process.kill(child.pid, 'SIGTERM');
+    // child.kill signals the child's own pid and ignores a child that has already exited.
+    child.kill('SIGTERM');
     const timer = setTimeout(() => {
-      if (!exitedFlag && child.pid !== undefined) process.kill(child.pid, 'SIGKILL');
+      if (!exitedFlag) child.kill('SIGKILL');
     }, grace_ms);
     await exited;
     clearTimeout(timer);
