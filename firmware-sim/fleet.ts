@@ -30,6 +30,8 @@ export interface FleetOptions {
   mqtt_username?: string;
   /** MQTT password. Default: none. */
   mqtt_password?: string;
+  /** Called when an MQTT device fails to publish or to reconnect. Default: failures are dropped. */
+  on_publish_failed?: (device_id: string, error: unknown) => void;
 }
 
 /** Address and payload format of one simulated device, from which the gateway builds its config. */
@@ -137,6 +139,11 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ...range(countOption(options.controllers, 2, 'controllers')).map((i) => controllerMember(i, options, clock, seed)),
     ...range(countOption(options.trucks, 2, 'trucks')).map((i) => truckMember(i, options, clock, seed)),
   ];
+  for (const { device, simulator } of members) {
+    if (simulator instanceof ModbusController || options.on_publish_failed === undefined) continue;
+    const report = options.on_publish_failed;
+    simulator.on('publish_failed', (error: unknown) => report(device.id, error));
+  }
   const started: Member[] = [];
   try {
     for (const member of members) {

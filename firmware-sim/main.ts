@@ -53,6 +53,7 @@ async function main(): Promise<void> {
     username?: string;
   }>();
   const log = pino({ name: 'coldpool-sim' });
+  const failures = new Map<string, number>();
 
   const fleet = await startFleet({
     broker_url: options.broker,
@@ -65,6 +66,12 @@ async function main(): Promise<void> {
     modbus_host: options.modbusHost,
     mqtt_username: options.username,
     mqtt_password: process.env.COLDPOOL_SIM_MQTT_PASSWORD,
+    on_publish_failed: (device_id, error) => {
+      const count = (failures.get(device_id) ?? 0) + 1;
+      failures.set(device_id, count);
+      // Logs the first failure and then every hundredth, so that a broker outage does not flood the log.
+      if (count === 1 || count % 100 === 0) log.warn({ device_id, count, err: error }, 'publish failed');
+    },
   });
   process.stdout.write(`${fleet.devices.map(describeDevice).join('\n')}\n`);
   log.info({ devices: fleet.devices.length, broker: options.broker, time_scale: options.timeScale }, 'fleet started');

@@ -94,4 +94,23 @@ describe('startFleet', () => {
     const client = new ModbusRTU();
     await expect(client.connectTCP(controller.host!, { port: controller.port! })).rejects.toThrow();
   });
+  it('reports a failed reconnect', async () => {
+    const own = await startTestBroker();
+    const failures: { device_id: string; error: unknown }[] = [];
+    fleet = await startFleet({
+      broker_url: own.url,
+      interval_ms: 50,
+      rooms: 1,
+      controllers: 0,
+      trucks: 0,
+      on_publish_failed: (device_id, error) => failures.push({ device_id, error }),
+    });
+    fleet.injectFault('room-1', 'disconnect');
+    await own.stop();
+    fleet.clearFault('room-1');
+    const deadline = Date.now() + 5000;
+    while (failures.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(failures[0]?.device_id).toBe('room-1');
+    expect(failures[0]?.error).toMatchObject({ code: 'SIM_BROKER_CONNECT_FAILED' });
+  });
 });

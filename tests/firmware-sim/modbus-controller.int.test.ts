@@ -129,6 +129,18 @@ describe('ModbusController', () => {
     expect(tenths((await modbus.readHoldingRegisters(100, 1)).data[0]!)).toBe(-2.5);
   });
 
+  it('writes both registers with function 16', async () => {
+    const modbus = await startController(new ManualClock(START_MS));
+    await modbus.writeRegisters(100, [0x0028, 0x000a]);
+    expect(controller!.model.params.setpoint_c).toBe(4);
+    expect(controller!.model.params.differential_k).toBe(1);
+  });
+
+  it('rejects coil writes with exception 2', async () => {
+    const modbus = await startController(new ManualClock(START_MS));
+    await expect(modbus.writeCoil(1, true)).rejects.toMatchObject({ modbusCode: 2 });
+  });
+
   it('rejects an out-of-range setpoint with exception 3', async () => {
     const modbus = await startController(new ManualClock(START_MS));
     await expect(modbus.writeRegister(100, 500)).rejects.toMatchObject({ modbusCode: 3 });
