@@ -6,7 +6,7 @@ import { InfluxDB } from 'influx';
 import type { InfluxTarget } from './influx-url.js';
 import { InfluxWriteError } from './output-errors.js';
 
-/** The `influx` package's own error for a 3xx or 4xx response; it carries the HTTP response. */
+/** Returns the HTTP status carried by the `influx` package's error for a 3xx or 4xx response. */
 function httpStatusOf(error: unknown): number | undefined {
   if (typeof error !== 'object' || error === null || !('res' in error)) return undefined;
   const response = (error as { res?: { statusCode?: number } }).res;

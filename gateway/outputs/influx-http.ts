@@ -1,8 +1,8 @@
 /**
  * HTTP transport for InfluxDB 1.x /write. Writes go through Node's http/https with a keep-alive agent,
- * not through the npm `influx` package's pool: that pool is a private field of `InfluxDB`, it retries
- * and disables hosts on its own, and it drops the status code of a 5xx response, which the retry policy
- * of `InfluxOutput` needs.
+ * not through the npm `influx` package's pool. That pool is a private field of `InfluxDB`, and it
+ * retries and disables hosts on its own. It also drops the status code of a 5xx response, which the
+ * retry policy of `InfluxOutput` needs.
  */
 import http from 'node:http';
 import https from 'node:https';

@@ -124,8 +124,8 @@ export class InfluxOutput extends EventEmitter implements Output {
 
   private startDrain(): void {
     if (!this.started || this.draining !== undefined || this.buffer.length === 0) return;
-    // drain() catches write failures itself; what reaches this catch is an exception thrown by an event
-    // listener, reported as a write error so that it does not become an unhandled rejection.
+    // drain() catches write failures itself. Only an exception thrown by an event listener reaches this
+    // catch, and it is reported as a write error so that it does not become an unhandled rejection.
     this.draining = this.drain()
       .catch((error: unknown) => this.countWriteError(error, 0))
       .finally(() => {

@@ -6,7 +6,7 @@
 import type { WriteResponse } from './influx-http.js';
 import { InfluxWriteError } from './output-errors.js';
 
-/** What to do with a batch after InfluxDB responded. */
+/** Action for a batch after InfluxDB responded. */
 export type WriteOutcome =
   /** Every line stored. */
   | { kind: 'written' }
