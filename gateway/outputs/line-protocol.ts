@@ -142,8 +142,8 @@ export function formatTimestamp(time_ms: number, precision: TimePrecision): stri
 /**
  * Serialises one reading. Fields that InfluxDB 1.x cannot store (null, NaN, ±Infinity, a newline in a
  * string) are left out and listed in `dropped_fields`, and `line` is `null` when no field is left.
- * Numbers get the `i` suffix only when the field is in `integer_fields`, so a float field that holds 21
- * is written `21`. Throws `LineProtocolError` for a bad measurement, tag, field key or timestamp.
+ * Numbers get the `i` suffix only when the field is in `integer_fields`, so a float field that
+ * contains 21 is written `21`. Throws `LineProtocolError` for a bad measurement, tag, field key or timestamp.
  */
 export function toLine(reading: Reading, precision: TimePrecision = 'ms'): LineResult {
   const seriesKey = formatSeriesKey(reading);
