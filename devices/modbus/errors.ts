@@ -20,6 +20,10 @@ export const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
 
 /** Exception code 6: the server is busy and the request may be sent again later. */
 export const EXCEPTION_SERVER_BUSY = 6;
+/** Exception code 10: a gateway has no path to the target unit (misconfigured or overloaded gateway). */
+export const EXCEPTION_GATEWAY_PATH_UNAVAILABLE = 10;
+/** Exception code 11: a gateway sent the request on but the target unit did not respond. */
+export const EXCEPTION_GATEWAY_TARGET_FAILED = 11;
 
 /** Returns the standard name of an exception code, or `unknown exception` for codes the specification does not list. */
 export function exceptionName(exceptionCode: number): string {
@@ -73,8 +77,9 @@ function exceptionAdvice(exceptionCode: number): string {
     case 6:
       return 'the device is busy, raise retries or the poll interval';
     case 10:
-    case 11:
       return 'check the gateway routing and the unit id';
+    case 11:
+      return 'the device behind the gateway did not answer, check its power, wiring and unit id';
     default:
       return 'check the device';
   }
@@ -108,6 +113,18 @@ export class ModbusConnectionError extends Error {
   constructor(host: string, port: number, cause: string) {
     super(`Modbus TCP connection to ${host}:${port} failed: ${cause}; check the address and that the device listens`);
     this.name = 'ModbusConnectionError';
+  }
+}
+
+/** The serial port of an RTU bus could not be opened, or closed while in use. */
+export class ModbusSerialError extends Error {
+  readonly code = 'MODBUS_SERIAL_PORT_FAILED';
+
+  constructor(path: string, cause: string) {
+    super(
+      `Modbus RTU serial port ${path} failed: ${cause}; check the path, its permissions and that no other program holds it`,
+    );
+    this.name = 'ModbusSerialError';
   }
 }
 
