@@ -1,0 +1,37 @@
+/**
+ * One Modbus RTU device on a serial bus. It polls on its own timer with its own timeout, retries and
+ * back-off; its requests go through the bus queue so the line carries one request at a time.
+ */
+import type { ModbusRtuDeviceOptions } from './device-options.js';
+import { PolledModbusDevice, type RequestResult } from './polled-device.js';
+import type { ReadRequest } from './request-plan.js';
+
+export type { ModbusRtuDeviceOptions } from './device-options.js';
+
+/** The part of the bus a device uses: the request queue. */
+export interface RtuRequestQueue {
+  read(unitId: number, request: ReadRequest, timeoutMs: number): Promise<RequestResult>;
+}
+
+export class ModbusRtuDevice extends PolledModbusDevice {
+  readonly unit_id: number;
+
+  /** Made by `ModbusRtuBus.addDevice`, which checks the options first. */
+  constructor(
+    private readonly options: ModbusRtuDeviceOptions,
+    private readonly bus: RtuRequestQueue,
+  ) {
+    super(options);
+    this.unit_id = options.unit_id;
+  }
+
+  protected readRequest(request: ReadRequest): Promise<RequestResult> {
+    return this.bus.read(this.options.unit_id, request, this.options.timeout_ms);
+  }
+
+  /** The bus flushes the line before every request, so a late reply cannot shift later ones. */
+  protected afterTimeout(): void {}
+
+  /** The line belongs to the bus and stays open for the other devices. */
+  protected release(): void {}
+}
