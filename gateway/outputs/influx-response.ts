@@ -41,6 +41,8 @@ export function responseError(body: string): string {
  * parsing (a field type conflict, for example) as `dropped=N`, but it reports lines that failed to parse
  * as one "unable to parse" message each with `dropped=0`, so both are added.
  */
+// NOTE: when one batch has both unparsable lines and a type conflict, InfluxDB 1.6 reports only the
+// conflict, so the unparsable lines are counted as written.
 function countPartialRejects(error: string, lineCount: number): number {
   const droppedMatch = /dropped=(\d+)\s*$/.exec(error);
   const dropped = droppedMatch?.[1] === undefined ? 0 : Number(droppedMatch[1]);
