@@ -106,6 +106,7 @@ export class Gateway {
           ...(password !== undefined ? { password } : {}),
           qos: config.mqtt.qos,
           retained: config.mqtt.retained,
+          watch_topics: config.mqtt.watch_topics,
           devices: mqttDevices,
           subscriptions,
         },

@@ -17,6 +17,11 @@ export interface MqttSubscriberOptions {
   qos?: 0 | 1;
   /** Topic filters and their payload mappings. */
   subscriptions: TopicSubscription[];
+  /**
+   * Filters subscribed only to notice publishers on topics that no subscription maps (a sensor wired
+   * with the wrong topic); their messages become `unknown_topic` events. Default none.
+   */
+  watch_filters?: string[];
   /** Retained messages: `source_time` keeps them only when the payload carries a timestamp, `skip` drops all. Default `source_time`. */
   retained?: 'skip' | 'source_time';
   /** Time to wait for CONNACK on each connection attempt, in milliseconds. Default 10000. */

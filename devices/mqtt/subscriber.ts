@@ -17,7 +17,7 @@ import type {
   SamplesEvent,
   SubscriberCounters,
 } from './subscriber-options.js';
-import { TopicRouter } from './topic-router.js';
+import { TopicRouter, validateTopicFilter } from './topic-router.js';
 
 export type {
   MqttSubscriberEvents,
@@ -58,6 +58,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     this.options = options;
     this.address = splitBrokerUrl(options.url);
     this.router = new TopicRouter(options.subscriptions);
+    for (const filter of options.watch_filters ?? []) validateTopicFilter(filter);
   }
 
   /** Returns a copy of the message and error counts. */
@@ -164,7 +165,8 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
 
   private async subscribeAll(client: MqttClient): Promise<void> {
     const qos = this.options.qos ?? 1;
-    const filters = this.router.subscriptions.map((subscription) => subscription.filter);
+    const mapped = this.router.subscriptions.map((subscription) => subscription.filter);
+    const filters = [...new Set([...mapped, ...(this.options.watch_filters ?? [])])];
     const request = Object.fromEntries(filters.map((filter) => [filter, { qos }]));
     const granted = await client.subscribeAsync(request);
     // MQTT 3.1.1 section 3.9.3: return code 0x80 in SUBACK means the broker refused that filter.

@@ -49,6 +49,11 @@ const mqttSchema = z.strictObject({
   retained: z.enum(['source_time', 'skip']).default('source_time'),
   /** Wildcard subscriptions that map many topics to devices. */
   subscriptions: z.array(subscriptionSchema).default([]),
+  /**
+   * Extra filters subscribed only to find publishers on topics no device maps (a sensor set up with the
+   * wrong topic); each such message is counted and logged as an unknown topic.
+   */
+  watch_topics: z.array(z.string().min(1)).default([]),
   republish: republish.prefault({}),
 });
 

@@ -12,6 +12,7 @@ export interface MqttInputOptions {
   password?: string;
   qos: 0 | 1;
   retained: 'skip' | 'source_time';
+  watch_topics: readonly string[];
   devices: readonly ResolvedMqttDevice[];
   subscriptions: readonly ResolvedSubscription[];
 }
@@ -44,6 +45,7 @@ export class MqttInput {
       qos: options.qos,
       retained: options.retained,
       subscriptions: this.topicSubscriptions(),
+      watch_filters: [...options.watch_topics],
     });
     this.wire();
   }

@@ -44,7 +44,7 @@ describe('gateway with bad inputs', () => {
     });
     const config = validateConfig({
       site: 'test-site',
-      mqtt: { broker: { port }, republish: { enabled: false } },
+      mqtt: { broker: { port }, republish: { enabled: false }, watch_topics: ['test/#'] },
       devices: [
         { id: 'room-a', protocol: 'mqtt', topic: 'test/room-a/state', profile: 'coldpool-room-celsius' },
         {
