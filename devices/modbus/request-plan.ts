@@ -101,3 +101,22 @@ function checkLimit(name: string, value: number, protocolMax: number): number {
   }
   return value;
 }
+
+/** Size of a plan, for the one-line summary the gateway logs per device at start-up. */
+export interface PlanSummary {
+  /** Read requests per poll. */
+  requests: number;
+  /** Registers and bits read per poll, unused ones inside a request included. */
+  registers: number;
+  /** Fields decoded per poll. */
+  fields: number;
+}
+
+/** Counts the requests, registers and fields of one poll of `requests`. */
+export function describePlan(requests: readonly ReadRequest[]): PlanSummary {
+  return {
+    requests: requests.length,
+    registers: requests.reduce((sum, request) => sum + request.quantity, 0),
+    fields: requests.reduce((sum, request) => sum + request.fields.length, 0),
+  };
+}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RegisterField } from '../../../devices/modbus/register-field.js';
-import { planRequests } from '../../../devices/modbus/request-plan.js';
+import { describePlan, planRequests } from '../../../devices/modbus/request-plan.js';
 
 function uint32At(address: number): RegisterField {
   return { name: `energy_${address}_kwh`, type: 'integer', table: 'holding', address, data_type: 'uint32' };
@@ -135,5 +135,14 @@ describe('request-plan', () => {
 
   it('rejects bool stored as float', () => {
     expect(() => planRequests([{ ...coilAt(0), type: 'float' }])).toThrow(/stored as type boolean/);
+  });
+
+  it('summary counts requests, registers, fields', () => {
+    const plan = planRequests([int16At(0), int16At(3), uint32At(10), coilAt(0), coilAt(2)], { max_gap: 2 });
+    expect(describePlan(plan)).toEqual({ requests: 3, registers: 4 + 2 + 3, fields: 5 });
+  });
+
+  it('summary of an empty plan', () => {
+    expect(describePlan([])).toEqual({ requests: 0, registers: 0, fields: 0 });
   });
 });
