@@ -1,0 +1,110 @@
+/**
+ * Prometheus metrics (prom-client 15) of the gateway's own health. Values are read from the gateway's
+ * counters when Prometheus scrapes, so nothing is counted twice; counters are reset and set on every
+ * scrape, which keeps them monotonic because the gateway's own counters only grow.
+ */
+import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { OutputStats } from '../outputs/output.js';
+import type { GatewayStats } from '../stats.js';
+
+/** What the metrics read at scrape time. */
+export interface MetricsSource {
+  stats: GatewayStats;
+  outputStats(): Array<{ name: string; stats: OutputStats }>;
+  /** Device ids with whether each is up. */
+  deviceHealth(): Array<{ device: string; up: boolean }>;
+  /** Clients connected to the live feed. */
+  liveClients(): number;
+}
+
+type CounterKey =
+  | 'sensor_faults'
+  | 'payload_errors'
+  | 'poll_errors'
+  | 'unknown_topics'
+  | 'retained_skipped'
+  | 'untrusted_times';
+
+const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
+  ['sensor_faults', 'Field values rejected as sensor faults (sentinel, out of range, wrong type)'],
+  ['payload_errors', 'MQTT payloads that could not be decoded'],
+  ['poll_errors', 'Failed Modbus polls'],
+  ['unknown_topics', 'MQTT messages on topics that map to no device'],
+  ['retained_skipped', 'Retained MQTT messages skipped because they carried no timestamp'],
+  ['untrusted_times', 'Readings stored at the receive time because the device time was implausible'],
+];
+
+const OUTPUT_COUNTERS: Array<[keyof OutputStats, string]> = [
+  ['written', 'Points the output destination accepted'],
+  ['rejected', 'Points the destination or the serialiser rejected as invalid'],
+  ['dropped', 'Points dropped before reaching the destination'],
+  ['write_errors', 'Failed write attempts, retried'],
+];
+
+function setCounter(counter: Counter<string>, value: number, labels: Record<string, string> = {}): void {
+  counter.remove(labels);
+  counter.inc(labels, value);
+}
+
+/** Creates a registry with the gateway metrics and Node's default process metrics. */
+export function createGatewayMetrics(source: MetricsSource): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  new Counter({
+    name: 'coldpool_readings_total',
+    help: 'Readings accepted by the pipeline, per device',
+    labelNames: ['device'],
+    registers: [registry],
+    collect() {
+      for (const [device, count] of source.stats.readings_by_device) setCounter(this, count, { device });
+    },
+  });
+  for (const [key, help] of GATEWAY_COUNTERS) {
+    new Counter({
+      name: `coldpool_${key}_total`,
+      help,
+      registers: [registry],
+      collect() {
+        setCounter(this, source.stats[key]);
+      },
+    });
+  }
+  for (const [key, help] of OUTPUT_COUNTERS) {
+    new Counter({
+      name: `coldpool_output_${key === 'write_errors' ? 'write_errors' : `points_${key}`}_total`,
+      help,
+      labelNames: ['output'],
+      registers: [registry],
+      collect() {
+        for (const { name, stats } of source.outputStats()) setCounter(this, stats[key], { output: name });
+      },
+    });
+  }
+  new Gauge({
+    name: 'coldpool_output_points_pending',
+    help: 'Points buffered or in flight in an output',
+    labelNames: ['output'],
+    registers: [registry],
+    collect() {
+      for (const { name, stats } of source.outputStats()) this.set({ output: name }, stats.pending);
+    },
+  });
+  new Gauge({
+    name: 'coldpool_device_up',
+    help: '1 when the device reported within its stale time and its input does not mark it down, else 0',
+    labelNames: ['device'],
+    registers: [registry],
+    collect() {
+      for (const { device, up } of source.deviceHealth()) this.set({ device }, up ? 1 : 0);
+    },
+  });
+  new Gauge({
+    name: 'coldpool_live_clients',
+    help: 'Clients connected to the live feed',
+    registers: [registry],
+    collect() {
+      this.set(source.liveClients());
+    },
+  });
+  return registry;
+}
