@@ -1,0 +1,66 @@
+import type { ResolvedDevice } from '../config/resolve.js';
+import type { EventBus } from '../events.js';
+import type { OutputStats } from '../outputs/output.js';
+import type { GatewayStats } from '../stats.js';
+import { ApiError, type ApiErrorCode, ServiceRejection } from './errors.js';
+import type { FleetState } from './fleet-state.js';
+import type { HistorySource } from './history/history-source.js';
+import type { LiveFeed } from './live-feed.js';
+import type { AlarmService, CapacityService, PlanService, ReportService, TemperatureLimits } from './services.js';
+
+/** What the API reads of the running gateway; `Gateway` from gateway/gateway.ts satisfies it. */
+export interface ApiGateway {
+  bus: EventBus;
+  stats: GatewayStats;
+  outputStats(): Array<{ name: string; stats: OutputStats }>;
+  resolved: { devices: readonly ResolvedDevice[] };
+}
+
+/** The gateway and the optional feature services the API serves. */
+export interface ApiDeps {
+  gateway: ApiGateway;
+  /** Reading history; without it the history and chart routes return `API_SERVICE_UNAVAILABLE`. */
+  history?: HistorySource;
+  alarms?: AlarmService;
+  capacity?: CapacityService;
+  plans?: PlanService;
+  reports?: ReportService;
+  /** Temperature limits drawn on an asset's chart; `undefined` draws none. */
+  limits?: (asset: string) => TemperatureLimits | undefined;
+}
+
+/** Everything a route module needs. */
+export interface ApiContext {
+  deps: ApiDeps;
+  fleet: FleetState;
+  live: LiveFeed;
+}
+
+const FEATURE_NAMES = {
+  history: 'reading history (enable outputs.local_store or outputs.influx)',
+  alarms: 'the alarm service',
+  capacity: 'the capacity-sharing service',
+  plans: 'the scheduler',
+  reports: 'the report service',
+} as const;
+
+/** Returns the service, or throws `API_SERVICE_UNAVAILABLE` naming what to configure. */
+export function requireService<K extends keyof typeof FEATURE_NAMES>(deps: ApiDeps, key: K): NonNullable<ApiDeps[K]> {
+  const service = deps[key];
+  if (service === undefined) {
+    throw new ApiError('API_SERVICE_UNAVAILABLE', `${FEATURE_NAMES[key]} is not configured in this gateway`);
+  }
+  return service as NonNullable<ApiDeps[K]>;
+}
+
+/** Runs a service call and turns a `ServiceRejection` into the matching API error. */
+export async function callService<T>(notFound: ApiErrorCode, call: () => T | Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (!(error instanceof ServiceRejection)) throw error;
+    if (error.kind === 'not_found') throw new ApiError(notFound, error.message);
+    if (error.kind === 'conflict') throw new ApiError('API_CONFLICT', error.message);
+    throw new ApiError('API_REQUEST_REJECTED', error.message);
+  }
+}

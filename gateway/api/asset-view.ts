@@ -1,0 +1,103 @@
+/**
+ * Groups devices into assets (a cold room or a truck) and derives what the overview tile shows: the
+ * temperatures, the operating state and the worst open alarm.
+ */
+import type { DeviceView, LatestReading } from './fleet-state.js';
+import type { Alarm, AlarmLevel } from './services.js';
+
+/** Fields that carry the temperature an operator watches, in order of preference. */
+export const TEMPERATURE_FIELDS = ['air_temp_c', 'box_temp_c', 'product_temp_c'] as const;
+
+/**
+ * `offline`: no device of the asset is up. `door_open` wins over `defrost`, which wins over `cooling`
+ * (compressor or reefer unit on) and `idle` (off). `online`: reporting but sends no state fields.
+ */
+export type AssetState = 'offline' | 'door_open' | 'defrost' | 'cooling' | 'idle' | 'online';
+
+export interface AssetTemperature {
+  /** Series label: the compartment of a reefer, or the field name. */
+  label: string;
+  field: string;
+  value_c: number;
+  time_ms: number;
+}
+
+export interface AssetView {
+  asset: string;
+  site: string;
+  kind: 'cold_room' | 'reefer' | 'other';
+  devices: string[];
+  state: AssetState;
+  temperatures: AssetTemperature[];
+  alarm_level: AlarmLevel | 'none';
+  open_alarms: number;
+  last_seen_ms: number | null;
+}
+
+function temperaturesOf(series: LatestReading): AssetTemperature[] {
+  for (const field of TEMPERATURE_FIELDS) {
+    const value = series.fields[field];
+    if (typeof value === 'number') {
+      const label = series.tags.compartment ?? field;
+      return [{ label, field, value_c: value, time_ms: series.time_ms }];
+    }
+  }
+  return [];
+}
+
+function flag(latest: readonly LatestReading[], field: string): boolean | undefined {
+  let result: boolean | undefined;
+  for (const series of latest) {
+    const value = series.fields[field];
+    if (typeof value === 'boolean') result = (result ?? false) || value;
+  }
+  return result;
+}
+
+/** Derives the asset state from its devices' health and newest state fields. */
+export function assetState(devices: readonly DeviceView[]): AssetState {
+  if (!devices.some((device) => device.health.state === 'up')) return 'offline';
+  const latest = devices.filter((device) => device.health.state === 'up').flatMap((device) => device.latest);
+  if (flag(latest, 'door_open')) return 'door_open';
+  if (flag(latest, 'defrost_on')) return 'defrost';
+  const running = flag(latest, 'compressor_on') ?? flag(latest, 'unit_on');
+  if (running === undefined) return 'online';
+  return running ? 'cooling' : 'idle';
+}
+
+function worstLevel(alarms: readonly Alarm[]): AlarmLevel | 'none' {
+  if (alarms.some((alarm) => alarm.level === 'critical')) return 'critical';
+  return alarms.length > 0 ? 'warning' : 'none';
+}
+
+function kindOf(devices: readonly DeviceView[]): AssetView['kind'] {
+  const measurement = devices[0]?.measurement;
+  return measurement === 'cold_room' || measurement === 'reefer' ? measurement : 'other';
+}
+
+/** Builds one view per asset, sorted by asset name; `openAlarms` are the alarms not yet closed. */
+export function buildAssetViews(devices: readonly DeviceView[], openAlarms: readonly Alarm[]): AssetView[] {
+  const byAsset = new Map<string, DeviceView[]>();
+  for (const device of devices) {
+    const group = byAsset.get(device.asset) ?? [];
+    group.push(device);
+    byAsset.set(device.asset, group);
+  }
+  return [...byAsset.entries()]
+    .sort(([left], [right]) => left.localeCompare(right))
+    .map(([asset, group]) => {
+      const alarms = openAlarms.filter((alarm) => alarm.asset === asset);
+      const seen = group.map((device) => device.health.last_seen_ms).filter((time) => time !== null);
+      return {
+        asset,
+        site: group[0]?.site ?? '',
+        kind: kindOf(group),
+        devices: group.map((device) => device.id),
+        state: assetState(group),
+        temperatures: group.flatMap((device) => device.latest.flatMap(temperaturesOf)),
+        alarm_level: worstLevel(alarms),
+        open_alarms: alarms.length,
+        last_seen_ms: seen.length > 0 ? Math.max(...seen) : null,
+      };
+    });
+}

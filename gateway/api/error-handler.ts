@@ -1,0 +1,70 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { ApiError, type ApiErrorCode, type FieldProblem } from './errors.js';
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+  params: Record<string, unknown>;
+}
+
+const CONTEXT_NAMES: Record<string, string> = {
+  querystring: 'query',
+  body: 'body',
+  params: 'params',
+  headers: 'headers',
+};
+
+/** Turns one Ajv issue into a field path and a message that names the allowed values. */
+export function describeIssue(context: string, issue: AjvIssue): FieldProblem {
+  const segments = issue.instancePath.split('/').filter((segment) => segment !== '');
+  const missing = issue.params.missingProperty ?? issue.params.additionalProperty;
+  if (typeof missing === 'string') segments.push(missing);
+  const field = [CONTEXT_NAMES[context] ?? context, ...segments].join('.');
+  let message = issue.message ?? 'is invalid';
+  if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
+    message = `must be one of: ${issue.params.allowedValues.join(', ')}`;
+  } else if (issue.keyword === 'required') {
+    message = 'is required';
+  } else if (issue.keyword === 'additionalProperties') {
+    message = 'is not a known field; remove it';
+  }
+  return { field, message };
+}
+
+function fastifyCode(error: FastifyError): ApiErrorCode | undefined {
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'API_PAYLOAD_TOO_LARGE';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'API_UNSUPPORTED_MEDIA_TYPE';
+  if (error.statusCode === 400) return 'API_VALIDATION_FAILED';
+  return undefined;
+}
+
+/** Sends every error, and every unknown route, as the `{ error: { code, message, details? } }` envelope. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) return reply.status(error.status).send(error.toEnvelope());
+    if (error.validation) {
+      const details = error.validation.map((issue) =>
+        describeIssue(error.validationContext ?? 'request', issue as AjvIssue),
+      );
+      const summary = details.map((problem) => `${problem.field} ${problem.message}`).join('; ');
+      const apiError = new ApiError('API_VALIDATION_FAILED', `invalid request: ${summary}`, details);
+      return reply.status(apiError.status).send(apiError.toEnvelope());
+    }
+    const code = fastifyCode(error);
+    if (code) {
+      const apiError = new ApiError(code, error.message);
+      return reply.status(apiError.status).send(apiError.toEnvelope());
+    }
+    request.log.error({ err: error, url: request.url }, 'api request failed');
+    const internal = new ApiError('API_INTERNAL', 'the gateway failed to handle the request; see its log for details');
+    return reply.status(internal.status).send(internal.toEnvelope());
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const error = new ApiError(
+      'API_ROUTE_NOT_FOUND',
+      `no route for ${request.method} ${request.url.split('?')[0]}; the route list is at /docs/json`,
+    );
+    return reply.status(error.status).send(error.toEnvelope());
+  });
+}

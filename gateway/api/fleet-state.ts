@@ -1,0 +1,187 @@
+/**
+ * Live state of every configured device, kept from the event bus: the newest reading of each series,
+ * whether the device is up, and its fault and problem counts. The API and the live feed read it; it
+ * stores nothing on disk, so it starts empty after a restart.
+ */
+import type { ResolvedDevice } from '../config/resolve.js';
+import type { DeviceState, EventBus, GatewayEvents, InputProblem } from '../events.js';
+import type { FieldValue, Reading, SensorFault } from '../reading.js';
+import { tagKey } from './history/history-source.js';
+
+/** The newest reading of one series of a device (one compartment of a reefer, or the whole room). */
+export interface LatestReading {
+  measurement: string;
+  tags: Record<string, string>;
+  fields: Record<string, FieldValue>;
+  time_ms: number;
+}
+
+/** `up`: reporting. `down`: the input marked it down. `stale`: silent for `stale_after_ms`. `unknown`: never seen. */
+export type HealthState = 'up' | 'down' | 'stale' | 'unknown';
+
+export interface DeviceHealth {
+  state: HealthState;
+  last_seen_ms: number | null;
+  readings: number;
+  sensor_faults: number;
+  input_problems: number;
+  consecutive_failures: number;
+  last_error: string | null;
+}
+
+export interface DeviceView {
+  id: string;
+  site: string;
+  asset: string;
+  measurement: string;
+  protocol: ResolvedDevice['protocol'];
+  health: DeviceHealth;
+  latest: LatestReading[];
+}
+
+interface DeviceRecord {
+  device: ResolvedDevice;
+  series: Map<string, LatestReading>;
+  last_seen_ms: number | null;
+  readings: number;
+  sensor_faults: number;
+  input_problems: number;
+  up: boolean | undefined;
+  consecutive_failures: number;
+  last_error: string | null;
+}
+
+export interface FleetStateOptions {
+  /** Time without a reading after which a device counts as stale, in milliseconds. Default 60000. */
+  stale_after_ms?: number;
+  /** Clock, for tests. Default `Date.now`. */
+  now?: () => number;
+}
+
+function seriesId(reading: Reading): string {
+  return `${reading.measurement}|${tagKey(reading.tags)}`;
+}
+
+export class FleetState {
+  private readonly records = new Map<string, DeviceRecord>();
+  private readonly staleAfterMs: number;
+  private readonly now: () => number;
+  private readonly detachers: Array<() => void> = [];
+
+  constructor(devices: readonly ResolvedDevice[], bus: EventBus, options: FleetStateOptions = {}) {
+    this.staleAfterMs = options.stale_after_ms ?? 60_000;
+    this.now = options.now ?? Date.now;
+    for (const device of devices) {
+      this.records.set(device.id, {
+        device,
+        series: new Map(),
+        last_seen_ms: null,
+        readings: 0,
+        sensor_faults: 0,
+        input_problems: 0,
+        up: undefined,
+        consecutive_failures: 0,
+        last_error: null,
+      });
+    }
+    this.listen(bus, 'reading', (reading: Reading) => this.onReading(reading));
+    this.listen(bus, 'sensor_fault', (fault: SensorFault) => this.onFault(fault));
+    this.listen(bus, 'input_problem', (problem: InputProblem) => this.onProblem(problem));
+    this.listen(bus, 'device_state', (state: DeviceState) => this.onDeviceState(state));
+  }
+
+  /** Removes the bus listeners. */
+  detach(): void {
+    for (const detach of this.detachers.splice(0)) detach();
+  }
+
+  deviceIds(): string[] {
+    return [...this.records.keys()];
+  }
+
+  device(id: string): DeviceView | undefined {
+    const record = this.records.get(id);
+    return record ? this.view(record) : undefined;
+  }
+
+  devices(): DeviceView[] {
+    return [...this.records.values()].map((record) => this.view(record));
+  }
+
+  private listen<E extends keyof GatewayEvents>(
+    bus: EventBus,
+    event: E,
+    listener: (...args: GatewayEvents[E]) => void,
+  ): void {
+    const typed = listener as Parameters<EventBus['on']>[1];
+    bus.on(event, typed);
+    this.detachers.push(() => bus.off(event, typed));
+  }
+
+  private onReading(reading: Reading): void {
+    const record = this.records.get(reading.tags.device ?? '');
+    if (!record) return;
+    const key = seriesId(reading);
+    const previous = record.series.get(key);
+    if (!previous || previous.time_ms <= reading.time_ms) {
+      const fields = { ...(previous?.fields ?? {}), ...reading.fields };
+      record.series.set(key, {
+        measurement: reading.measurement,
+        tags: reading.tags,
+        fields,
+        time_ms: reading.time_ms,
+      });
+    }
+    record.readings += 1;
+    record.last_seen_ms = this.now();
+  }
+
+  private onFault(fault: SensorFault): void {
+    const record = this.records.get(fault.device_id);
+    if (record) record.sensor_faults += 1;
+  }
+
+  private onProblem(problem: InputProblem): void {
+    const record = problem.device_id === undefined ? undefined : this.records.get(problem.device_id);
+    if (!record) return;
+    record.input_problems += 1;
+    record.last_error = `${problem.code}: ${problem.message}`;
+  }
+
+  private onDeviceState(state: DeviceState): void {
+    const record = this.records.get(state.device_id);
+    if (!record) return;
+    record.up = state.up;
+    record.consecutive_failures = state.consecutive_failures;
+    if (state.last_error !== undefined) record.last_error = state.last_error;
+  }
+
+  private health(record: DeviceRecord): DeviceHealth {
+    let state: HealthState;
+    if (record.up === false) state = 'down';
+    else if (record.last_seen_ms === null) state = 'unknown';
+    else state = this.now() - record.last_seen_ms > this.staleAfterMs ? 'stale' : 'up';
+    return {
+      state,
+      last_seen_ms: record.last_seen_ms,
+      readings: record.readings,
+      sensor_faults: record.sensor_faults,
+      input_problems: record.input_problems,
+      consecutive_failures: record.consecutive_failures,
+      last_error: record.last_error,
+    };
+  }
+
+  private view(record: DeviceRecord): DeviceView {
+    const { device } = record;
+    return {
+      id: device.id,
+      site: device.site,
+      asset: device.asset,
+      measurement: device.measurement,
+      protocol: device.protocol,
+      health: this.health(record),
+      latest: [...record.series.values()],
+    };
+  }
+}

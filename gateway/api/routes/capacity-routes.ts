@@ -1,0 +1,118 @@
+/** Capacity offers and pooled delivery orders. */
+import type { FastifyInstance } from 'fastify';
+import { type ApiContext, callService, requireService } from '../api-context.js';
+import { errorResponses, openObject } from '../schemas.js';
+import type { OrderInput } from '../services.js';
+
+const CLOCK_PATTERN = '^([0-3]?[0-9]|4[0-7]):[0-5][0-9]$';
+
+const windowSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['start', 'end'],
+  properties: {
+    start: { type: 'string', pattern: CLOCK_PATTERN, description: 'Clock time H:MM or HH:MM, hours 0-47' },
+    end: { type: 'string', pattern: CLOCK_PATTERN, description: 'Clock time H:MM or HH:MM, hours 0-47' },
+  },
+} as const;
+
+const temperatureClass = { type: 'string', enum: ['frozen', 'chilled', 'ambient'] } as const;
+
+const orderInputSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'merchant_id',
+    'pickup_site_id',
+    'delivery_site_id',
+    'temperature_class',
+    'weight_kg',
+    'volume_m3',
+    'pickup_window',
+    'delivery_window',
+  ],
+  properties: {
+    merchant_id: { type: 'string', minLength: 1, maxLength: 100 },
+    pickup_site_id: { type: 'string', minLength: 1, maxLength: 100 },
+    delivery_site_id: { type: 'string', minLength: 1, maxLength: 100 },
+    temperature_class: temperatureClass,
+    weight_kg: { type: 'number', exclusiveMinimum: 0, maximum: 40_000 },
+    volume_m3: { type: 'number', exclusiveMinimum: 0, maximum: 100 },
+    pickup_window: windowSchema,
+    delivery_window: windowSchema,
+    priority: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 100,
+      description: 'Weight of leaving the order unserved. Default 1.',
+    },
+  },
+} as const;
+
+const orderSchema = openObject(
+  {
+    ...orderInputSchema.properties,
+    id: { type: 'string' },
+    submitted_ms: { type: 'integer' },
+    status: { type: 'string', enum: ['open', 'planned', 'unserved', 'delivered'] },
+  },
+  ['id', 'status'],
+);
+
+const offerSchema = openObject(
+  {
+    id: { type: 'string' },
+    owner: { type: 'string' },
+    kind: { type: 'string', enum: ['truck', 'cold_room'] },
+    asset: { type: 'string' },
+    temperature_class: temperatureClass,
+    capacity_kg: { type: 'number' },
+    capacity_m3: { type: 'number' },
+    available_from_ms: { type: 'integer' },
+    available_to_ms: { type: 'integer' },
+  },
+  ['id', 'kind', 'asset', 'temperature_class'],
+);
+
+export function registerCapacityRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get(
+    '/api/v1/offers',
+    {
+      schema: {
+        tags: ['capacity'],
+        summary: 'Spare truck and cold-room capacity offered to the pool',
+        response: { 200: { type: 'array', items: offerSchema }, ...errorResponses },
+      },
+    },
+    async () => requireService(context.deps, 'capacity').offers(),
+  );
+
+  app.get(
+    '/api/v1/orders',
+    {
+      schema: {
+        tags: ['capacity'],
+        summary: 'Submitted orders',
+        response: { 200: { type: 'array', items: orderSchema }, ...errorResponses },
+      },
+    },
+    async () => requireService(context.deps, 'capacity').orders(),
+  );
+
+  app.post<{ Body: OrderInput }>(
+    '/api/v1/orders',
+    {
+      schema: {
+        tags: ['capacity'],
+        summary: 'Submit a pooled delivery order',
+        body: orderInputSchema,
+        response: { 201: orderSchema, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const service = requireService(context.deps, 'capacity');
+      const order = await callService('API_REQUEST_REJECTED', () => service.submit(request.body));
+      return reply.status(201).send(order);
+    },
+  );
+}

@@ -1,0 +1,142 @@
+/** Sites, assets and devices with their newest readings and health. */
+import type { FastifyInstance } from 'fastify';
+import type { ApiContext } from '../api-context.js';
+import { type AssetView, buildAssetViews } from '../asset-view.js';
+import { ApiError } from '../errors.js';
+import { errorResponses, idParam, openObject } from '../schemas.js';
+import type { Alarm } from '../services.js';
+
+const deviceSchema = openObject(
+  {
+    id: { type: 'string' },
+    site: { type: 'string' },
+    asset: { type: 'string' },
+    measurement: { type: 'string' },
+    protocol: { type: 'string', enum: ['mqtt', 'modbus_tcp'] },
+    health: openObject({
+      state: { type: 'string', enum: ['up', 'down', 'stale', 'unknown'] },
+      last_seen_ms: { type: ['integer', 'null'] },
+    }),
+    latest: { type: 'array', items: openObject({}) },
+  },
+  ['id', 'site', 'asset', 'health', 'latest'],
+);
+
+const assetSchema = openObject(
+  {
+    asset: { type: 'string' },
+    site: { type: 'string' },
+    kind: { type: 'string', enum: ['cold_room', 'reefer', 'other'] },
+    state: { type: 'string', enum: ['offline', 'door_open', 'defrost', 'cooling', 'idle', 'online'] },
+    alarm_level: { type: 'string', enum: ['none', 'warning', 'critical'] },
+    temperatures: { type: 'array', items: openObject({}) },
+  },
+  ['asset', 'site', 'kind', 'state', 'alarm_level', 'temperatures'],
+);
+
+async function openAlarms(context: ApiContext): Promise<Alarm[]> {
+  if (!context.deps.alarms) return [];
+  const alarms = await context.deps.alarms.list({});
+  return alarms.filter((alarm) => alarm.state !== 'closed');
+}
+
+/** Returns the asset views of every configured device. */
+export async function assetViews(context: ApiContext): Promise<AssetView[]> {
+  return buildAssetViews(context.fleet.devices(), await openAlarms(context));
+}
+
+export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): void {
+  app.get(
+    '/api/v1/sites',
+    {
+      schema: {
+        tags: ['fleet'],
+        summary: 'Sites with their assets',
+        response: {
+          200: {
+            type: 'array',
+            items: openObject({ site: { type: 'string' }, assets: { type: 'array', items: assetSchema } }),
+          },
+          ...errorResponses,
+        },
+      },
+    },
+    async () => {
+      const views = await assetViews(context);
+      const sites = [...new Set(views.map((view) => view.site))].sort();
+      return sites.map((site) => ({ site, assets: views.filter((view) => view.site === site) }));
+    },
+  );
+
+  app.get(
+    '/api/v1/assets',
+    {
+      schema: {
+        tags: ['fleet'],
+        summary: 'Every cold room and truck with temperature, state and alarm level',
+        response: { 200: { type: 'array', items: assetSchema }, ...errorResponses },
+      },
+    },
+    async () => assetViews(context),
+  );
+
+  app.get<{ Params: { asset: string } }>(
+    '/api/v1/assets/:asset',
+    {
+      schema: {
+        tags: ['fleet'],
+        summary: 'One asset with its devices',
+        params: idParam('asset', 'Asset name'),
+        response: {
+          200: openObject({ ...assetSchema.properties, device_details: { type: 'array', items: deviceSchema } }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const view = (await assetViews(context)).find((candidate) => candidate.asset === request.params.asset);
+      if (!view) {
+        throw new ApiError(
+          'API_ASSET_NOT_FOUND',
+          `asset ${JSON.stringify(request.params.asset)} is not configured; GET /api/v1/assets lists them`,
+        );
+      }
+      const device_details = view.devices.map((id) => context.fleet.device(id));
+      return { ...view, device_details };
+    },
+  );
+
+  app.get(
+    '/api/v1/devices',
+    {
+      schema: {
+        tags: ['fleet'],
+        summary: 'Every configured device with health and newest readings',
+        response: { 200: { type: 'array', items: deviceSchema }, ...errorResponses },
+      },
+    },
+    async () => context.fleet.devices(),
+  );
+
+  app.get<{ Params: { id: string } }>(
+    '/api/v1/devices/:id',
+    {
+      schema: {
+        tags: ['fleet'],
+        summary: 'One device with health and newest readings',
+        params: idParam('id', 'Device id'),
+        response: { 200: deviceSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const device = context.fleet.device(request.params.id);
+      if (!device) {
+        throw new ApiError(
+          'API_DEVICE_NOT_FOUND',
+          `device ${JSON.stringify(request.params.id)} is not configured; GET /api/v1/devices lists them`,
+        );
+      }
+      return device;
+    },
+  );
+}

@@ -1,0 +1,64 @@
+/** JSON Schemas shared by several routes. They feed both request validation and the OpenAPI document. */
+
+export const idParam = (name: string, description: string) =>
+  ({
+    type: 'object',
+    required: [name],
+    properties: { [name]: { type: 'string', minLength: 1, maxLength: 200, description } },
+  }) as const;
+
+/** Error responses every route may return; the envelope is registered as `ErrorEnvelope`. */
+export const errorResponses = {
+  '4xx': { $ref: 'ErrorEnvelope#' },
+  '5xx': { $ref: 'ErrorEnvelope#' },
+} as const;
+
+/** An object whose listed properties are documented; others pass through unchanged. */
+export function openObject(properties: Record<string, unknown>, required: string[] = []) {
+  return { type: 'object', additionalProperties: true, required, properties } as const;
+}
+
+export const timeRangeQuery = {
+  from_ms: {
+    type: 'integer',
+    minimum: 0,
+    description: 'Start of the range, inclusive, ms since the epoch. Default: 24 h before to_ms.',
+  },
+  to_ms: { type: 'integer', minimum: 0, description: 'End of the range, inclusive, ms since the epoch. Default: now.' },
+  max_points: {
+    type: 'integer',
+    minimum: 10,
+    maximum: 5000,
+    default: 500,
+    description: 'Most points per series; a longer range is returned as min/mean/max buckets. Default 500.',
+  },
+} as const;
+
+export const alarmSchema = openObject(
+  {
+    id: { type: 'string' },
+    site: { type: 'string' },
+    asset: { type: 'string' },
+    device: { type: 'string' },
+    level: { type: 'string', enum: ['warning', 'critical'] },
+    state: { type: 'string', enum: ['active', 'acknowledged', 'closed'] },
+    kind: { type: 'string' },
+    message: { type: 'string' },
+    raised_ms: { type: 'integer' },
+    condition_active: { type: 'boolean' },
+    history: { type: 'array', items: openObject({}) },
+  },
+  ['id', 'asset', 'level', 'state', 'kind', 'message', 'raised_ms'],
+);
+
+export const planSchema = openObject(
+  {
+    id: { type: 'string' },
+    scenario: { type: 'string' },
+    created_ms: { type: 'integer' },
+    routes: { type: 'array', items: openObject({}) },
+    unserved: { type: 'array', items: openObject({}) },
+    comparison: openObject({}),
+  },
+  ['id', 'scenario', 'created_ms', 'routes', 'unserved', 'comparison'],
+);

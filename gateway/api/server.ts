@@ -1,0 +1,123 @@
+/**
+ * The HTTP API of the gateway (fastify 5): JSON routes under /api/v1, server-sent events at
+ * /api/v1/live, the OpenAPI document at /docs/json, Prometheus metrics at /metrics and the dashboard
+ * at /. Every route validates its input with JSON Schema and fails with the error envelope of errors.ts.
+ */
+import swagger from '@fastify/swagger';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { registerMetricsRoute } from '../metrics/metrics-route.js';
+import { registerDashboard } from '../web/serve-dashboard.js';
+import type { ApiContext, ApiDeps } from './api-context.js';
+import { installErrorHandlers } from './error-handler.js';
+import { ApiError, errorEnvelopeSchema } from './errors.js';
+import { FleetState } from './fleet-state.js';
+import { LiveFeed, type LiveFeedOptions } from './live-feed.js';
+import { wireLiveFeed } from './live-wiring.js';
+import { registerAlarmRoutes } from './routes/alarm-routes.js';
+import { registerAssetChartRoutes } from './routes/asset-chart-routes.js';
+import { registerCapacityRoutes } from './routes/capacity-routes.js';
+import { registerFleetRoutes } from './routes/fleet-routes.js';
+import { registerHistoryRoutes } from './routes/history-routes.js';
+import { registerLiveRoutes } from './routes/live-routes.js';
+import { registerPlanRoutes } from './routes/plan-routes.js';
+import { registerReportRoutes } from './routes/report-routes.js';
+import { registerSelfRoutes } from './routes/self-routes.js';
+
+export type { ApiDeps, ApiGateway } from './api-context.js';
+
+export interface ApiServerOptions {
+  /** Address to listen on. Default `127.0.0.1`, so only the gateway box reaches the API. */
+  host?: string;
+  /** TCP port; 0 picks a free one. Default 8080. */
+  port?: number;
+  /**
+   * Decides whether a request may proceed; returning false answers 401 `API_UNAUTHORIZED`. Runs as the
+   * one preHandler of every route, including the dashboard and /metrics. Default: every request passes.
+   */
+  authenticate?: (request: FastifyRequest) => boolean | Promise<boolean>;
+  /** Logger for request errors. Default: no logging. */
+  logger?: Logger;
+  /** Time without a reading after which a device counts as stale, in milliseconds. Default 60000. */
+  stale_after_ms?: number;
+  /** Live-feed limits. */
+  live?: LiveFeedOptions;
+  /** Largest accepted request body, in bytes. Default 65536. */
+  body_limit_bytes?: number;
+  /** Serve the web dashboard at /. Default true. */
+  dashboard?: boolean;
+}
+
+/** Builds the API server (not yet listening). Close it with `app.close()`, which also ends live streams. */
+export async function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
+    bodyLimit: options.body_limit_bytes ?? 65_536,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
+  }) as unknown as FastifyInstance;
+  const fleet = new FleetState(deps.gateway.resolved.devices, deps.gateway.bus, {
+    ...(options.stale_after_ms !== undefined ? { stale_after_ms: options.stale_after_ms } : {}),
+  });
+  const live = new LiveFeed(options.live);
+  const unwire = wireLiveFeed(deps, live);
+  const context: ApiContext = { deps, fleet, live };
+  app.addHook('onClose', async () => {
+    unwire();
+    live.close();
+    fleet.detach();
+  });
+
+  installErrorHandlers(app);
+  app.addSchema(errorEnvelopeSchema);
+  const authenticate = options.authenticate;
+  if (authenticate) {
+    app.addHook('preHandler', async (request) => {
+      if (!(await authenticate(request))) {
+        throw new ApiError('API_UNAUTHORIZED', 'the request has no valid credentials; sign in and retry');
+      }
+    });
+  }
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'coldpool gateway API',
+        version: '1',
+        description: 'Cold rooms, reefer trucks, alarms and pooled-delivery plans',
+      },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
+  });
+  app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerFleetRoutes(app, context);
+  registerHistoryRoutes(app, context);
+  registerAssetChartRoutes(app, context);
+  registerAlarmRoutes(app, context);
+  registerCapacityRoutes(app, context);
+  registerPlanRoutes(app, context);
+  registerReportRoutes(app, context);
+  registerSelfRoutes(app, context);
+  registerLiveRoutes(app, context);
+  registerMetricsRoute(app, context);
+  if (options.dashboard ?? true) await registerDashboard(app);
+  await app.ready();
+  return app;
+}
+
+/** Starts listening and returns the base URL, such as `http://127.0.0.1:8080`. */
+export async function startApiServer(
+  app: FastifyInstance,
+  options: Pick<ApiServerOptions, 'host' | 'port'> = {},
+): Promise<string> {
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 8080 });
+  const address = app.server.address();
+  if (address === null || typeof address === 'string') return `http://${host}`;
+  const printable = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return `http://${printable}:${address.port}`;
+}
+
+/** Stops listening, ends every live stream and detaches from the bus. */
+export async function stopApiServer(app: FastifyInstance): Promise<void> {
+  await app.close();
+}

@@ -1,0 +1,181 @@
+/**
+ * Interfaces of the features the API serves but does not own: alarms, capacity sharing, the scheduler
+ * and reports. The gateway passes their implementations to `createApiServer`; a route whose service is
+ * missing returns `API_SERVICE_UNAVAILABLE`. Methods may return a value or a promise, and reject a
+ * request by throwing `ServiceRejection`.
+ */
+
+type MaybePromise<T> = T | Promise<T>;
+
+/** Stops a subscription. */
+export type Unsubscribe = () => void;
+
+export type AlarmLevel = 'warning' | 'critical';
+export type AlarmState = 'active' | 'acknowledged' | 'closed';
+
+/** One step in an alarm's life. */
+export interface AlarmEvent {
+  time_ms: number;
+  action: 'raised' | 'escalated' | 'cleared' | 'acknowledged' | 'closed';
+  /** Operator who acted; absent for steps the gateway took. */
+  who?: string;
+  /** Operator's comment, or the corrective action for `closed`. */
+  comment?: string;
+}
+
+/** A cold-chain alarm as the operator sees it. */
+export interface Alarm {
+  id: string;
+  site: string;
+  asset: string;
+  device?: string;
+  level: AlarmLevel;
+  state: AlarmState;
+  /** Kind of condition, such as `high_temp` or `door_open_too_long`. */
+  kind: string;
+  /** Human-readable description with the value and the limit. */
+  message: string;
+  raised_ms: number;
+  /** True while the condition still holds; an acknowledged alarm can still be active. */
+  condition_active: boolean;
+  history: AlarmEvent[];
+}
+
+export interface AlarmFilter {
+  state?: AlarmState;
+  asset?: string;
+}
+
+export interface AlarmService {
+  list(filter: AlarmFilter): MaybePromise<Alarm[]>;
+  /** Returns `undefined` for an unknown id. */
+  get(id: string): MaybePromise<Alarm | undefined>;
+  /** Throws `ServiceRejection('not_found' | 'conflict')`. */
+  acknowledge(id: string, who: string, comment: string): MaybePromise<Alarm>;
+  /** Closes the alarm with the corrective action taken. Throws `ServiceRejection('not_found' | 'conflict')`. */
+  close(id: string, who: string, corrective_action: string): MaybePromise<Alarm>;
+  /** Calls `listener` with every raised or changed alarm, for the live feed. */
+  subscribe?(listener: (alarm: Alarm) => void): Unsubscribe;
+}
+
+export type TemperatureClass = 'frozen' | 'chilled' | 'ambient';
+
+/** Spare capacity a truck or cold room offers to the pool. */
+export interface CapacityOffer {
+  id: string;
+  /** Company or person offering the capacity. */
+  owner: string;
+  kind: 'truck' | 'cold_room';
+  asset: string;
+  temperature_class: TemperatureClass;
+  capacity_kg: number;
+  capacity_m3: number;
+  available_from_ms: number;
+  available_to_ms: number;
+}
+
+/** A clock-time window of the plan day, `HH:MM` with hours 0-47 for the night after. */
+export interface ClockWindow {
+  start: string;
+  end: string;
+}
+
+/** A pooled delivery order as submitted. */
+export interface OrderInput {
+  merchant_id: string;
+  pickup_site_id: string;
+  delivery_site_id: string;
+  temperature_class: TemperatureClass;
+  weight_kg: number;
+  volume_m3: number;
+  pickup_window: ClockWindow;
+  delivery_window: ClockWindow;
+  /** Weight of leaving the order unserved: 1 normal, higher is more urgent. */
+  priority?: number;
+}
+
+export interface Order extends OrderInput {
+  id: string;
+  submitted_ms: number;
+  status: 'open' | 'planned' | 'unserved' | 'delivered';
+}
+
+export interface CapacityService {
+  offers(): MaybePromise<CapacityOffer[]>;
+  orders(): MaybePromise<Order[]>;
+  /** Throws `ServiceRejection('invalid')` for an order the pool cannot accept (unknown site, window). */
+  submit(order: OrderInput): MaybePromise<Order>;
+}
+
+/** Figures of one way of serving the same orders. */
+export interface PlanFigures {
+  trips: number;
+  km: number;
+  /** Mean load of the trips as a fraction of capacity, 0 to 1. */
+  load_factor: number;
+  kg_co2: number;
+}
+
+export interface PlanStop {
+  site_id: string;
+  name: string;
+  kind: 'depot' | 'pickup' | 'delivery';
+  /** Position on the plan's coordinate plane (km east and north of the depot, or lon/lat). */
+  x: number;
+  y: number;
+  /** Clock time of arrival, `HH:MM`. */
+  arrival: string;
+  order_ids: string[];
+}
+
+export interface PlanRoute {
+  truck_id: string;
+  stops: PlanStop[];
+  /** Load carried on the route, kg by temperature class. */
+  load_kg: Record<TemperatureClass, number>;
+  km: number;
+}
+
+export interface Plan {
+  id: string;
+  /** Name of the scenario the plan was computed for. */
+  scenario: string;
+  created_ms: number;
+  routes: PlanRoute[];
+  unserved: Array<{ order_id: string; reason: string }>;
+  /** Pooled plan against each merchant delivering on their own. */
+  comparison: { pooled: PlanFigures; baseline: PlanFigures };
+}
+
+export interface PlanService {
+  latest(): MaybePromise<Plan | undefined>;
+  get(id: string): MaybePromise<Plan | undefined>;
+  list(): MaybePromise<Array<Pick<Plan, 'id' | 'scenario' | 'created_ms'>>>;
+  /** Computes a plan for the named scenario. Throws `ServiceRejection('invalid')` for an unknown scenario. */
+  run(scenario: string): MaybePromise<Plan>;
+  subscribe?(listener: (plan: Plan) => void): Unsubscribe;
+}
+
+export interface ReportInfo {
+  id: string;
+  title: string;
+  created_ms: number;
+  formats: Array<'pdf' | 'csv'>;
+}
+
+export interface RenderedReport {
+  filename: string;
+  body: Buffer | string;
+}
+
+export interface ReportService {
+  list(): MaybePromise<ReportInfo[]>;
+  /** Returns `undefined` when the report or the format does not exist. */
+  render(id: string, format: 'pdf' | 'csv'): MaybePromise<RenderedReport | undefined>;
+}
+
+/** Temperature limits of an asset, °C, drawn on its chart. */
+export interface TemperatureLimits {
+  min_c?: number;
+  max_c?: number;
+}
