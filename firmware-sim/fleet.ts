@@ -30,8 +30,8 @@ export interface FleetOptions {
   mqtt_username?: string;
   /** MQTT password. Default: none. */
   mqtt_password?: string;
-  /** Called when an MQTT device fails to publish or to reconnect. Default: failures are dropped. */
-  on_publish_failed?: (device_id: string, error: unknown) => void;
+  /** Called when a device fails to publish, reconnect or listen again. Default: such errors are dropped. */
+  on_device_error?: (device_id: string, error: unknown) => void;
 }
 
 /** Address and payload format of one simulated device, from which the gateway builds its config. */
@@ -139,10 +139,9 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ...range(countOption(options.controllers, 2, 'controllers')).map((i) => controllerMember(i, options, clock, seed)),
     ...range(countOption(options.trucks, 2, 'trucks')).map((i) => truckMember(i, options, clock, seed)),
   ];
+  const report = options.on_device_error;
   for (const { device, simulator } of members) {
-    if (simulator instanceof ModbusController || options.on_publish_failed === undefined) continue;
-    const report = options.on_publish_failed;
-    simulator.on('publish_failed', (error: unknown) => report(device.id, error));
+    if (report !== undefined) simulator.on('device_error', (error: unknown) => report(device.id, error));
   }
   const started: Member[] = [];
   try {

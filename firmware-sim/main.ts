@@ -66,11 +66,11 @@ async function main(): Promise<void> {
     modbus_host: options.modbusHost,
     mqtt_username: options.username,
     mqtt_password: process.env.COLDPOOL_SIM_MQTT_PASSWORD,
-    on_publish_failed: (device_id, error) => {
+    on_device_error: (device_id, error) => {
       const count = (failures.get(device_id) ?? 0) + 1;
       failures.set(device_id, count);
       // Logs the first failure and then every hundredth, so that a broker outage does not flood the log.
-      if (count === 1 || count % 100 === 0) log.warn({ device_id, count, err: error }, 'publish failed');
+      if (count === 1 || count % 100 === 0) log.warn({ device_id, count, err: error }, 'device error');
     },
   });
   process.stdout.write(`${fleet.devices.map(describeDevice).join('\n')}\n`);

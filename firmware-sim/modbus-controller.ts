@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import ModbusRTU from 'modbus-serial';
 import { TemperatureAlarms } from './controller-alarms.js';
 import {
@@ -51,9 +52,10 @@ export interface ModbusControllerOptions {
 
 /**
  * Cold-room controller that serves its state over Modbus TCP (register map in `controller-registers.ts`).
- * The model advances on a timer and before every request, so replies are always current.
+ * The model advances on a timer and before every request, so replies are always current. Emits
+ * `device_error` with the error when listening again after `disconnect` fails or the server reports one.
  */
-export class ModbusController {
+export class ModbusController extends EventEmitter {
   readonly device_id: string;
   readonly host: string;
   readonly unit_id: number;
@@ -64,11 +66,13 @@ export class ModbusController {
   private requested_port: number;
   private server: ServerTcp | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   private fault: Fault | null = null;
   private stuck_air_word: number | undefined;
   private last_ms: number;
 
   constructor(options: ModbusControllerOptions) {
+    super();
     this.device_id = options.device_id;
     this.host = options.host ?? '127.0.0.1';
     this.requested_port = options.port ?? 0;
@@ -86,24 +90,36 @@ export class ModbusController {
 
   /** Starts listening and advancing the model. */
   async start(): Promise<void> {
-    await this.listen();
+    this.running = true;
+    try {
+      await this.listen();
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
     this.timer = setInterval(() => this.advanceToNow(), this.interval_ms);
   }
 
   /** Stops the timer and closes the server with its sockets. */
   async stop(): Promise<void> {
+    this.running = false;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.close();
   }
 
-  /** Starts showing `fault`; `malformed` has no meaning for registers and raises `FaultNotSupportedError`. */
+  /**
+   * Starts showing `fault`, replacing any fault already shown (and listening again if that was
+   * `disconnect`). `malformed` has no meaning for registers and raises `FaultNotSupportedError`.
+   */
   injectFault(fault: Fault): void {
     if (fault === 'malformed') throw new FaultNotSupportedError(this.device_id, fault);
     this.advanceToNow();
+    const previous = this.fault;
     this.fault = fault;
     this.stuck_air_word = fault === 'stuck' ? encodeInt16Tenths(this.model.state.air_c) : undefined;
     if (fault === 'disconnect') void this.close();
+    else if (previous === 'disconnect') this.relisten();
   }
 
   /** Returns to normal behaviour, listening again on the same port after `disconnect`. */
@@ -111,7 +127,7 @@ export class ModbusController {
     const previous = this.fault;
     this.fault = null;
     this.stuck_air_word = undefined;
-    if (previous === 'disconnect' && this.timer !== undefined) void this.listen();
+    if (previous === 'disconnect') this.relisten();
   }
 
   /** Advances the model to now and returns input registers 0-6 as a read would return them. */
@@ -196,12 +212,23 @@ export class ModbusController {
     };
   }
 
+  private relisten(): void {
+    if (!this.running) return;
+    this.listen().catch((error: unknown) => this.emit('device_error', error));
+  }
+
   private async listen(): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       const port = this.requested_port === 0 ? await findFreePort(this.host) : this.requested_port;
       try {
-        this.server = await this.bind(port);
+        const server = await this.bind(port);
         this.requested_port = port;
+        if (!this.running || this.fault === 'disconnect') {
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+          return;
+        }
+        server.on('error', (error) => this.emit('device_error', error));
+        this.server = server;
         return;
       } catch (error) {
         const in_use = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';

@@ -41,8 +41,8 @@ export class BrokerConnectError extends Error {
 /**
  * Base of the simulated MQTT devices: keeps the broker session, the publish timer, the sequence number
  * and the active fault. Subclasses advance their physics and encode payloads. Messages go out at QoS 1
- * (MQTT 3.1.1 section 4.3.2: stored until the broker's PUBACK). Emits `published` with a `PublishedMessage`
- * and `publish_failed` with the error.
+ * (MQTT 3.1.1 section 4.3.2: stored until the broker's PUBACK). Emits `published` with a `PublishedMessage`,
+ * and `device_error` with the error when a publish, a reconnect or the client fails.
  */
 export abstract class MqttDevice extends EventEmitter {
   readonly device_id: string;
@@ -52,6 +52,7 @@ export abstract class MqttDevice extends EventEmitter {
   private readonly options: MqttDeviceOptions;
   private client: MqttClient | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private running = false;
   private seq = 0;
   private last_tick_ms: number;
 
@@ -66,30 +67,37 @@ export abstract class MqttDevice extends EventEmitter {
 
   /** Connects to the broker and starts publishing every interval. */
   async start(): Promise<void> {
-    await this.connect();
+    this.running = true;
+    try {
+      await this.connect();
+    } catch (error) {
+      this.running = false;
+      throw error;
+    }
     this.timer = setInterval(() => void this.tick(), this.options.interval_ms ?? 2000);
   }
 
   /** Stops publishing and ends the broker session. */
   async stop(): Promise<void> {
+    this.running = false;
     clearInterval(this.timer);
     this.timer = undefined;
     await this.disconnect();
   }
 
-  /** Starts showing `fault`, replacing any fault already shown. */
+  /** Starts showing `fault`, replacing any fault already shown (and reconnecting if that was `disconnect`). */
   injectFault(fault: Fault): void {
+    const previous = this.fault;
     this.fault = fault;
-    if (fault === 'disconnect') void this.disconnect();
+    if (fault === 'disconnect') this.disconnect().catch((error: unknown) => this.emit('device_error', error));
+    else if (previous === 'disconnect') this.reconnect();
   }
 
   /** Returns to normal behaviour, reconnecting if the fault was `disconnect`. */
   clearFault(): void {
     const previous = this.fault;
     this.fault = null;
-    if (previous === 'disconnect' && this.timer !== undefined) {
-      this.connect().catch((error: unknown) => this.emit('publish_failed', error));
-    }
+    if (previous === 'disconnect') this.reconnect();
   }
 
   /** Advances the physics to the clock's time and publishes one message unless disconnected. */
@@ -110,7 +118,7 @@ export abstract class MqttDevice extends EventEmitter {
       await client.publishAsync(this.topic, message.payload, { qos: 1 });
       this.emit('published', message);
     } catch (error) {
-      this.emit('publish_failed', error);
+      this.emit('device_error', error);
     }
   }
 
@@ -120,10 +128,17 @@ export abstract class MqttDevice extends EventEmitter {
   /** Encodes one payload for sequence number `seq`, stamped `now_ms`, showing the active fault. */
   protected abstract encodePayload(seq: number, now_ms: number): string;
 
+  private reconnect(): void {
+    if (!this.running) return;
+    this.connect().catch((error: unknown) => this.emit('device_error', error));
+  }
+
+  /** Connects once, failing fast; after that mqtt.js reconnects on its own every second. */
   private async connect(): Promise<void> {
     const { broker_url, username, password } = this.options;
+    let client: MqttClient;
     try {
-      this.client = await connectAsync(
+      client = await connectAsync(
         broker_url,
         { clientId: `coldpool-sim-${this.device_id}`, username, password, reconnectPeriod: 1000 },
         false,
@@ -131,6 +146,12 @@ export abstract class MqttDevice extends EventEmitter {
     } catch (error) {
       throw new BrokerConnectError(this.device_id, broker_url, error);
     }
+    if (!this.running || this.fault === 'disconnect') {
+      await client.endAsync(true);
+      return;
+    }
+    client.on('error', (error) => this.emit('device_error', error));
+    this.client = client;
   }
 
   private async disconnect(): Promise<void> {

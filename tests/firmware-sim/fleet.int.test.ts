@@ -103,7 +103,7 @@ describe('startFleet', () => {
       rooms: 1,
       controllers: 0,
       trucks: 0,
-      on_publish_failed: (device_id, error) => failures.push({ device_id, error }),
+      on_device_error: (device_id, error) => failures.push({ device_id, error }),
     });
     fleet.injectFault('room-1', 'disconnect');
     await own.stop();

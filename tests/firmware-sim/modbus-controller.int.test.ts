@@ -187,6 +187,19 @@ describe('ModbusController', () => {
     await new Promise<void>((resolve) => again.close(() => resolve()));
   });
 
+  it('listens again when stuck replaces disconnect', async () => {
+    await startController(new ManualClock(START_MS));
+    const port = controller!.port;
+    controller!.injectFault('disconnect');
+    controller!.injectFault('stuck');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = new ModbusRTU();
+    await again.connectTCP('127.0.0.1', { port });
+    again.setID(1);
+    expect((await again.readInputRegisters(0, 1)).data).toHaveLength(1);
+    await new Promise<void>((resolve) => again.close(() => resolve()));
+  });
+
   it('ignores requests for another unit id', async () => {
     const modbus = await startController(new ManualClock(START_MS), CHILLED_ROOM, 7);
     modbus.setID(8);

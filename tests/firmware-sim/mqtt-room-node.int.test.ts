@@ -129,6 +129,17 @@ describe('MqttRoomNode', () => {
     expect(seqs.at(-1)).toBe(messages.length);
   });
 
+  it('reconnects when another fault replaces disconnect', async () => {
+    const device = await startNode();
+    await collector.waitFor(TOPIC, 1);
+    device.injectFault('disconnect');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    device.injectFault('probe_fault');
+    const count = collector.on(TOPIC).length;
+    const messages = await collector.waitFor(TOPIC, count + 2);
+    expect(JSON.parse(messages.at(-1)!.payload).temp_c).toBe(-127);
+  });
+
   it('rejects start when no broker listens', async () => {
     const url = broker.url;
     await collector.close();
