@@ -1,0 +1,42 @@
+/**
+ * Safe defaults for listeners: loopback unless configured, and no listener on any other address
+ * without authentication.
+ */
+import { isIP } from 'node:net';
+import { SecurityError } from './security-error.js';
+
+/** Address every listener binds when none is configured. */
+export const DEFAULT_LISTEN_HOST = '127.0.0.1';
+
+/** Returns true for `localhost` and the IPv4 127.0.0.0/8 and IPv6 ::1 loopback addresses. */
+export function isLoopbackHost(host: string): boolean {
+  if (host === 'localhost' || host === '::1') return true;
+  return isIP(host) === 4 && host.startsWith('127.');
+}
+
+/** A listener about to start, the input of `checkListenerSafety`. */
+export interface ListenerPlan {
+  /** Name used in the message, such as `http` or `mqtt`. */
+  name: string;
+  /** Address to bind. */
+  host: string;
+  /** True when every request or connection must authenticate. */
+  auth_configured: boolean;
+  /** Config key that sets the credentials, named in the message, such as `http.auth.users`. */
+  auth_key: string;
+  /** Config key of the address, named in the message, such as `http.host`. */
+  host_key: string;
+}
+
+/**
+ * Throws `SecurityError` with code `LISTENER_AUTH_REQUIRED` when `plan` binds a non-loopback address
+ * without authentication. Call it before `listen`.
+ */
+export function checkListenerSafety(plan: ListenerPlan): void {
+  if (isLoopbackHost(plan.host) || plan.auth_configured) return;
+  throw new SecurityError(
+    'LISTENER_AUTH_REQUIRED',
+    `the ${plan.name} listener may bind ${plan.host} only with authentication: set ${plan.auth_key} ` +
+      `(hash passwords with \`coldpool passwd\`), or set ${plan.host_key} to ${DEFAULT_LISTEN_HOST}`,
+  );
+}
