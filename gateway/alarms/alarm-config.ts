@@ -42,7 +42,7 @@ export const classOverrideSchema = z.strictObject(overrides);
 export const assetKindSchema = z.enum(['cold_room', 'room_zone', 'truck_compartment']);
 export type AssetKind = z.infer<typeof assetKindSchema>;
 
-/** Which readings belong to an asset: every given tag must match. */
+/** Tags that select the readings of an asset; every given tag must match. */
 const matchSchema = z.strictObject({
   /** Value of the `asset` tag. Default: the asset's `id`. */
   asset: z.string().min(1).optional(),
@@ -87,9 +87,9 @@ export const alarmConfigSchema = z
       .strictObject({
         /** Boolean field that is false while a site runs without mains power. Default `mains_on`. */
         field: z.string().min(1).default('mains_on'),
-        /** Fewest devices that must fall silent together to infer a site power failure. Default 2. */
+        /** Minimum number of devices that must fall silent together to infer a site power failure. Default 2. */
         min_devices: z.number().int().min(1).default(2),
-        /** Longest spread of their last readings for the silences to count as one event, s. Default 300. */
+        /** Maximum spread of their last readings for the silences to count as one event, s. Default 300. */
         window_s: z.number().min(0).default(300),
         level: z.enum(['warning', 'alarm', 'critical']).default('critical'),
       })

@@ -97,10 +97,14 @@ export function resolveAssetProfiles(config: AlarmConfig): AssetProfile[] {
   return config.assets.map((asset) => resolveAssetProfile(asset, config.classes));
 }
 
-/** Returns true when the reading's tags match the asset's `match` tags. */
+/**
+ * Returns true when the reading belongs to the asset: same `asset` tag, and no `compartment` or `device`
+ * tag that differs from the asset's. A truck-level reading without a compartment tag (door, unit power)
+ * therefore applies to every compartment of the truck.
+ */
 export function matchesAsset(profile: AssetProfile, tags: Record<string, string>): boolean {
   const { asset, compartment, device } = profile.match;
   if (tags.asset !== asset) return false;
-  if (compartment !== undefined && tags.compartment !== compartment) return false;
+  if (compartment !== undefined && tags.compartment !== undefined && tags.compartment !== compartment) return false;
   return device === undefined || tags.device === device;
 }

@@ -14,7 +14,7 @@ export type AlarmCategory = 'temperature' | 'door' | 'offline' | 'power';
 /**
  * Returns the level an alarm may be raised at in `state`, or null when the state blocks it:
  * - `in_service`: every alarm at its own level;
- * - `idle` (running without product): temperature alarms at warning level at most, the rest unchanged;
+ * - `idle` (running without product): warning-level temperature rules only, the rest unchanged;
  * - `empty`: offline and power alarms only;
  * - `maintenance`: nothing.
  */
@@ -23,7 +23,7 @@ export function allowedLevel(state: AssetState, category: AlarmCategory, level: 
     case 'in_service':
       return level;
     case 'idle':
-      return category === 'temperature' ? 'warning' : level;
+      return category === 'temperature' && level !== 'warning' ? null : level;
     case 'empty':
       return category === 'offline' || category === 'power' ? level : null;
     case 'maintenance':

@@ -88,7 +88,7 @@ export const defrostInferenceSchema = z.strictObject({
 export const defrostRuleSchema = z.strictObject({
   /** Boolean field the controller sets during a defrost. Default `defrost_on`. */
   field: z.string().min(1).default('defrost_on'),
-  /** Longest defrost that suppresses alarms; a defrost signal stuck longer stops suppressing, s. Default 2700. */
+  /** Maximum defrost time that suppresses alarms; a defrost signal stuck longer stops suppressing, s. Default 2700. */
   max_s: z.number().positive().default(2700),
   /** Temperature alarms keep waiting this long after the defrost ends, s. Default 1200. */
   grace_s: z.number().min(0).default(1200),

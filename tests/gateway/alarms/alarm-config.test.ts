@@ -89,5 +89,7 @@ describe('alarm config', () => {
     if (!front) throw new Error('no profile');
     expect(matchesAsset(front, { asset: 't', compartment: 'front', device: 'd' })).toBe(true);
     expect(matchesAsset(front, { asset: 't', compartment: 'rear', device: 'd' })).toBe(false);
+    expect(matchesAsset(front, { asset: 't', device: 'd' })).toBe(true);
+    expect(matchesAsset(front, { asset: 'u', compartment: 'front', device: 'd' })).toBe(false);
   });
 });

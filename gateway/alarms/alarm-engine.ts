@@ -1,0 +1,325 @@
+/**
+ * The alarm engine: evaluates every reading against its asset's rules, watches devices and sites for
+ * silence and power failures on a clock tick, and drives notifications. Rule time comes from reading
+ * timestamps, so a simulator running a fast clock works. The tick reads an injectable clock, which must
+ * follow the same time as the readings.
+ */
+import { EventEmitter } from 'node:events';
+import type { AuditSink } from '../audit/audit-entry.js';
+import type { DeviceState, EventBus } from '../events.js';
+import type { Reading, SensorFault } from '../reading.js';
+import type { Alarm } from './alarm.js';
+import type { AlarmConfig } from './alarm-config.js';
+import { type AlarmEvents, AlarmRegistry, conditionKey } from './alarm-registry.js';
+import type { AlarmStore } from './alarm-store.js';
+import { type AssetRuntime, evaluateAssetReading, newAssetRuntime, type RuleOutcome } from './asset-evaluator.js';
+import { type AssetProfile, matchesAsset, resolveAssetProfiles } from './asset-profile.js';
+import { type AssetState, allowedLevel } from './asset-state.js';
+import { dueNotification } from './notification-policy.js';
+import {
+  inferPowerFailure,
+  newWatchState,
+  noteDeviceDown,
+  noteReading,
+  offlineBySite,
+  type PowerDetection,
+  type WatchState,
+} from './offline-watch.js';
+
+export interface AlarmEngineOptions {
+  config: AlarmConfig;
+  store: AlarmStore;
+  /** Receives acknowledgements, comments, closures and asset state changes. */
+  audit?: AuditSink;
+  /** Source of the current time for the tick, ms since the epoch. Default `Date.now`. */
+  clock?: () => number;
+}
+
+const WATCH_KEY = 'watch';
+
+function assetKey(id: string): string {
+  return `asset:${id}`;
+}
+
+function describe(profile: AssetProfile, outcome: RuleOutcome): string {
+  const value = outcome.value === undefined ? '' : ` ${outcome.value.toFixed(2)}`;
+  switch (outcome.kind) {
+    case 'high':
+      return `${profile.id} ${outcome.point}${value} °C above ${outcome.threshold} °C (${outcome.rule})`;
+    case 'low':
+      return `${profile.id} ${outcome.point}${value} °C below ${outcome.threshold} °C (${outcome.rule})`;
+    case 'rate_of_rise':
+      return `${profile.id} ${outcome.point} rising${value} °C/min, limit ${outcome.threshold} °C/min`;
+    default:
+      return `${profile.id} door open longer than ${profile.door.max_open_s} s`;
+  }
+}
+
+export class AlarmEngine extends EventEmitter<AlarmEvents> {
+  readonly profiles: AssetProfile[];
+  private readonly registry: AlarmRegistry;
+  private readonly runtimes = new Map<string, AssetRuntime>();
+  private readonly watch: WatchState;
+  private readonly detection: PowerDetection;
+  private readonly clock: () => number;
+  private timer: NodeJS.Timeout | undefined;
+
+  /** Resolves the asset profiles and loads alarms and runtime state from the store. */
+  constructor(private readonly options: AlarmEngineOptions) {
+    super();
+    const { config, store } = options;
+    this.profiles = resolveAssetProfiles(config);
+    this.clock = options.clock ?? Date.now;
+    this.registry = new AlarmRegistry(store, this, config.notify, options.audit);
+    this.watch = store.loadState<WatchState>(WATCH_KEY) ?? newWatchState();
+    for (const profile of this.profiles) {
+      const saved = store.loadState<AssetRuntime>(assetKey(profile.id));
+      if (saved) this.runtimes.set(profile.id, saved);
+      const state = store.loadState<AssetState>(`${assetKey(profile.id)}:state`);
+      if (state) profile.state = state;
+    }
+    this.detection = {
+      field: config.power.field,
+      min_devices: config.power.min_devices,
+      window_ms: config.power.window_s * 1000,
+      timeout_ms: config.no_data.timeout_s * 1000,
+    };
+  }
+
+  /** Subscribes to the bus and forwards alarm readings to it. Returns a function that undoes both. */
+  attach(bus: EventBus): () => void {
+    const onReading = (reading: Reading) => this.handleReading(reading);
+    const onFault = (fault: SensorFault) => this.handleSensorFault(fault);
+    const onDeviceState = (state: DeviceState) => this.handleDeviceState(state);
+    const forward = (reading: Reading) => bus.emit('reading', reading);
+    bus.on('reading', onReading);
+    bus.on('sensor_fault', onFault);
+    bus.on('device_state', onDeviceState);
+    this.on('reading', forward);
+    return () => {
+      bus.off('reading', onReading);
+      bus.off('sensor_fault', onFault);
+      bus.off('device_state', onDeviceState);
+      this.off('reading', forward);
+    };
+  }
+
+  /** Starts the tick every `tick_interval_s` of wall time. */
+  start(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.options.config.tick_interval_s * 1000);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Evaluates one reading. Readings of the `alarm` and `sensor_fault` measurements are ignored. */
+  handleReading(reading: Reading): void {
+    if (reading.measurement === 'alarm' || reading.measurement === 'sensor_fault') return;
+    this.options.store.transaction(() => {
+      this.noteSeen(reading);
+      for (const profile of this.profiles) {
+        if (matchesAsset(profile, reading.tags)) this.evaluate(profile, reading);
+      }
+      this.options.store.saveState(WATCH_KEY, this.watch);
+    });
+  }
+
+  /** Raises a probe-fault alarm for the asset whose temperature field the probe feeds. */
+  handleSensorFault(fault: SensorFault): void {
+    const tags = { asset: fault.asset, device: fault.device_id, site: fault.site };
+    for (const profile of this.profiles) {
+      if (!matchesAsset(profile, tags) || fault.field !== profile.temperature_field) continue;
+      if (allowedLevel(profile.state, 'offline', 'warning') === null) continue;
+      this.registry.raise(
+        {
+          kind: 'probe_fault',
+          level: 'warning',
+          rule: 'probe_fault',
+          site: fault.site,
+          asset: profile.id,
+          device: fault.device_id,
+          point: fault.field,
+          message: `${profile.id} probe ${fault.field} on ${fault.device_id} reports ${fault.code} (${fault.raw_value})`,
+        },
+        fault.time_ms,
+      );
+    }
+  }
+
+  /** Marks a device down when its input reports it down; the next tick raises its offline alarm. */
+  handleDeviceState(state: DeviceState): void {
+    if (!state.up && noteDeviceDown(this.watch, state.device_id)) {
+      this.options.store.saveState(WATCH_KEY, this.watch);
+    }
+  }
+
+  /** Detects offline devices and power failures, and sends due re-notifications and escalations. */
+  tick(now_ms: number = this.clock()): void {
+    this.options.store.transaction(() => {
+      for (const [site, devices] of offlineBySite(this.watch, now_ms, this.detection.timeout_ms)) {
+        this.checkSite(site, devices, now_ms);
+      }
+      this.options.store.saveState(WATCH_KEY, this.watch);
+      for (const alarm of this.registry.openAlarms()) {
+        const decision = dueNotification(
+          alarm,
+          this.options.config.notify,
+          now_ms,
+          this.registry.isActive(alarm.parent_id),
+        );
+        if (decision) this.registry.notifyNow(alarm, decision.reason, now_ms);
+      }
+    });
+  }
+
+  acknowledge(alarm_id: string, by: string, comment: string, time_ms: number = this.clock()): Alarm {
+    return this.registry.acknowledge(alarm_id, by, comment, time_ms);
+  }
+
+  comment(alarm_id: string, by: string, text: string, time_ms: number = this.clock()): Alarm {
+    return this.registry.comment(alarm_id, by, text, time_ms);
+  }
+
+  /** Closes a cleared alarm with what was done with the product. */
+  close(alarm_id: string, by: string, corrective_action: string, time_ms: number = this.clock()): Alarm {
+    return this.registry.close(alarm_id, by, corrective_action, time_ms);
+  }
+
+  /** Changes an asset's operating state, which gates its alarms, and records who changed it. */
+  setAssetState(asset_id: string, state: AssetState, by: string, time_ms: number = this.clock()): void {
+    const profile = this.profiles.find((candidate) => candidate.id === asset_id);
+    if (!profile) throw new RangeError(`asset ${asset_id} is not configured under alarms.assets`);
+    const previous = profile.state;
+    profile.state = state;
+    this.options.store.saveState(`${assetKey(asset_id)}:state`, state);
+    this.options.audit?.append({
+      time_ms,
+      kind: 'asset_state',
+      actor: by,
+      subject: asset_id,
+      payload: { previous, state },
+    });
+  }
+
+  /** Returns every alarm not yet closed, oldest first. */
+  openAlarms(): Alarm[] {
+    return this.registry.openAlarms();
+  }
+
+  private noteSeen(reading: Reading): void {
+    const device = reading.tags.device ?? '';
+    const site = reading.tags.site ?? '';
+    const update = noteReading(this.watch, reading, this.detection);
+    this.registry.clear(
+      conditionKey({ site, asset: reading.tags.asset ?? '', device, rule: 'no_data' }),
+      reading.time_ms,
+    );
+    if (update.power === 'fail') this.raisePowerFailure(site, 'mains power reported off', reading.time_ms);
+    if (update.power === 'restore') {
+      this.registry.clear(conditionKey({ site, asset: '', rule: 'power_failure' }), reading.time_ms);
+    }
+  }
+
+  private evaluate(profile: AssetProfile, reading: Reading): void {
+    const site = reading.tags.site ?? '';
+    const runtime = this.runtimes.get(profile.id) ?? newAssetRuntime(site);
+    this.runtimes.set(profile.id, runtime);
+    runtime.site = site;
+    const flood = this.watch.sites[site]?.power_failure === true;
+    const evaluation = evaluateAssetReading(runtime, profile, reading, {
+      max_gap_ms: this.detection.timeout_ms,
+      flood_suppressed: flood,
+    });
+    if (evaluation.temperature !== undefined) {
+      this.registry.clear(
+        conditionKey({ site, asset: profile.id, device: reading.tags.device, rule: 'probe_fault' }),
+        reading.time_ms,
+      );
+    }
+    for (const outcome of evaluation.outcomes) {
+      const key = conditionKey({ site, asset: profile.id, rule: outcome.rule });
+      if (outcome.change === 'clear') {
+        this.registry.clear(key, reading.time_ms);
+        continue;
+      }
+      this.registry.raise(
+        {
+          kind: outcome.kind,
+          level: outcome.level,
+          rule: outcome.rule,
+          site,
+          asset: profile.id,
+          point: outcome.point,
+          threshold: outcome.threshold,
+          value: outcome.value,
+          message: describe(profile, outcome),
+        },
+        reading.time_ms,
+      );
+    }
+    if (evaluation.temperature !== undefined) {
+      for (const rule of profile.rules) {
+        this.registry.updatePeak(conditionKey({ site, asset: profile.id, rule: rule.id }), evaluation.temperature);
+      }
+    }
+    this.options.store.saveState(assetKey(profile.id), runtime);
+  }
+
+  private raisePowerFailure(site: string, cause: string, time_ms: number): void {
+    const parent = this.registry.raise(
+      {
+        kind: 'power_failure',
+        level: this.options.config.power.level,
+        rule: 'power_failure',
+        site,
+        asset: '',
+        message: `site ${site} power failure: ${cause}`,
+      },
+      time_ms,
+    );
+    this.registry.link(parent, (alarm) => alarm.site === site, time_ms);
+  }
+
+  /** Raises one site alarm when the whole site went silent together, else one alarm per offline device. */
+  private checkSite(site: string, offline: string[], now_ms: number): void {
+    if (this.watch.sites[site]?.power_failure) return;
+    if (inferPowerFailure(this.watch, site, now_ms, this.detection)) {
+      this.raisePowerFailure(site, `all ${offline.length} devices silent`, now_ms);
+      return;
+    }
+    for (const device_id of offline) {
+      const device = this.watch.devices[device_id];
+      if (!device) continue;
+      const key = conditionKey({ site, asset: device.asset, device: device_id, rule: 'no_data' });
+      if (this.registry.active(key) || !this.offlineAllowed(device.asset)) continue;
+      const silent_s = Math.round((now_ms - device.last_seen_ms) / 1000);
+      const parent = this.registry.raise(
+        {
+          kind: 'no_data',
+          level: this.options.config.no_data.level,
+          rule: 'no_data',
+          site,
+          asset: device.asset,
+          device: device_id,
+          message: `device ${device_id} of ${device.asset} sent no data for ${silent_s} s`,
+        },
+        now_ms,
+      );
+      const dependent = this.profiles
+        .filter((profile) => profile.match.asset === device.asset)
+        .map((profile) => profile.id);
+      this.registry.link(parent, (alarm) => alarm.kind !== 'no_data' && dependent.includes(alarm.asset), now_ms);
+    }
+  }
+
+  /** Returns false when every asset fed by the device is in a state that blocks offline alarms. */
+  private offlineAllowed(asset_tag: string): boolean {
+    const profiles = this.profiles.filter((profile) => profile.match.asset === asset_tag);
+    if (profiles.length === 0) return true;
+    return profiles.some((profile) => allowedLevel(profile.state, 'offline', 'alarm') !== null);
+  }
+}

@@ -1,0 +1,45 @@
+/** Alarms as readings of the measurement `alarm`, so outputs store and forward them like any reading. */
+import type { FieldValue, Reading } from '../reading.js';
+import { type Alarm, alarmStatus } from './alarm.js';
+
+/**
+ * Builds the reading of one alarm transition at `time_ms`. Tags: site, asset, device (when known), rule,
+ * kind, level. Fields: alarm id, status, message, values, and who acknowledged or closed it.
+ */
+export function alarmReading(alarm: Alarm, time_ms: number): Reading {
+  const tags: Record<string, string> = {
+    site: alarm.site,
+    asset: alarm.asset,
+    device: alarm.device ?? '',
+    rule: alarm.rule,
+    kind: alarm.kind,
+    level: alarm.level,
+  };
+  const fields: Record<string, FieldValue> = {
+    alarm_id: alarm.id,
+    status: alarmStatus(alarm),
+    active: alarm.active,
+    message: alarm.message,
+    raised_ms: alarm.raised_ms,
+  };
+  if (alarm.value !== undefined && Number.isFinite(alarm.value)) fields.value = alarm.value;
+  if (alarm.peak_value !== undefined && Number.isFinite(alarm.peak_value)) fields.peak_value = alarm.peak_value;
+  if (alarm.threshold !== undefined) fields.threshold = alarm.threshold;
+  if (alarm.acknowledgement) {
+    fields.acknowledged_by = alarm.acknowledgement.by;
+    fields.acknowledge_comment = alarm.acknowledgement.comment;
+  }
+  if (alarm.closure) {
+    fields.closed_by = alarm.closure.by;
+    fields.corrective_action = alarm.closure.corrective_action;
+  }
+  if (alarm.parent_id) fields.parent_id = alarm.parent_id;
+  return {
+    measurement: 'alarm',
+    tags,
+    fields,
+    integer_fields: new Set(['raised_ms']),
+    time_ms,
+    time_source: 'receive',
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * An alarm and its lifecycle: raised → acknowledged (who, when, comment) → cleared → closed with the
+ * corrective action. An alarm may clear before anyone acknowledges it; it then stays open, cleared but
+ * unacknowledged, until acknowledged and closed, so no excursion goes unreviewed.
+ */
+import type { AlarmLevel } from './rule-schemas.js';
+
+/** Rule family that raised the alarm. */
+export type AlarmKind = 'high' | 'low' | 'rate_of_rise' | 'door_open' | 'no_data' | 'probe_fault' | 'power_failure';
+
+export type AlarmStatus = 'raised' | 'acknowledged' | 'cleared' | 'closed';
+
+export interface Acknowledgement {
+  by: string;
+  time_ms: number;
+  comment: string;
+}
+
+export interface Closure {
+  by: string;
+  time_ms: number;
+  /** Action taken on the product and the equipment (`product moved to room 2, compressor fuse replaced`). */
+  corrective_action: string;
+}
+
+export interface Alarm {
+  /** `<asset or device or site>:<rule>:<raised_ms>`, unique in the store. */
+  id: string;
+  kind: AlarmKind;
+  level: AlarmLevel;
+  /** Rule id (`high_alarm`, `rate_of_rise`, `door_open`, `no_data`, `power_failure`). */
+  rule: string;
+  site: string;
+  /** Asset id; for an offline device, the device's asset tag; empty for a site power failure. */
+  asset: string;
+  /** Device id, for offline and probe-fault alarms. */
+  device?: string;
+  /** Field the rule watches, when it watches one. */
+  point?: string;
+  /** Limit of the rule (°C, or °C per minute for the rate rule). */
+  threshold?: number;
+  /** Value that raised the alarm, and the worst value seen while it was active. */
+  value?: number;
+  peak_value?: number;
+  message: string;
+  raised_ms: number;
+  /** True while the condition lasts. */
+  active: boolean;
+  cleared_ms?: number;
+  acknowledgement?: Acknowledgement;
+  closure?: Closure;
+  comments: Acknowledgement[];
+  /** Id of the parent alarm (an offline device, a site power failure) that suppresses this one. */
+  parent_id?: string;
+  /** Notification bookkeeping: when last notified, and the highest escalation rung reached (-1 none). */
+  last_notified_ms: number;
+  escalation_step: number;
+  notifications: number;
+}
+
+/** Raised when an operation does not fit the alarm's state, or names an unknown alarm. */
+export class AlarmStateError extends Error {
+  constructor(
+    readonly code: 'ALARM_NOT_FOUND' | 'ALARM_ALREADY_ACKNOWLEDGED' | 'ALARM_STILL_ACTIVE' | 'ALARM_CLOSED',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'AlarmStateError';
+  }
+}
+
+/** Returns the lifecycle status of the alarm. */
+export function alarmStatus(alarm: Alarm): AlarmStatus {
+  if (alarm.closure) return 'closed';
+  if (alarm.active) return alarm.acknowledgement ? 'acknowledged' : 'raised';
+  return 'cleared';
+}
+
+/** Records an acknowledgement. Throws when the alarm is closed or already acknowledged. */
+export function acknowledgeAlarm(alarm: Alarm, ack: Acknowledgement): void {
+  if (alarm.closure) throw new AlarmStateError('ALARM_CLOSED', `alarm ${alarm.id} is closed; add a comment instead`);
+  if (alarm.acknowledgement) {
+    throw new AlarmStateError(
+      'ALARM_ALREADY_ACKNOWLEDGED',
+      `alarm ${alarm.id} was acknowledged by ${alarm.acknowledgement.by}; add a comment instead`,
+    );
+  }
+  alarm.acknowledgement = ack;
+}
+
+/**
+ * Closes a cleared alarm with its corrective action, acknowledging it too if it was not acknowledged yet. Throws while
+ * the condition is still active or when the alarm is already closed.
+ */
+export function closeAlarm(alarm: Alarm, closure: Closure): void {
+  if (alarm.closure) throw new AlarmStateError('ALARM_CLOSED', `alarm ${alarm.id} is already closed`);
+  if (alarm.active) {
+    throw new AlarmStateError(
+      'ALARM_STILL_ACTIVE',
+      `alarm ${alarm.id} is still active; close it after it clears, or acknowledge it now`,
+    );
+  }
+  alarm.acknowledgement ??= { by: closure.by, time_ms: closure.time_ms, comment: 'acknowledged on close' };
+  alarm.closure = closure;
+}

@@ -1,0 +1,145 @@
+/**
+ * Evaluates one reading against the rules of one asset: defrost and door suppression first, then the
+ * door alarm, the threshold rules and the rate-of-rise rule. Pure apart from the state it advances.
+ */
+import type { Reading } from '../reading.js';
+import type { AlarmKind } from './alarm.js';
+import type { AssetProfile } from './asset-profile.js';
+import { allowedLevel } from './asset-state.js';
+import { resetConditionTimer } from './condition-timer.js';
+import { type DefrostState, isDefrostSuppressing, newDefrostState, updateDefrost } from './defrost-tracker.js';
+import { type DoorState, isDoorSuppressing, newDoorState, updateDoor } from './door-tracker.js';
+import { evaluateRateRule, newRateState, type RateState } from './rate-rule.js';
+import type { AlarmLevel } from './rule-schemas.js';
+import { evaluateThresholdRule, newRuleState, type RuleState } from './threshold-rule.js';
+
+/** Serialisable runtime state of one asset. */
+export interface AssetRuntime {
+  site: string;
+  rules: Record<string, RuleState>;
+  rate: RateState;
+  defrost: DefrostState;
+  door: DoorState;
+  /** Time of the last reading that carried the temperature field, ms. */
+  last_temperature_ms: number | null;
+}
+
+export function newAssetRuntime(site: string): AssetRuntime {
+  return {
+    site,
+    rules: {},
+    rate: newRateState(),
+    defrost: newDefrostState(),
+    door: newDoorState(),
+    last_temperature_ms: null,
+  };
+}
+
+/** A rule that raised or cleared on this reading. */
+export interface RuleOutcome {
+  rule: string;
+  kind: AlarmKind;
+  level: AlarmLevel;
+  change: 'raise' | 'clear';
+  point?: string;
+  threshold?: number;
+  value?: number;
+}
+
+export interface EvaluationContext {
+  /** A gap longer than this between temperature readings restarts every on-delay, ms. */
+  max_gap_ms: number;
+  /** True while a parent alarm (site power failure) suppresses the asset's temperature alarms. */
+  flood_suppressed: boolean;
+}
+
+/** Cause of the current suppression of the asset's temperature alarms, or null for none. */
+export type SuppressionReason = 'defrost' | 'door' | 'flood' | null;
+
+export interface AssetEvaluation {
+  outcomes: RuleOutcome[];
+  suppression: SuppressionReason;
+  /** Value of the temperature field in this reading, if it carried one. */
+  temperature?: number;
+}
+
+function suppressionOf(runtime: AssetRuntime, profile: AssetProfile, time_ms: number, context: EvaluationContext) {
+  if (context.flood_suppressed) return 'flood';
+  if (isDefrostSuppressing(runtime.defrost, profile.defrost, time_ms)) return 'defrost';
+  if (isDoorSuppressing(runtime.door, profile.door, time_ms)) return 'door';
+  return null;
+}
+
+function evaluateTemperature(
+  runtime: AssetRuntime,
+  profile: AssetProfile,
+  value: number,
+  time_ms: number,
+  suppressed: boolean,
+): RuleOutcome[] {
+  const outcomes: RuleOutcome[] = [];
+  for (const rule of profile.rules) {
+    const state = runtime.rules[rule.id] ?? newRuleState();
+    runtime.rules[rule.id] = state;
+    const blocked = allowedLevel(profile.state, 'temperature', rule.level) === null;
+    const change = evaluateThresholdRule(state, rule, value, time_ms, suppressed || blocked);
+    if (change === null) continue;
+    outcomes.push({
+      rule: rule.id,
+      kind: rule.direction,
+      level: rule.level,
+      change,
+      point: rule.point ?? profile.temperature_field,
+      threshold: rule.threshold_c,
+      value,
+    });
+  }
+  const rate = profile.rate;
+  if (rate) {
+    const blocked = allowedLevel(profile.state, 'temperature', rate.level) === null;
+    const change = evaluateRateRule(runtime.rate, rate, value, time_ms, suppressed || blocked);
+    if (change !== null) {
+      outcomes.push({
+        rule: 'rate_of_rise',
+        kind: 'rate_of_rise',
+        level: rate.level,
+        change,
+        point: profile.temperature_field,
+        threshold: rate.rate_c_per_min,
+        value: runtime.rate.slope_c_per_min ?? undefined,
+      });
+    }
+  }
+  return outcomes;
+}
+
+/** Advances the asset's state with one reading and returns the alarms that raise or clear. */
+export function evaluateAssetReading(
+  runtime: AssetRuntime,
+  profile: AssetProfile,
+  reading: Reading,
+  context: EvaluationContext,
+): AssetEvaluation {
+  const time_ms = reading.time_ms;
+  const outcomes: RuleOutcome[] = [];
+  updateDefrost(runtime.defrost, profile.defrost, reading.fields, time_ms);
+  const door = updateDoor(runtime.door, profile.door, reading.fields, time_ms);
+  if (door.change !== null) {
+    const allowed = allowedLevel(profile.state, 'door', profile.door.level);
+    if (allowed !== null || door.change === 'clear') {
+      outcomes.push({ rule: 'door_open', kind: 'door_open', level: profile.door.level, change: door.change });
+    }
+  }
+
+  const suppression = suppressionOf(runtime, profile, time_ms, context);
+  const value = reading.fields[profile.temperature_field];
+  if (typeof value !== 'number') return { outcomes, suppression };
+
+  if (runtime.last_temperature_ms !== null && time_ms - runtime.last_temperature_ms > context.max_gap_ms) {
+    for (const state of Object.values(runtime.rules)) resetConditionTimer(state.timer);
+    runtime.rate.points = [];
+  }
+  runtime.last_temperature_ms = time_ms;
+  outcomes.push(...evaluateTemperature(runtime, profile, value, time_ms, suppression !== null));
+  return { outcomes, suppression, temperature: value };
+}

@@ -1,0 +1,16 @@
+/**
+ * Opens the records database: one SQLite file (better-sqlite3 12) that contains the alarm state, the
+ * audit trail and the calibration register, apart from the readings store so that pruning readings
+ * never touches a record.
+ */
+import Database from 'better-sqlite3';
+
+/** Opens or creates the file in WAL mode. `:memory:` gives a private in-memory database. */
+export function openRecordsDatabase(path: string): Database.Database {
+  const db = new Database(path);
+  // WAL lets reports read while the gateway writes. synchronous=FULL because these are the records an
+  // auditor reads: a committed acknowledgement must survive a power cut (SQLite "PRAGMA synchronous").
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = FULL');
+  return db;
+}

@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { START_MS, startEngine, temperatureReading } from './scenario-harness.js';
+
+const MIN = 60_000;
+const DEVICES = [
+  { device: 'ctl-1', asset: 'room-1' },
+  { device: 'ctl-2', asset: 'room-2' },
+  { device: 'node-3', asset: 'room-2' },
+];
+
+function siteConfig() {
+  return {
+    assets: [
+      { id: 'room-1', class: 'chilled', rate: { enabled: false } },
+      { id: 'room-2', class: 'chilled', rate: { enabled: false } },
+    ],
+    no_data: { timeout_s: 600 },
+    notify: { renotify_s: 300 },
+  };
+}
+
+/** Sends one reading per minute from each device that `silent` does not name, ticking every 10 s. */
+function drive(
+  harness: ReturnType<typeof startEngine>,
+  from_min: number,
+  to_min: number,
+  silent: (id: string) => boolean,
+) {
+  for (let ms = from_min * MIN; ms < to_min * MIN; ms += 10_000) {
+    harness.now.ms = START_MS + ms;
+    if (ms % MIN === 0) {
+      for (const { device, asset } of DEVICES) {
+        if (!silent(device)) harness.engine.handleReading(temperatureReading(harness.now.ms, 2.5, { device, asset }));
+      }
+    }
+    harness.engine.tick(harness.now.ms);
+  }
+}
+
+function raised(harness: ReturnType<typeof startEngine>): string[] {
+  return harness.transitions.filter((t) => t.transition === 'raised').map((t) => t.alarm.rule);
+}
+
+describe('offline and power rules', () => {
+  it('power cut raises one site alarm', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 90, () => true);
+    expect(raised(harness)).toEqual(['power_failure']);
+  });
+
+  it('power restore clears without offline flood', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 90, () => true);
+    drive(harness, 90, 95, (id) => id !== 'ctl-1');
+    drive(harness, 95, 120, () => false);
+    const cleared = harness.transitions.filter((t) => t.transition === 'cleared').map((t) => t.alarm.rule);
+    expect(cleared).toEqual(['power_failure']);
+    expect(raised(harness)).toEqual(['power_failure']);
+  });
+
+  it('mains field raises the power alarm at once', () => {
+    const harness = startEngine(siteConfig());
+    const reading = temperatureReading(START_MS, 2.5);
+    reading.fields.mains_on = false;
+    harness.engine.handleReading(reading);
+    expect(raised(harness)).toEqual(['power_failure']);
+  });
+
+  it('offline probe alarms after the timeout', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 60, (id) => id === 'node-3');
+    const alarm = harness.transitions.find((t) => t.transition === 'raised');
+    expect(alarm?.alarm.rule).toBe('no_data');
+    expect(alarm?.alarm.device).toBe('node-3');
+    // Last reading at minute 29, timeout 10 min: offline once silent longer than 600 s.
+    expect(alarm?.time_ms).toBe(START_MS + 39 * MIN + 10_000);
+  });
+
+  it('offline alarm repeats until data returns', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 60, (id) => id === 'node-3');
+    const before = harness.notifications.filter((n) => n.alarm.rule === 'no_data').length;
+    const id = harness.transitions.find((t) => t.transition === 'raised')?.alarm.id ?? '';
+    harness.engine.acknowledge(id, 'ops', 'probe battery low, sending a technician');
+    drive(harness, 60, 80, (device) => device === 'node-3');
+    const repeats = harness.notifications.filter((n) => n.alarm.rule === 'no_data' && n.reason === 'renotify');
+    expect(before).toBeGreaterThanOrEqual(4);
+    expect(repeats.length).toBeGreaterThanOrEqual(7);
+    expect(repeats.every((n, index) => index === 0 || n.time_ms - (repeats[index - 1]?.time_ms ?? 0) === 300_000)).toBe(
+      true,
+    );
+  });
+
+  it('offline alarm clears on first fresh reading', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 60, (id) => id === 'node-3');
+    drive(harness, 60, 61, () => false);
+    const cleared = harness.transitions.find((t) => t.transition === 'cleared');
+    expect(cleared?.alarm.rule).toBe('no_data');
+    expect(cleared?.time_ms).toBe(START_MS + 60 * MIN);
+    drive(harness, 61, 70, () => false);
+    const after = harness.notifications.filter((n) => n.alarm.rule === 'no_data' && n.time_ms >= START_MS + 60 * MIN);
+    expect(after.map((n) => n.reason)).toEqual(['cleared']);
+  });
+
+  it('device reported down alarms on the next tick', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 5, () => false);
+    harness.engine.handleDeviceState({ device_id: 'ctl-2', up: false, consecutive_failures: 3 });
+    harness.engine.tick(harness.now.ms);
+    expect(raised(harness)).toEqual(['no_data']);
+  });
+
+  it('maintenance state blocks offline alarms', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    harness.engine.setAssetState('room-1', 'maintenance', 'ops');
+    drive(harness, 30, 60, (id) => id === 'ctl-1');
+    expect(raised(harness)).toEqual([]);
+  });
+});
