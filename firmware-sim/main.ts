@@ -20,7 +20,7 @@ function parsePositive(text: string): number {
 }
 
 /** Formats one device as a line: id, kind, and its topic or Modbus address. */
-export function describeDevice(device: SimulatedDevice): string {
+function describeDevice(device: SimulatedDevice): string {
   const where =
     device.protocol === 'mqtt'
       ? `topic ${device.topic}${device.dialect ? ` (${device.dialect})` : ''}`
