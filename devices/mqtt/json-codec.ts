@@ -3,83 +3,14 @@
  * parsed throws `PayloadError`. A field that is missing or unreadable becomes a `FieldError` on the
  * sample and the other fields stay usable.
  */
-import type { DeviceSample, FieldError, RawField } from '../sample.js';
-import { coerceField } from './field-coercion.js';
-import type { CompiledJsonPath } from './json-path.js';
-import { parseJsonPayload, replaceNonFiniteTokens } from './json-text.js';
-import { PayloadError, payloadExcerpt } from './payload-error.js';
-import { type CompiledField, type CompiledMapping, compileMapping, type PayloadMapping } from './payload-mapping.js';
-import { parseSourceTime } from './source-time.js';
+import type { DeviceSample } from '../sample.js';
+import { type DecodeContext, emptySample, readDocument } from './document-reader.js';
+import { parseJsonPayload } from './json-text.js';
+import { decodeLorawan } from './lorawan-codec.js';
+import { decodeNumber } from './number-codec.js';
+import { type CompiledMapping, compileMapping, type PayloadMapping } from './payload-mapping.js';
 
-/** When and how the message arrived. */
-export interface DecodeContext {
-  /** Time the gateway received the message, integer milliseconds since the epoch. */
-  receive_time_ms: number;
-  /** True when the broker delivered the message with the retain flag set. */
-  retained: boolean;
-}
-
-/** Fields and errors read from one JSON object. */
-interface FieldSet {
-  fields: RawField[];
-  errors: FieldError[];
-}
-
-function emptySample(device_id: string, context: DecodeContext): DeviceSample {
-  return { device_id, receive_time_ms: context.receive_time_ms, retained: context.retained, fields: [], errors: [] };
-}
-
-function readFields(node: unknown, compiled: CompiledField[], lenient: boolean, into: FieldSet): void {
-  for (const { spec, path } of compiled) {
-    const lookup = path.get(node);
-    if (!lookup.found) {
-      into.errors.push({
-        field: spec.name,
-        code: 'FIELD_MISSING',
-        message: `${spec.name}: no value at ${path.source} (missing at ${lookup.missing_at})`,
-      });
-      continue;
-    }
-    const coerced = coerceField(spec, lookup.value, lenient);
-    if (coerced.ok) into.fields.push(coerced.field);
-    else into.errors.push(coerced.error);
-  }
-}
-
-function readTime(document: unknown, path: CompiledJsonPath, errors: FieldError[]): number | undefined {
-  const lookup = path.get(document);
-  if (!lookup.found) {
-    errors.push({ field: 'time', code: 'TIME_MISSING', message: `no timestamp at ${path.source}` });
-    return undefined;
-  }
-  const time = parseSourceTime(lookup.value);
-  if (time.ok) return time.time_ms;
-  errors.push({ field: 'time', code: 'TIME_INVALID', message: `${time.reason} (at ${path.source})` });
-  return undefined;
-}
-
-function readSequence(document: unknown, path: CompiledJsonPath, errors: FieldError[]): number | undefined {
-  const lookup = path.get(document);
-  const value =
-    lookup.found && typeof lookup.value === 'string' ? Number(lookup.value.trim()) : lookup.found && lookup.value;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  const got = lookup.found ? JSON.stringify(lookup.value) : 'nothing';
-  errors.push({
-    field: 'sequence',
-    code: lookup.found ? 'SEQUENCE_INVALID' : 'SEQUENCE_MISSING',
-    message: `sequence at ${path.source} must be a non-negative integer, got ${got}`,
-  });
-  return undefined;
-}
-
-/** Reads the split element's tag: a non-empty string, or a number written as text. */
-function readTag(element: unknown, path: CompiledJsonPath): string | undefined {
-  const lookup = path.get(element);
-  if (!lookup.found) return undefined;
-  if (typeof lookup.value === 'string' && lookup.value !== '') return lookup.value;
-  if (typeof lookup.value === 'number' && Number.isFinite(lookup.value)) return String(lookup.value);
-  return undefined;
-}
+export type { DecodeContext };
 
 function decodeJson(
   device_id: string,
@@ -87,78 +18,14 @@ function decodeJson(
   compiled: CompiledMapping,
   context: DecodeContext,
 ): DeviceSample[] {
-  const lenient = compiled.source.lenient === true;
-  const { document } = parseJsonPayload(payload, lenient);
-  const base = emptySample(device_id, context);
-  if (compiled.time) {
-    const time = readTime(document, compiled.time, base.errors);
-    if (time !== undefined) base.source_time_ms = time;
-  }
-  if (compiled.sequence) {
-    const sequence = readSequence(document, compiled.sequence, base.errors);
-    if (sequence !== undefined) base.sequence = sequence;
-  }
-  readFields(document, compiled.fields, lenient, base);
-  if (!compiled.split) return [base];
-
-  const split = compiled.split;
-  const array = split.path.get(document);
-  if (!array.found || !Array.isArray(array.value)) {
-    throw new PayloadError(
-      'PAYLOAD_SPLIT_NOT_ARRAY',
-      `split path ${split.path.source} does not select an array`,
-      payloadExcerpt(payload),
-    );
-  }
-  return array.value.map((element, index) => {
-    const sample: DeviceSample = { ...base, fields: [...base.fields], errors: [...base.errors] };
-    const tag = readTag(element, split.tag);
-    if (tag === undefined) {
-      sample.fields = [];
-      sample.errors.push({
-        field: split.tag_name,
-        code: 'TAG_MISSING',
-        message: `element ${index} of ${split.path.source} has no string or number at ${split.tag.source}, so its fields are dropped`,
-      });
-      return sample;
-    }
-    sample.tags = { [split.tag_name]: tag };
-    readFields(element, split.fields, lenient, sample);
-    return sample;
-  });
-}
-
-function decodeNumber(
-  device_id: string,
-  payload: Buffer,
-  compiled: CompiledMapping,
-  context: DecodeContext,
-): DeviceSample[] {
-  const lenient = compiled.source.lenient === true;
-  const field = compiled.fields[0] as CompiledField;
-  const text = payload.toString('utf8').trim();
-  const sample = emptySample(device_id, context);
-  const nonFinite = replaceNonFiniteTokens(text);
-  if (nonFinite.replaced > 0 && nonFinite.text === 'null' && lenient) {
-    const coerced = coerceField(field.spec, null, lenient);
-    if (!coerced.ok) sample.errors.push(coerced.error);
-    return [sample];
-  }
-  const coerced = coerceField(field.spec, text, lenient);
-  if (!coerced.ok) {
-    throw new PayloadError(
-      'PAYLOAD_NOT_NUMBER',
-      `payload is not a plain ${field.spec.type} value`,
-      payloadExcerpt(payload),
-    );
-  }
-  sample.fields.push(coerced.field);
-  return [sample];
+  const { document } = parseJsonPayload(payload, compiled.source.lenient === true);
+  return readDocument(document, emptySample(device_id, context), compiled, payload);
 }
 
 /**
- * Decodes `payload` into samples for `device_id`: one sample, or one per array element with `split`.
- * Throws `PayloadError` when the payload is not JSON (or not a number for format `number`), and
+ * Decodes `payload` into samples: one sample, or one per array element with `split`. `device_id` is
+ * the id the topic gives; the LoRaWAN formats replace it with the uplink's DevEUI or device name unless
+ * `device_id_from` is `topic`. Throws `PayloadError` when the payload cannot be read in its format, and
  * `PayloadMappingError` or `JsonPathError` when the mapping itself is invalid.
  */
 export function decodePayload(
@@ -168,6 +35,13 @@ export function decodePayload(
   context: DecodeContext,
 ): DeviceSample[] {
   const compiled = compileMapping(mapping);
-  if (mapping.format === 'number') return decodeNumber(device_id, payload, compiled, context);
-  return decodeJson(device_id, payload, compiled, context);
+  switch (mapping.format) {
+    case 'number':
+      return decodeNumber(device_id, payload, compiled, context);
+    case 'chirpstack_v4':
+    case 'tts_v3':
+      return decodeLorawan(device_id, payload, compiled, context);
+    case 'json':
+      return decodeJson(device_id, payload, compiled, context);
+  }
 }

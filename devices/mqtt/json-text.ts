@@ -1,7 +1,9 @@
 /**
- * Parses MQTT payload text as JSON (RFC 8259). Some firmware writes bare `NaN`, `nan`, `Infinity` or
- * `-inf` for a failed probe, which is not JSON: strict parsing rejects the payload, lenient parsing
- * reads each such token as `null` so the other values of the payload survive.
+ * Parses MQTT payload text as JSON (RFC 8259). Some firmware writes bare non-finite numbers for a failed
+ * probe, which is not JSON: `NaN`, `nan`, `-nan` and `nan(ind)` (C printf), `Infinity` and `-Infinity`
+ * (JavaScript, Java), `inf` and `+Inf` (C, Go), `1.#INF` and `1.#QNAN` (old MSVC runtimes), `∞` (.NET).
+ * Strict parsing rejects such a payload, lenient parsing reads each token as `null` so the other values
+ * survive. Tokens inside strings are never touched.
  */
 import { PayloadError, payloadExcerpt } from './payload-error.js';
 
@@ -11,7 +13,10 @@ export interface ParsedJson {
   replaced_tokens: number;
 }
 
-const NON_FINITE_TOKEN = /^[+-]?(?:NaN|nan|NAN|Infinity|infinity|INFINITY|inf|Inf|INF)(?![A-Za-z0-9_])/;
+/** A bare non-finite number at the start of the text, case-insensitive, not followed by a name character. */
+const NON_FINITE_TOKEN = /^[+-]?(?:nan(?:\([0-9a-z_]*\))?|infinity|inf|1\.#(?:inf|ind|qnan|snan)0*|∞)(?![0-9a-z_.#])/i;
+/** Maximum length of a non-finite token that the scanner looks at (`-nan(0x7ff8000000000000)` is 24). */
+const NON_FINITE_TOKEN_MAX_CHARS = 40;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Replaces bare non-finite tokens that start a JSON value (after `:`, `,` or `[`) by `null`. */
@@ -36,7 +41,7 @@ export function replaceNonFiniteTokens(text: string): { text: string; replaced: 
     }
     if (char === '"') inString = true;
     if (lastSignificant === ':' || lastSignificant === ',' || lastSignificant === '[' || lastSignificant === '') {
-      const token = NON_FINITE_TOKEN.exec(text.slice(i, i + 10));
+      const token = NON_FINITE_TOKEN.exec(text.slice(i, i + NON_FINITE_TOKEN_MAX_CHARS));
       if (token !== null) {
         output += 'null';
         replaced += 1;
@@ -52,17 +57,44 @@ export function replaceNonFiniteTokens(text: string): { text: string; replaced: 
   return { text: output, replaced };
 }
 
-function decodeUtf8(payload: Buffer): string {
-  try {
-    return utf8.decode(payload);
-  } catch {
-    throw new PayloadError('PAYLOAD_NOT_UTF8', 'payload is not valid UTF-8 text', payloadExcerpt(payload));
+/**
+ * Decodes a payload as UTF-8 text (a leading byte order mark is dropped). Throws `PayloadError` with
+ * `PAYLOAD_EMPTY` for a payload that is empty or only whitespace, and `PAYLOAD_NOT_UTF8` for bytes that
+ * are not UTF-8 or contain NUL, which is what UTF-16 text of ASCII characters looks like.
+ */
+export function decodePayloadText(payload: Buffer): string {
+  if (payload.includes(0)) {
+    throw new PayloadError(
+      'PAYLOAD_NOT_UTF8',
+      'payload contains NUL bytes, so it is binary or UTF-16 text, not UTF-8; configure the device to send UTF-8 or ASCII',
+      payloadExcerpt(payload),
+    );
   }
+  let text: string;
+  try {
+    text = utf8.decode(payload);
+  } catch {
+    throw new PayloadError(
+      'PAYLOAD_NOT_UTF8',
+      'payload is not valid UTF-8 text (it may be Latin-1 or UTF-16); configure the device to send UTF-8 or ASCII',
+      payloadExcerpt(payload),
+    );
+  }
+  if (text.trim() === '') {
+    // MQTT 3.1.1 section 3.3.1.3: a zero-byte retained publish deletes the retained message, and the
+    // broker still delivers it to current subscribers.
+    throw new PayloadError(
+      'PAYLOAD_EMPTY',
+      `payload is empty (${payload.length} bytes), so it carries no reading; an empty publish usually clears a retained message`,
+      payloadExcerpt(payload),
+    );
+  }
+  return text;
 }
 
 /** Parses a JSON payload. Throws `PayloadError` with code `PAYLOAD_JSON_INVALID` when it is not JSON. */
 export function parseJsonPayload(payload: Buffer, lenient: boolean): ParsedJson {
-  const text = decodeUtf8(payload);
+  const text = decodePayloadText(payload);
   const scanned = replaceNonFiniteTokens(text);
   if (scanned.replaced > 0 && !lenient) {
     throw new PayloadError(

@@ -5,8 +5,12 @@ export const PAYLOAD_EXCERPT_MAX_CHARS = 120;
 
 /** Stable codes of `PayloadError`. */
 export type PayloadErrorCode =
+  | 'PAYLOAD_EMPTY'
   | 'PAYLOAD_JSON_INVALID'
   | 'PAYLOAD_NOT_UTF8'
+  | 'PAYLOAD_NOT_UPLINK'
+  | 'PAYLOAD_NOT_DECODED'
+  | 'PAYLOAD_DEVICE_ID_MISSING'
   | 'PAYLOAD_NOT_NUMBER'
   | 'PAYLOAD_SPLIT_NOT_ARRAY'
   | 'PAYLOAD_MAPPING_INVALID';
@@ -34,6 +38,8 @@ export class PayloadError extends Error {
     readonly reason: string,
     /** Start of the payload, at most `PAYLOAD_EXCERPT_MAX_CHARS` characters. */
     readonly excerpt: string,
+    /** Device id read from the payload when the format carries one (a LoRaWAN DevEUI), else undefined. */
+    readonly device_id?: string,
   ) {
     super(`${reason}; payload starts ${JSON.stringify(excerpt)}`);
     this.name = 'PayloadError';

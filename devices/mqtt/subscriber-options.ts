@@ -41,6 +41,7 @@ export interface SamplesEvent {
 /** Payload of the `payload_error` event. `error` is a `PayloadError` (mappings are validated when the subscriber is built). */
 export interface PayloadErrorEvent {
   topic: string;
+  /** Device id from the payload when the error carries one, else from the topic (`''` when neither gives one). */
   device_id: string;
   error: Error;
 }
@@ -48,6 +49,7 @@ export interface PayloadErrorEvent {
 /** Payload of the `retained_skipped` event. */
 export interface RetainedSkippedEvent {
   topic: string;
+  /** Device id from the topic, `''` when the mapping takes it from the payload and the topic gives none. */
   device_id: string;
 }
 

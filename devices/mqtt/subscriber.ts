@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { DeviceSample } from '../sample.js';
 import { decodePayload } from './json-codec.js';
+import { PayloadError } from './payload-error.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
 import type {
   MqttSubscriberEvents,
@@ -201,7 +202,9 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     } catch (error) {
       this.countPayloadError(topic);
       const reported = error instanceof Error ? error : new Error(String(error));
-      this.safeEmit('payload_error', { topic, device_id: route.device_id, error: reported });
+      const device_id =
+        error instanceof PayloadError && error.device_id !== undefined ? error.device_id : route.device_id;
+      this.safeEmit('payload_error', { topic, device_id, error: reported });
       return;
     }
 

@@ -4,14 +4,16 @@
  * and any number of child levels. A filter that starts with a wildcard does not match topics that start
  * with `$` (section 4.7.2).
  */
-import type { PayloadMapping } from './payload-mapping.js';
-import { compileMapping } from './payload-mapping.js';
+import { compileMapping, deviceIdSource, type PayloadMapping } from './payload-mapping.js';
 
 /** One subscription: a topic filter and how to decode what arrives on it. */
 export interface TopicSubscription {
   /** MQTT topic filter, with `+` and `#` wildcards (`sensors/+/state`). */
   filter: string;
-  /** Fixed device id for every topic of this filter. One of `device_id` and `device_id_segment` is required. */
+  /**
+   * Fixed device id for every topic of this filter. One of `device_id` and `device_id_segment` is
+   * required unless the mapping takes the device id from the payload (`device_id_from`).
+   */
   device_id?: string;
   /** Zero-based topic level whose text is the device id (1 in `sensors/<id>/state`); it wins over `device_id`. */
   device_id_segment?: number;
@@ -23,6 +25,7 @@ export interface TopicSubscription {
 
 /** The subscription a topic routes to, with its device id resolved. */
 export interface TopicRoute {
+  /** Device id from the topic, or `''` when the mapping takes it from the payload and the topic gives none. */
   device_id: string;
   mapping: PayloadMapping;
   tags: Record<string, string>;
@@ -89,8 +92,12 @@ function compareSpecificity(a: string, b: string): number {
 function validateSubscription(subscription: TopicSubscription): void {
   validateTopicFilter(subscription.filter);
   const segment = subscription.device_id_segment;
-  if (subscription.device_id === undefined && segment === undefined) {
-    throw new TopicFilterError(subscription.filter, 'set device_id or device_id_segment so samples name their device');
+  const fromTopic = deviceIdSource(subscription.mapping) === 'topic';
+  if (fromTopic && subscription.device_id === undefined && segment === undefined) {
+    throw new TopicFilterError(
+      subscription.filter,
+      'set device_id, device_id_segment or a LoRaWAN mapping with device_id_from so samples name their device',
+    );
   }
   if (segment !== undefined) {
     const levels = subscription.filter.split('/');
@@ -132,7 +139,7 @@ export class TopicRouter {
   }
 
   private deviceId(subscription: TopicSubscription, topic: string): string | undefined {
-    if (subscription.device_id_segment === undefined) return subscription.device_id;
+    if (subscription.device_id_segment === undefined) return subscription.device_id ?? '';
     const level = topic.split('/')[subscription.device_id_segment];
     return level === undefined || level === '' ? undefined : level;
   }
