@@ -13,7 +13,7 @@ import { readSecret } from './secrets.js';
 import { createStats, type GatewayStats } from './stats.js';
 
 export interface GatewayOptions {
-  /** Newest allowed source time ahead of the receive time, in milliseconds. Default 5 minutes. */
+  /** Newest allowed source time ahead of the receive time, in milliseconds. Default: the config's `max_clock_skew_s`. */
   max_clock_skew_ms?: number;
 }
 
@@ -39,7 +39,7 @@ export class Gateway {
     options: GatewayOptions = {},
   ) {
     this.problemLog = new RateLimitedLog(log);
-    this.skewMs = options.max_clock_skew_ms ?? 300_000;
+    this.skewMs = options.max_clock_skew_ms ?? resolved.config.max_clock_skew_s * 1000;
   }
 
   /** URL of the broker the inputs use: the configured external one, or the embedded one once started. */

@@ -86,6 +86,11 @@ export const configSchema = z.strictObject({
   /** Default `site` tag of every device. */
   site: z.string().min(1).default('default'),
   log_level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /**
+   * Seconds a device's own timestamp may run ahead of the receive time before it is distrusted and the
+   * receive time used instead. Raise it for simulators on an accelerated clock.
+   */
+  max_clock_skew_s: z.number().min(0).default(300),
   mqtt: mqttSchema.prefault({}),
   /** Profiles defined in this file, by name; they add to and override the built-in ones. */
   profiles: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), profileSchema).default({}),
