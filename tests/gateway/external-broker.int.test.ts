@@ -1,0 +1,76 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Fleet, startFleet } from '../../firmware-sim/fleet.js';
+import { validateConfig } from '../../gateway/config/load.js';
+import { Gateway } from '../../gateway/gateway.js';
+import { type Influxd, startInfluxd } from '../harness/influxd.js';
+import { type Mosquitto, startMosquitto } from '../harness/mosquitto.js';
+
+describe('gateway on mosquitto into influxdb', () => {
+  let influxd: Influxd;
+  let mosquitto: Mosquitto;
+  let fleet: Fleet;
+  let gateway: Gateway;
+
+  beforeAll(async () => {
+    [influxd, mosquitto] = await Promise.all([startInfluxd(), startMosquitto()]);
+    fleet = await startFleet({
+      broker_url: mosquitto.url,
+      rooms: 2,
+      controllers: 0,
+      trucks: 1,
+      interval_ms: 200,
+      seed: 3,
+    });
+    const config = validateConfig({
+      site: 'ext',
+      mqtt: { url: mosquitto.url, client_id: 'coldpool-ext-test', republish: { enabled: false } },
+      devices: fleet.devices.map((device) => ({
+        id: device.id,
+        protocol: 'mqtt',
+        topic: device.topic,
+        profile:
+          device.kind === 'truck'
+            ? 'coldpool-reefer'
+            : device.dialect === 'fahrenheit'
+              ? 'coldpool-room-fahrenheit'
+              : 'coldpool-room-celsius',
+      })),
+      outputs: {
+        influx: { url: `${influxd.url}/ext`, flush_interval_ms: 100 },
+        local_store: { path: join(mkdtempSync(join(tmpdir(), 'coldpool-ext-')), 'store.db') },
+      },
+    });
+    gateway = new Gateway(config, pino({ level: 'silent' }));
+    await gateway.start();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await fleet.stop();
+    await gateway.stop();
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all([influxd?.stop(), mosquitto?.stop()]);
+  });
+
+  it('stores every device', async () => {
+    const body = await influxd.query('SELECT count("seq") FROM "cold_room", "reefer" GROUP BY "device"', 'ext');
+    const devices = (body.results[0].series ?? []).map((series: { tags: { device: string } }) => series.tags.device);
+    expect([...new Set(devices)].sort()).toEqual(['room-1', 'room-2', 'truck-1']);
+  });
+
+  it('converts the fahrenheit node to celsius', async () => {
+    const body = await influxd.query(`SELECT max("air_temp_c") FROM "cold_room" WHERE "device" = 'room-2'`, 'ext');
+    const max = body.results[0].series[0].values[0][1] as number;
+    expect(max).toBeLessThan(15);
+  });
+
+  it('stores each room sequence once', async () => {
+    const body = await influxd.query(`SELECT "seq" FROM "cold_room" WHERE "device" = 'room-1'`, 'ext');
+    const seqs = (body.results[0].series[0].values as Array<[string, number]>).map((row) => row[1]);
+    expect(new Set(seqs).size).toBe(seqs.length);
+    expect(seqs.length).toBeGreaterThan(5);
+  });
+});
