@@ -1,0 +1,33 @@
+/**
+ * Reason codes for orders left unserved, tested in this order: no truck has a compartment of a
+ * compatible class (`temperature_class`); no compatible compartment or payload is large enough for the
+ * order alone (`capacity`); no truck could serve the order alone within its windows and shift
+ * (`time_window`); otherwise every truck that could take it is full or busy (`no_vehicle_available`).
+ */
+import { bestInsertion } from './insertion.js';
+import type { Problem } from './problem.js';
+import { PlanRoute } from './route.js';
+
+export type UnservedReason = 'capacity' | 'time_window' | 'temperature_class' | 'no_vehicle_available';
+
+/** Returns why order `o` could not be planned. */
+export function diagnoseUnserved(problem: Problem, o: number): UnservedReason {
+  const order = problem.orders[o]!;
+  const forced = problem.forcedVehicle[o]!;
+  const vehicles = problem.vehicles.filter(
+    (vehicle) => vehicle.lockedNodes === undefined && (forced < 0 || vehicle.index === forced),
+  );
+  const compatible = vehicles.filter((vehicle) => vehicle.compatible[order.temperature_class].length > 0);
+  if (compatible.length === 0) return 'temperature_class';
+  const roomy = compatible.filter(
+    (vehicle) =>
+      vehicle.source.payload_kg >= order.weight_kg &&
+      vehicle.compatible[order.temperature_class].some(
+        (c) => vehicle.capacityKg[c]! >= order.weight_kg && vehicle.capacityM3[c]! >= order.volume_m3,
+      ),
+  );
+  if (roomy.length === 0) return 'capacity';
+  const compartmentOf = new Int32Array(problem.orderCount);
+  const alone = roomy.some((vehicle) => bestInsertion(new PlanRoute(problem, vehicle, compartmentOf), o) !== undefined);
+  return alone ? 'no_vehicle_available' : 'time_window';
+}

@@ -1,0 +1,40 @@
+/**
+ * Pickup-and-delivery pair relocate (Li and Lim 2001; Nanry and Barnes 2000): takes an order's pickup
+ * and delivery out together and puts them back at the cheapest feasible positions of any route.
+ * Moving the pair as one keeps precedence and same-truck service; feasibility of the new positions
+ * comes from `bestInsertion`'s cached-slack checks, and removing stops never breaks a route because
+ * travel times obey the triangle inequality (great-circle distance times one road factor).
+ */
+import { bestInsertion } from '../insertion.js';
+import type { PlanSolution } from '../solution.js';
+
+/** Relocates order `o` when that lowers the objective by more than `epsilon`; returns whether it moved. */
+export function pdPairRelocate(sol: PlanSolution, o: number, epsilon = 1e-6): boolean {
+  const from = sol.routeOfOrder[o]!;
+  if (from < 0 || sol.problem.fixed[o] === 1) return false;
+  const before = sol.routes[from]!.objective;
+  const saved = sol.routes[from]!.nodes.slice();
+  sol.remove(o);
+  const removalGain = before - sol.routes[from]!.objective;
+  let bestRoute = -1;
+  let best = bestInsertion(sol.routes[from]!, o);
+  if (best) bestRoute = from;
+  for (let r = 0; r < sol.routes.length; r++) {
+    if (r === from) continue;
+    const candidate = bestInsertion(sol.routes[r]!, o);
+    if (candidate && (!best || candidate.delta < best.delta)) {
+      best = candidate;
+      bestRoute = r;
+    }
+  }
+  if (best && best.delta < removalGain - epsilon) {
+    sol.insert(o, bestRoute, best);
+    return true;
+  }
+  // No gain: restore the original route exactly.
+  const route = sol.routes[from]!;
+  route.nodes = saved;
+  route.update();
+  sol.routeOfOrder[o] = from;
+  return false;
+}

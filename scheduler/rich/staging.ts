@@ -1,0 +1,91 @@
+/**
+ * Overnight staging: an order whose delivery window opens after the wave ends is collected in this wave
+ * and dropped at a cold room, to be delivered from there in the next wave. The room is the one nearest
+ * to the final delivery site that has a compatible zone with free volume.
+ */
+import { coldRoomKwhPerM3Day } from '../model/carbon-factors.js';
+import type { Order } from '../model/demand.js';
+import type { ColdRoom } from '../model/fleet.js';
+import type { Scenario } from '../model/scenario.js';
+import { isCompatible } from './temperature.js';
+
+/** Where a staged order waits, and what the wait costs in energy. */
+export interface Staging {
+  order_id: string;
+  cold_room_id: string;
+  zone_id: string;
+  /** Nights the goods stay in the room (whole days between the wave and the delivery window). */
+  nights: number;
+  volume_m3: number;
+  energy_kwh: number;
+  kg_co2: number;
+  cost: number;
+}
+
+const MINUTES_PER_DAY = 1440;
+
+/**
+ * Returns the staging of each order that cannot be delivered in the wave, and the orders rewritten to
+ * end at the chosen room. Orders with no room left keep their delivery site and usually end up unserved.
+ */
+export function planStaging(
+  scenario: Scenario,
+  distanceKm: (fromSiteId: string, toSiteId: string) => number,
+): { orders: Order[]; stagings: Staging[] } {
+  const freeVolume = new Map<string, number>();
+  for (const room of scenario.cold_rooms) {
+    for (const zone of room.zones) freeVolume.set(`${room.id}/${zone.id}`, zone.volume_m3 - zone.occupied_m3);
+  }
+  const stagings: Staging[] = [];
+  const orders = scenario.orders.map((order) => {
+    if (order.delivery_window.start < scenario.wave.end) return order;
+    const choice = chooseRoom(scenario.cold_rooms, order, freeVolume, distanceKm);
+    if (!choice) return order;
+    const { room, zoneId } = choice;
+    const key = `${room.id}/${zoneId}`;
+    freeVolume.set(key, freeVolume.get(key)! - order.volume_m3);
+    const nights = Math.max(1, Math.ceil((order.delivery_window.start - scenario.wave.end) / MINUTES_PER_DAY));
+    const roomVolume = room.zones.reduce((sum, zone) => sum + zone.volume_m3, 0);
+    const energy = coldRoomKwhPerM3Day(scenario.carbon, roomVolume, order.temperature_class) * order.volume_m3 * nights;
+    stagings.push({
+      order_id: order.id,
+      cold_room_id: room.id,
+      zone_id: zoneId,
+      nights,
+      volume_m3: order.volume_m3,
+      energy_kwh: energy,
+      kg_co2: energy * scenario.carbon.grid_kg_co2_per_kwh,
+      cost: energy * scenario.electricity_price_per_kwh,
+    });
+    const window = room.off_peak ?? scenario.wave;
+    return {
+      ...order,
+      delivery_site_id: room.site_id,
+      delivery_window: {
+        start: Math.max(window.start, scenario.wave.start),
+        end: Math.min(window.end, scenario.wave.end),
+      },
+    };
+  });
+  return { orders, stagings };
+}
+
+function chooseRoom(
+  rooms: ColdRoom[],
+  order: Order,
+  freeVolume: Map<string, number>,
+  distanceKm: (fromSiteId: string, toSiteId: string) => number,
+): { room: ColdRoom; zoneId: string } | undefined {
+  let best: { room: ColdRoom; zoneId: string; km: number } | undefined;
+  for (const room of rooms) {
+    const zone = room.zones.find(
+      (candidate) =>
+        isCompatible(order.temperature_class, candidate.temperature_class) &&
+        freeVolume.get(`${room.id}/${candidate.id}`)! >= order.volume_m3,
+    );
+    if (!zone) continue;
+    const km = distanceKm(room.site_id, order.delivery_site_id);
+    if (!best || km < best.km) best = { room, zoneId: zone.id, km };
+  }
+  return best;
+}
