@@ -1,0 +1,41 @@
+/** Settings of the durable queue between the pipeline and the outputs, as a zod schema. */
+import { z } from 'zod';
+
+/** What the queue does with a new reading when it already contains `max_queue_points` or `max_queue_bytes`. */
+export const overflowPolicies = ['block', 'drop_oldest', 'drop_newest'] as const;
+export type OverflowPolicy = (typeof overflowPolicies)[number];
+
+export const queueConfigSchema = z.strictObject({
+  /** SQLite database file of the queue, created when missing. Default `data/queue.db`. */
+  path: z.string().min(1).default('data/queue.db'),
+  /** Maximum points held, counting every point not yet acknowledged by all outputs. Default 2000000. */
+  max_queue_points: z.number().int().min(1).default(2_000_000),
+  /** Maximum bytes of encoded points held (row payload, not file size). Default 536870912 (512 MiB). */
+  max_queue_bytes: z
+    .number()
+    .int()
+    .min(1024)
+    .default(512 * 1024 * 1024),
+  /**
+   * Policy when full. `block` (default) stops accepting and raises a `queue_full` alarm, `drop_oldest`
+   * deletes the oldest points, `drop_newest` discards the new ones. Every dropped point is counted.
+   */
+  overflow: z.enum(overflowPolicies).default('block'),
+  /** Time a reading waits for others to share its commit (one fsync), in milliseconds. Default 2. */
+  commit_delay_ms: z.number().int().min(0).max(1000).default(2),
+  /** Readings that trigger a commit at once, without waiting for `commit_delay_ms`. Default 2000. */
+  commit_max_points: z.number().int().min(1).max(100_000).default(2000),
+  /** Points an output reads from disk per page; bounds memory whatever the backlog. Default 5000. */
+  page_points: z.number().int().min(1).max(100_000).default(5000),
+  /** Maximum dead letters kept; the oldest are deleted beyond it. Default 100000. */
+  max_dead_letters: z.number().int().min(1).default(100_000),
+  /** Interval between self-metrics points written to the outputs, in seconds; 0 turns them off. Default 10. */
+  self_metrics_interval_s: z.number().min(0).max(3600).default(10),
+});
+
+export type QueueConfig = z.infer<typeof queueConfigSchema>;
+
+/** Returns the settings with defaults applied; throws a `ZodError` for an invalid value. */
+export function parseQueueConfig(input: unknown = {}): QueueConfig {
+  return queueConfigSchema.parse(input);
+}

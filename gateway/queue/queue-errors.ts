@@ -1,0 +1,14 @@
+/** Errors of the durable queue, each with a stable `code`. */
+
+/** The queue file cannot be opened or used: a bad path, a locked or corrupt database, a full disk. */
+export class QueueError extends Error {
+  override readonly name = 'QueueError';
+
+  constructor(
+    /** `QUEUE_OPEN_FAILED`, `QUEUE_COMMIT_FAILED`, `QUEUE_CLOSED` or `QUEUE_OUTPUT_UNKNOWN`. */
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,62 @@
+/** The contract between the durable queue and a destination that acknowledges what it stored. */
+import type { DeadLetterInput } from './dead-letters.js';
+import type { QueuedPoint } from './queued-point.js';
+
+/** What became of one page of points. Every point is counted once as written, rejected or dropped. */
+export interface DeliveryReport {
+  /** Points the destination stored. */
+  written: number;
+  /** Points the destination rejected for good; never retried. */
+  rejected: number;
+  /** Rejected points that could be identified, with the server's reason; they become dead letters. */
+  dead_letters: DeadLetterInput[];
+  /** Points left out before sending (no valid field left), with the reason of each group. */
+  dropped: { count: number; reason: string }[];
+}
+
+/**
+ * A destination fed from the queue. `deliver` resolves once every point of the page is settled, and
+ * retries transient failures itself for as long as it takes. When `signal` aborts (the gateway stops),
+ * it rejects with the signal's reason: the page is then not acknowledged and is delivered again after
+ * the next start, so the destination must treat a repeated point as an overwrite.
+ */
+export interface Sink {
+  readonly name: string;
+  start(): Promise<void>;
+  deliver(points: readonly QueuedPoint[], signal: AbortSignal): Promise<DeliveryReport>;
+  stop(): Promise<void>;
+}
+
+/** Returns a report with nothing counted yet. */
+export function emptyReport(): DeliveryReport {
+  return { written: 0, rejected: 0, dead_letters: [], dropped: [] };
+}
+
+/** Resolves after `ms`, or rejects with the signal's reason as soon as `signal` aborts. */
+export function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Settles with `work`, or rejects with the signal's reason when `signal` aborts first. */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,159 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listDeadLetters } from '../../../gateway/queue/dead-letters.js';
+import { DurableQueue, type DurableQueueOptions } from '../../../gateway/queue/durable-queue.js';
+import type { Reading } from '../../../gateway/reading.js';
+
+function reading(seq: number, time_ms = 1_764_864_000_000 + seq): Reading {
+  return {
+    measurement: 'cold_room',
+    tags: { site: 's', asset: 'a', device: 'room-1' },
+    fields: { air_temp_c: 2.5, seq },
+    integer_fields: new Set(['seq']),
+    time_ms,
+    time_source: 'source',
+    sequence: seq,
+  };
+}
+
+function queuePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'coldpool-queue-')), 'queue.db');
+}
+
+function openQueue(options: Partial<DurableQueueOptions> = {}): DurableQueue {
+  return new DurableQueue({ path: queuePath(), outputs: ['influx'], commit_delay_ms: 1, ...options });
+}
+
+function committed(queue: DurableQueue): Promise<void> {
+  return new Promise((resolve) => queue.afterCommit(resolve));
+}
+
+describe('durable-queue', () => {
+  it('reads points back in order', async () => {
+    const queue = openQueue();
+    for (let seq = 1; seq <= 5; seq++) queue.enqueue([reading(seq)]);
+    await committed(queue);
+    const page = queue.readPage(0, 10);
+    expect(page.map((point) => point.reading.sequence)).toEqual([1, 2, 3, 4, 5]);
+    expect(page[0]?.reading.time_ms).toBe(1_764_864_000_001);
+    expect(page[0]?.reading.integer_fields.has('seq')).toBe(true);
+    queue.close();
+  });
+
+  it('shares one commit between close readings', async () => {
+    const queue = openQueue({ commit_delay_ms: 20 });
+    const commits: number[] = [];
+    queue.on('committed', (count: number) => commits.push(count));
+    for (let seq = 1; seq <= 50; seq++) queue.enqueue([reading(seq)]);
+    await committed(queue);
+    expect(commits).toEqual([50]);
+    queue.close();
+  });
+
+  it('calls done only after commit', async () => {
+    const queue = openQueue({ commit_delay_ms: 20 });
+    let done = false;
+    queue.enqueue([reading(1)], () => {
+      done = true;
+    });
+    expect(done).toBe(false);
+    expect(queue.readPage(0, 10)).toHaveLength(0);
+    await committed(queue);
+    expect(done).toBe(true);
+    queue.close();
+  });
+
+  it('keeps unacknowledged points across reopen', async () => {
+    const path = queuePath();
+    const first = new DurableQueue({ path, outputs: ['influx'] });
+    first.enqueue([reading(1), reading(2), reading(3)]);
+    await committed(first);
+    first.acknowledge('influx', first.readPage(0, 1)[0]?.id ?? 0);
+    first.close();
+    const second = new DurableQueue({ path, outputs: ['influx'] });
+    const page = second.readPage(second.cursorOf('influx'), 10);
+    expect(page.map((point) => point.reading.sequence)).toEqual([2, 3]);
+    expect(second.stats().depth_points).toBe(2);
+    second.close();
+  });
+
+  it('deletes points once every output acknowledged', async () => {
+    const queue = openQueue({ outputs: ['influx', 'mqtt_republish'] });
+    queue.enqueue([reading(1), reading(2)]);
+    await committed(queue);
+    queue.acknowledge('influx', queue.last_id);
+    expect(queue.stats().depth_points).toBe(2);
+    queue.acknowledge('mqtt_republish', queue.last_id);
+    expect(queue.stats().depth_points).toBe(0);
+    queue.close();
+  });
+
+  it('drops newest points when full', async () => {
+    const queue = openQueue({ max_queue_points: 3, overflow: 'drop_newest' });
+    for (let seq = 1; seq <= 5; seq++) queue.enqueue([reading(seq)]);
+    await committed(queue);
+    expect(queue.readPage(0, 10).map((point) => point.reading.sequence)).toEqual([1, 2, 3]);
+    expect(queue.stats().dropped_newest).toBe(2);
+    queue.close();
+  });
+
+  it('drops oldest points when full', async () => {
+    const queue = openQueue({ max_queue_points: 3, overflow: 'drop_oldest' });
+    for (let seq = 1; seq <= 5; seq++) queue.enqueue([reading(seq)]);
+    await committed(queue);
+    expect(queue.readPage(0, 10).map((point) => point.reading.sequence)).toEqual([3, 4, 5]);
+    expect(queue.stats().dropped_oldest).toBe(2);
+    queue.close();
+  });
+
+  it('blocks and resumes when full', async () => {
+    const queue = openQueue({ max_queue_points: 2 });
+    const alarms: string[] = [];
+    queue.on('full', () => alarms.push('full'));
+    queue.on('resumed', () => alarms.push('resumed'));
+    const done: number[] = [];
+    for (let seq = 1; seq <= 3; seq++) queue.enqueue([reading(seq)], () => done.push(seq));
+    queue.enqueue([reading(4)]);
+    await committed(queue);
+    expect(done).toEqual([1, 2]);
+    expect(queue.stats().full).toBe(true);
+    expect(queue.stats().refused_full).toBe(1);
+    queue.acknowledge('influx', queue.last_id);
+    await committed(queue);
+    expect(done).toEqual([1, 2, 3]);
+    expect(queue.readPage(queue.cursorOf('influx'), 10).map((point) => point.reading.sequence)).toEqual([3]);
+    expect(alarms).toEqual(['full', 'resumed']);
+    queue.close();
+  });
+
+  it('bounds by bytes', async () => {
+    const queue = openQueue({ max_queue_bytes: 1024, overflow: 'drop_newest' });
+    for (let seq = 1; seq <= 40; seq++) queue.enqueue([reading(seq)]);
+    await committed(queue);
+    expect(queue.stats().depth_bytes).toBeLessThanOrEqual(1024);
+    expect(queue.stats().depth_points + queue.stats().dropped_newest).toBe(40);
+    queue.close();
+  });
+
+  it('lists dead letters with reason', async () => {
+    const queue = openQueue();
+    queue.enqueue([reading(1)]);
+    await committed(queue);
+    queue.acknowledge('influx', queue.last_id, [{ reading: reading(1), reason: 'field type conflict' }]);
+    const letters = listDeadLetters(queue.settings.path);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.reason).toBe('field type conflict');
+    expect(letters[0]?.reading.sequence).toBe(1);
+    queue.close();
+  });
+
+  it('reports age of oldest point', async () => {
+    const queue = openQueue();
+    queue.enqueue([reading(1)]);
+    await committed(queue);
+    expect(queue.stats(Date.now() + 5000).oldest_age_ms).toBeGreaterThanOrEqual(5000);
+    queue.close();
+  });
+});
