@@ -1,0 +1,72 @@
+/** Dashboard shell: hash routes, navigation, language switch and the live-feed indicator. */
+import { el } from './dom.js';
+import { currentLanguage, LANGUAGES, setLanguage, t } from './i18n.js';
+import { connectLive, onLiveStatus } from './live.js';
+import { renderAlarms } from './pages/alarms.js';
+import { renderAsset } from './pages/asset.js';
+import { renderOverview } from './pages/overview.js';
+import { renderScheduler } from './pages/scheduler.js';
+
+const main = document.getElementById('main');
+const nav = document.getElementById('nav');
+const languageSelect = document.getElementById('language');
+const liveIndicator = document.getElementById('live');
+let leavePage = () => {};
+let liveConnected = false;
+
+const ROUTES = [
+  { pattern: /^#\/alarms$/, nav: 'alarms', render: (container) => renderAlarms(container) },
+  { pattern: /^#\/scheduler$/, nav: 'scheduler', render: (container) => renderScheduler(container) },
+  {
+    pattern: /^#\/asset\/(.+)$/,
+    nav: 'overview',
+    render: (container, match) => renderAsset(container, decodeURIComponent(match[1])),
+  },
+  { pattern: /^(#\/?)?$/, nav: 'overview', render: (container) => renderOverview(container) },
+];
+
+function renderNav(active) {
+  nav.replaceChildren(
+    ...['overview', 'alarms', 'scheduler'].map((name) =>
+      el(
+        'a',
+        { href: name === 'overview' ? '#/' : `#/${name}`, class: name === active ? 'active' : '', 'data-nav': name },
+        t(`nav.${name}`),
+      ),
+    ),
+  );
+}
+
+function renderLive() {
+  liveIndicator.textContent = liveConnected ? t('live.connected') : t('live.disconnected');
+  liveIndicator.className = liveConnected ? 'live on' : 'live off';
+}
+
+function route() {
+  leavePage();
+  const hash = window.location.hash;
+  const entry = ROUTES.find((candidate) => candidate.pattern.test(hash)) ?? ROUTES[ROUTES.length - 1];
+  document.title = t('app.title');
+  document.getElementById('title').textContent = t('app.title');
+  renderNav(entry.nav);
+  renderLive();
+  leavePage = entry.render(main, hash.match(entry.pattern)) ?? (() => {});
+  main.focus({ preventScroll: true });
+}
+
+languageSelect.replaceChildren(
+  ...LANGUAGES.map((code) => el('option', { value: code }, code === 'zh' ? '中文' : 'English')),
+);
+languageSelect.value = currentLanguage();
+languageSelect.addEventListener('change', () => {
+  setLanguage(languageSelect.value);
+  route();
+});
+setLanguage(currentLanguage());
+onLiveStatus((connected) => {
+  liveConnected = connected;
+  renderLive();
+});
+connectLive();
+window.addEventListener('hashchange', route);
+route();

@@ -1,0 +1,146 @@
+/** Alarms page: the operator acknowledges with a comment and closes with the corrective action. */
+import { api } from '../api.js';
+import { el, formatTime, showError } from '../dom.js';
+import { t } from '../i18n.js';
+import { onLive } from '../live.js';
+
+const OPERATOR_KEY = 'coldpool.operator';
+
+function historyList(alarm) {
+  return el(
+    'ol',
+    { class: 'history' },
+    alarm.history.map((step) =>
+      el('li', {}, [
+        `${formatTime(step.time_ms)} ${t(`alarm_action.${step.action}`)}`,
+        step.who ? ` · ${step.who}` : '',
+        step.comment ? ` · ${step.comment}` : '',
+      ]),
+    ),
+  );
+}
+
+/** A form with one text input and a button; `submit(text)` runs with the trimmed text. */
+function actionForm(alarm, label, button, action, submit) {
+  const input = el('input', {
+    type: 'text',
+    required: true,
+    maxlength: 2000,
+    'aria-label': label,
+    placeholder: label,
+    'data-action-input': action,
+  });
+  return el(
+    'form',
+    {
+      class: 'action',
+      onsubmit: (event) => {
+        event.preventDefault();
+        const text = input.value.trim();
+        if (text !== '') submit(text);
+      },
+    },
+    [input, el('button', { type: 'submit', 'data-action': action, 'data-alarm': alarm.id }, button)],
+  );
+}
+
+export function renderAlarms(container) {
+  const operator = el('input', {
+    type: 'text',
+    id: 'operator',
+    value: localStorage.getItem(OPERATOR_KEY) ?? '',
+    autocomplete: 'name',
+  });
+  operator.addEventListener('change', () => localStorage.setItem(OPERATOR_KEY, operator.value.trim()));
+  const filter = el('select', { id: 'alarm-filter' }, [
+    el('option', { value: 'open' }, t('alarms.filter_open')),
+    el('option', { value: 'all' }, t('alarms.filter_all')),
+  ]);
+  const message = el('p', { class: 'error', role: 'alert', hidden: true });
+  const list = el('div', { class: 'alarm-list', 'data-testid': 'alarm-list' });
+  container.replaceChildren(
+    el('h2', {}, t('alarms.heading')),
+    el('div', { class: 'toolbar' }, [el('label', { for: 'operator' }, t('alarms.operator')), operator, filter]),
+    message,
+    list,
+  );
+  let stopped = false;
+
+  async function act(call) {
+    const who = operator.value.trim();
+    if (who === '') {
+      message.textContent = t('alarms.operator_missing');
+      message.hidden = false;
+      operator.focus();
+      return;
+    }
+    localStorage.setItem(OPERATOR_KEY, who);
+    message.hidden = true;
+    try {
+      await call(who);
+      await refresh();
+    } catch (error) {
+      message.textContent = `${t('error.request')}: ${error.message}`;
+      message.hidden = false;
+    }
+  }
+
+  function card(alarm) {
+    const forms = [];
+    if (alarm.state === 'active') {
+      forms.push(
+        actionForm(alarm, t('alarms.comment'), t('alarms.acknowledge'), 'acknowledge', (text) =>
+          act((who) => api.acknowledge(alarm.id, who, text)),
+        ),
+      );
+    }
+    if (alarm.state !== 'closed') {
+      forms.push(
+        actionForm(alarm, t('alarms.corrective_action'), t('alarms.close'), 'close', (text) =>
+          act((who) => api.close(alarm.id, who, text)),
+        ),
+      );
+    }
+    return el(
+      'article',
+      { class: `alarm level-${alarm.level}`, 'data-alarm-id': alarm.id, 'data-state': alarm.state },
+      [
+        el('header', {}, [
+          el('span', { class: `badge level-${alarm.level}` }, t(`level.${alarm.level}`)),
+          el(
+            'span',
+            { class: `badge alarm-state-${alarm.state}`, 'data-field': 'alarm-state' },
+            t(`alarm_state.${alarm.state}`),
+          ),
+          el('a', { href: `#/asset/${encodeURIComponent(alarm.asset)}` }, alarm.asset),
+          el('span', { class: 'muted' }, formatTime(alarm.raised_ms)),
+        ]),
+        el('p', {}, alarm.message),
+        el('details', {}, [el('summary', {}, t('alarms.history')), historyList(alarm)]),
+        ...forms,
+      ],
+    );
+  }
+
+  async function refresh() {
+    try {
+      const alarms = await api.alarms();
+      if (stopped) return;
+      const shown = filter.value === 'open' ? alarms.filter((alarm) => alarm.state !== 'closed') : alarms;
+      list.replaceChildren(...(shown.length > 0 ? shown.map(card) : [el('p', {}, t('alarms.none'))]));
+    } catch (error) {
+      if (!stopped) showError(list, error);
+    }
+  }
+
+  filter.addEventListener('change', refresh);
+  const unsubscribe = onLive('alarm', () => {
+    // A live update must not wipe a comment the operator is typing.
+    if (!list.contains(document.activeElement)) refresh();
+  });
+  refresh();
+  return () => {
+    stopped = true;
+    unsubscribe();
+  };
+}

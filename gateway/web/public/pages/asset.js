@@ -1,0 +1,148 @@
+/** Asset page: temperature curves with limits and shaded periods, MKT of the window, and alarms. */
+import { api } from '../api.js';
+import { el, formatDuration, formatTemperature, formatTime, showError } from '../dom.js';
+import { t } from '../i18n.js';
+import { onLive } from '../live.js';
+import { drawChart, PERIOD_LEGEND } from './chart.js';
+
+const WINDOWS_MS = [
+  ['1 h', 3_600_000],
+  ['6 h', 21_600_000],
+  ['24 h', 86_400_000],
+  ['7 d', 604_800_000],
+];
+
+/** Minimum time between two chart reloads triggered by live readings, in milliseconds. */
+const RELOAD_INTERVAL_MS = 10_000;
+
+function limitsText(limits) {
+  const parts = [];
+  if (typeof limits.min_c === 'number') parts.push(`≥ ${limits.min_c} °C`);
+  if (typeof limits.max_c === 'number') parts.push(`≤ ${limits.max_c} °C`);
+  return parts.length > 0 ? parts.join(', ') : t('asset.no_limits');
+}
+
+function alarmRows(alarms) {
+  if (alarms.length === 0) return el('p', {}, t('alarms.none'));
+  return el('table', { class: 'table' }, [
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        [t('alarms.raised'), t('alarms.level'), t('alarms.state'), t('alarms.message'), t('alarms.history')].map(
+          (text) => el('th', {}, text),
+        ),
+      ),
+    ),
+    el(
+      'tbody',
+      {},
+      alarms.map((alarm) =>
+        el('tr', {}, [
+          el('td', {}, formatTime(alarm.raised_ms)),
+          el('td', {}, el('span', { class: `badge level-${alarm.level}` }, t(`level.${alarm.level}`))),
+          el('td', {}, t(`alarm_state.${alarm.state}`)),
+          el('td', {}, alarm.message),
+          el(
+            'td',
+            {},
+            alarm.history
+              .map(
+                (step) =>
+                  `${t(`alarm_action.${step.action}`)}${step.who ? ` (${step.who})` : ''}${step.comment ? `: ${step.comment}` : ''}`,
+              )
+              .join('; '),
+          ),
+        ]),
+      ),
+    ),
+  ]);
+}
+
+export function renderAsset(container, assetName) {
+  let windowMs = WINDOWS_MS[0][1];
+  let plot;
+  let stopped = false;
+  let lastLoad = 0;
+  const summary = el('div', { class: 'summary' });
+  const chartBox = el('div', { class: 'chart', 'data-testid': 'chart' });
+  const note = el('p', { class: 'muted' });
+  const alarmsBox = el('div', {});
+  const buttons = WINDOWS_MS.map(([label, ms]) =>
+    el('button', { type: 'button', class: ms === windowMs ? 'selected' : '', onclick: () => select(ms) }, label),
+  );
+  container.replaceChildren(
+    el('a', { href: '#/', class: 'back' }, t('asset.back')),
+    el('h2', {}, assetName),
+    el('div', { class: 'toolbar' }, [el('span', {}, `${t('asset.window')}:`), ...buttons]),
+    summary,
+    chartBox,
+    el(
+      'p',
+      { class: 'legend' },
+      PERIOD_LEGEND.map(({ key, fill }) =>
+        el('span', {}, [el('i', { class: 'swatch', style: `background:${fill}` }), t(key)]),
+      ),
+    ),
+    note,
+    el('h3', {}, t('asset.alarms')),
+    alarmsBox,
+  );
+
+  function select(ms) {
+    windowMs = ms;
+    buttons.forEach((button, i) => {
+      button.classList.toggle('selected', WINDOWS_MS[i][1] === ms);
+    });
+    load();
+  }
+
+  async function load() {
+    lastLoad = Date.now();
+    const toMs = Date.now();
+    try {
+      const chart = await api.chart(assetName, toMs - windowMs, toMs);
+      if (stopped) return;
+      summary.replaceChildren(
+        el('p', { 'data-field': 'mkt' }, [
+          `${t('asset.mkt')}: `,
+          el('strong', {}, chart.mkt_c === null ? t('asset.mkt_none') : formatTemperature(chart.mkt_c)),
+        ]),
+        el('p', {}, `${t('asset.limits')}: ${limitsText(chart.limits)}`),
+      );
+      plot?.destroy();
+      plot = undefined;
+      chartBox.replaceChildren();
+      if (chart.series.every((series) => series.points.length === 0)) {
+        chartBox.append(el('p', {}, t('asset.no_history')));
+      } else {
+        plot = drawChart(chartBox, chart, Math.max(280, chartBox.clientWidth));
+      }
+      note.textContent =
+        chart.bucket_ms === null ? '' : t('asset.bucketed', { bucket: formatDuration(chart.bucket_ms) });
+      alarmsBox.replaceChildren(alarmRows(chart.alarms));
+    } catch (error) {
+      if (!stopped) showError(chartBox, error);
+    }
+  }
+
+  const onResize = () => plot?.setSize({ width: Math.max(280, chartBox.clientWidth), height: plot.height });
+  window.addEventListener('resize', onResize);
+  const unsubscribers = [
+    onLive('reading', (reading) => {
+      if (reading.tags.asset === assetName && Date.now() - lastLoad > RELOAD_INTERVAL_MS) load();
+    }),
+    onLive('alarm', (alarm) => {
+      if (alarm.asset === assetName) load();
+    }),
+  ];
+  load();
+  return () => {
+    stopped = true;
+    plot?.destroy();
+    window.removeEventListener('resize', onResize);
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}

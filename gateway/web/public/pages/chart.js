@@ -1,0 +1,101 @@
+/**
+ * Temperature chart of an asset with uPlot 1.6 (loaded as the global `uPlot`): one line per series,
+ * bucket minimum and maximum as dashed lines, limits as red dashed lines, and defrost and door-open
+ * periods shaded behind the curves.
+ */
+import { t } from '../i18n.js';
+
+const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
+const DEFROST_FILL = 'rgba(120, 170, 255, 0.18)';
+const DOOR_FILL = 'rgba(255, 170, 60, 0.22)';
+
+/**
+ * Aligns the series on the union of their timestamps and the window edges, in seconds as uPlot expects.
+ * The edges make the limit lines span the whole window. Gaps are null.
+ */
+function alignData(chart, withRange) {
+  const pointTimes = chart.series.flatMap((series) => series.points.map((point) => point.time_ms));
+  const times = [...new Set([chart.from_ms, ...pointTimes, chart.to_ms])].sort((a, b) => a - b);
+  const index = new Map(times.map((time, i) => [time, i]));
+  const columns = [times.map((time) => time / 1000)];
+  for (const series of chart.series) {
+    const keys = withRange ? ['mean', 'min', 'max'] : ['mean'];
+    for (const key of keys) {
+      const column = new Array(times.length).fill(null);
+      for (const point of series.points) column[index.get(point.time_ms)] = point[key];
+      columns.push(column);
+    }
+  }
+  for (const limit of [chart.limits.min_c, chart.limits.max_c]) {
+    if (typeof limit === 'number') columns.push(times.map(() => limit));
+  }
+  return columns;
+}
+
+function seriesOptions(chart, withRange) {
+  const options = [{}];
+  chart.series.forEach((series, i) => {
+    const stroke = COLOURS[i % COLOURS.length];
+    options.push({
+      label: series.label,
+      stroke,
+      width: 2,
+      spanGaps: true,
+      value: (_, v) => (v === null ? '–' : `${v.toFixed(1)} °C`),
+    });
+    if (withRange) {
+      options.push({ label: `${series.label} ${t('asset.min')}`, stroke, width: 1, dash: [4, 4], spanGaps: true });
+      options.push({ label: `${series.label} ${t('asset.max')}`, stroke, width: 1, dash: [4, 4], spanGaps: true });
+    }
+  });
+  for (const limit of [chart.limits.min_c, chart.limits.max_c]) {
+    if (typeof limit === 'number')
+      options.push({ label: `${t('asset.limits')} ${limit} °C`, stroke: '#d62728', width: 1, dash: [8, 4] });
+  }
+  return options;
+}
+
+/** uPlot plugin that shades the periods behind the plot, between the axes. */
+function shadePeriods(periods) {
+  const layers = [
+    { list: periods.defrost, fill: DEFROST_FILL },
+    { list: periods.door_open, fill: DOOR_FILL },
+  ];
+  return {
+    hooks: {
+      drawClear: (plot) => {
+        const { ctx, bbox } = plot;
+        ctx.save();
+        for (const { list, fill } of layers) {
+          ctx.fillStyle = fill;
+          for (const period of list) {
+            const left = Math.max(bbox.left, plot.valToPos(period.from_ms / 1000, 'x', true));
+            const right = Math.min(bbox.left + bbox.width, plot.valToPos(period.to_ms / 1000, 'x', true));
+            if (right > left) ctx.fillRect(left, bbox.top, right - left, bbox.height);
+          }
+        }
+        ctx.restore();
+      },
+    },
+  };
+}
+
+/** Draws the chart into `target` and returns the uPlot instance; `width` in CSS pixels. */
+export function drawChart(target, chart, width) {
+  const withRange = chart.bucket_ms !== null;
+  const options = {
+    width,
+    height: Math.round(Math.min(360, Math.max(220, width * 0.5))),
+    scales: { x: { time: true, range: [chart.from_ms / 1000, chart.to_ms / 1000] } },
+    axes: [{}, { label: '°C' }],
+    series: seriesOptions(chart, withRange),
+    plugins: [shadePeriods(chart.periods)],
+  };
+  return new globalThis.uPlot(options, alignData(chart, withRange), target);
+}
+
+/** Legend swatches of the shaded period kinds. */
+export const PERIOD_LEGEND = [
+  { key: 'asset.defrost', fill: DEFROST_FILL },
+  { key: 'asset.door_open', fill: DOOR_FILL },
+];

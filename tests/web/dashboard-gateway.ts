@@ -1,0 +1,72 @@
+/**
+ * A running gateway for the dashboard tests: embedded broker, simulated fleet, the gateway with its
+ * local store, and the API server with in-process alarm, plan, capacity and report services.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import pino from 'pino';
+import { type Fleet, startFleet } from '../../firmware-sim/fleet.js';
+import { LocalStoreHistory } from '../../gateway/api/history/local-store-history.js';
+import { createApiServer, startApiServer } from '../../gateway/api/server.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../../gateway/broker/embedded-broker.js';
+import { validateConfig } from '../../gateway/config/load.js';
+import { demoConfig } from '../../gateway/demo/demo-config.js';
+import { Gateway } from '../../gateway/gateway.js';
+import { LocalStore } from '../../gateway/outputs/local-store.js';
+import {
+  AlarmReports,
+  MemoryAlarms,
+  MemoryCapacity,
+  MemoryPlans,
+  NIGHT_SCENARIO,
+} from '../gateway/api/memory-services.js';
+
+export interface DashboardGateway {
+  url: string;
+  fleet: Fleet;
+  gateway: Gateway;
+  alarms: MemoryAlarms;
+  plans: MemoryPlans;
+  stop(): Promise<void>;
+}
+
+export async function startDashboardGateway(): Promise<DashboardGateway> {
+  const dir = await mkdtemp(join(tmpdir(), 'coldpool-dashboard-'));
+  const storePath = join(dir, 'store.db');
+  const broker: EmbeddedBroker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0 });
+  const fleet = await startFleet({ broker_url: broker.url, interval_ms: 500, seed: 7 });
+  const config = demoConfig(fleet.devices, { broker_url: broker.url, store_path: storePath, poll_interval_s: 0.5 });
+  const gateway = new Gateway(validateConfig(config, 'dashboard-test'), pino({ level: 'silent' }));
+  await gateway.start();
+  // A second connection to the gateway's SQLite file reads the history the gateway writes (WAL mode).
+  const reader = new LocalStore({ path: storePath });
+  const alarms = new MemoryAlarms();
+  const plans = new MemoryPlans({ night: NIGHT_SCENARIO });
+  const app: FastifyInstance = await createApiServer({
+    gateway,
+    history: new LocalStoreHistory(reader),
+    alarms,
+    plans,
+    capacity: new MemoryCapacity([]),
+    reports: new AlarmReports(alarms),
+    limits: (asset) => (asset.startsWith('truck') ? { max_c: 8 } : { min_c: 0, max_c: 8 }),
+  });
+  const url = await startApiServer(app, { port: 0 });
+  return {
+    url,
+    fleet,
+    gateway,
+    alarms,
+    plans,
+    async stop() {
+      await app.close();
+      await fleet.stop();
+      await gateway.stop();
+      reader.close();
+      await broker.stop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,193 @@
+import { mkdirSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Alarm } from '../../gateway/api/services.js';
+import { launchBrowser, type TestBrowser } from './browser.js';
+import { type DashboardGateway, startDashboardGateway } from './dashboard-gateway.js';
+
+const ARTIFACTS = 'test-artifacts';
+
+interface ChartBody {
+  periods: { defrost: Array<{ from_ms: number; to_ms: number }>; door_open: Array<{ from_ms: number; to_ms: number }> };
+}
+const MINUTE_MS = 60_000;
+
+/**
+ * Emits 50 minutes of past ctrl-1 readings on the gateway bus, one every 30 s, so the chart has a history.
+ * A defrost from minute 20 to 30 warms the room, and the door is open from minute 40 to 43.
+ */
+function emitPastReadings(running: DashboardGateway): { defrostFromMs: number } {
+  const startMs = Math.floor((Date.now() - 55 * MINUTE_MS) / 1000) * 1000;
+  for (let i = 0; i <= 100; i++) {
+    const minute = i / 2;
+    const defrost = minute >= 20 && minute < 30;
+    const door = minute >= 40 && minute < 43;
+    const air = 2 + 0.6 * Math.sin(minute / 3) + (defrost ? (minute - 20) * 0.5 : 0) + (door ? 1.5 : 0);
+    running.gateway.bus.emit('reading', {
+      measurement: 'cold_room',
+      tags: { site: 'demo-county', asset: 'ctrl-1', device: 'ctrl-1' },
+      fields: { air_temp_c: Math.round(air * 10) / 10, defrost_on: defrost, door_open: door },
+      integer_fields: new Set(),
+      time_ms: startMs + i * 30_000,
+      time_source: 'source',
+    });
+  }
+  return { defrostFromMs: startMs + 20 * MINUTE_MS };
+}
+
+describe('dashboard', () => {
+  let running: DashboardGateway;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    running = await startDashboardGateway();
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop();
+  });
+
+  it('shows every simulated device on the overview', async () => {
+    await page.goto(running.url);
+    for (const device of running.fleet.devices) {
+      await page.locator(`[data-asset="${device.id}"]`).waitFor();
+    }
+    expect(await page.locator('[data-asset]').count()).toBe(running.fleet.devices.length);
+  });
+
+  it('fills every tile with a temperature from live readings', async () => {
+    await page.goto(running.url);
+    const deadline = Date.now() + 20_000;
+    let missing: string[] = running.fleet.devices.map((device) => device.id);
+    while (missing.length > 0 && Date.now() < deadline) {
+      const next: string[] = [];
+      for (const id of missing) {
+        const text = await page
+          .locator(`[data-asset="${id}"] [data-field="temperature"]`)
+          .textContent({ timeout: 1000 })
+          .catch(() => null);
+        if (!text?.includes('°C')) next.push(id);
+      }
+      missing = next;
+      if (missing.length > 0) await page.waitForTimeout(500);
+    }
+    expect(missing).toEqual([]);
+    await page.screenshot({ path: `${ARTIFACTS}/overview.png`, fullPage: true });
+  });
+
+  it('shows the alarm level on the tile', async () => {
+    running.alarms.raise({
+      id: 'tile-alarm',
+      site: 'demo-county',
+      asset: 'room-1',
+      level: 'critical',
+      kind: 'high_temp',
+      message: 'air 9.4 °C above 8 °C',
+      raised_ms: Date.now(),
+    });
+    await page.goto(running.url);
+    await expect
+      .poll(() => page.locator('[data-asset="room-1"] [data-field="alarm"]').getAttribute('data-level'), {
+        timeout: 10_000,
+      })
+      .toBe('critical');
+    running.alarms.close('tile-alarm', 'test', 'cleared for the next tests');
+  });
+
+  it('draws the temperature chart of an asset', async () => {
+    const { defrostFromMs } = emitPastReadings(running);
+    const chart = (await (await fetch(`${running.url}/api/v1/assets/ctrl-1/chart`)).json()) as ChartBody;
+    expect(chart.periods.defrost[0]?.from_ms).toBe(defrostFromMs);
+    expect(chart.periods.door_open).toHaveLength(1);
+    await page.goto(`${running.url}/#/asset/ctrl-1`);
+    await page.locator('[data-testid="chart"] canvas').waitFor({ timeout: 15_000 });
+    const mkt = await page.locator('[data-field="mkt"]').textContent();
+    expect(mkt).toMatch(/-?\d+\.\d °C/);
+    await page.screenshot({ path: `${ARTIFACTS}/asset.png`, fullPage: true });
+  });
+
+  it('acknowledges an alarm through the page', async () => {
+    running.alarms.raise({
+      id: 'door-1',
+      site: 'demo-county',
+      asset: 'room-2',
+      level: 'warning',
+      kind: 'door_open_too_long',
+      message: 'door open for 6 min, limit 5 min',
+      raised_ms: Date.now(),
+    });
+    await page.goto(`${running.url}/#/alarms`);
+    await page.locator('#operator').fill('Wang Fang');
+    const card = page.locator('[data-alarm-id="door-1"]');
+    await card.locator('[data-action-input="acknowledge"]').fill('closed the door, checked the seal');
+    await page.screenshot({ path: `${ARTIFACTS}/alarms.png`, fullPage: true });
+    await card.locator('[data-action="acknowledge"]').click();
+    await expect
+      .poll(async () => ((await (await fetch(`${running.url}/api/v1/alarms/door-1`)).json()) as Alarm).state, {
+        timeout: 10_000,
+      })
+      .toBe('acknowledged');
+    const alarm = (await (await fetch(`${running.url}/api/v1/alarms/door-1`)).json()) as Alarm;
+    expect(alarm.history.at(-1)).toMatchObject({ who: 'Wang Fang', comment: 'closed the door, checked the seal' });
+  });
+
+  it('closes an alarm with a corrective action', async () => {
+    await page.goto(`${running.url}/#/alarms`);
+    const card = page.locator('[data-alarm-id="door-1"]');
+    await card.locator('[data-action-input="close"]').fill('replaced the door gasket');
+    await card.locator('[data-action="close"]').click();
+    await expect
+      .poll(async () => ((await (await fetch(`${running.url}/api/v1/alarms/door-1`)).json()) as Alarm).state, {
+        timeout: 10_000,
+      })
+      .toBe('closed');
+  });
+
+  it('shows the plan and the comparison', async () => {
+    running.plans.run('night');
+    await page.goto(`${running.url}/#/scheduler`);
+    await page.locator('[data-testid="comparison"]').waitFor();
+    expect(await page.locator('[data-truck]').count()).toBe(2);
+    expect(await page.locator('[data-testid="comparison"] [data-row="trips"] td').allTextContents()).toEqual([
+      '2',
+      '4',
+      '2',
+    ]);
+    expect(await page.locator('[data-testid="unserved"]').textContent()).toContain('order-4');
+    await page.screenshot({ path: `${ARTIFACTS}/scheduler.png`, fullPage: true });
+  });
+
+  it('switches the language to chinese', async () => {
+    await page.goto(`${running.url}/#/scheduler`);
+    await page.locator('#language').selectOption('zh');
+    expect(await page.locator('[data-nav="overview"]').textContent()).toBe('总览');
+    await page.locator('[data-testid="comparison"]').waitFor();
+    await page.screenshot({ path: `${ARTIFACTS}/scheduler-zh.png`, fullPage: true });
+    await page.locator('#language').selectOption('en');
+  });
+
+  it('fits the overview on a phone screen', async () => {
+    const phone = await browser.context.newPage();
+    await phone.setViewportSize({ width: 390, height: 844 });
+    await phone.goto(running.url);
+    await phone.locator('[data-asset="truck-1"]').waitFor();
+    const overflow = await phone.evaluate('document.documentElement.scrollWidth - window.innerWidth');
+    expect(overflow).toBeLessThanOrEqual(0);
+    await phone.screenshot({ path: `${ARTIFACTS}/overview-phone.png`, fullPage: true });
+    await phone.goto(`${running.url}/#/scheduler`);
+    await phone.locator('[data-testid="comparison"]').waitFor();
+    await phone.screenshot({ path: `${ARTIFACTS}/scheduler-phone.png`, fullPage: true });
+    await phone.close();
+  });
+
+  it('has every string in both languages', async () => {
+    // A string expression, so that Vite leaves the browser-side import alone.
+    const missing = await page.evaluate("import('/i18n.js').then((module) => module.missingTranslations())");
+    expect(missing).toEqual([]);
+  });
+});
