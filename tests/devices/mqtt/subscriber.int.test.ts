@@ -14,6 +14,18 @@ import {
 import { MqttSubscriberError } from '../../../devices/mqtt/subscriber-error.js';
 import { startEmbeddedBroker } from '../../../gateway/broker/embedded-broker.js';
 import {
+  CHIRPSTACK_DEV_EUI,
+  CHIRPSTACK_TOPIC,
+  chirpstackUplink,
+  chirpstackUplinkWithoutCodec,
+} from '../../fixtures/lorawan/chirpstack-v4-uplinks.js';
+import {
+  TTS_TOPIC,
+  ttsMacOnlyUplink,
+  ttsUplink,
+  ttsUplinkWithoutFormatter,
+} from '../../fixtures/lorawan/tts-v3-uplinks.js';
+import {
   P1_BARE_NAN,
   P1_LENIENT_NAN,
   P1_TOPIC,
@@ -279,6 +291,76 @@ describe.each(brokerKinds)('MqttSubscriber on %s', (_kind, start) => {
     const samples = nextEvent<SamplesEvent>(second, 'samples');
     await second.start();
     expect(fieldValues(await samples)).toEqual({ air_temp_c: 3.25 });
+  });
+
+  // Mosquitto keeps at most 20 unacknowledged QoS 1 messages in flight per client (max_inflight_messages),
+  // so 25 bad payloads in a row stall the good one after them unless each bad one is acknowledged.
+  it.each([
+    {
+      format: 'chirpstack_v4',
+      filter: 'application/+/device/+/event/up',
+      topic: CHIRPSTACK_TOPIC,
+      bad: [JSON.stringify(chirpstackUplinkWithoutCodec), '{"devEUI":"AgICAgICAgI="}', '{"deviceInfo":'],
+      good: JSON.stringify(chirpstackUplink),
+      device_id: CHIRPSTACK_DEV_EUI,
+    },
+    {
+      format: 'tts_v3',
+      filter: 'v3/+/devices/+/up',
+      topic: TTS_TOPIC,
+      bad: [JSON.stringify(ttsUplinkWithoutFormatter), JSON.stringify(ttsMacOnlyUplink), '{"end_device_ids":{}}'],
+      good: JSON.stringify(ttsUplink),
+      device_id: 'a1b2c3d4e5f60719',
+    },
+    {
+      format: 'number',
+      filter: 'sensors/+/temp',
+      topic: 'sensors/room-5/temp',
+      bad: ['', 'nan', Buffer.from('21,5\xb0', 'latin1'), Buffer.from('21.5', 'utf16le')],
+      good: ' 21.5\n',
+      device_id: 'room-5',
+    },
+  ])('acknowledges bad $format payloads', async ({ format, filter, topic, bad, good, device_id }) => {
+    const broker = await startBroker(start);
+    const fields =
+      format === 'tts_v3'
+        ? [{ name: 'box_temp_c', type: 'float' as const, unit: 'C' as const, path: 'temperature' }]
+        : format === 'number'
+          ? [{ name: 'air_temp_c', type: 'float' as const, unit: 'C' as const, path: '$' }]
+          : [{ name: 'air_temp_c', type: 'float' as const, unit: 'C' as const, path: 'TempC_SHT' }];
+    const formatMapping = { format, fields } as PayloadMapping;
+    const sub = subscriber(broker.url, {
+      subscriptions: [{ filter, device_id_segment: format === 'number' ? 1 : undefined, mapping: formatMapping }],
+    });
+    await sub.start();
+    const good_samples = nextEvent<SamplesEvent>(sub, 'samples', undefined, 10_000);
+    const pub = await publisher(broker.url);
+    const payloads = Array.from({ length: 25 }, (_, index) => bad[index % bad.length] as string | Buffer);
+    await Promise.all(payloads.map((payload) => pub.publishAsync(topic, payload, { qos: 1 })));
+    await pub.publishAsync(topic, good, { qos: 1 });
+    const event = await good_samples;
+    expect(event.samples[0]?.device_id).toBe(device_id);
+    expect(event.samples[0]?.fields.length).toBeGreaterThan(0);
+    expect(sub.counters().payload_errors).toBe(25);
+  });
+
+  it('names LoRaWAN device in payload error', async () => {
+    const broker = await startBroker(start);
+    const chirpstackMapping: PayloadMapping = {
+      format: 'chirpstack_v4',
+      fields: [{ name: 'air_temp_c', type: 'float', unit: 'C', path: 'TempC_SHT' }],
+    };
+    const sub = subscriber(broker.url, {
+      subscriptions: [{ filter: 'application/+/device/+/event/up', mapping: chirpstackMapping }],
+    });
+    await sub.start();
+    const failure = nextEvent<PayloadErrorEvent>(sub, 'payload_error');
+    await (await publisher(broker.url)).publishAsync(CHIRPSTACK_TOPIC, JSON.stringify(chirpstackUplinkWithoutCodec), {
+      qos: 1,
+    });
+    const event = await failure;
+    expect(event.device_id).toBe(CHIRPSTACK_DEV_EUI);
+    expect((event.error as Error & { code?: string }).code).toBe('PAYLOAD_NOT_DECODED');
   });
 
   it('reports throwing listener as error', async () => {
