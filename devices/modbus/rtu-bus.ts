@@ -1,8 +1,12 @@
 /**
  * A Modbus RTU bus: one serial line and the devices on it. Every device keeps its own poll timer, timeout,
  * retries and back-off, but the line carries one request at a time (Modbus over Serial Line v1.02
- * section 2.4.1), so requests wait their turn in a first-come queue. A device that stops answering holds
- * the line for at most its own `timeout_ms` per attempt, and its back-off thins out its turns.
+ * section 2.4.1), so requests wait their turn in a queue. A device that stops answering holds the line
+ * for at most its own `timeout_ms` per attempt, and its back-off thins out its turns.
+ *
+ * The queue has two lanes. The first request of a poll and every retry join the back of the queue. The
+ * next request of a poll whose last request got a reply joins the front lane, so a poll that has started
+ * runs to its end, and a healthy device waits for at most one timed-out attempt of a silent one per poll.
  */
 
 import { type ModbusRtuDeviceOptions, validateRtuDeviceOptions } from './device-options.js';
@@ -18,6 +22,12 @@ import { type RtuLineStats, RtuTransport } from './rtu-transport.js';
 
 export type ModbusRtuBusOptions = RtuLineSettings;
 
+interface QueuedRead {
+  run(): Promise<RequestResult>;
+  resolve(result: RequestResult): void;
+  reject(error: unknown): void;
+}
+
 /** Health of one device on the bus, with its id and unit id. */
 export interface RtuDeviceHealth extends DeviceHealth {
   device_id: string;
@@ -29,8 +39,12 @@ export class ModbusRtuBus {
   readonly settings: ResolvedLineSettings;
   private readonly transport: RtuTransport;
   private readonly devices: ModbusRtuDevice[] = [];
-  /** Tail of the queue of requests waiting for the line. */
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Requests that continue a poll in progress; they go before `waiting`. */
+  private readonly continuing: QueuedRead[] = [];
+  /** First requests of polls and retries, first come, first served. */
+  private readonly waiting: QueuedRead[] = [];
+  /** The request on the line, if any. */
+  private active: Promise<unknown> | undefined;
 
   /** Checks the line settings. Throws `ModbusConfigError` for an invalid one. The port opens on first use. */
   constructor(options: ModbusRtuBusOptions) {
@@ -63,7 +77,7 @@ export class ModbusRtuBus {
   /** Stops every device, waits for the request on the line, then closes the port. */
   async stop(): Promise<void> {
     await Promise.all(this.devices.map((device) => device.stop()));
-    await this.queue.catch(() => {});
+    await this.active?.catch(() => {});
     await this.transport.close();
   }
 
@@ -78,13 +92,29 @@ export class ModbusRtuBus {
   }
 
   /**
-   * Queues one read request to `unitId` and returns its register words or bits. Throws
-   * `ModbusTimeoutError`, `ModbusExceptionError`, `ModbusFrameError` or `ModbusSerialError`.
+   * Queues one read request to `unitId` and returns its register words or bits. With `continues_poll`
+   * the request goes before every first request and retry. Throws `ModbusTimeoutError`,
+   * `ModbusExceptionError`, `ModbusFrameError` or `ModbusSerialError`.
    */
-  read(unitId: number, request: ReadRequest, timeoutMs: number): Promise<RequestResult> {
-    const turn = this.queue.catch(() => {}).then(() => this.readNow(unitId, request, timeoutMs));
-    this.queue = turn;
-    return turn;
+  read(unitId: number, request: ReadRequest, timeoutMs: number, continuesPoll = false): Promise<RequestResult> {
+    return new Promise<RequestResult>((resolve, reject) => {
+      const queued: QueuedRead = { run: () => this.readNow(unitId, request, timeoutMs), resolve, reject };
+      (continuesPoll ? this.continuing : this.waiting).push(queued);
+      this.next();
+    });
+  }
+
+  /** Starts the next queued request when the line is free. */
+  private next(): void {
+    if (this.active) return;
+    const queued = this.continuing.shift() ?? this.waiting.shift();
+    if (!queued) return;
+    const active = queued.run().then(queued.resolve, queued.reject);
+    this.active = active;
+    void active.then(() => {
+      this.active = undefined;
+      this.next();
+    });
   }
 
   private async readNow(unitId: number, request: ReadRequest, timeoutMs: number): Promise<RequestResult> {

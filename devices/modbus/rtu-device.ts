@@ -10,11 +10,13 @@ export type { ModbusRtuDeviceOptions } from './device-options.js';
 
 /** The part of the bus a device uses: the request queue. */
 export interface RtuRequestQueue {
-  read(unitId: number, request: ReadRequest, timeoutMs: number): Promise<RequestResult>;
+  read(unitId: number, request: ReadRequest, timeoutMs: number, continuesPoll: boolean): Promise<RequestResult>;
 }
 
 export class ModbusRtuDevice extends PolledModbusDevice {
   readonly unit_id: number;
+  /** True while the device has replied to the previous request of the poll in progress. */
+  private replying = false;
 
   /** Made by `ModbusRtuBus.addDevice`, which checks the options first. */
   constructor(
@@ -25,8 +27,18 @@ export class ModbusRtuDevice extends PolledModbusDevice {
     this.unit_id = options.unit_id;
   }
 
-  protected readRequest(request: ReadRequest): Promise<RequestResult> {
-    return this.bus.read(this.options.unit_id, request, this.options.timeout_ms);
+  protected async readRequest(request: ReadRequest): Promise<RequestResult> {
+    const continuesPoll = this.replying && request !== this.plan[0];
+    this.replying = false;
+    try {
+      const result = await this.bus.read(this.options.unit_id, request, this.options.timeout_ms, continuesPoll);
+      this.replying = true;
+      return result;
+    } catch (error) {
+      // An exception reply is still a reply: the device is there and the poll goes on.
+      this.replying = (error as { code?: string }).code === 'MODBUS_EXCEPTION';
+      throw error;
+    }
   }
 
   /** The bus flushes the line before every request, so a late reply cannot shift later ones. */
