@@ -15,14 +15,14 @@ export type AuditKind =
   | 'shipment_start'
   | 'shipment_end';
 
-/** What a caller appends. */
+/** Entry as a caller appends it. */
 export interface AuditEntryInput {
   /** Time of the event, integer ms since the epoch. */
   time_ms: number;
   kind: AuditKind;
   /** User or component that acted (`gateway` for automatic entries). */
   actor: string;
-  /** What the entry is about: an asset, an alarm id, a probe. */
+  /** Subject of the entry: an asset, an alarm id, a probe. */
   subject: string;
   /** Details; any JSON value. */
   payload: unknown;

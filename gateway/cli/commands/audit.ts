@@ -1,0 +1,157 @@
+/**
+ * `coldpool audit ...`: checks the hash chain of the records store, lists entries, corrects a record,
+ * and keeps the calibration register.
+ */
+import type { Command } from 'commander';
+import { AuditTrail } from '../../audit/audit-trail.js';
+import { verifyAuditFile } from '../../audit/audit-verify.js';
+import { correctRecord } from '../../audit/reading-recorder.js';
+import { openRecordsDatabase } from '../../audit/records-database.js';
+import { calibrationRegister, calibrationStatus, registerCalibration } from '../../calibration/calibration-register.js';
+
+/** Output streams, exit status and clock of a command; tests pass their own. */
+export interface CommandIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  setExitCode(code: number): void;
+  /** Current time, ms since the epoch. */
+  now(): number;
+}
+
+export const processIo: CommandIo = {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+  now: Date.now,
+};
+
+/** Opens the trail, runs `work` and closes the database again. */
+function withTrail<T>(store: string, work: (trail: AuditTrail) => T): T {
+  const db = openRecordsDatabase(store);
+  try {
+    return work(new AuditTrail(db));
+  } finally {
+    db.close();
+  }
+}
+
+function parseNumber(text: string, option: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value)) throw new Error(`${option} ${text} is not a number`);
+  return value;
+}
+
+function registerVerify(audit: Command, io: CommandIo): void {
+  audit
+    .command('verify')
+    .description('check the hash chain of the audit trail; exit 1 naming the first changed or deleted entry')
+    .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
+    .action((options: { store: string }) => {
+      const result = verifyAuditFile(options.store);
+      if (result.ok) {
+        io.stdout.write(`audit trail valid: ${result.checked} entries, head ${result.head_hash}\n`);
+        return;
+      }
+      io.stderr.write(
+        `audit trail broken at entry ${result.broken?.seq}: ${result.broken?.reason}; ` +
+          `${result.checked} entries before it are valid\n`,
+      );
+      io.setExitCode(1);
+    });
+}
+
+function registerList(audit: Command, io: CommandIo): void {
+  audit
+    .command('list')
+    .description('print audit entries as JSON lines, oldest first')
+    .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
+    .option('--kind <kind>', 'only entries of this kind, such as alarm_acknowledged or calibration')
+    .option('--subject <id>', 'only entries about this asset, alarm or probe')
+    .action((options: { store: string; kind?: string; subject?: string }) => {
+      withTrail(options.store, (trail) => {
+        const query = { kind: options.kind as never, subject: options.subject };
+        for (const entry of trail.entries(query)) io.stdout.write(`${JSON.stringify(entry)}\n`);
+      });
+    });
+}
+
+function registerCorrect(audit: Command, io: CommandIo): void {
+  audit
+    .command('correct')
+    .description('append a correction of a temperature record; the record itself is never changed')
+    .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
+    .requiredOption('--seq <n>', 'seq of the record entry to correct')
+    .option('--value-c <celsius>', 'corrected value, °C; leave out to withdraw the record')
+    .requiredOption('--reason <text>', 'why the record is wrong')
+    .requiredOption('--by <name>', 'person making the correction')
+    .action((options: { store: string; seq: string; valueC?: string; reason: string; by: string }) => {
+      withTrail(options.store, (trail) => {
+        const entry = correctRecord(trail, {
+          corrects_seq: parseNumber(options.seq, '--seq'),
+          value_c: options.valueC === undefined ? null : parseNumber(options.valueC, '--value-c'),
+          reason: options.reason,
+          actor: options.by,
+          time_ms: io.now(),
+        });
+        io.stdout.write(`correction appended as entry ${entry.seq}\n`);
+      });
+    });
+}
+
+function registerCalibrationCommands(audit: Command, io: CommandIo): void {
+  const calibration = audit.command('calibration').description('probe calibration register');
+  calibration
+    .command('add')
+    .description('record a probe calibration certificate')
+    .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
+    .requiredOption('--probe <id>', 'probe as <device>/<field>, such as ctl-1/air_temp_c')
+    .requiredOption('--certificate <number>', 'certificate number')
+    .requiredOption('--calibrated-on <date>', 'calibration date, YYYY-MM-DD')
+    .requiredOption('--due-on <date>', 'next calibration due date, YYYY-MM-DD')
+    .requiredOption('--offset-c <kelvin>', 'correction to add to the reading, K')
+    .requiredOption('--by <name>', 'person entering the record')
+    .option('--laboratory <name>', 'calibration laboratory')
+    .action((options: Record<string, string>) => {
+      withTrail(options.store ?? '', (trail) => {
+        const entry = registerCalibration(
+          trail,
+          {
+            probe: options.probe,
+            certificate: options.certificate,
+            calibrated_on: options.calibratedOn,
+            due_on: options.dueOn,
+            offset_c: parseNumber(options.offsetC ?? '', '--offset-c'),
+            by: options.by,
+            ...(options.laboratory ? { laboratory: options.laboratory } : {}),
+          },
+          io.now(),
+        );
+        io.stdout.write(`calibration of ${entry.subject} recorded as entry ${entry.seq}\n`);
+      });
+    });
+  calibration
+    .command('list')
+    .description('print each probe with its certificate, due date and status (valid, due_soon, overdue)')
+    .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
+    .option('--remind-days <days>', 'days before the due date at which a probe is due soon', '30')
+    .action((options: { store: string; remindDays: string }) => {
+      const remind = parseNumber(options.remindDays, '--remind-days');
+      withTrail(options.store, (trail) => {
+        for (const record of calibrationRegister(trail).values()) {
+          const status = calibrationStatus(record, io.now(), remind);
+          io.stdout.write(`${record.probe}\t${record.certificate}\t${record.due_on}\t${record.offset_c}\t${status}\n`);
+        }
+      });
+    });
+}
+
+/** Adds `audit` and its subcommands to `program`. */
+export function registerAuditCommand(program: Command, io: CommandIo = processIo): void {
+  const audit = program.command('audit').description('audit trail, record corrections and calibration register');
+  registerVerify(audit, io);
+  registerList(audit, io);
+  registerCorrect(audit, io);
+  registerCalibrationCommands(audit, io);
+}
