@@ -1,0 +1,151 @@
+/** `coldpool status`: prints the devices, their health and the gateway counters of a running gateway. */
+import type { Command } from 'commander';
+import type { DeviceView } from '../../api/fleet-state.js';
+import type { selfMetrics } from '../../api/routes/self-routes.js';
+
+type GatewayMetrics = ReturnType<typeof selfMetrics>;
+
+export interface GatewayStatus {
+  devices: DeviceView[];
+  metrics: GatewayMetrics;
+}
+
+/** Error of a status request, with the URL and what to check. */
+export class StatusRequestError extends Error {
+  constructor(
+    readonly code: 'STATUS_UNREACHABLE' | 'STATUS_HTTP_ERROR',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StatusRequestError';
+  }
+}
+
+async function getJson<T>(base: string, path: string, timeoutMs: number): Promise<T> {
+  const url = new URL(path, base).toString();
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+  } catch (error) {
+    const reason =
+      (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (error as Error).message;
+    throw new StatusRequestError(
+      'STATUS_UNREACHABLE',
+      `GET ${url} failed: ${reason}; check that the gateway runs with --http and the URL is right`,
+    );
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    let detail = text.slice(0, 200);
+    try {
+      detail = (JSON.parse(text) as { error: { code: string; message: string } }).error.message;
+    } catch {}
+    throw new StatusRequestError('STATUS_HTTP_ERROR', `GET ${url} returned HTTP ${response.status}: ${detail}`);
+  }
+  return JSON.parse(text) as T;
+}
+
+/** Reads the device list and the counters from the gateway API at `baseUrl`. */
+export async function fetchStatus(baseUrl: string, timeoutMs = 5000): Promise<GatewayStatus> {
+  const [devices, metrics] = await Promise.all([
+    getJson<DeviceView[]>(baseUrl, '/api/v1/devices', timeoutMs),
+    getJson<GatewayMetrics>(baseUrl, '/api/v1/gateway/metrics', timeoutMs),
+  ]);
+  return { devices, metrics };
+}
+
+function ageText(lastSeenMs: number | null, nowMs: number): string {
+  if (lastSeenMs === null) return 'never';
+  const seconds = Math.max(0, Math.round((nowMs - lastSeenMs) / 1000));
+  return `${seconds} s ago`;
+}
+
+/** Pads the cells of each column to the widest cell, two spaces apart. */
+function table(rows: string[][]): string {
+  const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? '').length))) ?? [];
+  return rows
+    .map((row) =>
+      row
+        .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
+}
+
+/** Formats the status as plain text: one line per device, then the counters and the outputs. */
+export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()): string {
+  const { devices, metrics } = status;
+  const deviceRows = [
+    ['DEVICE', 'ASSET', 'PROTOCOL', 'HEALTH', 'LAST READING', 'READINGS', 'FAULTS', 'PROBLEMS', 'LAST ERROR'],
+    ...devices.map((device) => [
+      device.id,
+      device.asset,
+      device.protocol,
+      device.health.state,
+      ageText(device.health.last_seen_ms, nowMs),
+      String(device.health.readings),
+      String(device.health.sensor_faults),
+      String(device.health.input_problems),
+      device.health.last_error ?? '',
+    ]),
+  ];
+  const counters = [
+    `devices up ${metrics.devices_up}/${metrics.devices_total}`,
+    `readings ${metrics.readings}`,
+    `sensor faults ${metrics.sensor_faults}`,
+    `payload errors ${metrics.payload_errors}`,
+    `poll errors ${metrics.poll_errors}`,
+    `unknown topics ${metrics.unknown_topics}`,
+  ];
+  const outputRows = [
+    ['OUTPUT', 'WRITTEN', 'REJECTED', 'DROPPED', 'PENDING', 'WRITE ERRORS'],
+    ...Object.entries(metrics.outputs).map(([name, stats]) => [
+      name,
+      String(stats.written),
+      String(stats.rejected),
+      String(stats.dropped),
+      String(stats.pending),
+      String(stats.write_errors),
+    ]),
+  ];
+  return `${table(deviceRows)}\n\n${counters.join(', ')}\n\n${table(outputRows)}\n`;
+}
+
+interface StatusOptions {
+  url: string;
+  json?: boolean;
+  timeoutMs: string;
+}
+
+/**
+ * Registers `coldpool status`. Output goes to `write` (stdout by default); a failed request prints the
+ * error on stderr and sets exit code 1.
+ */
+export function registerStatusCommand(
+  program: Command,
+  write: (text: string) => void = (text) => process.stdout.write(text),
+): void {
+  program
+    .command('status')
+    .description('print the devices, their health and the counters of a running gateway')
+    .option('--url <url>', 'base URL of the gateway HTTP API', 'http://127.0.0.1:8080')
+    .option('--json', 'print the raw JSON of the devices and counters instead of tables')
+    .option('--timeout-ms <ms>', 'milliseconds to wait for each API response', '5000')
+    .action(async (options: StatusOptions) => {
+      const timeoutMs = Number(options.timeoutMs);
+      if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+        throw new Error(
+          `--timeout-ms ${JSON.stringify(options.timeoutMs)} is invalid: give a positive number of milliseconds`,
+        );
+      }
+      try {
+        const status = await fetchStatus(options.url, timeoutMs);
+        write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
+      } catch (error) {
+        if (!(error instanceof StatusRequestError)) throw error;
+        process.stderr.write(`coldpool status: ${error.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}

@@ -1,0 +1,81 @@
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { startApiServer } from '../../../gateway/api/server.js';
+import {
+  fetchStatus,
+  formatStatus,
+  registerStatusCommand,
+  StatusRequestError,
+} from '../../../gateway/cli/commands/status.js';
+import { type ApiFixture, createApiFixture, roomReading } from './api-fixture.js';
+
+/** Runs `coldpool status` with the arguments and returns what it printed. */
+async function runStatus(args: string[]): Promise<string> {
+  let output = '';
+  const program = new Command().exitOverride();
+  registerStatusCommand(program, (text) => {
+    output += text;
+  });
+  await program.parseAsync(['node', 'coldpool', 'status', ...args]);
+  return output;
+}
+
+describe('status command', () => {
+  let fixture: ApiFixture;
+  let url: string;
+
+  beforeEach(async () => {
+    fixture = await createApiFixture();
+    url = await startApiServer(fixture.app, { port: 0 });
+  });
+
+  afterEach(async () => {
+    await fixture.close();
+    process.exitCode = undefined;
+  });
+
+  it('prints one line per device', async () => {
+    fixture.publish(roomReading(Date.now(), 4));
+    const lines = (await runStatus(['--url', url])).split('\n');
+    expect(lines[0]).toMatch(/^DEVICE\s+ASSET\s+PROTOCOL\s+HEALTH/);
+    expect(lines.find((line) => line.startsWith('room-1'))).toMatch(/room-1\s+room-1\s+mqtt\s+up\s+\d+ s ago\s+1\s/);
+    expect(lines.find((line) => line.startsWith('ctrl-1'))).toMatch(/modbus_tcp\s+unknown\s+never/);
+  });
+
+  it('prints the gateway counters', async () => {
+    fixture.publish(roomReading(Date.now(), 4));
+    const output = await runStatus(['--url', url]);
+    expect(output).toContain('devices up 1/3, readings 1, sensor faults 0, payload errors 0, poll errors 0');
+    expect(output).toMatch(/local_store\s+1\s+0\s+0\s+0\s+0/);
+  });
+
+  it('prints json when asked', async () => {
+    const output = await runStatus(['--url', url, '--json']);
+    expect(JSON.parse(output).devices).toHaveLength(3);
+  });
+
+  it('shows the last error of a device', async () => {
+    fixture.bus.emit('device_state', {
+      device_id: 'ctrl-1',
+      up: false,
+      consecutive_failures: 4,
+      last_error: 'MODBUS_TIMEOUT: no reply in 1000 ms',
+    });
+    const status = await fetchStatus(url);
+    expect(formatStatus(status)).toMatch(/ctrl-1.*down.*MODBUS_TIMEOUT: no reply in 1000 ms/);
+  });
+
+  it('fails clearly when nothing listens', async () => {
+    await fixture.app.close();
+    const error = await fetchStatus(url, 1000).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(StatusRequestError);
+    expect((error as StatusRequestError).code).toBe('STATUS_UNREACHABLE');
+    expect((error as Error).message).toContain(`${url}/api/v1/devices`);
+  });
+
+  it('sets exit code 1 on failure', async () => {
+    await fixture.app.close();
+    await runStatus(['--url', url]);
+    expect(process.exitCode).toBe(1);
+  });
+});
