@@ -1,5 +1,6 @@
 /** Builds an API server over a real bus, a real in-memory SQLite store and in-process services. */
 import type { FastifyInstance } from 'fastify';
+import type { HistorySource } from '../../../gateway/api/history/history-source.js';
 import { LocalStoreHistory } from '../../../gateway/api/history/local-store-history.js';
 import { type ApiServerOptions, createApiServer } from '../../../gateway/api/server.js';
 import { validateConfig } from '../../../gateway/config/load.js';
@@ -55,7 +56,8 @@ export function truckReading(time_ms: number, compartment: string, box_temp_c: n
   };
 }
 
-export async function createApiFixture(options: ApiServerOptions = {}): Promise<ApiFixture> {
+/** Builds the fixture; `history` replaces the default history source, the local store of the fixture. */
+export async function createApiFixture(options: ApiServerOptions = {}, history?: HistorySource): Promise<ApiFixture> {
   const resolved = validateConfig(CONFIG, 'api-fixture');
   const bus = new EventBus();
   const stats = createStats();
@@ -84,7 +86,7 @@ export async function createApiFixture(options: ApiServerOptions = {}): Promise<
   const app = await createApiServer(
     {
       gateway,
-      history: new LocalStoreHistory(store),
+      history: history ?? new LocalStoreHistory(store),
       alarms,
       capacity,
       plans,

@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { InfluxHistory } from '../../../gateway/api/history/influx-history.js';
+import { toLine } from '../../../gateway/outputs/line-protocol.js';
+import type { Reading } from '../../../gateway/reading.js';
+import { freePort } from '../../harness/free-port.js';
+import { type Influxd, startInfluxd } from '../../harness/influxd.js';
+import { type ApiFixture, createApiFixture, roomReading, truckReading } from './api-fixture.js';
+
+const START_MS = Date.UTC(2026, 11, 1, 0, 0, 0);
+const HOUR_MS = 3_600_000;
+
+/** Two hours of room-1 at one reading a minute, values 0..119, a door open at minutes 30-32, and two truck compartments. */
+function readings(): Reading[] {
+  const list: Reading[] = [];
+  for (let i = 0; i < 120; i++) list.push(roomReading(START_MS + i * 60_000, i, i >= 30 && i < 33));
+  list.push(truckReading(START_MS, 'front', -18), truckReading(START_MS, 'rear', 4));
+  return list;
+}
+
+describe('influx history', () => {
+  let influxd: Influxd;
+  let fromInflux: ApiFixture;
+  let fromStore: ApiFixture;
+
+  beforeAll(async () => {
+    influxd = await startInfluxd();
+    await influxd.query('CREATE DATABASE "cold pool"');
+    const body = readings()
+      .map((reading) => toLine(reading).line)
+      .join('\n');
+    const response = await fetch(`${influxd.url}/write?db=${encodeURIComponent('cold pool')}&precision=ms`, {
+      method: 'POST',
+      body,
+    });
+    expect(response.status).toBe(204);
+    fromInflux = await createApiFixture({}, new InfluxHistory({ url: `${influxd.url}/cold%20pool` }));
+    fromStore = await createApiFixture();
+    for (const reading of readings()) fromStore.publish(reading);
+  });
+
+  afterAll(async () => {
+    await fromInflux?.close();
+    await fromStore?.close();
+    await influxd?.stop();
+  });
+
+  const urls = [
+    `/api/v1/history?device=room-1&field=air_temp_c&from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}&max_points=100`,
+    `/api/v1/history?device=room-1&field=air_temp_c&from_ms=${START_MS}&to_ms=${START_MS + 2 * HOUR_MS - 1}&max_points=12`,
+    `/api/v1/history?device=truck-1&field=box_temp_c&from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}`,
+    `/api/v1/assets/room-1/chart?from_ms=${START_MS}&to_ms=${START_MS + 2 * HOUR_MS - 1}&max_points=12`,
+  ];
+
+  for (const url of urls) {
+    it(`matches the local store for ${url.split('?')[0]} ${url.includes('max_points=12') ? 'bucketed' : 'raw'}`, async () => {
+      const influxBody = (await fromInflux.app.inject({ url })).json();
+      const storeBody = (await fromStore.app.inject({ url })).json();
+      const bySeries = (series: Array<{ tags: Record<string, string> }>) =>
+        [...series].sort((left, right) => JSON.stringify(left.tags).localeCompare(JSON.stringify(right.tags)));
+      expect(influxBody.bucket_ms).toBe(storeBody.bucket_ms);
+      expect(bySeries(influxBody.series)).toEqual(bySeries(storeBody.series));
+      if (influxBody.periods) expect(influxBody.periods).toEqual(storeBody.periods);
+      if (influxBody.mkt_c !== undefined) expect(influxBody.mkt_c).toBeCloseTo(storeBody.mkt_c, 9);
+    });
+  }
+
+  it('reports influx as the source', async () => {
+    const body = (await fromInflux.app.inject({ url: urls[0] as string })).json();
+    expect(body.source).toBe('influx');
+  });
+
+  it('returns upstream failed when influxdb is down', async () => {
+    const down = await createApiFixture(
+      {},
+      new InfluxHistory({ url: `http://127.0.0.1:${await freePort()}/coldpool`, timeout_ms: 2000 }),
+    );
+    const response = await down.app.inject({ url: urls[0] as string });
+    await down.close();
+    expect(response.statusCode).toBe(502);
+    expect(response.json().error.code).toBe('API_UPSTREAM_FAILED');
+  });
+
+  it('returns upstream failed for a missing database', async () => {
+    const missing = await createApiFixture({}, new InfluxHistory({ url: `${influxd.url}/nothing` }));
+    const response = await missing.app.inject({ url: urls[0] as string });
+    await missing.close();
+    expect(response.json().error).toMatchObject({ code: 'API_UPSTREAM_FAILED' });
+    expect(response.json().error.message).toContain('database not found');
+  });
+});
