@@ -1,27 +1,41 @@
 /**
- * The embedded MQTT broker: aedes 1.x on a plain TCP listener. It listens on loopback by default, and
- * on any other address only with an `authenticate` checker, so it never exposes an open broker.
+ * The embedded MQTT broker: aedes 1.x on a plain TCP listener and, optionally, a TLS listener. It listens
+ * on loopback by default, and on any other address only with authentication, so it never exposes an open
+ * broker. Every refusal is emitted as a `refused` event on `events`.
  */
 import { once } from 'node:events';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
-import type { Aedes, AuthenticateError } from 'aedes';
+import { createServer as createTlsServer } from 'node:tls';
+import type { Aedes, Client } from 'aedes';
+import { checkListenerSafety, isLoopbackHost } from '../security/listener-safety.js';
+import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
+import { RateLimiter } from '../security/rate-limiter.js';
+import { SecurityError } from '../security/security-error.js';
+import { EmbeddedBrokerError } from './broker-error.js';
+import { type BrokerAuthenticator, brokerHooks } from './broker-hooks.js';
+import { BrokerEventEmitter, type BrokerRefusal } from './broker-refusal.js';
+import { type BrokerTlsOptions, tlsServerOptions } from './broker-tls.js';
 
-/** Checker of a CONNECT's user name and password. Returning true accepts the client, anything else rejects it. */
-export type BrokerAuthenticator = (
-  username: string | undefined,
-  password: Buffer | undefined,
-) => boolean | Promise<boolean>;
+export { EmbeddedBrokerError, type EmbeddedBrokerErrorCode } from './broker-error.js';
+export type { BrokerAuthenticator } from './broker-hooks.js';
+export type { BrokerRefusal, BrokerRefusalReason } from './broker-refusal.js';
+export type { BrokerTlsOptions } from './broker-tls.js';
+export { isLoopbackHost };
 
 /** Options of `startEmbeddedBroker`. */
 export interface EmbeddedBrokerOptions {
-  /** Address to listen on, default `127.0.0.1`. Any non-loopback address requires `authenticate`. */
+  /** Address to listen on, default `127.0.0.1`. Any non-loopback address requires authentication. */
   host?: string;
   /** TCP port, where 0 picks a free one. Default 1883. */
   port?: number;
   /** Maximum PUBLISH payload in bytes. A client that sends a larger one is disconnected. Default no limit. */
   max_payload_bytes?: number;
-  /** User name and password check for CONNECT. A checker that throws rejects the client. Default none, so every client is accepted. */
+  /** User name and password check for CONNECT. A checker that throws rejects the client. Default none. */
   authenticate?: BrokerAuthenticator;
+  /** Users, roles, topic patterns, topic depth and connection rate (`createMqttAccess`). Default none. */
+  access?: MqttAccessPolicy;
+  /** TLS listener, started in addition to the plain one. Default none. */
+  tls?: BrokerTlsOptions;
 }
 
 /** A running embedded broker. */
@@ -30,84 +44,55 @@ export interface EmbeddedBroker {
   url: string;
   port: number;
   host: string;
-  /** Disconnects every client and closes the listener. */
+  /** URL of the TLS listener, `mqtts://host:port`, when one is configured. */
+  tls_url: string | undefined;
+  tls_port: number | undefined;
+  /** Emits `refused` with a `BrokerRefusal` for every rejected connection, CONNECT, PUBLISH or SUBSCRIBE. */
+  events: BrokerEventEmitter;
+  /** Disconnects every client and closes the listeners. */
   stop(): Promise<void>;
   /** Number of connected MQTT clients. */
   clientCount(): number;
 }
 
-/** Stable codes of `EmbeddedBrokerError`. */
-export type EmbeddedBrokerErrorCode = 'BROKER_AUTH_REQUIRED' | 'BROKER_LISTEN_FAILED' | 'BROKER_OPTION_INVALID';
+function hasAuthentication(options: EmbeddedBrokerOptions): boolean {
+  if (options.authenticate !== undefined) return true;
+  return options.access !== undefined && !options.access.allow_anonymous;
+}
 
-/** The embedded broker could not start. */
-export class EmbeddedBrokerError extends Error {
-  constructor(
-    readonly code: EmbeddedBrokerErrorCode,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EmbeddedBrokerError';
+function checkSafety(name: string, host: string, options: EmbeddedBrokerOptions): void {
+  try {
+    checkListenerSafety({
+      name,
+      host,
+      auth_configured: hasAuthentication(options),
+      auth_key: 'mqtt.broker.auth.users with allow_anonymous: false',
+      host_key: name === 'mqtt' ? 'mqtt.broker.host' : 'mqtt.broker.tls.host',
+    });
+  } catch (error) {
+    if (error instanceof SecurityError) throw new EmbeddedBrokerError('BROKER_AUTH_REQUIRED', error.message);
+    throw error;
   }
 }
 
-/** Returns true for `localhost` and the IPv4 127.0.0.0/8 and IPv6 ::1 loopback addresses. */
-export function isLoopbackHost(host: string): boolean {
-  if (host === 'localhost' || host === '::1') return true;
-  return isIP(host) === 4 && host.startsWith('127.');
+function checkPort(port: number, key: string): void {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new EmbeddedBrokerError('BROKER_OPTION_INVALID', `${key} ${port} is not a TCP port; use 0..65535`);
+  }
 }
 
 function checkOptions(host: string, port: number, options: EmbeddedBrokerOptions): void {
-  if (!isLoopbackHost(host) && options.authenticate === undefined) {
-    throw new EmbeddedBrokerError(
-      'BROKER_AUTH_REQUIRED',
-      `the embedded broker may listen on ${host} only with client authentication; ` +
-        'pass an authenticate checker (user names and passwords from the gateway config) or keep host 127.0.0.1',
-    );
-  }
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new EmbeddedBrokerError('BROKER_OPTION_INVALID', `port ${port} is not a TCP port; use 0..65535`);
+  checkSafety('mqtt', host, options);
+  if (options.tls !== undefined) checkSafety('mqtt tls', options.tls.host ?? '127.0.0.1', options);
+  checkPort(port, 'port');
+  if (options.tls !== undefined) checkPort(options.tls.port ?? 8883, 'tls.port');
+  if (options.authenticate !== undefined && options.access !== undefined) {
+    throw new EmbeddedBrokerError('BROKER_OPTION_INVALID', 'pass either authenticate or access, not both');
   }
   const max = options.max_payload_bytes;
   if (max !== undefined && (!Number.isInteger(max) || max < 1)) {
     throw new EmbeddedBrokerError('BROKER_OPTION_INVALID', `max_payload_bytes ${max} must be a positive integer`);
   }
-}
-
-/** Builds the aedes hooks for authentication and the payload limit. */
-function brokerHooks(options: EmbeddedBrokerOptions) {
-  const hooks: Record<string, unknown> = {};
-  const authenticate = options.authenticate;
-  if (authenticate !== undefined) {
-    hooks.authenticate = (
-      _client: unknown,
-      username: string | undefined,
-      password: Buffer | undefined,
-      done: (error: AuthenticateError | null, success: boolean | null) => void,
-    ) => {
-      Promise.resolve()
-        .then(() => authenticate(username, password))
-        .then(
-          (accepted) => done(null, accepted === true),
-          () => done(null, false),
-        );
-    };
-  }
-  const max = options.max_payload_bytes;
-  if (max !== undefined) {
-    // MQTT 3.1.1 section 3.3.5: a server that does not accept a PUBLISH has no way to tell the client,
-    // so it closes the connection, and aedes does that when this hook returns an error.
-    // NOTE: aedes parses the whole packet before this hook runs, so the limit does not bound the memory
-    // one oversized packet takes (MQTT allows up to 256 MB).
-    hooks.authorizePublish = (
-      _client: unknown,
-      packet: { payload: Buffer | string },
-      done: (error?: Error | null) => void,
-    ) => {
-      const size = typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
-      done(size > max ? new Error(`payload of ${size} bytes exceeds max_payload_bytes ${max}`) : null);
-    };
-  }
-  return hooks;
 }
 
 async function listen(server: Server, host: string, port: number): Promise<number> {
@@ -128,36 +113,91 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
   return address.port;
 }
 
-/** Starts aedes on `host:port`; throws `EmbeddedBrokerError` when the options are unsafe or the port is taken. */
+function urlOf(scheme: string, host: string, port: number): string {
+  return `${scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/** Starts aedes on `host:port`; throws `EmbeddedBrokerError` when the options are unsafe or a port is taken. */
 export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): Promise<EmbeddedBroker> {
   const host = options.host ?? '127.0.0.1';
   const requestedPort = options.port ?? 1883;
   checkOptions(host, requestedPort, options);
+  const tlsSettings = options.tls === undefined ? undefined : tlsServerOptions(options.tls);
+  const events = new BrokerEventEmitter();
+  const refuse = (refusal: BrokerRefusal) => events.emit('refused', refusal);
+  const identities = new WeakMap<Client, MqttIdentity>();
+  const hooks = brokerHooks(
+    {
+      authenticate: options.authenticate,
+      access: options.access,
+      max_payload_bytes: options.max_payload_bytes,
+      refuse,
+    },
+    identities,
+  );
   const { Aedes: AedesBroker } = await import('aedes');
-  const broker: Aedes = await AedesBroker.createBroker(brokerHooks(options));
+  const broker: Aedes = await AedesBroker.createBroker(hooks);
+  const limiter =
+    options.access === undefined
+      ? undefined
+      : new RateLimiter({
+          max_events: options.access.max_connections_per_window,
+          window_s: options.access.connection_window_s,
+        });
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
+  const admit = (socket: Socket, listener: 'tcp' | 'tls'): boolean => {
+    const remote_address = socket.remoteAddress;
+    if (limiter !== undefined && !limiter.take(remote_address ?? '')) {
+      refuse({ reason: 'connection_rate', listener, remote_address, detail: 'too many new connections' });
+      socket.destroy();
+      return false;
+    }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    broker.handle(socket);
+    return true;
+  };
+  const server = createServer((socket) => {
+    if (admit(socket, 'tcp')) broker.handle(socket);
   });
+  const servers: Server[] = [server];
+  let tlsServer: Server | undefined;
+  if (tlsSettings !== undefined) {
+    const secure = createTlsServer(tlsSettings, (socket) => broker.handle(socket));
+    // Rate limit the raw connection before the handshake, which costs the broker more than the client.
+    secure.on('connection', (socket: Socket) => admit(socket, 'tls'));
+    secure.on('tlsClientError', (error, socket) =>
+      refuse({ reason: 'tls_failed', listener: 'tls', remote_address: socket.remoteAddress, detail: error.message }),
+    );
+    tlsServer = secure;
+    servers.push(secure);
+  }
+  const closeAll = async () => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    for (const socket of sockets) socket.destroy();
+    await Promise.all(
+      servers
+        .filter((each) => each.listening)
+        .map((each) => new Promise<void>((resolve) => each.close(() => resolve()))),
+    );
+  };
   let port: number;
+  let tlsPort: number | undefined;
   try {
     port = await listen(server, host, requestedPort);
+    if (tlsServer !== undefined)
+      tlsPort = await listen(tlsServer, options.tls?.host ?? '127.0.0.1', options.tls?.port ?? 8883);
   } catch (error) {
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await closeAll();
     throw error;
   }
-  const urlHost = isIP(host) === 6 ? `[${host}]` : host;
   return {
-    url: `mqtt://${urlHost}:${port}`,
+    url: urlOf('mqtt', host, port),
     port,
     host,
+    tls_url: tlsPort === undefined ? undefined : urlOf('mqtts', options.tls?.host ?? '127.0.0.1', tlsPort),
+    tls_port: tlsPort,
+    events,
     clientCount: () => broker.connectedClients,
-    async stop() {
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
+    stop: closeAll,
   };
 }

@@ -77,7 +77,7 @@ describe('embedded-broker', () => {
   });
 
   it('tells how to set credentials', async () => {
-    expect((await startError({ host: '0.0.0.0', port: 0 })).message).toContain('authenticate');
+    expect((await startError({ host: '0.0.0.0', port: 0 })).message).toContain('mqtt.broker.auth.users');
   });
 
   it('reports port in use', async () => {

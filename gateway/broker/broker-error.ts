@@ -1,0 +1,17 @@
+/** Stable codes of `EmbeddedBrokerError`. */
+export type EmbeddedBrokerErrorCode =
+  | 'BROKER_AUTH_REQUIRED'
+  | 'BROKER_LISTEN_FAILED'
+  | 'BROKER_OPTION_INVALID'
+  | 'BROKER_TLS_INVALID';
+
+/** The embedded broker could not start. */
+export class EmbeddedBrokerError extends Error {
+  constructor(
+    readonly code: EmbeddedBrokerErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EmbeddedBrokerError';
+  }
+}

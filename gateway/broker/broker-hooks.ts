@@ -1,0 +1,161 @@
+/**
+ * aedes hooks that enforce authentication, topic access, topic depth and the payload limit, and report
+ * each refusal as a `BrokerRefusal`.
+ */
+import { TLSSocket } from 'node:tls';
+import type { AuthenticateError, Client } from 'aedes';
+import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
+import { topicDepth } from '../security/topic-acl.js';
+import type { BrokerRefusal } from './broker-refusal.js';
+
+/** Checker of a CONNECT's user name and password. Returning true accepts the client, anything else rejects it. */
+export type BrokerAuthenticator = (
+  username: string | undefined,
+  password: Buffer | undefined,
+) => boolean | Promise<boolean>;
+
+/** Settings of the hooks: the checks and the callback that receives refusals. */
+export interface HookSettings {
+  authenticate: BrokerAuthenticator | undefined;
+  access: MqttAccessPolicy | undefined;
+  max_payload_bytes: number | undefined;
+  refuse: (refusal: BrokerRefusal) => void;
+}
+
+/** aedes `returnCode` 5, Not authorized (MQTT 3.1.1 section 3.2.2.3, CONNACK return codes). */
+const NOT_AUTHORIZED = 5;
+/** aedes `returnCode` 4, Bad user name or password. */
+const BAD_USERNAME_OR_PASSWORD = 4;
+
+type Done = (error: AuthenticateError | null, success: boolean | null) => void;
+
+function authError(returnCode: number, message: string): AuthenticateError {
+  return Object.assign(new Error(message), { returnCode }) as AuthenticateError;
+}
+
+function listenerOf(client: Client): 'tcp' | 'tls' {
+  return client.conn instanceof TLSSocket ? 'tls' : 'tcp';
+}
+
+/** Returns the common name of a client certificate that the TLS handshake verified, else undefined. */
+function verifiedCommonName(client: Client): string | undefined {
+  const socket = client.conn;
+  if (!(socket instanceof TLSSocket) || !socket.authorized) return undefined;
+  const cn = socket.getPeerCertificate().subject?.CN;
+  return typeof cn === 'string' && cn !== '' ? cn : undefined;
+}
+
+/** Builds the aedes hooks; `identities` keeps each client's identity from CONNECT to disconnect. */
+export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, MqttIdentity>) {
+  const hooks: Record<string, unknown> = {};
+  const refusal = (client: Client, fields: Omit<BrokerRefusal, 'listener' | 'remote_address' | 'client_id'>) =>
+    settings.refuse({
+      listener: listenerOf(client),
+      remote_address: (client.conn as { remoteAddress?: string }).remoteAddress,
+      client_id: client.id,
+      username: identities.get(client)?.username,
+      ...fields,
+    });
+
+  const { authenticate, access } = settings;
+  if (authenticate !== undefined) {
+    hooks.authenticate = (client: Client, username: string | undefined, password: Buffer | undefined, done: Done) => {
+      Promise.resolve()
+        .then(() => authenticate(username, password))
+        .then(
+          (accepted) => accepted === true,
+          () => false,
+        )
+        .then((accepted) => {
+          if (!accepted) refusal(client, { reason: 'auth_failed', username, detail: 'rejected' });
+          done(null, accepted);
+        });
+    };
+  }
+  if (access !== undefined) {
+    hooks.authenticate = (client: Client, username: string | undefined, password: Buffer | undefined, done: Done) => {
+      const certificate_cn = verifiedCommonName(client);
+      access.authenticate({ client_id: client.id, username, password, certificate_cn }).then(
+        (result) => {
+          if (result.ok) {
+            identities.set(client, result.identity);
+            done(null, true);
+            return;
+          }
+          refusal(client, { reason: 'auth_failed', username: certificate_cn ?? username, detail: result.reason });
+          const code = result.reason === 'anonymous' ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD;
+          done(authError(code, `client ${client.id} rejected: ${result.reason}`), false);
+        },
+        (error: Error) => {
+          refusal(client, { reason: 'auth_failed', username, detail: `check failed: ${error.message}` });
+          done(authError(NOT_AUTHORIZED, 'authentication check failed'), false);
+        },
+      );
+    };
+    hooks.authorizeSubscribe = (
+      client: Client,
+      subscription: { topic: string },
+      callback: (error: Error | null, subscription?: unknown) => void,
+    ) => {
+      const identity = identities.get(client);
+      const topic = subscription.topic;
+      if (topicDepth(topic) > access.max_topic_levels) {
+        refusal(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
+        callback(null, null);
+      } else if (identity === undefined || !access.canSubscribe(identity, client.id, topic)) {
+        refusal(client, { reason: 'subscribe_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
+        // A null subscription makes aedes send SUBACK return code 0x80, Failure (MQTT 3.1.1 section 3.9.3).
+        callback(null, null);
+      } else {
+        callback(null, subscription);
+      }
+    };
+  }
+  hooks.authorizePublish = publishHook(settings, identities, refusal);
+  return hooks;
+}
+
+function publishHook(
+  settings: HookSettings,
+  identities: WeakMap<Client, MqttIdentity>,
+  refusal: (client: Client, fields: Omit<BrokerRefusal, 'listener' | 'remote_address' | 'client_id'>) => void,
+) {
+  const { access, max_payload_bytes: max } = settings;
+  // MQTT 3.1.1 section 3.3.5: a server that does not accept a PUBLISH has no way to tell the client,
+  // so it closes the connection, and aedes does that when this hook returns an error.
+  // NOTE: aedes parses the whole packet before this hook runs, so the payload limit does not bound the
+  // memory one oversized packet takes (MQTT allows up to 256 MB).
+  return (
+    client: Client | null,
+    packet: { topic: string; payload: Buffer | string },
+    done: (error?: Error | null) => void,
+  ) => {
+    if (client === null) {
+      done(null);
+      return;
+    }
+    const topic = packet.topic;
+    const size = typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
+    if (max !== undefined && size > max) {
+      refusal(client, { reason: 'payload_too_large', topic, detail: `${size} bytes, limit ${max}` });
+      done(new Error(`payload of ${size} bytes exceeds max_payload_bytes ${max}`));
+      return;
+    }
+    if (access === undefined) {
+      done(null);
+      return;
+    }
+    if (topicDepth(topic) > access.max_topic_levels) {
+      refusal(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
+      done(new Error(`topic has more than ${access.max_topic_levels} levels`));
+      return;
+    }
+    const identity = identities.get(client);
+    if (identity === undefined || !access.canPublish(identity, client.id, topic)) {
+      refusal(client, { reason: 'publish_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
+      done(new Error(`client ${client.id} may not publish to ${topic}`));
+      return;
+    }
+    done(null);
+  };
+}

@@ -1,0 +1,33 @@
+import { Readable } from 'node:stream';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { registerPasswdCommand } from '../../gateway/cli/commands/passwd.js';
+import { verifyPassword } from '../../gateway/security/password-hash.js';
+
+async function run(stdin: string): Promise<string> {
+  let printed = '';
+  const program = new Command().exitOverride();
+  registerPasswdCommand(program, Readable.from([Buffer.from(stdin)]), { write: (text: string) => (printed += text) });
+  await program.parseAsync(['node', 'coldpool', 'passwd']);
+  return printed;
+}
+
+describe('passwd command', () => {
+  it('prints a hash of the first line', async () => {
+    const printed = await run('cold-room-7\nignored\n');
+    expect(await verifyPassword('cold-room-7', printed.trim())).toBe(true);
+  });
+
+  it('does not print the password', async () => {
+    expect(await run('cold-room-7\n')).not.toContain('cold-room-7');
+  });
+
+  it('strips a windows line break', async () => {
+    const printed = await run('cold-room-7\r\n');
+    expect(await verifyPassword('cold-room-7', printed.trim())).toBe(true);
+  });
+
+  it('rejects empty input', async () => {
+    await expect(run('')).rejects.toMatchObject({ code: 'PASSWORD_EMPTY' });
+  });
+});
