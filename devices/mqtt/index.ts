@@ -4,7 +4,13 @@ export { type CompiledJsonPath, compileJsonPath, JsonPathError } from './json-pa
 export { PAYLOAD_EXCERPT_MAX_CHARS, PayloadError, type PayloadErrorCode } from './payload-error.js';
 export {
   compileMapping,
+  type DeviceIdSource,
+  deviceIdSource,
+  isLorawanFormat,
   type JsonFieldMapping,
+  LORAWAN_FORMATS,
+  LORAWAN_HEALTH_FIELDS,
+  type PayloadFormat,
   type PayloadMapping,
   PayloadMappingError,
   type SplitMapping,

@@ -17,7 +17,7 @@ const RSSI_FIELD: FieldSpec = { name: 'rssi_dbm', type: 'float', unit: 'none' };
 /** Signal-to-noise ratio of the best gateway, in dB. */
 const SNR_FIELD: FieldSpec = { name: 'snr_db', type: 'float', unit: 'dB' };
 
-/** Where each network server keeps the decoded object, and what to configure when it is missing. */
+/** Path of the decoded object per network server, and the setting to fix when it is missing. */
 const CODEC_ADVICE: Record<'chirpstack_v4' | 'tts_v3', { field: string; fix: string }> = {
   chirpstack_v4: {
     field: 'object',
