@@ -26,12 +26,12 @@ interface InfluxSeries {
   values: unknown[][];
 }
 
-/** Quotes an identifier (InfluxQL spec, "Identifiers"): double quotes, with `"` and `\` escaped. */
+/** Quotes an identifier in double quotes, with `"` and `\` escaped (InfluxQL reference, "Quotation"). */
 export function quoteIdentifier(name: string): string {
   return `"${name.replace(/["\\]/g, (character) => `\\${character}`)}"`;
 }
 
-/** Quotes a string literal (InfluxQL spec, "Strings"): single quotes, with `'` and `\` escaped. */
+/** Quotes a string literal in single quotes, with `'` and `\` escaped (InfluxQL reference, "Quotation"). */
 export function quoteString(text: string): string {
   return `'${text.replace(/['\\]/g, (character) => `\\${character}`)}'`;
 }

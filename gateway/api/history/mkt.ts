@@ -1,6 +1,6 @@
 /**
- * Mean kinetic temperature (USP <1079.2>; WHO TRS 961 Annex 9 Supplement 13):
- * MKT = (ΔH/R) / −ln( Σ wᵢ·e^(−ΔH/(R·Tᵢ)) / Σ wᵢ ), temperatures in kelvin.
+ * Mean kinetic temperature: MKT = (ΔH/R) / −ln( Σ wᵢ·e^(−ΔH/(R·Tᵢ)) / Σ wᵢ ), temperatures in kelvin. It
+ * weights warm spells more than the arithmetic mean does, as product degradation does.
  */
 
 /** ΔH/R in kelvin: an activation energy of 83.144 kJ/mol divided by the gas constant. */

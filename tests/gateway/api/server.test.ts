@@ -30,6 +30,7 @@ describe('api server', () => {
     const document = (await fixture.app.inject({ url: '/docs/json' })).json();
     expect(document.openapi).toMatch(/^3\./);
     for (const path of [
+      '/api/v1/sites',
       '/api/v1/assets',
       '/api/v1/history',
       '/api/v1/alarms/{id}/acknowledge',
