@@ -32,6 +32,8 @@ export interface ReeferTruckOptions extends MqttDeviceOptions {
   seed?: number;
   /** Index of the route stop where the truck starts. Default 0. */
   start_stop?: number;
+  /** Mean cruising speed, km/h. Default 45. */
+  cruise_kmh?: number;
 }
 
 /**
@@ -48,7 +50,11 @@ export class ReeferTruck extends MqttDevice {
     super(options, `sim/trucks/${options.device_id}/telemetry`);
     const seed = options.seed ?? 1;
     this.noise = new Prng(deriveSeed(seed, 1000));
-    this.route = new RouteModel(options.route ?? COUNTY_ROUTE, { seed, start_stop: options.start_stop });
+    this.route = new RouteModel(options.route ?? COUNTY_ROUTE, {
+      seed,
+      start_stop: options.start_stop,
+      cruise_kmh: options.cruise_kmh,
+    });
     const start_ms = this.clock.nowMs();
     this.compartments = (options.compartments ?? DEFAULT_COMPARTMENTS).map((config, index) => ({
       id: config.id,
@@ -78,8 +84,9 @@ export class ReeferTruck extends MqttDevice {
     let remaining_s = dt_s;
     while (remaining_s > 1e-9) {
       const h = Math.min(1, remaining_s);
-      const door_open = this.route.state.door_open;
+      const { door_open, ambient_offset_k } = this.route.state;
       for (const { model } of this.compartments) {
+        model.setAmbientOffset(ambient_offset_k);
         model.setRefrigerationEnabled(!door_open);
         if (door_open) model.openDoor(h);
         model.step(h);

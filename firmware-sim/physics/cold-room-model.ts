@@ -1,7 +1,11 @@
 import { ambientTemperatureC } from './ambient.js';
 import type { ColdRoomParams } from './cold-room-params.js';
+import type { ColdRoomModelOptions, ColdRoomState, RefrigerationPhase } from './cold-room-state.js';
 import { doorInfiltrationW } from './door-infiltration.js';
 import { Prng } from './prng.js';
+import { capacityW, compressorPowerW } from './refrigeration-unit.js';
+
+export type { ColdRoomModelOptions, ColdRoomState, RefrigerationPhase } from './cold-room-state.js';
 
 /** Maximum explicit Euler sub-step, s. The fastest node (the coil) has a time constant above 20 s. */
 const MAX_SUBSTEP_S = 1;
@@ -9,41 +13,6 @@ const MAX_SUBSTEP_S = 1;
 const RH_TIME_CONSTANT_S = 600;
 /** Relative humidity the air tends to while the door is open or frost melts, %. */
 const RH_WET_PCT = 97;
-
-/** Refrigeration phase: normal thermostat control, heater defrost, or drip after defrost. */
-export type RefrigerationPhase = 'cooling' | 'defrost' | 'drip';
-
-/** Everything the model exposes at one instant. */
-export interface ColdRoomState {
-  /** Simulated time, integer milliseconds since the epoch. */
-  time_ms: number;
-  air_c: number;
-  product_c: number;
-  evaporator_c: number;
-  ambient_c: number;
-  rh_pct: number;
-  compressor_on: boolean;
-  fans_on: boolean;
-  door_open: boolean;
-  phase: RefrigerationPhase;
-  /** Electrical input of the compressor, kW (0 when stopped). */
-  compressor_power_kw: number;
-  /** Total compressor run time since the model started, s. */
-  compressor_run_s: number;
-}
-
-export interface ColdRoomModelOptions {
-  /** Seed of the door-opening process. Default 1. */
-  seed?: number;
-  /** Simulated time of the first state, integer ms since the epoch. Default 0. */
-  start_ms?: number;
-  /** Initial air and coil temperature, °C. Default: the setpoint (steady state). */
-  initial_c?: number;
-  /** Initial product temperature, °C. Default: `initial_c`. */
-  initial_product_c?: number;
-  /** Delay before the first defrost, s. Default: a seeded random share of `defrost_interval_s`. */
-  first_defrost_s?: number;
-}
 
 /**
  * Lumped three-node model of a refrigerated space: air, product and evaporator coil, each with one heat
@@ -70,6 +39,11 @@ export class ColdRoomModel {
   private frost_j = 0;
   private door_open_until_s = Number.NEGATIVE_INFINITY;
   private next_random_door_s: number;
+  private energy_j = 0;
+  private powered = true;
+  private compressor_failed = false;
+  private defrost_stuck = false;
+  private ambient_offset_k = 0;
 
   constructor(params: ColdRoomParams, options: ColdRoomModelOptions = {}) {
     this.params = { ...params };
@@ -103,6 +77,48 @@ export class ColdRoomModel {
     if (!enabled) this.stopCompressor();
   }
 
+  /** Breaks or repairs the compressor. A broken one never starts, while fans and defrost work as before. */
+  setCompressorFailed(failed: boolean): void {
+    this.compressor_failed = failed;
+    if (failed) this.stopCompressor();
+  }
+
+  /**
+   * Holds the defrost heater on (a welded contactor) or releases it. While stuck the room stays in
+   * defrost whatever the coil temperature or `defrost_max_s`; on release the normal drip follows.
+   */
+  setDefrostStuck(stuck: boolean): void {
+    this.defrost_stuck = stuck;
+    if (stuck && this.phase !== 'defrost') this.enterDefrost();
+    if (!stuck && this.phase === 'defrost') this.phase_end_s = this.elapsed_s;
+  }
+
+  /**
+   * Cuts or restores the supply. Without power the compressor, fans and heater stop and the thermostat
+   * is dead. On restore the compressor waits out `min_off_s` from the cut, as the anti-short-cycle timer does.
+   */
+  setPowered(powered: boolean): void {
+    this.powered = powered;
+    if (!powered) this.stopCompressor();
+  }
+
+  /** Sets the outdoor temperature relative to the daily sine, K (a truck parked in a hot town centre). */
+  setAmbientOffset(offset_k: number): void {
+    this.ambient_offset_k = offset_k;
+  }
+
+  /**
+   * Brings `kg` of product at `temp_c` in with specific heat `specific_heat_j_per_kgk`. The load mixes
+   * into the product node at once (one lump), so the product temperature jumps to the mass-weighted mean.
+   */
+  loadProduct(kg: number, temp_c: number, specific_heat_j_per_kgk: number): void {
+    const added_j_per_k = kg * specific_heat_j_per_kgk;
+    const total_j_per_k = this.params.product_capacity_j_per_k + added_j_per_k;
+    if (total_j_per_k <= 0) return;
+    this.product_c = (this.params.product_capacity_j_per_k * this.product_c + added_j_per_k * temp_c) / total_j_per_k;
+    this.params.product_capacity_j_per_k = total_j_per_k;
+  }
+
   /** Opens the door now for `duration_s` seconds (or keeps it open that much longer). */
   openDoor(duration_s: number): void {
     this.door_open_until_s = Math.max(this.door_open_until_s, this.elapsed_s + duration_s);
@@ -124,14 +140,17 @@ export class ColdRoomModel {
       air_c: this.air_c,
       product_c: this.product_c,
       evaporator_c: this.evaporator_c,
-      ambient_c: ambientTemperatureC(this.params, this.timeMs()),
+      ambient_c: this.ambientC(),
       rh_pct: this.rh_pct,
       compressor_on: this.compressor_on,
-      fans_on: this.phase === 'cooling',
+      fans_on: this.fansOn(),
       door_open: this.isDoorOpen(),
       phase: this.phase,
-      compressor_power_kw: this.compressor_on ? this.compressorPowerW(this.ambientC()) / 1000 : 0,
+      compressor_power_kw: this.compressor_on ? compressorPowerW(this.params, this.ambientC()) / 1000 : 0,
       compressor_run_s: this.compressor_run_s,
+      energy_kwh: this.energy_j / 3_600_000,
+      powered: this.powered,
+      compressor_failed: this.compressor_failed,
     };
   }
 
@@ -140,7 +159,21 @@ export class ColdRoomModel {
   }
 
   private ambientC(): number {
-    return ambientTemperatureC(this.params, this.timeMs());
+    return ambientTemperatureC(this.params, this.timeMs()) + this.ambient_offset_k;
+  }
+
+  private fansOn(): boolean {
+    return this.powered && this.phase === 'cooling';
+  }
+
+  private heaterW(): number {
+    return this.powered && this.phase === 'defrost' ? this.params.defrost_heater_w : 0;
+  }
+
+  private enterDefrost(): void {
+    this.phase = 'defrost';
+    this.phase_end_s = this.elapsed_s + this.params.defrost_max_s;
+    this.stopCompressor();
   }
 
   private isDoorOpen(): boolean {
@@ -171,10 +204,10 @@ export class ColdRoomModel {
   private updatePhase(): void {
     const p = this.params;
     if (this.phase === 'cooling' && p.defrost_interval_s > 0 && this.elapsed_s >= this.next_defrost_s) {
-      this.phase = 'defrost';
-      this.phase_end_s = this.elapsed_s + p.defrost_max_s;
+      this.enterDefrost();
       this.next_defrost_s = this.elapsed_s + p.defrost_interval_s;
-      this.stopCompressor();
+    } else if (this.phase === 'defrost' && this.defrost_stuck) {
+      this.phase_end_s = Math.max(this.phase_end_s, this.elapsed_s + 1);
     } else if (this.phase === 'defrost') {
       const coil_clear = this.frost_j <= 0 && this.evaporator_c >= p.defrost_end_evaporator_c;
       if (coil_clear || this.elapsed_s >= this.phase_end_s) {
@@ -188,7 +221,7 @@ export class ColdRoomModel {
 
   /** Starts the compressor at setpoint + differential/2 (after the off delay) and stops it at setpoint − differential/2. */
   private updateThermostat(): void {
-    if (this.phase !== 'cooling' || !this.refrigeration_enabled) return;
+    if (this.phase !== 'cooling' || !this.refrigeration_enabled || !this.powered || this.compressor_failed) return;
     const half_k = this.params.differential_k / 2;
     if (this.compressor_on && this.air_c <= this.params.setpoint_c - half_k) {
       this.stopCompressor();
@@ -203,23 +236,11 @@ export class ColdRoomModel {
     this.compressor_off_since_s = this.elapsed_s;
   }
 
-  private capacityW(ambient_c: number): number {
-    const p = this.params;
-    const factor = 1 - p.capacity_loss_per_k * (ambient_c - p.rated_ambient_c);
-    return p.rated_capacity_w * Math.max(0.3, factor);
-  }
-
-  private compressorPowerW(ambient_c: number): number {
-    const p = this.params;
-    const cop = p.rated_cop * Math.max(0.3, 1 - p.cop_loss_per_k * (ambient_c - p.rated_ambient_c));
-    return this.capacityW(ambient_c) / cop;
-  }
-
   private integrate(h: number): void {
     const p = this.params;
     const ambient_c = this.ambientC();
-    const fans_on = this.phase === 'cooling';
-    const heater_w = this.phase === 'defrost' ? p.defrost_heater_w : 0;
+    const fans_on = this.fansOn();
+    const heater_w = this.heaterW();
     const coil_ua = p.evaporator_ua_w_per_k * (fans_on ? 1 : p.evaporator_natural_share);
     const coil_to_air_w = coil_ua * (this.evaporator_c - this.air_c);
     const product_to_air_w = p.product_ua_w_per_k * (this.product_c - this.air_c);
@@ -235,12 +256,14 @@ export class ColdRoomModel {
     const coil_gain_w =
       heater_w * (1 - p.defrost_heater_to_air_share) -
       coil_to_air_w -
-      (this.compressor_on ? this.capacityW(ambient_c) : 0);
+      (this.compressor_on ? capacityW(p, ambient_c) : 0);
 
     this.air_c += (air_gain_w * h) / p.air_capacity_j_per_k;
     this.product_c -= (product_to_air_w * h) / p.product_capacity_j_per_k;
     this.integrateCoil(coil_gain_w, h);
     this.integrateHumidity(h);
+    const compressor_w = this.compressor_on ? compressorPowerW(p, ambient_c) : 0;
+    this.energy_j += (compressor_w + (fans_on ? p.fan_power_w : 0) + heater_w) * h;
     if (this.compressor_on) {
       this.compressor_run_s += h;
       this.frost_j += (p.frost_j_per_run_h * h) / 3600;
@@ -262,7 +285,7 @@ export class ColdRoomModel {
   private integrateHumidity(h: number): void {
     const p = this.params;
     let target_pct = p.rh_idle_pct - (this.compressor_on ? p.rh_cooling_drop_pct : 0);
-    if (this.isDoorOpen() || this.phase !== 'cooling') target_pct = RH_WET_PCT;
+    if (this.isDoorOpen() || (this.phase !== 'cooling' && this.powered)) target_pct = RH_WET_PCT;
     this.rh_pct += ((target_pct - this.rh_pct) * h) / RH_TIME_CONSTANT_S;
   }
 }

@@ -9,6 +9,8 @@ export interface RouteStop {
   dwell_s: number;
   /** Time the cargo doors stay open while parked, s (at most the dwell time less two door margins). */
   door_open_s: number;
+  /** Outdoor temperature here relative to the daily sine, K. Default 0. */
+  ambient_offset_k?: number;
 }
 
 /**
@@ -49,6 +51,8 @@ export interface RouteState {
   parked_at: string | null;
   /** True while the cargo doors are open (parked, after the first minute). */
   door_open: boolean;
+  /** Outdoor temperature relative to the daily sine, K: the stop's while parked, blended between stops while driving. */
+  ambient_offset_k: number;
 }
 
 export interface RouteOptions {
@@ -102,12 +106,14 @@ export class RouteModel {
     const share = this.parked || length_m === 0 ? 0 : Math.min(1, this.along_m / length_m);
     const door_close_s = Math.min(DOOR_MARGIN_S + from.door_open_s, from.dwell_s - DOOR_MARGIN_S);
     const door_open = this.parked && this.parked_s >= DOOR_MARGIN_S && this.parked_s < door_close_s;
+    const from_offset_k = from.ambient_offset_k ?? 0;
     return {
       lat: from.lat + (to.lat - from.lat) * share,
       lon: from.lon + (to.lon - from.lon) * share,
       speed_kmh: this.speed_m_per_s * 3.6,
       parked_at: this.parked ? from.name : null,
       door_open,
+      ambient_offset_k: from_offset_k + ((to.ambient_offset_k ?? 0) - from_offset_k) * share,
     };
   }
 

@@ -17,8 +17,8 @@ export const ambientSchema = z.strictObject({
 
 /** Insulated panel of walls, ceiling and floor. */
 const insulationSchema = z.strictObject({
-  /** Panel thickness, mm. Default 100. */
-  panel_mm: z.number().min(20).max(300).default(100),
+  /** Panel thickness, mm. Default 100 for a chilled room, 150 for a frozen one. */
+  panel_mm: z.number().min(20).max(300).optional(),
   /** Thermal conductivity of the foam core, W/(m·K). Default 0.022 (PUR). */
   conductivity_w_per_mk: z.number().min(0.015).max(0.1).default(0.022),
 });
