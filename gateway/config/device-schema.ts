@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { storedName } from './field-schema.js';
-import { payloadSchema } from './payload-schema.js';
+import { checkedPayloadSchema as payloadSchema } from './payload-schema.js';
 import { registerField } from './register-schema.js';
 
 const deviceId = z
@@ -89,8 +89,11 @@ export type ProfileConfig = z.infer<typeof profileSchema>;
 export const subscriptionSchema = z.strictObject({
   /** MQTT topic filter with `+` or `#`. */
   topic: z.string().min(1),
-  /** Zero-based topic level that holds the device id (`sim/rooms/+/state` → 2). */
-  device_id_segment: z.number().int().min(0).max(31),
+  /**
+   * Zero-based topic level that holds the device id (`sim/rooms/+/state` → 2). Leave it out when the
+   * profile reads the id from the payload (LoRaWAN formats).
+   */
+  device_id_segment: z.number().int().min(0).max(31).optional(),
   /** Profile that maps the payload. */
   profile: z.string().min(1),
   site: tagValue.optional(),

@@ -46,6 +46,11 @@ export function builtInProfiles(): Record<string, ProfileConfig> {
 export function parseConfig(text: string, file = '<config>'): ResolvedConfig {
   const { data, problems } = parseYaml(text);
   if (problems.length > 0) throw new ConfigError(file, problems);
+  return validateConfig(data, file);
+}
+
+/** Validates configuration data that is already parsed (a built-in demo config, for example). */
+export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig {
   const result = configSchema.safeParse(data ?? {}, { reportInput: true });
   if (!result.success) {
     throw new ConfigError(

@@ -6,8 +6,16 @@ export const jsonField = z.strictObject({ ...fieldCommon, path: z.string().min(1
 
 /** How an MQTT payload becomes fields. */
 export const payloadSchema = z.strictObject({
-  /** `json` for an object payload, `number` for a payload that is one plain number. */
-  format: z.enum(['json', 'number']).default('json'),
+  /**
+   * `json` for an object payload, `number` for one plain number, `chirpstack_v4` and `tts_v3` for LoRaWAN
+   * uplinks as those network servers publish them (field paths then resolve inside the decoded object).
+   */
+  format: z.enum(['json', 'number', 'chirpstack_v4', 'tts_v3']).default('json'),
+  /**
+   * Where the device id comes from: the topic (default for json and number), or for LoRaWAN formats the
+   * uplink's `dev_eui` (their default) or `device_name`.
+   */
+  device_id_from: z.enum(['topic', 'dev_eui', 'device_name']).optional(),
   /** Fields read from the payload root. */
   fields: z.array(jsonField).default([]),
   /** Path of the device's own timestamp (ISO 8601, epoch seconds or epoch milliseconds). */
@@ -26,5 +34,40 @@ export const payloadSchema = z.strictObject({
   /** Accept bare NaN tokens and numbers sent as strings; the bad field is dropped, the rest kept. */
   lenient: z.boolean().default(false),
 });
+
+const lorawanFormats = new Set(['chirpstack_v4', 'tts_v3']);
+/** Field names a LoRaWAN format adds itself from the uplink's radio metadata. */
+const lorawanHealthFields = new Set(['rssi_dbm', 'snr_db']);
+
+/** A payload mapping with its cross-key rules checked. */
+export const checkedPayloadSchema = payloadSchema.superRefine((payload, ctx) => {
+  const lorawan = lorawanFormats.has(payload.format);
+  if (!lorawan && (payload.device_id_from === 'dev_eui' || payload.device_id_from === 'device_name')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['device_id_from'],
+      input: payload.device_id_from,
+      message: 'applies only to the LoRaWAN formats chirpstack_v4 and tts_v3; use topic',
+    });
+  }
+  if (lorawan) {
+    payload.fields.forEach((field, index) => {
+      if (lorawanHealthFields.has(field.name)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['fields', index, 'name'],
+          input: field.name,
+          message: 'is filled from the uplink radio metadata by LoRaWAN formats; choose another name',
+        });
+      }
+    });
+  }
+});
+
+/** True when the device id is read from the payload rather than from the topic. */
+export function idFromPayload(payload: PayloadConfig): boolean {
+  if (payload.device_id_from === 'topic') return false;
+  return payload.device_id_from !== undefined || lorawanFormats.has(payload.format);
+}
 
 export type PayloadConfig = z.infer<typeof payloadSchema>;

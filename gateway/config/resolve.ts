@@ -1,6 +1,6 @@
 import type { ConfigProblem } from './config-error.js';
 import type { DeviceConfig, ModbusTcpDeviceConfig, ProfileConfig, SubscriptionConfig } from './device-schema.js';
-import type { PayloadConfig } from './payload-schema.js';
+import { idFromPayload, type PayloadConfig } from './payload-schema.js';
 import type { RegisterFieldConfig } from './register-schema.js';
 import type { GatewayConfig } from './schema.js';
 
@@ -30,7 +30,8 @@ export type ResolvedDevice = ResolvedMqttDevice | ResolvedModbusDevice;
 
 export interface ResolvedSubscription {
   topic: string;
-  device_id_segment: number;
+  /** Topic level of the device id; absent when the payload carries the id. */
+  device_id_segment?: number;
   site: string;
   measurement: string;
   tags: Record<string, string>;
@@ -123,7 +124,16 @@ class Resolver {
     const profile = this.profile(subscription.profile, 'mqtt', `${at}.profile`);
     if (!profile?.payload) return undefined;
     const levels = subscription.topic.split('/');
-    if (levels[subscription.device_id_segment] !== '+') {
+    const segment = subscription.device_id_segment;
+    if (segment === undefined) {
+      if (!idFromPayload(profile.payload)) {
+        this.problems.push({
+          path: `${at}.device_id_segment`,
+          message:
+            'is missing; give the topic level that holds the device id, or use a profile that reads it from the payload',
+        });
+      }
+    } else if (levels[segment] !== '+') {
       this.problems.push({
         path: `${at}.device_id_segment`,
         value: String(subscription.device_id_segment),
@@ -132,7 +142,7 @@ class Resolver {
     }
     return {
       topic: subscription.topic,
-      device_id_segment: subscription.device_id_segment,
+      ...(segment !== undefined ? { device_id_segment: segment } : {}),
       site: subscription.site ?? this.config.site,
       measurement: subscription.measurement ?? profile.measurement,
       tags: subscription.tags ?? {},

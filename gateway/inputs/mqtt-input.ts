@@ -58,7 +58,7 @@ export class MqttInput {
     }));
     const wildcard = this.options.subscriptions.map((entry) => ({
       filter: entry.topic,
-      device_id_segment: entry.device_id_segment,
+      ...(entry.device_id_segment !== undefined ? { device_id_segment: entry.device_id_segment } : {}),
       mapping: entry.payload,
       tags: entry.tags,
     }));

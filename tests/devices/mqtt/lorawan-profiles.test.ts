@@ -1,20 +1,18 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
 import { decodePayload } from '../../../devices/mqtt/json-codec.js';
-import type { JsonFieldMapping, PayloadMapping } from '../../../devices/mqtt/payload-mapping.js';
+import type { PayloadMapping } from '../../../devices/mqtt/payload-mapping.js';
 import type { DeviceSample } from '../../../devices/sample.js';
+import { builtInProfiles } from '../../../gateway/config/load.js';
 import { chirpstackUplink } from '../../fixtures/lorawan/chirpstack-v4-uplinks.js';
 import { TTS_DEVICE_ID, ttsUplink } from '../../fixtures/lorawan/tts-v3-uplinks.js';
 
 const context = { receive_time_ms: 1_796_396_460_000, retained: false };
 
-/** Reads a staged LoRaWAN profile and applies the field type default (`float`) of the gateway config. */
+/** Reads a built-in LoRaWAN profile as the gateway config validates it. */
 function profileMapping(file: string): PayloadMapping {
-  const text = readFileSync(new URL(`../../fixtures/lorawan/profiles/${file}`, import.meta.url), 'utf8');
-  const profile = parse(text) as { payload: PayloadMapping };
-  const fields = profile.payload.fields.map((field: JsonFieldMapping) => ({ ...field, type: field.type ?? 'float' }));
-  return { ...profile.payload, fields };
+  const profile = builtInProfiles()[file.replace(/\.yaml$/, '')];
+  if (!profile?.payload) throw new Error(`built-in profile ${file} has no payload mapping`);
+  return profile.payload as PayloadMapping;
 }
 
 function decode(document: unknown, mapping: PayloadMapping): DeviceSample | undefined {

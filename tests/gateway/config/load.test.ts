@@ -65,7 +65,9 @@ devices:
     host: 127.0.0.1
     registers: [{ name: air_temp, table: input, address: 0, data_type: int16, unit: F }]
 `);
-    expect(problems).toEqual([expect.stringMatching(/^devices\[0\]\.registers\[0\]\.name: temperatures are stored in °C/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^devices\[0\]\.registers\[0\]\.name: temperatures are stored in °C/),
+    ]);
   });
 
   it('rejects a field named time', () => {
@@ -76,7 +78,9 @@ devices:
     topic: a/b
     payload: { fields: [{ name: time, path: t }] }
 `);
-    expect(problems).toEqual([expect.stringMatching(/^devices\[0\]\.payload\.fields\[0\]\.name: is reserved by InfluxDB/)]);
+    expect(problems).toEqual([
+      expect.stringMatching(/^devices\[0\]\.payload\.fields\[0\]\.name: is reserved by InfluxDB/),
+    ]);
   });
 
   it('rejects an unknown profile and lists the known ones', () => {
@@ -102,7 +106,9 @@ devices:
     host: 127.0.0.1
     registers: [{ name: pump_on, table: coil, address: 0, data_type: int16 }]
 `);
-    expect(problems).toEqual(['devices[0].registers[0].data_type: coil tables hold single bits, so data_type must be bool']);
+    expect(problems).toEqual([
+      'devices[0].registers[0].data_type: coil tables hold single bits, so data_type must be bool',
+    ]);
   });
 
   it('reports YAML syntax errors with a line', () => {
@@ -116,7 +122,9 @@ devices:
   });
 
   it('resolves a profile into registers', () => {
-    const { devices } = parseConfig('devices: [{ id: c, protocol: modbus_tcp, host: 127.0.0.1, profile: generic-tenths-c }]');
+    const { devices } = parseConfig(
+      'devices: [{ id: c, protocol: modbus_tcp, host: 127.0.0.1, profile: generic-tenths-c }]',
+    );
     const device = devices[0];
     expect(device?.protocol).toBe('modbus_tcp');
     expect(device?.measurement).toBe('cold_room');
@@ -128,5 +136,30 @@ devices:
     const names = Object.keys(builtInProfiles());
     expect(names).toContain('generic-tenths-c');
     expect(names).toContain('coldpool-reefer');
+  });
+
+  it('accepts a lorawan subscription without a topic level', () => {
+    const { subscriptions } = parseConfig(`
+mqtt:
+  subscriptions:
+    - { topic: application/+/device/+/event/up, profile: lorawan-lht65-chirpstack }
+`);
+    expect(subscriptions[0]?.device_id_segment).toBeUndefined();
+    expect(subscriptions[0]?.payload.format).toBe('chirpstack_v4');
+  });
+
+  it('requires a topic level for json subscriptions', () => {
+    const problems = problemsOf('mqtt: { subscriptions: [{ topic: a/+/b, profile: coldpool-room-celsius }] }');
+    expect(problems).toEqual([expect.stringMatching(/^mqtt\.subscriptions\[0\]\.device_id_segment: is missing/)]);
+  });
+
+  it('rejects dev_eui ids for json payloads', () => {
+    const problems = problemsOf(`
+devices:
+  - { id: n, protocol: mqtt, topic: a/b, payload: { device_id_from: dev_eui, fields: [{ name: x, path: x }] } }
+`);
+    expect(problems).toEqual([
+      expect.stringMatching(/^devices\[0\]\.payload\.device_id_from: applies only to the LoRaWAN formats/),
+    ]);
   });
 });
