@@ -5,7 +5,7 @@ export type SecurityErrorCode =
   | 'PASSWORD_EMPTY'
   | 'MQTT_USERS_FILE_INVALID'
   | 'MQTT_USER_DUPLICATE'
-  | 'TOKEN_TTL_INVALID';
+  | 'HTTP_USER_DUPLICATE';
 
 /**
  * A security setting that cannot be used. The message names the setting and how to fix it, never a

@@ -3,12 +3,13 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerPasswdCommand } from '../../gateway/cli/commands/passwd.js';
 import { verifyPassword } from '../../gateway/security/password-hash.js';
+import { tokenSha256 } from '../../gateway/security/token-store.js';
 
-async function run(stdin: string): Promise<string> {
+async function run(stdin: string, args: string[] = []): Promise<string> {
   let printed = '';
   const program = new Command().exitOverride();
   registerPasswdCommand(program, Readable.from([Buffer.from(stdin)]), { write: (text: string) => (printed += text) });
-  await program.parseAsync(['node', 'coldpool', 'passwd']);
+  await program.parseAsync(['node', 'coldpool', 'passwd', ...args]);
   return printed;
 }
 
@@ -29,5 +30,11 @@ describe('passwd command', () => {
 
   it('rejects empty input', async () => {
     await expect(run('')).rejects.toMatchObject({ code: 'PASSWORD_EMPTY' });
+  });
+
+  it('prints a token and its hash', async () => {
+    const printed = await run('', ['--token']);
+    const token = /^token: (\S+)$/m.exec(printed)?.[1] ?? '';
+    expect(printed).toContain(`token_sha256: ${tokenSha256(token)}`);
   });
 });

@@ -1,12 +1,14 @@
 /**
  * `coldpool passwd`: reads a password from standard input and prints its salted scrypt hash for
  * `password_hash` in the config or the MQTT users file. The password never appears on the command line,
- * where other local users could read it from the process list.
+ * where other local users could read it from the process list. `--token` prints a new API token and
+ * the SHA-256 that `http.auth.tokens` stores.
  */
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { hashPassword } from '../../security/password-hash.js';
 import { SecurityError } from '../../security/security-error.js';
+import { generateToken, tokenSha256 } from '../../security/token-store.js';
 
 /** Output target of the command: standard output, or a stream a test captures. */
 export interface TextOutput {
@@ -29,7 +31,13 @@ export function registerPasswdCommand(
   program
     .command('passwd')
     .description('read a password from standard input and print its scrypt hash for password_hash')
-    .action(async () => {
+    .option('--token', 'print a new random HTTP API token and its token_sha256 instead; reads no input')
+    .action(async (options: { token?: boolean }) => {
+      if (options.token === true) {
+        const token = generateToken();
+        output.write(`token: ${token}\ntoken_sha256: ${tokenSha256(token)}\n`);
+        return;
+      }
       const password = await readFirstLine(input);
       if (password === '') {
         throw new SecurityError('PASSWORD_EMPTY', 'no password on standard input; pipe one in: coldpool passwd < file');

@@ -1,0 +1,124 @@
+/**
+ * Authentication and authorisation of the HTTP API: bearer tokens (RFC 6750), roles per route, a login
+ * route with a per-address rate limit, closed CORS and an audit record of every state-changing request.
+ * Replies use the API error envelope: 401 for a missing, wrong or expired token, 403 for a role that
+ * may not call the route, 429 when logins from one address exceed the limit.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { type AuditRecord, auditHook, type RequestUser } from './audit-record.js';
+import { corsHook, sendAuthError } from './cors.js';
+import { API_ROUTE_ROLES, type RouteRole, requiredRole, roleAllows } from './http-roles.js';
+import { HttpUserStore } from './http-users.js';
+import { registerLoginRoutes } from './login-routes.js';
+import { RateLimiter } from './rate-limiter.js';
+import type { HttpAuthConfig } from './security-config.js';
+import { TokenStore } from './token-store.js';
+
+/** Options of `httpAuth`. */
+export interface HttpAuthOptions {
+  /** Parsed `http.auth` config. */
+  config: HttpAuthConfig;
+  /** Routes that need a role above their method's default (viewer for GET, admin otherwise). Default `API_ROUTE_ROLES`. */
+  route_roles?: readonly RouteRole[];
+  /** Route patterns served without a token, in addition to the login route. Default none. */
+  public_routes?: readonly string[];
+  /** Path of the login route. Default `/api/v1/auth/login`; logout is `/api/v1/auth/logout`. */
+  login_path?: string;
+  logout_path?: string;
+  /** Receives a record of every state-changing request after its reply. Default none. */
+  audit?: (record: AuditRecord) => void;
+  /** Clock in milliseconds, default `Date.now`. */
+  now_ms?: () => number;
+}
+
+/** The parts `httpAuth` returns. */
+export interface HttpAuth {
+  /** preHandler hook for every route: checks the bearer token and the route's role. */
+  preHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
+  /** Installs CORS, `preHandler`, the audit hook and the login and logout routes on the whole app. */
+  plugin(app: FastifyInstance): Promise<void>;
+  /** Returns the user of an authenticated request, undefined before `preHandler` ran or for public routes. */
+  userOf(request: FastifyRequest): RequestUser | undefined;
+  tokens: TokenStore;
+  users: HttpUserStore;
+  loginLimiter: RateLimiter;
+}
+
+const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+
+function challenge(reply: FastifyReply, error: string, code: string, message: string): FastifyReply {
+  reply.header('www-authenticate', `Bearer realm="coldpool", error="${error}"`);
+  return sendAuthError(reply, 401, code, message);
+}
+
+/** Builds the HTTP authentication of the API from `http.auth`. */
+export function httpAuth(options: HttpAuthOptions): HttpAuth {
+  const now = options.now_ms ?? Date.now;
+  const config = options.config;
+  const tokens = new TokenStore({ session_ttl_s: config.session_ttl_s, config_tokens: config.tokens, now_ms: now });
+  const users = new HttpUserStore(config.users);
+  const loginLimiter = new RateLimiter({
+    max_events: config.max_logins_per_window,
+    window_s: config.login_window_s,
+    now_ms: now,
+  });
+  const loginPath = options.login_path ?? '/api/v1/auth/login';
+  const logoutPath = options.logout_path ?? '/api/v1/auth/logout';
+  const publicRoutes = new Set([loginPath, ...(options.public_routes ?? [])]);
+  const table = [
+    ...(options.route_roles ?? API_ROUTE_ROLES),
+    { method: 'POST', url: logoutPath, role: 'viewer' as const },
+  ];
+  const requestUsers = new WeakMap<FastifyRequest, RequestUser>();
+
+  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+    const route = request.routeOptions.url;
+    if (route !== undefined && publicRoutes.has(route)) return undefined;
+
+    const header = request.headers.authorization;
+    if (header === undefined) {
+      return challenge(
+        reply,
+        'invalid_request',
+        'AUTH_TOKEN_MISSING',
+        'no bearer token; log in and send Authorization: Bearer <token>',
+      );
+    }
+
+    const token = BEARER.exec(header)?.[1];
+    const checked = token === undefined ? undefined : tokens.check(token);
+    if (checked === undefined || !checked.ok) {
+      const expired = checked?.ok === false && checked.reason === 'expired';
+      return challenge(
+        reply,
+        'invalid_token',
+        expired ? 'AUTH_TOKEN_EXPIRED' : 'AUTH_TOKEN_INVALID',
+        expired ? 'the token has expired; log in again' : 'the bearer token is not valid; log in again',
+      );
+    }
+
+    const holder = checked.holder;
+    requestUsers.set(request, { name: holder.name, role: holder.role });
+    const required = requiredRole(request.method, route, table);
+    if (!roleAllows(holder.role, required)) {
+      return sendAuthError(
+        reply,
+        403,
+        'AUTH_FORBIDDEN',
+        `role ${holder.role} may not ${request.method} ${route ?? request.url}; it needs role ${required} or higher`,
+      );
+    }
+    return undefined;
+  };
+
+  const userOf = (request: FastifyRequest) => requestUsers.get(request);
+  const plugin = async (app: FastifyInstance) => {
+    app.addHook('onRequest', corsHook(config.cors_origins));
+    app.addHook('preHandler', preHandler);
+    if (options.audit !== undefined) app.addHook('onResponse', auditHook(options.audit, userOf, now));
+    registerLoginRoutes(app, { loginPath, logoutPath, tokens, users, limiter: loginLimiter });
+  };
+  // Makes fastify apply the hooks to the app that registers the plugin, as fastify-plugin does.
+  Object.assign(plugin, { [Symbol.for('skip-override')]: true });
+  return { preHandler, plugin, userOf, tokens, users, loginLimiter };
+}

@@ -1,0 +1,58 @@
+/** Login and logout routes of the HTTP API: a user name and password in, a session token out. */
+import type { FastifyInstance } from 'fastify';
+import { sendAuthError } from './cors.js';
+import type { HttpUserStore } from './http-users.js';
+import type { RateLimiter } from './rate-limiter.js';
+import type { TokenStore } from './token-store.js';
+
+export interface LoginRouteSettings {
+  loginPath: string;
+  logoutPath: string;
+  tokens: TokenStore;
+  users: HttpUserStore;
+  limiter: RateLimiter;
+}
+
+const loginBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['username', 'password'],
+  properties: {
+    username: { type: 'string', minLength: 1, maxLength: 128 },
+    password: { type: 'string', minLength: 1, maxLength: 1024 },
+  },
+} as const;
+
+/** Registers `POST loginPath` and `POST logoutPath` on `app`. */
+export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSettings): void {
+  const { tokens, users, limiter } = settings;
+  app.post<{ Body: { username: string; password: string } }>(
+    settings.loginPath,
+    { schema: { body: loginBody } },
+    async (request, reply) => {
+      // The limit counts every attempt from an address before the scrypt check, so a flood costs no CPU.
+      if (!limiter.take(request.ip)) {
+        const retry_s = Math.ceil(limiter.retryAfterMs(request.ip) / 1000);
+        reply.header('retry-after', String(retry_s));
+        return sendAuthError(
+          reply,
+          429,
+          'AUTH_LOGIN_RATE_LIMITED',
+          `too many logins from ${request.ip}; retry in ${retry_s} s`,
+        );
+      }
+      const { username, password } = request.body;
+      const role = await users.verify(username, password);
+      if (role === undefined) {
+        return sendAuthError(reply, 401, 'AUTH_LOGIN_FAILED', 'wrong user name or password');
+      }
+      const issued = tokens.issue(username, role);
+      return { token: issued.token, token_type: 'Bearer', role, expires_at_ms: issued.expires_at_ms };
+    },
+  );
+  app.post(settings.logoutPath, async (request, reply) => {
+    const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
+    tokens.revoke(token);
+    return reply.code(204).send();
+  });
+}
