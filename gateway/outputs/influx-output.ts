@@ -4,16 +4,15 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Reading } from '../reading.js';
+import { InfluxBatchWriter } from './influx-batch-writer.js';
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
 import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
-import { classifyWriteResponse, type WriteOutcome } from './influx-response.js';
 import type { InfluxTarget } from './influx-url.js';
 import { LineBuffer } from './line-buffer.js';
 import { toLine } from './line-protocol.js';
 import type { Output, OutputStats } from './output.js';
-import { InfluxWriteError, LineProtocolError } from './output-errors.js';
-import { retryDelay } from './retry-backoff.js';
+import { LineProtocolError } from './output-errors.js';
 
 /** `OutputStats` plus the count of single fields left out of written points (null, NaN, ±Infinity...). */
 export interface InfluxOutputStats extends OutputStats {
@@ -29,13 +28,13 @@ export class InfluxOutput extends EventEmitter implements Output {
   private readonly settings: InfluxSettings;
   private readonly target: InfluxTarget;
   private readonly http: InfluxHttpClient;
+  private readonly writer: InfluxBatchWriter;
   private readonly buffer = new LineBuffer();
   private readonly counters = { written: 0, rejected: 0, dropped: 0, write_errors: 0, dropped_fields: 0 };
   private inFlight = 0;
   private started = false;
   private stopped = false;
   private stopDeadline = Number.POSITIVE_INFINITY;
-  private databaseReady = false;
   private flushTimer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private wakeSleep: (() => void) | undefined;
@@ -45,6 +44,10 @@ export class InfluxOutput extends EventEmitter implements Output {
     this.settings = resolveInfluxOptions(options);
     this.target = this.settings.target;
     this.http = new InfluxHttpClient(this.target, this.settings.timeout_ms);
+    this.writer = new InfluxBatchWriter(this.settings, this.http, {
+      onWriteError: (error, attempt) => this.countWriteError(error, attempt),
+      sleep: (ms) => this.sleep(ms),
+    });
   }
 
   /**
@@ -56,7 +59,7 @@ export class InfluxOutput extends EventEmitter implements Output {
     this.started = true;
     try {
       await ensureInfluxDatabase(this.target, this.settings.timeout_ms);
-      this.databaseReady = true;
+      this.writer.database_ready = true;
     } catch (error) {
       this.countWriteError(error, 0);
     }
@@ -149,68 +152,15 @@ export class InfluxOutput extends EventEmitter implements Output {
     }
   }
 
-  /** Sends one batch until InfluxDB stores or rejects it, retrying with backoff in between. */
+  /** Sends one batch until InfluxDB stores or rejects it, and counts the result. */
   private async sendBatch(lines: string[]): Promise<void> {
-    for (let attempt = 1; ; attempt += 1) {
-      const outcome = await this.attempt(lines);
-      if (outcome.kind === 'too_large') {
-        await this.splitAndSend(lines);
-        return;
-      }
-      if (outcome.kind !== 'retry') {
-        this.settle(lines.length, outcome);
-        return;
-      }
-      this.countWriteError(outcome.error, attempt);
-      if (outcome.database_missing) this.databaseReady = false;
-      if (this.stopped && Date.now() >= this.stopDeadline) {
-        this.drop(lines.length, 'stopped before InfluxDB accepted the points');
-        return;
-      }
-      await this.sleep(retryDelay(attempt, this.settings.backoff));
+    const result = await this.writer.send(lines, () => this.stopped && Date.now() >= this.stopDeadline);
+    if (result.written > 0) {
+      this.counters.written += result.written;
+      this.emit('written', result.written);
     }
-  }
-
-  /** Halves a batch that exceeded the server's max-body-size; a single line that does is rejected. */
-  private async splitAndSend(lines: string[]): Promise<void> {
-    if (lines.length === 1) {
-      this.reject(1, `a line of ${Buffer.byteLength(lines[0] ?? '')} bytes exceeds the InfluxDB max-body-size`);
-      return;
-    }
-    const middle = Math.ceil(lines.length / 2);
-    await this.sendBatch(lines.slice(0, middle));
-    await this.sendBatch(lines.slice(middle));
-  }
-
-  private async attempt(lines: string[]): Promise<WriteOutcome> {
-    try {
-      if (!this.databaseReady) {
-        await ensureInfluxDatabase(this.target, this.settings.timeout_ms);
-        this.databaseReady = true;
-      }
-      const response = await this.http.write(lines.join('\n'), this.settings.precision);
-      return classifyWriteResponse(response, lines.length, this.target.display_url);
-    } catch (error) {
-      const writeError =
-        error instanceof InfluxWriteError
-          ? error
-          : new InfluxWriteError('INFLUX_UNREACHABLE', `InfluxDB ${this.target.display_url}: ${String(error)}`);
-      return { kind: 'retry', error: writeError, database_missing: false };
-    }
-  }
-
-  private settle(lineCount: number, outcome: Exclude<WriteOutcome, { kind: 'retry' | 'too_large' }>): void {
-    if (outcome.kind === 'written') {
-      this.counters.written += lineCount;
-      this.emit('written', lineCount);
-      return;
-    }
-    const rejected = outcome.kind === 'partial' ? outcome.rejected : lineCount;
-    if (rejected < lineCount) {
-      this.counters.written += lineCount - rejected;
-      this.emit('written', lineCount - rejected);
-    }
-    this.reject(rejected, outcome.reason);
+    for (const { count, reason } of result.rejected) this.reject(count, reason);
+    this.drop(result.abandoned.length, 'stopped before InfluxDB accepted the points');
   }
 
   private reject(count: number, reason: string): void {

@@ -28,6 +28,8 @@ import { decodeReading, encodeReading, type QueuedPoint } from './queued-point.j
 
 /** Options of `DurableQueue`: the queue settings plus the outputs that consume it. */
 export interface DurableQueueOptions extends Partial<QueueConfig> {
+  /** SQLite database file of the queue, created when missing; `:memory:` keeps it in memory (tests only). */
+  path: string;
   /** Names of the outputs that must each acknowledge a point before it is deleted. */
   outputs: readonly string[];
   /** Maximum readings held in memory, unacknowledged, while `block` keeps the queue closed. Default 10000. */
@@ -42,8 +44,8 @@ export interface QueueStats {
   dropped_oldest: number;
   /** Points discarded on arrival by `drop_newest`. */
   dropped_newest: number;
-  /** Points refused under `block` that had no acknowledgement to hold back (Modbus polls, for example). */
-  refused_full: number;
+  /** Points dropped under `block` because they had no acknowledgement to hold back (Modbus polls, for example). */
+  dropped_full: number;
   /** Points lost because a commit failed (a full disk, an I/O error). */
   commit_failed: number;
   /** Points on disk, not yet acknowledged by every output. */
@@ -66,13 +68,13 @@ interface PendingEntry {
  * points, bytes }), `resumed` ({ points, bytes }), `commit_error` (QueueError).
  */
 export class DurableQueue extends EventEmitter {
-  readonly settings: QueueConfig;
+  readonly settings: QueueConfig & { path: string };
   readonly db: Database.Database;
   private readonly outputs: readonly string[];
   private readonly maxBlocked: number;
   private readonly capacity: QueueCapacity;
   private readonly cursors = new Map<string, number>();
-  private readonly counters = { accepted: 0, dropped_oldest: 0, dropped_newest: 0, refused_full: 0, commit_failed: 0 };
+  private readonly counters = { accepted: 0, dropped_oldest: 0, dropped_newest: 0, dropped_full: 0, commit_failed: 0 };
   private readonly insert: Database.Statement;
   private pending: PendingEntry[] = [];
   private pendingPoints = 0;
@@ -87,7 +89,7 @@ export class DurableQueue extends EventEmitter {
   constructor(options: DurableQueueOptions) {
     super();
     const { outputs, max_blocked_points, ...config } = options;
-    this.settings = parseQueueConfig(config);
+    this.settings = { ...parseQueueConfig(config), path: options.path };
     this.outputs = [...outputs];
     this.maxBlocked = max_blocked_points ?? 10_000;
     this.capacity = new QueueCapacity(this.settings.max_queue_points, this.settings.max_queue_bytes);
@@ -220,7 +222,7 @@ export class DurableQueue extends EventEmitter {
   close(): void {
     if (!this.db.open) return;
     this.commit();
-    for (const entry of this.blocked) this.refuse(entry, 'the queue closed while full');
+    for (const entry of this.blocked) this.dropFull(entry, 'the queue closed while full');
     this.blocked = [];
     this.blockedPoints = 0;
     this.db.close();
@@ -277,12 +279,12 @@ export class DurableQueue extends EventEmitter {
       this.blockedPoints += points;
       return false;
     }
-    this.refuse(entry, `queue full (${this.capacity.describe()})`);
+    this.dropFull(entry, `queue full (${this.capacity.describe()})`);
     return false;
   }
 
-  private refuse(entry: PendingEntry, reason: string): void {
-    this.counters.refused_full += entry.readings.length;
+  private dropFull(entry: PendingEntry, reason: string): void {
+    this.counters.dropped_full += entry.readings.length;
     this.emit('dropped', { count: entry.readings.length, policy: 'block', reason });
   }
 

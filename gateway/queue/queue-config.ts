@@ -6,8 +6,8 @@ export const overflowPolicies = ['block', 'drop_oldest', 'drop_newest'] as const
 export type OverflowPolicy = (typeof overflowPolicies)[number];
 
 export const queueConfigSchema = z.strictObject({
-  /** SQLite database file of the queue, created when missing. Default `data/queue.db`. */
-  path: z.string().min(1).default('data/queue.db'),
+  /** SQLite database file of the queue, created when missing. Default `queue.db` in the local store's folder. */
+  path: z.string().min(1).optional(),
   /** Maximum points held, counting every point not yet acknowledged by all outputs. Default 2000000. */
   max_queue_points: z.number().int().min(1).default(2_000_000),
   /** Maximum bytes of encoded points held (row payload, not file size). Default 536870912 (512 MiB). */

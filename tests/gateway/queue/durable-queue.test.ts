@@ -119,7 +119,7 @@ describe('durable-queue', () => {
     await committed(queue);
     expect(done).toEqual([1, 2]);
     expect(queue.stats().full).toBe(true);
-    expect(queue.stats().refused_full).toBe(1);
+    expect(queue.stats().dropped_full).toBe(1);
     queue.acknowledge('influx', queue.last_id);
     await committed(queue);
     expect(done).toEqual([1, 2, 3]);

@@ -1,0 +1,125 @@
+/**
+ * Writes pages of queued points to InfluxDB 1.x. Every line carries the reading's original timestamp,
+ * so a page delivered again after a crash or a stop overwrites the same points (same series and
+ * timestamp) instead of adding duplicates. Rejected points go back to the queue as dead letters.
+ */
+import { EventEmitter } from 'node:events';
+import type { QueuedPoint } from '../queue/queued-point.js';
+import { abortableSleep, type DeliveryReport, emptyReport, type Sink } from '../queue/sink.js';
+import { InfluxBatchWriter, type RejectedLines } from './influx-batch-writer.js';
+import { ensureInfluxDatabase } from './influx-database.js';
+import { InfluxHttpClient } from './influx-http.js';
+import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
+import { toLine } from './line-protocol.js';
+import { LineProtocolError } from './output-errors.js';
+
+/** A serialised page: the lines in queue order, and the points each line came from. */
+interface SerialisedPage {
+  lines: string[];
+  pointsByLine: Map<string, QueuedPoint[]>;
+}
+
+/** Splits lines into batches bounded by line count and by bytes joined with newlines. */
+export function chunkLines(lines: readonly string[], max_lines: number, max_bytes: number): string[][] {
+  const batches: string[][] = [];
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const line of lines) {
+    const lineBytes = Buffer.byteLength(line, 'utf8') + (batch.length === 0 ? 0 : 1);
+    if (batch.length > 0 && (batch.length >= max_lines || bytes + lineBytes > max_bytes)) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(line);
+    bytes += batch.length === 1 ? Buffer.byteLength(line, 'utf8') : lineBytes;
+  }
+  if (batch.length > 0) batches.push(batch);
+  return batches;
+}
+
+/** InfluxDB sink of the durable queue. Events: `write_error` ({ error, attempt }), `rejected` ({ count, reason }). */
+export class InfluxSink extends EventEmitter implements Sink {
+  readonly name = 'influx';
+  /** Fields left out of written points (null, NaN, ±Infinity...), counted since construction. */
+  dropped_fields = 0;
+  private readonly settings: InfluxSettings;
+  private readonly http: InfluxHttpClient;
+  private readonly writer: InfluxBatchWriter;
+  private signal: AbortSignal | undefined;
+
+  constructor(options: InfluxOutputOptions) {
+    super();
+    this.settings = resolveInfluxOptions(options);
+    this.http = new InfluxHttpClient(this.settings.target, this.settings.timeout_ms);
+    this.writer = new InfluxBatchWriter(this.settings, this.http, {
+      onWriteError: (error, attempt) => this.emit('write_error', { error, attempt }),
+      sleep: (ms) => abortableSleep(ms, this.signal ?? new AbortController().signal),
+    });
+  }
+
+  /** Creates the database when missing; an unreachable server is reported and retried on the first write. */
+  async start(): Promise<void> {
+    try {
+      await ensureInfluxDatabase(this.settings.target, this.settings.timeout_ms);
+      this.writer.database_ready = true;
+    } catch (error) {
+      this.emit('write_error', { error, attempt: 0 });
+    }
+  }
+
+  async deliver(points: readonly QueuedPoint[], signal: AbortSignal): Promise<DeliveryReport> {
+    this.signal = signal;
+    const report = emptyReport();
+    const page = this.serialise(points, report);
+    for (const batch of chunkLines(page.lines, this.settings.batch_size, this.settings.max_batch_bytes)) {
+      const result = await this.writer.send(batch, () => signal.aborted);
+      if (result.abandoned.length > 0) throw signal.reason;
+      report.written += result.written;
+      for (const rejected of result.rejected) this.recordRejected(rejected, page, report);
+    }
+    return report;
+  }
+
+  async stop(): Promise<void> {
+    this.http.close();
+  }
+
+  /** Serialises the points; readings with no valid field are dropped and invalid names are dead letters. */
+  private serialise(points: readonly QueuedPoint[], report: DeliveryReport): SerialisedPage {
+    const page: SerialisedPage = { lines: [], pointsByLine: new Map() };
+    for (const point of points) {
+      const { reading } = point;
+      try {
+        const result = toLine(reading, this.settings.precision);
+        this.dropped_fields += result.dropped_fields.length;
+        if (result.line === null) {
+          const fields = result.dropped_fields.map((dropped) => `${dropped.field} (${dropped.reason})`).join(', ');
+          report.dropped.push({ count: 1, reason: `no valid field left in ${reading.measurement}: ${fields}` });
+          continue;
+        }
+        page.lines.push(result.line);
+        const same = page.pointsByLine.get(result.line);
+        if (same === undefined) page.pointsByLine.set(result.line, [point]);
+        else same.push(point);
+      } catch (error) {
+        if (!(error instanceof LineProtocolError)) throw error;
+        const reason = `${error.code}: ${error.message}`;
+        report.rejected += 1;
+        report.dead_letters.push({ reading, reason });
+        this.emit('rejected', { count: 1, reason });
+      }
+    }
+    return page;
+  }
+
+  private recordRejected(rejected: RejectedLines, page: SerialisedPage, report: DeliveryReport): void {
+    report.rejected += rejected.count;
+    this.emit('rejected', { count: rejected.count, reason: rejected.reason });
+    for (const line of new Set(rejected.lines)) {
+      for (const point of page.pointsByLine.get(line) ?? []) {
+        report.dead_letters.push({ reading: point.reading, reason: rejected.reason });
+      }
+    }
+  }
+}

@@ -1,0 +1,49 @@
+/**
+ * Builds the MQTT republish output with its own client. The client connects on `start()`, which runs
+ * once the broker is up (the embedded broker starts after the storage outputs).
+ */
+import { connect, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import type { GatewayConfig } from '../config/schema.js';
+import { readSecret } from '../secrets.js';
+import { MqttRepublish } from './mqtt-republish.js';
+import type { Output } from './output.js';
+
+/** Returns an `Output` that publishes to the broker `brokerUrl()` returns at start; none when it returns undefined. */
+export function createRepublishOutput(config: GatewayConfig, brokerUrl: () => string | undefined, log: Logger): Output {
+  let inner: MqttRepublish | undefined;
+  let client: MqttClient | undefined;
+  const settings = config.mqtt.republish;
+  return {
+    async start() {
+      const url = brokerUrl();
+      if (!url) return;
+      const password = readSecret(config.mqtt, 'mqtt');
+      client = connect(url, {
+        clientId: `${config.mqtt.client_id}-republish`,
+        ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
+        ...(password !== undefined ? { password } : {}),
+        reconnectPeriod: 2000,
+      });
+      client.on('error', (error) => log.warn({ err: error.message }, 'republish client error'));
+      inner = new MqttRepublish({ client, topic_prefix: settings.topic_prefix, qos: settings.qos });
+      inner.on('write_error', ({ error }: { error: Error }) =>
+        log.warn({ err: error.message }, 'republish failed; the points stay queued and are published again'),
+      );
+      await inner.start();
+    },
+    write(readings) {
+      inner?.write(readings);
+    },
+    async flush() {
+      await inner?.flush();
+    },
+    async stop() {
+      await inner?.stop();
+      await client?.endAsync();
+    },
+    stats() {
+      return inner?.stats() ?? { written: 0, rejected: 0, dropped: 0, write_errors: 0, pending: 0 };
+    },
+  };
+}
