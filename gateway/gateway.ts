@@ -5,7 +5,7 @@ import type { ResolvedConfig } from './config/resolve.js';
 import { EventBus } from './events.js';
 import { ModbusInput } from './inputs/modbus-input.js';
 import { MqttInput } from './inputs/mqtt-input.js';
-import { createRepublish, type NamedOutput, startOutputs, stopOutputs } from './output-set.js';
+import { OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample } from './pipeline/normalise-sample.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -25,7 +25,7 @@ export interface GatewayOptions {
 export class Gateway {
   readonly bus = new EventBus();
   readonly stats: GatewayStats = createStats();
-  private outputs: NamedOutput[] = [];
+  private outputs: OutputSet | undefined;
   private broker: EmbeddedBroker | undefined;
   private mqttInput: MqttInput | undefined;
   private modbusInput: ModbusInput | undefined;
@@ -47,14 +47,14 @@ export class Gateway {
     return this.resolved.config.mqtt.url ?? this.broker?.url;
   }
 
-  outputStats(): Array<{ name: string; stats: ReturnType<NamedOutput['output']['stats']> }> {
-    return this.outputs.map(({ name, output }) => ({ name, stats: output.stats() }));
+  outputStats(): Array<{ name: string; stats: OutputStats }> {
+    return this.outputs?.outputStats() ?? [];
   }
 
   async start(): Promise<void> {
     const { config } = this.resolved;
     this.wireBus();
-    this.outputs = await startOutputs(config, this.log);
+    this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     if (!config.mqtt.url && config.mqtt.broker.enabled) {
       this.broker = await startEmbeddedBroker({
         host: config.mqtt.broker.host,
@@ -63,15 +63,11 @@ export class Gateway {
       });
       this.log.info({ url: this.broker.url }, 'embedded mqtt broker listening');
     }
-    if (config.mqtt.republish.enabled && this.brokerUrl()) {
-      const republish = createRepublish(config, () => this.brokerUrl(), this.log);
-      await republish.output.start();
-      this.outputs.push(republish);
-    }
+    await this.outputs.startRepublish(() => this.brokerUrl());
     this.running = true;
     await this.startInputs();
     this.log.info(
-      { devices: this.resolved.devices.length, outputs: this.outputs.map((entry) => entry.name) },
+      { devices: this.resolved.devices.length, outputs: this.outputStats().map((entry) => entry.name) },
       'gateway started',
     );
   }
@@ -81,7 +77,7 @@ export class Gateway {
     this.running = false;
     await this.modbusInput?.stop();
     await this.mqttInput?.stop();
-    await stopOutputs(this.outputs, this.log);
+    await this.outputs?.stop();
     await this.broker?.stop();
     this.log.info({ readings: this.stats.readings }, 'gateway stopped');
   }
@@ -132,7 +128,7 @@ export class Gateway {
       this.stats.readings++;
       const device = reading.tags.device ?? '';
       this.stats.readings_by_device.set(device, (this.stats.readings_by_device.get(device) ?? 0) + 1);
-      for (const { output } of this.outputs) output.write([reading]);
+      this.outputs?.accept(reading);
     });
     this.bus.on('sensor_fault', (fault) => {
       this.stats.sensor_faults++;
@@ -141,8 +137,7 @@ export class Gateway {
         { device_id: fault.device_id, field: fault.field, code: fault.code, raw_value: fault.raw_value },
         'sensor fault; value not stored as a reading',
       );
-      const reading = faultReading(fault);
-      for (const { output } of this.outputs) output.write([reading]);
+      this.outputs?.accept(faultReading(fault));
     });
     this.bus.on('input_problem', (problem) => {
       if (problem.code === 'MQTT_UNKNOWN_TOPIC') this.stats.unknown_topics++;

@@ -1,108 +1,220 @@
+/**
+ * Builds the outputs behind the durable queue and runs them. Every reading is committed to the queue
+ * (gateway/queue) first. Each output (local store, InfluxDB, MQTT republish) then reads it from disk
+ * and acknowledges it once its destination has it, so an outage or a crash delays points but loses none.
+ */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { connect } from 'mqtt';
+import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
-import { InfluxOutput } from './outputs/influx-output.js';
+import type { EventBus } from './events.js';
+import { InfluxSink } from './outputs/influx-sink.js';
 import { LocalStore } from './outputs/local-store.js';
-import { MqttRepublish } from './outputs/mqtt-republish.js';
-import type { Output } from './outputs/output.js';
+import type { OutputStats } from './outputs/output.js';
+import { OutputSink } from './outputs/output-sink.js';
+import { createRepublishOutput } from './outputs/republish-client.js';
+import { DurableQueue } from './queue/durable-queue.js';
+import { parseQueueConfig, type QueueConfig } from './queue/queue-config.js';
+import { type ConsumerStats, QueueConsumer } from './queue/queue-consumer.js';
+import type { Sink } from './queue/sink.js';
+import { RateLimitedLog } from './rate-limited-log.js';
+import type { Reading } from './reading.js';
 import { readSecret } from './secrets.js';
+import { DevicePollCounter } from './self-metrics/device-poll-counts.js';
+import { collectSelfMetrics, type SelfMetricsSnapshot, type SelfMetricsSources } from './self-metrics/self-metrics.js';
+import { SelfMetricsWriter } from './self-metrics/self-metrics-writer.js';
+import type { GatewayStats } from './stats.js';
 
-export interface NamedOutput {
-  name: 'influx' | 'local_store' | 'mqtt_republish';
-  output: Output;
+/** Output names, as used for queue cursors, logs and the `output` tag of the self-metrics. */
+export type OutputName = 'influx' | 'local_store' | 'mqtt_republish';
+
+/** Counters of one output. */
+export interface QueueConsumerStatsEntry {
+  name: string;
+  stats: ConsumerStats;
 }
 
-/** Builds and starts the storage outputs (local store, InfluxDB). */
-export async function startOutputs(config: GatewayConfig, log: Logger): Promise<NamedOutput[]> {
-  const outputs: NamedOutput[] = [];
-  const store = config.outputs.local_store;
-  if (store.enabled) {
-    mkdirSync(dirname(store.path), { recursive: true });
-    outputs.push({
-      name: 'local_store',
-      output: new LocalStore({ path: store.path, retention_days: store.retention_days }),
-    });
-  }
-  const influx = config.outputs.influx;
-  if (influx) {
-    const password = readSecret(influx, 'outputs.influx');
-    const output = new InfluxOutput({
-      url: influx.url,
-      ...(influx.username !== undefined ? { username: influx.username } : {}),
-      ...(password !== undefined ? { password } : {}),
-      batch_size: influx.batch_size,
-      max_batch_bytes: influx.max_batch_bytes,
-      flush_interval_ms: influx.flush_interval_ms,
-      timeout_ms: influx.timeout_ms,
-    });
-    output.on('write_error', ({ error, attempt }: { error: Error; attempt: number }) =>
-      log.warn({ err: error.message, attempt }, 'influxdb write failed; retrying'),
-    );
-    output.on('rejected', ({ count, reason }: { count: number; reason: string }) =>
-      log.warn({ count, reason }, 'influxdb rejected points; they are not retried'),
-    );
-    output.on('dropped', ({ count, reason }: { count: number; reason: string }) =>
-      log.warn({ count, reason }, 'influxdb points dropped'),
-    );
-    outputs.push({ name: 'influx', output });
-  }
-  for (const { name, output } of outputs) {
-    await output.start();
-    log.info({ output: name }, 'output started');
-  }
-  return outputs;
+/** Gateway state the output set reads: the bus and the pipeline counters. */
+export interface OutputSetContext {
+  bus: EventBus;
+  stats(): GatewayStats;
 }
 
 /**
- * Builds the republish output. It needs the broker, which starts after the storage outputs, so its client
- * connects on `start()`, called once the broker is up.
+ * Returns the queue settings from `outputs.queue` of the config.
+ * NOTE: the config schema does not declare `outputs.queue` yet, so a config file cannot set it and the
+ * defaults apply. Only code that builds the config object itself (tests) can set it.
  */
-export function createRepublish(config: GatewayConfig, brokerUrl: () => string | undefined, log: Logger): NamedOutput {
-  let inner: MqttRepublish | undefined;
-  let client: ReturnType<typeof connect> | undefined;
-  const settings = config.mqtt.republish;
-  const output: Output = {
-    async start() {
-      const url = brokerUrl();
-      if (!url) return;
-      const password = readSecret(config.mqtt, 'mqtt');
-      client = connect(url, {
-        clientId: `${config.mqtt.client_id}-republish`,
-        ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
-        ...(password !== undefined ? { password } : {}),
-        reconnectPeriod: 2000,
-      });
-      client.on('error', (error) => log.warn({ err: error.message }, 'republish client error'));
-      inner = new MqttRepublish({ client, topic_prefix: settings.topic_prefix, qos: settings.qos });
-      await inner.start();
-    },
-    write(readings) {
-      inner?.write(readings);
-    },
-    async flush() {
-      await inner?.flush();
-    },
-    async stop() {
-      await inner?.stop();
-      await client?.endAsync();
-    },
-    stats() {
-      return inner?.stats() ?? { written: 0, rejected: 0, dropped: 0, write_errors: 0, pending: 0 };
-    },
-  };
-  return { name: 'mqtt_republish', output };
+export function queueSettingsOf(config: GatewayConfig): Partial<QueueConfig> {
+  return (config.outputs as { queue?: Partial<QueueConfig> }).queue ?? {};
 }
 
-/** Stops every output, flushing what each accepted; one failing output does not keep the others open. */
-export async function stopOutputs(outputs: readonly NamedOutput[], log: Logger): Promise<void> {
-  for (const { name, output } of outputs) {
-    try {
-      await output.stop();
-      log.info({ output: name, ...output.stats() }, 'output stopped');
-    } catch (error) {
-      log.error({ output: name, err: (error as Error).message }, 'output failed to stop cleanly');
+/** Returns the queue file path: the configured one, or `queue.db` in the local store's folder. */
+export function queuePath(config: GatewayConfig, queue: Partial<QueueConfig>): string {
+  return queue.path ?? join(dirname(config.outputs.local_store.path), 'queue.db');
+}
+
+/** True when the republish output will run, so the queue keeps points for it from the first start. */
+function republishWanted(config: GatewayConfig): boolean {
+  return config.mqtt.republish.enabled && (config.mqtt.url !== undefined || config.mqtt.broker.enabled);
+}
+
+function influxSink(config: GatewayConfig, log: Logger): InfluxSink | undefined {
+  const influx = config.outputs.influx;
+  if (influx === undefined) return undefined;
+  const password = readSecret(influx, 'outputs.influx');
+  const sink = new InfluxSink({
+    url: influx.url,
+    ...(influx.username !== undefined ? { username: influx.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    batch_size: influx.batch_size,
+    max_batch_bytes: influx.max_batch_bytes,
+    timeout_ms: influx.timeout_ms,
+  });
+  sink.on('write_error', ({ error, attempt }: { error: Error; attempt: number }) =>
+    log.warn(
+      { output: 'influx', err: error.message, attempt },
+      'influxdb write failed; points stay queued and are retried',
+    ),
+  );
+  sink.on('rejected', ({ count, reason }: { count: number; reason: string }) =>
+    log.error({ output: 'influx', count, reason }, 'influxdb rejected points; they are stored as dead letters'),
+  );
+  return sink;
+}
+
+/** The durable queue and the outputs it feeds. */
+export class OutputSet {
+  private readonly consumers: QueueConsumer[] = [];
+  private readonly pollCounter: DevicePollCounter;
+  private readonly metricsWriter: SelfMetricsWriter;
+  private readonly metricsSources: SelfMetricsSources;
+  private readonly dropLog: RateLimitedLog;
+
+  private constructor(
+    readonly queue: DurableQueue,
+    private readonly config: GatewayConfig,
+    private readonly log: Logger,
+    context: OutputSetContext,
+  ) {
+    this.dropLog = new RateLimitedLog(log);
+    this.pollCounter = new DevicePollCounter(context.bus);
+    this.metricsSources = {
+      gateway: () => context.stats(),
+      queue: (now_ms) => this.queue.stats(now_ms),
+      outputs: () => this.outputStats(),
+      devices: () => this.pollCounter.counts(),
+    };
+    this.metricsWriter = new SelfMetricsWriter(
+      this.metricsSources,
+      { site: config.site, gateway: config.mqtt.client_id },
+      (readings) => this.queue.enqueue(readings),
+    );
+    this.watchQueue();
+  }
+
+  /**
+   * Opens the queue and starts the storage outputs (local store, InfluxDB); points left in the queue by
+   * an earlier run are delivered first. The republish output starts later with `startRepublish`.
+   */
+  static async start(config: GatewayConfig, log: Logger, context: OutputSetContext): Promise<OutputSet> {
+    const settings = parseQueueConfig(queueSettingsOf(config));
+    const path = queuePath(config, settings);
+    mkdirSync(dirname(path), { recursive: true });
+    const sinks: Sink[] = [];
+    const store = config.outputs.local_store;
+    if (store.enabled) {
+      mkdirSync(dirname(store.path), { recursive: true });
+      sinks.push(
+        new OutputSink('local_store', new LocalStore({ path: store.path, retention_days: store.retention_days })),
+      );
     }
+    const influx = influxSink(config, log);
+    if (influx !== undefined) sinks.push(influx);
+    const names = [...sinks.map((sink) => sink.name), ...(republishWanted(config) ? ['mqtt_republish'] : [])];
+    const queue = new DurableQueue({ ...settings, path, outputs: names });
+    const set = new OutputSet(queue, config, log, context);
+    const backlog = queue.stats();
+    log.info({ path, depth_points: backlog.depth_points, outputs: names }, 'durable queue opened');
+    for (const sink of sinks) await set.startConsumer(sink);
+    set.metricsWriter.start(settings.self_metrics_interval_s * 1000);
+    return set;
+  }
+
+  /** Queues a reading; `done` runs once it is on disk (or counted as dropped by the overflow policy). */
+  accept(reading: Reading, done?: () => void): void {
+    this.queue.enqueue([reading], done);
+  }
+
+  /** Runs `callback` once everything accepted so far is on disk; for acknowledging MQTT messages. */
+  afterCommit(callback: () => void): void {
+    this.queue.afterCommit(callback);
+  }
+
+  /** Starts the MQTT republish output once the broker at `brokerUrl()` is up. */
+  async startRepublish(brokerUrl: () => string | undefined): Promise<void> {
+    if (!republishWanted(this.config)) return;
+    const output = createRepublishOutput(this.config, brokerUrl, this.log);
+    await this.startConsumer(new OutputSink('mqtt_republish', output));
+  }
+
+  /** Counters of every running output. */
+  outputStats(): QueueConsumerStatsEntry[] {
+    return this.consumers.map((consumer) => ({ name: consumer.sink.name, stats: consumer.stats() }));
+  }
+
+  /** Returns the gateway's own counters, queue depth and per-device poll results, for the terminal summary. */
+  selfMetrics(now_ms: number = Date.now()): SelfMetricsSnapshot {
+    return collectSelfMetrics(this.metricsSources, now_ms);
+  }
+
+  /** Stops the outputs (each finishes or abandons its current page, which stays queued), then closes the queue. */
+  async stop(): Promise<void> {
+    this.metricsWriter.stop();
+    this.queue.commit();
+    for (const consumer of this.consumers) {
+      try {
+        await consumer.stop();
+        this.log.info({ output: consumer.sink.name, ...consumer.stats() }, 'output stopped');
+      } catch (error) {
+        this.log.error({ output: consumer.sink.name, err: (error as Error).message }, 'output failed to stop cleanly');
+      }
+    }
+    this.pollCounter.close();
+    this.log.info({ ...this.queue.stats() }, 'durable queue closed');
+    this.queue.close();
+  }
+
+  private async startConsumer(sink: Sink): Promise<void> {
+    const consumer = new QueueConsumer(this.queue, sink);
+    consumer.on('failed', (error: Error) =>
+      this.log.warn({ output: sink.name, err: error.message }, 'output failed to deliver a page; retrying'),
+    );
+    sink instanceof InfluxSink && sink.on('write_error', () => consumer.countWriteError());
+    await consumer.start();
+    this.consumers.push(consumer);
+    this.log.info({ output: sink.name }, 'output started');
+  }
+
+  private watchQueue(): void {
+    const queue = this.queue;
+    queue.on('full', (size: { policy: string; points: number; bytes: number }) =>
+      this.log.error({ ...size }, 'durable queue full; new readings are not accepted until outputs catch up'),
+    );
+    queue.on('resumed', (size: { points: number; bytes: number }) =>
+      this.log.info({ ...size }, 'durable queue has room again; accepting readings'),
+    );
+    // Every dropped point is counted in the queue stats. The log line is limited to one per minute and
+    // policy, and it carries how many lines were suppressed.
+    queue.on('dropped', (event: { count: number; policy: string; reason: string }) =>
+      this.dropLog.warn(
+        `queue-dropped:${event.policy}`,
+        { ...event, total: this.queue.stats() },
+        'durable queue dropped points',
+      ),
+    );
+    queue.on('commit_error', (error: Error) => this.log.error({ err: error.message }, 'durable queue commit failed'));
   }
 }
+
+export type { OutputStats };
