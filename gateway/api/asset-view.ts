@@ -65,9 +65,10 @@ export function assetState(devices: readonly DeviceView[]): AssetState {
   return running ? 'cooling' : 'idle';
 }
 
+const LEVELS_BY_SEVERITY: readonly AlarmLevel[] = ['critical', 'alarm', 'warning'];
+
 function worstLevel(alarms: readonly Alarm[]): AlarmLevel | 'none' {
-  if (alarms.some((alarm) => alarm.level === 'critical')) return 'critical';
-  return alarms.length > 0 ? 'warning' : 'none';
+  return LEVELS_BY_SEVERITY.find((level) => alarms.some((alarm) => alarm.level === level)) ?? 'none';
 }
 
 function kindOf(devices: readonly DeviceView[]): AssetView['kind'] {

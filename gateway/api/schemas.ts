@@ -40,7 +40,7 @@ export const alarmSchema = openObject(
     site: { type: 'string' },
     asset: { type: 'string' },
     device: { type: 'string' },
-    level: { type: 'string', enum: ['warning', 'critical'] },
+    level: { type: 'string', enum: ['warning', 'alarm', 'critical'] },
     state: { type: 'string', enum: ['active', 'acknowledged', 'closed'] },
     kind: { type: 'string' },
     message: { type: 'string' },

@@ -10,13 +10,14 @@ type MaybePromise<T> = T | Promise<T>;
 /** Stops a subscription. */
 export type Unsubscribe = () => void;
 
-export type AlarmLevel = 'warning' | 'critical';
+/** Severity, lowest first. */
+export type AlarmLevel = 'warning' | 'alarm' | 'critical';
 export type AlarmState = 'active' | 'acknowledged' | 'closed';
 
 /** One step in an alarm's life. */
 export interface AlarmEvent {
   time_ms: number;
-  action: 'raised' | 'escalated' | 'cleared' | 'acknowledged' | 'closed';
+  action: 'raised' | 'escalated' | 'cleared' | 'acknowledged' | 'commented' | 'closed';
   /** Operator who acted; absent for steps the gateway took. */
   who?: string;
   /** Operator's comment, or the corrective action for `closed`. */

@@ -28,7 +28,7 @@ const assetSchema = openObject(
     site: { type: 'string' },
     kind: { type: 'string', enum: ['cold_room', 'reefer', 'other'] },
     state: { type: 'string', enum: ['offline', 'door_open', 'defrost', 'cooling', 'idle', 'online'] },
-    alarm_level: { type: 'string', enum: ['none', 'warning', 'critical'] },
+    alarm_level: { type: 'string', enum: ['none', 'warning', 'alarm', 'critical'] },
     temperatures: { type: 'array', items: openObject({}) },
   },
   ['asset', 'site', 'kind', 'state', 'alarm_level', 'temperatures'],

@@ -1,0 +1,80 @@
+/**
+ * The `AlarmService` of the API over the gateway's alarm engine (gateway/alarms): alarms are read from
+ * the alarm store, and acknowledgements and closures go through the engine, which records, audits and
+ * notifies them.
+ */
+import type { Alarm as EngineAlarm } from '../alarms/alarm.js';
+import { AlarmStateError } from '../alarms/alarm.js';
+import type { AlarmEngine } from '../alarms/alarm-engine.js';
+import type { AlarmTransition } from '../alarms/alarm-registry.js';
+import type { AlarmStore } from '../alarms/alarm-store.js';
+import { ServiceRejection } from './errors.js';
+import type { Alarm, AlarmEvent, AlarmService, AlarmState } from './services.js';
+
+function stateOf(alarm: EngineAlarm): AlarmState {
+  if (alarm.closure) return 'closed';
+  return alarm.acknowledgement ? 'acknowledged' : 'active';
+}
+
+function historyOf(alarm: EngineAlarm): AlarmEvent[] {
+  const events: AlarmEvent[] = [{ time_ms: alarm.raised_ms, action: 'raised' }];
+  if (alarm.cleared_ms !== undefined) events.push({ time_ms: alarm.cleared_ms, action: 'cleared' });
+  if (alarm.acknowledgement) {
+    const { by, time_ms, comment } = alarm.acknowledgement;
+    events.push({ time_ms, action: 'acknowledged', who: by, comment });
+  }
+  for (const { by, time_ms, comment } of alarm.comments)
+    events.push({ time_ms, action: 'commented', who: by, comment });
+  if (alarm.closure) {
+    const { by, time_ms, corrective_action } = alarm.closure;
+    events.push({ time_ms, action: 'closed', who: by, comment: corrective_action });
+  }
+  return events.sort((left, right) => left.time_ms - right.time_ms);
+}
+
+/** Converts an alarm of the engine to the API's alarm. */
+export function toApiAlarm(alarm: EngineAlarm): Alarm {
+  return {
+    id: alarm.id,
+    site: alarm.site,
+    asset: alarm.asset,
+    ...(alarm.device !== undefined ? { device: alarm.device } : {}),
+    level: alarm.level,
+    state: stateOf(alarm),
+    kind: alarm.kind,
+    message: alarm.message,
+    raised_ms: alarm.raised_ms,
+    condition_active: alarm.active,
+    history: historyOf(alarm),
+  };
+}
+
+/** Runs an engine operation and turns its `AlarmStateError` into a `ServiceRejection`. */
+function viaEngine(operation: () => EngineAlarm): Alarm {
+  try {
+    return toApiAlarm(operation());
+  } catch (error) {
+    if (!(error instanceof AlarmStateError)) throw error;
+    throw new ServiceRejection(error.code === 'ALARM_NOT_FOUND' ? 'not_found' : 'conflict', error.message);
+  }
+}
+
+export function alarmServiceFromEngine(engine: AlarmEngine, store: AlarmStore): AlarmService {
+  return {
+    list(filter) {
+      const alarms = store.alarms(filter.asset !== undefined ? { asset: filter.asset } : {}).map(toApiAlarm);
+      return filter.state === undefined ? alarms : alarms.filter((alarm) => alarm.state === filter.state);
+    },
+    get(id) {
+      const alarm = store.alarm(id);
+      return alarm ? toApiAlarm(alarm) : undefined;
+    },
+    acknowledge: (id, who, comment) => viaEngine(() => engine.acknowledge(id, who, comment)),
+    close: (id, who, corrective_action) => viaEngine(() => engine.close(id, who, corrective_action)),
+    subscribe(listener) {
+      const onTransition = ({ alarm }: AlarmTransition) => listener(toApiAlarm(alarm));
+      engine.on('transition', onTransition);
+      return () => engine.off('transition', onTransition);
+    },
+  };
+}
