@@ -28,8 +28,10 @@ export interface TcpClientOptions {
 /** One TCP connection. After `close()` or a lost connection, make a new instance to reconnect. */
 export class ModbusTcpClient {
   private readonly client = new ModbusRTU();
+  private unitId: number;
 
   constructor(private readonly options: TcpClientOptions) {
+    this.unitId = options.unit_id;
     // modbus-serial re-emits socket errors; a failed read or connect already reports them.
     this.client.on('error', () => {});
   }
@@ -53,8 +55,14 @@ export class ModbusTcpClient {
     } finally {
       clearTimeout(timer);
     }
-    this.client.setID(this.options.unit_id);
+    this.client.setID(this.unitId);
     this.client.setTimeout(timeout_ms);
+  }
+
+  /** Addresses later requests to `unitId`, for a scan of the units behind one TCP gateway. */
+  setUnitId(unitId: number): void {
+    this.unitId = unitId;
+    this.client.setID(unitId);
   }
 
   /** Sends one read request and returns register words (function codes 3, 4) or bits (1, 2). */
@@ -85,7 +93,7 @@ export class ModbusTcpClient {
 
   private typedError(request: ReadRequest, error: Error & { modbusCode?: number; errno?: string }): Error {
     const target = {
-      unit_id: this.options.unit_id,
+      unit_id: this.unitId,
       function_code: request.function_code,
       address: request.start,
       quantity: request.quantity,

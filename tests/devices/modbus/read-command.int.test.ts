@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RtuControllerSim } from '../../../firmware-sim/rtu/rtu-controller-sim.js';
+import { type ReadOptions, readCommandText, registerReadCommand } from '../../../gateway/cli/commands/read.js';
+import { KNOWN_VALUES } from '../../firmware-sim/rtu/known-values.js';
+import { type RunningServer, startRegisterServer } from './modbus-peers.js';
+import { type PtyPair, startPtyPair } from './pty-pair.js';
+
+const DEFAULTS: ReadOptions = { port: '502', baud: '9600', parity: 'none', stopBits: '1', unit: '1', timeoutMs: '500' };
+
+let pair: PtyPair | undefined;
+let sim: RtuControllerSim | undefined;
+let server: RunningServer | undefined;
+let folder: string | undefined;
+
+afterEach(async () => {
+  await sim?.stop();
+  await pair?.close();
+  await server?.close();
+  if (folder) rmSync(folder, { recursive: true, force: true });
+  sim = undefined;
+  pair = undefined;
+  server = undefined;
+  folder = undefined;
+});
+
+/** Splits the command output into rows keyed by field name: [address, raw, value]. */
+function rowsByField(text: string): Map<string, string[]> {
+  const rows = new Map<string, string[]>();
+  for (const line of text.trim().split('\n').slice(1)) {
+    const [name, ...cells] = line.split(/ {2,}/);
+    rows.set(name!, cells);
+  }
+  return rows;
+}
+
+/** The generic-tenths-c map of KNOWN_VALUES, as a modbus-serial server serves it. */
+function knownRegisterMap() {
+  return {
+    input: new Map([
+      [0, 0xffec],
+      [1, 0x0183],
+      [2, 0],
+      [3, 0x077a],
+      [4, 0x429b],
+      [5, 0x077a],
+      [6, 0x429b],
+    ]),
+    holding: new Map([
+      [100, 0xff4c],
+      [101, 20],
+    ]),
+    coil: new Map([
+      [0, true],
+      [1, false],
+      [2, true],
+    ]),
+    discrete: new Map([
+      [0, false],
+      [1, true],
+      [2, false],
+      [3, true],
+    ]),
+  };
+}
+
+describe('read-command', () => {
+  it('reads a serial device with a profile', async () => {
+    pair = await startPtyPair();
+    sim = new RtuControllerSim({ path: pair.device_path, units: [4], values: () => KNOWN_VALUES });
+    await sim.start();
+    const text = await readCommandText({
+      ...DEFAULTS,
+      serial: pair.gateway_path,
+      unit: '4',
+      profile: 'generic-tenths-c',
+    });
+    const rows = rowsByField(text);
+    expect(rows.get('air_temp_c')).toEqual(['input 0', 'FFEC', '-2 C']);
+    expect(rows.get('evap_temp_c')).toEqual(['input 1', '0183', '38.7 C']);
+    expect(rows.get('compressor_power_kw')).toEqual(['input 3', '077A 429B', '77.51460266113281']);
+    expect(rows.get('compressor_run_s')).toEqual(['input 5', '077A 429B', '125452955']);
+    expect(rows.get('setpoint_c')).toEqual(['holding 100', 'FF4C', '-18 C']);
+    expect(rows.get('fans_on')).toEqual(['coil 2', '1', 'true']);
+    expect(rows.get('probe_alarm')).toEqual(['discrete 3', '1', 'true']);
+    expect(rows.size).toBe(14);
+  });
+
+  it('reads a tcp device with a profile', async () => {
+    server = await startRegisterServer(knownRegisterMap());
+    const text = await readCommandText({
+      ...DEFAULTS,
+      host: '127.0.0.1',
+      port: String(server.port),
+      profile: 'generic-tenths-c',
+    });
+    const rows = rowsByField(text);
+    expect(rows.get('air_temp_c')).toEqual(['input 0', 'FFEC', '-2 C']);
+    expect(rows.get('differential_c')).toEqual(['holding 101', '0014', '2']);
+    expect(rows.get('door_open')).toEqual(['discrete 0', '0', 'false']);
+  });
+
+  it('reads a device from a config file', async () => {
+    server = await startRegisterServer(knownRegisterMap());
+    folder = mkdtempSync(join(tmpdir(), 'coldpool-read-'));
+    const config = join(folder, 'coldpool.yaml');
+    writeFileSync(
+      config,
+      `devices:\n  - { id: room-9, protocol: modbus_tcp, host: 127.0.0.1, port: ${server.port}, profile: generic-tenths-c }\n`,
+    );
+    const text = await readCommandText({ ...DEFAULTS, device: 'room-9', config });
+    expect(rowsByField(text).get('product_temp_c')).toEqual(['input 2', '0000', '0 C']);
+  });
+
+  it('shows a failed request per field', async () => {
+    pair = await startPtyPair();
+    sim = new RtuControllerSim({ path: pair.device_path, units: [1], values: () => KNOWN_VALUES });
+    sim.setFaults(1, { exception: 2 });
+    await sim.start();
+    const text = await readCommandText({ ...DEFAULTS, serial: pair.gateway_path, profile: 'generic-tenths-c' });
+    const row = rowsByField(text).get('air_temp_c')!;
+    expect(row[1]).toMatch(/^error: Modbus exception 2 \(illegal data address\)/);
+  });
+
+  it('runs through commander', async () => {
+    server = await startRegisterServer(knownRegisterMap());
+    let printed = '';
+    const program = new Command().exitOverride();
+    registerReadCommand(program, { write: (text: string) => (printed += text) });
+    await program.parseAsync(
+      ['read', '--host', '127.0.0.1', '--port', String(server.port), '--profile', 'generic-tenths-c'],
+      { from: 'user' },
+    );
+    expect(printed.split('\n')[0]).toMatch(/^field +address +raw +value$/);
+    expect(rowsByField(printed).get('air_temp_c')).toEqual(['input 0', 'FFEC', '-2 C']);
+  });
+
+  it.each<[Partial<ReadOptions>, RegExp]>([
+    [{ host: '127.0.0.1' }, /--profile is missing/],
+    [{ profile: 'generic-tenths-c' }, /--host or --serial is missing/],
+    [{ host: '127.0.0.1', profile: 'coldpool-reefer' }, /profile coldpool-reefer is not a built-in Modbus profile/],
+    [{ host: '127.0.0.1', profile: 'generic-tenths-c', unit: '300' }, /--unit 300 is invalid/],
+    [{ device: 'room-1' }, /--device and --config go together/],
+  ])('rejects %o', async (change, message) => {
+    await expect(readCommandText({ ...DEFAULTS, ...change })).rejects.toThrow(message);
+  });
+});
