@@ -10,10 +10,12 @@ import {
 } from './controller-registers.js';
 import { type Fault, FaultNotSupportedError } from './faults.js';
 import { findFreePort } from './free-port.js';
+import { type ModbusWireFaultRates, ModbusWireFaults } from './modbus-wire-faults.js';
 import { decodeInt16Tenths, encodeInt16Tenths } from './modbus-words.js';
 import { type Clock, ScaledClock } from './physics/clock.js';
 import { ColdRoomModel } from './physics/cold-room-model.js';
 import { CHILLED_ROOM, type ColdRoomParams } from './physics/cold-room-params.js';
+import { ProbeDrift } from './probe-drift.js';
 
 type ServerTcp = InstanceType<typeof ModbusRTU.ServerTCP>;
 
@@ -21,7 +23,6 @@ type ServerTcp = InstanceType<typeof ModbusRTU.ServerTCP>;
 const ILLEGAL_DATA_ADDRESS = { modbusErrorCode: 0x02, msg: 'Illegal data address' };
 /** Modbus exception 03 ILLEGAL DATA VALUE (same section). */
 const ILLEGAL_DATA_VALUE = { modbusErrorCode: 0x03, msg: 'Illegal data value' };
-
 /** Setpoints a write to holding register 100 may set, °C. */
 const SETPOINT_RANGE_C = { min: -40, max: 20 } as const;
 /** Differentials a write to holding register 101 may set, K. */
@@ -48,6 +49,10 @@ export interface ModbusControllerOptions {
   clock?: Clock;
   /** Wall-clock time between model updates, ms. Default 1000. */
   interval_ms?: number;
+  /** Model of the room, shared with other devices that watch it. Default: a model of its own from `params`. */
+  model?: ColdRoomModel;
+  /** Wire faults on input-register reads. Default: none. */
+  wire_faults?: ModbusWireFaultRates;
 }
 
 /**
@@ -60,7 +65,9 @@ export class ModbusController extends EventEmitter {
   readonly host: string;
   readonly unit_id: number;
   readonly model: ColdRoomModel;
+  readonly drift = new ProbeDrift();
   private readonly alarms = new TemperatureAlarms();
+  private readonly wire_faults: ModbusWireFaults | undefined;
   private readonly clock: Clock;
   private readonly interval_ms: number;
   private requested_port: number;
@@ -80,7 +87,10 @@ export class ModbusController extends EventEmitter {
     this.clock = options.clock ?? new ScaledClock();
     this.interval_ms = options.interval_ms ?? 1000;
     this.last_ms = this.clock.nowMs();
-    this.model = new ColdRoomModel(options.params ?? CHILLED_ROOM, { seed: options.seed, start_ms: this.last_ms });
+    this.model =
+      options.model ??
+      new ColdRoomModel(options.params ?? CHILLED_ROOM, { seed: options.seed, start_ms: this.last_ms });
+    this.wire_faults = options.wire_faults && new ModbusWireFaults(options.wire_faults, options.seed ?? 1);
   }
 
   /** Port the server listens on (after `start`). */
@@ -117,7 +127,7 @@ export class ModbusController extends EventEmitter {
     this.advanceToNow();
     const previous = this.fault;
     this.fault = fault;
-    this.stuck_air_word = fault === 'stuck' ? encodeInt16Tenths(this.model.state.air_c) : undefined;
+    this.stuck_air_word = fault === 'stuck' ? encodeInt16Tenths(this.measuredAirC()) : undefined;
     if (fault === 'disconnect') void this.close();
     else if (previous === 'disconnect') this.relisten();
   }
@@ -133,7 +143,13 @@ export class ModbusController extends EventEmitter {
   /** Advances the model to now and returns input registers 0-6 as a read would return them. */
   inputRegisters(): number[] {
     this.advanceToNow();
-    return encodeInputRegisters(this.model.state, this.fault, this.stuck_air_word);
+    const state = this.model.state;
+    return encodeInputRegisters({ ...state, air_c: this.measuredAirC() }, this.fault, this.stuck_air_word);
+  }
+
+  private measuredAirC(): number {
+    const state = this.model.state;
+    return state.air_c + this.drift.offsetK(state.time_ms);
   }
 
   /** Advances the model to the clock's time, checking the alarms at least every `ALARM_CHECK_MS`. */
@@ -141,8 +157,8 @@ export class ModbusController extends EventEmitter {
     const now_ms = this.clock.nowMs();
     while (this.last_ms < now_ms) {
       const step_ms = Math.min(ALARM_CHECK_MS, now_ms - this.last_ms);
-      this.model.step(step_ms / 1000);
       this.last_ms += step_ms;
+      this.model.advanceTo(this.last_ms);
       this.alarms.update(this.model.state, this.model.params.setpoint_c);
     }
   }
@@ -195,9 +211,10 @@ export class ModbusController extends EventEmitter {
         return word;
       },
       // One snapshot per request, so that the two words of a 32-bit value come from the same instant.
-      getMultipleInputRegisters: (address: number, length: number): number[] => {
+      getMultipleInputRegisters: (address: number, length: number): number[] | Promise<number[]> => {
         if (address + length > INPUT_REGISTER_COUNT) throw ILLEGAL_DATA_ADDRESS;
-        return this.inputRegisters().slice(address, address + length);
+        const read = () => this.inputRegisters().slice(address, address + length);
+        return this.wire_faults ? this.wire_faults.apply(read) : read();
       },
       getHoldingRegister: (address: number): number => this.holdingRegister(address),
       getCoil: (address: number): boolean => {

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Fault } from './faults.js';
 import { type Clock, ScaledClock } from './physics/clock.js';
+import type { MqttWireFaults, WireFault } from './wire-faults.js';
 
 /** Options shared by every simulated MQTT device. */
 export interface MqttDeviceOptions {
@@ -17,6 +18,12 @@ export interface MqttDeviceOptions {
   username?: string;
   /** MQTT password. Default: none. */
   password?: string;
+  /** Publish every `interval_ms` on a timer. False leaves publishing to `tick()` calls. Default true. */
+  publish_on_timer?: boolean;
+  /** Wire faults that corrupt or delay a share of messages. Default: none. */
+  wire_faults?: MqttWireFaults;
+  /** Simulated seconds per real second, to turn a simulated hold-back into a real delay. Default 1. */
+  time_scale?: number;
 }
 
 /** Event payload of `published`: what went out on the wire. */
@@ -24,7 +31,12 @@ export interface PublishedMessage {
   device_id: string;
   topic: string;
   seq: number;
-  payload: string;
+  /** Payload as published, after any wire fault. */
+  payload: string | Buffer;
+  /** Time stamped on the payload (simulated, plus any clock jump), ms. */
+  stamp_ms: number;
+  /** Wire fault applied to this message, if any. */
+  wire_fault?: WireFault;
 }
 
 /** Raised when the simulator cannot reach its broker at start. */
@@ -55,6 +67,7 @@ export abstract class MqttDevice extends EventEmitter {
   private running = false;
   private seq = 0;
   private last_tick_ms: number;
+  private clock_offset_ms = 0;
 
   protected constructor(options: MqttDeviceOptions, topic: string) {
     super();
@@ -74,7 +87,19 @@ export abstract class MqttDevice extends EventEmitter {
       this.running = false;
       throw error;
     }
+    if (this.options.publish_on_timer === false) return;
     this.timer = setInterval(() => void this.tick(), this.options.interval_ms ?? 2000);
+  }
+
+  /** Steps the device's clock by `jump_ms` from now on, as a device whose RTC was set wrong does. */
+  jumpClock(jump_ms: number): void {
+    this.clock_offset_ms += Math.round(jump_ms);
+  }
+
+  /** Advances the physics to `now_ms` without publishing. */
+  advanceTo(now_ms: number): void {
+    this.advance(now_ms, Math.max(0, now_ms - this.last_tick_ms) / 1000);
+    this.last_tick_ms = Math.max(this.last_tick_ms, now_ms);
   }
 
   /** Stops publishing and ends the broker session. */
@@ -100,20 +125,31 @@ export abstract class MqttDevice extends EventEmitter {
     if (previous === 'disconnect') this.reconnect();
   }
 
-  /** Advances the physics to the clock's time and publishes one message unless disconnected. */
+  /**
+   * Advances the physics to the clock's time and publishes one message unless disconnected. A late wire
+   * fault holds the message back, so later ones overtake it.
+   */
   async tick(): Promise<void> {
     const now_ms = this.clock.nowMs();
-    this.advance(now_ms, Math.max(0, now_ms - this.last_tick_ms) / 1000);
-    this.last_tick_ms = now_ms;
+    this.advanceTo(now_ms);
     const client = this.client;
     if (this.fault === 'disconnect' || client === undefined) return;
     this.seq += 1;
+    const stamp_ms = now_ms + this.clock_offset_ms;
+    const encoded = this.encodePayload(this.seq, stamp_ms);
+    const wire = this.options.wire_faults?.apply(encoded) ?? { payload: encoded, delay_ms: 0 };
     const message: PublishedMessage = {
       device_id: this.device_id,
       topic: this.topic,
       seq: this.seq,
-      payload: this.encodePayload(this.seq, now_ms),
+      payload: wire.payload,
+      stamp_ms,
+      ...(wire.fault ? { wire_fault: wire.fault } : {}),
     };
+    if (wire.delay_ms > 0) {
+      const real_ms = wire.delay_ms / (this.options.time_scale ?? 1);
+      await new Promise((resolve) => setTimeout(resolve, real_ms));
+    }
     try {
       await client.publishAsync(this.topic, message.payload, { qos: 1 });
       this.emit('published', message);

@@ -7,6 +7,7 @@ import {
 } from './physics/cold-room-params.js';
 import { deriveSeed, Prng } from './physics/prng.js';
 import { COUNTY_ROUTE, RouteModel, type RouteStop } from './physics/route.js';
+import { ProbeDrift } from './probe-drift.js';
 import { type CompartmentMeasurement, encodeTruckPayload, type TruckMeasurement } from './truck-payload.js';
 
 /** One temperature zone of the reefer box. */
@@ -43,6 +44,8 @@ export interface ReeferTruckOptions extends MqttDeviceOptions {
 export class ReeferTruck extends MqttDevice {
   readonly route: RouteModel;
   readonly compartments: { id: string; model: ColdRoomModel }[];
+  /** Drift of every compartment probe at once (they share one logger and its reference). */
+  readonly drift = new ProbeDrift();
   private readonly noise: Prng;
   private frozen_temps_c: number[] | undefined;
 
@@ -65,7 +68,10 @@ export class ReeferTruck extends MqttDevice {
   /** Measurement the next payload would carry, before the fault applies. */
   measure(): TruckMeasurement {
     const live_c = this.compartments.map(
-      ({ model }) => model.state.air_c + this.noise.gaussian(0, model.params.probe_noise_k),
+      ({ model }) =>
+        model.state.air_c +
+        this.drift.offsetK(model.state.time_ms) +
+        this.noise.gaussian(0, model.params.probe_noise_k),
     );
     if (this.fault !== 'stuck') this.frozen_temps_c = undefined;
     else this.frozen_temps_c ??= live_c;

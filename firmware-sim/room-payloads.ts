@@ -1,8 +1,12 @@
 import type { Fault } from './faults.js';
 import { encodeJsonWithBareNaN, roundTo } from './json-encoding.js';
+import { encodeChirpstackUplink, encodeTtsUplink, type LorawanIdentity } from './lorawan-payloads.js';
 
-/** Payload dialect of a room sensor node: `celsius` (epoch-ms stamps) or `fahrenheit` (ISO 8601 stamps). */
-export type RoomDialect = 'celsius' | 'fahrenheit';
+/**
+ * Payload dialect of a room sensor node: `celsius` (epoch-ms stamps), `fahrenheit` (ISO 8601 stamps), or
+ * a LoRaWAN node behind a ChirpStack v4 or The Things Stack v3 network server.
+ */
+export type RoomDialect = 'celsius' | 'fahrenheit' | 'chirpstack_v4' | 'tts_v3';
 
 /** Values the node measured, before encoding. */
 export interface RoomMeasurement {
@@ -58,4 +62,19 @@ export function encodeFahrenheitPayload(seq: number, ts_ms: number, m: RoomMeasu
   };
   if (fault === 'malformed') return encodeJsonWithBareNaN({ ...payload, temperature_f: null }, 'temperature_f');
   return JSON.stringify(payload);
+}
+
+/** Encodes one room measurement in `dialect`; `identity` names the device on a LoRaWAN network server. */
+export function encodeRoomPayload(
+  dialect: RoomDialect,
+  seq: number,
+  ts_ms: number,
+  m: RoomMeasurement,
+  fault: Fault | null,
+  identity: LorawanIdentity,
+): string {
+  if (dialect === 'fahrenheit') return encodeFahrenheitPayload(seq, ts_ms, m, fault);
+  if (dialect === 'chirpstack_v4') return encodeChirpstackUplink(identity, seq, ts_ms, m, fault);
+  if (dialect === 'tts_v3') return encodeTtsUplink(identity, seq, ts_ms, m, fault);
+  return encodeCelsiusPayload(seq, ts_ms, m, fault);
 }

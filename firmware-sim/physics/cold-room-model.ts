@@ -134,6 +134,15 @@ export class ColdRoomModel {
     }
   }
 
+  /**
+   * Advances the model to `time_ms` (epoch ms) unless it is there already, so several devices that watch
+   * one room can share its model. Whole-second targets give the same sub-steps whoever advances first.
+   */
+  advanceTo(time_ms: number): void {
+    const dt_s = (time_ms - this.timeMs()) / 1000;
+    if (dt_s > 0) this.step(dt_s);
+  }
+
   get state(): ColdRoomState {
     return {
       time_ms: this.timeMs(),
