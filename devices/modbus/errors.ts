@@ -79,7 +79,7 @@ function exceptionAdvice(exceptionCode: number): string {
     case 10:
       return 'check the gateway routing and the unit id';
     case 11:
-      return 'the device behind the gateway did not answer, check its power, wiring and unit id';
+      return 'the device behind the gateway did not respond, check its power, wiring and unit id';
     default:
       return 'check the device';
   }

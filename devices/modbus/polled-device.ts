@@ -58,7 +58,7 @@ export interface RequestResult {
 }
 
 /**
- * Exception codes that mean the device behind a gateway did not answer (Modbus Application Protocol
+ * Exception codes that mean the device behind a gateway did not respond (Modbus Application Protocol
  * v1.1b3 section 7, codes 10 and 11). The device is unreachable, so the poll fails and the device is down.
  */
 const UNREACHABLE_EXCEPTIONS = new Set([EXCEPTION_GATEWAY_PATH_UNAVAILABLE, EXCEPTION_GATEWAY_TARGET_FAILED]);

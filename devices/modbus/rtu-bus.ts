@@ -1,7 +1,7 @@
 /**
  * A Modbus RTU bus: one serial line and the devices on it. Every device keeps its own poll timer, timeout,
  * retries and back-off, but the line carries one request at a time (Modbus over Serial Line v1.02
- * section 2.4.1), so requests wait their turn in a queue. A device that stops answering holds the line
+ * section 2.4.1), so requests wait their turn in a queue. A device that stops replying holds the line
  * for at most its own `timeout_ms` per attempt, and its back-off thins out its turns.
  *
  * The queue has two lanes. The first request of a poll and every retry join the back of the queue. The
@@ -133,10 +133,8 @@ export class ModbusRtuBus {
     };
     try {
       await this.transport.open();
-      const sent = performance.now();
       const reply = await this.transport.transact(frame, expected, target, timeoutMs);
-      const rtt = performance.now() - sent;
-      return { values: decodeReply(reply, request, target), rtt_ms: rtt };
+      return { values: decodeReply(reply.frame, request, target), rtt_ms: reply.rtt_ms };
     } finally {
       await sleep(this.settings.inter_request_delay_ms);
     }

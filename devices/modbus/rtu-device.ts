@@ -1,6 +1,6 @@
 /**
  * One Modbus RTU device on a serial bus. It polls on its own timer with its own timeout, retries and
- * back-off; its requests go through the bus queue so the line carries one request at a time.
+ * back-off. Its requests go through the bus queue, so the line carries one request at a time.
  */
 import type { ModbusRtuDeviceOptions } from './device-options.js';
 import { PolledModbusDevice, type RequestResult } from './polled-device.js';

@@ -10,7 +10,9 @@ import { crc16Modbus } from './rtu-frame.js';
 
 /** What the reply to one read request must look like. */
 export interface ExpectedReply {
+  /** Unit id the request was sent to, 1 to 247. */
   unit_id: number;
+  /** Function code of the request, 1 to 4. */
   function_code: number;
   /** Data bytes of a normal reply: 2 per register, or one per 8 bits rounded up. */
   byte_count: number;

@@ -90,15 +90,16 @@ export class RtuTransport {
   }
 
   /**
-   * Flushes the line, sends `request` and returns the first frame that is a valid reply to it, or throws
-   * `ModbusTimeoutError` after `timeoutMs` counted from the moment the request has left the port.
+   * Flushes the line, sends `request` and returns the first frame that is a valid reply to it with the
+   * time from the write to the complete reply. Throws `ModbusTimeoutError` after `timeoutMs` counted from
+   * the moment the request has left the port.
    */
   async transact(
     request: Uint8Array,
     expected: ExpectedReply,
     target: RequestTarget,
     timeoutMs: number,
-  ): Promise<Uint8Array> {
+  ): Promise<{ frame: Uint8Array; rtt_ms: number }> {
     const port = this.port;
     if (!port?.isOpen) throw new ModbusSerialError(this.settings.path, 'the port is not open');
     await this.flush(port);
@@ -108,6 +109,7 @@ export class RtuTransport {
     });
     // The port may close before the race below starts listening; the race still sees the rejection.
     reply.catch(() => {});
+    const sent = performance.now();
     await writeAndDrain(port, request, this.settings.path);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -121,7 +123,7 @@ export class RtuTransport {
     try {
       const frame = await Promise.race([reply, timeout]);
       this.stats.replies++;
-      return frame;
+      return { frame, rtt_ms: performance.now() - sent };
     } finally {
       clearTimeout(timer);
       this.waiter = undefined;

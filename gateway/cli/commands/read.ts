@@ -20,16 +20,27 @@ import type { TextOutput } from './decode.js';
 
 /** Options of `coldpool read`, as commander passes them (text, parsed by the command). */
 export interface ReadOptions {
+  /** Modbus TCP host; with `port`, the TCP target. */
   host?: string;
+  /** Modbus TCP port. Default 502. */
   port: string;
+  /** Serial device path; with the line settings, the RTU target. */
   serial?: string;
+  /** Serial bits per second. Default 9600. */
   baud: string;
+  /** Serial parity: none, even or odd. Default none. */
   parity: string;
+  /** Serial stop bits, 1 or 2. Default 1. */
   stopBits: string;
+  /** Unit id, 0 to 255 (1 to 247 on a serial bus). Default 1. */
   unit: string;
+  /** Built-in profile that supplies the register map. */
   profile?: string;
+  /** Device id to take from `config` in place of the options above. */
   device?: string;
+  /** Gateway config file that defines `device`. */
   config?: string;
+  /** Time to wait for each reply, in milliseconds. Default 1000. */
   timeoutMs: string;
 }
 

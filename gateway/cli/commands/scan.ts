@@ -11,14 +11,23 @@ import { parseInteger, parseParity } from './read.js';
 
 /** Options of `coldpool scan`, as commander passes them (text, parsed by the command). */
 export interface ScanOptions {
+  /** Modbus TCP host to scan behind. */
   host?: string;
+  /** Modbus TCP port. Default 502. */
   port: string;
+  /** Serial device path to scan. */
   serial?: string;
+  /** Comma-separated baud rates to try. Default 9600,19200,38400. */
   baud: string;
+  /** Comma-separated parities to try. Default none,even. */
   parity: string;
+  /** Serial stop bits, 1 or 2. Default 1. */
   stopBits: string;
+  /** Unit ids to probe, such as 1-247 or 1,2,10-20. Default 1-247. */
   units: string;
+  /** Time to wait for each unit, in milliseconds. Default 100. */
   timeoutMs: string;
+  /** Try every serial setting rather than stopping at the first where a unit replies. Default false. */
   allSettings?: boolean;
 }
 

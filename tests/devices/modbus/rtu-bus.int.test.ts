@@ -44,7 +44,7 @@ function registerFields(): RegisterField[] {
   return profile.registers.map((field) => ({ ...field }));
 }
 
-/** The latest intact data reply to `unitId` for `functionCode` sent before `timeMs`. */
+/** Finds the latest intact data reply to `unitId` for `functionCode` sent before `timeMs`. */
 function servedBefore(
   served: ServedReply[],
   unitId: number,
