@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { DeviceSample } from '../devices/sample.js';
+import { type RunningApi, startGatewayApi } from './api/gateway-api.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { EventBus } from './events.js';
@@ -29,6 +30,7 @@ export class Gateway {
   private broker: EmbeddedBroker | undefined;
   private mqttInput: MqttInput | undefined;
   private modbusInput: ModbusInput | undefined;
+  private api: RunningApi | undefined;
   private readonly problemLog: RateLimitedLog;
   private readonly skewMs: number;
   private running = false;
@@ -66,6 +68,7 @@ export class Gateway {
     await this.outputs.startRepublish(() => this.brokerUrl());
     this.running = true;
     await this.startInputs();
+    await this.startApi();
     this.log.info(
       { devices: this.resolved.devices.length, outputs: this.outputStats().map((entry) => entry.name) },
       'gateway started',
@@ -75,11 +78,30 @@ export class Gateway {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    await this.api?.stop();
     await this.modbusInput?.stop();
     await this.mqttInput?.stop();
     await this.outputs?.stop();
     await this.broker?.stop();
     this.log.info({ readings: this.stats.readings }, 'gateway stopped');
+  }
+
+  /** Base URL of the HTTP API once it listens. */
+  apiUrl(): string | undefined {
+    return this.api?.url;
+  }
+
+  private async startApi(): Promise<void> {
+    const http = this.resolved.config.http;
+    if (!http.enabled) return;
+    this.api = await startGatewayApi(this, {
+      host: http.host,
+      port: http.port,
+      // Request lines stay out of the log; fastify's own warnings and errors still reach it.
+      logger: this.log.child({ component: 'http' }, { level: 'warn' }),
+      stale_after_ms: http.stale_after_ms,
+    });
+    this.log.info({ url: this.api.url }, 'http api and dashboard listening');
   }
 
   private async startInputs(): Promise<void> {

@@ -4,6 +4,7 @@ import { registerCheckConfigCommand } from './commands/check-config.js';
 import { registerDecodeCommand } from './commands/decode.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerStatusCommand } from './commands/status.js';
 
 const program = new Command();
 program
@@ -15,6 +16,7 @@ registerDemoCommand(program);
 registerRunCommand(program);
 registerCheckConfigCommand(program);
 registerDecodeCommand(program);
+registerStatusCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`coldpool: ${error.message}\n`);

@@ -80,6 +80,17 @@ const localStoreSchema = z.strictObject({
   retention_days: z.number().positive().max(3650).default(30),
 });
 
+const httpSchema = z.strictObject({
+  /** Serve the HTTP API and the dashboard. */
+  enabled: z.boolean().default(false),
+  /** Listen address; anything but loopback needs authentication. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** Listen port; 0 picks a free one. */
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** A device with no reading for this long is shown as offline, in milliseconds. */
+  stale_after_ms: z.number().int().min(1000).default(60_000),
+});
+
 export const configSchema = z.strictObject({
   /** Version of this file's layout. */
   version: z.literal(1).default(1),
@@ -95,6 +106,7 @@ export const configSchema = z.strictObject({
   /** Profiles defined in this file, by name; they add to and override the built-in ones. */
   profiles: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), profileSchema).default({}),
   devices: z.array(deviceSchema).default([]),
+  http: httpSchema.prefault({}),
   outputs: z
     .strictObject({
       influx: influxSchema.optional(),

@@ -15,6 +15,8 @@ export interface DemoConfigOptions {
   store_path: string;
   influx_url?: string;
   poll_interval_s: number;
+  /** Serve the HTTP API and dashboard here. */
+  http?: { host: string; port: number };
 }
 
 function deviceEntry(device: DemoDevice, pollIntervalS: number): Record<string, unknown> {
@@ -55,6 +57,7 @@ export function demoConfig(devices: readonly DemoDevice[], options: DemoConfigOp
       republish: { enabled: true },
     },
     devices: devices.map((device) => deviceEntry(device, options.poll_interval_s)),
+    ...(options.http ? { http: { enabled: true, host: options.http.host, port: options.http.port } } : {}),
     outputs: {
       local_store: { enabled: true, path: options.store_path },
       ...(options.influx_url ? { influx: { url: options.influx_url, flush_interval_ms: 1000 } } : {}),

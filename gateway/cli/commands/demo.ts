@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { startFleet } from '../../../firmware-sim/fleet.js';
+import { parseHttpAddress } from '../../api/gateway-api.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../broker/embedded-broker.js';
 import { validateConfig } from '../../config/load.js';
 import { demoConfig } from '../../demo/demo-config.js';
@@ -10,6 +11,7 @@ import { onShutdownSignal } from '../shutdown.js';
 
 interface DemoOptions {
   influx?: string;
+  http?: string;
   duration?: string;
   mqttPort: string;
   store: string;
@@ -43,6 +45,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
   const durationS = options.duration === undefined ? undefined : positiveNumber(options.duration, '--duration');
   const intervalMs = positiveNumber(options.intervalMs, '--interval-ms');
   const summaryMs = positiveNumber(options.summaryS, '--summary-s') * 1000;
+  const http = options.http === undefined ? undefined : parseHttpAddress(options.http);
   const log = createLogger({ level: options.logLevel, pretty: process.stderr.isTTY });
 
   const broker = await startDemoBroker(positiveNumber(options.mqttPort, '--mqtt-port'), log);
@@ -52,6 +55,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
     store_path: options.store,
     poll_interval_s: intervalMs / 1000,
     ...(options.influx ? { influx_url: options.influx } : {}),
+    ...(http ? { http } : {}),
   });
   const gateway = new Gateway(validateConfig(data, 'demo'), log);
   const summary = new LiveSummary(gateway.bus);
@@ -77,6 +81,8 @@ async function runDemo(options: DemoOptions): Promise<void> {
   onShutdownSignal(stop, (message) => log.info(message));
   await gateway.start();
   log.info({ devices: fleet.devices.map((device) => device.id), broker: broker.url }, 'demo fleet running');
+  const apiUrl = gateway.apiUrl();
+  if (apiUrl) process.stdout.write(`dashboard and API: ${apiUrl}/\n`);
   if (durationS !== undefined) {
     setTimeout(() => {
       stop().then(
@@ -99,6 +105,7 @@ export function registerDemoCommand(program: Command): void {
       '--influx <url>',
       'also write to this InfluxDB, e.g. http://127.0.0.1:8086/coldpool (database created if missing)',
     )
+    .option('--http <address>', 'serve the HTTP API and dashboard on HOST:PORT, e.g. 127.0.0.1:8080')
     .option('--duration <seconds>', 'stop cleanly after this many seconds, flushing every buffered reading')
     .option('--mqtt-port <port>', 'port of the embedded broker on 127.0.0.1 (a free one if taken)', '1883')
     .option('--store <path>', 'local SQLite store', 'data/demo.db')

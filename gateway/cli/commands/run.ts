@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseHttpAddress } from '../../api/gateway-api.js';
 import { ConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load.js';
 import { Gateway } from '../../gateway.js';
@@ -12,7 +13,8 @@ export function registerRunCommand(program: Command): void {
     .description('run the gateway with a configuration file')
     .requiredOption('-c, --config <file>', 'YAML configuration file')
     .option('--pretty', 'human-readable log lines instead of JSON')
-    .action(async (options: { config: string; pretty?: boolean }) => {
+    .option('--http <address>', 'serve the HTTP API and dashboard on HOST:PORT (overrides the http section)')
+    .action(async (options: { config: string; pretty?: boolean; http?: string }) => {
       let resolved: ReturnType<typeof loadConfig>;
       try {
         resolved = loadConfig(options.config);
@@ -21,6 +23,10 @@ export function registerRunCommand(program: Command): void {
         process.stderr.write(`${error.message}\nnothing was started; fix the file and run again\n`);
         process.exitCode = 1;
         return;
+      }
+      if (options.http !== undefined) {
+        const { host, port } = parseHttpAddress(options.http);
+        resolved.config.http = { ...resolved.config.http, enabled: true, host, port };
       }
       const log = createLogger({ level: resolved.config.log_level, pretty: options.pretty ?? false });
       const gateway = new Gateway(resolved, log);
