@@ -27,7 +27,7 @@ export interface StepSeries {
   gaps: Gap[];
   /** Median interval between readings, ms (0 with fewer than two readings). */
   interval_ms: number;
-  /** Longest interval that is not a gap, ms. */
+  /** Maximum interval that is not a gap, ms. */
   max_gap_ms: number;
 }
 
@@ -36,7 +36,7 @@ export interface StepOptions {
   from_ms?: number;
   /** Window end; readings after it are dropped, ms. */
   to_ms?: number;
-  /** Longest interval that is not a gap, ms. Default: three times the median interval. */
+  /** Maximum interval that is not a gap, ms. Default: three times the median interval. */
   max_gap_ms?: number;
 }
 

@@ -8,10 +8,12 @@ import { verifyAuditFile } from '../../audit/audit-verify.js';
 import { correctRecord } from '../../audit/reading-recorder.js';
 import { openRecordsDatabase } from '../../audit/records-database.js';
 import { calibrationRegister, calibrationStatus, registerCalibration } from '../../calibration/calibration-register.js';
+import { parseTime } from '../../reports/report-format.js';
+import { endShipment, startShipment } from '../../reports/shipment.js';
 
 /** Output streams, exit status and clock of a command; tests pass their own. */
 export interface CommandIo {
-  stdout: { write(text: string): unknown };
+  stdout: { write(text: string | Uint8Array): unknown };
   stderr: { write(text: string): unknown };
   setExitCode(code: number): void;
   /** Current time, ms since the epoch. */
@@ -147,6 +149,39 @@ function registerCalibrationCommands(audit: Command, io: CommandIo): void {
     });
 }
 
+function registerShipmentCommands(audit: Command, io: CommandIo): void {
+  const shipment = audit.command('shipment').description('record the loading and delivery of a truck shipment');
+  shipment
+    .command('start')
+    .description('record the loading of a shipment into a compartment')
+    .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
+    .requiredOption('--id <shipment>', 'shipment id, unique')
+    .requiredOption('--asset <id>', 'asset id of the compartment, as under alarms.assets')
+    .requiredOption('--by <name>', 'person recording the loading')
+    .option('--at <time>', 'loading time, ISO 8601 (UTC unless an offset is given) or epoch ms; default now')
+    .action((options: { store: string; id: string; asset: string; by: string; at?: string }) => {
+      withTrail(options.store, (trail) => {
+        const time_ms = options.at === undefined ? io.now() : parseTime(options.at, '--at');
+        startShipment(trail, { shipment_id: options.id, asset: options.asset, by: options.by, time_ms });
+        io.stdout.write(`shipment ${options.id} loaded into ${options.asset}\n`);
+      });
+    });
+  shipment
+    .command('end')
+    .description('record the delivery of a shipment')
+    .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
+    .requiredOption('--id <shipment>', 'shipment id')
+    .requiredOption('--by <name>', 'person recording the delivery')
+    .option('--at <time>', 'delivery time, ISO 8601 (UTC unless an offset is given) or epoch ms; default now')
+    .action((options: { store: string; id: string; by: string; at?: string }) => {
+      withTrail(options.store, (trail) => {
+        const time_ms = options.at === undefined ? io.now() : parseTime(options.at, '--at');
+        endShipment(trail, { shipment_id: options.id, by: options.by, time_ms });
+        io.stdout.write(`shipment ${options.id} delivered\n`);
+      });
+    });
+}
+
 /** Adds `audit` and its subcommands to `program`. */
 export function registerAuditCommand(program: Command, io: CommandIo = processIo): void {
   const audit = program.command('audit').description('audit trail, record corrections and calibration register');
@@ -154,4 +189,5 @@ export function registerAuditCommand(program: Command, io: CommandIo = processIo
   registerList(audit, io);
   registerCorrect(audit, io);
   registerCalibrationCommands(audit, io);
+  registerShipmentCommands(audit, io);
 }

@@ -1,0 +1,124 @@
+/**
+ * `coldpool report`: temperature report of one asset over a window, or over one shipment, as PDF or CSV,
+ * from the local readings store and the records store (alarms, audit trail, calibrations).
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { AlarmStore } from '../../alarms/alarm-store.js';
+import { AuditTrail } from '../../audit/audit-trail.js';
+import { openRecordsDatabase } from '../../audit/records-database.js';
+import { LocalStore } from '../../outputs/local-store.js';
+import { reportCsv } from '../../reports/report-csv.js';
+import { buildReport, type ReportData } from '../../reports/report-data.js';
+import { parseTime } from '../../reports/report-format.js';
+import { renderReportPdf } from '../../reports/report-pdf.js';
+import { reportProfile } from '../../reports/report-profile.js';
+import { findShipment } from '../../reports/shipment.js';
+import { type CommandIo, processIo } from './audit.js';
+
+interface ReportCommandOptions {
+  asset?: string;
+  from?: string;
+  to?: string;
+  shipment?: string;
+  format: string;
+  store: string;
+  records?: string;
+  out?: string;
+  config?: string;
+  class: string;
+  kind: string;
+  deltaHOverRK: string;
+  maxGapS?: string;
+  remindDays: string;
+}
+
+function parsePositive(text: string, option: string): number {
+  const value = Number(text);
+  if (!(value > 0)) throw new Error(`${option} ${text} is invalid: use a positive number`);
+  return value;
+}
+
+function openRecords(path: string | undefined) {
+  if (path === undefined) return undefined;
+  if (!existsSync(path)) throw new Error(`records store ${path} not found; pass the gateway's alarms.store_path`);
+  const db = openRecordsDatabase(path);
+  return { db, alarms: new AlarmStore(db), trail: new AuditTrail(db) };
+}
+
+/** Builds the report data the options ask for. */
+export function reportFromOptions(options: ReportCommandOptions, now_ms: number): ReportData {
+  if (!existsSync(options.store))
+    throw new Error(`readings store ${options.store} not found; pass the local store file`);
+  const records = openRecords(options.records);
+  const readings = new LocalStore({ path: options.store });
+  try {
+    let window: { asset: string; from_ms: number; to_ms: number; title?: string };
+    if (options.shipment !== undefined) {
+      if (!records) throw new Error('--shipment needs --records, the store where shipments are recorded');
+      const shipment = findShipment(records.trail, options.shipment);
+      window = {
+        asset: shipment.asset,
+        from_ms: shipment.start_ms,
+        to_ms: shipment.end_ms ?? now_ms,
+        title: `Shipment ${shipment.shipment_id} (${shipment.end_ms === null ? 'in transit' : 'delivered'})`,
+      };
+    } else {
+      if (!options.asset || !options.from || !options.to) {
+        throw new Error('pass --asset, --from and --to, or --shipment with --records');
+      }
+      window = {
+        asset: options.asset,
+        from_ms: parseTime(options.from, '--from'),
+        to_ms: parseTime(options.to, '--to'),
+      };
+    }
+    const profile = reportProfile(window.asset, options.config, { class: options.class, kind: options.kind });
+    return buildReport({ readings, alarms: records?.alarms, trail: records?.trail }, profile, {
+      from_ms: window.from_ms,
+      to_ms: window.to_ms,
+      title: window.title,
+      delta_h_over_r_k: parsePositive(options.deltaHOverRK, '--delta-h-over-r-k'),
+      max_gap_ms: options.maxGapS === undefined ? undefined : parsePositive(options.maxGapS, '--max-gap-s') * 1000,
+      remind_days: Number(options.remindDays),
+      now_ms,
+    });
+  } finally {
+    readings.close();
+    records?.db.close();
+  }
+}
+
+/** Adds `report` to `program`. */
+export function registerReportCommand(program: Command, io: CommandIo = processIo): void {
+  program
+    .command('report')
+    .description('temperature report of an asset: statistics, MKT, excursions, alarms, gaps, calibration, chart')
+    .option('--asset <id>', 'asset id, as under alarms.assets')
+    .option('--from <time>', 'window start, ISO 8601 (UTC unless an offset is given) or epoch ms')
+    .option('--to <time>', 'window end, ISO 8601 (UTC unless an offset is given) or epoch ms')
+    .option('--shipment <id>', 'report one shipment from loading to delivery instead of --asset/--from/--to')
+    .option('--format <format>', 'pdf or csv', 'pdf')
+    .requiredOption('--store <file>', 'local readings store (SQLite) written by the gateway')
+    .option('--records <file>', 'records store (SQLite) with alarms, audit trail and calibrations')
+    .option('--out <file>', 'output file; default: standard output')
+    .option('--config <file>', 'gateway configuration (YAML) whose alarms section defines the asset')
+    .option('--class <class>', 'temperature class when no --config: frozen, chilled, pharma, ambient', 'chilled')
+    .option('--kind <kind>', 'asset kind when no --config: cold_room, room_zone, truck_compartment', 'cold_room')
+    .option('--delta-h-over-r-k <kelvin>', 'activation energy over the gas constant for MKT, K', '10000')
+    .option('--max-gap-s <seconds>', 'longest interval between readings that is not a gap, s; default 3 intervals')
+    .option('--remind-days <days>', 'days before a calibration is due at which it shows as due soon', '30')
+    .action(async (options: ReportCommandOptions) => {
+      if (options.format !== 'pdf' && options.format !== 'csv') {
+        throw new Error(`--format ${options.format} is invalid: use pdf or csv`);
+      }
+      const data = reportFromOptions(options, io.now());
+      const output = options.format === 'pdf' ? await renderReportPdf(data) : Buffer.from(reportCsv(data), 'utf8');
+      if (options.out) {
+        writeFileSync(options.out, output);
+        io.stderr.write(`report written to ${options.out} (data SHA-256 ${data.data_sha256})\n`);
+      } else {
+        io.stdout.write(output);
+      }
+    });
+}

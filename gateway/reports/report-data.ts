@@ -1,0 +1,213 @@
+/**
+ * Gathers everything a temperature report shows for one asset and window: readings from the local
+ * store, statistics and MKT, excursions, gaps, alarms with their acknowledgements and corrective actions,
+ * corrections and the calibration status of the asset's probes. Works from SQLite files only, so reports
+ * need no database server.
+ */
+import type { Alarm } from '../alarms/alarm.js';
+import type { AlarmStore } from '../alarms/alarm-store.js';
+import { type AssetProfile, matchesAsset } from '../alarms/asset-profile.js';
+import { ALARM_LEVELS, type AlarmLevel } from '../alarms/rule-schemas.js';
+import type { AuditEntry } from '../audit/audit-entry.js';
+import type { AuditTrail } from '../audit/audit-trail.js';
+import { type CalibrationStatus, calibrationRegister, calibrationStatus } from '../calibration/calibration-register.js';
+import type { LocalStore } from '../outputs/local-store.js';
+import { beyondAnyRule, type Excursion, findExcursions, isOutOfRange, timeBeyond, truePeriods } from './excursions.js';
+import { meanKineticTemperature } from './mkt.js';
+import { readingsSha256 } from './report-csv.js';
+import { type Gap, type SeriesPoint, toStepSeries } from './step-series.js';
+
+/** Largest number of points read per device and field. */
+const HISTORY_LIMIT = 5_000_000;
+
+export interface ReportOptions {
+  from_ms: number;
+  to_ms: number;
+  /** ΔH/R of the MKT, K. Default 10 000. */
+  delta_h_over_r_k?: number;
+  /** Maximum interval between readings that is not a gap, ms. Default: three times the median interval. */
+  max_gap_ms?: number;
+  /** Days before a calibration is due at which it shows as due soon. Default 30. */
+  remind_days?: number;
+  /** Time the report is generated, ms. Default `Date.now()`. */
+  now_ms?: number;
+  /** Report title. Default `Temperature report <asset>`. */
+  title?: string;
+}
+
+export interface ReportSources {
+  readings: LocalStore;
+  alarms?: AlarmStore;
+  trail?: AuditTrail;
+}
+
+export interface ProbeCalibration {
+  probe: string;
+  certificate: string | null;
+  due_on: string | null;
+  offset_c: number | null;
+  status: CalibrationStatus | 'missing';
+}
+
+export interface ReportData {
+  title: string;
+  asset: string;
+  class: string;
+  kind: string;
+  field: string;
+  devices: string[];
+  from_ms: number;
+  to_ms: number;
+  generated_ms: number;
+  delta_h_over_r_k: number;
+  low_c: number | null;
+  high_c: number | null;
+  thresholds: Array<{ level: AlarmLevel; direction: 'high' | 'low'; threshold_c: number }>;
+  readings: SeriesPoint[];
+  min_c: number;
+  max_c: number;
+  mean_c: number;
+  mkt_c: number;
+  mkt_complete: boolean;
+  covered_ms: number;
+  /** Time outside the class range, and beyond any threshold of each alarm level, ms. */
+  out_of_range_ms: Record<'range' | AlarmLevel, number>;
+  excursions: Excursion[];
+  gaps: Gap[];
+  alarms: Alarm[];
+  corrections: AuditEntry[];
+  calibrations: ProbeCalibration[];
+  defrost_periods: Array<{ start_ms: number; end_ms: number }>;
+  door_periods: Array<{ start_ms: number; end_ms: number }>;
+  /** SHA-256 of the readings as the CSV data section (see `readingsCsv`), hex. */
+  data_sha256: string;
+}
+
+/** Returns the ids of the devices whose series belong to the asset. */
+function assetDevices(store: LocalStore, profile: AssetProfile): string[] {
+  const devices = new Set<string>();
+  for (const series of store.latest()) {
+    if (matchesAsset(profile, series.tags) && series.tags.device) devices.add(series.tags.device);
+  }
+  return [...devices].sort();
+}
+
+function fieldHistory(
+  store: LocalStore,
+  profile: AssetProfile,
+  devices: string[],
+  field: string,
+  options: ReportOptions,
+) {
+  return devices.flatMap((device) =>
+    store
+      .history({ device, field, from_ms: options.from_ms, to_ms: options.to_ms, limit: HISTORY_LIMIT })
+      .filter((point) => matchesAsset(profile, point.tags)),
+  );
+}
+
+function booleanPeriods(
+  sources: ReportSources,
+  profile: AssetProfile,
+  devices: string[],
+  field: string,
+  options: ReportOptions,
+) {
+  const points = fieldHistory(sources.readings, profile, devices, field, options)
+    .filter((point) => typeof point.value === 'boolean')
+    .map((point) => ({ time_ms: point.time_ms, value: point.value as boolean }));
+  return truePeriods(points, options.to_ms);
+}
+
+function calibrationsOf(sources: ReportSources, profile: AssetProfile, devices: string[], options: ReportOptions) {
+  const register = sources.trail ? calibrationRegister(sources.trail) : new Map();
+  return devices.map((device): ProbeCalibration => {
+    const probe = `${device}/${profile.temperature_field}`;
+    const record = register.get(probe);
+    if (!record) return { probe, certificate: null, due_on: null, offset_c: null, status: 'missing' };
+    const status = calibrationStatus(record, options.now_ms ?? Date.now(), options.remind_days ?? 30);
+    return { probe, certificate: record.certificate, due_on: record.due_on, offset_c: record.offset_c, status };
+  });
+}
+
+function correctionsOf(trail: AuditTrail | undefined, asset: string, options: ReportOptions): AuditEntry[] {
+  if (!trail) return [];
+  return trail.entries({ kind: 'correction', subject: asset }).filter((entry) => {
+    const record = trail.entry((entry.payload as { corrects_seq: number }).corrects_seq);
+    return record !== undefined && record.time_ms >= options.from_ms && record.time_ms <= options.to_ms;
+  });
+}
+
+type SeriesStatistics = Pick<
+  ReportData,
+  'min_c' | 'max_c' | 'mean_c' | 'mkt_c' | 'mkt_complete' | 'covered_ms' | 'out_of_range_ms' | 'excursions' | 'gaps'
+>;
+
+/** Computes the statistics of the temperature series: extremes, mean, MKT, time beyond limits, excursions, gaps. */
+function seriesStatistics(readings: SeriesPoint[], profile: AssetProfile, options: ReportOptions): SeriesStatistics {
+  const step = { from_ms: options.from_ms, to_ms: options.to_ms, max_gap_ms: options.max_gap_ms };
+  const series = toStepSeries(readings, step);
+  const mkt = meanKineticTemperature(readings, { ...step, delta_h_over_r_k: options.delta_h_over_r_k });
+  const limits = { low_c: profile.low_c, high_c: profile.high_c };
+  const out_of_range_ms = {
+    range: timeBeyond(series.segments, (value) => isOutOfRange(limits, value)),
+  } as ReportData['out_of_range_ms'];
+  for (const level of ALARM_LEVELS) {
+    const rules = profile.rules.filter((rule) => rule.level === level);
+    out_of_range_ms[level] = timeBeyond(series.segments, (value) => beyondAnyRule(rules, value));
+  }
+  const values = readings.map((point) => point.value);
+  return {
+    min_c: values.length ? Math.min(...values) : Number.NaN,
+    max_c: values.length ? Math.max(...values) : Number.NaN,
+    mean_c: mkt.mean_c,
+    mkt_c: mkt.mkt_c,
+    mkt_complete: mkt.complete,
+    covered_ms: mkt.covered_ms,
+    out_of_range_ms,
+    excursions: findExcursions(series.segments, limits),
+    gaps: series.gaps,
+  };
+}
+
+/** Builds the report of one asset over [from_ms, to_ms]. */
+export function buildReport(sources: ReportSources, profile: AssetProfile, options: ReportOptions): ReportData {
+  if (!(options.to_ms > options.from_ms)) {
+    throw new RangeError(
+      `report window ends (${options.to_ms}) before it starts (${options.from_ms}): swap --from and --to`,
+    );
+  }
+  const devices = assetDevices(sources.readings, profile);
+  const readings = fieldHistory(sources.readings, profile, devices, profile.temperature_field, options)
+    .filter((point) => typeof point.value === 'number')
+    .map((point) => ({ time_ms: point.time_ms, value: point.value as number }))
+    .sort((left, right) => left.time_ms - right.time_ms);
+  const statistics = seriesStatistics(readings, profile, options);
+  return {
+    title: options.title ?? `Temperature report ${profile.id}`,
+    asset: profile.id,
+    class: profile.class,
+    kind: profile.kind,
+    field: profile.temperature_field,
+    devices,
+    from_ms: options.from_ms,
+    to_ms: options.to_ms,
+    generated_ms: options.now_ms ?? Date.now(),
+    delta_h_over_r_k: options.delta_h_over_r_k ?? 10_000,
+    low_c: profile.low_c,
+    high_c: profile.high_c,
+    thresholds: profile.rules.map((rule) => ({
+      level: rule.level,
+      direction: rule.direction,
+      threshold_c: rule.threshold_c,
+    })),
+    readings,
+    ...statistics,
+    alarms: sources.alarms?.alarms({ asset: profile.id, from_ms: options.from_ms, to_ms: options.to_ms }) ?? [],
+    corrections: correctionsOf(sources.trail, profile.id, options),
+    calibrations: calibrationsOf(sources, profile, devices, options),
+    defrost_periods: booleanPeriods(sources, profile, devices, profile.defrost.field, options),
+    door_periods: booleanPeriods(sources, profile, devices, profile.door.field, options),
+    data_sha256: readingsSha256(readings),
+  };
+}

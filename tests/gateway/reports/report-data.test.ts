@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { alarmConfigSchema } from '../../../gateway/alarms/alarm-config.js';
+import { resolveAssetProfiles } from '../../../gateway/alarms/asset-profile.js';
+import { LocalStore } from '../../../gateway/outputs/local-store.js';
+import type { Reading } from '../../../gateway/reading.js';
+import { readingsSha256 } from '../../../gateway/reports/report-csv.js';
+import { buildReport } from '../../../gateway/reports/report-data.js';
+
+const START = Date.UTC(2026, 11, 1);
+const MIN = 60_000;
+
+function reading(minute: number, air_temp_c: number, extra: Reading['fields'] = {}, compartment?: string): Reading {
+  return {
+    measurement: 'cold_room',
+    tags: { site: 's', asset: 'room-1', device: 'ctl-1', ...(compartment ? { compartment } : {}) },
+    fields: { air_temp_c, ...extra },
+    integer_fields: new Set(),
+    time_ms: START + minute * MIN,
+    time_source: 'source',
+  };
+}
+
+function report(readings: Reading[], to_minute: number) {
+  const store = new LocalStore({ path: ':memory:', retention_days: 3650 });
+  store.write(readings);
+  const [profile] = resolveAssetProfiles(alarmConfigSchema.parse({ assets: [{ id: 'room-1', class: 'chilled' }] }));
+  if (!profile) throw new Error('no profile');
+  const data = buildReport({ readings: store }, profile, {
+    from_ms: START,
+    to_ms: START + to_minute * MIN,
+    now_ms: START,
+  });
+  store.close();
+  return data;
+}
+
+describe('report data', () => {
+  it('measures an excursion from first to last reading outside', () => {
+    const values = [3, 3, 6, 7, 6.5, 4, 3];
+    const data = report(
+      values.map((value, minute) => reading(minute, value)),
+      7,
+    );
+    expect(data.excursions).toEqual([
+      { direction: 'high', start_ms: START + 2 * MIN, end_ms: START + 5 * MIN, duration_ms: 3 * MIN, peak_c: 7 },
+    ]);
+    expect(data.out_of_range_ms.range).toBe(3 * MIN);
+  });
+
+  it('counts time beyond each level', () => {
+    // Chilled defaults: warning above 5 or below 0, alarm above 6 or below -1, critical above 8.
+    const data = report([reading(0, 5.5), reading(1, 6.5), reading(2, 9), reading(3, -0.5)], 4);
+    expect(data.out_of_range_ms.warning).toBe(4 * MIN);
+    expect(data.out_of_range_ms.alarm).toBe(2 * MIN);
+    expect(data.out_of_range_ms.critical).toBe(1 * MIN);
+  });
+
+  it('lists a data gap and marks MKT incomplete', () => {
+    const readings = [0, 1, 2, 3, 20, 21, 22].map((minute) => reading(minute, 3));
+    const data = report(readings, 23);
+    expect(data.gaps).toEqual([{ start_ms: START + 4 * MIN, end_ms: START + 20 * MIN }]);
+    expect(data.mkt_complete).toBe(false);
+  });
+
+  it('ends an excursion at a gap', () => {
+    const readings = [0, 1, 2, 20, 21].map((minute) => reading(minute, 7));
+    expect(report(readings, 22).excursions.length).toBe(2);
+  });
+
+  it('finds door and defrost periods', () => {
+    const readings = [
+      reading(0, 3, { door_open: false, defrost_on: false }),
+      reading(1, 3, { door_open: true, defrost_on: false }),
+      reading(2, 3, { door_open: false, defrost_on: true }),
+      reading(3, 3, { door_open: false, defrost_on: true }),
+    ];
+    const data = report(readings, 4);
+    expect(data.door_periods).toEqual([{ start_ms: START + MIN, end_ms: START + 2 * MIN }]);
+    expect(data.defrost_periods).toEqual([{ start_ms: START + 2 * MIN, end_ms: START + 4 * MIN }]);
+  });
+
+  it('hashes the readings it reports', () => {
+    const data = report([reading(0, 3), reading(1, 4)], 2);
+    expect(data.data_sha256).toBe(
+      readingsSha256([
+        { time_ms: START, value: 3 },
+        { time_ms: START + MIN, value: 4 },
+      ]),
+    );
+  });
+
+  it('rejects a window that ends first', () => {
+    expect(() => report([reading(0, 3)], -5)).toThrow(/swap --from and --to/);
+  });
+});
