@@ -7,7 +7,7 @@ import { coldRoomKwhPerM3Day } from '../model/carbon-factors.js';
 import type { Order } from '../model/demand.js';
 import type { ColdRoom } from '../model/fleet.js';
 import type { Scenario } from '../model/scenario.js';
-import { isCompatible } from './temperature.js';
+import { isCompatible, spacePreference } from './temperature.js';
 
 /** Where a staged order waits, and what the wait costs in energy. */
 export interface Staging {
@@ -42,11 +42,13 @@ export function planStaging(
     const choice = chooseRoom(scenario.cold_rooms, order, freeVolume, distanceKm);
     if (!choice) return order;
     const { room, zoneId } = choice;
+    const zoneClass = room.zones.find((zone) => zone.id === zoneId)!.temperature_class;
     const key = `${room.id}/${zoneId}`;
     freeVolume.set(key, freeVolume.get(key)! - order.volume_m3);
     const nights = Math.max(1, Math.ceil((order.delivery_window.start - scenario.wave.end) / MINUTES_PER_DAY));
     const roomVolume = room.zones.reduce((sum, zone) => sum + zone.volume_m3, 0);
-    const energy = coldRoomKwhPerM3Day(scenario.carbon, roomVolume, order.temperature_class) * order.volume_m3 * nights;
+    // The zone's class sets the energy: ambient goods in a chilled zone are cooled like chilled goods.
+    const energy = coldRoomKwhPerM3Day(scenario.carbon, roomVolume, zoneClass) * order.volume_m3 * nights;
     stagings.push({
       order_id: order.id,
       cold_room_id: room.id,
@@ -78,11 +80,13 @@ function chooseRoom(
 ): { room: ColdRoom; zoneId: string } | undefined {
   let best: { room: ColdRoom; zoneId: string; km: number } | undefined;
   for (const room of rooms) {
-    const zone = room.zones.find(
-      (candidate) =>
-        isCompatible(order.temperature_class, candidate.temperature_class) &&
-        freeVolume.get(`${room.id}/${candidate.id}`)! >= order.volume_m3,
-    );
+    const zone = room.zones
+      .filter(
+        (candidate) =>
+          isCompatible(order.temperature_class, candidate.temperature_class) &&
+          freeVolume.get(`${room.id}/${candidate.id}`)! >= order.volume_m3,
+      )
+      .sort((a, b) => spacePreference(a.temperature_class) - spacePreference(b.temperature_class))[0];
     if (!zone) continue;
     const km = distanceKm(room.site_id, order.delivery_site_id);
     if (!best || km < best.km) best = { room, zoneId: zone.id, km };

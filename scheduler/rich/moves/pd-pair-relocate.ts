@@ -4,6 +4,8 @@
  * Moving the pair as one keeps precedence and same-truck service; feasibility of the new positions
  * comes from `bestInsertion`'s cached-slack checks, and removing stops never breaks a route because
  * travel times obey the triangle inequality (great-circle distance times one road factor).
+ * The insertion delta is an estimate (it ignores a later departure), so the move is kept only when
+ * the recomputed objective of both routes falls, which also rules out cycling.
  */
 import { bestInsertion } from '../insertion.js';
 import type { PlanSolution } from '../solution.js';
@@ -12,12 +14,14 @@ import type { PlanSolution } from '../solution.js';
 export function pdPairRelocate(sol: PlanSolution, o: number, epsilon = 1e-6): boolean {
   const from = sol.routeOfOrder[o]!;
   if (from < 0 || sol.problem.fixed[o] === 1) return false;
-  const before = sol.routes[from]!.objective;
-  const saved = sol.routes[from]!.nodes.slice();
+  const source = sol.routes[from]!;
+  const before = source.objective;
+  const savedSource = source.nodes.slice();
+  const savedCompartment = sol.compartmentOf[o]!;
   sol.remove(o);
-  const removalGain = before - sol.routes[from]!.objective;
+  const removalGain = before - source.objective;
   let bestRoute = -1;
-  let best = bestInsertion(sol.routes[from]!, o);
+  let best = bestInsertion(source, o);
   if (best) bestRoute = from;
   for (let r = 0; r < sol.routes.length; r++) {
     if (r === from) continue;
@@ -28,13 +32,19 @@ export function pdPairRelocate(sol: PlanSolution, o: number, epsilon = 1e-6): bo
     }
   }
   if (best && best.delta < removalGain - epsilon) {
+    const target = sol.routes[bestRoute]!;
+    const targetBefore = bestRoute === from ? 0 : target.objective;
+    const savedTarget = target.nodes.slice();
     sol.insert(o, bestRoute, best);
-    return true;
+    const after = source.objective + (bestRoute === from ? 0 : target.objective);
+    if (after < before + targetBefore - epsilon) return true;
+    target.nodes = savedTarget;
+    target.update();
   }
   // No gain: restore the original route exactly.
-  const route = sol.routes[from]!;
-  route.nodes = saved;
-  route.update();
+  sol.compartmentOf[o] = savedCompartment;
+  source.nodes = savedSource;
+  source.update();
   sol.routeOfOrder[o] = from;
   return false;
 }
