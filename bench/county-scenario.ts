@@ -95,7 +95,7 @@ export function generateCountyScenario(options: CountyOptions = {}): ScenarioInp
     ],
     orders: buildOrders(rng, orderCount, villages),
     bookings: buildBookings(),
-    solver: { seed: 1, max_iterations: 1500, time_limit_s: 8 },
+    solver: { seed: 1, max_iterations: 300, time_limit_s: 6 },
   };
 }
 
