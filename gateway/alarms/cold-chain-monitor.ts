@@ -1,0 +1,148 @@
+/**
+ * Cold-chain monitoring as one unit the gateway starts and stops: it opens the records store, runs the
+ * alarm engine on the bus, records temperatures at the recording intervals, delivers notifications,
+ * reminds of due calibrations and logs what happens.
+ */
+import type Database from 'better-sqlite3';
+import { AuditTrail } from '../audit/audit-trail.js';
+import { recordConfigChange } from '../audit/config-audit.js';
+import { ReadingRecorder } from '../audit/reading-recorder.js';
+import { openRecordsDatabase } from '../audit/records-database.js';
+import { calibrationReminders } from '../calibration/calibration-register.js';
+import type { EventBus } from '../events.js';
+import type { Logger } from '../logger.js';
+import type { Reading } from '../reading.js';
+import type { Alarm } from './alarm.js';
+import { applyAlarmCommand, parseAlarmCommand } from './alarm-commands.js';
+import type { AlarmConfig } from './alarm-config.js';
+import { AlarmEngine } from './alarm-engine.js';
+import { AlarmNotifier, type PublishHook } from './alarm-notifier.js';
+import { AlarmStore } from './alarm-store.js';
+
+const CALIBRATION_CHECK_MS = 3_600_000;
+const MS_PER_DAY = 86_400_000;
+
+export interface ColdChainMonitorOptions {
+  config: AlarmConfig;
+  bus: EventBus;
+  logger: Logger;
+  /** Publishes alarm notifications over MQTT; leave out to send none. */
+  publish?: PublishHook;
+  /** Current time for the tick; pass the simulator's clock when it runs faster than the wall. Default `Date.now`. */
+  clock?: () => number;
+  /** Configuration to keep in the audit trail when it changed since the last start, with secrets left out. */
+  audited_config?: unknown;
+  /** Actor named in the config change entry. Default `gateway`. */
+  config_actor?: string;
+}
+
+export class ColdChainMonitor {
+  readonly engine: AlarmEngine;
+  readonly trail: AuditTrail;
+  readonly notifier: AlarmNotifier;
+  readonly recorder: ReadingRecorder;
+  private readonly db: Database.Database;
+  private readonly clock: () => number;
+  private readonly detach: Array<() => void> = [];
+  private calibrationTimer: NodeJS.Timeout | undefined;
+  private readonly remindedOn = new Map<string, number>();
+
+  /** Opens `config.store_path` and builds the parts; nothing runs until `start()`. */
+  constructor(private readonly options: ColdChainMonitorOptions) {
+    this.clock = options.clock ?? Date.now;
+    this.db = openRecordsDatabase(options.config.store_path);
+    this.trail = new AuditTrail(this.db);
+    this.engine = new AlarmEngine({
+      config: options.config,
+      store: new AlarmStore(this.db),
+      audit: this.trail,
+      clock: this.clock,
+    });
+    this.notifier = new AlarmNotifier({ notify: options.config.notify, publish: options.publish });
+    this.recorder = new ReadingRecorder(this.trail, this.engine.profiles, options.config.records);
+  }
+
+  /** Subscribes to the bus, starts the tick and the calibration check, and records a changed configuration. */
+  start(): void {
+    const { bus, logger } = this.options;
+    if (this.options.audited_config !== undefined) {
+      const entry = recordConfigChange(
+        this.trail,
+        this.options.audited_config,
+        this.options.config_actor ?? 'gateway',
+        this.clock(),
+      );
+      if (entry) logger.info({ seq: entry.seq }, 'configuration change recorded in the audit trail');
+    }
+    this.detach.push(this.engine.attach(bus));
+    this.detach.push(this.notifier.attach(this.engine));
+    const record = (reading: Reading) => {
+      try {
+        this.recorder.handleReading(reading);
+      } catch (error) {
+        logger.error({ err: error, asset: reading.tags.asset }, 'temperature record not written');
+      }
+    };
+    bus.on('reading', record);
+    this.detach.push(() => bus.off('reading', record));
+    this.engine.on('transition', ({ alarm, transition }) => {
+      logger.info(
+        { alarm_id: alarm.id, asset: alarm.asset, rule: alarm.rule, level: alarm.level },
+        `alarm ${transition}`,
+      );
+    });
+    this.notifier.on('delivery_failed', (failure) => {
+      logger.warn(
+        { err: failure.error, channel: failure.channel, target: failure.target, alarm_id: failure.alarm_id },
+        'alarm notification not delivered',
+      );
+    });
+    this.engine.start();
+    this.checkCalibrations();
+    this.calibrationTimer = setInterval(() => this.checkCalibrations(), CALIBRATION_CHECK_MS);
+    this.calibrationTimer.unref();
+    logger.info(
+      { assets: this.engine.profiles.length, store: this.options.config.store_path },
+      'cold-chain monitoring started',
+    );
+  }
+
+  /**
+   * Applies an operator command given as JSON (see `alarmCommandSchema`) and returns the alarm it changed.
+   * Throws on an invalid command or an operation the alarm's state does not allow.
+   */
+  handleCommand(payload: string): Alarm | undefined {
+    return applyAlarmCommand(this.engine, parseAlarmCommand(payload), this.clock());
+  }
+
+  /** Stops everything, waits for pending notifications, and closes the store. */
+  async stop(): Promise<void> {
+    this.engine.stop();
+    clearInterval(this.calibrationTimer);
+    for (const undo of this.detach.splice(0)) undo();
+    this.engine.removeAllListeners('transition');
+    await this.notifier.flush();
+    this.db.close();
+    this.options.logger.info('cold-chain monitoring stopped');
+  }
+
+  /** Logs and publishes each probe whose calibration is due soon or overdue, once a day per probe. */
+  private checkCalibrations(): void {
+    const now_ms = this.clock();
+    const reminders = calibrationReminders(this.trail, now_ms, this.options.config.calibration.remind_days);
+    for (const reminder of reminders) {
+      const last = this.remindedOn.get(reminder.probe);
+      if (last !== undefined && now_ms - last < MS_PER_DAY) continue;
+      this.remindedOn.set(reminder.probe, now_ms);
+      this.options.logger.warn(
+        { probe: reminder.probe, certificate: reminder.certificate, due_on: reminder.due_on, status: reminder.status },
+        'probe calibration due',
+      );
+      const topic = `${this.options.config.notify.mqtt_topic_prefix}/calibration/${reminder.probe}`;
+      const payload = JSON.stringify({ ...reminder, time_ms: now_ms });
+      Promise.resolve()
+        .then(() => this.options.publish?.(topic, payload))
+        .catch((error: Error) => this.options.logger.warn({ err: error, topic }, 'calibration reminder not published'));
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { alarmConfigSchema } from '../../../gateway/alarms/alarm-config.js';
+import { ColdChainMonitor } from '../../../gateway/alarms/cold-chain-monitor.js';
+import { AuditTrail } from '../../../gateway/audit/audit-trail.js';
+import { verifyAuditFile } from '../../../gateway/audit/audit-verify.js';
+import { openRecordsDatabase } from '../../../gateway/audit/records-database.js';
+import { registerCalibration } from '../../../gateway/calibration/calibration-register.js';
+import { EventBus } from '../../../gateway/events.js';
+import type { Reading } from '../../../gateway/reading.js';
+import { START_MS, temperatureReading } from './scenario-harness.js';
+
+let directory: string;
+let logLines: Array<Record<string, unknown>>;
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'coldpool-monitor-'));
+  logLines = [];
+});
+afterEach(() => {
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function logger() {
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
+  return pino({ level: 'info' }, stream);
+}
+
+function monitor(now: { ms: number }, published: Array<[string, string]> = []) {
+  const config = alarmConfigSchema.parse({
+    store_path: join(directory, 'records.sqlite'),
+    assets: [{ id: 'room-1', class: 'chilled', rules: [{ direction: 'high', level: 'alarm', threshold_c: 5 }] }],
+  });
+  const bus = new EventBus();
+  const coldChain = new ColdChainMonitor({
+    config,
+    bus,
+    logger: logger(),
+    clock: () => now.ms,
+    publish: (topic, payload) => {
+      published.push([topic, payload]);
+    },
+    audited_config: { alarms: { assets: ['room-1'] } },
+  });
+  return { coldChain, bus, store: config.store_path };
+}
+
+describe('cold chain monitor', () => {
+  it('forwards alarm readings to the bus', async () => {
+    const now = { ms: START_MS };
+    const { coldChain, bus } = monitor(now);
+    const seen: Reading[] = [];
+    bus.on('reading', (reading) => seen.push(reading));
+    coldChain.start();
+    bus.emit('reading', temperatureReading(START_MS, 7));
+    await coldChain.stop();
+    expect(seen.map((reading) => reading.measurement)).toEqual(['cold_room', 'alarm']);
+  });
+
+  it('acknowledges through a JSON command', async () => {
+    const now = { ms: START_MS };
+    const { coldChain, bus } = monitor(now);
+    coldChain.start();
+    bus.emit('reading', temperatureReading(START_MS, 7));
+    const id = coldChain.engine.openAlarms()[0]?.id;
+    const alarm = coldChain.handleCommand(
+      JSON.stringify({ action: 'acknowledge', alarm_id: id, by: 'ops', comment: 'seen' }),
+    );
+    await coldChain.stop();
+    expect(alarm?.acknowledgement?.by).toBe('ops');
+  });
+
+  it('rejects an invalid command', async () => {
+    const { coldChain } = monitor({ ms: START_MS });
+    expect(() => coldChain.handleCommand('{"action":"acknowledge"}')).toThrow(/alarm_id/);
+    expect(() => coldChain.handleCommand('not json')).toThrow(/not valid JSON/);
+    await coldChain.stop();
+  });
+
+  it('writes records and config to a valid chain', async () => {
+    const now = { ms: START_MS };
+    const { coldChain, bus, store } = monitor(now);
+    coldChain.start();
+    for (let minute = 0; minute < 90; minute++) bus.emit('reading', temperatureReading(START_MS + minute * 60_000, 3));
+    await coldChain.stop();
+    const db = openRecordsDatabase(store);
+    const kinds = new AuditTrail(db).entries().map((entry) => entry.kind);
+    db.close();
+    expect(kinds).toEqual(['config_change', 'record', 'record', 'record']);
+    expect(verifyAuditFile(store).ok).toBe(true);
+  });
+
+  it('publishes a due calibration reminder', async () => {
+    const now = { ms: START_MS };
+    const first = monitor(now);
+    registerCalibration(
+      first.coldChain.trail,
+      {
+        probe: 'ctl-1/air_temp_c',
+        certificate: 'C-9',
+        calibrated_on: '2025-12-10',
+        due_on: '2026-12-10',
+        offset_c: 0,
+        by: 'qa',
+      },
+      START_MS,
+    );
+    const published: Array<[string, string]> = [];
+    await first.coldChain.stop();
+    const second = monitor(now, published);
+    second.coldChain.start();
+    await second.coldChain.stop();
+    expect(published[0]?.[0]).toBe('coldpool/alarms/calibration/ctl-1/air_temp_c');
+    expect(logLines.some((line) => line.msg === 'probe calibration due')).toBe(true);
+  });
+});
