@@ -20,6 +20,22 @@ import type {
 } from './subscriber-options.js';
 import { TopicRouter, validateTopicFilter } from './topic-router.js';
 
+/** Option of `MqttSubscriber` that delays the acknowledgement of QoS 1 messages until they are stored. */
+export interface AcknowledgeOptions {
+  /**
+   * When true, the PUBACK of a QoS 1 message (MQTT 3.1.1 section 4.3.2) is sent only once `done` of its
+   * `samples` event is called. A crash before the samples are stored then leaves the message with the
+   * broker, which sends it again. mqtt.js 5 reads the next packet only after the acknowledgement, so
+   * call `done` soon. Messages that yield no samples are acknowledged at once. Default false.
+   */
+  ack_after_commit?: boolean;
+}
+
+/** `samples` event of a QoS 1 message when `ack_after_commit` is on; call `done` once, after storing the samples. */
+export interface AcknowledgedSamplesEvent extends SamplesEvent {
+  done: () => void;
+}
+
 export type {
   MqttSubscriberEvents,
   MqttSubscriberOptions,
@@ -40,10 +56,12 @@ export const OTHER_TOPICS_KEY = '(other topics)';
  * unhandled `error` event would throw inside mqtt.js.
  */
 export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
-  private readonly options: MqttSubscriberOptions;
+  private readonly options: MqttSubscriberOptions & AcknowledgeOptions;
   private readonly router: TopicRouter;
   private readonly address: BrokerAddress;
   private client: MqttClient | undefined;
+  /** With `ack_after_commit`: per QoS 1 packet, settles once its samples are stored. */
+  private readonly acknowledgements = new WeakMap<IPublishPacket, Promise<void>>();
   private readonly counts: SubscriberCounters = {
     messages: 0,
     samples: 0,
@@ -54,7 +72,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
   };
 
   /** Validates the URL, filters and mappings. Throws `MqttSubscriberError`, `TopicFilterError` or a mapping error. */
-  constructor(options: MqttSubscriberOptions) {
+  constructor(options: MqttSubscriberOptions & AcknowledgeOptions) {
     super();
     this.options = options;
     this.address = splitBrokerUrl(options.url);
@@ -91,8 +109,10 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     const client = this.client;
     this.client = undefined;
     if (client === undefined) return;
-    // A graceful end waits for in-flight packets, which never complete without a connection.
-    await client.endAsync(!client.connected);
+    // A graceful end waits for in-flight packets, which never complete without a connection. With
+    // ack_after_commit it can also wait for a message whose samples are never stored, so the client
+    // closes at once. The broker sends the unacknowledged messages again in the next session.
+    await client.endAsync(!client.connected || this.options.ack_after_commit === true);
     client.removeAllListeners();
   }
 
@@ -118,7 +138,14 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
   private attachEvents(client: MqttClient): void {
     const basePeriod = this.options.reconnect_period_ms ?? 1000;
     const maxPeriod = this.options.max_reconnect_period_ms ?? 30_000;
-    client.on('message', (topic, payload, packet) => this.handleMessage(topic, payload, packet));
+    if (this.options.ack_after_commit === true) this.delayAcknowledgements(client);
+    client.on('message', (topic, payload, packet) => {
+      if (this.options.ack_after_commit !== true || packet.qos === 0) {
+        this.handleMessage(topic, payload, packet);
+        return;
+      }
+      this.acknowledgements.set(packet, new Promise((resolve) => this.handleMessage(topic, payload, packet, resolve)));
+    });
     client.on('connect', () => {
       client.options.reconnectPeriod = basePeriod;
       this.safeEmit('connect');
@@ -130,6 +157,23 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     });
     client.on('offline', () => this.safeEmit('offline'));
     client.on('error', (error) => this.emitError('MQTT_CLIENT_ERROR', error));
+  }
+
+  /**
+   * mqtt.js 5 emits `message`, then calls `client.handleMessage` and sends the PUBACK once its callback
+   * runs (its README documents overriding handleMessage). `customHandleAcks` would be simpler, but
+   * mqtt.js honours it only for MQTT 5 and this client speaks 3.1.1.
+   */
+  private delayAcknowledgements(client: MqttClient): void {
+    client.handleMessage = (packet, callback) => {
+      const acknowledged = this.acknowledgements.get(packet as IPublishPacket);
+      if (acknowledged === undefined) {
+        callback();
+        return;
+      }
+      this.acknowledgements.delete(packet as IPublishPacket);
+      void acknowledged.then(() => callback());
+    };
   }
 
   private firstConnect(client: MqttClient): Promise<void> {
@@ -180,20 +224,37 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     }
   }
 
-  private handleMessage(topic: string, payload: Buffer, packet: IPublishPacket): void {
+  /** Decodes one message; `acknowledge`, when given, runs once the message's samples are stored or at once. */
+  private handleMessage(topic: string, payload: Buffer, packet: IPublishPacket, acknowledge?: () => void): void {
+    if (acknowledge === undefined) {
+      this.decodeMessage(topic, payload, packet);
+      return;
+    }
+    let acknowledged = false;
+    const done = (): void => {
+      if (acknowledged) return;
+      acknowledged = true;
+      acknowledge();
+    };
+    const emitted = this.decodeMessage(topic, payload, packet, done);
+    if (!emitted) done();
+  }
+
+  /** Decodes one message and emits its events; returns true when `samples` listeners took over `done`. */
+  private decodeMessage(topic: string, payload: Buffer, packet: IPublishPacket, done?: () => void): boolean {
     this.counts.messages += 1;
 
     const route = this.router.route(topic);
     if (route === undefined) {
       this.counts.unknown_topics += 1;
       this.safeEmit('unknown_topic', { topic });
-      return;
+      return false;
     }
 
     const retained = packet.retain === true;
     if (retained && (this.options.retained ?? 'source_time') === 'skip') {
       this.skipRetained(topic, route.device_id);
-      return;
+      return false;
     }
 
     let samples: DeviceSample[];
@@ -205,19 +266,24 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       const device_id =
         error instanceof PayloadError && error.device_id !== undefined ? error.device_id : route.device_id;
       this.safeEmit('payload_error', { topic, device_id, error: reported });
-      return;
+      return false;
     }
 
     // A retained message is an old value: keep it only when the device stamped its own time on it.
     if (retained) samples = samples.filter((sample) => sample.source_time_ms !== undefined);
     if (retained && samples.length === 0) {
       this.skipRetained(topic, route.device_id);
-      return;
+      return false;
     }
 
     for (const sample of samples) sample.tags = { ...route.tags, ...sample.tags };
     this.counts.samples += samples.length;
-    this.safeEmit('samples', { topic, samples });
+    if (done === undefined || this.listenerCount('samples') === 0) {
+      this.safeEmit('samples', { topic, samples });
+      return false;
+    }
+    const event: AcknowledgedSamplesEvent = { topic, samples, done };
+    return this.safeEmit('samples', event);
   }
 
   private skipRetained(topic: string, device_id: string): void {
@@ -232,12 +298,17 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     byTopic.set(key, (byTopic.get(key) ?? 0) + 1);
   }
 
-  /** Emits an event. A listener that throws is reported as an `error` event instead of reaching mqtt.js. */
-  private safeEmit<K extends keyof MqttSubscriberEvents>(event: K, ...args: MqttSubscriberEvents[K]): void {
+  /**
+   * Emits an event and returns false when a listener threw. A listener that throws is reported as an
+   * `error` event instead of reaching mqtt.js.
+   */
+  private safeEmit<K extends keyof MqttSubscriberEvents>(event: K, ...args: MqttSubscriberEvents[K]): boolean {
     try {
       (this.emit as (name: K, ...rest: MqttSubscriberEvents[K]) => boolean)(event, ...args);
+      return true;
     } catch (error) {
       this.emitError('MQTT_LISTENER_FAILED', error, `listener of '${event}' threw`);
+      return false;
     }
   }
 
