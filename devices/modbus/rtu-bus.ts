@@ -6,7 +6,7 @@
  *
  * The queue has two lanes. The first request of a poll and every retry join the back of the queue. The
  * next request of a poll whose last request got a reply joins the front lane, so a poll that has started
- * runs to its end, and a healthy device waits for at most one timed-out attempt of a silent one per poll.
+ * runs to its end, and a healthy device's poll waits for at most one timed-out attempt of each silent one.
  */
 
 import { type ModbusRtuDeviceOptions, validateRtuDeviceOptions } from './device-options.js';
