@@ -106,7 +106,7 @@ function buildFleet(): ScenarioInput['vehicles'] {
     kind: 'light_reefer_1_5t',
     start_site_id: start,
     shift: { start: '17:00', end: '24:00' },
-    max_route_duration_min: 360,
+    max_route_duration_min: 420,
     payload_kg: 1500,
     speed_kmh: 38,
     compartments: [

@@ -15,6 +15,8 @@ export const previousStopSchema = z.object({
   kind: z.enum(['pickup', 'delivery']),
   /** `completed` and `current` stops are kept as they are; `planned` stops may be re-planned. */
   status: z.enum(['completed', 'current', 'planned']),
+  /** Compartment the goods ride in. Default: the first compatible compartment, warmest first. */
+  compartment_id: z.string().optional(),
 });
 
 /** The route a truck received earlier, for re-planning. */

@@ -4,7 +4,7 @@
  * so serving an order always beats leaving it out when some feasible insertion exists.
  */
 import type { Insertion } from './insertion.js';
-import type { Problem } from './problem.js';
+import type { PlanVehicle, Problem } from './problem.js';
 import { PlanRoute } from './route.js';
 
 /** Penalty per unrouted order and unit of priority, in objective units (kg CO2). */
@@ -33,7 +33,12 @@ export class PlanSolution {
     });
     if (!copyFrom) {
       for (const route of this.routes) {
-        for (const node of route.nodes) this.routeOfOrder[node >> 1] = route.vehicle.index;
+        for (const node of route.nodes) {
+          const o = node >> 1;
+          this.routeOfOrder[o] = route.vehicle.index;
+          this.compartmentOf[o] = lockedCompartment(problem, route.vehicle, o);
+        }
+        route.update();
       }
     }
   }
@@ -96,4 +101,13 @@ export class PlanSolution {
       route.update();
     }
   }
+}
+
+/** Compartment of an order on a locked route: the one the previous plan named, else the first compatible one. */
+function lockedCompartment(problem: Problem, vehicle: PlanVehicle, o: number): number {
+  const order = problem.orders[o]!;
+  const previous = problem.scenario.previous_plan.find((route) => route.vehicle_id === vehicle.source.id);
+  const named = previous?.stops.find((stop) => stop.order_id === order.id && stop.compartment_id !== undefined);
+  const index = vehicle.source.compartments.findIndex((compartment) => compartment.id === named?.compartment_id);
+  return index >= 0 ? index : (vehicle.compatible[order.temperature_class][0] ?? 0);
 }
