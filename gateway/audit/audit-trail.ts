@@ -105,12 +105,24 @@ export class AuditTrail implements AuditSink {
     });
   }
 
-  /** Appends an entry and returns it with its seq and hash. Throws when `time_ms` is not an integer. */
+  /**
+   * Appends an entry and returns it with its seq and hash. Outside a transaction the commit runs with
+   * synchronous=FULL, so the entry and every commit before it in the WAL are on disk when this returns.
+   * Inside a caller's transaction (the engine evaluating a reading), that transaction's setting applies.
+   * Throws when `time_ms` is not an integer.
+   */
   append(input: AuditEntryInput): AuditEntry {
     if (!Number.isSafeInteger(input.time_ms)) {
       throw new RangeError(`audit entry time ${input.time_ms} is not an integer number of milliseconds`);
     }
-    return this.appendTransaction(input);
+    if (this.db.inTransaction) return this.appendTransaction(input);
+    const previous = this.db.pragma('synchronous', { simple: true }) as number;
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.appendTransaction(input);
+    } finally {
+      this.db.pragma(`synchronous = ${previous}`);
+    }
   }
 
   /** Returns the entries that match, in chain order. */

@@ -8,9 +8,10 @@ import Database from 'better-sqlite3';
 /** Opens or creates the file in WAL mode. `:memory:` gives a private in-memory database. */
 export function openRecordsDatabase(path: string): Database.Database {
   const db = new Database(path);
-  // WAL lets reports read while the gateway writes. synchronous=FULL because these are the records an
-  // auditor reads: a committed acknowledgement must survive a power cut (SQLite "PRAGMA synchronous").
+  // WAL lets reports read while the gateway writes. synchronous=NORMAL keeps the per-reading state
+  // updates of the alarm engine fast (no fsync per commit): a power cut may roll back the last of them but
+  // never corrupts the file. Audit entries switch to FULL for their own commit (see AuditTrail.append).
   db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
+  db.pragma('synchronous = NORMAL');
   return db;
 }
