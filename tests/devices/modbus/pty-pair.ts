@@ -5,7 +5,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { SerialPort } from 'serialport';
 
 export interface PtyPair {
@@ -13,12 +13,16 @@ export interface PtyPair {
   gateway_path: string;
   /** Path the device side (a simulator or a raw peer) opens. */
   device_path: string;
-  close(): Promise<void>;
+  /** Kills socat, which removes both links, and then the folder unless `keepFolder` is true. */
+  close(keepFolder?: boolean): Promise<void>;
 }
 
-/** Starts `socat` with two raw, non-echoing ptys linked under a fresh temporary folder. */
-export async function startPtyPair(): Promise<PtyPair> {
-  const folder = mkdtempSync(join(tmpdir(), 'coldpool-pty-'));
+/**
+ * Starts `socat` with two raw, non-echoing ptys linked under a fresh temporary folder, or under the
+ * paths of `previous` to bring back a pair that was closed with `keepFolder`.
+ */
+export async function startPtyPair(previous?: PtyPair): Promise<PtyPair> {
+  const folder = previous ? dirname(previous.gateway_path) : mkdtempSync(join(tmpdir(), 'coldpool-pty-'));
   const gatewayPath = join(folder, 'gateway');
   const devicePath = join(folder, 'device');
   const socat: ChildProcess = spawn(
@@ -37,13 +41,13 @@ export async function startPtyPair(): Promise<PtyPair> {
   return {
     gateway_path: gatewayPath,
     device_path: devicePath,
-    close: async () => {
+    close: async (keepFolder = false) => {
       if (socat.exitCode === null && socat.pid !== undefined) {
         const exited = new Promise((resolve) => socat.once('exit', resolve));
         process.kill(socat.pid, 'SIGTERM');
         await exited;
       }
-      rmSync(folder, { recursive: true, force: true });
+      if (!keepFolder) rmSync(folder, { recursive: true, force: true });
     },
   };
 }

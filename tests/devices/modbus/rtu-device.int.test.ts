@@ -180,4 +180,29 @@ describe('rtu-device', () => {
     expect(health.last_rtt_ms).toBeLessThan(300);
     expect(health.last_poll_ms).toBeGreaterThan(Date.now() - 5000);
   });
+
+  it('reopens a port that came back', async () => {
+    const rtu = await startBus((request) => registerReply(request.unit_id, request.function_code, request.quantity));
+    const polled = rtu.addDevice(device(9, { backoff_max_ms: 400 }));
+    const states: boolean[] = [];
+    const errorCodes: string[] = [];
+    polled.on('state', ({ up }) => states.push(up));
+    polled.on('poll_error', ({ error }) => errorCodes.push((error as Error & { code: string }).code));
+    polled.start();
+    await sleep(500);
+
+    // The adapter is unplugged: socat exits and both pty links disappear.
+    await responder!.close();
+    await pair!.close(true);
+    await sleep(700);
+    pair = await startPtyPair(pair);
+    responder = await startRtuResponder(pair.device_path, (request) =>
+      registerReply(request.unit_id, request.function_code, request.quantity),
+    );
+    await sleep(1200);
+
+    expect(states).toEqual([true, false, true]);
+    expect(errorCodes).toContain('MODBUS_SERIAL_PORT_FAILED');
+    expect(polled.health().up).toBe(true);
+  });
 });
