@@ -309,6 +309,31 @@ describe('tcp-device', () => {
     expect(sample.errors[0]!.message).toMatch(/exception 6 \(server device busy\)/);
   });
 
+  it('gateway exception 11 marks device down', async () => {
+    let requests = 0;
+    const server = track(
+      await startRegisterServer(
+        {},
+        {
+          getHoldingRegister: () => {
+            requests++;
+            throw { modbusErrorCode: 11 };
+          },
+        },
+      ),
+    );
+    const device = track(
+      new ModbusTcpDevice(deviceOptions(server.port, [AIR_TEMP], { retries: 1, retry_wait_ms: 10 })),
+    );
+    const states: boolean[] = [];
+    device.on('state', ({ up }) => states.push(up));
+
+    await expect(device.readOnce()).rejects.toMatchObject({ code: 'MODBUS_EXCEPTION', exception_code: 11 });
+    expect(requests).toBe(2);
+    expect(states).toEqual([false]);
+    expect(device.health()).toMatchObject({ up: false, consecutive_failures: 1, last_error_code: 'MODBUS_EXCEPTION' });
+  });
+
   it('stop ends polling', async () => {
     const server = track(await startRegisterServer({ holding: new Map([[0, 1]]) }));
     const field: RegisterField = { name: 'count', type: 'integer', table: 'holding', address: 0, data_type: 'uint16' };
