@@ -3,6 +3,8 @@
  * serial port or pty until interrupted, to try the gateway or `coldpool scan` by hand.
  */
 import { Command } from 'commander';
+import { waveformValues } from './controller-values.js';
+import { physicsValues } from './physics-values.js';
 import { RtuControllerSim } from './rtu-controller-sim.js';
 
 const program = new Command()
@@ -14,9 +16,11 @@ const program = new Command()
   .option('--parity <parity>', 'none, even or odd', 'none')
   .option('--silent <ids>', 'comma-separated unit ids that never reply', '')
   .option('--noise <bytes>', 'random bytes sent before every reply', '0')
+  .option('--physics', 'serve values from the cold-room physics model instead of test waveforms')
   .parse();
 
 const options = program.opts<{
+  physics?: boolean;
   path: string;
   units: string;
   baud: string;
@@ -30,6 +34,7 @@ const sim = new RtuControllerSim({
   units: ids(options.units),
   baud_rate: Number(options.baud),
   parity: options.parity as 'none' | 'even' | 'odd',
+  values: options.physics ? physicsValues(Date.now()) : waveformValues,
 });
 for (const unit of ids(options.units)) {
   sim.setFaults(unit, { silent: ids(options.silent).includes(unit), noise_bytes: Number(options.noise) });
