@@ -83,13 +83,39 @@ export interface ReportData {
   data_sha256: string;
 }
 
-/** Returns the ids of the devices whose series belong to the asset. */
-function assetDevices(store: LocalStore, profile: AssetProfile): string[] {
+/** Returns the ids of the devices whose series belong to the asset, and the sites they report from. */
+function assetDevices(store: LocalStore, profile: AssetProfile): { devices: string[]; sites: string[] } {
   const devices = new Set<string>();
+  const sites = new Set<string>();
   for (const series of store.latest()) {
-    if (matchesAsset(profile, series.tags) && series.tags.device) devices.add(series.tags.device);
+    if (!matchesAsset(profile, series.tags) || !series.tags.device) continue;
+    devices.add(series.tags.device);
+    if (series.tags.site) sites.add(series.tags.site);
   }
-  return [...devices].sort();
+  return { devices: [...devices].sort(), sites: [...sites].sort() };
+}
+
+/**
+ * Returns the alarms of the asset, the offline alarms of its devices (raised under the `asset` tag) and
+ * the power failures of its sites, oldest first.
+ */
+function alarmsOf(
+  store: AlarmStore | undefined,
+  profile: AssetProfile,
+  devices: string[],
+  sites: string[],
+  options: ReportOptions,
+) {
+  if (!store) return [];
+  const window = { from_ms: options.from_ms, to_ms: options.to_ms };
+  const own = store.alarms({ ...window, asset: profile.id });
+  const offline = profile.match.asset === profile.id ? [] : store.alarms({ ...window, asset: profile.match.asset });
+  const power = store.alarms({ ...window, asset: '' }).filter((alarm) => sites.includes(alarm.site));
+  const byId = new Map<string, Alarm>();
+  for (const alarm of [...own, ...offline.filter((alarm) => devices.includes(alarm.device ?? '')), ...power]) {
+    byId.set(alarm.id, alarm);
+  }
+  return [...byId.values()].sort((left, right) => left.raised_ms - right.raised_ms);
 }
 
 function fieldHistory(
@@ -177,7 +203,7 @@ export function buildReport(sources: ReportSources, profile: AssetProfile, optio
       `report window ends (${options.to_ms}) before it starts (${options.from_ms}): swap --from and --to`,
     );
   }
-  const devices = assetDevices(sources.readings, profile);
+  const { devices, sites } = assetDevices(sources.readings, profile);
   const readings = fieldHistory(sources.readings, profile, devices, profile.temperature_field, options)
     .filter((point) => typeof point.value === 'number')
     .map((point) => ({ time_ms: point.time_ms, value: point.value as number }))
@@ -203,7 +229,7 @@ export function buildReport(sources: ReportSources, profile: AssetProfile, optio
     })),
     readings,
     ...statistics,
-    alarms: sources.alarms?.alarms({ asset: profile.id, from_ms: options.from_ms, to_ms: options.to_ms }) ?? [],
+    alarms: alarmsOf(sources.alarms, profile, devices, sites, options),
     corrections: correctionsOf(sources.trail, profile.id, options),
     calibrations: calibrationsOf(sources, profile, devices, options),
     defrost_periods: booleanPeriods(sources, profile, devices, profile.defrost.field, options),

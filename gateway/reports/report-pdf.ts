@@ -1,5 +1,6 @@
 /**
- * PDF form of a report (pdfkit 0.20, built-in Helvetica, so text is limited to the WinAnsi characters).
+ * PDF form of a report (pdfkit 0.20). The built-in Helvetica covers only the WinAnsi characters, so pass
+ * `font_path` (a TrueType file) when operators write comments in other scripts, such as Chinese.
  * The first page carries the summary, the chart and the SHA-256 of the data section of the CSV form;
  * the following sections list excursions, alarms, gaps, corrections and calibrations.
  */
@@ -11,8 +12,19 @@ import { formatCelsius, formatDuration, formatUtc } from './report-format.js';
 
 const MARGIN = 40;
 
-function heading(doc: PdfDoc, text: string): void {
-  doc.moveDown(0.6).font('Helvetica-Bold').fontSize(11).text(text).font('Helvetica').fontSize(9);
+/** Font names registered in the document. */
+interface Fonts {
+  regular: string;
+  bold: string;
+}
+
+export interface PdfOptions {
+  /** TrueType font used for all text instead of Helvetica. */
+  font_path?: string;
+}
+
+function heading(doc: PdfDoc, fonts: Fonts, text: string): void {
+  doc.moveDown(0.6).font(fonts.bold).fontSize(11).text(text).font(fonts.regular).fontSize(9);
 }
 
 function line(doc: PdfDoc, text: string): void {
@@ -25,15 +37,15 @@ function rangeText(data: ReportData): string {
   return `${low} to ${high}`;
 }
 
-function summary(doc: PdfDoc, data: ReportData): void {
-  doc.font('Helvetica-Bold').fontSize(15).text(data.title).font('Helvetica').fontSize(9);
+function summary(doc: PdfDoc, fonts: Fonts, data: ReportData): void {
+  doc.font(fonts.bold).fontSize(15).text(data.title).font(fonts.regular).fontSize(9);
   line(doc, `Asset: ${data.asset} (${data.kind}, class ${data.class}, storage range ${rangeText(data)})`);
   line(doc, `Field: ${data.field}; devices: ${data.devices.join(', ') || 'none'}`);
   line(
     doc,
     `Window: ${formatUtc(data.from_ms)} to ${formatUtc(data.to_ms)} UTC; generated ${formatUtc(data.generated_ms)} UTC`,
   );
-  heading(doc, 'Summary');
+  heading(doc, fonts, 'Summary');
   line(doc, `Readings: ${data.readings.length}`);
   line(doc, `Minimum: ${formatCelsius(data.min_c)}`);
   line(doc, `Maximum: ${formatCelsius(data.max_c)}`);
@@ -68,8 +80,8 @@ function alarmLines(doc: PdfDoc, alarm: Alarm): void {
   );
 }
 
-function details(doc: PdfDoc, data: ReportData): void {
-  heading(doc, `Excursions outside the storage range (${data.excursions.length})`);
+function details(doc: PdfDoc, fonts: Fonts, data: ReportData): void {
+  heading(doc, fonts, `Excursions outside the storage range (${data.excursions.length})`);
   data.excursions.forEach((excursion, index) => {
     line(
       doc,
@@ -77,13 +89,13 @@ function details(doc: PdfDoc, data: ReportData): void {
         `peak ${formatCelsius(excursion.peak_c)}, duration ${formatDuration(excursion.duration_ms)}`,
     );
   });
-  heading(doc, `Alarms (${data.alarms.length})`);
+  heading(doc, fonts, `Alarms (${data.alarms.length})`);
   for (const alarm of data.alarms) alarmLines(doc, alarm);
-  heading(doc, `Data gaps (${data.gaps.length})`);
+  heading(doc, fonts, `Data gaps (${data.gaps.length})`);
   for (const gap of data.gaps) {
     line(doc, `${formatUtc(gap.start_ms)} to ${formatUtc(gap.end_ms)} (${formatDuration(gap.end_ms - gap.start_ms)})`);
   }
-  heading(doc, `Corrections (${data.corrections.length})`);
+  heading(doc, fonts, `Corrections (${data.corrections.length})`);
   for (const entry of data.corrections) {
     const payload = entry.payload as { corrects_seq: number; value_c: number | null; reason: string };
     const value = payload.value_c === null ? 'withdrawn' : formatCelsius(payload.value_c);
@@ -92,7 +104,7 @@ function details(doc: PdfDoc, data: ReportData): void {
       `Record ${payload.corrects_seq}: ${value} by ${entry.actor} at ${formatUtc(entry.time_ms)}: ${payload.reason}`,
     );
   }
-  heading(doc, 'Calibration');
+  heading(doc, fonts, 'Calibration');
   for (const probe of data.calibrations) {
     line(
       doc,
@@ -105,7 +117,7 @@ function details(doc: PdfDoc, data: ReportData): void {
 }
 
 /** Renders the report as a PDF and returns its bytes. */
-export function renderReportPdf(data: ReportData): Promise<Buffer> {
+export function renderReportPdf(data: ReportData, options: PdfOptions = {}): Promise<Buffer> {
   const doc = new PDFDocument({
     size: 'A4',
     margin: MARGIN,
@@ -122,14 +134,19 @@ export function renderReportPdf(data: ReportData): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  summary(doc, data);
+  let fonts: Fonts = { regular: 'Helvetica', bold: 'Helvetica-Bold' };
+  if (options.font_path) {
+    doc.registerFont('body', options.font_path);
+    fonts = { regular: 'body', bold: 'body' };
+  }
+  summary(doc, fonts, data);
   const box = { x: MARGIN + 26, y: doc.y + 12, width: doc.page.width - 2 * MARGIN - 26, height: 210 };
   drawTemperatureChart(doc, data, box);
   doc.x = MARGIN;
   doc.y = box.y + box.height + 30;
   line(doc, `Data SHA-256: ${data.data_sha256}`);
   line(doc, 'This is the SHA-256 of the data rows of the CSV report for the same asset and window.');
-  details(doc, data);
+  details(doc, fonts, data);
   doc.end();
   return done;
 }

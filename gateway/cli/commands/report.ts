@@ -31,6 +31,7 @@ interface ReportCommandOptions {
   deltaHOverRK: string;
   maxGapS?: string;
   remindDays: string;
+  font?: string;
 }
 
 function parsePositive(text: string, option: string): number {
@@ -108,12 +109,16 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
     .option('--delta-h-over-r-k <kelvin>', 'activation energy over the gas constant for MKT, K', '10000')
     .option('--max-gap-s <seconds>', 'longest interval between readings that is not a gap, s; default 3 intervals')
     .option('--remind-days <days>', 'days before a calibration is due at which it shows as due soon', '30')
+    .option('--font <file>', 'TrueType font for PDF text outside Latin-1, such as Chinese comments')
     .action(async (options: ReportCommandOptions) => {
       if (options.format !== 'pdf' && options.format !== 'csv') {
         throw new Error(`--format ${options.format} is invalid: use pdf or csv`);
       }
       const data = reportFromOptions(options, io.now());
-      const output = options.format === 'pdf' ? await renderReportPdf(data) : Buffer.from(reportCsv(data), 'utf8');
+      const output =
+        options.format === 'pdf'
+          ? await renderReportPdf(data, { font_path: options.font })
+          : Buffer.from(reportCsv(data), 'utf8');
       if (options.out) {
         writeFileSync(options.out, output);
         io.stderr.write(`report written to ${options.out} (data SHA-256 ${data.data_sha256})\n`);

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { alarmConfigSchema } from '../../../gateway/alarms/alarm-config.js';
+import { AlarmEngine } from '../../../gateway/alarms/alarm-engine.js';
+import { AlarmStore } from '../../../gateway/alarms/alarm-store.js';
 import { resolveAssetProfiles } from '../../../gateway/alarms/asset-profile.js';
+import { openRecordsDatabase } from '../../../gateway/audit/records-database.js';
 import { LocalStore } from '../../../gateway/outputs/local-store.js';
 import type { Reading } from '../../../gateway/reading.js';
 import { readingsSha256 } from '../../../gateway/reports/report-csv.js';
@@ -87,6 +90,26 @@ describe('report data', () => {
         { time_ms: START + MIN, value: 4 },
       ]),
     );
+  });
+
+  it('includes power failures of the site', () => {
+    const store = new LocalStore({ path: ':memory:', retention_days: 3650 });
+    store.write([reading(0, 3), reading(1, 3)]);
+    const db = openRecordsDatabase(':memory:');
+    const alarms = new AlarmStore(db);
+    const config = alarmConfigSchema.parse({ assets: [{ id: 'room-1', class: 'chilled' }] });
+    const engine = new AlarmEngine({ config, store: alarms });
+    const cut = reading(2, 3, { mains_on: false });
+    engine.handleReading(cut);
+    store.write([cut]);
+    const [profile] = engine.profiles;
+    if (!profile) throw new Error('no profile');
+    const data = buildReport({ readings: store, alarms }, profile, {
+      from_ms: START,
+      to_ms: START + 5 * MIN,
+      now_ms: START,
+    });
+    expect(data.alarms.map((alarm) => alarm.rule)).toEqual(['power_failure']);
   });
 
   it('rejects a window that ends first', () => {

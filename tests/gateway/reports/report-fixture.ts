@@ -56,6 +56,7 @@ export function buildReportFixture(directory: string): ReportFixture {
   const door = engine.openAlarms().find((alarm) => alarm.rule === 'door_open');
   if (door) {
     engine.acknowledge(door.id, 'wang.fang', 'door wedged open by a pallet', door.raised_ms + 120_000);
+    engine.comment(door.id, 'olga', 'ΔT 6 K, проверено', door.raised_ms + 180_000);
     engine.close(
       door.id,
       'wang.fang',

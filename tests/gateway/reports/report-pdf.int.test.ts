@@ -136,6 +136,15 @@ describe('report pdf', () => {
     expect(pdfText.replace(/\s+/g, ' ')).toContain(`Data SHA-256: ${hash}`);
   });
 
+  it('renders other scripts with a TrueType font', () => {
+    const font = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+    expect(existsSync(font)).toBe(true);
+    const out = join(directory, 'font.pdf');
+    coldpool(...reportArgs('pdf', out), '--font', font);
+    const text = spawnSync('pdftotext', ['-layout', out, '-'], { encoding: 'utf8' }).stdout;
+    expect(text).toContain('ΔT 6 K, проверено');
+  });
+
   it('reports one shipment window', () => {
     const out = join(directory, 'shipment.csv');
     coldpool(
