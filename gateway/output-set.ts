@@ -90,6 +90,8 @@ export class OutputSet {
   private readonly metricsWriter: SelfMetricsWriter;
   private readonly metricsSources: SelfMetricsSources;
   private readonly dropLog: RateLimitedLog;
+  /** Ids of polled devices, whose readings wait for a group commit. */
+  private readonly polledDevices: ReadonlySet<string>;
 
   private constructor(
     readonly queue: DurableQueue,
@@ -98,6 +100,9 @@ export class OutputSet {
     context: OutputSetContext,
   ) {
     this.dropLog = new RateLimitedLog(log);
+    this.polledDevices = new Set(
+      config.devices.filter((device) => device.protocol !== 'mqtt').map((device) => device.id),
+    );
     this.pollCounter = new DevicePollCounter(context.bus);
     this.metricsSources = {
       gateway: () => context.stats(),
@@ -141,9 +146,16 @@ export class OutputSet {
     return set;
   }
 
-  /** Queues a reading; `done` runs once it is on disk (or counted as dropped by the overflow policy). */
+  /**
+   * Queues a reading; `done` runs once it is on disk (or counted as dropped by the overflow policy).
+   * A reading of any device that is not polled (an MQTT device) is committed before this returns. mqtt.js
+   * 5 sends the PUBACK of a QoS 1 message right after the message handler returns, and the handler runs
+   * the pipeline synchronously, so the reading is on disk before the broker deletes the message.
+   * Polled readings (Modbus) share group commits.
+   */
   accept(reading: Reading, done?: () => void): void {
     this.queue.enqueue([reading], done);
+    if (!this.polledDevices.has(reading.tags.device ?? '')) this.queue.commit();
   }
 
   /** Runs `callback` once everything accepted so far is on disk; for acknowledging MQTT messages. */

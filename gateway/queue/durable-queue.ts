@@ -3,7 +3,8 @@
  * reading counts as received only once the transaction holding it has committed. With FULL, SQLite
  * syncs the WAL file on every commit, so a committed point survives SIGKILL and power loss, and a
  * transaction cut short by either leaves no torn row (SQLite "Write-Ahead Logging" and "PRAGMA
- * synchronous" documentation). Readings arriving within `commit_delay_ms` share one commit.
+ * synchronous" documentation). Readings arriving within `commit_delay_ms`, or within one turn of the
+ * event loop when it is 0, share one commit.
  */
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
@@ -82,6 +83,7 @@ export class DurableQueue extends EventEmitter {
   private blockedPoints = 0;
   private waiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private full = false;
   private lastId = 0;
 
@@ -147,6 +149,8 @@ export class DurableQueue extends EventEmitter {
   commit(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    clearImmediate(this.immediate);
+    this.immediate = undefined;
     const entries = this.pending;
     const waiters = this.waiters;
     this.pending = [];
@@ -229,8 +233,12 @@ export class DurableQueue extends EventEmitter {
   }
 
   private scheduleCommit(): void {
-    if (this.timer !== undefined) return;
-    this.timer = setTimeout(() => this.commit(), this.settings.commit_delay_ms);
+    if (this.timer !== undefined || this.immediate !== undefined) return;
+    if (this.settings.commit_delay_ms > 0) {
+      this.timer = setTimeout(() => this.commit(), this.settings.commit_delay_ms);
+      return;
+    }
+    this.immediate = setImmediate(() => this.commit());
   }
 
   /** Inserts the entries the overflow policy admits; returns the entries whose `done` may run now. */

@@ -21,8 +21,11 @@ export const queueConfigSchema = z.strictObject({
    * deletes the oldest points, `drop_newest` discards the new ones. Every dropped point is counted.
    */
   overflow: z.enum(overflowPolicies).default('block'),
-  /** Time a reading waits for others to share its commit (one fsync), in milliseconds. Default 2. */
-  commit_delay_ms: z.number().int().min(0).max(1000).default(2),
+  /**
+   * Time a reading waits for others to share its commit (one fsync), in milliseconds. Default 0: the
+   * commit runs at the next turn of the event loop, so it holds every reading that arrived meanwhile.
+   */
+  commit_delay_ms: z.number().int().min(0).max(1000).default(0),
   /** Readings that trigger a commit at once, without waiting for `commit_delay_ms`. Default 2000. */
   commit_max_points: z.number().int().min(1).max(100_000).default(2000),
   /** Points an output reads from disk per page; bounds memory whatever the backlog. Default 5000. */

@@ -1,6 +1,14 @@
 /** Counts points in a test influxd by `seq`, to tally loss and duplicates against what was sent. */
 import type { Influxd } from '../../harness/influxd.js';
 
+/** One series of a /query result. */
+interface QuerySeries {
+  name: string;
+  tags?: Record<string, string>;
+  columns: string[];
+  values: unknown[][];
+}
+
 /** Returns the rows of the first series of a /query result as objects keyed by column. */
 // biome-ignore lint/suspicious/noExplicitAny: the /query JSON shape depends on the statement.
 export function rows(result: any): Record<string, unknown>[] {
@@ -11,34 +19,70 @@ export function rows(result: any): Record<string, unknown>[] {
   );
 }
 
-/** Returns every (device, seq) pair stored in `measurement`, one entry per stored point. */
-export async function storedSequences(
-  influxd: Influxd,
-  db: string,
-  measurement: string,
-): Promise<Array<{ device: string; seq: number; time: number }>> {
-  const result = await influxd.query(`SELECT seq, device FROM "${measurement}"`, db);
-  return rows(result).map((row) => ({
-    device: String(row.device),
-    seq: Number(row.seq),
-    time: Date.parse(String(row.time)),
-  }));
+// biome-ignore lint/suspicious/noExplicitAny: the /query JSON shape depends on the statement.
+function allSeries(result: any): QuerySeries[] {
+  return (result.results?.[0]?.series ?? []) as QuerySeries[];
 }
 
-/** Loss and duplicate counts of one device: `sent` is the set of sequence numbers the simulator published. */
+/** A stored point with a sequence number. */
+export interface StoredSeq {
+  device: string;
+  seq: number;
+  time_ms: number;
+}
+
+/** Returns every stored point that has a `seq` field, from every device measurement (not `gateway_*`). */
+export async function storedSequences(influxd: Influxd, db: string): Promise<StoredSeq[]> {
+  const measurements = allSeries(await influxd.query('SHOW MEASUREMENTS', db)).flatMap((series) =>
+    series.values.map((value) => String(value[0])),
+  );
+  const stored: StoredSeq[] = [];
+  for (const measurement of measurements.filter((name) => !name.startsWith('gateway_'))) {
+    const result = await influxd.query(`SELECT seq FROM "${measurement}" WHERE seq > 0 GROUP BY "device"`, db);
+    for (const series of allSeries(result)) {
+      const device = series.tags?.device ?? '';
+      for (const [time, seq] of series.values)
+        stored.push({ device, seq: Number(seq), time_ms: Date.parse(String(time)) });
+    }
+  }
+  return stored;
+}
+
+/** Loss and duplicate counts against the sequence numbers the simulators sent. */
 export interface Tally {
   sent: number;
+  /** Distinct (device, seq) pairs stored. */
   stored: number;
-  missing: number[];
+  /** Sent (device, seq) pairs not stored, as `device#seq`. */
+  missing: string[];
+  /** Extra timestamps stored for one (device, seq): a replay that did not overwrite itself. */
   duplicates: number;
 }
 
-/** Compares stored sequence numbers with the sent ones. A duplicate is a seq stored at more than one timestamp. */
-export function tally(sent: ReadonlySet<number>, stored: readonly { seq: number }[]): Tally {
-  const counts = new Map<number, number>();
-  for (const { seq } of stored) counts.set(seq, (counts.get(seq) ?? 0) + 1);
-  const missing = [...sent].filter((seq) => !counts.has(seq)).sort((left, right) => left - right);
+/**
+ * Compares stored points with the sent sequence numbers. Points of one message that share a timestamp
+ * (reefer compartments) count once, so a duplicate is a (device, seq) stored at more than one time.
+ */
+export function tally(sent: ReadonlyMap<string, ReadonlySet<number>>, stored: readonly StoredSeq[]): Tally {
+  const times = new Map<string, Set<number>>();
+  for (const { device, seq, time_ms } of stored) {
+    const key = `${device}#${seq}`;
+    let seen = times.get(key);
+    if (seen === undefined) {
+      seen = new Set();
+      times.set(key, seen);
+    }
+    seen.add(time_ms);
+  }
+  const missing: string[] = [];
+  let sentCount = 0;
+  for (const [device, seqs] of sent) {
+    for (const seq of seqs) {
+      sentCount += 1;
+      if (!times.has(`${device}#${seq}`)) missing.push(`${device}#${seq}`);
+    }
+  }
   let duplicates = 0;
-  for (const count of counts.values()) duplicates += count - 1;
-  return { sent: sent.size, stored: stored.length, missing, duplicates };
+  for (const seen of times.values()) duplicates += seen.size - 1;
+  return { sent: sentCount, stored: times.size, missing, duplicates };
 }
