@@ -3,6 +3,7 @@
  * without authentication.
  */
 import { isIP } from 'node:net';
+import type { HttpAuthConfig } from './security-config.js';
 import { SecurityError } from './security-error.js';
 
 /** Address every listener binds when none is configured. */
@@ -39,4 +40,19 @@ export function checkListenerSafety(plan: ListenerPlan): void {
     `the ${plan.name} listener may bind ${plan.host} only with authentication: set ${plan.auth_key} ` +
       `(hash passwords with \`coldpool passwd\`), or set ${plan.host_key} to ${DEFAULT_LISTEN_HOST}`,
   );
+}
+
+/**
+ * Checks the HTTP API listener: a non-loopback `host` needs at least one user or token in `http.auth`.
+ * Throws `SecurityError` `LISTENER_AUTH_REQUIRED` otherwise.
+ */
+export function checkHttpListenerSafety(host: string, auth: HttpAuthConfig | undefined): void {
+  const credentials = (auth?.users.length ?? 0) + (auth?.tokens.length ?? 0);
+  checkListenerSafety({
+    name: 'http',
+    host,
+    auth_configured: credentials > 0,
+    auth_key: 'http.auth.users or http.auth.tokens',
+    host_key: 'http.host',
+  });
 }

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../gateway/security/audit-record.js';
 import { httpAuth } from '../../gateway/security/http-auth.js';
+import { checkHttpListenerSafety } from '../../gateway/security/listener-safety.js';
 import { hashPassword } from '../../gateway/security/password-hash.js';
 import { httpAuthSchema } from '../../gateway/security/security-config.js';
 import { generateToken, tokenSha256 } from '../../gateway/security/token-store.js';
@@ -277,5 +278,28 @@ describe('httpAuth audit', () => {
     const before = server.audit.length;
     await call(server, 'GET', '/api/v1/alarms', token);
     expect(server.audit.length).toBe(before);
+  });
+});
+
+describe('http listener safety', () => {
+  async function startChecked(host: string, auth: ReturnType<typeof httpAuthSchema.parse> | undefined) {
+    checkHttpListenerSafety(host, auth);
+    const app = Fastify({ logger: false });
+    apps.push(app);
+    return app.listen({ host, port: 0 });
+  }
+
+  it('rejects 0.0.0.0 without credentials', async () => {
+    await expect(startChecked('0.0.0.0', undefined)).rejects.toMatchObject({ code: 'LISTENER_AUTH_REQUIRED' });
+  });
+
+  it('rejects 0.0.0.0 with empty auth', async () => {
+    await expect(startChecked('0.0.0.0', httpAuthSchema.parse({}))).rejects.toThrow(
+      /bind 0\.0\.0\.0 only with authentication: set http\.auth\.users or http\.auth\.tokens/,
+    );
+  });
+
+  it('starts on loopback without credentials', async () => {
+    expect(await startChecked('127.0.0.1', undefined)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 });
