@@ -37,6 +37,12 @@ export interface AlarmEngineOptions {
 
 const WATCH_KEY = 'watch';
 
+/** An asset state set by command, with the configured state it replaced. */
+interface SavedAssetState {
+  state: AssetState;
+  configured: AssetState;
+}
+
 function assetKey(id: string): string {
   return `asset:${id}`;
 }
@@ -59,6 +65,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
   readonly profiles: AssetProfile[];
   private readonly registry: AlarmRegistry;
   private readonly runtimes = new Map<string, AssetRuntime>();
+  private readonly configuredStates = new Map<string, AssetState>();
   private readonly watch: WatchState;
   private readonly detection: PowerDetection;
   private readonly clock: () => number;
@@ -73,10 +80,12 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     this.registry = new AlarmRegistry(store, this, config.notify, options.audit);
     this.watch = store.loadState<WatchState>(WATCH_KEY) ?? newWatchState();
     for (const profile of this.profiles) {
-      const saved = store.loadState<AssetRuntime>(assetKey(profile.id));
-      if (saved) this.runtimes.set(profile.id, saved);
-      const state = store.loadState<AssetState>(`${assetKey(profile.id)}:state`);
-      if (state) profile.state = state;
+      this.configuredStates.set(profile.id, profile.state);
+      const runtime = store.loadState<AssetRuntime>(assetKey(profile.id));
+      if (runtime) this.runtimes.set(profile.id, runtime);
+      // A state set by command survives a restart unless the configured state changed since the command.
+      const saved = store.loadState<SavedAssetState>(`${assetKey(profile.id)}:state`);
+      if (saved && saved.configured === profile.state) profile.state = saved.state;
     }
     this.detection = {
       field: config.power.field,
@@ -195,7 +204,8 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     if (!profile) throw new RangeError(`asset ${asset_id} is not configured under alarms.assets`);
     const previous = profile.state;
     profile.state = state;
-    this.options.store.saveState(`${assetKey(asset_id)}:state`, state);
+    const saved: SavedAssetState = { state, configured: this.configuredStates.get(asset_id) ?? previous };
+    this.options.store.saveState(`${assetKey(asset_id)}:state`, saved);
     this.options.audit?.append({
       time_ms,
       kind: 'asset_state',

@@ -119,3 +119,24 @@ describe('alarm lifecycle', () => {
     expect(() => harness.engine.acknowledge(id, 'b', 'seen too')).toThrow(/acknowledged by a/);
   });
 });
+
+describe('asset state restart', () => {
+  it('keeps a commanded state across a restart', () => {
+    const path = join(directory, 'records.sqlite');
+    const first = startEngine(CONFIG, path);
+    first.engine.setAssetState('room-1', 'maintenance', 'ops');
+    first.db.close();
+    const second = startEngine(CONFIG, path);
+    expect(second.engine.profiles[0]?.state).toBe('maintenance');
+  });
+
+  it('lets a changed configured state win', () => {
+    const path = join(directory, 'records.sqlite');
+    const first = startEngine(CONFIG, path);
+    first.engine.setAssetState('room-1', 'maintenance', 'ops');
+    first.db.close();
+    const changed = { assets: [{ ...CONFIG.assets[0], state: 'empty' }] };
+    const second = startEngine(changed, path);
+    expect(second.engine.profiles[0]?.state).toBe('empty');
+  });
+});
