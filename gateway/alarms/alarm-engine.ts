@@ -271,10 +271,10 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
         reading.time_ms,
       );
     }
-    if (evaluation.temperature !== undefined) {
-      for (const rule of profile.rules) {
-        this.registry.updatePeak(conditionKey({ site, asset: profile.id, rule: rule.id }), evaluation.temperature);
-      }
+    for (const rule of profile.rules) {
+      const value = reading.fields[rule.point ?? profile.temperature_field];
+      if (typeof value === 'number')
+        this.registry.updatePeak(conditionKey({ site, asset: profile.id, rule: rule.id }), value);
     }
     this.options.store.saveState(assetKey(profile.id), runtime);
   }

@@ -70,15 +70,22 @@ function suppressionOf(runtime: AssetRuntime, profile: AssetProfile, time_ms: nu
   return null;
 }
 
+/**
+ * Evaluates the threshold rules on the points this reading carries (each rule watches its own `point`,
+ * the temperature field by default), and the rate rule on the temperature field.
+ */
 function evaluateTemperature(
   runtime: AssetRuntime,
   profile: AssetProfile,
-  value: number,
-  time_ms: number,
+  reading: Reading,
   suppressed: boolean,
 ): RuleOutcome[] {
   const outcomes: RuleOutcome[] = [];
+  const time_ms = reading.time_ms;
   for (const rule of profile.rules) {
+    const point = rule.point ?? profile.temperature_field;
+    const value = reading.fields[point];
+    if (typeof value !== 'number') continue;
     const state = runtime.rules[rule.id] ?? newRuleState();
     runtime.rules[rule.id] = state;
     const blocked = allowedLevel(profile.state, 'temperature', rule.level) === null;
@@ -89,13 +96,14 @@ function evaluateTemperature(
       kind: rule.direction,
       level: rule.level,
       change,
-      point: rule.point ?? profile.temperature_field,
+      point,
       threshold: rule.threshold_c,
       value,
     });
   }
   const rate = profile.rate;
-  if (rate) {
+  const value = reading.fields[profile.temperature_field];
+  if (rate && typeof value === 'number') {
     const blocked = allowedLevel(profile.state, 'temperature', rate.level) === null;
     const change = evaluateRateRule(runtime.rate, rate, value, time_ms, suppressed || blocked);
     if (change !== null) {
@@ -133,13 +141,13 @@ export function evaluateAssetReading(
 
   const suppression = suppressionOf(runtime, profile, time_ms, context);
   const value = reading.fields[profile.temperature_field];
-  if (typeof value !== 'number') return { outcomes, suppression };
-
-  if (runtime.last_temperature_ms !== null && time_ms - runtime.last_temperature_ms > context.max_gap_ms) {
-    for (const state of Object.values(runtime.rules)) resetConditionTimer(state.timer);
-    runtime.rate.points = [];
+  if (typeof value === 'number') {
+    if (runtime.last_temperature_ms !== null && time_ms - runtime.last_temperature_ms > context.max_gap_ms) {
+      for (const state of Object.values(runtime.rules)) resetConditionTimer(state.timer);
+      runtime.rate.points = [];
+    }
+    runtime.last_temperature_ms = time_ms;
   }
-  runtime.last_temperature_ms = time_ms;
-  outcomes.push(...evaluateTemperature(runtime, profile, value, time_ms, suppression !== null));
-  return { outcomes, suppression, temperature: value };
+  outcomes.push(...evaluateTemperature(runtime, profile, reading, suppression !== null));
+  return { outcomes, suppression, temperature: typeof value === 'number' ? value : undefined };
 }

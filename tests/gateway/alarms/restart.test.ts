@@ -140,3 +140,23 @@ describe('asset state restart', () => {
     expect(second.engine.profiles[0]?.state).toBe('empty');
   });
 });
+
+describe('rule points', () => {
+  it('evaluates a rule on its own point', () => {
+    const harness = startEngine({
+      assets: [
+        {
+          id: 'room-1',
+          class: 'chilled',
+          rules: [{ direction: 'high', level: 'alarm', threshold_c: 5, point: 'product_temp_c' }],
+          rate: { enabled: false },
+        },
+      ],
+    });
+    const air = temperatureReading(START_MS, 9);
+    harness.engine.handleReading(air);
+    expect(harness.transitions).toEqual([]);
+    harness.engine.handleReading({ ...air, time_ms: START_MS + MIN, fields: { air_temp_c: 3, product_temp_c: 5.5 } });
+    expect(harness.transitions.map((t) => `${t.transition}:${t.alarm.point}`)).toEqual(['raised:product_temp_c']);
+  });
+});
