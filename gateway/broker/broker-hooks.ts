@@ -1,12 +1,12 @@
 /**
  * aedes hooks that enforce authentication, topic access, topic depth and the payload limit, and report
- * each refusal as a `BrokerRefusal`.
+ * each rejection as a `BrokerRejection`.
  */
 import { TLSSocket } from 'node:tls';
 import type { AuthenticateError, Client } from 'aedes';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
 import { topicDepth } from '../security/topic-acl.js';
-import type { BrokerRefusal } from './broker-refusal.js';
+import type { BrokerRejection } from './broker-rejection.js';
 
 /** Checker of a CONNECT's user name and password. Returning true accepts the client, anything else rejects it. */
 export type BrokerAuthenticator = (
@@ -14,12 +14,12 @@ export type BrokerAuthenticator = (
   password: Buffer | undefined,
 ) => boolean | Promise<boolean>;
 
-/** Settings of the hooks: the checks and the callback that receives refusals. */
+/** Settings of the hooks: the checks and the callback that receives rejections. */
 export interface HookSettings {
   authenticate: BrokerAuthenticator | undefined;
   access: MqttAccessPolicy | undefined;
   max_payload_bytes: number | undefined;
-  refuse: (refusal: BrokerRefusal) => void;
+  reject: (rejection: BrokerRejection) => void;
 }
 
 /** aedes `returnCode` 5, Not authorized (MQTT 3.1.1 section 3.2.2.3, CONNACK return codes). */
@@ -48,8 +48,8 @@ function verifiedCommonName(client: Client): string | undefined {
 /** Builds the aedes hooks; `identities` keeps each client's identity from CONNECT to disconnect. */
 export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, MqttIdentity>) {
   const hooks: Record<string, unknown> = {};
-  const refusal = (client: Client, fields: Omit<BrokerRefusal, 'listener' | 'remote_address' | 'client_id'>) =>
-    settings.refuse({
+  const rejection = (client: Client, fields: Omit<BrokerRejection, 'listener' | 'remote_address' | 'client_id'>) =>
+    settings.reject({
       listener: listenerOf(client),
       remote_address: (client.conn as { remoteAddress?: string }).remoteAddress,
       client_id: client.id,
@@ -67,7 +67,7 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
           () => false,
         )
         .then((accepted) => {
-          if (!accepted) refusal(client, { reason: 'auth_failed', username, detail: 'rejected' });
+          if (!accepted) rejection(client, { reason: 'auth_failed', username, detail: 'rejected' });
           done(null, accepted);
         });
     };
@@ -82,12 +82,12 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
             done(null, true);
             return;
           }
-          refusal(client, { reason: 'auth_failed', username: certificate_cn ?? username, detail: result.reason });
+          rejection(client, { reason: 'auth_failed', username: certificate_cn ?? username, detail: result.reason });
           const code = result.reason === 'anonymous' ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD;
           done(authError(code, `client ${client.id} rejected: ${result.reason}`), false);
         },
         (error: Error) => {
-          refusal(client, { reason: 'auth_failed', username, detail: `check failed: ${error.message}` });
+          rejection(client, { reason: 'auth_failed', username, detail: `check failed: ${error.message}` });
           done(authError(NOT_AUTHORIZED, 'authentication check failed'), false);
         },
       );
@@ -100,10 +100,10 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
       const identity = identities.get(client);
       const topic = subscription.topic;
       if (topicDepth(topic) > access.max_topic_levels) {
-        refusal(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
+        rejection(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
         callback(null, null);
       } else if (identity === undefined || !access.canSubscribe(identity, client.id, topic)) {
-        refusal(client, { reason: 'subscribe_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
+        rejection(client, { reason: 'subscribe_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
         // A null subscription makes aedes send SUBACK return code 0x80, Failure (MQTT 3.1.1 section 3.9.3).
         callback(null, null);
       } else {
@@ -111,14 +111,14 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
       }
     };
   }
-  hooks.authorizePublish = publishHook(settings, identities, refusal);
+  hooks.authorizePublish = publishHook(settings, identities, rejection);
   return hooks;
 }
 
 function publishHook(
   settings: HookSettings,
   identities: WeakMap<Client, MqttIdentity>,
-  refusal: (client: Client, fields: Omit<BrokerRefusal, 'listener' | 'remote_address' | 'client_id'>) => void,
+  rejection: (client: Client, fields: Omit<BrokerRejection, 'listener' | 'remote_address' | 'client_id'>) => void,
 ) {
   const { access, max_payload_bytes: max } = settings;
   // MQTT 3.1.1 section 3.3.5: a server that does not accept a PUBLISH has no way to tell the client,
@@ -137,7 +137,7 @@ function publishHook(
     const topic = packet.topic;
     const size = typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
     if (max !== undefined && size > max) {
-      refusal(client, { reason: 'payload_too_large', topic, detail: `${size} bytes, limit ${max}` });
+      rejection(client, { reason: 'payload_too_large', topic, detail: `${size} bytes, limit ${max}` });
       done(new Error(`payload of ${size} bytes exceeds max_payload_bytes ${max}`));
       return;
     }
@@ -146,13 +146,13 @@ function publishHook(
       return;
     }
     if (topicDepth(topic) > access.max_topic_levels) {
-      refusal(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
+      rejection(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
       done(new Error(`topic has more than ${access.max_topic_levels} levels`));
       return;
     }
     const identity = identities.get(client);
     if (identity === undefined || !access.canPublish(identity, client.id, topic)) {
-      refusal(client, { reason: 'publish_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
+      rejection(client, { reason: 'publish_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
       done(new Error(`client ${client.id} may not publish to ${topic}`));
       return;
     }

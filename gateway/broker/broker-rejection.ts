@@ -1,8 +1,8 @@
-/** Refusals the embedded broker emits, so the gateway can log them (the broker itself never logs). */
+/** Rejections the embedded broker emits, so the gateway can log them (the broker itself never logs). */
 import { EventEmitter } from 'node:events';
 
 /** Reason the broker rejected a connection, a CONNECT, a PUBLISH or a SUBSCRIBE. */
-export type BrokerRefusalReason =
+export type BrokerRejectionReason =
   | 'connection_rate'
   | 'tls_failed'
   | 'auth_failed'
@@ -11,9 +11,9 @@ export type BrokerRefusalReason =
   | 'payload_too_large'
   | 'topic_too_deep';
 
-/** One refusal. It names the client, never its password. */
-export interface BrokerRefusal {
-  reason: BrokerRefusalReason;
+/** One rejection. It names the client, never its password. */
+export interface BrokerRejection {
+  reason: BrokerRejectionReason;
   /** Listener that received it. */
   listener: 'tcp' | 'tls';
   /** Source address of the connection. */
@@ -30,7 +30,7 @@ export interface BrokerRefusal {
 
 /** Events of a running broker. */
 export interface BrokerEvents {
-  refused: [BrokerRefusal];
+  rejected: [BrokerRejection];
 }
 
 export class BrokerEventEmitter extends EventEmitter<BrokerEvents> {}

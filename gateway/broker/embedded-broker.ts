@@ -1,7 +1,7 @@
 /**
  * The embedded MQTT broker: aedes 1.x on a plain TCP listener and, optionally, a TLS listener. It listens
  * on loopback by default, and on any other address only with authentication, so it never exposes an open
- * broker. Every refusal is emitted as a `refused` event on `events`.
+ * broker. Every rejection is emitted as a `rejected` event on `events`.
  */
 import { once } from 'node:events';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
@@ -13,12 +13,12 @@ import { RateLimiter } from '../security/rate-limiter.js';
 import { SecurityError } from '../security/security-error.js';
 import { EmbeddedBrokerError } from './broker-error.js';
 import { type BrokerAuthenticator, brokerHooks } from './broker-hooks.js';
-import { BrokerEventEmitter, type BrokerRefusal } from './broker-refusal.js';
+import { BrokerEventEmitter, type BrokerRejection } from './broker-rejection.js';
 import { type BrokerTlsOptions, tlsServerOptions } from './broker-tls.js';
 
 export { EmbeddedBrokerError, type EmbeddedBrokerErrorCode } from './broker-error.js';
 export type { BrokerAuthenticator } from './broker-hooks.js';
-export type { BrokerRefusal, BrokerRefusalReason } from './broker-refusal.js';
+export type { BrokerRejection, BrokerRejectionReason } from './broker-rejection.js';
 export type { BrokerTlsOptions } from './broker-tls.js';
 export { isLoopbackHost };
 
@@ -47,7 +47,7 @@ export interface EmbeddedBroker {
   /** URL of the TLS listener, `mqtts://host:port`, when one is configured. */
   tls_url: string | undefined;
   tls_port: number | undefined;
-  /** Emits `refused` with a `BrokerRefusal` for every rejected connection, CONNECT, PUBLISH or SUBSCRIBE. */
+  /** Emits `rejected` with a `BrokerRejection` for every rejected connection, CONNECT, PUBLISH or SUBSCRIBE. */
   events: BrokerEventEmitter;
   /** Disconnects every client and closes the listeners. */
   stop(): Promise<void>;
@@ -124,14 +124,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   checkOptions(host, requestedPort, options);
   const tlsSettings = options.tls === undefined ? undefined : tlsServerOptions(options.tls);
   const events = new BrokerEventEmitter();
-  const refuse = (refusal: BrokerRefusal) => events.emit('refused', refusal);
+  const reject = (rejection: BrokerRejection) => events.emit('rejected', rejection);
   const identities = new WeakMap<Client, MqttIdentity>();
   const hooks = brokerHooks(
     {
       authenticate: options.authenticate,
       access: options.access,
       max_payload_bytes: options.max_payload_bytes,
-      refuse,
+      reject,
     },
     identities,
   );
@@ -148,7 +148,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const admit = (socket: Socket, listener: 'tcp' | 'tls'): boolean => {
     const remote_address = socket.remoteAddress;
     if (limiter !== undefined && !limiter.take(remote_address ?? '')) {
-      refuse({ reason: 'connection_rate', listener, remote_address, detail: 'too many new connections' });
+      reject({ reason: 'connection_rate', listener, remote_address, detail: 'too many new connections' });
       socket.destroy();
       return false;
     }
@@ -166,7 +166,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     // Rate limit the raw connection before the handshake, which costs the broker more than the client.
     secure.on('connection', (socket: Socket) => admit(socket, 'tls'));
     secure.on('tlsClientError', (error, socket) =>
-      refuse({ reason: 'tls_failed', listener: 'tls', remote_address: socket.remoteAddress, detail: error.message }),
+      reject({ reason: 'tls_failed', listener: 'tls', remote_address: socket.remoteAddress, detail: error.message }),
     );
     tlsServer = secure;
     servers.push(secure);

@@ -58,7 +58,7 @@ function timedCall<R>(parse: () => R): { result: R | undefined; took_ms: number 
 /**
  * Calls `parse` and returns its result, or undefined when it threw a typed error. Throws (failing the
  * property) on an untyped error, or when the call is slower than `FUZZ_MAX_CALL_MS` twice in a row: a
- * second call tells a super-linear input, which is slow every time, from a garbage-collection pause.
+ * second call distinguishes a super-linear input, which is slow every time, from a garbage-collection pause.
  */
 export function expectTypedOutcome<R>(parse: () => R): R | undefined {
   const first = timedCall(parse);

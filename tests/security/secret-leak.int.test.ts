@@ -11,7 +11,7 @@ import { httpAuth } from '../../gateway/security/http-auth.js';
 import { createMqttAccess } from '../../gateway/security/mqtt-access.js';
 import { loadMqttUsersFile } from '../../gateway/security/mqtt-users-file.js';
 import { hashPassword, parsePasswordHash } from '../../gateway/security/password-hash.js';
-import { logBrokerRefusals } from '../../gateway/security/refusal-log.js';
+import { logBrokerRejections } from '../../gateway/security/rejection-log.js';
 import { httpAuthSchema, mqttAuthSchema } from '../../gateway/security/security-config.js';
 
 const SECRET = 'Hunter2-ColdRoom!';
@@ -47,7 +47,7 @@ describe('secrets in mqtt logs', () => {
     );
     const broker = await startEmbeddedBroker({ port: 0, access });
     const { log, text } = capturedLogger();
-    const stop = logBrokerRefusals(broker.events, log);
+    const stop = logBrokerRejections(broker.events, log);
     await connectAsync(broker.url, { username: 'room-1', password: SECRET, reconnectPeriod: 0 }).catch(() => undefined);
     stop();
     await broker.stop();
@@ -55,13 +55,13 @@ describe('secrets in mqtt logs', () => {
     expect(text()).not.toContain(SECRET);
   });
 
-  it('logs a refused publish without the password', async () => {
+  it('logs a rejected publish without the password', async () => {
     const access = createMqttAccess(
       mqttAuthSchema.parse({ users: [{ username: 'room-1', password_hash: await hashPassword(SECRET, cheap) }] }),
     );
     const broker = await startEmbeddedBroker({ port: 0, access });
     const { log, text } = capturedLogger();
-    const stop = logBrokerRefusals(broker.events, log);
+    const stop = logBrokerRejections(broker.events, log);
     const client = await connectAsync(broker.url, { username: 'room-1', password: SECRET, reconnectPeriod: 0 });
     const closed = new Promise<void>((resolve) => client.once('close', () => resolve()));
     client.publish('devices/room-2/state', '1');

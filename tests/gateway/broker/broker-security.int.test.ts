@@ -4,7 +4,7 @@ import { connect as connectTcp } from 'node:net';
 import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  type BrokerRefusal,
+  type BrokerRejection,
   type EmbeddedBroker,
   type EmbeddedBrokerOptions,
   startEmbeddedBroker,
@@ -40,9 +40,9 @@ async function start(auth: Record<string, unknown> = {}, options: EmbeddedBroker
   const access = createMqttAccess(mqttAuthSchema.parse({ users, ...auth }));
   const broker = await startEmbeddedBroker({ port: 0, access, max_payload_bytes: 1024, ...options });
   brokers.push(broker);
-  const refusals: BrokerRefusal[] = [];
-  broker.events.on('refused', (refusal) => refusals.push(refusal));
-  return { broker, refusals };
+  const rejections: BrokerRejection[] = [];
+  broker.events.on('rejected', (rejection) => rejections.push(rejection));
+  return { broker, rejections };
 }
 
 async function client(url: string, options: IClientOptions = {}): Promise<MqttClient> {
@@ -62,9 +62,9 @@ describe('broker authentication', () => {
   });
 
   it('reports the anonymous client', async () => {
-    const { broker, refusals } = await start();
+    const { broker, rejections } = await start();
     await client(broker.url, { clientId: 'anon-1' }).catch(() => undefined);
-    expect(refusals[0]).toMatchObject({ reason: 'auth_failed', client_id: 'anon-1', detail: 'anonymous' });
+    expect(rejections[0]).toMatchObject({ reason: 'auth_failed', client_id: 'anon-1', detail: 'anonymous' });
   });
 
   it('rejects a wrong password', async () => {
@@ -75,15 +75,15 @@ describe('broker authentication', () => {
   });
 
   it('reports a wrong password without it', async () => {
-    const { broker, refusals } = await start();
+    const { broker, rejections } = await start();
     await client(broker.url, { username: 'room-1', password: 'hunter2-secret' }).catch(() => undefined);
-    expect(JSON.stringify(refusals)).not.toContain('hunter2');
+    expect(JSON.stringify(rejections)).not.toContain('hunter2');
   });
 
   it('names the user of a wrong password', async () => {
-    const { broker, refusals } = await start();
+    const { broker, rejections } = await start();
     await client(broker.url, { username: 'room-1', password: 'hunter2-secret' }).catch(() => undefined);
-    expect(refusals[0]).toMatchObject({ reason: 'auth_failed', username: 'room-1', detail: 'wrong_password' });
+    expect(rejections[0]).toMatchObject({ reason: 'auth_failed', username: 'room-1', detail: 'wrong_password' });
   });
 
   it('accepts the right password', async () => {
@@ -119,12 +119,12 @@ describe('broker topic access', () => {
   });
 
   it('reports a publish outside the prefix', async () => {
-    const { broker, refusals } = await start();
+    const { broker, rejections } = await start();
     const device = await client(broker.url, { username: 'room-1', password: 'pw-room-1', clientId: 'fw-1' });
     const gone = closed(device);
     device.publish('devices/room-2/state', '{"temp_c":3.1}', { qos: 0 });
     await gone;
-    expect(refusals[0]).toMatchObject({
+    expect(rejections[0]).toMatchObject({
       reason: 'publish_denied',
       client_id: 'fw-1',
       username: 'room-1',
@@ -132,7 +132,7 @@ describe('broker topic access', () => {
     });
   });
 
-  it('does not deliver the refused publish', async () => {
+  it('does not deliver the rejected publish', async () => {
     const { broker } = await start();
     const reader = await client(broker.url, { username: 'dashboard', password: 'pw-dash' });
     await reader.subscribeAsync('devices/#', { qos: 1 });
@@ -153,7 +153,7 @@ describe('broker topic access', () => {
     expect(granted[0]?.qos).toBe(1);
   });
 
-  it('refuses a device subscription to all', async () => {
+  it('rejects a device subscription to all', async () => {
     const { broker } = await start();
     const device = await client(broker.url, { username: 'room-1', password: 'pw-room-1' });
     const error = await device
@@ -162,11 +162,11 @@ describe('broker topic access', () => {
     expect((error as { packet?: { granted?: number[] } }).packet?.granted).toEqual([128]);
   });
 
-  it('reports the refused subscription', async () => {
-    const { broker, refusals } = await start();
+  it('reports the rejected subscription', async () => {
+    const { broker, rejections } = await start();
     const device = await client(broker.url, { username: 'room-1', password: 'pw-room-1', clientId: 'fw-1' });
     await device.subscribeAsync('commands/room-2/#', { qos: 1 }).catch(() => undefined);
-    expect(refusals[0]).toMatchObject({ reason: 'subscribe_denied', client_id: 'fw-1', topic: 'commands/room-2/#' });
+    expect(rejections[0]).toMatchObject({ reason: 'subscribe_denied', client_id: 'fw-1', topic: 'commands/room-2/#' });
   });
 
   it('disconnects a reader that publishes', async () => {
@@ -178,40 +178,40 @@ describe('broker topic access', () => {
     expect(reader.connected).toBe(false);
   });
 
-  it('refuses a topic deeper than the cap', async () => {
-    const { broker, refusals } = await start({ max_topic_levels: 4 });
+  it('rejects a topic deeper than the cap', async () => {
+    const { broker, rejections } = await start({ max_topic_levels: 4 });
     const device = await client(broker.url, { username: 'room-1', password: 'pw-room-1' });
     const gone = closed(device);
     device.publish('devices/room-1/a/b/c', 'x', { qos: 0 });
     await gone;
-    expect(refusals[0]?.reason).toBe('topic_too_deep');
+    expect(rejections[0]?.reason).toBe('topic_too_deep');
   });
 
-  it('refuses a payload over the cap', async () => {
-    const { broker, refusals } = await start();
+  it('rejects a payload over the cap', async () => {
+    const { broker, rejections } = await start();
     const device = await client(broker.url, { username: 'room-1', password: 'pw-room-1' });
     const gone = closed(device);
     device.publish('devices/room-1/state', 'x'.repeat(1025), { qos: 0 });
     await gone;
-    expect(refusals[0]).toMatchObject({ reason: 'payload_too_large', detail: '1025 bytes, limit 1024' });
+    expect(rejections[0]).toMatchObject({ reason: 'payload_too_large', detail: '1025 bytes, limit 1024' });
   });
 });
 
 describe('broker connection rate', () => {
   it('drops connections over the rate', async () => {
-    const { broker, refusals } = await start({ max_connections_per_window: 2, connection_window_s: 3600 });
+    const { broker, rejections } = await start({ max_connections_per_window: 2, connection_window_s: 3600 });
     await client(broker.url, { username: 'room-1', password: 'pw-room-1' });
     await client(broker.url, { username: 'room-1', password: 'pw-room-1', clientId: 'second' });
     const third = connectTcp(broker.port, '127.0.0.1');
     await once(third, 'close');
-    expect(refusals.map((each) => each.reason)).toEqual(['connection_rate']);
+    expect(rejections.map((each) => each.reason)).toEqual(['connection_rate']);
   });
 
   it('names the source address', async () => {
-    const { broker, refusals } = await start({ max_connections_per_window: 1, connection_window_s: 3600 });
+    const { broker, rejections } = await start({ max_connections_per_window: 1, connection_window_s: 3600 });
     await client(broker.url, { username: 'room-1', password: 'pw-room-1' });
     await once(connectTcp(broker.port, '127.0.0.1'), 'close');
-    expect(refusals[0]?.remote_address).toBe('127.0.0.1');
+    expect(rejections[0]?.remote_address).toBe('127.0.0.1');
   });
 });
 
@@ -248,18 +248,18 @@ describe('broker tls', () => {
   });
 
   it('rejects a certificate cn that is no user', async () => {
-    const { broker, refusals } = await start({}, tlsOptions({ ca_file: certificates.ca_file }));
+    const { broker, rejections } = await start({}, tlsOptions({ ca_file: certificates.ca_file }));
     await client(broker.tls_url!, { ...certificates.client('stranger'), ...trust() }).catch(() => undefined);
-    expect(refusals[0]).toMatchObject({ reason: 'auth_failed', username: 'stranger', detail: 'unknown_user' });
+    expect(rejections[0]).toMatchObject({ reason: 'auth_failed', username: 'stranger', detail: 'unknown_user' });
   });
 
   it('rejects a client without certificate when required', async () => {
-    const { broker, refusals } = await start(
+    const { broker, rejections } = await start(
       {},
       tlsOptions({ ca_file: certificates.ca_file, require_client_cert: true }),
     );
     await expect(client(broker.tls_url!, { username: 'room-1', password: 'pw-room-1', ...trust() })).rejects.toThrow();
-    expect(refusals[0]?.reason).toBe('tls_failed');
+    expect(rejections[0]?.reason).toBe('tls_failed');
   });
 
   it('rejects non-loopback tls host without auth', async () => {
