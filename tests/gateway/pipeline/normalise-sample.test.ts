@@ -54,7 +54,11 @@ describe('normaliseSample', () => {
 
   it('never stores NaN or Infinity', () => {
     const result = normaliseSample(
-      sample([field({ name: 'a' }, Number.NaN), field({ name: 'b' }, Number.POSITIVE_INFINITY), field({ name: 'c' }, 1)]),
+      sample([
+        field({ name: 'a' }, Number.NaN),
+        field({ name: 'b' }, Number.POSITIVE_INFINITY),
+        field({ name: 'c' }, 1),
+      ]),
       identity,
       options,
     );
@@ -94,19 +98,31 @@ describe('normaliseSample', () => {
   });
 
   it('uses the source time when present', () => {
-    const result = normaliseSample(sample([field({ name: 'a' }, 1)], { source_time_ms: 1_699_999_990_000 }), identity, options);
+    const result = normaliseSample(
+      sample([field({ name: 'a' }, 1)], { source_time_ms: 1_699_999_990_000 }),
+      identity,
+      options,
+    );
     expect(result.reading?.time_ms).toBe(1_699_999_990_000);
     expect(result.reading?.time_source).toBe('source');
   });
 
   it('falls back to receive time for a future stamp', () => {
-    const result = normaliseSample(sample([field({ name: 'a' }, 1)], { source_time_ms: 1_800_000_000_000 }), identity, options);
+    const result = normaliseSample(
+      sample([field({ name: 'a' }, 1)], { source_time_ms: 1_800_000_000_000 }),
+      identity,
+      options,
+    );
     expect(result.reading?.time_ms).toBe(1_700_000_000_000);
     expect(result.untrusted_time).toBe(true);
   });
 
   it('tags site asset and device', () => {
-    const result = normaliseSample(sample([field({ name: 'a' }, 1)], { tags: { compartment: 'rear' } }), identity, options);
+    const result = normaliseSample(
+      sample([field({ name: 'a' }, 1)], { tags: { compartment: 'rear' } }),
+      identity,
+      options,
+    );
     expect(result.reading?.tags).toEqual({ site: 'depot', asset: 'room-a', device: 'dev-1', compartment: 'rear' });
   });
 
