@@ -15,7 +15,10 @@ export interface TextOutput {
   write(text: string): unknown;
 }
 
-/** Reads `input` to its end and returns the first line without its line break. */
+/**
+ * Reads `input` to its end and returns the first line without its line break.
+ * NOTE: on a terminal the password is echoed while typed and input ends with Ctrl-D, so pipe it in.
+ */
 async function readFirstLine(input: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
