@@ -21,6 +21,7 @@ export interface ParallelOptions extends SearchOptions {
 export async function solveVrptwParallel(input: VrptwInput, options: ParallelOptions = {}): Promise<SearchResult> {
   const threads = Math.max(1, options.threads ?? Math.min(4, availableParallelism()));
   const seed = options.seed ?? 1;
+  const deadline = options.deadline_epoch_ms ?? Date.now() + (options.time_limit_ms ?? 2000);
   const workerUrl = new URL('./worker.js', import.meta.url);
   const canSpawn = import.meta.url.endsWith('.js');
   const runs: Promise<SearchResult>[] = [];
@@ -30,6 +31,8 @@ export async function solveVrptwParallel(input: VrptwInput, options: ParallelOpt
       runs.push(Promise.resolve(solveVrptw(buildInstance(input), runOptions)));
       continue;
     }
+    // Threads share one absolute deadline, so the time spent starting workers counts against the limit.
+    runOptions.deadline_epoch_ms = deadline;
     runs.push(
       new Promise<SearchResult>((resolve, reject) => {
         const worker = new Worker(workerUrl, { workerData: { input, options: runOptions } });

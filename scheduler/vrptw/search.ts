@@ -25,6 +25,11 @@ export interface SearchOptions {
   initial_temperature?: number;
   /** Annealing temperature at the end of the budget, in distance units. Default 0.1. */
   final_temperature?: number;
+  /**
+   * Absolute end of the budget as `Date.now()` milliseconds, shared by all threads of a parallel run so
+   * that worker start-up counts against the limit. Default: none; only `time_limit_ms` applies.
+   */
+  deadline_epoch_ms?: number;
   /** Neighbours per customer the local search pairs with. Default 20. */
   neighbour_count?: number;
 }
@@ -43,7 +48,9 @@ export interface SearchResult {
 /** Runs the search and returns the shortest feasible plan it found. */
 export function solveVrptw(inst: VrptwInstance, options: SearchOptions = {}): SearchResult {
   const seed = options.seed ?? 1;
-  const timeLimit = options.time_limit_ms ?? 2000;
+  const remaining =
+    options.deadline_epoch_ms === undefined ? Number.POSITIVE_INFINITY : options.deadline_epoch_ms - Date.now();
+  const timeLimit = Math.max(1, Math.min(options.time_limit_ms ?? 2000, remaining));
   const maxIterations = options.max_iterations ?? Number.POSITIVE_INFINITY;
   const t0 = options.initial_temperature ?? 10;
   const tf = options.final_temperature ?? 0.1;
