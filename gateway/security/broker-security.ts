@@ -7,7 +7,7 @@ import type { BrokerTlsOptions } from '../broker/broker-tls.js';
 import { configFileWarnings } from './config-file-warnings.js';
 import { createMqttAccess, type MqttAccessPolicy } from './mqtt-access.js';
 import { loadMqttUsersFile } from './mqtt-users-file.js';
-import type { MqttAuthConfig, MqttTlsConfig } from './security-config.js';
+import type { MqttAuthConfig, MqttTlsConfig, MqttUserConfig } from './security-config.js';
 
 /** Broker options and warnings from the security config. */
 export interface BrokerSecurity {
@@ -20,13 +20,14 @@ export interface BrokerSecurity {
 }
 
 /**
- * Builds the broker's access policy and TLS options. Throws `SecurityError` when the users file cannot be
+ * Builds the broker's access policy and TLS options. `extra_users` adds users that are not in the config,
+ * such as the gateway's own user from `createInternalMqttUser`. Throws `SecurityError` when the users file cannot be
  * read or a user or hash is invalid, so the gateway stops at start-up instead of running open.
  */
-export function prepareBrokerSecurity(settings: {
-  auth?: MqttAuthConfig | undefined;
-  tls?: MqttTlsConfig | undefined;
-}): BrokerSecurity {
+export function prepareBrokerSecurity(
+  settings: { auth?: MqttAuthConfig | undefined; tls?: MqttTlsConfig | undefined },
+  extra_users: readonly MqttUserConfig[] = [],
+): BrokerSecurity {
   const warnings: string[] = [];
   const { auth, tls } = settings;
   let access: MqttAccessPolicy | undefined;
@@ -34,7 +35,7 @@ export function prepareBrokerSecurity(settings: {
     const fileUsers = auth.users_file === undefined ? [] : loadMqttUsersFile(auth.users_file);
     if (auth.users_file !== undefined)
       warnings.push(...configFileWarnings(auth.users_file, 'mqtt.broker.auth.users_file'));
-    access = createMqttAccess(auth, fileUsers);
+    access = createMqttAccess(auth, [...fileUsers, ...extra_users]);
   }
   if (tls !== undefined) warnings.push(...configFileWarnings(tls.key_file, 'mqtt.broker.tls.key_file'));
   return { access, tls, warnings };

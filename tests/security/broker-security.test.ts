@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { prepareBrokerSecurity } from '../../gateway/security/broker-security.js';
+import { createInternalMqttUser } from '../../gateway/security/internal-user.js';
 import { hashPassword } from '../../gateway/security/password-hash.js';
 import { mqttAuthSchema, mqttTlsSchema } from '../../gateway/security/security-config.js';
 
@@ -56,5 +57,35 @@ describe('prepareBrokerSecurity', () => {
   it('passes tls settings through', () => {
     const tls = mqttTlsSchema.parse({ cert_file: 'a.crt', key_file: 'a.key', port: 0 });
     expect(prepareBrokerSecurity({ tls }).tls?.port).toBe(0);
+  });
+});
+
+describe('createInternalMqttUser', () => {
+  it('logs in with its random password', async () => {
+    const internal = await createInternalMqttUser();
+    const { access } = prepareBrokerSecurity({ auth: mqttAuthSchema.parse({}) }, [internal.user]);
+    const result = await access?.authenticate({
+      client_id: 'coldpool-gateway',
+      username: internal.username,
+      password: Buffer.from(internal.password),
+    });
+    expect(result?.ok).toBe(true);
+  });
+
+  it('may publish and subscribe anywhere', async () => {
+    const internal = await createInternalMqttUser();
+    const { access } = prepareBrokerSecurity({ auth: mqttAuthSchema.parse({}) }, [internal.user]);
+    const result = await access?.authenticate({
+      client_id: 'c',
+      username: internal.username,
+      password: Buffer.from(internal.password),
+    });
+    if (!result?.ok) throw new Error('internal user login failed');
+    expect(access?.canPublish(result.identity, 'c', 'coldpool/readings/depot/room-1')).toBe(true);
+    expect(access?.canSubscribe(result.identity, 'c', '#')).toBe(true);
+  });
+
+  it('makes a new password each time', async () => {
+    expect((await createInternalMqttUser()).password).not.toBe((await createInternalMqttUser()).password);
   });
 });
