@@ -38,6 +38,13 @@ export interface AssetProfile {
 
 type ClassOverride = AlarmConfig['classes'][TemperatureClass];
 
+/**
+ * Door defaults of a truck compartment. Its small air volume warms by over 10 K in a few minutes with
+ * the doors open and the unit stopped, and takes about 30 minutes to pull down again (firmware-sim
+ * frozen reefer compartment after a 4 minute stop), so the grace after a delivery is longer than a room's.
+ */
+const TRUCK_DOOR = { grace_s: 1800 };
+
 function mergeRule<T>(schema: z.ZodType<T>, ...layers: Array<object | undefined>): T {
   const merged: Record<string, unknown> = {};
   for (const layer of layers) Object.assign(merged, layer);
@@ -87,7 +94,12 @@ export function resolveAssetProfile(asset: AssetConfig, classes: AlarmConfig['cl
     high_c,
     rules: nameRules(asset.id, pick(defaultRules, classOverride.rules, asset.rules)),
     rate: rate.enabled ? rate : null,
-    door: mergeRule(doorRuleSchema, classOverride.door, asset.door),
+    door: mergeRule(
+      doorRuleSchema,
+      asset.kind === 'truck_compartment' ? TRUCK_DOOR : undefined,
+      classOverride.door,
+      asset.door,
+    ),
     defrost: mergeRule(defrostRuleSchema, classOverride.defrost, asset.defrost),
   };
 }

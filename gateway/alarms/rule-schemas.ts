@@ -65,7 +65,7 @@ export const doorRuleSchema = z.strictObject({
   level: alarmLevelSchema.default('alarm'),
   /** Temperature alarms wait at most this long while the door stays open, s. Default 900. */
   suppress_max_s: z.number().min(0).default(900),
-  /** Temperature alarms keep waiting this long after the door closes, s. Default 600. */
+  /** Temperature alarms keep waiting this long after the door closes, s. Default 600 (1800 for truck compartments). */
   grace_s: z.number().min(0).default(600),
 });
 export type DoorRule = z.infer<typeof doorRuleSchema>;
