@@ -1,7 +1,7 @@
 /**
- * The poll loop, retry rules and health counters shared by Modbus TCP and RTU devices. A subclass says how
- * one request reaches the device; this class plans the requests, polls on a timer, backs off a failing
- * device and emits samples, errors and state changes. The driver never logs.
+ * The poll loop, retry rules and health counters shared by Modbus TCP and RTU devices. A subclass sends one
+ * request to the device, and this class plans the requests, polls on a timer, backs off a failing device
+ * and emits samples, errors and state changes. The driver never logs.
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceSample, FieldError, RawField } from '../sample.js';

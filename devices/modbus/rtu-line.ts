@@ -17,7 +17,7 @@ export interface RtuLineSettings {
   parity?: Parity;
   /** Data bits per character. RTU carries 8-bit bytes, so only 8 is accepted. Default 8. */
   data_bits?: 8;
-  /** Stop bits, 1 or 2. Default 1. The specification asks for 2 without parity, but most devices accept 1. */
+  /** Stop bits, 1 or 2. Default 1. The specification requires 2 when there is no parity bit. */
   stop_bits?: 1 | 2;
   /** Silence between the end of one reply or timeout and the next request, in milliseconds. Default: 3.5 characters, at least 2 ms. */
   inter_request_delay_ms?: number;
@@ -32,7 +32,7 @@ export function bitsPerCharacter(settings: Pick<ResolvedLineSettings, 'parity' |
 }
 
 /**
- * The 3.5-character silence that separates frames, in milliseconds. Above 19200 baud the specification
+ * Returns the 3.5-character silence that separates frames, in milliseconds. Above 19200 baud the specification
  * fixes it at 1.75 ms (section 2.5.1.1).
  */
 export function silentIntervalMs(settings: Pick<ResolvedLineSettings, 'baud_rate' | 'parity' | 'stop_bits'>): number {

@@ -1,14 +1,14 @@
 /**
- * Finds the reply to one RTU request in the bytes received since it was sent. RTU frames are meant to be
- * delimited by 3.5 character times of silence (Modbus over Serial Line v1.02 section 2.5.1.1), but USB
- * adapters and the operating system deliver bytes in chunks of their own, so the timing is lost before it
- * reaches us. Instead, a reply is recognised by its content: the unit id and function code of the request,
- * the length that the function code and byte count imply, and a matching CRC. Anything else is noise or an
- * echo of the request.
+ * Finds the reply to one RTU request in the bytes received since it was sent. RTU frames are delimited by
+ * 3.5 character times of silence (Modbus over Serial Line v1.02 section 2.5.1.1). USB adapters and the
+ * operating system deliver bytes in chunks of their own, though, so that timing is lost before the driver
+ * sees the bytes. A reply is therefore recognised by its content: the unit id and function code of the
+ * request, the length that the function code and byte count imply, and a matching CRC. Anything else is
+ * noise or an echo of the request.
  */
 import { crc16Modbus } from './rtu-frame.js';
 
-/** What the reply to one read request must look like. */
+/** Expected shape of the reply to one read request. */
 export interface ExpectedReply {
   /** Unit id the request was sent to, 1 to 247. */
   unit_id: number;

@@ -107,7 +107,7 @@ export class RtuTransport {
     const reply = new Promise<Uint8Array>((resolve, reject) => {
       this.waiter = { expected, resolve, reject };
     });
-    // The port may close before the race below starts listening; the race still sees the rejection.
+    // The port may close before the race below starts listening, and the race still gets the rejection.
     reply.catch(() => {});
     const sent = performance.now();
     await writeAndDrain(port, request, this.settings.path);

@@ -1,6 +1,6 @@
 /**
  * Finds which unit ids reply on a TCP gateway or a serial bus. Each unit gets one read of holding
- * register 0; a data reply or an exception reply both prove a device is there (an exception only says
+ * register 0; a data reply or an exception reply both prove a device is there (an exception only means
  * that the device has no such register).
  */
 import { ModbusExceptionError, ModbusFrameError, ModbusTimeoutError } from './errors.js';

@@ -127,6 +127,7 @@ export class RtuControllerSim {
     if (!this.options.units.includes(request.unit_id)) return;
     const faults = this.faults.get(request.unit_id) ?? {};
     if (faults.silent) return;
+
     await sleep((this.options.turnaround_ms ?? 5) + (faults.delay_ms ?? 0));
     const timeMs = Date.now();
     const values = this.values(request.unit_id, timeMs);
@@ -134,6 +135,7 @@ export class RtuControllerSim {
     const body = exception === undefined ? dataReply(request, values) : exceptionReply(request, exception);
     let frame = sealFrame(body);
     const isException = (body[1]! & 0x80) !== 0;
+
     const corrupt = (faults.corrupt_share ?? 0) > this.noise.next();
     if (corrupt) frame = flipBit(frame, this.noise);
     this.served.push({
@@ -146,6 +148,7 @@ export class RtuControllerSim {
       intact: !corrupt,
       values,
     });
+
     if (faults.echo) await this.write(request.frame);
     if (faults.noise_bytes) await this.write(this.noise.bytes(faults.noise_bytes));
     await sleep(this.lineTimeMs(frame.length));
