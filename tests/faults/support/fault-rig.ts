@@ -21,6 +21,8 @@ export interface RigOptions {
   fleet?: Omit<FleetOptions, 'broker_url'>;
   /** Modbus poll interval, in seconds. Default 0.5. */
   poll_interval_s?: number;
+  /** More topics for the observer, mapped to their device id (devices that `adjust` adds). */
+  extra_topics?: ReadonlyMap<string, string>;
   /** Changes to the generated gateway config. */
   adjust?: (config: Record<string, unknown>) => void;
 }
@@ -33,7 +35,7 @@ export interface Rig {
   fleet: Fleet;
   observer: SeqObserver;
   gateway: GatewayProcess;
-  /** Stops the fleet, waits until InfluxDB holds every observed seq (or `timeout_ms`), and tallies. */
+  /** Stops the fleet, waits until InfluxDB contains every observed seq (or `timeout_ms`), and tallies. */
   settle(timeout_ms?: number): Promise<Tally>;
   /** Stops every process and removes nothing (the temp dir helps when a test fails). */
   stop(): Promise<void>;
@@ -50,6 +52,7 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
   const fleet = await startFleet({ broker_url: broker.url, interval_ms: 250, ...options.fleet });
   const topics = new Map<string, string>();
   for (const device of fleet.devices) if (device.topic !== undefined) topics.set(device.topic, device.id);
+  for (const [topic, device] of options.extra_topics ?? []) topics.set(topic, device);
   const observer = new SeqObserver();
   await observer.start(broker.url, topics);
   const config = demoConfig(fleet.devices, {
