@@ -39,6 +39,9 @@ const MERCHANTS = [
   ['m_beef', 'Beef farm (frozen cuts)', 'frozen'],
 ] as const;
 
+/** Assumed bulk density of packed goods per temperature class, kg/m³. */
+const DENSITY_KG_PER_M3 = { frozen: 450, chilled: 350, ambient: 180 } as const;
+
 /** Builds the scenario object; `stringify` it for YAML. */
 export function generateCountyScenario(options: CountyOptions = {}): ScenarioInput {
   const rng = new Random(options.seed ?? 2026);
@@ -191,7 +194,7 @@ function buildOrders(rng: Random, count: number, villages: string[]): ScenarioIn
     const [merchant, , temperature] = MERCHANTS[rng.int(MERCHANTS.length)]!;
     const village = villages[rng.int(villages.length)]!;
     const weight = Number((2 + rng.next() * 14).toFixed(1));
-    const density = temperature === 'ambient' ? 180 : temperature === 'frozen' ? 450 : 350;
+    const density = DENSITY_KG_PER_M3[temperature];
     const nextDay = rng.next() < 0.06;
     const open = nextDay ? 32 * 60 : stationOpen.get(village)!;
     orders.push({

@@ -29,6 +29,12 @@ export interface BaselineResult {
 }
 
 const MINUTES_PER_DAY = 1440;
+/** Set-point range of the baseline van's compartment for each class, °C. */
+const SET_POINTS_C = {
+  frozen: { min: -25, max: -15 },
+  chilled: { min: 0, max: 8 },
+  ambient: { min: -5, max: 35 },
+} as const;
 /** How long before its delivery window a later-day order is loaded at the premises, minutes. */
 const LOADING_LEAD_MIN = 180;
 
@@ -64,7 +70,7 @@ export function planBaseline(scenario: Scenario, iterations: number, seed: numbe
   return { plan: merged, kpis: computeKpis(scenario, merged), merchants };
 }
 
-/** The merchant's own site when a site has its id, else the site most of its orders are picked up at. */
+/** Returns the merchant's own site when a site has its id, else the site most of its orders are picked up at. */
 function premisesOf(scenario: Scenario, merchantId: string, orders: Order[]): string {
   if (scenario.sites.some((site) => site.id === merchantId)) return merchantId;
   const counts = new Map<string, number>();
@@ -107,8 +113,8 @@ function merchantScenario(scenario: Scenario, merchantId: string, premises: stri
         compartments: (['frozen', 'chilled', 'ambient'] as const).map((temperature) => ({
           id: temperature,
           temperature_class: temperature,
-          min_temp_c: temperature === 'frozen' ? -25 : temperature === 'chilled' ? 0 : -5,
-          max_temp_c: temperature === 'frozen' ? -15 : temperature === 'chilled' ? 8 : 35,
+          min_temp_c: SET_POINTS_C[temperature].min,
+          max_temp_c: SET_POINTS_C[temperature].max,
           capacity_kg: van.payload_kg,
           capacity_m3: van.capacity_m3,
         })),

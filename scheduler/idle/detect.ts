@@ -1,6 +1,6 @@
 /**
  * Idle capacity detection as a pure function of telemetry snapshots. A truck inside its availability
- * window is idle when it is parked with the refrigeration unit off, or moving with no load; a cold-room
+ * window is idle when it is parked with the refrigeration unit off, or moving with no load. A cold-room
  * zone inside the room's off-peak window is idle when its free volume reaches a minimum. Each idle
  * asset becomes an offer that expires at the end of its window or after a maximum lifetime, whichever
  * comes first, because telemetry older than that no longer says what is free.
@@ -51,7 +51,7 @@ export interface IdleOptions {
   min_free_m3?: number;
   /** Snapshots older than this are ignored, ms. Default 15 minutes. */
   max_snapshot_age_ms?: number;
-  /** Longest lifetime of an offer, ms. Default 2 hours. */
+  /** Maximum lifetime of an offer, ms. Default 2 hours. */
   max_offer_ms?: number;
 }
 

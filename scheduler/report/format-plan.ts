@@ -17,32 +17,13 @@ export function formatPlanReport(report: PlanReport, options: FormatOptions = {}
     `plan ${report.scenario_name}: ${kpis.orders_served} orders served, ${kpis.orders_unserved} unserved, ` +
       `${plan.stagings.length} staged overnight`,
   );
-  lines.push('', 'routes');
-  for (const vehicle of plan.vehicles) {
-    if (vehicle.stops.length === 0 && vehicle.kept_stops.length === 0) {
-      lines.push(`  ${vehicle.vehicle_id.padEnd(16)} unused`);
-      continue;
-    }
-    const loadFactor = vehicle.capacity_kg_km > 0 ? (vehicle.cost.tonne_km * 1000) / vehicle.capacity_kg_km : 0;
-    lines.push(
-      `  ${vehicle.vehicle_id.padEnd(16)} ${vehicle.kind.padEnd(20)} owner=${vehicle.owner_id} ` +
-        `${formatClock(vehicle.departure_min)}-${formatClock(vehicle.return_min)} stops=${vehicle.stops.length} ` +
-        `km=${vehicle.cost.km.toFixed(1)} kg_co2=${vehicle.cost.kg_co2.toFixed(1)} cost=${vehicle.cost.cost.toFixed(1)} ` +
-        `load_factor=${loadFactor.toFixed(2)}${vehicle.locked ? ' locked' : ''}` +
-        (vehicle.kept_stops.length > 0 ? ` kept_stops=${vehicle.kept_stops.length}` : ''),
-    );
-    if (!options.stops) continue;
-    for (const stop of vehicle.stops) {
-      lines.push(
-        `    ${formatClock(stop.start_min)} ${stop.kind.padEnd(8)} ${stop.site_id.padEnd(12)} ${stop.order_id} ` +
-          `${stop.temperature_class}→${stop.compartment_id} load_after_kg=${stop.load_after_kg.toFixed(1)}`,
-      );
-    }
-  }
+  lines.push('', 'routes', ...formatRoutes(report, options));
+
   if (plan.unserved.length > 0) {
     lines.push('', 'unserved orders');
     for (const entry of plan.unserved) lines.push(`  ${entry.order_id} ${entry.merchant_id} reason=${entry.reason}`);
   }
+
   if (plan.stagings.length > 0) {
     lines.push('', 'staged overnight (delivered in the next wave)');
     for (const staging of plan.stagings) {
@@ -52,6 +33,7 @@ export function formatPlanReport(report: PlanReport, options: FormatOptions = {}
       );
     }
   }
+
   lines.push('', ...formatComparison(kpis, report.baseline.kpis));
   lines.push('', ...formatSettlement(report));
   if (report.space) lines.push('', ...formatSpace(report));
@@ -129,6 +111,32 @@ function formatSpace(report: PlanReport): string[] {
       `${Math.round(entry.before * 100)}→${Math.round(entry.after * 100)}`.padStart(8),
     );
     lines.push(`  ${zone.padEnd(20)}${cells.join('')}`);
+  }
+  return lines;
+}
+
+function formatRoutes(report: PlanReport, options: FormatOptions): string[] {
+  const lines: string[] = [];
+  for (const vehicle of report.plan.vehicles) {
+    if (vehicle.stops.length === 0 && vehicle.kept_stops.length === 0) {
+      lines.push(`  ${vehicle.vehicle_id.padEnd(16)} unused`);
+      continue;
+    }
+    const loadFactor = vehicle.capacity_kg_km > 0 ? (vehicle.cost.tonne_km * 1000) / vehicle.capacity_kg_km : 0;
+    lines.push(
+      `  ${vehicle.vehicle_id.padEnd(16)} ${vehicle.kind.padEnd(20)} owner=${vehicle.owner_id} ` +
+        `${formatClock(vehicle.departure_min)}-${formatClock(vehicle.return_min)} stops=${vehicle.stops.length} ` +
+        `km=${vehicle.cost.km.toFixed(1)} kg_co2=${vehicle.cost.kg_co2.toFixed(1)} cost=${vehicle.cost.cost.toFixed(1)} ` +
+        `load_factor=${loadFactor.toFixed(2)}${vehicle.locked ? ' locked' : ''}` +
+        (vehicle.kept_stops.length > 0 ? ` kept_stops=${vehicle.kept_stops.length}` : ''),
+    );
+    if (!options.stops) continue;
+    for (const stop of vehicle.stops) {
+      lines.push(
+        `    ${formatClock(stop.start_min)} ${stop.kind.padEnd(8)} ${stop.site_id.padEnd(12)} ${stop.order_id} ` +
+          `${stop.temperature_class}→${stop.compartment_id} load_after_kg=${stop.load_after_kg.toFixed(1)}`,
+      );
+    }
   }
   return lines;
 }

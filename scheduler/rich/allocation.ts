@@ -1,12 +1,12 @@
 /**
  * Allocation of a shared route's emissions and cost to its orders by tonne-km, as the GLEC Framework
- * and ISO 14083 prescribe for shared transport: each order's share is its mass times the distance it
- * rode, over the same sum for all orders of the route.
+ * and ISO 14083 prescribe for shared transport. Each order's share is its mass times the distance it
+ * rode, divided by the same sum over all orders of the route.
  */
 import type { Problem } from './problem.js';
 import type { PlanSolution } from './solution.js';
 
-/** What one order carries of its route. */
+/** Share of its route's emissions and cost that one order carries. */
 export interface OrderShare {
   kg_co2: number;
   cost: number;

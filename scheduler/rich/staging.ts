@@ -9,7 +9,7 @@ import type { ColdRoom } from '../model/fleet.js';
 import type { Scenario } from '../model/scenario.js';
 import { isCompatible, spacePreference } from './temperature.js';
 
-/** Where a staged order waits, and what the wait costs in energy. */
+/** Cold-room place of one staged order and the energy its wait costs. */
 export interface Staging {
   order_id: string;
   cold_room_id: string;

@@ -1,8 +1,8 @@
 /**
- * Settlement of a pooled round: each merchant's share of the pooled cost and kg CO2 (route shares by
- * tonne-km, plus the cold-room energy of its staged orders) against what it would have paid and
- * emitted delivering alone; and for each capacity owner, what it lent: truck-hours, km and cold-room
- * m³-days.
+ * Settlement of a pooled round. Each merchant's share of the pooled cost and kg CO2 (route shares by
+ * tonne-km, plus the cold-room energy of its staged orders) is set against what it would have paid
+ * and emitted delivering alone. Each capacity owner is credited what it lent: truck-hours, km and
+ * cold-room m³-days.
  */
 import type { MerchantAlone } from '../baseline/unpooled.js';
 import type { OrderShare } from '../rich/allocation.js';

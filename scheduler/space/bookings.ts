@@ -1,9 +1,9 @@
 /**
  * Cold-room space sharing over days: bookings of m³ of one temperature class from one date to another
  * are assigned to zones so that no zone is over its volume on any day. Bookings are placed largest
- * first (m³ × days), each into the compatible zone that is already fullest over the booked days and
- * still has room every day (best fit), which packs space into fewer zones and leaves whole zones free
- * for later large bookings. The preferred room is tried before the others.
+ * first (m³ × days). Each goes into the compatible zone that is already fullest over the booked days
+ * and still has room every day (best fit), because that packs space into fewer zones and leaves whole
+ * zones free for later large bookings. The preferred room is tried before the others.
  */
 
 import type { ColdRoom } from '../model/fleet.js';
@@ -65,7 +65,7 @@ export function shareColdRoomSpace(rooms: ColdRoom[], bookings: Booking[]): Spac
       rejected.push({
         booking_id: booking.id,
         reason: 'temperature_class',
-        message: `no zone holds ${booking.temperature_class} goods; add such a zone or change the class`,
+        message: `no zone accepts ${booking.temperature_class} goods; add a ${booking.temperature_class} zone or change the class`,
       });
       continue;
     }

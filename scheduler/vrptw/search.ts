@@ -18,7 +18,7 @@ export interface SearchOptions {
   time_limit_ms?: number;
   /**
    * Iteration budget. Default unlimited. When it binds before the time limit, the same seed gives the
-   * same plan on any machine; when the time limit binds, the plan depends on the machine's speed.
+   * same plan on any machine. When the time limit binds first, the plan depends on the machine's speed.
    */
   max_iterations?: number;
   /** Annealing temperature at the start, in distance units. Default 10. */

@@ -20,13 +20,13 @@ const detect = (trucks: TruckSnapshot[], nowHours: number) =>
   });
 
 describe('idle detection', () => {
-  // A parked truck with its unit off inside its shift (17:00-23:59) is capacity nobody uses.
+  // A parked truck with its unit off inside its shift (17:00-23:59) is unused capacity.
   it('offers a parked truck with the unit off', () => {
     const offers = detect([truck({})], 19);
     expect(offers.map((offer) => `${offer.asset_id}:${offer.reason}`)).toEqual(['t1:parked_unit_off']);
   });
 
-  // Offers must expire, at the latest when the shift ends, so nobody books a truck that went home.
+  // Offers must expire by the shift end at the latest, so that no merchant books a truck that went home.
   it('expires offers by the shift end', () => {
     const [offer] = detect([truck({ time_ms: at(23.5) })], 23.5);
     expect(offer?.expires_ms).toBe(dayStart + (23 * 60 + 59) * 60_000);
@@ -45,7 +45,7 @@ describe('idle detection', () => {
     expect(detect([truck({ time_ms: at(16) })], 16)).toEqual([]);
   });
 
-  // Old telemetry says nothing about now; offering on it would double-book capacity.
+  // Old telemetry does not describe the truck now, and offering on it could double-book capacity.
   it('ignores stale snapshots', () => {
     expect(detect([truck({ time_ms: at(18) })], 19)).toEqual([]);
   });

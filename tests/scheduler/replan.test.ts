@@ -13,6 +13,13 @@ function solve(scenario: Scenario): PlanOutput {
   return describePlan(problem, result.solution);
 }
 
+/** Status of the stop at index `k` for a truck that finished three stops and is at the fourth. */
+function statusOf(k: number): 'completed' | 'current' | 'planned' {
+  if (k < 3) return 'completed';
+  if (k === 3) return 'current';
+  return 'planned';
+}
+
 /** First plan of the evening, then two trucks on the road: three stops done, the fourth under way. */
 function replanScenario(): { first: PlanOutput; scenario: Scenario; started: VehiclePlan[]; locked: VehiclePlan } {
   const input = generateCountyScenario({ order_count: 60 });
@@ -26,7 +33,7 @@ function replanScenario(): { first: PlanOutput; scenario: Scenario; started: Veh
     stops: vehicle.stops.map((stop, k) => ({
       order_id: stop.order_id,
       kind: stop.kind,
-      status: k < 3 ? ('completed' as const) : k === 3 ? ('current' as const) : ('planned' as const),
+      status: statusOf(k),
     })),
   }));
   previousPlan.push({

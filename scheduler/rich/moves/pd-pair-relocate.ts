@@ -1,8 +1,8 @@
 /**
  * Pickup-and-delivery pair relocate (Li and Lim 2001; Nanry and Barnes 2000): takes an order's pickup
  * and delivery out together and puts them back at the cheapest feasible positions of any route.
- * Moving the pair as one keeps precedence and same-truck service; feasibility of the new positions
- * comes from `bestInsertion`'s cached-slack checks, and removing stops never breaks a route because
+ * Moving the pair as one keeps precedence and same-truck service. Feasibility of the new positions
+ * comes from `bestInsertion`'s cached-slack checks. Removing stops never breaks a route, because
  * travel times obey the triangle inequality (great-circle distance times one road factor).
  * The insertion delta is an estimate (it ignores a later departure), so the move is kept only when
  * the recomputed objective of both routes falls, which also rules out cycling.
