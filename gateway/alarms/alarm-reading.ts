@@ -3,14 +3,16 @@ import type { FieldValue, Reading } from '../reading.js';
 import { type Alarm, alarmStatus } from './alarm.js';
 
 /**
- * Builds the reading of one alarm transition at `time_ms`. Tags: site, asset, device (when known), rule,
- * kind, level. Fields: alarm id, status, message, values, and who acknowledged or closed it.
+ * Builds the reading of one alarm transition at `time_ms`. Tags: site, asset, device, rule, kind, level.
+ * A site power failure has asset `_site`, and an alarm about no single device has device `gateway`, so
+ * every alarm reading carries the three tags a `Reading` promises. Fields: alarm id, status, message,
+ * values, and who acknowledged or closed it.
  */
 export function alarmReading(alarm: Alarm, time_ms: number): Reading {
   const tags: Record<string, string> = {
     site: alarm.site,
-    asset: alarm.asset,
-    device: alarm.device ?? '',
+    asset: alarm.asset || '_site',
+    device: alarm.device ?? 'gateway',
     rule: alarm.rule,
     kind: alarm.kind,
     level: alarm.level,

@@ -17,6 +17,9 @@ import { meanKineticTemperature } from './mkt.js';
 import { readingsSha256 } from './report-csv.js';
 import { type Gap, type SeriesPoint, toStepSeries } from './step-series.js';
 
+/** Measurements the gateway itself writes under an asset's tags; their series name no probe device. */
+const NON_DEVICE_MEASUREMENTS = new Set(['alarm', 'sensor_fault']);
+
 /** Largest number of points read per device and field. */
 const HISTORY_LIMIT = 5_000_000;
 
@@ -88,6 +91,7 @@ function assetDevices(store: LocalStore, profile: AssetProfile): { devices: stri
   const devices = new Set<string>();
   const sites = new Set<string>();
   for (const series of store.latest()) {
+    if (NON_DEVICE_MEASUREMENTS.has(series.measurement)) continue;
     if (!matchesAsset(profile, series.tags) || !series.tags.device) continue;
     devices.add(series.tags.device);
     if (series.tags.site) sites.add(series.tags.site);

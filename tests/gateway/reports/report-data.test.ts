@@ -92,13 +92,19 @@ describe('report data', () => {
     );
   });
 
-  it('includes power failures of the site', () => {
+  it('includes site power failures, not gateway series', () => {
     const store = new LocalStore({ path: ':memory:', retention_days: 3650 });
-    store.write([reading(0, 3), reading(1, 3)]);
     const db = openRecordsDatabase(':memory:');
     const alarms = new AlarmStore(db);
-    const config = alarmConfigSchema.parse({ assets: [{ id: 'room-1', class: 'chilled' }] });
+    const rules = [{ direction: 'high', level: 'alarm', threshold_c: 5 }];
+    const config = alarmConfigSchema.parse({ assets: [{ id: 'room-1', class: 'chilled', rules }] });
     const engine = new AlarmEngine({ config, store: alarms });
+    // Alarm readings reach the local store through the bus, tagged with the asset like probe readings.
+    engine.on('reading', (alarmReading) => store.write([alarmReading]));
+    for (const probe of [reading(0, 3), reading(1, 6)]) {
+      store.write([probe]);
+      engine.handleReading(probe);
+    }
     const cut = reading(2, 3, { mains_on: false });
     engine.handleReading(cut);
     store.write([cut]);
@@ -109,7 +115,8 @@ describe('report data', () => {
       to_ms: START + 5 * MIN,
       now_ms: START,
     });
-    expect(data.alarms.map((alarm) => alarm.rule)).toEqual(['power_failure']);
+    expect(data.alarms.map((alarm) => alarm.rule)).toEqual(['high_alarm', 'power_failure']);
+    expect(data.devices).toEqual(['ctl-1']);
   });
 
   it('rejects a window that ends first', () => {
