@@ -40,8 +40,8 @@ type ClassOverride = AlarmConfig['classes'][TemperatureClass];
 
 /**
  * Door defaults of a truck compartment. Its small air volume warms by over 10 K in a few minutes with
- * the doors open and the unit stopped, and takes about 30 minutes to pull down again (firmware-sim
- * frozen reefer compartment after a 4 minute stop), so the grace after a delivery is longer than a room's.
+ * the doors open and the unit stopped. Pull-down then takes about 30 minutes (firmware-sim frozen reefer
+ * compartment after a 4 minute stop), so the grace after a delivery is longer than a room's.
  */
 const TRUCK_DOOR = { grace_s: 1800 };
 

@@ -91,7 +91,7 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
 /**
  * Marks a device down after its input gave up on it (the Modbus poller's `device_state`).
  * NOTE: a device that never sent a reading is not watched, because its site and asset come from reading
- * tags; a device dead since the gateway started raises no offline alarm.
+ * tags. A device dead since the gateway started therefore raises no offline alarm.
  */
 export function noteDeviceDown(state: WatchState, device_id: string): boolean {
   const device = state.devices[device_id];

@@ -44,7 +44,7 @@ export function beyondAnyRule(rules: readonly Pick<ThresholdRule, 'direction' | 
 
 /**
  * Lists the excursions outside the storage range. Adjacent segments on the same side merge into one
- * excursion; a gap in the data ends it, because nothing is known about the time without readings.
+ * excursion. A gap in the data ends it, because nothing is known about the time without readings.
  */
 export function findExcursions(segments: readonly Segment[], limits: Limits): Excursion[] {
   const excursions: Excursion[] = [];

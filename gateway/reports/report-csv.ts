@@ -1,7 +1,7 @@
 /**
- * CSV form of a report. Comment lines starting with `#` carry the summary; the rest is the data section,
- * one row per reading, whose SHA-256 the PDF prints so that a copy of either can be checked against the
- * store: strip the `#` lines and hash the remaining bytes.
+ * CSV form of a report. Comment lines starting with `#` carry the summary, and the rest is the data
+ * section with one row per reading. The PDF prints the SHA-256 of the data section, so a copy of either
+ * can be checked against the store by hashing the bytes left after removing the `#` lines.
  */
 import { createHash } from 'node:crypto';
 import type { ReportData } from './report-data.js';

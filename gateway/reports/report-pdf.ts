@@ -1,8 +1,8 @@
 /**
  * PDF form of a report (pdfkit 0.20). The built-in Helvetica covers only the WinAnsi characters, so pass
  * `font_path` (a TrueType file) when operators write comments in other scripts, such as Chinese.
- * The first page carries the summary, the chart and the SHA-256 of the data section of the CSV form;
- * the following sections list excursions, alarms, gaps, corrections and calibrations.
+ * The first page carries the summary, the chart and the SHA-256 of the data section of the CSV form.
+ * The sections after it list excursions, alarms, gaps, corrections and calibrations.
  */
 import PDFDocument from 'pdfkit';
 import type { Alarm } from '../alarms/alarm.js';
