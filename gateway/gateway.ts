@@ -107,10 +107,10 @@ export class Gateway {
   private async startInputs(): Promise<void> {
     const { config, devices, subscriptions } = this.resolved;
     const handler = (sample: DeviceSample, identity: DeviceIdentity) => this.handleSample(sample, identity);
-    const modbusDevices = devices.filter((device) => device.protocol === 'modbus_tcp');
+    const modbusDevices = devices.filter((device) => device.protocol !== 'mqtt');
     const mqttDevices = devices.filter((device) => device.protocol === 'mqtt');
     if (modbusDevices.length > 0) {
-      this.modbusInput = new ModbusInput(modbusDevices, this.bus, handler);
+      this.modbusInput = new ModbusInput(modbusDevices, config.buses, this.bus, handler, this.log);
       this.modbusInput.start();
     }
     const url = this.brokerUrl();

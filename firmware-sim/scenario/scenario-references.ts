@@ -42,14 +42,28 @@ export function checkReferences(scenario: Scenario): ScenarioProblem[] {
     const path = `devices[${index}].watches`;
     if (device.protocol === 'mqtt') need(path, device.watches, assets, 'asset');
     else need(path, device.watches, new Set(rooms), 'room');
-    if (device.protocol === 'mqtt' && device.dialect === 'reefer' && !trucks.includes(device.watches)) {
-      problems.push({ path: `devices[${index}].dialect`, message: 'dialect "reefer" needs a truck in `watches`' });
+    if (device.protocol !== 'mqtt') return;
+    const on_truck = trucks.includes(device.watches);
+    const dialect = device.dialect ?? (on_truck ? 'reefer' : 'celsius');
+    if (on_truck !== (dialect === 'reefer')) {
+      const message = on_truck
+        ? `a truck needs dialect "reefer", not "${dialect}"`
+        : 'dialect "reefer" needs a truck in `watches`';
+      problems.push({ path: `devices[${index}].dialect`, message });
     }
   });
+  for (const truck of trucks) {
+    const watchers = scenario.devices.filter((device) => device.watches === truck);
+    if (watchers.length > 1) {
+      problems.push({ path: 'devices', message: `truck "${truck}" has ${watchers.length} devices; give it one` });
+    }
+  }
+  const mqtt_devices = new Set(scenario.devices.filter((d) => d.protocol === 'mqtt').map((d) => d.id));
   scenario.timeline.forEach((event, index) => {
     const path = `timeline[${index}]`;
     if ('asset' in event) need(`${path}.asset`, event.asset, assets, 'asset');
     if ('device' in event) need(`${path}.device`, event.device, devices, 'device');
+    if (event.event === 'clock_jump') need(`${path}.device`, event.device, mqtt_devices, 'MQTT device');
     if (event.at_min > scenario.run.duration_min) {
       problems.push({
         path: `${path}.at_min`,
@@ -61,7 +75,8 @@ export function checkReferences(scenario: Scenario): ScenarioProblem[] {
     const path = `expectations[${index}]`;
     if ('asset' in expectation) need(`${path}.asset`, expectation.asset, assets, 'asset');
     if ('after' in expectation) need(`${path}.after`, expectation.after, events, 'event');
-    if (expectation.expect === 'no_reading_lost') need(`${path}.device`, expectation.device, devices, 'device');
+    if (expectation.expect === 'no_reading_lost')
+      need(`${path}.device`, expectation.device, mqtt_devices, 'MQTT device');
     if (expectation.expect === 'no_alarm' && !['defrost', 'run'].includes(expectation.during)) {
       need(`${path}.during`, expectation.during, events, 'event');
     }

@@ -82,6 +82,8 @@ export function roomParams(room: RoomSpec, site: SiteSpec): ColdRoomParams {
       defrost_heater_w: base.defrost_heater_w * load_share,
       frost_j_per_run_h: base.frost_j_per_run_h * load_share,
       door_openings_per_h: room.door_openings_per_h ?? base.door_openings_per_h,
+      defrost_interval_s:
+        room.defrost_interval_h === undefined ? base.defrost_interval_s : room.defrost_interval_h * 3600,
     },
     site,
   );
@@ -97,6 +99,7 @@ export function compartmentParams(truck: TruckSpec, site: SiteSpec): { id: strin
       ...base,
       setpoint_c: compartment.setpoint_c ?? base.setpoint_c,
       product_capacity_j_per_k: Math.max(1000, product_kg * specific_heat),
+      rated_capacity_w: compartment.capacity_w ?? base.rated_capacity_w,
     };
     return { id: compartment.id, params: withClimate(params, site) };
   });

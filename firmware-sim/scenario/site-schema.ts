@@ -47,6 +47,10 @@ export const roomSchema = z.strictObject({
   product: productSchema.prefault({}),
   /** Mean rate of random door openings, per hour. Default 2 chilled, 1 frozen. */
   door_openings_per_h: z.number().min(0).max(60).optional(),
+  /** Time from the start of the run to the first defrost, min. Default: a seeded share of the defrost interval. */
+  first_defrost_min: z.number().min(0).max(1440).optional(),
+  /** Time between two defrosts, h; 0 turns timed defrost off. Default 6. */
+  defrost_interval_h: z.number().min(0).max(48).optional(),
 });
 
 export const stopSchema = z.strictObject({
@@ -69,6 +73,8 @@ const compartmentSchema = z.strictObject({
   setpoint_c: z.number().min(-40).max(20).optional(),
   /** Load carried, kg. Default 600 frozen, 800 chilled. */
   product_kg: z.number().min(0).max(20_000).optional(),
+  /** Refrigerating capacity of the unit for this compartment at 32 °C ambient, W. Default 1500 frozen, 1300 chilled. */
+  capacity_w: z.number().min(100).max(20_000).optional(),
 });
 
 export const truckSchema = z.strictObject({

@@ -3,7 +3,9 @@ import { Command } from 'commander';
 import { registerCheckConfigCommand } from './commands/check-config.js';
 import { registerDecodeCommand } from './commands/decode.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerReadCommand } from './commands/read.js';
 import { registerRunCommand } from './commands/run.js';
+import { registerScanCommand } from './commands/scan.js';
 import { registerStatusCommand } from './commands/status.js';
 
 const program = new Command();
@@ -17,6 +19,8 @@ registerRunCommand(program);
 registerCheckConfigCommand(program);
 registerDecodeCommand(program);
 registerStatusCommand(program);
+registerReadCommand(program);
+registerScanCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`coldpool: ${error.message}\n`);

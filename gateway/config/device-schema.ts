@@ -41,15 +41,8 @@ export const mqttDevice = z.strictObject({
   payload: payloadSchema.optional(),
 });
 
-export const modbusTcpDevice = z.strictObject({
-  ...deviceCommon,
-  protocol: z.literal('modbus_tcp'),
-  /** Host of the Modbus TCP server or gateway. */
-  host: z.string().min(1),
-  /** TCP port. */
-  port: z.number().int().min(1).max(65535).default(502),
-  /** Unit identifier (slave id) behind the TCP address. */
-  unit_id: z.number().int().min(0).max(255).default(1),
+/** Poll timing and register map keys shared by Modbus TCP and RTU devices. */
+const modbusPolling = {
   /** Seconds between the starts of two polls. */
   poll_interval_s: z.number().positive().max(86400).default(10),
   /** Milliseconds to wait for each reply. */
@@ -64,13 +57,60 @@ export const modbusTcpDevice = z.strictObject({
   max_gap: z.number().int().min(0).max(124).default(8),
   /** Register map; overrides the profile's. */
   registers: z.array(registerField).min(1).optional(),
+};
+
+export const modbusTcpDevice = z.strictObject({
+  ...deviceCommon,
+  protocol: z.literal('modbus_tcp'),
+  /** Host of the Modbus TCP server or gateway. */
+  host: z.string().min(1),
+  /** TCP port. */
+  port: z.number().int().min(1).max(65535).default(502),
+  /** Unit identifier (slave id) behind the TCP address. */
+  unit_id: z.number().int().min(0).max(255).default(1),
+  ...modbusPolling,
 });
 
-export const deviceSchema = z.discriminatedUnion('protocol', [mqttDevice, modbusTcpDevice]);
+export const modbusRtuDevice = z.strictObject({
+  ...deviceCommon,
+  protocol: z.literal('modbus_rtu'),
+  /** Id of the serial bus (under `buses`) the device is wired to. */
+  bus: z.string().min(1),
+  /** Serial address of the device on its bus. */
+  unit_id: z.number().int().min(1).max(247),
+  ...modbusPolling,
+});
+
+export const deviceSchema = z.discriminatedUnion('protocol', [mqttDevice, modbusTcpDevice, modbusRtuDevice]);
+
+/** An RS-485 bus behind a serial adapter; its devices are polled in turn, one request on the wire at a time. */
+export const busSchema = z.strictObject({
+  /** Id that devices name in `bus`. */
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be 1-64 letters, digits, dots, dashes or underscores'),
+  /** Serial device path, such as /dev/ttyUSB0 or /dev/serial/by-id/... */
+  path: z.string().min(1),
+  /** Bits per second. */
+  baud_rate: z
+    .union([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].map((rate) => z.literal(rate)))
+    .default(9600),
+  /** Parity bit; the Modbus serial specification's default is even, many controllers ship with none. */
+  parity: z.enum(['none', 'even', 'odd']).default('even'),
+  /** Data bits per character; RTU carries 8-bit bytes. */
+  data_bits: z.literal(8).default(8),
+  /** Stop bits. */
+  stop_bits: z.union([z.literal(1), z.literal(2)]).default(1),
+  /** Silence before each request, in milliseconds. Default: 3.5 characters at the baud rate, at least 2 ms. */
+  inter_request_delay_ms: z.number().min(0).max(10_000).optional(),
+});
+
+export type BusConfig = z.infer<typeof busSchema>;
 
 export type DeviceConfig = z.infer<typeof deviceSchema>;
 export type MqttDeviceConfig = z.infer<typeof mqttDevice>;
 export type ModbusTcpDeviceConfig = z.infer<typeof modbusTcpDevice>;
+export type ModbusRtuDeviceConfig = z.infer<typeof modbusRtuDevice>;
 
 /** A reusable mapping: a payload mapping for MQTT devices or a register map for Modbus devices. */
 export const profileSchema = z.strictObject({

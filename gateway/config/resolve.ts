@@ -1,5 +1,11 @@
 import type { ConfigProblem } from './config-error.js';
-import type { DeviceConfig, ModbusTcpDeviceConfig, ProfileConfig, SubscriptionConfig } from './device-schema.js';
+import type {
+  DeviceConfig,
+  ModbusRtuDeviceConfig,
+  ModbusTcpDeviceConfig,
+  ProfileConfig,
+  SubscriptionConfig,
+} from './device-schema.js';
 import { idFromPayload, type PayloadConfig } from './payload-schema.js';
 import type { RegisterFieldConfig } from './register-schema.js';
 import type { GatewayConfig } from './schema.js';
@@ -26,7 +32,14 @@ export interface ResolvedModbusDevice
   registers: RegisterFieldConfig[];
 }
 
-export type ResolvedDevice = ResolvedMqttDevice | ResolvedModbusDevice;
+export interface ResolvedRtuDevice
+  extends Identity,
+    Omit<ModbusRtuDeviceConfig, keyof Identity | 'registers' | 'profile'> {
+  protocol: 'modbus_rtu';
+  registers: RegisterFieldConfig[];
+}
+
+export type ResolvedDevice = ResolvedMqttDevice | ResolvedModbusDevice | ResolvedRtuDevice;
 
 export interface ResolvedSubscription {
   topic: string;
@@ -105,6 +118,14 @@ class Resolver {
       this.checkNames(fieldNames(payload), `${at}.payload`);
       return { ...this.identity(device, profile), protocol: 'mqtt', topic: device.topic, payload };
     }
+    if (device.protocol === 'modbus_rtu' && !this.config.buses.some((bus) => bus.id === device.bus)) {
+      const known = this.config.buses.map((bus) => bus.id).join(', ') || 'none configured';
+      this.problems.push({
+        path: `${at}.bus`,
+        value: JSON.stringify(device.bus),
+        message: `unknown bus; buses: ${known}`,
+      });
+    }
     const profile = this.profile(device.profile, 'modbus', `${at}.profile`);
     const registers = device.registers ?? profile?.registers;
     if (!registers) {
@@ -165,6 +186,19 @@ export function resolveConfig(
   const resolver = new Resolver(config, { ...builtInProfiles, ...config.profiles });
   for (const id of duplicateNames(config.devices.map((device) => device.id))) {
     resolver.problems.push({ path: 'devices', value: JSON.stringify(id), message: 'device id used twice' });
+  }
+  for (const id of duplicateNames(config.buses.map((bus) => bus.id))) {
+    resolver.problems.push({ path: 'buses', value: JSON.stringify(id), message: 'bus id used twice' });
+  }
+  const busUnits = config.devices.flatMap((device) =>
+    device.protocol === 'modbus_rtu' ? [`${device.bus} unit ${device.unit_id}`] : [],
+  );
+  for (const unit of duplicateNames(busUnits)) {
+    resolver.problems.push({
+      path: 'devices',
+      value: JSON.stringify(unit),
+      message: 'two devices share one unit id on one bus',
+    });
   }
   const topics = config.devices.flatMap((device) => (device.protocol === 'mqtt' ? [device.topic] : []));
   for (const topic of duplicateNames(topics)) {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
+import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
 
 /** A secret is read from an environment variable or a file, never written in the config itself. */
 const secretRef = {
@@ -105,6 +105,8 @@ export const configSchema = z.strictObject({
   mqtt: mqttSchema.prefault({}),
   /** Profiles defined in this file, by name; they add to and override the built-in ones. */
   profiles: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]*$/), profileSchema).default({}),
+  /** RS-485 buses for Modbus RTU devices. */
+  buses: z.array(busSchema).default([]),
   devices: z.array(deviceSchema).default([]),
   http: httpSchema.prefault({}),
   outputs: z

@@ -1,63 +1,103 @@
+import type { Logger } from 'pino';
+import type { PolledModbusDevice } from '../../devices/modbus/polled-device.js';
 import type { RegisterField } from '../../devices/modbus/register-field.js';
+import { describePlan } from '../../devices/modbus/request-plan.js';
+import { ModbusRtuBus } from '../../devices/modbus/rtu-bus.js';
 import { ModbusTcpDevice } from '../../devices/modbus/tcp-device.js';
 import type { DeviceSample } from '../../devices/sample.js';
-import type { ResolvedModbusDevice } from '../config/resolve.js';
+import type { BusConfig } from '../config/device-schema.js';
+import type { ResolvedModbusDevice, ResolvedRtuDevice } from '../config/resolve.js';
 import type { EventBus } from '../events.js';
 import type { SampleHandler } from './mqtt-input.js';
 
-function registerFields(device: ResolvedModbusDevice): RegisterField[] {
-  return device.registers.map((field) => ({ ...field }));
+type ModbusDevice = ResolvedModbusDevice | ResolvedRtuDevice;
+
+/** Poll settings every Modbus driver takes, converted from the config's seconds to milliseconds. */
+function pollOptions(device: ModbusDevice) {
+  return {
+    id: device.id,
+    unit_id: device.unit_id,
+    poll_interval_ms: Math.round(device.poll_interval_s * 1000),
+    timeout_ms: device.timeout_ms,
+    retries: device.retries,
+    backoff_max_ms: Math.round(device.backoff_max_s * 1000),
+    max_registers_per_read: device.max_registers_per_read,
+    max_gap: device.max_gap,
+    fields: device.registers.map((field): RegisterField => ({ ...field })),
+  };
 }
 
 /**
- * The Modbus TCP input: one driver per device, each polling on its own timer. Samples go to the pipeline
- * with the device's identity; failed polls and up/down changes go to the bus.
+ * The Modbus input: one driver per TCP device and one bus per serial line with its devices, each device
+ * on its own timer. Samples go to the pipeline with the device's identity; failed polls and up/down
+ * changes go to the bus. One info line per device summarises its request plan.
  */
 export class ModbusInput {
-  private readonly drivers: ModbusTcpDevice[] = [];
+  private readonly tcpDevices: ModbusTcpDevice[] = [];
+  private readonly buses: ModbusRtuBus[] = [];
 
   constructor(
-    devices: readonly ResolvedModbusDevice[],
+    devices: readonly ModbusDevice[],
+    buses: readonly BusConfig[],
     private readonly bus: EventBus,
-    onSample: SampleHandler,
+    private readonly onSample: SampleHandler,
+    private readonly log: Logger,
   ) {
     for (const device of devices) {
-      const driver = new ModbusTcpDevice({
-        id: device.id,
-        host: device.host,
-        port: device.port,
-        unit_id: device.unit_id,
-        poll_interval_ms: Math.round(device.poll_interval_s * 1000),
-        timeout_ms: device.timeout_ms,
-        retries: device.retries,
-        backoff_max_ms: Math.round(device.backoff_max_s * 1000),
-        max_registers_per_read: device.max_registers_per_read,
-        max_gap: device.max_gap,
-        fields: registerFields(device),
+      if (device.protocol !== 'modbus_tcp') continue;
+      const driver = new ModbusTcpDevice({ ...pollOptions(device), host: device.host, port: device.port });
+      this.tcpDevices.push(driver);
+      this.wire(driver, device);
+    }
+    for (const line of buses) {
+      const members = devices.filter(
+        (device): device is ResolvedRtuDevice => device.protocol === 'modbus_rtu' && device.bus === line.id,
+      );
+      if (members.length === 0) continue;
+      const rtuBus = new ModbusRtuBus({
+        path: line.path,
+        baud_rate: line.baud_rate,
+        parity: line.parity,
+        data_bits: line.data_bits,
+        stop_bits: line.stop_bits,
+        ...(line.inter_request_delay_ms !== undefined ? { inter_request_delay_ms: line.inter_request_delay_ms } : {}),
       });
-      driver.on('sample', (sample: DeviceSample) => onSample(sample, device));
-      driver.on('poll_error', ({ device_id, error }) => {
-        const code = (error as { code?: string }).code ?? 'MODBUS_POLL_FAILED';
-        this.bus.emit('input_problem', { source: 'modbus', code, message: error.message, device_id });
-      });
-      driver.on('state', ({ device_id, up }) => {
-        const health = driver.health();
-        this.bus.emit('device_state', {
-          device_id,
-          up,
-          consecutive_failures: health.consecutive_failures,
-          ...(health.last_error !== undefined ? { last_error: health.last_error } : {}),
-        });
-      });
-      this.drivers.push(driver);
+      for (const device of members) this.wire(rtuBus.addDevice(pollOptions(device)), device);
+      this.buses.push(rtuBus);
+      this.log.info(
+        { bus: line.id, path: line.path, baud_rate: line.baud_rate, parity: line.parity, devices: members.length },
+        'modbus rtu bus configured',
+      );
     }
   }
 
+  private wire(driver: PolledModbusDevice, device: ModbusDevice): void {
+    this.log.info({ device_id: device.id, ...describePlan(driver.plan) }, 'modbus request plan');
+    driver.on('sample', (sample: DeviceSample) => this.onSample(sample, device));
+    driver.on('poll_error', ({ device_id, error }) => {
+      const code = (error as { code?: string }).code ?? 'MODBUS_POLL_FAILED';
+      this.bus.emit('input_problem', { source: 'modbus', code, message: error.message, device_id });
+    });
+    driver.on('state', ({ device_id, up }) => {
+      const health = driver.health();
+      this.bus.emit('device_state', {
+        device_id,
+        up,
+        consecutive_failures: health.consecutive_failures,
+        ...(health.last_error !== undefined ? { last_error: health.last_error } : {}),
+      });
+    });
+  }
+
   start(): void {
-    for (const driver of this.drivers) driver.start();
+    for (const driver of this.tcpDevices) driver.start();
+    for (const rtuBus of this.buses) rtuBus.start();
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.drivers.map((driver) => driver.stop()));
+    await Promise.all([
+      ...this.tcpDevices.map((driver) => driver.stop()),
+      ...this.buses.map((rtuBus) => rtuBus.stop()),
+    ]);
   }
 }

@@ -18,7 +18,7 @@ import { resolveTimeRange, type TimeRange, type TimeRangeQuery } from '../time-r
 const MAX_STATE_POINTS = 20_000;
 
 function fieldNames(device: ResolvedDevice): string[] {
-  if (device.protocol === 'modbus_tcp') return device.registers.map((register) => register.name);
+  if (device.protocol !== 'mqtt') return device.registers.map((register) => register.name);
   return [
     ...device.payload.fields.map((field) => field.name),
     ...(device.payload.split?.fields.map((field) => field.name) ?? []),

@@ -12,7 +12,7 @@ const deviceSchema = openObject(
     site: { type: 'string' },
     asset: { type: 'string' },
     measurement: { type: 'string' },
-    protocol: { type: 'string', enum: ['mqtt', 'modbus_tcp'] },
+    protocol: { type: 'string', enum: ['mqtt', 'modbus_tcp', 'modbus_rtu'] },
     health: openObject({
       state: { type: 'string', enum: ['up', 'down', 'stale', 'unknown'] },
       last_seen_ms: { type: ['integer', 'null'] },

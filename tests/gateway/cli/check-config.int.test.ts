@@ -37,7 +37,13 @@ describe('coldpool check-config', () => {
   });
 
   it('accepts every example config', async () => {
-    for (const example of ['mqtt-room-node', 'mqtt-fahrenheit-node', 'mqtt-reefer-truck', 'modbus-tcp-controller']) {
+    for (const example of [
+      'mqtt-room-node',
+      'mqtt-fahrenheit-node',
+      'mqtt-reefer-truck',
+      'modbus-tcp-controller',
+      'modbus-rtu-bus',
+    ]) {
       const result = await runCli(['check-config', `examples/config/${example}.yaml`]);
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);

@@ -162,4 +162,28 @@ devices:
       expect.stringMatching(/^devices\[0\]\.payload\.device_id_from: applies only to the LoRaWAN formats/),
     ]);
   });
+
+  it('rejects an rtu device on an unknown bus', () => {
+    const problems = problemsOf(`
+buses: [{ id: line-a, path: /dev/ttyUSB0 }]
+devices: [{ id: c, protocol: modbus_rtu, bus: line-b, unit_id: 1, profile: generic-tenths-c }]
+`);
+    expect(problems).toEqual(['devices[0].bus: unknown bus; buses: line-a']);
+  });
+
+  it('rejects two devices at one bus address', () => {
+    const problems = problemsOf(`
+buses: [{ id: line-a, path: /dev/ttyUSB0 }]
+devices:
+  - { id: a, protocol: modbus_rtu, bus: line-a, unit_id: 4, profile: generic-tenths-c }
+  - { id: b, protocol: modbus_rtu, bus: line-a, unit_id: 4, profile: generic-tenths-c }
+`);
+    expect(problems).toEqual(['devices: two devices share one unit id on one bus']);
+  });
+
+  it('rejects an unusual baud rate', () => {
+    const problems = problemsOf('buses: [{ id: line-a, path: /dev/ttyUSB0, baud_rate: 9601 }]');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^buses\[0\]\.baud_rate: /);
+  });
 });

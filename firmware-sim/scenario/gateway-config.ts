@@ -1,0 +1,111 @@
+/**
+ * The gateway configuration a scenario needs, as plain data in the layout of coldpool's config file, so
+ * it can be printed for an external gateway or validated and run in-process. Nothing here imports the
+ * gateway: the kit must work against any gateway that speaks the same MQTT and Modbus.
+ */
+import type { DeviceSpec } from './device-schema.js';
+import type { Scenario } from './scenario-schema.js';
+
+/** Where the kit's devices can be reached once started. */
+export interface DeviceAddress {
+  spec: DeviceSpec;
+  asset: string;
+  /** Topic of an MQTT device. */
+  topic?: string;
+  /** Port of a Modbus TCP device on 127.0.0.1. */
+  port?: number;
+}
+
+export interface GatewayConfigOptions {
+  broker_url: string;
+  /** Local SQLite store of the gateway. */
+  store_path: string;
+  /** Seconds a device stamp may run ahead of the gateway's clock; an accelerated run needs days of it. */
+  max_clock_skew_s: number;
+}
+
+/** Fields of a LoRaWAN room node's decoded object, under `prefix`. */
+function lorawanFields(prefix: string, radio: string): Record<string, unknown>[] {
+  return [
+    {
+      name: 'air_temp_c',
+      path: `${prefix}.temperature_c`,
+      unit: 'C',
+      valid_min: -50,
+      valid_max: 60,
+      sentinels: [-127],
+    },
+    { name: 'humidity_pct', path: `${prefix}.humidity_pct`, unit: 'percent', valid_min: 0, valid_max: 100 },
+    { name: 'door_open', path: `${prefix}.door_open`, type: 'boolean' },
+    { name: 'battery_pct', path: `${prefix}.battery_pct`, unit: 'percent', valid_min: 0, valid_max: 100 },
+    { name: 'rssi_dbm', path: `${radio}.rssi`, valid_min: -150, valid_max: 0 },
+    { name: 'snr_db', path: `${radio}.snr`, unit: 'dB', valid_min: -30, valid_max: 30 },
+  ];
+}
+
+/** Payload mappings of the two LoRaWAN network servers' uplink JSON. */
+const LORAWAN_PAYLOADS = {
+  chirpstack_v4: {
+    format: 'json',
+    time_path: 'time',
+    sequence_path: 'fCnt',
+    fields: lorawanFields('object', 'rxInfo[0]'),
+  },
+  tts_v3: {
+    format: 'json',
+    time_path: 'received_at',
+    sequence_path: 'uplink_message.f_cnt',
+    fields: lorawanFields('uplink_message.decoded_payload', 'uplink_message.rx_metadata[0]'),
+  },
+} as const;
+
+const ROOM_PROFILES = { celsius: 'coldpool-room-celsius', fahrenheit: 'coldpool-room-fahrenheit' } as const;
+
+function deviceEntry(address: DeviceAddress, scenario: Scenario): Record<string, unknown> {
+  const { spec, asset } = address;
+  if (spec.protocol === 'modbus_tcp') {
+    return {
+      id: spec.id,
+      asset,
+      protocol: 'modbus_tcp',
+      host: '127.0.0.1',
+      port: address.port,
+      unit_id: spec.unit_id,
+      poll_interval_s: scenario.run.publish_interval_s / scenario.run.time_scale,
+      timeout_ms: 1000,
+      retries: 0,
+      backoff_max_s: 2,
+      profile: 'generic-tenths-c',
+    };
+  }
+  const common = { id: spec.id, asset, protocol: 'mqtt', topic: address.topic };
+  const dialect = spec.protocol === 'mqtt' ? spec.dialect : undefined;
+  if (dialect === 'chirpstack_v4' || dialect === 'tts_v3') {
+    return { ...common, measurement: 'cold_room', payload: LORAWAN_PAYLOADS[dialect] };
+  }
+  if (dialect === 'reefer' || (dialect === undefined && scenario.site.trucks.some((t) => t.id === asset))) {
+    return { ...common, profile: 'coldpool-reefer' };
+  }
+  return { ...common, profile: ROOM_PROFILES[dialect ?? 'celsius'] };
+}
+
+/** Builds the gateway configuration for a scenario's started devices. */
+export function scenarioGatewayConfig(
+  scenario: Scenario,
+  devices: readonly DeviceAddress[],
+  options: GatewayConfigOptions,
+): Record<string, unknown> {
+  return {
+    version: 1,
+    site: scenario.site.id,
+    max_clock_skew_s: options.max_clock_skew_s,
+    mqtt: {
+      url: options.broker_url,
+      broker: { enabled: false },
+      client_id: 'coldpool-hil-gateway',
+      republish: { enabled: true, qos: 1 },
+    },
+    devices: devices.map((device) => deviceEntry(device, scenario)),
+    outputs: { local_store: { enabled: true, path: options.store_path } },
+  };
+}

@@ -1,0 +1,203 @@
+/**
+ * `coldpool sim --scenario FILE [--expect]`: runs a hardware-in-the-loop scenario from firmware-sim
+ * against a gateway and prints one PASS or FAIL line per expectation. With `--gateway embedded` (the
+ * default) a coldpool Gateway runs in-process, configured for the scenario's devices. With `--broker URL`
+ * the devices publish to that broker and the gateway under test is whatever reads it.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import {
+  checkExpectations,
+  type ExpectationResult,
+  formatResult,
+} from '../../../firmware-sim/scenario/check-expectations.js';
+import { type DeviceAddress, scenarioGatewayConfig } from '../../../firmware-sim/scenario/gateway-config.js';
+import { loadScenario } from '../../../firmware-sim/scenario/load-scenario.js';
+import { readingsStream } from '../../../firmware-sim/scenario/readings-stream.js';
+import { formatRoomReport } from '../../../firmware-sim/scenario/room-report.js';
+import { runScenario, type ScenarioRun, type StartedSite } from '../../../firmware-sim/scenario/run-scenario.js';
+import type { Scenario } from '../../../firmware-sim/scenario/scenario-schema.js';
+import { validateConfig } from '../../config/load.js';
+import { Gateway } from '../../gateway.js';
+import { createLogger } from '../../logger.js';
+
+/** Options of one `coldpool sim` run. */
+export interface SimOptions {
+  /** Scenario file (YAML). */
+  scenario: string;
+  /** Check the scenario's expectations and fail on any FAIL. Default false. */
+  expect?: boolean;
+  /** `embedded` starts a coldpool Gateway in-process; `none` leaves the gateway to the caller. Default `embedded`. */
+  gateway?: 'embedded' | 'none';
+  /** External broker URL. Default: a broker the kit starts on 127.0.0.1. */
+  broker?: string;
+  /** Simulated seconds per real second; overrides the scenario's. */
+  time_scale?: number;
+  /** Simulated duration, min; overrides the scenario's. */
+  duration_min?: number;
+  /** Seed; overrides the scenario's. */
+  seed?: number;
+  /** Local store of the embedded gateway. Default: a file in a temporary folder, removed afterwards. */
+  store?: string;
+  /** Writes the canonical readings stream (JSON lines) here. */
+  readings_out?: string;
+  /** Writes the gateway configuration for the started devices (JSON) here. */
+  config_out?: string;
+  /** Log level of the embedded gateway. Default `warn`. */
+  log_level?: string;
+}
+
+/** What a run printed and decided. */
+export interface SimOutcome {
+  run: ScenarioRun;
+  results: ExpectationResult[];
+  /** 0 when every checked expectation passed, 1 otherwise. */
+  exit_code: number;
+}
+
+function withOverrides(scenario: Scenario, options: SimOptions): Scenario {
+  return {
+    ...scenario,
+    seed: options.seed ?? scenario.seed,
+    run: {
+      ...scenario.run,
+      time_scale: options.time_scale ?? scenario.run.time_scale,
+      duration_min: options.duration_min ?? scenario.run.duration_min,
+    },
+  };
+}
+
+function addresses(site: StartedSite): DeviceAddress[] {
+  return site.devices.map((device) => {
+    const simulator = device.simulator;
+    if ('topic' in simulator) return { spec: device.spec, asset: device.asset, topic: simulator.topic };
+    return { spec: device.spec, asset: device.asset, port: simulator.port };
+  });
+}
+
+/** Runs one scenario and prints its report (and its expectations with `expect`) through `print`. */
+export async function runSim(options: SimOptions, print: (line: string) => void): Promise<SimOutcome> {
+  const scenario = withOverrides(loadScenario(options.scenario), options);
+  const embedded = (options.gateway ?? 'embedded') === 'embedded';
+  const log = createLogger({ level: options.log_level ?? 'warn' });
+  const temp_dir = options.store === undefined ? mkdtempSync(join(tmpdir(), 'coldpool-sim-')) : undefined;
+  const store_path = options.store ?? join(temp_dir!, 'sim.db');
+  let gateway: Gateway | undefined;
+  const failures = new Map<string, number>();
+  const reportError = (source: string, error: unknown) => {
+    const count = (failures.get(source) ?? 0) + 1;
+    failures.set(source, count);
+    // Logs the first error of each device and then every hundredth, so a broker restart does not flood the log.
+    if (count === 1 || count % 100 === 0) log.warn({ source, count, err: error }, 'simulated device error');
+  };
+
+  print(
+    `SCENARIO ${scenario.name}: ${scenario.run.duration_min} min from ${scenario.run.start} at ${scenario.run.time_scale}x, seed ${scenario.seed}`,
+  );
+  try {
+    const run = await runScenario(scenario, {
+      ...(options.broker ? { broker_url: options.broker } : {}),
+      onError: reportError,
+      beforeStart: async (site) => {
+        const config = scenarioGatewayConfig(site.scenario, addresses(site), {
+          broker_url: site.broker_url,
+          store_path,
+          max_clock_skew_s: site.max_clock_skew_s,
+        });
+        if (options.config_out) writeFileSync(options.config_out, `${JSON.stringify(config, null, 2)}\n`);
+        if (!embedded) return;
+        gateway = new Gateway(validateConfig(config, `scenario ${scenario.name}`), log);
+        await gateway.start();
+      },
+      beforeStop: async () => {
+        await gateway?.stop();
+      },
+    });
+    for (const event of run.events) {
+      const at_min = ((event.time_ms - run.start_ms) / 60_000).toFixed(1);
+      print(`EVENT ${event.id} (${event.event}) at ${at_min} min${event.skipped ? `: skipped, ${event.skipped}` : ''}`);
+    }
+    for (const report of run.rooms_report) print(formatRoomReport(report));
+    print(`READINGS ${run.readings.length} seen, ${run.alarms.length} alarm messages, ${run.orders.length} orders`);
+    if (options.readings_out) {
+      writeFileSync(
+        options.readings_out,
+        readingsStream(run)
+          .map((r) => `${JSON.stringify(r)}\n`)
+          .join(''),
+      );
+    }
+    const results = options.expect ? checkExpectations(run) : [];
+    for (const result of results) print(formatResult(result));
+    const failed = results.filter((result) => !result.pass).length;
+    if (options.expect)
+      print(`${failed === 0 ? 'PASS' : 'FAIL'} ${results.length - failed}/${results.length} expectations met`);
+    return { run, results, exit_code: failed === 0 ? 0 : 1 };
+  } finally {
+    await gateway?.stop();
+    if (temp_dir) rmSync(temp_dir, { recursive: true, force: true });
+  }
+}
+
+function positive(text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0)
+    throw new InvalidArgumentError(`"${text}" is not a number greater than 0.`);
+  return value;
+}
+
+function seedOf(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0)
+    throw new InvalidArgumentError(`"${text}" is not a whole number of 0 or more.`);
+  return value;
+}
+
+/** Registers `coldpool sim` on `program`. */
+export function registerSimCommand(program: Command): void {
+  program
+    .command('sim')
+    .description('run a simulated-site scenario against the gateway and check what it must do')
+    .requiredOption(
+      '--scenario <file>',
+      'scenario file (YAML), such as examples/scenarios/compressor-failure-night.yaml',
+    )
+    .option('--expect', 'check the expectations; print PASS or FAIL per expectation and exit 1 on any FAIL')
+    .addOption(
+      new Option('--gateway <mode>', 'embedded: start a coldpool gateway in-process; none: test an external one')
+        .choices(['embedded', 'none'])
+        .default('embedded'),
+    )
+    .option(
+      '--broker <url>',
+      'external MQTT broker the devices publish to and the kit watches (implies --gateway none)',
+    )
+    .option('--time-scale <x>', 'simulated seconds per real second (overrides the scenario)', positive)
+    .option('--duration-min <min>', 'simulated minutes to run (overrides the scenario)', positive)
+    .option('--seed <n>', 'seed of every random process (overrides the scenario)', seedOf)
+    .option('--store <path>', 'local SQLite store of the embedded gateway (default: a temporary file)')
+    .option('--readings-out <file>', 'write the readings of MQTT devices, sorted by device and time, as JSON lines')
+    .option('--config-out <file>', 'write the gateway configuration for the started devices as JSON')
+    .option('--log-level <level>', 'log level of the embedded gateway', 'warn')
+    .action(async (flags: Record<string, unknown>) => {
+      const outcome = await runSim(
+        {
+          scenario: flags.scenario as string,
+          expect: flags.expect === true,
+          gateway: flags.broker ? 'none' : (flags.gateway as 'embedded' | 'none'),
+          ...(flags.broker ? { broker: flags.broker as string } : {}),
+          ...(flags.timeScale ? { time_scale: flags.timeScale as number } : {}),
+          ...(flags.durationMin ? { duration_min: flags.durationMin as number } : {}),
+          ...(flags.seed !== undefined ? { seed: flags.seed as number } : {}),
+          ...(flags.store ? { store: flags.store as string } : {}),
+          ...(flags.readingsOut ? { readings_out: flags.readingsOut as string } : {}),
+          ...(flags.configOut ? { config_out: flags.configOut as string } : {}),
+          log_level: flags.logLevel as string,
+        },
+        (line) => process.stdout.write(`${line}\n`),
+      );
+      process.exitCode = outcome.exit_code;
+    });
+}
