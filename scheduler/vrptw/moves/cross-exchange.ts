@@ -5,7 +5,7 @@
  */
 import { concatFeasible, middleBuffer } from '../concat.js';
 import type { Solution } from '../solution.js';
-import { customersOf, IMPROVEMENT_EPSILON } from './shared.js';
+import { customersOf, IMPROVEMENT_EPSILON, locatePair } from './shared.js';
 
 const MAX_CHAIN = 3;
 
@@ -13,13 +13,8 @@ const MAX_CHAIN = 3;
 export function crossExchange(sol: Solution, u: number, v: number): boolean {
   const inst = sol.inst;
   const { dist, size } = inst;
-  const r1 = sol.routeOf[u]!;
-  const r2 = sol.routeOf[v]!;
+  const { r1, r2, route1, route2, i, j } = locatePair(sol, u, v);
   if (r1 === r2) return false;
-  const route1 = sol.routes[r1]!;
-  const route2 = sol.routes[r2]!;
-  const i = sol.positionOf[u]!;
-  const j = sol.positionOf[v]!;
   const nodes1 = route1.nodes;
   const nodes2 = route2.nodes;
   const pv = nodes2[j - 1]!;

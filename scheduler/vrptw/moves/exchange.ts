@@ -4,18 +4,13 @@
  */
 import { concatFeasible, middleBuffer, sequenceFeasible } from '../concat.js';
 import type { Solution } from '../solution.js';
-import { customersOf, fillSequence, IMPROVEMENT_EPSILON, sequenceBuffer } from './shared.js';
+import { customersOf, fillSequence, IMPROVEMENT_EPSILON, locatePair, sequenceBuffer } from './shared.js';
 
 /** Applies the swap of `u` and `v` when it shortens the plan and stays feasible; returns whether it did. */
 export function exchange(sol: Solution, u: number, v: number): boolean {
   const inst = sol.inst;
   const { dist, size } = inst;
-  const r1 = sol.routeOf[u]!;
-  const r2 = sol.routeOf[v]!;
-  const route1 = sol.routes[r1]!;
-  const route2 = sol.routes[r2]!;
-  const i = sol.positionOf[u]!;
-  const j = sol.positionOf[v]!;
+  const { r1, r2, route1, route2, i, j } = locatePair(sol, u, v);
   // Adjacent customers of one route share an arc, so the delta below would not hold; or-opt covers them.
   if (r1 === r2 && Math.abs(i - j) < 2) return false;
   const pu = route1.nodes[i - 1]!;

@@ -7,18 +7,13 @@
  */
 import { concatFeasible, middleBuffer, sequenceFeasible } from '../concat.js';
 import type { Solution } from '../solution.js';
-import { customersOf, fillSequence, IMPROVEMENT_EPSILON, sequenceBuffer } from './shared.js';
+import { customersOf, fillSequence, IMPROVEMENT_EPSILON, locatePair, sequenceBuffer } from './shared.js';
 
 /** Applies the first improving feasible relocation of `u` next to `v`; returns whether it moved. */
 export function relocate(sol: Solution, u: number, v: number): boolean {
   const inst = sol.inst;
   const { dist, size } = inst;
-  const r1 = sol.routeOf[u]!;
-  const r2 = sol.routeOf[v]!;
-  const route1 = sol.routes[r1]!;
-  const route2 = sol.routes[r2]!;
-  const i = sol.positionOf[u]!;
-  const j = sol.positionOf[v]!;
+  const { r1, r2, route1, route2, i, j } = locatePair(sol, u, v);
   const pu = route1.nodes[i - 1]!;
   const nu = route1.nodes[i + 1]!;
   const removalDelta = dist[pu * size + nu]! - dist[pu * size + u]! - dist[u * size + nu]!;
