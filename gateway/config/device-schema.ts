@@ -83,6 +83,8 @@ export const modbusRtuDevice = z.strictObject({
 
 export const deviceSchema = z.discriminatedUnion('protocol', [mqttDevice, modbusTcpDevice, modbusRtuDevice]);
 
+const baudRates = [1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200];
+
 /** An RS-485 bus behind a serial adapter; its devices are polled in turn, one request on the wire at a time. */
 export const busSchema = z.strictObject({
   /** Id that devices name in `bus`. */
@@ -93,7 +95,8 @@ export const busSchema = z.strictObject({
   path: z.string().min(1),
   /** Bits per second. */
   baud_rate: z
-    .union([1200, 2400, 4800, 9600, 19200, 38400, 57600, 115200].map((rate) => z.literal(rate)))
+    .number()
+    .refine((rate) => baudRates.includes(rate), `must be one of ${baudRates.join(', ')}`)
     .default(9600),
   /** Parity bit; the Modbus serial specification's default is even, many controllers ship with none. */
   parity: z.enum(['none', 'even', 'odd']).default('even'),
