@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect as connectTcp } from 'node:net';
-import { connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
+import { connect, connectAsync, type IClientOptions, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   type BrokerRejection,
@@ -49,6 +49,13 @@ async function client(url: string, options: IClientOptions = {}): Promise<MqttCl
   const connected = await connectAsync(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
   clients.push(connected);
   return connected;
+}
+
+/** Connects without waiting for CONNACK and resolves when the connection closes. */
+function connectUntilClosed(url: string, options: IClientOptions): Promise<void> {
+  const connection = connect(url, { reconnectPeriod: 0, connectTimeout: 5000, ...options });
+  clients.push(connection);
+  return closed(connection);
 }
 
 function closed(connection: MqttClient): Promise<void> {
@@ -250,7 +257,13 @@ describe('broker tls', () => {
   it('rejects a certificate cn that is no user', async () => {
     const { broker, rejections } = await start({}, tlsOptions({ ca_file: certificates.ca_file }));
     await client(broker.tls_url!, { ...certificates.client('stranger'), ...trust() }).catch(() => undefined);
-    expect(rejections[0]).toMatchObject({ reason: 'auth_failed', username: 'stranger', detail: 'unknown_user' });
+    expect(rejections[0]).toMatchObject({
+      reason: 'auth_failed',
+      username: 'stranger',
+      detail: 'unknown_user',
+      listener: 'tls',
+      remote_address: '127.0.0.1',
+    });
   });
 
   it('rejects a client without certificate when required', async () => {
@@ -260,6 +273,31 @@ describe('broker tls', () => {
     );
     await expect(client(broker.tls_url!, { username: 'room-1', password: 'pw-room-1', ...trust() })).rejects.toThrow();
     expect(rejections[0]?.reason).toBe('tls_failed');
+  });
+
+  it('ignores a certificate from another ca', async () => {
+    const other = createTestCertificates();
+    try {
+      const { broker, rejections } = await start({}, tlsOptions({ ca_file: certificates.ca_file }));
+      await connectUntilClosed(broker.tls_url!, { ...other.client('truck-7'), ...trust() });
+      expect(rejections[0]).toMatchObject({ reason: 'auth_failed', detail: 'anonymous' });
+    } finally {
+      other.remove();
+    }
+  });
+
+  it('rejects a certificate from another ca when required', async () => {
+    const other = createTestCertificates();
+    try {
+      const { broker, rejections } = await start(
+        {},
+        tlsOptions({ ca_file: certificates.ca_file, require_client_cert: true }),
+      );
+      await connectUntilClosed(broker.tls_url!, { ...other.client('truck-7'), ...trust() });
+      expect(rejections[0]?.reason).toBe('tls_failed');
+    } finally {
+      other.remove();
+    }
   });
 
   it('rejects non-loopback tls host without auth', async () => {
