@@ -29,7 +29,9 @@ export function formatPlanReport(report: PlanReport, options: FormatOptions = {}
     for (const staging of plan.stagings) {
       lines.push(
         `  ${staging.order_id} → ${staging.cold_room_id}/${staging.zone_id} nights=${staging.nights} ` +
-          `m3=${staging.volume_m3.toFixed(3)} kwh=${staging.energy_kwh.toFixed(3)} kg_co2=${staging.kg_co2.toFixed(3)}`,
+          `m3=${staging.volume_m3.toFixed(3)} kwh=${staging.energy_kwh.toFixed(3)} kg_co2=${staging.kg_co2.toFixed(3)} ` +
+          `next_wave=${staging.next_wave_order.pickup_site_id}→${staging.next_wave_order.delivery_site_id} ` +
+          `${formatClock(staging.next_wave_order.delivery_window.start)}-${formatClock(staging.next_wave_order.delivery_window.end)}`,
       );
     }
   }

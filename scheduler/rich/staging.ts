@@ -20,7 +20,12 @@ export interface Staging {
   energy_kwh: number;
   kg_co2: number;
   cost: number;
+  /** The order for the next wave: pickup at the cold room, delivery as first requested. */
+  next_wave_order: Order;
 }
+
+/** How long before its delivery window a staged order may be collected from the room, minutes. */
+const NEXT_WAVE_LEAD_MIN = 180;
 
 const MINUTES_PER_DAY = 1440;
 
@@ -58,6 +63,14 @@ export function planStaging(
       energy_kwh: energy,
       kg_co2: energy * scenario.carbon.grid_kg_co2_per_kwh,
       cost: energy * scenario.electricity_price_per_kwh,
+      next_wave_order: {
+        ...order,
+        pickup_site_id: room.site_id,
+        pickup_window: {
+          start: Math.max(scenario.wave.end, order.delivery_window.start - NEXT_WAVE_LEAD_MIN),
+          end: order.delivery_window.end,
+        },
+      },
     });
     const window = room.off_peak ?? scenario.wave;
     return {

@@ -75,6 +75,7 @@ describe('plan command', () => {
     expect(output).toContain('check: feasible');
   });
 
+  // JSON in and out is how other programs drive the planner.
   it('prints json for a json scenario', async () => {
     const file = join(folder, 'scenario.json');
     writeFileSync(file, JSON.stringify(scenario));

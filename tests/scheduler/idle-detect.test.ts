@@ -32,15 +32,18 @@ describe('idle detection', () => {
     expect(offer?.expires_ms).toBe(dayStart + (23 * 60 + 59) * 60_000);
   });
 
+  // An empty truck on the road could carry pooled orders on its way back.
   it('offers a truck running empty', () => {
     const offers = detect([truck({ status: 'moving', unit_on: true, load_kg: 0 })], 19);
     expect(offers[0]?.reason).toBe('running_empty');
   });
 
+  // A loaded truck is working for its owner and must not be offered.
   it('ignores a loaded moving truck', () => {
     expect(detect([truck({ status: 'moving', unit_on: true, load_kg: 400 })], 19)).toEqual([]);
   });
 
+  // Owners lend trucks only inside their availability window.
   it('ignores trucks outside their window', () => {
     expect(detect([truck({ time_ms: at(16) })], 16)).toEqual([]);
   });
@@ -50,6 +53,7 @@ describe('idle detection', () => {
     expect(detect([truck({ time_ms: at(18) })], 19)).toEqual([]);
   });
 
+  // Free volume in an open room is the space the sharing market sells.
   it('offers free zone volume', () => {
     // Off-peak from 18:00 to 06:00 next day, in minutes since midnight of the plan date.
     const rooms = [{ ...scenario.cold_rooms[0]!, off_peak: { start: 18 * 60, end: 30 * 60 } }];

@@ -10,6 +10,7 @@ describe('planning round', { timeout: 120_000 }, () => {
   });
   const report = planRound(scenario);
 
+  // The full round must hand the checker a plan it accepts, not only the bare solver.
   it('passes the independent check', () => {
     expect(report.check.violations).toEqual([]);
   });
@@ -38,6 +39,7 @@ describe('planning round', { timeout: 120_000 }, () => {
     expect(report.kpis.kg_co2_total).toBeLessThan(report.baseline.kpis.kg_co2_total);
   });
 
+  // A scenario with bookings must come back with their zone assignments.
   it('reports space sharing for bookings', () => {
     expect(report.space?.assignments.length).toBeGreaterThan(0);
   });

@@ -71,6 +71,8 @@ describe('rich solver', { timeout: 60_000 }, () => {
     ]);
     const delivery = plan.vehicles.flatMap((vehicle) => vehicle.stops).find((stop) => stop.kind === 'delivery');
     expect(delivery?.site_id).toBe('cr');
+    const next = plan.stagings[0]!.next_wave_order;
+    expect(`${next.pickup_site_id}→${next.delivery_site_id}`).toBe('cr→v1');
     expect(checkPlan(scenario, plan).violations).toEqual([]);
   });
 });

@@ -63,6 +63,7 @@ describe('space sharing', () => {
     expect(day.after).toBeCloseTo(0.9, 9);
   });
 
+  // Owners are credited by m³-days, so the sum must match the accepted bookings exactly.
   it('counts m3-days per room', () => {
     expect(result.m3_days_by_room.get('a')).toBeCloseTo(5 * 3 + 6 * 2 + 8 * 1, 9);
   });

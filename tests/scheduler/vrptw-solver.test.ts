@@ -53,17 +53,20 @@ describe('vrptw checker', () => {
     expect(checkVrptwPlan(input, [everyone]).feasible).toBe(false);
   });
 
+  // A plan that drops a customer would look shorter than it is.
   it('rejects a missing customer', () => {
     const input = readInstance('C101');
     const routes = Array.from({ length: input.nodes.length - 2 }, (_, k) => [k + 1]);
     expect(checkVrptwPlan(input, routes).violations).toContain('customer 100 visited 0 times instead of once');
   });
 
+  // Capacity is the other hard constraint besides time windows.
   it('rejects an overloaded route', () => {
     const input = { name: 'tiny', vehicle_capacity: 5, nodes: [depot(), customer(1, 4), customer(2, 4)] };
     expect(checkVrptwPlan(input, [[1, 2]]).violations).toEqual(['route 0: load 8 above capacity 5']);
   });
 
+  // The trivial plan is feasible, so the checker must not reject valid plans.
   it('accepts one route per customer', () => {
     const input = { name: 'tiny', vehicle_capacity: 5, nodes: [depot(), customer(1, 4), customer(2, 4)] };
     expect(checkVrptwPlan(input, [[1], [2]]).feasible).toBe(true);
