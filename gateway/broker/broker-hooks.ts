@@ -48,7 +48,7 @@ function verifiedCommonName(client: Client): string | undefined {
 /** Builds the aedes hooks; `identities` keeps each client's identity from CONNECT to disconnect. */
 export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, MqttIdentity>) {
   const hooks: Record<string, unknown> = {};
-  const rejection = (client: Client, fields: Omit<BrokerRejection, 'listener' | 'remote_address' | 'client_id'>) =>
+  const report = (client: Client, fields: Omit<BrokerRejection, 'listener' | 'remote_address' | 'client_id'>) =>
     settings.reject({
       listener: listenerOf(client),
       remote_address: (client.conn as { remoteAddress?: string }).remoteAddress,
@@ -67,7 +67,7 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
           () => false,
         )
         .then((accepted) => {
-          if (!accepted) rejection(client, { reason: 'auth_failed', username, detail: 'rejected' });
+          if (!accepted) report(client, { reason: 'auth_failed', username, detail: 'rejected' });
           done(null, accepted);
         });
     };
@@ -82,12 +82,12 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
             done(null, true);
             return;
           }
-          rejection(client, { reason: 'auth_failed', username: certificate_cn ?? username, detail: result.reason });
+          report(client, { reason: 'auth_failed', username: certificate_cn ?? username, detail: result.reason });
           const code = result.reason === 'anonymous' ? NOT_AUTHORIZED : BAD_USERNAME_OR_PASSWORD;
           done(authError(code, `client ${client.id} rejected: ${result.reason}`), false);
         },
         (error: Error) => {
-          rejection(client, { reason: 'auth_failed', username, detail: `check failed: ${error.message}` });
+          report(client, { reason: 'auth_failed', username, detail: `check failed: ${error.message}` });
           done(authError(NOT_AUTHORIZED, 'authentication check failed'), false);
         },
       );
@@ -100,10 +100,10 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
       const identity = identities.get(client);
       const topic = subscription.topic;
       if (topicDepth(topic) > access.max_topic_levels) {
-        rejection(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
+        report(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
         callback(null, null);
       } else if (identity === undefined || !access.canSubscribe(identity, client.id, topic)) {
-        rejection(client, { reason: 'subscribe_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
+        report(client, { reason: 'subscribe_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
         // A null subscription makes aedes send SUBACK return code 0x80, Failure (MQTT 3.1.1 section 3.9.3).
         callback(null, null);
       } else {
@@ -111,14 +111,14 @@ export function brokerHooks(settings: HookSettings, identities: WeakMap<Client, 
       }
     };
   }
-  hooks.authorizePublish = publishHook(settings, identities, rejection);
+  hooks.authorizePublish = publishHook(settings, identities, report);
   return hooks;
 }
 
 function publishHook(
   settings: HookSettings,
   identities: WeakMap<Client, MqttIdentity>,
-  rejection: (client: Client, fields: Omit<BrokerRejection, 'listener' | 'remote_address' | 'client_id'>) => void,
+  report: (client: Client, fields: Omit<BrokerRejection, 'listener' | 'remote_address' | 'client_id'>) => void,
 ) {
   const { access, max_payload_bytes: max } = settings;
   // MQTT 3.1.1 section 3.3.5: a server that does not accept a PUBLISH has no way to tell the client,
@@ -137,7 +137,7 @@ function publishHook(
     const topic = packet.topic;
     const size = typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
     if (max !== undefined && size > max) {
-      rejection(client, { reason: 'payload_too_large', topic, detail: `${size} bytes, limit ${max}` });
+      report(client, { reason: 'payload_too_large', topic, detail: `${size} bytes, limit ${max}` });
       done(new Error(`payload of ${size} bytes exceeds max_payload_bytes ${max}`));
       return;
     }
@@ -146,13 +146,13 @@ function publishHook(
       return;
     }
     if (topicDepth(topic) > access.max_topic_levels) {
-      rejection(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
+      report(client, { reason: 'topic_too_deep', topic, detail: `more than ${access.max_topic_levels} levels` });
       done(new Error(`topic has more than ${access.max_topic_levels} levels`));
       return;
     }
     const identity = identities.get(client);
     if (identity === undefined || !access.canPublish(identity, client.id, topic)) {
-      rejection(client, { reason: 'publish_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
+      report(client, { reason: 'publish_denied', topic, detail: `role ${identity?.role ?? 'none'}` });
       done(new Error(`client ${client.id} may not publish to ${topic}`));
       return;
     }
