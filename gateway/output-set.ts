@@ -92,6 +92,7 @@ export class OutputSet {
   private readonly dropLog: RateLimitedLog;
   /** Ids of polled devices, whose readings wait for a group commit. */
   private readonly polledDevices: ReadonlySet<string>;
+  private readonly commitBeforeAck: boolean;
 
   private constructor(
     readonly queue: DurableQueue,
@@ -100,6 +101,7 @@ export class OutputSet {
     context: OutputSetContext,
   ) {
     this.dropLog = new RateLimitedLog(log);
+    this.commitBeforeAck = queue.settings.commit_before_ack && config.mqtt.qos === 1;
     this.polledDevices = new Set(
       config.devices.filter((device) => device.protocol !== 'mqtt').map((device) => device.id),
     );
@@ -148,14 +150,14 @@ export class OutputSet {
 
   /**
    * Queues a reading; `done` runs once it is on disk (or counted as dropped by the overflow policy).
-   * A reading of any device that is not polled (an MQTT device) is committed before this returns. mqtt.js
-   * 5 sends the PUBACK of a QoS 1 message right after the message handler returns, and the handler runs
-   * the pipeline synchronously, so the reading is on disk before the broker deletes the message.
-   * Polled readings (Modbus) share group commits.
+   * With `commit_before_ack` and QoS 1, a reading of any device that is not polled (an MQTT device) is
+   * committed before this returns. mqtt.js 5 sends the PUBACK of a QoS 1 message right after the
+   * message handler returns, and the handler runs the pipeline synchronously, so the reading is on disk
+   * before the broker deletes the message. Polled readings (Modbus) share group commits.
    */
   accept(reading: Reading, done?: () => void): void {
     this.queue.enqueue([reading], done);
-    if (!this.polledDevices.has(reading.tags.device ?? '')) this.queue.commit();
+    if (this.commitBeforeAck && !this.polledDevices.has(reading.tags.device ?? '')) this.queue.commit();
   }
 
   /** Runs `callback` once everything accepted so far is on disk; for acknowledging MQTT messages. */

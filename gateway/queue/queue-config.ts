@@ -1,7 +1,7 @@
 /** Settings of the durable queue between the pipeline and the outputs, as a zod schema. */
 import { z } from 'zod';
 
-/** What the queue does with a new reading when it already contains `max_queue_points` or `max_queue_bytes`. */
+/** Policy for a new reading when the queue already contains `max_queue_points` or `max_queue_bytes`. */
 export const overflowPolicies = ['block', 'drop_oldest', 'drop_newest'] as const;
 export type OverflowPolicy = (typeof overflowPolicies)[number];
 
@@ -23,9 +23,16 @@ export const queueConfigSchema = z.strictObject({
   overflow: z.enum(overflowPolicies).default('block'),
   /**
    * Time a reading waits for others to share its commit (one fsync), in milliseconds. Default 0: the
-   * commit runs at the next turn of the event loop, so it holds every reading that arrived meanwhile.
+   * commit runs at the next turn of the event loop, so it contains every reading that arrived meanwhile.
    */
   commit_delay_ms: z.number().int().min(0).max(1000).default(0),
+  /**
+   * Commit each reading of an MQTT device before its message handler returns, so that with QoS 1 the
+   * PUBACK follows the commit. It costs one fsync per message, which caps MQTT ingest near 1 / fsync
+   * time. With false, all readings share group commits, and a crash can lose the readings of the last
+   * event-loop turn that the broker already considers delivered. Ignored for QoS 0. Default true.
+   */
+  commit_before_ack: z.boolean().default(true),
   /** Readings that trigger a commit at once, without waiting for `commit_delay_ms`. Default 2000. */
   commit_max_points: z.number().int().min(1).max(100_000).default(2000),
   /** Points an output reads from disk per page; bounds memory whatever the backlog. Default 5000. */
