@@ -34,6 +34,8 @@ export interface PlanReport {
 
 /** Share of the pooled iteration budget each merchant's baseline search gets; merchants have few orders. */
 const BASELINE_ITERATION_SHARE = 0.1;
+/** Share of the pooled time limit the whole baseline may take, so a round stays within about 1.5 limits. */
+const BASELINE_TIME_SHARE = 0.5;
 
 /** Runs one planning round on a validated scenario. */
 export function planRound(scenario: Scenario): PlanReport {
@@ -47,7 +49,12 @@ export function planRound(scenario: Scenario): PlanReport {
   const plan = describePlan(problem, search.solution);
   const solved = performance.now();
   const baselineIterations = Math.max(20, Math.round(scenario.solver.max_iterations * BASELINE_ITERATION_SHARE));
-  const baseline = planBaseline(scenario, baselineIterations, scenario.solver.seed);
+  const baseline = planBaseline(
+    scenario,
+    baselineIterations,
+    scenario.solver.seed,
+    scenario.solver.time_limit_s * 1000 * BASELINE_TIME_SHARE,
+  );
   const baselineDone = performance.now();
   const space = scenario.bookings.length > 0 ? shareColdRoomSpace(scenario.cold_rooms, scenario.bookings) : undefined;
   const settlement = settleRound(

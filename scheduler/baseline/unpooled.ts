@@ -38,8 +38,16 @@ const SET_POINTS_C = {
 /** How long before its delivery window a later-day order is loaded at the premises, minutes. */
 const LOADING_LEAD_MIN = 180;
 
-/** Plans the baseline with `iterations` search iterations per merchant. */
-export function planBaseline(scenario: Scenario, iterations: number, seed: number): BaselineResult {
+/**
+ * Plans the baseline with at most `iterations` search iterations per merchant, and at most
+ * `timeLimitMs` milliseconds over all merchants, shared equally.
+ */
+export function planBaseline(
+  scenario: Scenario,
+  iterations: number,
+  seed: number,
+  timeLimitMs: number,
+): BaselineResult {
   const byMerchant = new Map<string, Order[]>();
   for (const order of scenario.orders) {
     const list = byMerchant.get(order.merchant_id) ?? [];
@@ -52,7 +60,11 @@ export function planBaseline(scenario: Scenario, iterations: number, seed: numbe
     const premises = premisesOf(scenario, merchantId, orders);
     const sub = merchantScenario(scenario, merchantId, premises, orders);
     const problem = buildProblem(sub);
-    const result = searchPlan(problem, { seed, max_iterations: iterations, time_limit_ms: 60_000 });
+    const result = searchPlan(problem, {
+      seed,
+      max_iterations: iterations,
+      time_limit_ms: timeLimitMs / byMerchant.size,
+    });
     const plan = describePlan(problem, result.solution);
     const used = plan.vehicles.filter((vehicle) => vehicle.stops.length > 0);
     merged.vehicles.push(...plan.vehicles);
