@@ -4,7 +4,7 @@ import { MqttRoomNode } from './mqtt-room-node.js';
 import { ScaledClock } from './physics/clock.js';
 import { CHILLED_ROOM, FROZEN_ROOM } from './physics/cold-room-params.js';
 import { deriveSeed } from './physics/prng.js';
-import { ReeferTruck } from './reefer-truck.js';
+import { DEFAULT_COMPARTMENTS, ReeferTruck } from './reefer-truck.js';
 import type { RoomDialect } from './room-payloads.js';
 
 export type { Fault } from './faults.js';
@@ -47,6 +47,8 @@ export interface SimulatedDevice {
   host?: string;
   port?: number;
   unit_id?: number;
+  /** Setpoint of each simulated space, °C: one entry for a room, one per compartment (by id) for a truck. */
+  setpoints_c: Record<string, number>;
 }
 
 /** A running fleet. */
@@ -71,6 +73,7 @@ interface Member {
 function roomMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
   const id = `room-${index}`;
   const dialect: RoomDialect = index === 2 ? 'fahrenheit' : 'celsius';
+  const roomParams = index % 3 === 0 ? FROZEN_ROOM : CHILLED_ROOM;
   const simulator = new MqttRoomNode({
     device_id: id,
     broker_url: options.broker_url,
@@ -79,25 +82,44 @@ function roomMember(index: number, options: FleetOptions, clock: ScaledClock, se
     username: options.mqtt_username,
     password: options.mqtt_password,
     dialect,
-    params: index % 3 === 0 ? FROZEN_ROOM : CHILLED_ROOM,
+    params: roomParams,
     seed: deriveSeed(seed, index),
   });
-  return { device: { id, kind: 'room_node', protocol: 'mqtt', dialect, topic: simulator.topic }, simulator };
+  return {
+    device: {
+      id,
+      kind: 'room_node',
+      protocol: 'mqtt',
+      dialect,
+      topic: simulator.topic,
+      setpoints_c: { [id]: roomParams.setpoint_c },
+    },
+    simulator,
+  };
 }
 
 /** Controllers: odd ones run chilled rooms, even ones freezers. */
 function controllerMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
+  const controllerParams = index % 2 === 0 ? FROZEN_ROOM : CHILLED_ROOM;
   const simulator = new ModbusController({
     device_id: `ctrl-${index}`,
     host: options.modbus_host ?? '127.0.0.1',
     port: 0,
     unit_id: 1,
-    params: index % 2 === 0 ? FROZEN_ROOM : CHILLED_ROOM,
+    params: controllerParams,
     seed: deriveSeed(seed, 100 + index),
     clock,
     interval_ms: options.interval_ms ?? 2000,
   });
-  return { device: { id: `ctrl-${index}`, kind: 'controller', protocol: 'modbus_tcp' }, simulator };
+  return {
+    device: {
+      id: `ctrl-${index}`,
+      kind: 'controller',
+      protocol: 'modbus_tcp',
+      setpoints_c: { [`ctrl-${index}`]: controllerParams.setpoint_c },
+    },
+    simulator,
+  };
 }
 
 /** Trucks start parked at different stops of the round, so their positions differ. */
@@ -112,7 +134,13 @@ function truckMember(index: number, options: FleetOptions, clock: ScaledClock, s
     seed: deriveSeed(seed, 200 + index),
     start_stop: index - 1,
   });
-  return { device: { id: `truck-${index}`, kind: 'truck', protocol: 'mqtt', topic: simulator.topic }, simulator };
+  const setpoints = Object.fromEntries(
+    DEFAULT_COMPARTMENTS.map((compartment) => [compartment.id, compartment.params.setpoint_c]),
+  );
+  return {
+    device: { id: `truck-${index}`, kind: 'truck', protocol: 'mqtt', topic: simulator.topic, setpoints_c: setpoints },
+    simulator,
+  };
 }
 
 function countOption(value: number | undefined, fallback: number, name: string): number {

@@ -1,8 +1,12 @@
 import type { Logger } from 'pino';
 import type { DeviceSample } from '../devices/sample.js';
+import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
+import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
 import { type RunningApi, startGatewayApi } from './api/gateway-api.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { startColdChain } from './cold-chain.js';
 import type { ResolvedConfig } from './config/resolve.js';
+import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
 import { ModbusInput } from './inputs/modbus-input.js';
 import { MqttInput } from './inputs/mqtt-input.js';
@@ -14,6 +18,8 @@ import { readSecret } from './secrets.js';
 import { createStats, type GatewayStats } from './stats.js';
 
 export interface GatewayOptions {
+  /** Current time for cold-chain rules; a simulator's clock when it runs faster than the wall. Default `Date.now`. */
+  clock?: () => number;
   /** Newest allowed source time ahead of the receive time, in milliseconds. Default: the config's `max_clock_skew_s`. */
   max_clock_skew_ms?: number;
 }
@@ -31,8 +37,12 @@ export class Gateway {
   private mqttInput: MqttInput | undefined;
   private modbusInput: ModbusInput | undefined;
   private api: RunningApi | undefined;
+  private control: ControlClient | undefined;
+  /** Cold-chain monitoring (alarms, records), when `alarms.enabled`. */
+  coldChain: ColdChainMonitor | undefined;
   private readonly problemLog: RateLimitedLog;
   private readonly skewMs: number;
+  private readonly clock: (() => number) | undefined;
   private running = false;
 
   constructor(
@@ -41,6 +51,7 @@ export class Gateway {
     options: GatewayOptions = {},
   ) {
     this.problemLog = new RateLimitedLog(log);
+    this.clock = options.clock;
     this.skewMs = options.max_clock_skew_ms ?? resolved.config.max_clock_skew_s * 1000;
   }
 
@@ -66,6 +77,7 @@ export class Gateway {
       this.log.info({ url: this.broker.url }, 'embedded mqtt broker listening');
     }
     await this.outputs.startRepublish(() => this.brokerUrl());
+    await this.startColdChain();
     this.running = true;
     await this.startInputs();
     await this.startApi();
@@ -81,9 +93,32 @@ export class Gateway {
     await this.api?.stop();
     await this.modbusInput?.stop();
     await this.mqttInput?.stop();
+    await this.coldChain?.stop();
     await this.outputs?.stop();
+    await this.control?.stop();
     await this.broker?.stop();
     this.log.info({ readings: this.stats.readings }, 'gateway stopped');
+  }
+
+  /** Connects the control session and starts alarms and records, before any reading arrives. */
+  private async startColdChain(): Promise<void> {
+    const { config } = this.resolved;
+    const url = this.brokerUrl();
+    if (url) {
+      const password = readSecret(config.mqtt, 'mqtt');
+      this.control = await ControlClient.connect(
+        {
+          url,
+          client_id: `${config.mqtt.client_id}-control`,
+          ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
+          ...(password !== undefined ? { password } : {}),
+        },
+        this.log,
+      );
+    }
+    if (config.alarms.enabled) {
+      this.coldChain = await startColdChain(config, this.bus, this.log, this.control, this.clock);
+    }
   }
 
   /** Base URL of the HTTP API once it listens. */
@@ -94,14 +129,37 @@ export class Gateway {
   private async startApi(): Promise<void> {
     const http = this.resolved.config.http;
     if (!http.enabled) return;
-    this.api = await startGatewayApi(this, {
-      host: http.host,
-      port: http.port,
-      // Request lines stay out of the log; fastify's own warnings and errors still reach it.
-      logger: this.log.child({ component: 'http' }, { level: 'warn' }),
-      stale_after_ms: http.stale_after_ms,
-    });
+    this.api = await startGatewayApi(
+      this,
+      {
+        host: http.host,
+        port: http.port,
+        // Request lines stay out of the log; fastify's own warnings and errors still reach it.
+        logger: this.log.child({ component: 'http' }, { level: 'warn' }),
+        stale_after_ms: http.stale_after_ms,
+      },
+      this.apiServices(),
+    );
     this.log.info({ url: this.api.url }, 'http api and dashboard listening');
+  }
+
+  /** The features the API serves besides readings: alarms and the chart limits of each asset's class. */
+  private apiServices(): Parameters<typeof startGatewayApi>[2] {
+    const coldChain = this.coldChain;
+    if (!coldChain) return {};
+    return {
+      alarms: alarmServiceFromEngine(coldChain.engine, coldChain.store),
+      limits: (asset) => {
+        const profile = coldChain.engine.profiles.find(
+          (candidate) => candidate.id === asset || candidate.match.asset === asset,
+        );
+        if (!profile) return undefined;
+        return {
+          ...(profile.low_c !== null ? { min_c: profile.low_c } : {}),
+          ...(profile.high_c !== null ? { max_c: profile.high_c } : {}),
+        };
+      },
+    };
   }
 
   private async startInputs(): Promise<void> {

@@ -72,7 +72,7 @@ export const alarmConfigSchema = z
     /** Evaluate alarms. Default true. */
     enabled: z.boolean().default(true),
     /** SQLite file of alarm state, the audit trail and the calibration register. */
-    store_path: z.string().min(1).default('coldpool-records.sqlite'),
+    store_path: z.string().min(1).default('data/records.db'),
     /** Overrides of the class defaults, by class name. */
     classes: z.partialRecord(z.enum(TEMPERATURE_CLASSES), classOverrideSchema).default({}),
     assets: z.array(assetSchema).default([]),

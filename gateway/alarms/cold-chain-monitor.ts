@@ -38,6 +38,8 @@ export interface ColdChainMonitorOptions {
 
 export class ColdChainMonitor {
   readonly engine: AlarmEngine;
+  /** Alarms as stored, for the API's lists. */
+  readonly store: AlarmStore;
   readonly trail: AuditTrail;
   readonly notifier: AlarmNotifier;
   readonly recorder: ReadingRecorder;
@@ -52,9 +54,10 @@ export class ColdChainMonitor {
     this.clock = options.clock ?? Date.now;
     this.db = openRecordsDatabase(options.config.store_path);
     this.trail = new AuditTrail(this.db);
+    this.store = new AlarmStore(this.db);
     this.engine = new AlarmEngine({
       config: options.config,
-      store: new AlarmStore(this.db),
+      store: this.store,
       audit: this.trail,
       clock: this.clock,
     });

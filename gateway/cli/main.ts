@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAuditCommand } from './commands/audit.js';
 import { registerCheckConfigCommand } from './commands/check-config.js';
 import { registerDecodeCommand } from './commands/decode.js';
 import { registerDemoCommand } from './commands/demo.js';
 import { registerReadCommand } from './commands/read.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerScanCommand } from './commands/scan.js';
 import { registerStatusCommand } from './commands/status.js';
@@ -21,6 +23,8 @@ registerDecodeCommand(program);
 registerStatusCommand(program);
 registerReadCommand(program);
 registerScanCommand(program);
+registerReportCommand(program);
+registerAuditCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`coldpool: ${error.message}\n`);

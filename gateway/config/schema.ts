@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alarmConfigSchema } from '../alarms/alarm-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
 
 /** A secret is read from an environment variable or a file, never written in the config itself. */
@@ -109,6 +110,8 @@ export const configSchema = z.strictObject({
   buses: z.array(busSchema).default([]),
   devices: z.array(deviceSchema).default([]),
   http: httpSchema.prefault({}),
+  /** Cold-chain monitoring: assets and their temperature classes, alarm rules, records, notifications. */
+  alarms: alarmConfigSchema.prefault({}),
   outputs: z
     .strictObject({
       influx: influxSchema.optional(),

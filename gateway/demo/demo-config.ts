@@ -1,3 +1,5 @@
+import { dirname, join } from 'node:path';
+
 /** What the demo needs to know of each simulated device to configure the gateway for it. */
 export interface DemoDevice {
   id: string;
@@ -8,11 +10,15 @@ export interface DemoDevice {
   host?: string;
   port?: number;
   unit_id?: number;
+  /** Setpoint of each simulated space, °C, by device id (rooms) or compartment id (trucks). */
+  setpoints_c: Record<string, number>;
 }
 
 export interface DemoConfigOptions {
   broker_url: string;
   store_path: string;
+  /** Alarm and audit store. Default: `records.db` beside the local store. */
+  records_path?: string;
   influx_url?: string;
   poll_interval_s: number;
   /** Serve the HTTP API and dashboard here. */
@@ -42,6 +48,26 @@ function deviceEntry(device: DemoDevice, pollIntervalS: number): Record<string, 
   return { id: device.id, protocol: 'mqtt', topic: device.topic, profile };
 }
 
+function temperatureClass(setpointC: number): 'frozen' | 'chilled' {
+  return setpointC <= -10 ? 'frozen' : 'chilled';
+}
+
+/** One monitored asset per room and per truck compartment, classed by the simulator's setpoint. */
+function alarmAssets(devices: readonly DemoDevice[]): Array<Record<string, unknown>> {
+  return devices.flatMap((device) => {
+    if (device.kind !== 'truck') {
+      const setpoint = device.setpoints_c[device.id] ?? 2;
+      return [{ id: device.id, kind: 'cold_room', class: temperatureClass(setpoint) }];
+    }
+    return Object.entries(device.setpoints_c).map(([compartment, setpoint]) => ({
+      id: `${device.id}/${compartment}`,
+      kind: 'truck_compartment',
+      class: temperatureClass(setpoint),
+      match: { asset: device.id, compartment },
+    }));
+  });
+}
+
 /**
  * Builds the demo's configuration as plain data, so it goes through the same validation as a file.
  * The demo owns its broker, so the gateway connects to it as an external one.
@@ -57,6 +83,10 @@ export function demoConfig(devices: readonly DemoDevice[], options: DemoConfigOp
       republish: { enabled: true },
     },
     devices: devices.map((device) => deviceEntry(device, options.poll_interval_s)),
+    alarms: {
+      store_path: options.records_path ?? join(dirname(options.store_path), 'records.db'),
+      assets: alarmAssets(devices),
+    },
     ...(options.http ? { http: { enabled: true, host: options.http.host, port: options.http.port } } : {}),
     outputs: {
       local_store: { enabled: true, path: options.store_path },

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { startFleet } from '../../../firmware-sim/fleet.js';
 import { parseHttpAddress } from '../../api/gateway-api.js';
@@ -53,6 +54,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
   const data = demoConfig(fleet.devices, {
     broker_url: broker.url,
     store_path: options.store,
+    records_path: join(dirname(options.store), 'demo-records.db'),
     poll_interval_s: intervalMs / 1000,
     ...(options.influx ? { influx_url: options.influx } : {}),
     ...(http ? { http } : {}),

@@ -49,7 +49,7 @@ export interface SimOptions {
   log_level?: string;
 }
 
-/** What a run printed and decided. */
+/** Result of one run: the run itself, the expectation results and the exit code. */
 export interface SimOutcome {
   run: ScenarioRun;
   results: ExpectationResult[];

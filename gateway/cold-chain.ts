@@ -1,0 +1,45 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Logger } from 'pino';
+import { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
+import type { GatewayConfig } from './config/schema.js';
+import type { ControlClient } from './control-client.js';
+import type { EventBus } from './events.js';
+
+/** Topic on which operators send alarm commands (acknowledge, comment, close) as JSON. */
+export const ALARM_COMMAND_TOPIC = 'coldpool/commands/alarms';
+
+/** The configuration as recorded in the audit trail: secrets are references only, but drop them anyway. */
+function auditedConfig(config: GatewayConfig): unknown {
+  return JSON.parse(
+    JSON.stringify(config, (key, value) => (key === 'password_env' || key === 'password_file' ? '[set]' : value)),
+  );
+}
+
+/**
+ * Starts cold-chain monitoring (alarms, records, calibration reminders) on the bus. Notifications go out
+ * through the control client when there is one, and operator commands come in on `ALARM_COMMAND_TOPIC`.
+ */
+export async function startColdChain(
+  config: GatewayConfig,
+  bus: EventBus,
+  log: Logger,
+  control: ControlClient | undefined,
+  clock?: () => number,
+): Promise<ColdChainMonitor> {
+  mkdirSync(dirname(config.alarms.store_path), { recursive: true });
+  const monitor = new ColdChainMonitor({
+    config: config.alarms,
+    bus,
+    logger: log.child({ component: 'alarms' }),
+    ...(control ? { publish: (topic: string, payload: string) => control.publish(topic, payload) } : {}),
+    ...(clock ? { clock } : {}),
+    audited_config: auditedConfig(config),
+  });
+  monitor.start();
+  await control?.subscribe(ALARM_COMMAND_TOPIC, (payload) => {
+    const alarm = monitor.handleCommand(payload);
+    if (alarm) log.info({ alarm_id: alarm.id, active: alarm.active }, 'alarm command applied');
+  });
+  return monitor;
+}

@@ -1,0 +1,61 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+
+/** Options of the gateway's own MQTT session for alarm notifications and operator commands. */
+export interface ControlClientOptions {
+  url: string;
+  client_id: string;
+  username?: string;
+  password?: string;
+}
+
+/**
+ * The gateway's MQTT session for its own traffic: alarm notifications out, operator commands in. It is a
+ * persistent session (clean=false) so commands sent while the gateway restarts are still delivered.
+ */
+export class ControlClient {
+  private readonly handlers = new Map<string, (payload: string) => void>();
+
+  private constructor(
+    private readonly client: MqttClient,
+    private readonly log: Logger,
+  ) {
+    client.on('message', (topic, payload) => {
+      const handler = this.handlers.get(topic);
+      if (!handler) return;
+      try {
+        handler(payload.toString('utf8'));
+      } catch (error) {
+        log.warn({ topic, err: (error as Error).message }, 'command rejected');
+      }
+    });
+    client.on('error', (error) => log.warn({ err: error.message }, 'control client error'));
+  }
+
+  static async connect(options: ControlClientOptions, log: Logger): Promise<ControlClient> {
+    const client = await connectAsync(options.url, {
+      clientId: options.client_id,
+      clean: false,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+    });
+    return new ControlClient(client, log);
+  }
+
+  /** Publishes at QoS 1; resolves once the broker has the message. */
+  async publish(topic: string, payload: string): Promise<void> {
+    await this.client.publishAsync(topic, payload, { qos: 1 });
+  }
+
+  /** Calls `handler` with every message on an exact topic; a handler that throws has the message logged. */
+  async subscribe(topic: string, handler: (payload: string) => void): Promise<void> {
+    this.handlers.set(topic, handler);
+    await this.client.subscribeAsync(topic, { qos: 1 });
+  }
+
+  async stop(): Promise<void> {
+    await this.client.endAsync();
+  }
+}
