@@ -1,0 +1,181 @@
+/**
+ * Ingest benchmark: simulated devices publish JSON readings over MQTT to the gateway's embedded broker,
+ * and the gateway (a child process, durable queue on, local store on) writes them to InfluxDB. Measures
+ * readings/s into InfluxDB, publish-to-queryable latency, gateway RSS and CPU, and the ceiling: the same
+ * points written straight to the same influxd as line protocol. Writes the "## Ingest" section of
+ * BENCHMARKS.md.
+ *
+ * Run: npx tsx bench/ingest.ts [--phase-s 12] [--devices 10000] [--only qos0-10k,qos1-max]
+ *   [--commit-delay-ms 2] [--queue-sync NORMAL]
+ * --queue-sync overrides the queue database's `PRAGMA synchronous`, to measure the cost of its fsyncs.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startInfluxd } from '../tests/harness/influxd.js';
+import { writeSection } from './support/benchmarks-file.js';
+import { forkTs, nextMessage, stopChild } from './support/child.js';
+import { writeDirect } from './support/direct-writer.js';
+import type { GatewayChildStats } from './support/gateway-child.js';
+import { InfluxProbe } from './support/influx-probe.js';
+import { type IngestPhase, type PhaseResult, runPhase } from './support/ingest-phase.js';
+import type { LoadSettings } from './support/load-publisher.js';
+import { describeMachine } from './support/machine.js';
+import { mib, percentile } from './support/percentiles.js';
+
+const { values: args } = parseArgs({
+  options: {
+    'phase-s': { type: 'string', default: '12' },
+    devices: { type: 'string', default: '10000' },
+    only: { type: 'string' },
+    'commit-delay-ms': { type: 'string' },
+    'queue-sync': { type: 'string' },
+  },
+});
+const phaseS = Number(args['phase-s']);
+const devices = Number(args.devices);
+const here = new URL('.', import.meta.url).pathname;
+
+const allPhases: IngestPhase[] = [
+  { name: 'qos0-10k', qos: 0, rate_per_s: 10_000 },
+  { name: 'qos1-10k', qos: 1, rate_per_s: 10_000 },
+  { name: 'qos0-max', qos: 0, rate_per_s: 0 },
+  { name: 'qos1-max', qos: 1, rate_per_s: 0 },
+];
+const phases =
+  args.only === undefined ? allPhases : allPhases.filter((phase) => args.only?.split(',').includes(phase.name));
+
+function gatewayConfig(influxUrl: string, dir: string): unknown {
+  return {
+    site: 'bench',
+    log_level: 'warn',
+    mqtt: {
+      broker: { port: 0 },
+      republish: { enabled: false },
+      subscriptions: [{ topic: 'bench/+/state', device_id_segment: 1, profile: 'coldpool-room-celsius' }],
+    },
+    outputs: { influx: { url: `${influxUrl}/bench` }, local_store: { path: join(dir, 'store.db') } },
+  };
+}
+
+function commandLine(): string {
+  return ['npx tsx bench/ingest.ts', ...process.argv.slice(2)].join(' ');
+}
+
+/** Durable queue settings of the run; only `commit_delay_ms` differs from the defaults, when given. */
+function queueSettings(): Record<string, number> {
+  const delay = args['commit-delay-ms'];
+  return delay === undefined ? {} : { commit_delay_ms: Number(delay) };
+}
+
+function row(result: PhaseResult): string {
+  const { phase } = result;
+  return [
+    phase.name,
+    `QoS ${phase.qos}`,
+    phase.rate_per_s === 0 ? 'max' : String(phase.rate_per_s),
+    result.published_per_s.toFixed(0),
+    result.written_per_s.toFixed(0),
+    percentile(result.latencies_ms, 50).toFixed(0),
+    percentile(result.latencies_ms, 99).toFixed(0),
+    mib(result.peak_rss_bytes),
+    result.gateway_cpu_cores.toFixed(2),
+    result.publisher_cpu_cores.toFixed(2),
+    String(result.backlog_after_drain),
+  ].join(' | ');
+}
+
+async function main(): Promise<void> {
+  const influx = await startInfluxd();
+  const dir = mkdtempSync(join(tmpdir(), 'coldpool-bench-ingest-'));
+  // GATEWAY_NODE_ARGS passes extra node flags to the gateway child, for example `--cpu-prof --cpu-prof-dir=DIR`.
+  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const gateway = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
+  const results: PhaseResult[] = [];
+  let ceiling: Awaited<ReturnType<typeof writeDirect>> | undefined;
+  try {
+    gateway.send({
+      type: 'start',
+      config: gatewayConfig(influx.url, dir),
+      queue: queueSettings(),
+      queue_synchronous: args['queue-sync'],
+    });
+    const { broker_url } = await nextMessage<{ broker_url: string }>(gateway, 'started', 30_000);
+    const port = Number(new URL(broker_url).port);
+    for (const phase of phases) {
+      const load: LoadSettings = {
+        host: '127.0.0.1',
+        port,
+        connections: 4,
+        devices,
+        qos: phase.qos,
+        rate_per_s: phase.rate_per_s,
+        duration_s: phaseS,
+        topic_prefix: 'bench',
+        probe_device: `probe-${phase.name}`,
+        probe_every_ms: 50,
+        max_inflight: 2000,
+      };
+      const probe = new InfluxProbe(influx.url, 'bench', load.probe_device);
+      const result = await runPhase(phase, gateway, load, probe, join(here, 'support/load-publisher.ts'));
+      console.log(row(result));
+      results.push(result);
+    }
+    const last = await statsOf(gateway);
+    console.log(`gateway log lines at warn or above: ${JSON.stringify(last.warnings)}`);
+    ceiling = await writeDirect(influx.url, 'ceiling', { duration_s: 10, batch_lines: 5000, connections: 2, devices });
+    console.log(`ceiling: ${((ceiling.points * 1000) / ceiling.elapsed_ms).toFixed(0)} points/s`);
+  } finally {
+    await stopChild(gateway);
+    await influx.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  report(results, ceiling);
+}
+
+async function statsOf(child: ReturnType<typeof forkTs>): Promise<GatewayChildStats> {
+  child.send({ type: 'stats' });
+  return nextMessage<GatewayChildStats>(child, 'stats', 10_000);
+}
+
+function report(results: PhaseResult[], ceiling: Awaited<ReturnType<typeof writeDirect>> | undefined): void {
+  const ceilingRate = ceiling === undefined ? Number.NaN : (ceiling.points * 1000) / ceiling.elapsed_ms;
+  const best = Math.max(...results.map((result) => result.written_per_s));
+  const at10k = results.find((result) => result.phase.name === 'qos1-10k');
+  const p99At10k = at10k === undefined ? Number.NaN : percentile(at10k.latencies_ms, 99);
+  const peakRss = Math.max(...results.map((result) => result.peak_rss_bytes));
+  const ratio = best / ceilingRate;
+  const verdict = (met: boolean) => (met ? 'met' : 'not met');
+  const body = [
+    `Machine: ${describeMachine()}.`,
+    '',
+    `Command: \`${commandLine()}\` (run ${new Date().toISOString().slice(0, 10)}).`,
+    '',
+    `Setup: gateway in a child process with the embedded aedes broker, one wildcard subscription (QoS 1), the ` +
+      'durable queue (SQLite, synchronous=FULL), the local store and the InfluxDB output (batches of 5,000) all ' +
+      'on, republish off. influxd 1.6.7 runs on the same machine. The load generator (bench/support/load-publisher.ts) ' +
+      `sends ${devices} device ids over 4 MQTT connections plus one latency probe every 50 ms; "max" sends as fast as ` +
+      'the broker reads (QoS 1: at most 2,000 unacknowledged per connection). Latency: probe publish to the point ' +
+      'first returned by a query polled every 25 ms. Sustained rate: points the InfluxDB output wrote per second ' +
+      'over the last two thirds of the phase.',
+    '',
+    '| phase | QoS | target/s | published/s | into InfluxDB/s | p50 ms | p99 ms | gateway peak RSS MiB | gateway CPU (cores) | publisher CPU (cores) | backlog after drain |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...results.map((result) => `| ${row(result)} |`),
+    '',
+    `Ceiling (same influxd, same run, 5,000-line batches over 2 connections, 10 s): ${ceilingRate.toFixed(0)} points/s, ` +
+      `writer CPU ${ceiling === undefined ? 'n/a' : (ceiling.cpu_ms / ceiling.elapsed_ms).toFixed(2)} cores.`,
+    '',
+    'Targets:',
+    '',
+    `- at least 40% of the ceiling: ${(ratio * 100).toFixed(0)}% (${best.toFixed(0)} / ${ceilingRate.toFixed(0)}): ${verdict(ratio >= 0.4)}.`,
+    `- at least 50,000 readings/s: ${best.toFixed(0)}/s: ${verdict(best >= 50_000)}.`,
+    `- p99 publish-to-queryable under 2 s at 10,000 readings/s (QoS 1): ${p99At10k.toFixed(0)} ms: ${verdict(p99At10k < 2000)}.`,
+    `- gateway RSS under 150 MB with ${devices} devices: peak ${mib(peakRss)} MiB: ${verdict(peakRss < 150_000_000)}.`,
+  ];
+  writeSection('Ingest', body.join('\n'));
+  console.log(body.slice(-6).join('\n'));
+}
+
+await main();

@@ -1,0 +1,45 @@
+/** Starts a TypeScript benchmark helper as a child process with IPC, through the tsx loader. */
+import { type ChildProcess, fork } from 'node:child_process';
+import { once } from 'node:events';
+
+/** Forks `file` (a .ts path) with `--import tsx`; stderr is inherited so its errors show. */
+export function forkTs(file: string, args: string[] = [], execArgv: string[] = []): ChildProcess {
+  return fork(file, args, {
+    execArgv: ['--import', 'tsx', ...execArgv],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+}
+
+/** Resolves with the first IPC message whose `type` is `type`; rejects when the child exits first. */
+export function nextMessage<T>(child: ChildProcess, type: string, timeout_ms = 120_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => finish(new Error(`no "${type}" message from pid ${child.pid} in ${timeout_ms} ms`)),
+      timeout_ms,
+    );
+    const onMessage = (message: { type?: string }) => {
+      if (message?.type === type) finish(undefined, message as T);
+    };
+    const onExit = (code: number | null, signal: string | null) =>
+      finish(new Error(`pid ${child.pid} exited (${signal ?? code}) before sending "${type}"`));
+    function finish(error: Error | undefined, value?: T): void {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value as T);
+    }
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+/** Sends SIGTERM to the child's pid and waits for it to exit, then SIGKILL after `grace_ms`. */
+export async function stopChild(child: ChildProcess, grace_ms = 10_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), grace_ms);
+  await exited;
+  clearTimeout(timer);
+}
