@@ -10,14 +10,22 @@ import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
 import { ModbusInput } from './inputs/modbus-input.js';
 import { MqttInput } from './inputs/mqtt-input.js';
+import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
 import { OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample } from './pipeline/normalise-sample.js';
 import { RateLimitedLog } from './rate-limited-log.js';
-import { readSecret } from './secrets.js';
+import { prepareBrokerSecurity } from './security/broker-security.js';
+import { configFileWarnings } from './security/config-file-warnings.js';
+import { httpAuth } from './security/http-auth.js';
+import { createInternalMqttUser } from './security/internal-user.js';
+import { checkHttpListenerSafety } from './security/listener-safety.js';
+import { logBrokerRejections } from './security/rejection-log.js';
 import { createStats, type GatewayStats } from './stats.js';
 
 export interface GatewayOptions {
+  /** Configuration file, checked for permissions that let other users read its secrets. */
+  config_path?: string;
   /** Current time for cold-chain rules; a simulator's clock when it runs faster than the wall. Default `Date.now`. */
   clock?: () => number;
   /** Newest allowed source time ahead of the receive time, in milliseconds. Default: the config's `max_clock_skew_s`. */
@@ -38,6 +46,10 @@ export class Gateway {
   private modbusInput: ModbusInput | undefined;
   private api: RunningApi | undefined;
   private control: ControlClient | undefined;
+  /** What the gateway's own MQTT clients log in with: the internal user when the embedded broker checks users. */
+  private credentials: MqttCredentials = {};
+  private stopRejectionLog: (() => void) | undefined;
+  private readonly configPath: string | undefined;
   /** Cold-chain monitoring (alarms, records), when `alarms.enabled`. */
   coldChain: ColdChainMonitor | undefined;
   private readonly problemLog: RateLimitedLog;
@@ -52,6 +64,7 @@ export class Gateway {
   ) {
     this.problemLog = new RateLimitedLog(log);
     this.clock = options.clock;
+    this.configPath = options.config_path;
     this.skewMs = options.max_clock_skew_ms ?? resolved.config.max_clock_skew_s * 1000;
   }
 
@@ -68,15 +81,9 @@ export class Gateway {
     const { config } = this.resolved;
     this.wireBus();
     this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
-    if (!config.mqtt.url && config.mqtt.broker.enabled) {
-      this.broker = await startEmbeddedBroker({
-        host: config.mqtt.broker.host,
-        port: config.mqtt.broker.port,
-        max_payload_bytes: config.mqtt.broker.max_payload_bytes,
-      });
-      this.log.info({ url: this.broker.url }, 'embedded mqtt broker listening');
-    }
-    await this.outputs.startRepublish(() => this.brokerUrl());
+    this.credentials = configuredCredentials(config);
+    if (!config.mqtt.url && config.mqtt.broker.enabled) await this.startBroker();
+    await this.outputs.startRepublish(() => this.brokerUrl(), this.credentials);
     await this.startColdChain();
     this.running = true;
     await this.startInputs();
@@ -96,8 +103,34 @@ export class Gateway {
     await this.coldChain?.stop();
     await this.outputs?.stop();
     await this.control?.stop();
+    this.stopRejectionLog?.();
     await this.broker?.stop();
     this.log.info({ readings: this.stats.readings }, 'gateway stopped');
+  }
+
+  /**
+   * Starts the embedded broker with its users, ACLs and TLS. With users configured, the gateway's own
+   * clients log in as an internal user whose random password lives only in this process.
+   */
+  private async startBroker(): Promise<void> {
+    const settings = this.resolved.config.mqtt.broker;
+    const internal = settings.auth ? await createInternalMqttUser() : undefined;
+    const security = prepareBrokerSecurity({ auth: settings.auth, tls: settings.tls }, internal ? [internal.user] : []);
+    const warnings = [...security.warnings, ...(this.configPath ? configFileWarnings(this.configPath) : [])];
+    for (const warning of warnings) this.log.warn(warning);
+    this.broker = await startEmbeddedBroker({
+      host: settings.host,
+      port: settings.port,
+      max_payload_bytes: settings.max_payload_bytes,
+      ...(security.access ? { access: security.access } : {}),
+      ...(security.tls ? { tls: security.tls } : {}),
+    });
+    this.stopRejectionLog = logBrokerRejections(this.broker.events, this.log);
+    if (internal) this.credentials = { username: internal.username, password: internal.password };
+    this.log.info(
+      { url: this.broker.url, tls_url: this.broker.tls_url, auth: settings.auth !== undefined },
+      'embedded mqtt broker listening',
+    );
   }
 
   /** Connects the control session and starts alarms and records, before any reading arrives. */
@@ -105,14 +138,8 @@ export class Gateway {
     const { config } = this.resolved;
     const url = this.brokerUrl();
     if (url) {
-      const password = readSecret(config.mqtt, 'mqtt');
       this.control = await ControlClient.connect(
-        {
-          url,
-          client_id: `${config.mqtt.client_id}-control`,
-          ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
-          ...(password !== undefined ? { password } : {}),
-        },
+        { url, client_id: `${config.mqtt.client_id}-control`, ...this.credentials },
         this.log,
       );
     }
@@ -129,6 +156,8 @@ export class Gateway {
   private async startApi(): Promise<void> {
     const http = this.resolved.config.http;
     if (!http.enabled) return;
+    checkHttpListenerSafety(http.host, http.auth);
+    const auth = http.auth ? httpAuth({ config: http.auth, audit: (record) => this.auditRequest(record) }) : undefined;
     this.api = await startGatewayApi(
       this,
       {
@@ -137,10 +166,22 @@ export class Gateway {
         // Request lines stay out of the log; fastify's own warnings and errors still reach it.
         logger: this.log.child({ component: 'http' }, { level: 'warn' }),
         stale_after_ms: http.stale_after_ms,
+        ...(auth ? { auth } : {}),
       },
       this.apiServices(),
     );
     this.log.info({ url: this.api.url }, 'http api and dashboard listening');
+  }
+
+  /** Writes a state-changing HTTP request to the audit trail with who made it, when monitoring runs. */
+  private auditRequest(record: Parameters<NonNullable<Parameters<typeof httpAuth>[0]['audit']>>[0]): void {
+    this.coldChain?.trail.append({
+      time_ms: record.time_ms,
+      kind: 'http_request',
+      actor: record.user ?? 'anonymous',
+      subject: record.route ?? record.url,
+      payload: record,
+    });
   }
 
   /** The features the API serves besides readings: alarms and the chart limits of each asset's class. */
@@ -173,13 +214,11 @@ export class Gateway {
     }
     const url = this.brokerUrl();
     if (url && (mqttDevices.length > 0 || subscriptions.length > 0)) {
-      const password = readSecret(config.mqtt, 'mqtt');
       this.mqttInput = new MqttInput(
         {
           url,
           client_id: config.mqtt.client_id,
-          ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
-          ...(password !== undefined ? { password } : {}),
+          ...this.credentials,
           qos: config.mqtt.qos,
           retained: config.mqtt.retained,
           watch_topics: config.mqtt.watch_topics,

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
+import type { MqttCredentials } from './mqtt-credentials.js';
 import { InfluxSink } from './outputs/influx-sink.js';
 import { LocalStore } from './outputs/local-store.js';
 import type { OutputStats } from './outputs/output.js';
@@ -166,9 +167,9 @@ export class OutputSet {
   }
 
   /** Starts the MQTT republish output once the broker at `brokerUrl()` is up. */
-  async startRepublish(brokerUrl: () => string | undefined): Promise<void> {
+  async startRepublish(brokerUrl: () => string | undefined, credentials: MqttCredentials): Promise<void> {
     if (!republishWanted(this.config)) return;
-    const output = createRepublishOutput(this.config, brokerUrl, this.log);
+    const output = createRepublishOutput(this.config, brokerUrl, this.log, credentials);
     await this.startConsumer(new OutputSink('mqtt_republish', output));
   }
 

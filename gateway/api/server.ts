@@ -36,6 +36,11 @@ export interface ApiServerOptions {
    * one preHandler of every route, including the dashboard and /metrics. Default: every request passes.
    */
   authenticate?: (request: FastifyRequest) => boolean | Promise<boolean>;
+  /**
+   * Users, tokens and roles (gateway/security/http-auth.ts): registered before every route, it answers 401
+   * without a valid token and 403 for a role that may not, and adds the login and logout routes.
+   */
+  auth?: { plugin(app: FastifyInstance): Promise<void> };
   /** Logger for request errors. Default: no logging. */
   logger?: Logger;
   /** Time without a reading after which a device counts as stale, in milliseconds. Default 60000. */
@@ -77,6 +82,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
       }
     });
   }
+  if (options.auth) await app.register(options.auth.plugin);
   await app.register(swagger, {
     openapi: {
       info: {

@@ -13,7 +13,8 @@ export type AuditKind =
   | 'record'
   | 'correction'
   | 'shipment_start'
-  | 'shipment_end';
+  | 'shipment_end'
+  | 'http_request';
 
 /** Entry as a caller appends it. */
 export interface AuditEntryInput {

@@ -4,6 +4,7 @@ import { registerAuditCommand } from './commands/audit.js';
 import { registerCheckConfigCommand } from './commands/check-config.js';
 import { registerDecodeCommand } from './commands/decode.js';
 import { registerDemoCommand } from './commands/demo.js';
+import { registerPasswdCommand } from './commands/passwd.js';
 import { registerReadCommand } from './commands/read.js';
 import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
@@ -25,6 +26,7 @@ registerReadCommand(program);
 registerScanCommand(program);
 registerReportCommand(program);
 registerAuditCommand(program);
+registerPasswdCommand(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`coldpool: ${error.message}\n`);

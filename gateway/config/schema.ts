@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmConfigSchema } from '../alarms/alarm-config.js';
+import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
 
 /** A secret is read from an environment variable or a file, never written in the config itself. */
@@ -24,6 +25,10 @@ const embeddedBroker = z.strictObject({
   port: z.number().int().min(0).max(65535).default(1883),
   /** Largest accepted payload, in bytes. */
   max_payload_bytes: z.number().int().min(64).max(268435455).default(65536),
+  /** Users, roles and topic ACLs; without it only loopback clients connect, anonymously. */
+  auth: mqttAuthSchema.optional(),
+  /** TLS listener beside the plain one. */
+  tls: mqttTlsSchema.optional(),
 });
 
 const republish = z.strictObject({
@@ -90,6 +95,8 @@ const httpSchema = z.strictObject({
   port: z.number().int().min(0).max(65535).default(8080),
   /** A device with no reading for this long is shown as offline, in milliseconds. */
   stale_after_ms: z.number().int().min(1000).default(60_000),
+  /** Users and tokens with roles (viewer, operator, admin); required to listen beyond loopback. */
+  auth: httpAuthSchema.optional(),
 });
 
 export const configSchema = z.strictObject({

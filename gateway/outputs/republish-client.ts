@@ -5,12 +5,17 @@
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
-import { readSecret } from '../secrets.js';
+import type { MqttCredentials } from '../mqtt-credentials.js';
 import { MqttRepublish } from './mqtt-republish.js';
 import type { Output } from './output.js';
 
 /** Returns an `Output` that publishes to the broker `brokerUrl()` returns at start; none when it returns undefined. */
-export function createRepublishOutput(config: GatewayConfig, brokerUrl: () => string | undefined, log: Logger): Output {
+export function createRepublishOutput(
+  config: GatewayConfig,
+  brokerUrl: () => string | undefined,
+  log: Logger,
+  credentials: MqttCredentials,
+): Output {
   let inner: MqttRepublish | undefined;
   let client: MqttClient | undefined;
   const settings = config.mqtt.republish;
@@ -18,11 +23,9 @@ export function createRepublishOutput(config: GatewayConfig, brokerUrl: () => st
     async start() {
       const url = brokerUrl();
       if (!url) return;
-      const password = readSecret(config.mqtt, 'mqtt');
       client = connect(url, {
         clientId: `${config.mqtt.client_id}-republish`,
-        ...(config.mqtt.username !== undefined ? { username: config.mqtt.username } : {}),
-        ...(password !== undefined ? { password } : {}),
+        ...credentials,
         reconnectPeriod: 2000,
       });
       client.on('error', (error) => log.warn({ err: error.message }, 'republish client error'));

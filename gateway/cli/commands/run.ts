@@ -29,7 +29,7 @@ export function registerRunCommand(program: Command): void {
         resolved.config.http = { ...resolved.config.http, enabled: true, host, port };
       }
       const log = createLogger({ level: resolved.config.log_level, pretty: options.pretty ?? false });
-      const gateway = new Gateway(resolved, log);
+      const gateway = new Gateway(resolved, log, { config_path: options.config });
       onShutdownSignal(
         () => gateway.stop(),
         (message) => log.info(message),

@@ -1,0 +1,85 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { connectAsync, type MqttClient } from 'mqtt';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateConfig } from '../../gateway/config/load.js';
+import { Gateway } from '../../gateway/gateway.js';
+import type { Reading } from '../../gateway/reading.js';
+import { hashPassword } from '../../gateway/security/password-hash.js';
+import { freePort } from '../harness/free-port.js';
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('gateway with broker and http auth', () => {
+  let gateway: Gateway;
+  let mqttPort: number;
+  let device: MqttClient;
+  const readings: Reading[] = [];
+
+  beforeAll(async () => {
+    mqttPort = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-secure-'));
+    const config = validateConfig({
+      site: 'secure',
+      mqtt: {
+        broker: {
+          port: mqttPort,
+          auth: {
+            users: [{ username: 'room-a', password_hash: await hashPassword('s3cret-room-a', { ln: 10, r: 8, p: 1 }) }],
+          },
+        },
+      },
+      http: {
+        enabled: true,
+        port: 0,
+        auth: {
+          tokens: [
+            { name: 'viewer-1', role: 'viewer', token_sha256: 'a'.repeat(64), expires_at: '2099-01-01T00:00:00Z' },
+          ],
+        },
+      },
+      devices: [{ id: 'room-a', protocol: 'mqtt', topic: 'devices/room-a/state', profile: 'coldpool-room-celsius' }],
+      outputs: { local_store: { path: join(dir, 'store.db') } },
+      alarms: { store_path: join(dir, 'records.db') },
+    });
+    gateway = new Gateway(config, pino({ level: 'silent' }));
+    gateway.bus.on('reading', (reading) => readings.push(reading));
+    await gateway.start();
+    device = await connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
+      clientId: 'room-a',
+      username: 'room-a',
+      password: 's3cret-room-a',
+      reconnectPeriod: 0,
+    });
+  });
+
+  afterAll(async () => {
+    await device?.endAsync();
+    await gateway?.stop();
+  });
+
+  it('delivers readings from an authenticated device', async () => {
+    await device.publishAsync('devices/room-a/state', JSON.stringify({ seq: 1, temp_c: 3.5 }), { qos: 1 });
+    await until(() => readings.length === 1);
+    expect(readings[0]?.fields.air_temp_c).toBe(3.5);
+  });
+
+  it('rejects an anonymous client', async () => {
+    await expect(
+      connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'anon', reconnectPeriod: 0, connectTimeout: 3000 }),
+    ).rejects.toThrow();
+  });
+
+  it('answers 401 without a token', async () => {
+    const response = await fetch(`${gateway.apiUrl()}/api/v1/devices`);
+    expect(response.status).toBe(401);
+  });
+});
