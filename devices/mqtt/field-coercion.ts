@@ -18,6 +18,9 @@ function fieldError(spec: FieldSpec, code: string, message: string): Coerced {
 }
 
 function describe(value: unknown): string {
+  // Objects and arrays are named, not serialised: a deeply nested payload would overflow the stack.
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (value !== null && typeof value === 'object') return 'an object';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

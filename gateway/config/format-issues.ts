@@ -55,7 +55,13 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: Kno
       problems.push({ path: joinPath(issue.path), message: `is missing; expected ${issue.expected}` });
       continue;
     }
-    problems.push({ path: joinPath(issue.path), value: showValue(input), message: issue.message });
+    // A password pasted where a variable name belongs must not be echoed back to a terminal or a log.
+    const sensitive = issue.path.some((key) => typeof key === 'string' && /password|token|secret/i.test(key));
+    problems.push({
+      path: joinPath(issue.path),
+      value: sensitive ? '[hidden]' : showValue(input),
+      message: issue.message,
+    });
   }
   return problems;
 }

@@ -17,7 +17,13 @@ function parseYaml(text: string): { data: unknown; problems: ConfigProblem[] } {
     const where = position ? `line ${position.line}, column ${position.col}` : '(file)';
     return { path: where, message: `invalid YAML: ${error.message.split('\n')[0]}` };
   });
-  return { data: problems.length === 0 ? document.toJS() : undefined, problems };
+  if (problems.length > 0) return { data: undefined, problems };
+  try {
+    return { data: document.toJS({ maxAliasCount: 100 }), problems };
+  } catch (error) {
+    // The yaml package throws a plain ReferenceError for an unresolved alias or an alias bomb.
+    return { data: undefined, problems: [{ path: '(file)', message: `invalid YAML: ${(error as Error).message}` }] };
+  }
 }
 
 let builtInCache: Record<string, ProfileConfig> | undefined;

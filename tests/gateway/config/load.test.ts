@@ -186,4 +186,19 @@ devices:
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^buses\[0\]\.baud_rate: /);
   });
+
+  it('hides a password pasted as a variable name', () => {
+    try {
+      parseConfig('outputs: { influx: { url: http://127.0.0.1:8086/db, password_env: "hunter2 pass" } }');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+      expect((error as ConfigError).problems[0]?.value).toBe('[hidden]');
+    }
+  });
+
+  it('rejects credentials in the influx url', () => {
+    const problems = problemsOf('outputs: { influx: { url: "http://admin:pw@127.0.0.1:8086/db" } }');
+    expect(problems).toEqual([expect.stringMatching(/^outputs\.influx\.url: must not carry credentials/)]);
+  });
 });
