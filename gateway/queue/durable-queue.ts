@@ -4,65 +4,19 @@
  * syncs the WAL file on every commit, so a committed point survives SIGKILL and power loss, and a
  * transaction cut short by either leaves no torn row (SQLite "Write-Ahead Logging" and "PRAGMA
  * synchronous" documentation). Readings arriving within `commit_delay_ms`, or within one turn of the
- * event loop when it is 0, share one commit.
+ * event loop when it is 0, share one commit and one row.
  */
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
 import type { Reading } from '../reading.js';
 import { type DeadLetterInput, insertDeadLetters } from './dead-letters.js';
 import { QueueCapacity } from './queue-capacity.js';
-import { type OverflowPolicy, parseQueueConfig, type QueueConfig } from './queue-config.js';
+import { parseQueueConfig, type QueueConfig } from './queue-config.js';
 import { QueueError } from './queue-errors.js';
-import {
-  DELETE_UP_TO_SQL,
-  INSERT_POINT_SQL,
-  OLDEST_SIZES_SQL,
-  OLDEST_SQL,
-  PAGE_SQL,
-  QUEUE_SCHEMA_SQL,
-  SELECT_CURSOR_SQL,
-  SIZE_UP_TO_SQL,
-  TOTALS_SQL,
-  UPSERT_CURSOR_SQL,
-} from './queue-sql.js';
-import { decodeReading, encodeReading, type QueuedPoint } from './queued-point.js';
-
-/** Options of `DurableQueue`: the queue settings plus the outputs that consume it. */
-export interface DurableQueueOptions extends Partial<QueueConfig> {
-  /** SQLite database file of the queue, created when missing; `:memory:` keeps it in memory (tests only). */
-  path: string;
-  /** Names of the outputs that must each acknowledge a point before it is deleted. */
-  outputs: readonly string[];
-  /** Maximum readings held in memory, unacknowledged, while `block` keeps the queue closed. Default 10000. */
-  max_blocked_points?: number;
-}
-
-/** Counters since the queue was opened, and its current depth. */
-export interface QueueStats {
-  /** Points committed to disk. */
-  accepted: number;
-  /** Points deleted unsent by `drop_oldest`. */
-  dropped_oldest: number;
-  /** Points discarded on arrival by `drop_newest`. */
-  dropped_newest: number;
-  /** Points dropped under `block` because they had no acknowledgement to hold back (Modbus polls, for example). */
-  dropped_full: number;
-  /** Points lost because a commit failed (a full disk, an I/O error). */
-  commit_failed: number;
-  /** Points on disk, not yet acknowledged by every output. */
-  depth_points: number;
-  /** Encoded bytes of those points. */
-  depth_bytes: number;
-  /** Age of the oldest point on disk, in milliseconds; 0 when the queue is empty. */
-  oldest_age_ms: number;
-  /** True while `block` keeps the queue closed. */
-  full: boolean;
-}
-
-interface PendingEntry {
-  readings: readonly Reading[];
-  done: (() => void) | undefined;
-}
+import { QUEUE_SCHEMA_SQL, SELECT_CURSOR_SQL, UPSERT_CURSOR_SQL } from './queue-sql.js';
+import { type EncodedPoints, QueueStore } from './queue-store.js';
+import type { DurableQueueOptions, PendingEntry, QueueStats } from './queue-types.js';
+import { encodeReading, type QueuedPoint } from './queued-point.js';
 
 /**
  * The queue. Events: `committed` (points), `dropped` ({ count, policy, reason }), `full` ({ policy,
@@ -71,12 +25,12 @@ interface PendingEntry {
 export class DurableQueue extends EventEmitter {
   readonly settings: QueueConfig & { path: string };
   readonly db: Database.Database;
+  private readonly store: QueueStore;
   private readonly outputs: readonly string[];
   private readonly maxBlocked: number;
   private readonly capacity: QueueCapacity;
   private readonly cursors = new Map<string, number>();
   private readonly counters = { accepted: 0, dropped_oldest: 0, dropped_newest: 0, dropped_full: 0, commit_failed: 0 };
-  private readonly insert: Database.Statement;
   private pending: PendingEntry[] = [];
   private pendingPoints = 0;
   private blocked: PendingEntry[] = [];
@@ -85,7 +39,6 @@ export class DurableQueue extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private full = false;
-  private lastId = 0;
 
   /** Opens or creates the queue file. Throws `QueueError` (`QUEUE_OPEN_FAILED`) when SQLite cannot. */
   constructor(options: DurableQueueOptions) {
@@ -106,11 +59,9 @@ export class DurableQueue extends EventEmitter {
         `opening queue file ${this.settings.path} failed: ${(error as Error).message}; check the path and its permissions`,
       );
     }
-    this.insert = this.db.prepare(INSERT_POINT_SQL);
-    const totals = this.db.prepare(TOTALS_SQL).get() as { points: number; bytes: number };
+    this.store = new QueueStore(this.db);
+    const totals = this.store.totals();
     this.capacity.add(totals.points, totals.bytes);
-    const last = this.db.prepare('SELECT coalesce(max(id), 0) AS id FROM points').get() as { id: number };
-    this.lastId = last.id;
     const selectCursor = this.db.prepare(SELECT_CURSOR_SQL);
     for (const output of this.outputs) {
       const row = selectCursor.get(output) as { acked_id: number } | undefined;
@@ -120,7 +71,7 @@ export class DurableQueue extends EventEmitter {
 
   /**
    * Queues readings for the next group commit. `done` runs once they are on disk, or once the overflow
-   * policy or a failed commit has counted them as dropped; under `block` it is held back while the queue
+   * policy or a failed commit has counted them as dropped. Under `block` it is held back while the queue
    * is full, so an MQTT message stays unacknowledged until there is room.
    */
   enqueue(readings: readonly Reading[], done?: () => void): void {
@@ -161,8 +112,8 @@ export class DurableQueue extends EventEmitter {
     try {
       settled = this.db.transaction(() => this.insertEntries(entries))();
     } catch (error) {
-      settled = entries;
-      const count = entries.reduce((sum, entry) => sum + entry.readings.length, 0);
+      settled = entries.filter((entry) => !this.blocked.includes(entry));
+      const count = settled.reduce((sum, entry) => sum + entry.readings.length, 0);
       this.counters.commit_failed += count;
       const reason = `committing ${count} points to ${this.settings.path} failed: ${(error as Error).message}`;
       this.emit('commit_error', new QueueError('QUEUE_COMMIT_FAILED', `${reason}; check free disk space`));
@@ -172,10 +123,12 @@ export class DurableQueue extends EventEmitter {
     for (const waiter of waiters) waiter();
   }
 
-  /** Returns up to `limit` points after row id `after_id`, oldest first. */
-  readPage(after_id: number, limit: number): QueuedPoint[] {
-    const rows = this.db.prepare(PAGE_SQL).all(after_id, limit) as { id: number; enqueued_ms: number; body: string }[];
-    return rows.map((row) => ({ id: row.id, enqueued_ms: row.enqueued_ms, reading: decodeReading(row.body) }));
+  /**
+   * Returns the points after row id `after_id`, oldest first, in whole rows until at least `max_points`.
+   * Every point carries the id of its row, which is what `acknowledge` takes.
+   */
+  readPage(after_id: number, max_points: number): QueuedPoint[] {
+    return this.store.readPage(after_id, max_points);
   }
 
   /** Returns the highest row id `output` acknowledged. */
@@ -187,14 +140,19 @@ export class DurableQueue extends EventEmitter {
     return cursor;
   }
 
-  /** Row id of the newest point committed. */
+  /** Row id of the newest row committed. */
   get last_id(): number {
-    return this.lastId;
+    return this.store.last_id;
+  }
+
+  /** Points `output` has not acknowledged yet. */
+  pendingFor(output: string): number {
+    return this.db.open ? this.store.pointsAfter(this.cursorOf(output)) : 0;
   }
 
   /**
-   * Records that `output` is done with every point up to row id `up_to_id`, stores the points its server
-   * rejected for good as dead letters, and deletes the points every output is done with, all in one
+   * Records that `output` is done with every row up to `up_to_id`, stores the points its server
+   * rejected for good as dead letters, and deletes the rows every output is done with, all in one
    * transaction.
    */
   acknowledge(output: string, up_to_id: number, dead_letters: readonly DeadLetterInput[] = []): void {
@@ -210,19 +168,17 @@ export class DurableQueue extends EventEmitter {
   }
 
   stats(now_ms: number = Date.now()): QueueStats {
-    const oldest = this.db.open
-      ? (this.db.prepare(OLDEST_SQL).get() as { id: number; enqueued_ms: number } | undefined)
-      : undefined;
+    const oldest = this.db.open ? this.store.oldestEnqueuedMs() : undefined;
     return {
       ...this.counters,
       depth_points: this.capacity.size.points,
       depth_bytes: this.capacity.size.bytes,
-      oldest_age_ms: oldest === undefined ? 0 : Math.max(0, now_ms - oldest.enqueued_ms),
+      oldest_age_ms: oldest === undefined ? 0 : Math.max(0, now_ms - oldest),
       full: this.full,
     };
   }
 
-  /** Commits what is pending, then closes the file. Readings still blocked are counted as refused. */
+  /** Commits what is pending, then closes the file. Readings still blocked are counted as dropped. */
   close(): void {
     if (!this.db.open) return;
     this.commit();
@@ -241,41 +197,47 @@ export class DurableQueue extends EventEmitter {
     this.immediate = setImmediate(() => this.commit());
   }
 
-  /** Inserts the entries the overflow policy admits; returns the entries whose `done` may run now. */
+  /** Inserts the entries the overflow policy admits as rows; returns the entries whose `done` may run now. */
   private insertEntries(entries: readonly PendingEntry[]): PendingEntry[] {
-    const now = Date.now();
     const settled: PendingEntry[] = [];
-    let inserted = 0;
+    const admitted: EncodedPoints = { bodies: [], bytes: [], total_bytes: 0 };
     for (const entry of entries) {
       const bodies = entry.readings.map(encodeReading);
-      const bytes = bodies.reduce((sum, body) => sum + Buffer.byteLength(body, 'utf8'), 0);
-      if (!this.admit(entry, bodies.length, bytes)) {
-        if (this.blocked.includes(entry)) continue;
+      const bytes = bodies.map((body) => Buffer.byteLength(body, 'utf8'));
+      const entryBytes = sum(bytes);
+      if (this.admit(entry, bodies.length, entryBytes, admitted)) {
+        admitted.bodies.push(...bodies);
+        admitted.bytes.push(...bytes);
+        admitted.total_bytes += entryBytes;
         settled.push(entry);
-        continue;
+      } else if (!this.blocked.includes(entry)) {
+        settled.push(entry);
       }
-      for (const body of bodies) {
-        const result = this.insert.run(now, Buffer.byteLength(body, 'utf8'), body);
-        this.lastId = Number(result.lastInsertRowid);
-      }
-      this.capacity.add(bodies.length, bytes);
-      this.counters.accepted += bodies.length;
-      inserted += bodies.length;
-      settled.push(entry);
     }
-    if (this.settings.overflow === 'drop_oldest' && this.capacity.over()) this.evictOldest();
-    if (this.outputs.length === 0) this.deleteUpTo(this.lastId);
-    if (inserted > 0) this.emit('committed', inserted);
+    if (this.settings.overflow === 'drop_oldest') this.trimAdmitted(admitted);
+    if (admitted.bodies.length > 0) {
+      this.store.insertRows(admitted, Date.now(), this.settings.commit_max_points);
+      this.capacity.add(admitted.bodies.length, admitted.total_bytes);
+      this.counters.accepted += admitted.bodies.length;
+    }
+    if (this.outputs.length === 0) this.deleteUpTo(this.store.last_id);
+    if (admitted.bodies.length > 0) this.emit('committed', admitted.bodies.length);
     return settled;
   }
 
-  /** Applies the overflow policy to an entry; returns true when it may be inserted. */
-  private admit(entry: PendingEntry, points: number, bytes: number): boolean {
-    const policy: OverflowPolicy = this.settings.overflow;
+  /** Applies the overflow policy to an entry, given what this commit admitted so far; true when it may be inserted. */
+  private admit(entry: PendingEntry, points: number, bytes: number, admitted: EncodedPoints): boolean {
+    const policy = this.settings.overflow;
+    const admittedBytes = admitted.total_bytes;
+    if (policy === 'drop_oldest') {
+      const excessPoints = this.capacity.size.points + admitted.bodies.length + points - this.settings.max_queue_points;
+      const excessBytes = this.capacity.size.bytes + admittedBytes + bytes - this.settings.max_queue_bytes;
+      if (excessPoints > 0 || excessBytes > 0) this.evictOldest(excessPoints, excessBytes);
+      return true;
+    }
     // Under `block`, nothing overtakes readings already held back, so the acceptance order is kept.
     const queueAhead = policy === 'block' && this.blocked.length > 0;
-    if (this.capacity.fits(points, bytes) && !queueAhead) return true;
-    if (policy === 'drop_oldest') return true;
+    if (this.capacity.fits(admitted.bodies.length + points, admittedBytes + bytes) && !queueAhead) return true;
     if (policy === 'drop_newest') {
       this.counters.dropped_newest += points;
       this.emit('dropped', { count: points, policy, reason: `queue full (${this.capacity.describe()})` });
@@ -289,6 +251,34 @@ export class DurableQueue extends EventEmitter {
     }
     this.dropFull(entry, `queue full (${this.capacity.describe()})`);
     return false;
+  }
+
+  /** Deletes the oldest rows on disk to make room for `points` and `bytes`, counting them as dropped. */
+  private evictOldest(points: number, bytes: number): void {
+    const evicted = this.store.evictOldest(Math.max(0, points), Math.max(0, bytes));
+    if (evicted.points === 0) return;
+    this.capacity.remove(evicted.points, evicted.bytes);
+    this.countDroppedOldest(evicted.points, 'oldest points deleted unsent');
+  }
+
+  /** Drops the oldest points of this commit when the disk has nothing older left to delete. */
+  private trimAdmitted(admitted: EncodedPoints): void {
+    let dropped = 0;
+    while (admitted.bodies.length > 0 && !this.capacity.fits(admitted.bodies.length, admitted.total_bytes)) {
+      admitted.bodies.shift();
+      admitted.total_bytes -= admitted.bytes.shift() ?? 0;
+      dropped += 1;
+    }
+    if (dropped > 0) this.countDroppedOldest(dropped, 'more new points than the queue can contain');
+  }
+
+  private countDroppedOldest(count: number, detail: string): void {
+    this.counters.dropped_oldest += count;
+    this.emit('dropped', {
+      count,
+      policy: 'drop_oldest',
+      reason: `queue full (${this.capacity.describe()}); ${detail}`,
+    });
   }
 
   private dropFull(entry: PendingEntry, reason: string): void {
@@ -307,7 +297,7 @@ export class DurableQueue extends EventEmitter {
     if (!this.full) return;
     while (this.blocked.length > 0) {
       const entry = this.blocked[0] as PendingEntry;
-      const bytes = entry.readings.reduce((sum, reading) => sum + Buffer.byteLength(encodeReading(reading), 'utf8'), 0);
+      const bytes = sum(entry.readings.map((reading) => Buffer.byteLength(encodeReading(reading), 'utf8')));
       if (!this.capacity.fits(this.pendingPoints + entry.readings.length, bytes)) return;
       this.blocked.shift();
       this.blockedPoints -= entry.readings.length;
@@ -320,38 +310,14 @@ export class DurableQueue extends EventEmitter {
     this.emit('resumed', { ...this.capacity.size });
   }
 
-  /** Deletes the oldest rows until the queue is within its limits, counting them as dropped. */
-  private evictOldest(): void {
-    const excessPoints = this.capacity.size.points - this.settings.max_queue_points;
-    const excessBytes = this.capacity.size.bytes - this.settings.max_queue_bytes;
-    const rows = this.db.prepare(OLDEST_SIZES_SQL).iterate(this.capacity.size.points) as Iterable<{
-      id: number;
-      bytes: number;
-    }>;
-    let points = 0;
-    let bytes = 0;
-    let lastId = 0;
-    for (const row of rows) {
-      if (points >= excessPoints && bytes >= excessBytes) break;
-      points += 1;
-      bytes += row.bytes;
-      lastId = row.id;
-    }
-    if (points === 0) return;
-    this.db.prepare(DELETE_UP_TO_SQL).run(lastId);
-    this.capacity.remove(points, bytes);
-    this.counters.dropped_oldest += points;
-    this.emit('dropped', {
-      count: points,
-      policy: 'drop_oldest',
-      reason: `queue full (${this.capacity.describe()}); oldest points deleted unsent`,
-    });
-  }
-
   private deleteUpTo(id: number): void {
-    const size = this.db.prepare(SIZE_UP_TO_SQL).get(id) as { points: number; bytes: number };
-    if (size.points === 0) return;
-    this.db.prepare(DELETE_UP_TO_SQL).run(id);
-    this.capacity.remove(size.points, size.bytes);
+    const deleted = this.store.deleteUpTo(id);
+    this.capacity.remove(deleted.points, deleted.bytes);
   }
 }
+
+function sum(values: readonly number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+export type { DurableQueueOptions, QueueStats } from './queue-types.js';

@@ -73,8 +73,7 @@ export class QueueConsumer extends EventEmitter {
   }
 
   stats(): ConsumerStats {
-    const pending = this.queue.db.open ? Math.max(0, this.queue.last_id - this.queue.cursorOf(this.sink.name)) : 0;
-    return { ...this.counters, pending: Math.min(pending, this.queue.stats().depth_points) };
+    return { ...this.counters, pending: this.queue.pendingFor(this.sink.name) };
   }
 
   /** Counts a failed attempt reported by the sink (a refused connection, a 5xx, a timeout). */

@@ -1,14 +1,17 @@
 /** SQL of the durable queue (SQLite 3 as bundled by better-sqlite3 12). */
 
 /**
- * `points` holds every accepted point until each registered output has acknowledged it; the row id is
- * the acceptance order. `cursors` stores, per output, the highest row id it acknowledged. `dead_letters`
- * keeps points an output's server rejected for good, with the server's reason.
+ * `batches` contains the accepted points until each registered output has acknowledged them: one row per
+ * group of points committed together (a JSON array, at most `commit_max_points` points), in acceptance
+ * order. One row per group instead of per point keeps the per-point cost of SQLite low. `cursors` stores,
+ * per output, the highest row id it acknowledged. `dead_letters` keeps points an output's server
+ * rejected for good, with the server's reason.
  */
 export const QUEUE_SCHEMA_SQL = `
-CREATE TABLE IF NOT EXISTS points (
+CREATE TABLE IF NOT EXISTS batches (
   id          INTEGER PRIMARY KEY AUTOINCREMENT,
   enqueued_ms INTEGER NOT NULL,
+  points      INTEGER NOT NULL,
   bytes       INTEGER NOT NULL,
   body        TEXT    NOT NULL
 );
@@ -25,21 +28,26 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 `;
 
-export const INSERT_POINT_SQL = 'INSERT INTO points (enqueued_ms, bytes, body) VALUES (?, ?, ?)';
+export const INSERT_BATCH_SQL = 'INSERT INTO batches (enqueued_ms, points, bytes, body) VALUES (?, ?, ?, ?)';
 
-export const PAGE_SQL = 'SELECT id, enqueued_ms, body FROM points WHERE id > ? ORDER BY id LIMIT ?';
+export const PAGE_SQL = 'SELECT id, enqueued_ms, body FROM batches WHERE id > ? ORDER BY id';
 
-/** Count and bytes of the rows up to an id; used before deleting them. */
-export const SIZE_UP_TO_SQL = 'SELECT count(*) AS points, coalesce(sum(bytes), 0) AS bytes FROM points WHERE id <= ?';
+/** Points and bytes in the rows up to an id; used before deleting them. */
+export const SIZE_UP_TO_SQL =
+  'SELECT coalesce(sum(points), 0) AS points, coalesce(sum(bytes), 0) AS bytes FROM batches WHERE id <= ?';
 
-export const DELETE_UP_TO_SQL = 'DELETE FROM points WHERE id <= ?';
+/** Points in the rows after an id: what an output still has to deliver. */
+export const POINTS_AFTER_SQL = 'SELECT coalesce(sum(points), 0) AS points FROM batches WHERE id > ?';
 
-export const TOTALS_SQL = 'SELECT count(*) AS points, coalesce(sum(bytes), 0) AS bytes FROM points';
+export const DELETE_UP_TO_SQL = 'DELETE FROM batches WHERE id <= ?';
 
-export const OLDEST_SQL = 'SELECT id, enqueued_ms FROM points ORDER BY id LIMIT 1';
+export const TOTALS_SQL =
+  'SELECT coalesce(sum(points), 0) AS points, coalesce(sum(bytes), 0) AS bytes, coalesce(max(id), 0) AS last_id FROM batches';
+
+export const OLDEST_SQL = 'SELECT id, enqueued_ms FROM batches ORDER BY id LIMIT 1';
 
 /** Oldest rows with their sizes, for `drop_oldest` eviction. */
-export const OLDEST_SIZES_SQL = 'SELECT id, bytes FROM points ORDER BY id LIMIT ?';
+export const OLDEST_SIZES_SQL = 'SELECT id, points, bytes FROM batches ORDER BY id';
 
 export const SELECT_CURSOR_SQL = 'SELECT acked_id FROM cursors WHERE output = ?';
 

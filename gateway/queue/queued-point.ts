@@ -35,9 +35,9 @@ export function encodeReading(reading: Reading): string {
   return JSON.stringify(encoded);
 }
 
-/** Decodes a row written by `encodeReading`. */
-export function decodeReading(text: string): Reading {
-  const encoded = JSON.parse(text) as EncodedReading;
+/** Decodes a reading written by `encodeReading`, given as JSON text or as the parsed value. */
+export function decodeReading(source: string | unknown): Reading {
+  const encoded = (typeof source === 'string' ? JSON.parse(source) : source) as EncodedReading;
   const reading: Reading = {
     measurement: encoded.m,
     tags: encoded.t,

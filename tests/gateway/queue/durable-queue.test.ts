@@ -68,8 +68,10 @@ describe('durable-queue', () => {
   it('keeps unacknowledged points across reopen', async () => {
     const path = queuePath();
     const first = new DurableQueue({ path, outputs: ['influx'] });
-    first.enqueue([reading(1), reading(2), reading(3)]);
-    await committed(first);
+    first.enqueue([reading(1)]);
+    first.commit();
+    first.enqueue([reading(2), reading(3)]);
+    first.commit();
     first.acknowledge('influx', first.readPage(0, 1)[0]?.id ?? 0);
     first.close();
     const second = new DurableQueue({ path, outputs: ['influx'] });
@@ -146,6 +148,28 @@ describe('durable-queue', () => {
     expect(letters).toHaveLength(1);
     expect(letters[0]?.reason).toBe('field type conflict');
     expect(letters[0]?.reading.sequence).toBe(1);
+    queue.close();
+  });
+
+  it('reads whole rows per page', async () => {
+    const queue = openQueue();
+    for (let seq = 1; seq <= 3; seq++) {
+      queue.enqueue([reading(seq)]);
+      queue.commit();
+    }
+    const page = queue.readPage(0, 2);
+    expect(page.map((point) => point.reading.sequence)).toEqual([1, 2]);
+    expect(queue.readPage(page[1]?.id ?? 0, 2).map((point) => point.reading.sequence)).toEqual([3]);
+    queue.close();
+  });
+
+  it('splits large commits into rows', async () => {
+    const queue = openQueue({ commit_max_points: 10 });
+    queue.enqueue(Array.from({ length: 25 }, (_, index) => reading(index + 1)));
+    queue.commit();
+    const ids = new Set(queue.readPage(0, 100).map((point) => point.id));
+    expect(ids.size).toBe(3);
+    expect(queue.pendingFor('influx')).toBe(25);
     queue.close();
   });
 

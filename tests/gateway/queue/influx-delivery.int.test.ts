@@ -26,7 +26,7 @@ function reading(seq: number, fields: Reading['fields'] = { air_temp_c: 2.5 + se
   };
 }
 
-function openQueue(options: { page_points?: number } = {}): DurableQueue {
+function openQueue(options: { page_points?: number; commit_max_points?: number } = {}): DurableQueue {
   const path = join(mkdtempSync(join(tmpdir(), 'coldpool-delivery-')), 'queue.db');
   return new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1, ...options });
 }
@@ -119,7 +119,7 @@ describe('influx-delivery', () => {
 
   it('reads backlog in bounded pages', async () => {
     const recorder = new PageSizeRecorder(new InfluxSink({ url: `${influxd.url}/pages`, batch_size: 100 }));
-    const queue = openQueue({ page_points: 250 });
+    const queue = openQueue({ page_points: 250, commit_max_points: 50 });
     queue.enqueue(Array.from({ length: 1000 }, (_, index) => reading(index + 1)));
     queue.commit();
     const consumer = new QueueConsumer(queue, recorder);
