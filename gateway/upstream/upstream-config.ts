@@ -1,0 +1,33 @@
+/** The `upstream` config section: forwarding a site's readings and alarms to a central MQTT broker. */
+import { z } from 'zod';
+
+const topicPrefix = z
+  .string()
+  .min(1)
+  .refine(
+    (prefix) => !prefix.startsWith('$') && prefix.split('/').every((level) => level !== '' && !/[+#]/.test(level)),
+    'must be plain topic levels without wildcards, empty levels or a leading $',
+  );
+
+export const upstreamConfigSchema = z.strictObject({
+  /** Central broker, `mqtt://host:1883` or `mqtts://host:8883` (any MQTT 3.1.1 broker). Required. */
+  url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL'),
+  /** First topic levels of everything this site sends. Default `coldpool/upstream`. */
+  topic_prefix: topicPrefix.default('coldpool/upstream'),
+  /**
+   * Client id of the persistent session at the central broker; keep it stable and unique per gateway
+   * process so unacknowledged messages are resent after a restart. Default `coldpool-<site>-<node_id>`.
+   */
+  client_id: z.string().min(1).max(64).optional(),
+  /** User name for the central broker. Default none. */
+  username: z.string().min(1).optional(),
+  /** Environment variable that contains the password. Default none. */
+  password_env: z
+    .string()
+    .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
+    .optional(),
+  /** Readings per MQTT message; larger batches cost the central broker less per reading. Default 500. */
+  max_readings_per_message: z.number().int().min(1).max(10_000).default(500),
+});
+
+export type UpstreamConfig = z.infer<typeof upstreamConfigSchema>;
