@@ -14,7 +14,10 @@ const SKIPPED_PATHS = new Set(['gateway/errors']);
 
 /** A code: upper-case words joined by underscores, at least two words. */
 const CODE = '[A-Z][A-Z0-9]+(?:_[A-Z0-9]+)+';
-/** A code in single quotes, because the formatter writes every string literal in single quotes. */
+/**
+ * A code in single quotes, because the formatter writes every string literal in single quotes.
+ * NOTE: a code built at run time, such as a template literal, is not found.
+ */
 const QUOTED = `'(${CODE})'`;
 
 /** A quoted code, or two quoted codes chosen by a ternary (`expired ? 'A' : 'B'`). */
