@@ -41,6 +41,7 @@ interface Closable {
 /** Starts one node; throws `ClusterError` when Redis is unreachable or the port is taken. */
 export async function startClusteredBroker(options: ClusteredBrokerOptions): Promise<ClusteredBroker> {
   const host = options.host ?? '127.0.0.1';
+  await checkRedis(options.redis_url, options.node_id);
   const { default: createEmitter } = await import('mqemitter-redis');
   const { default: createPersistence } = await import('aedes-persistence-redis');
   const { Aedes: AedesBroker } = await import('aedes');
@@ -88,6 +89,27 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
       await new Promise<void>((resolve) => broker.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Connects once without retries and sends PING, because mqemitter-redis and aedes-persistence-redis retry
+ * an unreachable server forever and would leave the start hanging.
+ */
+async function checkRedis(url: string, node_id: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => {});
+  try {
+    await probe.connect();
+    await probe.ping();
+  } catch (error) {
+    throw new ClusterError(
+      'CLUSTER_REDIS_FAILED',
+      `broker node ${node_id} cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}); start Redis or fix cluster.redis_url`,
+    );
+  } finally {
+    probe.disconnect();
+  }
 }
 
 /** ioredis options from a `redis://[user:password@]host:port[/db]` URL, for aedes-persistence-redis. */

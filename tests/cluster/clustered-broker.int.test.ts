@@ -1,0 +1,105 @@
+import { connectAsync, type MqttClient } from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ClusteredBroker, startClusteredBroker } from '../../gateway/cluster/clustered-broker.js';
+import { freePort } from '../harness/free-port.js';
+import { type RedisServer, startRedisServer } from './support/redis-server.js';
+
+function nextMessage(
+  client: MqttClient,
+  timeoutMs = 5000,
+): Promise<{ topic: string; payload: string; retain: boolean }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no message within ${timeoutMs} ms`)), timeoutMs);
+    client.once('message', (topic, payload, packet) => {
+      clearTimeout(timer);
+      resolve({ topic, payload: payload.toString(), retain: packet.retain });
+    });
+  });
+}
+
+describe('startClusteredBroker', () => {
+  let redis: RedisServer;
+  const brokers: ClusteredBroker[] = [];
+  const clients: MqttClient[] = [];
+
+  async function node(node_id: string, port = 0): Promise<ClusteredBroker> {
+    const broker = await startClusteredBroker({ redis_url: redis.url, node_id, port });
+    brokers.push(broker);
+    return broker;
+  }
+
+  async function client(url: string, clientId: string, clean = true): Promise<MqttClient> {
+    const connected = await connectAsync(url, { clientId, clean, reconnectPeriod: 0 });
+    clients.push(connected);
+    return connected;
+  }
+
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+
+  afterAll(async () => {
+    await Promise.all(clients.map((each) => each.endAsync(true)));
+    await Promise.all(brokers.map((each) => each.stop().catch(() => {})));
+    await redis?.stop();
+  });
+
+  it('delivers across nodes', async () => {
+    const a = await node('cross-a');
+    const b = await node('cross-b');
+    const subscriber = await client(b.url, 'cross-sub');
+    await subscriber.subscribeAsync('cross/+', { qos: 1 });
+    const received = nextMessage(subscriber);
+    const publisher = await client(a.url, 'cross-pub');
+    await publisher.publishAsync('cross/1', 'hello', { qos: 1 });
+    expect((await received).payload).toBe('hello');
+  });
+
+  it('keeps retained messages across a node restart', async () => {
+    const port = await freePort();
+    const first = await node('retain-a', port);
+    const publisher = await client(first.url, 'retain-pub');
+    await publisher.publishAsync('retained/room', 'r1', { qos: 1, retain: true });
+    await publisher.endAsync(true);
+    await first.stop();
+    const again = await node('retain-a', port);
+    const subscriber = await client(again.url, 'retain-sub');
+    const received = nextMessage(subscriber);
+    await subscriber.subscribeAsync('retained/room', { qos: 1 });
+    const message = await received;
+    expect(message.payload).toBe('r1');
+    expect(message.retain).toBe(true);
+  });
+
+  it('queues QoS 1 for an offline session', async () => {
+    const a = await node('queue-a');
+    const b = await node('queue-b');
+    const session = await client(a.url, 'queue-session', false);
+    await session.subscribeAsync('queued/#', { qos: 1 });
+    await session.endAsync(true);
+    await a.stop();
+    const publisher = await client(b.url, 'queue-pub');
+    for (let seq = 1; seq <= 5; seq++) await publisher.publishAsync(`queued/${seq}`, String(seq), { qos: 1 });
+    const payloads: string[] = [];
+    const resumed = await connectAsync(b.url, { clientId: 'queue-session', clean: false, reconnectPeriod: 0 });
+    clients.push(resumed);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${payloads.length} of 5 queued messages arrived`)), 5000);
+      resumed.on('message', (_topic, payload) => {
+        payloads.push(payload.toString());
+        if (payloads.length === 5) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    expect(payloads.sort()).toEqual(['1', '2', '3', '4', '5']);
+  });
+
+  it('reports an unreachable redis', async () => {
+    const port = await freePort();
+    await expect(
+      startClusteredBroker({ redis_url: `redis://127.0.0.1:${port}/0`, node_id: 'no-redis', port: 0 }),
+    ).rejects.toMatchObject({ code: 'CLUSTER_REDIS_FAILED' });
+  });
+});
