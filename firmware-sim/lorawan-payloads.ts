@@ -82,9 +82,11 @@ function radio(identity: LorawanIdentity, f_cnt: number): { rssi: number; snr: n
 }
 
 function decodedObject(reading: LorawanReading, fault: Fault | null): Record<string, number | boolean | null> {
-  const probe_failed = fault === 'probe_fault' || fault === 'probe_disconnected';
+  let temperature_c: number | null = roundTo(reading.temp_c, 2);
+  if (fault === 'probe_fault' || fault === 'probe_disconnected') temperature_c = PROBE_FAULT_C;
+  if (fault === 'malformed') temperature_c = null;
   return {
-    temperature_c: fault === 'malformed' ? null : probe_failed ? PROBE_FAULT_C : roundTo(reading.temp_c, 2),
+    temperature_c,
     humidity_pct: roundTo(reading.rh_pct, 1),
     door_open: reading.door_open,
     battery_pct: Math.round(reading.battery_pct),

@@ -5,13 +5,13 @@ const SERVER_DEVICE_FAILURE = { modbusErrorCode: 0x04, msg: 'Server device failu
 
 /** Shares of input-register reads (FC 4) that each wire fault hits, drawn per request. */
 export interface ModbusWireFaultRates {
-  /** Share of reads answered late, 0..1. */
+  /** Share of reads whose response comes late, 0..1. */
   late_share: number;
-  /** Delay of a late answer, real ms. */
+  /** Delay of a late response, real ms. */
   late_ms: number;
-  /** Share of reads answered with exception 04, 0..1. */
+  /** Share of reads that get exception response 04, 0..1. */
   exception_share: number;
-  /** Share of reads that get no answer, 0..1. */
+  /** Share of reads that get no response, 0..1. */
   drop_share: number;
 }
 
@@ -27,7 +27,7 @@ export class ModbusWireFaults {
   }
 
   /**
-   * Runs `read` with a fault applied: a late answer resolves after `late_ms`, an exception raises 04, and
+   * Runs `read` with a fault applied: a late response resolves after `late_ms`, an exception raises 04, and
    * a dropped request gets a promise that never settles, so modbus-serial sends no reply.
    */
   apply(read: () => number[]): number[] | Promise<number[]> {

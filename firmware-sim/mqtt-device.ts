@@ -127,7 +127,7 @@ export abstract class MqttDevice extends EventEmitter {
 
   /**
    * Advances the physics to the clock's time and publishes one message unless disconnected. A late wire
-   * fault holds the message back, so later ones overtake it.
+   * fault delays the message, so later ones overtake it.
    */
   async tick(): Promise<void> {
     const now_ms = this.clock.nowMs();

@@ -14,7 +14,7 @@ export interface MqttWireFaultRates {
   malformed_share: number;
 }
 
-/** What a wire fault did to one message. */
+/** Kind of wire fault applied to one message. */
 export type WireFault = 'late' | 'fragment' | 'noise' | 'malformed';
 
 /** One message as it goes on the wire. */

@@ -6,7 +6,7 @@ import type { ScenarioRun, TimeWindow } from './run-scenario.js';
 export interface ExpectationResult {
   name: string;
   pass: boolean;
-  /** What was found, in one sentence. */
+  /** Evidence found, in one sentence. */
   detail: string;
 }
 
@@ -14,6 +14,11 @@ const MS_PER_MIN = 60_000;
 
 function minutes(ms: number): string {
   return `${(ms / MS_PER_MIN).toFixed(1)} min`;
+}
+
+/** True when an alarm's asset is `asset` or one of its parts (`truck-1/front` belongs to `truck-1`). */
+function onAsset(alarm_asset: string, asset: string): boolean {
+  return alarm_asset === asset || alarm_asset.startsWith(`${asset}/`);
 }
 
 function eventTime(run: ScenarioRun, id: string | undefined): number {
@@ -26,7 +31,7 @@ function defaultName(expectation: Expectation): string {
     case 'alarm':
       return `${expectation.level} alarm on ${expectation.asset} within ${expectation.within_min} min of ${expectation.after}`;
     case 'no_alarm':
-      return `no alarm on ${expectation.asset ?? 'any asset'} during ${expectation.during}`;
+      return `no ${expectation.kind ?? ''}${expectation.kind ? ' ' : ''}alarm on ${expectation.asset ?? 'any asset'} during ${expectation.during}`;
     case 'no_reading_lost':
       return `no reading lost from ${expectation.device ?? 'any MQTT device'}`;
     case 'reading': {
@@ -86,7 +91,8 @@ function checkNoAlarm(run: ScenarioRun, e: Extract<Expectation, { expect: 'no_al
     };
   }
   const raised = run.alarms.filter(({ value, arrived_ms }) => {
-    if (value.state !== 'raised' || (e.asset !== undefined && value.asset !== e.asset)) return false;
+    if (value.state !== 'raised' || (e.asset !== undefined && !onAsset(value.asset, e.asset))) return false;
+    if (e.kind !== undefined && value.kind !== e.kind) return false;
     const time_ms = run.simTimeOf(arrived_ms);
     return windows.some((w) => time_ms >= w.from_ms && time_ms <= w.to_ms);
   });

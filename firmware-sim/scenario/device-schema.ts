@@ -20,13 +20,13 @@ const mqttWireFaultsSchema = z.strictObject({
 
 /** Faults of a Modbus server, each drawn per request from the seeded generator. */
 const modbusWireFaultsSchema = z.strictObject({
-  /** Share of requests answered late. Default 0. */
+  /** Share of requests whose response comes late. Default 0. */
   late_share: share,
-  /** Delay of a late answer, real ms (the gateway's `timeout_ms` is real time too). Default 1500. */
+  /** Delay of a late response, real ms (the gateway's `timeout_ms` is real time too). Default 1500. */
   late_ms: z.number().int().min(0).max(60_000).default(1500),
-  /** Share of requests answered with exception 04 SERVER DEVICE FAILURE. Default 0. */
+  /** Share of requests that get exception response 04 SERVER DEVICE FAILURE. Default 0. */
   exception_share: share,
-  /** Share of requests that get no answer at all. Default 0. */
+  /** Share of requests that get no response at all. Default 0. */
   drop_share: share,
 });
 

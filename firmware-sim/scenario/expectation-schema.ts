@@ -25,6 +25,8 @@ const noAlarm = z.strictObject({
   expect: z.literal('no_alarm'),
   /** Asset that must stay quiet. Default: every asset. */
   asset: idSchema.optional(),
+  /** Alarm kind that must stay quiet (`high`, `door_open`...). Default: every kind. */
+  kind: z.string().min(1).optional(),
   /** `defrost` (every defrost of the asset, plus `grace_min`), `run` (the whole run), or an event id. */
   during: z.string().min(1),
   /** Time after the window that stays quiet as well, simulated min. Default 0. */

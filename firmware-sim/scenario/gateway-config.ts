@@ -6,7 +6,7 @@
 import type { DeviceSpec } from './device-schema.js';
 import type { Scenario } from './scenario-schema.js';
 
-/** Where the kit's devices can be reached once started. */
+/** Address of one started device: its MQTT topic or its Modbus TCP port. */
 export interface DeviceAddress {
   spec: DeviceSpec;
   asset: string;
@@ -20,6 +20,8 @@ export interface GatewayConfigOptions {
   broker_url: string;
   /** Local SQLite store of the gateway. */
   store_path: string;
+  /** SQLite file of the gateway's alarm state and records. */
+  alarms_store_path: string;
   /** Seconds a device stamp may run ahead of the gateway's clock; an accelerated run needs days of it. */
   max_clock_skew_s: number;
 }
@@ -89,6 +91,38 @@ function deviceEntry(address: DeviceAddress, scenario: Scenario): Record<string,
   return { ...common, profile: ROOM_PROFILES[dialect ?? 'celsius'] };
 }
 
+/** Temperature class of a space by its setpoint: frozen at −10 °C and below, chilled above. */
+function temperatureClass(setpoint_c: number): 'frozen' | 'chilled' {
+  return setpoint_c <= -10 ? 'frozen' : 'chilled';
+}
+
+/**
+ * Monitored assets: one per room (`cold_room`) and one per truck compartment (`truck_compartment`, id
+ * `<truck>/<compartment>`), classed by setpoint, so the gateway's alarm rules watch every simulated space.
+ * A room watched by an MQTT device is matched on that device only: Modbus readings carry the gateway's
+ * wall-clock time, which does not run with the simulated time of the MQTT stamps.
+ */
+function alarmAssets(scenario: Scenario): Record<string, unknown>[] {
+  const rooms = scenario.site.rooms.map((room) => {
+    const probe = scenario.devices.find((device) => device.protocol === 'mqtt' && device.watches === room.id);
+    return {
+      id: room.id,
+      kind: 'cold_room',
+      class: temperatureClass(room.setpoint_c ?? (room.kind === 'frozen' ? -18 : 2)),
+      ...(probe ? { match: { asset: room.id, device: probe.id } } : {}),
+    };
+  });
+  const compartments = scenario.site.trucks.flatMap((truck) =>
+    truck.compartments.map((compartment) => ({
+      id: `${truck.id}/${compartment.id}`,
+      kind: 'truck_compartment',
+      class: temperatureClass(compartment.setpoint_c ?? (compartment.kind === 'frozen' ? -18 : 3)),
+      match: { asset: truck.id, compartment: compartment.id },
+    })),
+  );
+  return [...rooms, ...compartments];
+}
+
 /** Builds the gateway configuration for a scenario's started devices. */
 export function scenarioGatewayConfig(
   scenario: Scenario,
@@ -106,6 +140,7 @@ export function scenarioGatewayConfig(
       republish: { enabled: true, qos: 1 },
     },
     devices: devices.map((device) => deviceEntry(device, scenario)),
+    alarms: { store_path: options.alarms_store_path, assets: alarmAssets(scenario) },
     outputs: { local_store: { enabled: true, path: options.store_path } },
   };
 }

@@ -3,7 +3,9 @@ import { Aedes } from 'aedes';
 
 /**
  * An aedes MQTT broker on 127.0.0.1 that the kit owns, so a scenario can restart it. A restart drops
- * every connection and every session (aedes keeps them in memory) and listens again on the same port.
+ * every connection and listens again on the same port, but keeps the broker's state: persistent sessions
+ * (clean session false) keep their subscriptions and their queued QoS 1 messages, as a broker that
+ * persists its state to disk (mosquitto with `persistence true`) does across a restart.
  */
 export class KitBroker {
   private broker: Aedes | undefined;
@@ -16,10 +18,14 @@ export class KitBroker {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  /** Starts listening on `port` (0 picks a free one). */
+  /** Starts the broker and listens on `port` (0 picks a free one). */
   async start(port = 0): Promise<void> {
     this.broker = await Aedes.createBroker();
-    const broker = this.broker;
+    await this.listen(port);
+  }
+
+  private async listen(port: number): Promise<void> {
+    const broker = this.broker!;
     const server = createServer((socket) => {
       this.sockets.add(socket);
       socket.once('close', () => this.sockets.delete(socket));
@@ -44,10 +50,13 @@ export class KitBroker {
     if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
   }
 
-  /** Stops, waits `down_ms` of real time, and listens again on the same port. */
+  /** Closes every connection and the listener, waits `down_ms` of real time, and listens again on the same port. */
   async restart(down_ms: number): Promise<void> {
-    await this.stop();
+    const server = this.server;
+    this.server = undefined;
+    for (const socket of this.sockets) socket.destroy();
+    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
     await new Promise((resolve) => setTimeout(resolve, down_ms));
-    await this.start(this.port);
+    if (this.broker) await this.listen(this.port);
   }
 }

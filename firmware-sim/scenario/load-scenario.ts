@@ -6,7 +6,8 @@ import { type Scenario, scenarioSchema } from './scenario-schema.js';
 
 function showValue(value: unknown): string {
   const text = JSON.stringify(value);
-  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  if (text === undefined) return String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
 /** Validates parsed scenario data; raises `ScenarioError` with every problem and its key path. */

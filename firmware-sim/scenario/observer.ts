@@ -37,8 +37,11 @@ export class Observer {
 
   /** Connects to `broker_url` and subscribes at QoS 1. */
   static async connect(broker_url: string, options: { username?: string; password?: string } = {}): Promise<Observer> {
+    // A persistent session (clean false), so a broker that keeps sessions queues what arrives while the
+    // observer reconnects after a broker restart.
     const client = await connectAsync(broker_url, {
       clientId: `coldpool-hil-observer-${process.pid}-${Date.now()}`,
+      clean: false,
       reconnectPeriod: 250,
       ...options,
     });

@@ -20,6 +20,8 @@ export interface StartedSite {
   devices: SimDevice[];
   /** Seconds a device stamp may run ahead of the wall clock in this run, for the gateway's `max_clock_skew_s`. */
   max_clock_skew_s: number;
+  /** Simulated time now, ms; a gateway's time-based rules (offline after N minutes) should read it. */
+  sim_now: () => number;
 }
 
 export interface ScenarioRunOptions {
@@ -31,7 +33,7 @@ export interface ScenarioRunOptions {
   beforeStart?: (site: StartedSite) => Promise<void>;
   /** Runs after the last reading had time to arrive, before the devices and the broker stop. */
   beforeStop?: () => Promise<void>;
-  /** Real time to wait after the end for messages in flight, ms. Default 3000. */
+  /** Real time to wait after the end for messages in flight, ms. Default 3000, plus the longest late hold-back. */
   drain_ms?: number;
   /** Receives errors of devices and background actions. Default: they are dropped. */
   onError?: (source: string, error: unknown) => void;
@@ -53,6 +55,14 @@ export interface ScenarioRun {
   rooms_report: RoomReport[];
   /** Converts a wall-clock arrival time into simulated time. */
   simTimeOf: (real_ms: number) => number;
+}
+
+/** Returns the real time to wait for messages in flight: 3 s, plus the longest late hold-back of any device. */
+function defaultDrainMs(scenario: Scenario): number {
+  const late_s = scenario.devices.map((device) =>
+    device.protocol === 'mqtt' && device.wire_faults.late_share > 0 ? device.wire_faults.late_s : 0,
+  );
+  return 3000 + (Math.max(0, ...late_s) * 1000) / scenario.run.time_scale;
 }
 
 /** Samples every room each interval: meters, and defrost windows from phase changes. */
@@ -106,7 +116,13 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       started.push(device);
     }
     const ahead_s = Math.max(0, (end_ms - Date.now()) / 1000);
-    await options.beforeStart?.({ scenario, broker_url, devices, max_clock_skew_s: Math.ceil(ahead_s + 86_400) });
+    await options.beforeStart?.({
+      scenario,
+      broker_url,
+      devices,
+      max_clock_skew_s: Math.ceil(ahead_s + 86_400),
+      sim_now: () => scheduler.simNowMs(),
+    });
     observer = await Observer.connect(broker_url, credentials);
 
     const defrosts = scheduleSampler(scheduler, rooms, end_ms, interval_ms);
@@ -131,7 +147,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     scheduler.start();
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, scheduler.realTimeOf(end_ms) - Date.now())));
     scheduler.stop();
-    await new Promise((resolve) => setTimeout(resolve, options.drain_ms ?? 3000));
+    await new Promise((resolve) => setTimeout(resolve, options.drain_ms ?? defaultDrainMs(scenario)));
     for (const windows of defrosts.values()) for (const window of windows) window.to_ms += interval_ms;
     await options.beforeStop?.();
 

@@ -22,7 +22,7 @@ export const runSchema = z.strictObject({
 export const scenarioSchema = z.strictObject({
   /** Scenario name, printed in the report. */
   name: z.string().min(1),
-  /** What the scenario shows, in a sentence or two. */
+  /** Summary of the scenario, in a sentence or two. */
   description: z.string().default(''),
   /** Seed of every random process: the same seed gives the same readings. Default 1. */
   seed: z.number().int().min(0).max(0xffffffff).default(1),

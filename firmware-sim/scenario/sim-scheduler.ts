@@ -52,6 +52,15 @@ export class SimScheduler {
     this.at(first_ms, () => fire(first_ms));
   }
 
+  /**
+   * Returns the simulated time now, running smoothly with the wall clock (the `clock` instead steps from
+   * action to action). Before `start` it is `start_ms`.
+   */
+  simNowMs(): number {
+    if (!this.running && this.real_start_ms === 0) return this.start_ms;
+    return this.start_ms + Math.round((Date.now() - this.real_start_ms) * this.time_scale);
+  }
+
   /** Returns the wall-clock time at which simulated `time_ms` falls, ms since the epoch. */
   realTimeOf(time_ms: number): number {
     return this.real_start_ms + (time_ms - this.start_ms) / this.time_scale;

@@ -33,7 +33,7 @@ export interface SimDevice {
   published: PublishedMessage[];
 }
 
-/** Raised when a scenario asks for something this kit cannot simulate yet. */
+/** Raised when a scenario requests something this kit cannot simulate yet. */
 export class ScenarioUnsupportedError extends Error {
   readonly code = 'SCENARIO_UNSUPPORTED';
 

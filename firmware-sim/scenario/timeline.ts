@@ -14,7 +14,7 @@ const LOAD_SETTLE_MS = 6 * 3_600_000;
 /** Specific heat used when a load gives none, J/(kg·K). */
 const DEFAULT_LOAD_J_PER_KGK = 3600;
 
-/** What happened to one timeline event. */
+/** Record of one timeline event as it ran. */
 export interface EventRecord {
   id: string;
   event: TimelineEvent['event'];
@@ -22,11 +22,11 @@ export interface EventRecord {
   time_ms: number;
   /** Simulated time it ended, ms, for events with a duration. */
   end_ms?: number;
-  /** Why the event did nothing, when it could not apply. */
+  /** Reason the event did nothing, when it could not apply. */
   skipped?: string;
 }
 
-/** What the timeline needs from the run around it. */
+/** Parts of the run that timeline events act on. */
 export interface TimelineContext {
   scenario: Scenario;
   scheduler: SimScheduler;

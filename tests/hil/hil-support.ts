@@ -18,23 +18,12 @@ export async function runExample(
   return { outcome, lines };
 }
 
-/** Expectation kinds that need the gateway to publish alarms on `coldpool/alarms/#`. */
-const ALARM_EXPECTATIONS = new Set(['alarm', 'no_alarm']);
-
-/**
- * Declares one test per expectation of an example, run once in `beforeAll` by the caller through `result`.
- * Alarm expectations are skipped: the gateway does not publish alarms on MQTT yet, so a raised alarm
- * cannot pass and a quiet run proves nothing.
- */
+/** Declares one test per expectation of an example, run once in `beforeAll` by the caller through `result`. */
 export function describeExpectations(name: string, result: () => SimOutcome | undefined): void {
   const scenario = loadScenario(examplePath(name));
   describe('expectations', () => {
     scenario.expectations.forEach((expectation, index) => {
       const title = `${expectation.expect} #${index + 1}${'asset' in expectation && expectation.asset ? ` on ${expectation.asset}` : ''}`;
-      if (ALARM_EXPECTATIONS.has(expectation.expect)) {
-        it.skip(`${title} (skipped: the gateway publishes no alarms on MQTT yet)`, () => {});
-        return;
-      }
       it(title, () => {
         const outcome = result();
         expect(outcome, 'scenario run did not finish').toBeDefined();

@@ -6,7 +6,7 @@
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import {
   checkExpectations,
@@ -104,11 +104,12 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
         const config = scenarioGatewayConfig(site.scenario, addresses(site), {
           broker_url: site.broker_url,
           store_path,
+          alarms_store_path: join(dirname(store_path), `${basename(store_path, '.db')}-records.db`),
           max_clock_skew_s: site.max_clock_skew_s,
         });
         if (options.config_out) writeFileSync(options.config_out, `${JSON.stringify(config, null, 2)}\n`);
         if (!embedded) return;
-        gateway = new Gateway(validateConfig(config, `scenario ${scenario.name}`), log);
+        gateway = new Gateway(validateConfig(config, `scenario ${scenario.name}`), log, { clock: site.sim_now });
         await gateway.start();
       },
       beforeStop: async () => {
@@ -120,6 +121,10 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
       print(`EVENT ${event.id} (${event.event}) at ${at_min} min${event.skipped ? `: skipped, ${event.skipped}` : ''}`);
     }
     for (const report of run.rooms_report) print(formatRoomReport(report));
+    for (const { value: alarm, arrived_ms } of run.alarms) {
+      const at_min = ((run.simTimeOf(arrived_ms) - run.start_ms) / 60_000).toFixed(1);
+      print(`ALARM ${alarm.state} ${alarm.level} ${alarm.kind} on ${alarm.asset || alarm.site} at ${at_min} min`);
+    }
     print(`READINGS ${run.readings.length} seen, ${run.alarms.length} alarm messages, ${run.orders.length} orders`);
     if (options.readings_out) {
       writeFileSync(
