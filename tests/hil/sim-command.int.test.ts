@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { registerSimCommand } from '../../gateway/cli/commands/sim.js';
 
-/** Five simulated minutes of one room node, with one expectation that holds and one that cannot. */
+/** Five simulated minutes of one room node, with one expectation that passes and one that cannot. */
 const SCENARIO = `
 name: cli-check
 seed: 4
