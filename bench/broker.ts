@@ -12,7 +12,7 @@ import { parseArgs } from 'node:util';
 import { startMosquitto } from '../tests/harness/mosquitto.js';
 import { writeSection } from './support/benchmarks-file.js';
 import { CountingSubscriber } from './support/broker-subscriber.js';
-import { forkTs, nextMessage, stopChild } from './support/child.js';
+import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import type { LoadResult, LoadSettings } from './support/load-publisher.js';
 import { describeMachine } from './support/machine.js';
 import { mib, percentile } from './support/percentiles.js';
@@ -111,6 +111,7 @@ function row(run: BrokerRun): string {
 async function main(): Promise<void> {
   const runs: BrokerRun[] = [];
   const aedes: ChildProcess = forkTs(`${here}support/broker-child.ts`);
+  onInterrupt(() => stopChild(aedes));
   try {
     const { port } = await nextMessage<{ port: number }>(aedes, 'started', 30_000);
     for (const load of loads) {
@@ -121,6 +122,7 @@ async function main(): Promise<void> {
     await stopChild(aedes);
   }
   const mosquitto = await startMosquitto();
+  onInterrupt(() => mosquitto.stop());
   try {
     const pid = childPidByName('mosquitto');
     for (const load of loads) {

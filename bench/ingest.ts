@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startInfluxd } from '../tests/harness/influxd.js';
 import { writeSection } from './support/benchmarks-file.js';
-import { forkTs, nextMessage, stopChild } from './support/child.js';
+import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import { writeDirect } from './support/direct-writer.js';
 import type { GatewayChildStats } from './support/gateway-child.js';
 import { InfluxProbe } from './support/influx-probe.js';
@@ -88,10 +88,12 @@ function row(result: PhaseResult): string {
 
 async function main(): Promise<void> {
   const influx = await startInfluxd();
+  onInterrupt(() => influx.stop());
   const dir = mkdtempSync(join(tmpdir(), 'coldpool-bench-ingest-'));
   // GATEWAY_NODE_ARGS passes extra node flags to the gateway child, for example `--cpu-prof --cpu-prof-dir=DIR`.
   const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const gateway = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
+  onInterrupt(() => stopChild(gateway));
   const results: PhaseResult[] = [];
   let ceiling: Awaited<ReturnType<typeof writeDirect>> | undefined;
   try {

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { writeSection } from './support/benchmarks-file.js';
-import { forkTs, nextMessage, stopChild } from './support/child.js';
+import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import type { GatewayChildStats } from './support/gateway-child.js';
 import { describeMachine } from './support/machine.js';
 import { mib } from './support/percentiles.js';
@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     for (let index = 0; index < processes; index++) {
       const child = forkTs(join(here, 'support/modbus-sim-child.ts'));
       simulators.push(child);
+      onInterrupt(() => stopChild(child));
       const count = Math.min(perProcess, devices - index * perProcess);
       child.send({ type: 'start', count, first_index: index * perProcess });
     }
@@ -74,7 +75,9 @@ async function main(): Promise<void> {
     }
     // GATEWAY_NODE_ARGS passes extra node flags to the gateway child, for example `--cpu-prof --cpu-prof-dir=DIR`.
     const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    gateway = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
+    const started = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
+    gateway = started;
+    onInterrupt(() => stopChild(started));
     const simUsage = simulators.map((child) => new UsageSampler(child.pid as number));
     gateway.send({ type: 'start', config: gatewayConfig(ports, dir), poll_interval_ms: 1000 });
     await nextMessage(gateway, 'started', 60_000);

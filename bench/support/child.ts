@@ -43,3 +43,27 @@ export async function stopChild(child: ChildProcess, grace_ms = 10_000): Promise
   await exited;
   clearTimeout(timer);
 }
+
+const cleanups = new Set<() => Promise<void>>();
+let interruptHandled = false;
+
+async function runCleanups(): Promise<void> {
+  for (const cleanup of [...cleanups].reverse()) await cleanup().catch(() => {});
+}
+
+/**
+ * Registers `cleanup` to run when the benchmark gets SIGINT or SIGTERM, so an interrupted run stops
+ * the servers and children it started. Returns a function that unregisters it.
+ */
+export function onInterrupt(cleanup: () => Promise<void>): () => void {
+  if (!interruptHandled) {
+    interruptHandled = true;
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      process.once(signal, () => {
+        void runCleanups().then(() => process.exit(130));
+      });
+    }
+  }
+  cleanups.add(cleanup);
+  return () => cleanups.delete(cleanup);
+}

@@ -138,11 +138,17 @@ export class RawMqttClient {
     return this.socket.write(packet);
   }
 
-  /** Sends DISCONNECT (section 3.14) and closes the socket. */
-  async close(): Promise<void> {
+  /**
+   * Sends DISCONNECT (section 3.14) and closes the socket. A broker that has not read everything sent
+   * within `grace_ms` gets the socket destroyed, and the unread messages are lost.
+   */
+  async close(grace_ms = 5000): Promise<void> {
     if (this.socket.destroyed) return;
+    const closed = once(this.socket, 'close');
     this.socket.end(Buffer.from([0xe0, 0x00]));
-    await once(this.socket, 'close');
+    const timer = setTimeout(() => this.socket.destroy(), grace_ms);
+    await closed;
+    clearTimeout(timer);
   }
 
   private receive(chunk: Buffer): void {
