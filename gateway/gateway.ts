@@ -73,6 +73,11 @@ export class Gateway {
     return this.resolved.config.mqtt.url ?? this.broker?.url;
   }
 
+  /** The gateway's own counters, queue depth and per-device poll results, as written to `gateway_*`. */
+  selfMetrics(): ReturnType<OutputSet['selfMetrics']> | undefined {
+    return this.outputs?.selfMetrics();
+  }
+
   outputStats(): Array<{ name: string; stats: OutputStats }> {
     return this.outputs?.outputStats() ?? [];
   }
@@ -222,6 +227,11 @@ export class Gateway {
           qos: config.mqtt.qos,
           retained: config.mqtt.retained,
           watch_topics: config.mqtt.watch_topics,
+          ack_after_commit: config.mqtt.qos === 1,
+          after_commit: (done) => {
+            if (this.outputs) this.outputs.afterCommit(done);
+            else done();
+          },
           devices: mqttDevices,
           subscriptions,
         },

@@ -47,7 +47,7 @@ export interface OutputSetContext {
  * defaults apply. Only code that builds the config object itself (tests) can set it.
  */
 export function queueSettingsOf(config: GatewayConfig): Partial<QueueConfig> {
-  return (config.outputs as { queue?: Partial<QueueConfig> }).queue ?? {};
+  return config.outputs.queue;
 }
 
 /** Returns the queue file path: the configured one, or `queue.db` in the local store's folder. */

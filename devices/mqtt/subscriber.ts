@@ -20,6 +20,9 @@ import type {
 } from './subscriber-options.js';
 import { TopicRouter, validateTopicFilter } from './topic-router.js';
 
+/** Time a connection must stay up before the reconnect backoff starts again from its first step. */
+const STABLE_CONNECTION_MS = 10_000;
+
 /** Option of `MqttSubscriber` that delays the acknowledgement of QoS 1 messages until they are stored. */
 export interface AcknowledgeOptions {
   /**
@@ -146,10 +149,18 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       }
       this.acknowledgements.set(packet, new Promise((resolve) => this.handleMessage(topic, payload, packet, resolve)));
     });
+    // The backoff resets only once a connection has held for STABLE_CONNECTION_MS: a broker that kicks
+    // the client straight away (another client with the same id) would otherwise cause a reconnect storm.
+    let stableTimer: NodeJS.Timeout | undefined;
     client.on('connect', () => {
-      client.options.reconnectPeriod = basePeriod;
+      clearTimeout(stableTimer);
+      stableTimer = setTimeout(() => {
+        client.options.reconnectPeriod = basePeriod;
+      }, STABLE_CONNECTION_MS);
+      stableTimer.unref();
       this.safeEmit('connect');
     });
+    client.on('close', () => clearTimeout(stableTimer));
     // mqtt.js reads options.reconnectPeriod each time it arms the reconnect timer, so doubling it here
     // after every attempt gives exponential backoff.
     client.on('reconnect', () => {

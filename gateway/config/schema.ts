@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmConfigSchema } from '../alarms/alarm-config.js';
+import { queueConfigSchema } from '../queue/queue-config.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
 
@@ -129,6 +130,8 @@ export const configSchema = z.strictObject({
     .strictObject({
       influx: influxSchema.optional(),
       local_store: localStoreSchema.prefault({}),
+      /** Durable store-and-forward queue between the pipeline and every output. */
+      queue: queueConfigSchema.prefault({}),
     })
     .prefault({}),
 });

@@ -1,4 +1,4 @@
-import { MqttSubscriber } from '../../devices/mqtt/subscriber.js';
+import { type AcknowledgedSamplesEvent, MqttSubscriber } from '../../devices/mqtt/subscriber.js';
 import { type TopicSubscription, topicMatches } from '../../devices/mqtt/topic-router.js';
 import type { DeviceSample } from '../../devices/sample.js';
 import type { ResolvedMqttDevice, ResolvedSubscription } from '../config/resolve.js';
@@ -13,6 +13,10 @@ export interface MqttInputOptions {
   qos: 0 | 1;
   retained: 'skip' | 'source_time';
   watch_topics: readonly string[];
+  /** Hold each QoS 1 PUBACK until `after_commit` reports the message's readings on disk. */
+  ack_after_commit?: boolean;
+  /** Calls `done` once everything accepted so far is committed to the durable queue. */
+  after_commit?: (done: () => void) => void;
   devices: readonly ResolvedMqttDevice[];
   subscriptions: readonly ResolvedSubscription[];
 }
@@ -46,6 +50,7 @@ export class MqttInput {
       retained: options.retained,
       subscriptions: this.topicSubscriptions(),
       watch_filters: [...options.watch_topics],
+      ack_after_commit: options.ack_after_commit === true && options.after_commit !== undefined,
     });
     this.wire();
   }
@@ -74,10 +79,16 @@ export class MqttInput {
   }
 
   private wire(): void {
-    this.subscriber.on('samples', ({ topic, samples }: { topic: string; samples: DeviceSample[] }) => {
-      for (const sample of samples) {
-        const identity = this.identityFor(sample.device_id, topic);
+    this.subscriber.on('samples', (samplesEvent) => {
+      // With ack_after_commit the subscriber adds `done` to QoS 1 messages.
+      const event = samplesEvent as AcknowledgedSamplesEvent;
+      for (const sample of event.samples) {
+        const identity = this.identityFor(sample.device_id, event.topic);
         if (identity) this.onSample(sample, identity);
+      }
+      if (event.done) {
+        if (this.options.after_commit) this.options.after_commit(event.done);
+        else event.done();
       }
     });
     this.subscriber.on(
