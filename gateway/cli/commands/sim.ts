@@ -32,6 +32,7 @@ export interface SimOptions {
   /** `embedded` starts a coldpool Gateway in-process; `none` leaves the gateway to the caller. Default `embedded`. */
   gateway?: 'embedded' | 'none';
   /** External broker URL. Default: a broker the kit starts on 127.0.0.1. */
+  // NOTE: no test runs the kit against an external broker and gateway yet; only the embedded path is tested.
   broker?: string;
   /** Simulated seconds per real second; overrides the scenario's. */
   time_scale?: number;
