@@ -1,5 +1,6 @@
 import type { EventBus } from '../events.js';
 import type { FieldValue, Reading } from '../reading.js';
+import type { SelfMetricsSnapshot } from '../self-metrics/self-metrics.js';
 
 /** Fields shown per device in the summary, first match wins. */
 const headlineFields = [
@@ -54,6 +55,17 @@ export class LiveSummary {
   /** Number of distinct devices that have delivered at least one reading. */
   deviceCount(): number {
     return new Set([...this.devices.values()].map((line) => line.last.tags.device)).size;
+  }
+
+  /** One line of the gateway's own counters: what came in, what was stored, what waits in the queue. */
+  static metricsLine(metrics: SelfMetricsSnapshot): string {
+    const oldest = metrics.queue.depth_points === 0 ? '-' : `${Math.round(metrics.queue.oldest_age_ms / 1000)}s`;
+    const full = metrics.queue.full ? ' FULL' : '';
+    return (
+      `received ${metrics.received}  written (sum over outputs) ${metrics.written}  rejected ${metrics.rejected}  ` +
+      `dead-lettered ${metrics.dead_lettered}  dropped ${metrics.dropped}  write errors ${metrics.write_errors}  ` +
+      `queue ${metrics.queue.depth_points} points (oldest ${oldest})${full}`
+    );
   }
 
   render(now: number, header: string): string {

@@ -78,6 +78,8 @@ async function runDemo(options: DemoOptions): Promise<void> {
   const ticker = setInterval(() => {
     const header = `coldpool demo: ${summary.deviceCount()}/${fleet.devices.length} devices reporting, broker ${broker.url}`;
     process.stdout.write(summary.render(Date.now(), header));
+    const metrics = gateway.selfMetrics();
+    if (metrics) process.stdout.write(`${LiveSummary.metricsLine(metrics)}\n\n`);
   }, summaryMs);
 
   onShutdownSignal(stop, (message) => log.info(message));
