@@ -7,7 +7,7 @@ import type { Random } from '../common/random.js';
 import type { Solution } from './solution.js';
 
 /** Average number of customers removed per ruin (SISR's c̄). */
-export const AVERAGE_REMOVED = 10;
+export const AVERAGE_REMOVED = 15;
 /** Longest string removed from one route (SISR's L^max). */
 export const MAX_STRING_LENGTH = 10;
 
