@@ -5,8 +5,9 @@
  * points written straight to the same influxd as line protocol. Writes the "## Ingest" section of
  * BENCHMARKS.md.
  *
- * Run: npx tsx bench/ingest.ts [--phase-s 12] [--devices 10000] [--only qos0-10k,qos1-max]
- *   [--commit-delay-ms 2] [--queue-sync NORMAL]
+ * Run: npx tsx bench/ingest.ts [--phase-s 10] [--devices 10000] [--only qos0-10k,qos1-max]
+ *   [--commit-delay-ms 2] [--queue-sync NORMAL] [--alarms off] [--variant NAME]
+ * Each --variant gets its own "### NAME" part of the section.
  * --queue-sync overrides the queue database's `PRAGMA synchronous`, to measure the cost of its fsyncs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startInfluxd } from '../tests/harness/influxd.js';
-import { writeSection } from './support/benchmarks-file.js';
+import { writeSubsection } from './support/benchmarks-file.js';
 import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import { writeDirect } from './support/direct-writer.js';
 import type { GatewayChildStats } from './support/gateway-child.js';
@@ -26,11 +27,13 @@ import { mib, percentile } from './support/percentiles.js';
 
 const { values: args } = parseArgs({
   options: {
-    'phase-s': { type: 'string', default: '12' },
+    'phase-s': { type: 'string', default: '10' },
     devices: { type: 'string', default: '10000' },
     only: { type: 'string' },
     'commit-delay-ms': { type: 'string' },
     'queue-sync': { type: 'string' },
+    alarms: { type: 'string', default: 'on' },
+    variant: { type: 'string', default: 'default configuration' },
   },
 });
 const phaseS = Number(args['phase-s']);
@@ -56,6 +59,7 @@ function gatewayConfig(influxUrl: string, dir: string): unknown {
       subscriptions: [{ topic: 'bench/+/state', device_id_segment: 1, profile: 'coldpool-room-celsius' }],
     },
     outputs: { influx: { url: `${influxUrl}/bench` }, local_store: { path: join(dir, 'store.db') } },
+    alarms: { enabled: args.alarms !== 'off' },
   };
 }
 
@@ -156,7 +160,8 @@ function report(results: PhaseResult[], ceiling: Awaited<ReturnType<typeof write
     '',
     `Setup: gateway in a child process with the embedded aedes broker, one wildcard subscription (QoS 1), the ` +
       'durable queue (SQLite, synchronous=FULL), the local store and the InfluxDB output (batches of 5,000) all ' +
-      'on, republish off. influxd 1.6.7 runs on the same machine. The load generator (bench/support/load-publisher.ts) ' +
+      `on, republish off, alarm engine ${args.alarms === 'off' ? 'off' : 'on (default config, no assets)'}. ` +
+      'influxd 1.6.7 runs on the same machine. The load generator (bench/support/load-publisher.ts) ' +
       `sends ${devices} device ids over 4 MQTT connections plus one latency probe every 50 ms; "max" sends as fast as ` +
       'the broker reads (QoS 1: at most 2,000 unacknowledged per connection). Latency: probe publish to the point ' +
       'first returned by a query polled every 25 ms. Sustained rate: points the InfluxDB output wrote per second ' +
@@ -176,7 +181,7 @@ function report(results: PhaseResult[], ceiling: Awaited<ReturnType<typeof write
     `- p99 publish-to-queryable under 2 s at 10,000 readings/s (QoS 1): ${p99At10k.toFixed(0)} ms: ${verdict(p99At10k < 2000)}.`,
     `- gateway RSS under 150 MB with ${devices} devices: peak ${mib(peakRss)} MiB: ${verdict(peakRss < 150_000_000)}.`,
   ];
-  writeSection('Ingest', body.join('\n'));
+  writeSubsection('Ingest', args.variant as string, body.join('\n'));
   console.log(body.slice(-6).join('\n'));
 }
 

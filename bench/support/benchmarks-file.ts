@@ -25,3 +25,30 @@ export function writeSection(heading: string, body: string, path = BENCHMARKS_PA
   const next = [...lines.slice(0, start), ...section, ...lines.slice(end)];
   writeFileSync(path, next.join('\n'));
 }
+
+/**
+ * Replaces or appends the `### sub` part of the `## heading` section, keeping the section's other
+ * subsections, so runs of different variants of one benchmark sit side by side.
+ */
+export function writeSubsection(heading: string, sub: string, body: string, path = BENCHMARKS_PATH): void {
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+  const lines = text.split('\n');
+  const start = lines.findIndex((line) => line.trim() === `## ${heading}`);
+  let current: string[] = [];
+  if (start !== -1) {
+    let end = lines.findIndex((line, index) => index > start && line.startsWith('## '));
+    if (end === -1) end = lines.length;
+    current = lines.slice(start + 1, end);
+  }
+  const subStart = current.findIndex((line) => line.trim() === `### ${sub}`);
+  const part = [`### ${sub}`, '', ...body.trimEnd().split('\n'), ''];
+  if (subStart === -1) {
+    current = [...current, ...part];
+  } else {
+    let subEnd = current.findIndex((line, index) => index > subStart && line.startsWith('### '));
+    if (subEnd === -1) subEnd = current.length;
+    current = [...current.slice(0, subStart), ...part, ...current.slice(subEnd)];
+  }
+  const trimmed = current.join('\n').replace(/^\n+/, '');
+  writeSection(heading, trimmed, path);
+}

@@ -29,7 +29,7 @@ export interface PhaseResult {
 }
 
 /** Longest wait for the gateway to write its backlog after the load stops, milliseconds. */
-const DRAIN_TIMEOUT_MS = 10_000;
+const DRAIN_TIMEOUT_MS = 8000;
 
 interface Snapshot {
   at: number;

@@ -7,6 +7,7 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import type { Aedes } from 'aedes';
+import { isLoopbackHost } from '../security/listener-safety.js';
 import { ClusterError } from './cluster-error.js';
 
 /** Options of `startClusteredBroker`. */
@@ -15,7 +16,7 @@ export interface ClusteredBrokerOptions {
   redis_url: string;
   /** Broker id, unique per node; aedes uses it to tell its own messages and wills from the other nodes'. */
   node_id: string;
-  /** Listen address. Default `127.0.0.1`. */
+  /** Listen address; only loopback addresses are accepted for now. Default `127.0.0.1`. */
   host?: string;
   /** TCP port; 0 picks a free one. Default 1883. */
   port?: number;
@@ -41,6 +42,14 @@ interface Closable {
 /** Starts one node; throws `ClusterError` when Redis is unreachable or the port is taken. */
 export async function startClusteredBroker(options: ClusteredBrokerOptions): Promise<ClusteredBroker> {
   const host = options.host ?? '127.0.0.1';
+  // NOTE: this node has none of the embedded broker's authentication and ACL hooks yet, so it refuses
+  // any address but loopback rather than expose an open broker.
+  if (!isLoopbackHost(host)) {
+    throw new ClusterError(
+      'CLUSTER_BROKER_LISTEN_FAILED',
+      `broker node ${options.node_id} cannot listen on ${host}: clustered nodes have no authentication yet; use 127.0.0.1`,
+    );
+  }
   await checkRedis(options.redis_url, options.node_id);
   const { default: createEmitter } = await import('mqemitter-redis');
   const { default: createPersistence } = await import('aedes-persistence-redis');

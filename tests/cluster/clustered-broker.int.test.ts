@@ -96,6 +96,12 @@ describe('startClusteredBroker', () => {
     expect(payloads.sort()).toEqual(['1', '2', '3', '4', '5']);
   });
 
+  it('rejects a non-loopback address', async () => {
+    await expect(
+      startClusteredBroker({ redis_url: redis.url, node_id: 'open', host: '0.0.0.0', port: 0 }),
+    ).rejects.toMatchObject({ code: 'CLUSTER_BROKER_LISTEN_FAILED' });
+  });
+
   it('reports an unreachable redis', async () => {
     const port = await freePort();
     await expect(
