@@ -188,7 +188,6 @@ export const ERROR_CODES = {
   SIM_FAULT_UNSUPPORTED: { area: 'simulator' },
   SIM_DEVICE_NOT_FOUND: { area: 'simulator' },
   SCENARIO_INVALID: { area: 'simulator' },
-  SCENARIO_UNSUPPORTED: { area: 'simulator' },
 } as const satisfies Readonly<Record<string, ErrorCodeInfo>>;
 
 /** A code listed in `ERROR_CODES`. */
