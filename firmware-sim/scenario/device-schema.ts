@@ -81,6 +81,8 @@ export const modbusRtuDeviceSchema = z.strictObject({
   register_map: z.literal('generic-tenths-c').default('generic-tenths-c'),
   /** Random bytes sent before every reply (line noise). Default 0. */
   noise_bytes: z.number().int().min(0).max(64).default(0),
+  /** Share of replies with one bit flipped, so their CRC fails, 0..1. Default 0. */
+  corrupt_share: share,
 });
 
 export const deviceSpecSchema = z.discriminatedUnion('protocol', [

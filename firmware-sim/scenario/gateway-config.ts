@@ -16,6 +16,9 @@ export interface DeviceAddress {
   port?: number;
 }
 
+/** Id of the RS-485 bus the kit's Modbus RTU devices share. */
+export const RTU_BUS_ID = 'sim-rs485';
+
 export interface GatewayConfigOptions {
   broker_url: string;
   /** Local SQLite store of the gateway. */
@@ -24,6 +27,8 @@ export interface GatewayConfigOptions {
   alarms_store_path: string;
   /** Seconds a device stamp may run ahead of the gateway's clock; an accelerated run needs days of it. */
   max_clock_skew_s: number;
+  /** Serial port of the kit's RS-485 line, when the scenario has Modbus RTU devices. */
+  serial_path?: string;
 }
 
 /** Fields of a LoRaWAN room node's decoded object, under `prefix`. */
@@ -65,6 +70,21 @@ const ROOM_PROFILES = { celsius: 'coldpool-room-celsius', fahrenheit: 'coldpool-
 
 function deviceEntry(address: DeviceAddress, scenario: Scenario): Record<string, unknown> {
   const { spec, asset } = address;
+  const poll_interval_s = scenario.run.publish_interval_s / scenario.run.time_scale;
+  if (spec.protocol === 'modbus_rtu') {
+    return {
+      id: spec.id,
+      asset,
+      protocol: 'modbus_rtu',
+      bus: RTU_BUS_ID,
+      unit_id: spec.unit_id,
+      poll_interval_s,
+      timeout_ms: 500,
+      retries: 0,
+      backoff_max_s: 2,
+      profile: 'generic-tenths-c',
+    };
+  }
   if (spec.protocol === 'modbus_tcp') {
     return {
       id: spec.id,
@@ -73,7 +93,7 @@ function deviceEntry(address: DeviceAddress, scenario: Scenario): Record<string,
       host: '127.0.0.1',
       port: address.port,
       unit_id: spec.unit_id,
-      poll_interval_s: scenario.run.publish_interval_s / scenario.run.time_scale,
+      poll_interval_s,
       timeout_ms: 1000,
       retries: 0,
       backoff_max_s: 2,
@@ -139,6 +159,9 @@ export function scenarioGatewayConfig(
       client_id: 'coldpool-hil-gateway',
       republish: { enabled: true, qos: 1 },
     },
+    ...(options.serial_path
+      ? { buses: [{ id: RTU_BUS_ID, path: options.serial_path, baud_rate: 9600, parity: 'none' }] }
+      : {}),
     devices: devices.map((device) => deviceEntry(device, scenario)),
     alarms: { store_path: options.alarms_store_path, assets: alarmAssets(scenario) },
     outputs: { local_store: { enabled: true, path: options.store_path } },

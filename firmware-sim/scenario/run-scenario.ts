@@ -2,6 +2,7 @@ import type { ObservedAlarm } from './alarm-message.js';
 import { KitBroker } from './kit-broker.js';
 import { type Arrival, type ObservedReading, Observer } from './observer.js';
 import { type RoomReport, roomReport } from './room-report.js';
+import { type RtuLine, RtuUnit, startRtuLine } from './rtu-line.js';
 import type { Scenario } from './scenario-schema.js';
 import { SimScheduler } from './sim-scheduler.js';
 import { buildDevices, buildRooms, type SimDevice, type SimRoom } from './site-devices.js';
@@ -22,6 +23,8 @@ export interface StartedSite {
   max_clock_skew_s: number;
   /** Simulated time now, ms; a gateway's time-based rules (offline after N minutes) should read it. */
   sim_now: () => number;
+  /** Serial port the gateway opens for the scenario's Modbus RTU devices (9600 baud, 8N1), if it has any. */
+  serial_path?: string;
 }
 
 export interface ScenarioRunOptions {
@@ -108,7 +111,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   });
   const started: SimDevice[] = [];
   let observer: Observer | undefined;
+  let rtu_line: RtuLine | undefined;
   try {
+    const rtu_units = devices.map((device) => device.simulator).filter((sim) => sim instanceof RtuUnit);
+    if (rtu_units.length > 0) rtu_line = await startRtuLine(rtu_units, scenario.seed);
     for (const device of devices) {
       device.simulator.on('device_error', (error: unknown) => report(device.spec.id, error));
       device.simulator.on('published', (message) => device.published.push(message));
@@ -122,6 +128,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
       devices,
       max_clock_skew_s: Math.ceil(ahead_s + 86_400),
       sim_now: () => scheduler.simNowMs(),
+      ...(rtu_line ? { serial_path: rtu_line.gateway_path } : {}),
     });
     observer = await Observer.connect(broker_url, credentials);
 
@@ -170,6 +177,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     scheduler.stop();
     await observer?.close();
     await Promise.allSettled(started.map((device) => device.simulator.stop()));
+    await rtu_line?.stop();
     await kit_broker?.stop();
   }
 }

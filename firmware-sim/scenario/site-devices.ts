@@ -8,6 +8,7 @@ import { RoomMeter } from '../physics/room-meter.js';
 import { ReeferTruck } from '../reefer-truck.js';
 import { MqttWireFaults } from '../wire-faults.js';
 import type { DeviceSpec, MqttDeviceSpec, MqttWireFaults as WireFaultSpec } from './device-schema.js';
+import { RtuUnit } from './rtu-line.js';
 import type { Scenario } from './scenario-schema.js';
 import type { SimScheduler } from './sim-scheduler.js';
 import { compartmentParams, roomParams, truckRoute } from './site-params.js';
@@ -28,19 +29,9 @@ export interface SimDevice {
   spec: DeviceSpec;
   /** Asset tag: the room or truck the device watches. */
   asset: string;
-  simulator: MqttRoomNode | ReeferTruck | ModbusController;
+  simulator: MqttRoomNode | ReeferTruck | ModbusController | RtuUnit;
   /** Every message the device published, in publish order (MQTT devices only). */
   published: PublishedMessage[];
-}
-
-/** Raised when a scenario requests something this kit cannot simulate yet. */
-export class ScenarioUnsupportedError extends Error {
-  readonly code = 'SCENARIO_UNSUPPORTED';
-
-  constructor(message: string) {
-    super(message);
-    this.name = 'ScenarioUnsupportedError';
-  }
 }
 
 /** Options every device of a run shares. */
@@ -118,14 +109,18 @@ export function buildDevices(scenario: Scenario, rooms: Map<string, SimRoom>, op
     if (spec.protocol === 'mqtt') {
       return { spec, asset: spec.watches, simulator: mqttDevice(spec, index, scenario, rooms, options), published: [] };
     }
-    if (spec.protocol === 'modbus_rtu') {
-      // NOTE: firmware-sim/rtu serves its own waveform, not a room model, and the gateway config has no
-      // RTU device type yet, so an RTU device cannot take part in a run.
-      throw new ScenarioUnsupportedError(
-        `Device ${spec.id} uses protocol modbus_rtu, which scenario runs do not support yet; use modbus_tcp with wire_faults`,
-      );
-    }
     const room = rooms.get(spec.watches)!;
+    if (spec.protocol === 'modbus_rtu') {
+      const unit = new RtuUnit(
+        spec.id,
+        spec.unit_id,
+        spec.noise_bytes,
+        spec.corrupt_share,
+        room.model,
+        options.scheduler.clock,
+      );
+      return { spec, asset: spec.watches, simulator: unit, published: [] };
+    }
     const controller = new ModbusController({
       device_id: spec.id,
       host: '127.0.0.1',

@@ -3,6 +3,7 @@ import { ModbusController } from '../modbus-controller.js';
 import type { ColdRoomModel } from '../physics/cold-room-model.js';
 import { ReeferTruck } from '../reefer-truck.js';
 import { saleOrders } from './orders.js';
+import { RtuUnit } from './rtu-line.js';
 import { eventId } from './scenario-references.js';
 import type { Scenario } from './scenario-schema.js';
 import type { SimScheduler } from './sim-scheduler.js';
@@ -108,7 +109,7 @@ function startEvent(
     }
     case 'clock_jump': {
       const simulator = deviceOf(context, event.device).simulator;
-      if (!(simulator instanceof ModbusController)) simulator.jumpClock(event.jump_s * 1000);
+      if ('jumpClock' in simulator) simulator.jumpClock(event.jump_s * 1000);
       return undefined;
     }
     case 'broker_restart':
@@ -138,7 +139,9 @@ function startProbeFault(
 function startPowerCut(context: TimelineContext, asset: string | undefined, time_ms: number): () => void {
   const rooms = [...context.rooms.keys()].filter((id) => asset === undefined || id === asset);
   const controllers = context.devices.filter(
-    (device) => device.simulator instanceof ModbusController && rooms.includes(device.asset),
+    (device) =>
+      (device.simulator instanceof ModbusController || device.simulator instanceof RtuUnit) &&
+      rooms.includes(device.asset),
   );
   for (const room of rooms) onModels(context, room, time_ms, (model) => model.setPowered(false));
   for (const device of controllers) device.simulator.injectFault('disconnect');

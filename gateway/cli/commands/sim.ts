@@ -74,7 +74,8 @@ function addresses(site: StartedSite): DeviceAddress[] {
   return site.devices.map((device) => {
     const simulator = device.simulator;
     if ('topic' in simulator) return { spec: device.spec, asset: device.asset, topic: simulator.topic };
-    return { spec: device.spec, asset: device.asset, port: simulator.port };
+    if ('port' in simulator) return { spec: device.spec, asset: device.asset, port: simulator.port };
+    return { spec: device.spec, asset: device.asset };
   });
 }
 
@@ -107,6 +108,7 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
           store_path,
           alarms_store_path: join(dirname(store_path), `${basename(store_path, '.db')}-records.db`),
           max_clock_skew_s: site.max_clock_skew_s,
+          ...(site.serial_path ? { serial_path: site.serial_path } : {}),
         });
         if (options.config_out) writeFileSync(options.config_out, `${JSON.stringify(config, null, 2)}\n`);
         if (!embedded) return;
