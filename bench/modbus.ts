@@ -5,14 +5,16 @@
  * against devices × window seconds), poll errors, and the gateway's CPU and RSS. Writes the "## Modbus"
  * section of BENCHMARKS.md.
  *
- * Run: npx tsx bench/modbus.ts [--devices 1000] [--processes 4] [--window-s 30]
+ * Run: npx tsx bench/modbus.ts [--devices 1000] [--processes 4] [--window-s 30] [--alarms off]
+ *   [--queue-sync NORMAL] [--variant NAME]
+ * Each --variant gets its own "### NAME" part of the section.
  */
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { writeSection } from './support/benchmarks-file.js';
+import { writeSubsection } from './support/benchmarks-file.js';
 import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import type { GatewayChildStats } from './support/gateway-child.js';
 import { describeMachine } from './support/machine.js';
@@ -24,6 +26,9 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '1000' },
     processes: { type: 'string', default: '4' },
     'window-s': { type: 'string', default: '30' },
+    alarms: { type: 'string', default: 'on' },
+    'queue-sync': { type: 'string' },
+    variant: { type: 'string', default: 'default configuration' },
   },
 });
 const devices = Number(args.devices);
@@ -48,6 +53,7 @@ function gatewayConfig(ports: number[], dir: string): unknown {
       profile: 'generic-tenths-c',
     })),
     outputs: { local_store: { path: join(dir, 'store.db') } },
+    alarms: { enabled: args.alarms !== 'off' },
   };
 }
 
@@ -79,7 +85,12 @@ async function main(): Promise<void> {
     gateway = started;
     onInterrupt(() => stopChild(started));
     const simUsage = simulators.map((child) => new UsageSampler(child.pid as number));
-    gateway.send({ type: 'start', config: gatewayConfig(ports, dir), poll_interval_ms: 1000 });
+    gateway.send({
+      type: 'start',
+      config: gatewayConfig(ports, dir),
+      poll_interval_ms: 1000,
+      queue_synchronous: args['queue-sync'],
+    });
     await nextMessage(gateway, 'started', 60_000);
     await new Promise((resolve) => setTimeout(resolve, WARMUP_S * 1000));
     const usage = new UsageSampler(gateway.pid as number);
@@ -102,7 +113,8 @@ async function main(): Promise<void> {
       '',
       `Setup: ${devices} firmware-sim controllers (${processes} processes) each on its own port on 127.0.0.1, one ` +
         'TCP connection per device, profile generic-tenths-c (one read of input registers per poll), poll interval ' +
-        `1 s, timeout 1 s. The gateway runs in its own process with the durable queue and the local store on. ` +
+        `1 s, timeout 1 s. The gateway runs in its own process with the durable queue and the local store on, ` +
+        `alarm engine ${args.alarms === 'off' ? 'off' : 'on'}, queue synchronous=${args['queue-sync'] ?? 'FULL'}. ` +
         `Window: ${windowS} s after a ${WARMUP_S} s warm-up. On time: a reading at most 1.2 s after the same ` +
         "device's previous one; the share counts on-time readings against devices × window seconds.",
       '',
@@ -114,7 +126,7 @@ async function main(): Promise<void> {
       `Target: at least 99% of polls on time with 1,000 devices at 1 s: ${(share * 100).toFixed(2)}%: ${share >= 0.99 ? 'met' : 'not met'}.`,
     ];
     console.log(lines.slice(-4).join('\n'));
-    writeSection('Modbus', lines.join('\n'));
+    writeSubsection('Modbus', args.variant as string, lines.join('\n'));
   } finally {
     if (gateway !== undefined) await stopChild(gateway);
     await Promise.all(simulators.map((child) => stopChild(child)));

@@ -23,6 +23,7 @@ function stampOf(payload: Buffer): number {
 export class CountingSubscriber {
   received = 0;
   readonly latencies_ms: number[] = [];
+  firstArrival = 0;
   lastArrival = 0;
 
   private constructor(private readonly client: RawMqttClient) {}
@@ -45,6 +46,7 @@ export class CountingSubscriber {
   private count(payload: Buffer): void {
     this.received++;
     this.lastArrival = Date.now();
+    if (this.received === 1) this.firstArrival = this.lastArrival;
     // Every 10th message is enough for the percentiles and keeps the array small.
     if (this.received % 10 === 0) {
       const stamp = stampOf(payload);

@@ -30,9 +30,16 @@ export class InfluxProbe {
     return this.latencies;
   }
 
+  /** Failed probe queries (a reset connection while influxd is overloaded); the next poll tries again. */
+  query_errors = 0;
+
   private async poll(): Promise<void> {
     while (this.running) {
-      await this.fetchNew();
+      try {
+        await this.fetchNew();
+      } catch {
+        this.query_errors++;
+      }
       await new Promise((resolve) => setTimeout(resolve, this.every_ms));
     }
   }

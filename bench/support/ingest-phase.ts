@@ -38,7 +38,7 @@ interface Snapshot {
 
 async function snapshot(gateway: ChildProcess): Promise<Snapshot> {
   gateway.send({ type: 'stats' });
-  const stats = await nextMessage<GatewayChildStats>(gateway, 'stats', 10_000);
+  const stats = await nextMessage<GatewayChildStats>(gateway, 'stats', 20_000);
   return { at: Date.now(), stats };
 }
 
