@@ -27,6 +27,8 @@ export interface GatewayEvents {
   sensor_fault: [SensorFault];
   input_problem: [InputProblem];
   device_state: [DeviceState];
+  /** A point of the `device_health` series of a polled device, written beside the readings. */
+  device_health: [Reading];
 }
 
 export class EventBus extends EventEmitter<GatewayEvents> {}

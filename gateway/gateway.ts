@@ -259,6 +259,7 @@ export class Gateway {
       this.stats.readings_by_device.set(device, (this.stats.readings_by_device.get(device) ?? 0) + 1);
       this.outputs?.accept(reading);
     });
+    this.bus.on('device_health', (reading) => this.outputs?.accept(reading));
     this.bus.on('sensor_fault', (fault) => {
       this.stats.sensor_faults++;
       this.problemLog.warn(

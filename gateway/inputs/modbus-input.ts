@@ -8,6 +8,7 @@ import type { DeviceSample } from '../../devices/sample.js';
 import type { BusConfig } from '../config/device-schema.js';
 import type { ResolvedModbusDevice, ResolvedRtuDevice } from '../config/resolve.js';
 import type { EventBus } from '../events.js';
+import type { Reading } from '../reading.js';
 import type { SampleHandler } from './mqtt-input.js';
 
 type ModbusDevice = ResolvedModbusDevice | ResolvedRtuDevice;
@@ -24,6 +25,30 @@ function pollOptions(device: ModbusDevice) {
     max_registers_per_read: device.max_registers_per_read,
     max_gap: device.max_gap,
     fields: device.registers.map((field): RegisterField => ({ ...field })),
+  };
+}
+
+/**
+ * One point of the `device_health` series after each poll: whether the device answered, how many polls
+ * in a row failed, the last error and the round-trip time of its last answered request.
+ */
+function healthReading(device: ModbusDevice, driver: PolledModbusDevice, time_ms: number): Reading {
+  const health = driver.health();
+  const fields: Reading['fields'] = {
+    up: health.up,
+    consecutive_failures: health.consecutive_failures,
+    polls_ok: health.polls_ok,
+    polls_failed: health.polls_failed,
+  };
+  if (health.last_error !== undefined) fields.last_error = health.last_error.slice(0, 200);
+  if (health.last_rtt_ms !== undefined) fields.rtt_ms = health.last_rtt_ms;
+  return {
+    measurement: 'device_health',
+    tags: { site: device.site, asset: device.asset, device: device.id },
+    fields,
+    integer_fields: new Set(['consecutive_failures', 'polls_ok', 'polls_failed']),
+    time_ms,
+    time_source: 'receive',
   };
 }
 
@@ -73,10 +98,14 @@ export class ModbusInput {
 
   private wire(driver: PolledModbusDevice, device: ModbusDevice): void {
     this.log.info({ device_id: device.id, ...describePlan(driver.plan) }, 'modbus request plan');
-    driver.on('sample', (sample: DeviceSample) => this.onSample(sample, device));
+    driver.on('sample', (sample: DeviceSample) => {
+      this.onSample(sample, device);
+      this.bus.emit('device_health', healthReading(device, driver, sample.receive_time_ms));
+    });
     driver.on('poll_error', ({ device_id, error }) => {
       const code = (error as { code?: string }).code ?? 'MODBUS_POLL_FAILED';
       this.bus.emit('input_problem', { source: 'modbus', code, message: error.message, device_id });
+      this.bus.emit('device_health', healthReading(device, driver, Date.now()));
     });
     driver.on('state', ({ device_id, up }) => {
       const health = driver.health();

@@ -31,6 +31,7 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
 describe('gateway with bad inputs', () => {
   const lines: Array<Record<string, unknown>> = [];
   const readings: Reading[] = [];
+  const health: Reading[] = [];
   let gateway: Gateway;
   let client: MqttClient;
 
@@ -62,6 +63,7 @@ describe('gateway with bad inputs', () => {
     });
     gateway = new Gateway(config, pino({ level: 'info' }, sink));
     gateway.bus.on('reading', (reading) => readings.push(reading));
+    gateway.bus.on('device_health', (reading) => health.push(reading));
     await gateway.start();
     client = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'test-publisher' });
   });
@@ -107,5 +109,14 @@ describe('gateway with bad inputs', () => {
   it('logs the unreachable device as down', async () => {
     await until(() => lines.some((line) => line.msg === 'device down' && line.device_id === 'ctrl-dead'));
     expect(lines.filter((line) => line.msg === 'device down').length).toBe(1);
+  });
+
+  it('writes a down health point for it', async () => {
+    await until(() => health.some((point) => point.fields.consecutive_failures === 2));
+    const point = health.find((candidate) => candidate.fields.consecutive_failures === 2);
+    expect(point?.measurement).toBe('device_health');
+    expect(point?.tags.device).toBe('ctrl-dead');
+    expect(point?.fields.up).toBe(false);
+    expect(point?.fields.last_error).toContain('ECONNREFUSED');
   });
 });
