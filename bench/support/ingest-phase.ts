@@ -1,6 +1,6 @@
 /** One phase of the ingest benchmark: a load run against the gateway child, with its measurements. */
 import type { ChildProcess } from 'node:child_process';
-import { forkTs, nextMessage } from './child.js';
+import { forkTs, nextMessage, stopChild } from './child.js';
 import type { GatewayChildStats } from './gateway-child.js';
 import type { InfluxProbe } from './influx-probe.js';
 import type { LoadResult, LoadSettings } from './load-publisher.js';
@@ -76,9 +76,10 @@ export async function runPhase(
   const done = nextMessage<{ result: LoadResult }>(publisher, 'done', (load.duration_s + 30) * 1000);
   const snapshots: Snapshot[] = [first];
   let finished = false;
-  void done.finally(() => {
+  const markFinished = (): void => {
     finished = true;
-  });
+  };
+  done.then(markFinished, markFinished);
   while (!finished) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
     if (finished) break;
@@ -91,7 +92,13 @@ export async function runPhase(
       );
     }
   }
-  const { result } = await done;
+  let result: LoadResult;
+  try {
+    ({ result } = await done);
+  } finally {
+    // A publisher stuck on a broker that does not answer CONNECT is stopped here.
+    await stopChild(publisher, 2000);
+  }
   const end = await snapshot(gateway);
   snapshots.push(end);
   const steadyFrom = first.at + (load.duration_s * 1000) / 3;
