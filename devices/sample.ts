@@ -8,7 +8,21 @@
 export type FieldType = 'float' | 'integer' | 'boolean' | 'string';
 
 /** Unit of a raw value as the device sends it. Temperatures are converted to °C by the pipeline. */
-export type Unit = 'C' | 'F' | 'K' | 'percent' | 'bar' | 'kPa' | 'V' | 'A' | 'W' | 'kWh' | 'km/h' | 'deg' | 'dB' | 'none';
+export type Unit =
+  | 'C'
+  | 'F'
+  | 'K'
+  | 'percent'
+  | 'bar'
+  | 'kPa'
+  | 'V'
+  | 'A'
+  | 'W'
+  | 'kWh'
+  | 'km/h'
+  | 'deg'
+  | 'dB'
+  | 'none';
 
 /** Description of one field of a device: what it is called once stored, and how to check it. */
 export interface FieldSpec {

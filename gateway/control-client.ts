@@ -18,7 +18,7 @@ export class ControlClient {
 
   private constructor(
     private readonly client: MqttClient,
-    private readonly log: Logger,
+    log: Logger,
   ) {
     client.on('message', (topic, payload) => {
       const handler = this.handlers.get(topic);
