@@ -44,9 +44,9 @@ export class ControlClient {
     return new ControlClient(client, log);
   }
 
-  /** Publishes at QoS 1; resolves once the broker has the message. */
-  async publish(topic: string, payload: string): Promise<void> {
-    await this.client.publishAsync(topic, payload, { qos: 1 });
+  /** Publishes at QoS 1; resolves once the broker has the message. `retain` keeps it for late subscribers. */
+  async publish(topic: string, payload: string, retain = false): Promise<void> {
+    await this.client.publishAsync(topic, payload, { qos: 1, retain });
   }
 
   /** Calls `handler` with every message on an exact topic; a handler that throws has the message logged. */

@@ -14,6 +14,8 @@ import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.
 import { OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample } from './pipeline/normalise-sample.js';
+import { PlanningCapacity } from './planning/capacity-service.js';
+import { Planner } from './planning/planner.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
@@ -50,6 +52,9 @@ export class Gateway {
   private credentials: MqttCredentials = {};
   private stopRejectionLog: (() => void) | undefined;
   private readonly configPath: string | undefined;
+  /** Pooled-delivery planning and idle capacity, when `planning.enabled`. */
+  planner: Planner | undefined;
+  private capacity: PlanningCapacity | undefined;
   /** Cold-chain monitoring (alarms, records), when `alarms.enabled`. */
   coldChain: ColdChainMonitor | undefined;
   private readonly problemLog: RateLimitedLog;
@@ -105,6 +110,7 @@ export class Gateway {
     await this.api?.stop();
     await this.modbusInput?.stop();
     await this.mqttInput?.stop();
+    await this.planner?.stop();
     await this.coldChain?.stop();
     await this.outputs?.stop();
     await this.control?.stop();
@@ -151,6 +157,26 @@ export class Gateway {
     if (config.alarms.enabled) {
       this.coldChain = await startColdChain(config, this.bus, this.log, this.control, this.clock);
     }
+    if (config.planning.enabled) await this.startPlanning();
+  }
+
+  /** Plans pooled deliveries on the configured schedules; the search runs on a worker thread. */
+  private async startPlanning(): Promise<void> {
+    const control = this.control;
+    const log = this.log.child({ component: 'planning' });
+    this.planner = new Planner(this.resolved.config.planning, {
+      log,
+      ...(control
+        ? {
+            publish: (topic: string, payload: string, retain: boolean) => control.publish(topic, payload, retain),
+            subscribe: (topic: string, handler: (payload: string) => void) => control.subscribe(topic, handler),
+          }
+        : {}),
+    });
+    this.capacity = new PlanningCapacity(this.planner);
+    const capacity = this.capacity;
+    this.bus.on('reading', (reading) => capacity.observe(reading));
+    await this.planner.start();
   }
 
   /** Base URL of the HTTP API once it listens. */
@@ -192,8 +218,13 @@ export class Gateway {
   /** The features the API serves besides readings: alarms and the chart limits of each asset's class. */
   private apiServices(): Parameters<typeof startGatewayApi>[2] {
     const coldChain = this.coldChain;
-    if (!coldChain) return {};
+    const planning = {
+      ...(this.planner ? { plans: this.planner } : {}),
+      ...(this.capacity ? { capacity: this.capacity } : {}),
+    };
+    if (!coldChain) return planning;
     return {
+      ...planning,
       alarms: alarmServiceFromEngine(coldChain.engine, coldChain.store),
       limits: (asset) => {
         const profile = coldChain.engine.profiles.find(

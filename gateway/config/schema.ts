@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { alarmConfigSchema } from '../alarms/alarm-config.js';
+import { planningConfigSchema } from '../planning/planning-config.js';
 import { queueConfigSchema } from '../queue/queue-config.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
@@ -126,6 +127,8 @@ export const configSchema = z.strictObject({
   http: httpSchema.prefault({}),
   /** Cold-chain monitoring: assets and their temperature classes, alarm rules, records, notifications. */
   alarms: alarmConfigSchema.prefault({}),
+  /** Off-peak sharing scheduler: pooled delivery rounds on node-cron schedules. */
+  planning: planningConfigSchema.prefault({}),
   outputs: z
     .strictObject({
       influx: influxSchema.optional(),

@@ -1,0 +1,112 @@
+import { detectIdleCapacity, type TruckSnapshot } from '../../scheduler/idle/detect.js';
+import { formatClock } from '../../scheduler/model/clock.js';
+import type { Order as SchedulerOrder } from '../../scheduler/model/demand.js';
+import { ServiceRejection } from '../api/errors.js';
+import type { CapacityOffer, CapacityService, Order, OrderInput } from '../api/services.js';
+import type { Reading } from '../reading.js';
+import type { Planner } from './planner.js';
+
+/** Below this speed a truck counts as parked, km/h. */
+const PARKED_BELOW_KMH = 1;
+
+/**
+ * Idle capacity and orders for the API. Trucks are watched through their `reefer` readings (speed and
+ * refrigeration unit state); the telemetry carries no load, so a truck's load counts as zero.
+ */
+export class PlanningCapacity implements CapacityService {
+  private readonly trucks = new Map<string, TruckSnapshot>();
+  private readonly submitted = new Map<string, number>();
+  private nextId = 1;
+
+  constructor(
+    private readonly planner: Planner,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Updates the snapshot of a truck the scenario knows, from one of its reefer readings. */
+  observe(reading: Reading): void {
+    if (reading.measurement !== 'reefer') return;
+    const id = reading.tags.asset ?? '';
+    if (!this.planner.scenario().vehicles.some((vehicle) => vehicle.id === id)) return;
+    const speed = reading.fields.speed_kmh;
+    const unit = reading.fields.unit_on;
+    const previous = this.trucks.get(id);
+    this.trucks.set(id, {
+      vehicle_id: id,
+      time_ms: reading.time_ms,
+      status:
+        typeof speed === 'number' ? (speed < PARKED_BELOW_KMH ? 'parked' : 'moving') : (previous?.status ?? 'parked'),
+      unit_on: typeof unit === 'boolean' ? unit : (previous?.unit_on ?? true),
+      load_kg: 0,
+    });
+  }
+
+  offers(): CapacityOffer[] {
+    const scenario = this.planner.scenario();
+    const now = this.now();
+    const dayStart = Date.parse(`${scenario.plan_date}T00:00:00Z`);
+    const idle = detectIdleCapacity(scenario.vehicles, scenario.cold_rooms, [...this.trucks.values()], [], {
+      now_ms: now,
+      day_start_ms: dayStart,
+    });
+    return idle.flatMap((offer): CapacityOffer[] => {
+      const vehicle = scenario.vehicles.find((candidate) => candidate.id === offer.asset_id);
+      if (!vehicle) return [];
+      return vehicle.compartments.map((compartment) => ({
+        id: `${offer.asset_id}/${compartment.id}@${offer.from_ms}`,
+        owner: offer.owner_id,
+        kind: 'truck',
+        asset: offer.asset_id,
+        temperature_class: compartment.temperature_class,
+        capacity_kg: compartment.capacity_kg,
+        capacity_m3: compartment.capacity_m3,
+        available_from_ms: offer.from_ms,
+        available_to_ms: offer.expires_ms,
+      }));
+    });
+  }
+
+  orders(): Order[] {
+    const latest = this.planner.latest();
+    const unserved = new Set(latest?.unserved.map((order) => order.order_id) ?? []);
+    const planned = new Set(latest?.routes.flatMap((route) => route.stops.flatMap((stop) => stop.order_ids)) ?? []);
+    return this.planner.scenario().orders.map((order) => ({
+      ...toInput(order),
+      id: order.id,
+      submitted_ms: this.submitted.get(order.id) ?? 0,
+      status: unserved.has(order.id) ? 'unserved' : planned.has(order.id) ? 'planned' : 'open',
+    }));
+  }
+
+  submit(input: OrderInput): Order {
+    const sites = new Set(this.planner.scenario().sites.map((site) => site.id));
+    for (const key of ['pickup_site_id', 'delivery_site_id'] as const) {
+      if (!sites.has(input[key])) {
+        throw new ServiceRejection('invalid', `${key} "${input[key]}" is not a site of the planning scenario`);
+      }
+    }
+    const id = `api-${this.now()}-${this.nextId++}`;
+    try {
+      this.planner.receiveOrder(JSON.stringify({ ...input, id }));
+    } catch (error) {
+      throw new ServiceRejection('invalid', (error as Error).message);
+    }
+    const submitted_ms = this.now();
+    this.submitted.set(id, submitted_ms);
+    return { ...input, id, submitted_ms, status: 'open' };
+  }
+}
+
+function toInput(order: SchedulerOrder): OrderInput {
+  return {
+    merchant_id: order.merchant_id,
+    pickup_site_id: order.pickup_site_id,
+    delivery_site_id: order.delivery_site_id,
+    temperature_class: order.temperature_class,
+    weight_kg: order.weight_kg,
+    volume_m3: order.volume_m3,
+    pickup_window: { start: formatClock(order.pickup_window.start), end: formatClock(order.pickup_window.end) },
+    delivery_window: { start: formatClock(order.delivery_window.start), end: formatClock(order.delivery_window.end) },
+    priority: order.priority,
+  };
+}

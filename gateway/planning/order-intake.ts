@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { type Order, orderSchema, type Site } from '../../scheduler/model/demand.js';
+
+/** An order message that cannot be planned; the message names the field and what is expected. */
+export class OrderMessageError extends Error {
+  readonly code = 'PLANNING_ORDER_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'OrderMessageError';
+  }
+}
+
+const place = z.object({
+  site_id: z.string().min(1),
+  lat: z.number().min(-90).max(90),
+  lon: z.number().min(-180).max(180),
+});
+
+/** The shape live-commerce platforms and the simulator publish: places with positions, one time window. */
+const saleOrderSchema = z.object({
+  order_id: z.string().min(1),
+  merchant_id: z.string().min(1),
+  pickup: place,
+  delivery: place,
+  temperature_class: z.enum(['frozen', 'chilled', 'ambient']),
+  kg: z.number().positive(),
+  m3: z.number().positive(),
+  window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
+});
+
+/** Minutes since midnight (UTC) of the plan date, as `HH:MM` with hours up to 47 for the next day. */
+function clockOf(iso: string, planDate: string): string {
+  const minutes = Math.floor((Date.parse(iso) - Date.parse(`${planDate}T00:00:00Z`)) / 60_000);
+  const bounded = Math.min(Math.max(minutes, 0), 47 * 60 + 59);
+  return `${Math.floor(bounded / 60)}:${String(bounded % 60).padStart(2, '0')}`;
+}
+
+/**
+ * Reads one order message: either a scheduler order (site ids of the scenario) or a sale order with
+ * positions, whose unknown places become new sites. Throws `OrderMessageError`.
+ */
+export function readOrderMessage(payload: string, planDate: string): { order: Order; sites: Site[] } {
+  let data: unknown;
+  try {
+    data = JSON.parse(payload);
+  } catch {
+    throw new OrderMessageError('order message is not valid JSON; publish one JSON object per order');
+  }
+  const direct = orderSchema.safeParse(data);
+  if (direct.success) return { order: direct.data, sites: [] };
+  const sale = saleOrderSchema.safeParse(data);
+  if (!sale.success) {
+    const issue = sale.error.issues[0];
+    const where = issue?.path.join('.') || '(message)';
+    throw new OrderMessageError(
+      `order message field ${where}: ${issue?.message ?? 'invalid'}; see docs/scheduler.md for the order shape`,
+    );
+  }
+  const value = sale.data;
+  const window = { start: clockOf(value.window.from, planDate), end: clockOf(value.window.to, planDate) };
+  const order = orderSchema.parse({
+    id: value.order_id,
+    merchant_id: value.merchant_id,
+    pickup_site_id: value.pickup.site_id,
+    delivery_site_id: value.delivery.site_id,
+    temperature_class: value.temperature_class,
+    weight_kg: value.kg,
+    volume_m3: value.m3,
+    pickup_window: window,
+    delivery_window: window,
+  });
+  const sites: Site[] = [
+    {
+      id: value.pickup.site_id,
+      name: value.pickup.site_id,
+      kind: 'merchant',
+      lat: value.pickup.lat,
+      lon: value.pickup.lon,
+    },
+    {
+      id: value.delivery.site_id,
+      name: value.delivery.site_id,
+      kind: 'village_station',
+      lat: value.delivery.lat,
+      lon: value.delivery.lon,
+    },
+  ];
+  return { order, sites };
+}

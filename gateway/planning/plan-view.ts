@@ -1,0 +1,53 @@
+import { formatClock } from '../../scheduler/model/clock.js';
+import type { Scenario } from '../../scheduler/model/scenario.js';
+import type { PlanReport } from '../../scheduler/plan-round.js';
+import type { PlanKpis } from '../../scheduler/rich/kpis.js';
+import type { Plan, PlanFigures, PlanRoute, PlanStop, TemperatureClass } from '../api/services.js';
+
+function figures(kpis: PlanKpis): PlanFigures {
+  return { trips: kpis.trips, km: kpis.km, load_factor: kpis.average_load_factor, kg_co2: kpis.kg_co2_total };
+}
+
+/** Converts a planning round's report to the plan the API and the dashboard show. */
+export function planView(id: string, created_ms: number, scenario: Scenario, report: PlanReport): Plan {
+  const sites = new Map(scenario.sites.map((site) => [site.id, site]));
+  const orders = new Map(scenario.orders.map((order) => [order.id, order]));
+  const siteStop = (site_id: string, kind: PlanStop['kind'], minutes: number, order_ids: string[]): PlanStop => {
+    const site = sites.get(site_id);
+    return {
+      site_id,
+      name: site?.name || site_id,
+      kind,
+      x: site?.lon ?? 0,
+      y: site?.lat ?? 0,
+      arrival: formatClock(minutes),
+      order_ids,
+    };
+  };
+  const routes = report.plan.vehicles
+    .filter((vehicle) => vehicle.stops.length > 0)
+    .map((vehicle): PlanRoute => {
+      const load: Record<TemperatureClass, number> = { frozen: 0, chilled: 0, ambient: 0 };
+      for (const stop of vehicle.stops) {
+        if (stop.kind === 'pickup') load[stop.temperature_class] += orders.get(stop.order_id)?.weight_kg ?? 0;
+      }
+      return {
+        truck_id: vehicle.vehicle_id,
+        stops: [
+          siteStop(vehicle.start_site_id, 'depot', vehicle.departure_min, []),
+          ...vehicle.stops.map((stop) => siteStop(stop.site_id, stop.kind, stop.arrival_min, [stop.order_id])),
+          siteStop(vehicle.end_site_id, 'depot', vehicle.return_min, []),
+        ],
+        load_kg: load,
+        km: vehicle.cost.km,
+      };
+    });
+  return {
+    id,
+    scenario: scenario.name,
+    created_ms,
+    routes,
+    unserved: report.plan.unserved.map((order) => ({ order_id: order.order_id, reason: order.reason })),
+    comparison: { pooled: figures(report.kpis), baseline: figures(report.baseline.kpis) },
+  };
+}

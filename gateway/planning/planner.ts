@@ -1,0 +1,199 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import { parse as parseYaml } from 'yaml';
+import type { Order, Site } from '../../scheduler/model/demand.js';
+import { type Scenario, scenarioSchema } from '../../scheduler/model/scenario.js';
+import { ServiceRejection } from '../api/errors.js';
+import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
+import { readOrderMessage } from './order-intake.js';
+import { PlanStore } from './plan-store.js';
+import { planView } from './plan-view.js';
+import type { PlanningConfig } from './planning-config.js';
+import { runPlanInWorker } from './run-plan.js';
+
+/** The base scenario file could not be read or is invalid; planning does not start. */
+export class PlanningSetupError extends Error {
+  readonly code = 'PLANNING_SETUP_INVALID';
+  constructor(message: string) {
+    super(message);
+    this.name = 'PlanningSetupError';
+  }
+}
+
+export interface PlannerDeps {
+  log: Logger;
+  /** Publishes a plan; `retain` keeps the latest on the broker for late subscribers. */
+  publish?: (topic: string, payload: string, retain: boolean) => Promise<void>;
+  /** Subscribes to the orders topic. */
+  subscribe?: (topic: string, handler: (payload: string) => void) => Promise<void>;
+  now?: () => number;
+}
+
+function readScenario(file: string): Scenario {
+  let data: unknown;
+  try {
+    const text = readFileSync(file, 'utf8');
+    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new PlanningSetupError(`planning.scenario_file ${file}: cannot read it: ${(error as Error).message}`);
+  }
+  const result = scenarioSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new PlanningSetupError(
+      `planning.scenario_file ${file}: ${issue?.path.join('.') || '(file)'}: ${issue?.message}; check it with coldpool plan --scenario`,
+    );
+  }
+  return result.data;
+}
+
+/**
+ * The off-peak sharing scheduler inside the gateway: collects orders from MQTT, runs a planning round on
+ * each node-cron schedule (one at a time: a tick that finds a round running is skipped and logged), keeps
+ * every plan in SQLite, publishes the latest, and serves plans to the API.
+ */
+export class Planner implements PlanService {
+  private readonly base: Scenario;
+  private readonly store: PlanStore;
+  private readonly orders = new Map<string, Order>();
+  private readonly sites = new Map<string, Site>();
+  private readonly tasks: ScheduledTask[] = [];
+  private readonly listeners = new Set<(plan: Plan) => void>();
+  private running: Promise<Plan> | undefined;
+  private readonly now: () => number;
+  /** Orders dropped because `max_pending_orders` was reached, and order messages that could not be read. */
+  readonly counters = { orders_received: 0, orders_dropped: 0, orders_invalid: 0, rounds: 0, rounds_skipped: 0 };
+
+  constructor(
+    private readonly config: PlanningConfig,
+    private readonly deps: PlannerDeps,
+  ) {
+    if (!config.scenario_file)
+      throw new PlanningSetupError('planning.scenario_file is required when planning is enabled');
+    for (const schedule of config.schedules) {
+      if (!cron.validate(schedule.cron)) {
+        throw new PlanningSetupError(
+          `planning.schedules ${schedule.name}: "${schedule.cron}" is not a valid cron expression; use five or six fields such as "*/15 * * * *"`,
+        );
+      }
+    }
+    this.base = readScenario(config.scenario_file);
+    mkdirSync(dirname(config.store_path), { recursive: true });
+    this.store = new PlanStore(config.store_path);
+    this.now = deps.now ?? Date.now;
+  }
+
+  async start(): Promise<void> {
+    for (const schedule of this.config.schedules) {
+      const task = cron.schedule(schedule.cron, () => this.tick(schedule.name), { name: `planning-${schedule.name}` });
+      this.tasks.push(task);
+    }
+    await this.deps.subscribe?.(this.config.orders_topic, (payload) => this.receiveOrder(payload));
+    this.deps.log.info(
+      { scenario: this.base.name, schedules: this.config.schedules, orders_topic: this.config.orders_topic },
+      'planning scheduled',
+    );
+  }
+
+  /** Adds one order message to the next round; an unreadable message is counted and rethrown for logging. */
+  receiveOrder(payload: string): void {
+    try {
+      const { order, sites } = readOrderMessage(payload, this.base.plan_date);
+      for (const site of sites) if (!this.sites.has(site.id)) this.sites.set(site.id, site);
+      if (!this.orders.has(order.id) && this.orders.size >= this.config.max_pending_orders) {
+        const oldest = this.orders.keys().next().value;
+        if (oldest !== undefined) this.orders.delete(oldest);
+        this.counters.orders_dropped++;
+      }
+      this.orders.set(order.id, order);
+      this.counters.orders_received++;
+    } catch (error) {
+      this.counters.orders_invalid++;
+      throw error;
+    }
+  }
+
+  private tick(name: string): void {
+    if (this.running) {
+      this.counters.rounds_skipped++;
+      this.deps.log.warn({ schedule: name }, 'planning round still running; this tick is skipped');
+      return;
+    }
+    this.runRound().then(
+      (plan) => this.deps.log.info({ schedule: name, plan_id: plan.id, routes: plan.routes.length }, 'plan ready'),
+      (error: Error) => this.deps.log.error({ schedule: name, err: error.message }, 'planning round failed'),
+    );
+  }
+
+  /** The scenario of the next round: the base file plus every order and site received since start. */
+  scenario(): Scenario {
+    const knownSites = new Set(this.base.sites.map((site) => site.id));
+    const extraSites = [...this.sites.values()].filter((site) => !knownSites.has(site.id));
+    const baseOrders = new Set(this.base.orders.map((order) => order.id));
+    const extraOrders = [...this.orders.values()].filter((order) => !baseOrders.has(order.id));
+    const solver = {
+      ...this.base.solver,
+      ...(this.config.time_limit_s ? { time_limit_s: this.config.time_limit_s } : {}),
+    };
+    return {
+      ...this.base,
+      sites: [...this.base.sites, ...extraSites],
+      orders: [...this.base.orders, ...extraOrders],
+      solver,
+    };
+  }
+
+  /** Runs a round now, or waits for the one under way. */
+  runRound(): Promise<Plan> {
+    if (this.running) return this.running;
+    const scenario = this.scenario();
+    const created = this.now();
+    this.running = runPlanInWorker(scenario)
+      .then(async (report) => {
+        this.counters.rounds++;
+        const plan = planView(`plan-${created}`, created, scenario, report);
+        this.store.save(plan, report);
+        for (const listener of this.listeners) listener(plan);
+        await this.deps.publish?.(this.config.plans_topic, JSON.stringify(plan), true).catch((error: Error) => {
+          this.deps.log.warn({ err: error.message }, 'plan not published');
+        });
+        return plan;
+      })
+      .finally(() => {
+        this.running = undefined;
+      });
+    return this.running;
+  }
+
+  latest(): Plan | undefined {
+    return this.store.latest();
+  }
+
+  get(id: string): Plan | undefined {
+    return this.store.get(id);
+  }
+
+  list(): Array<Pick<Plan, 'id' | 'scenario' | 'created_ms'>> {
+    return this.store.list();
+  }
+
+  run(scenario: string): Promise<Plan> {
+    if (scenario !== this.base.name) {
+      throw new ServiceRejection('invalid', `unknown scenario "${scenario}"; this gateway plans "${this.base.name}"`);
+    }
+    return this.runRound();
+  }
+
+  subscribe(listener: (plan: Plan) => void): Unsubscribe {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async stop(): Promise<void> {
+    for (const task of this.tasks.splice(0)) await task.destroy();
+    await this.running?.catch(() => undefined);
+    this.store.close();
+  }
+}

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Off-peak sharing scheduler settings, mounted under the top-level key `planning`. */
+export const planningConfigSchema = z
+  .strictObject({
+    /** Run planning rounds on the schedules below. */
+    enabled: z.boolean().default(false),
+    /**
+     * Scenario file (YAML or JSON, the format of `coldpool plan`) with the sites, trucks and cold rooms;
+     * its orders are planned together with those received over MQTT.
+     */
+    scenario_file: z.string().min(1).optional(),
+    /** node-cron expressions, in the gateway's time zone. A round that is still running skips the next tick. */
+    schedules: z.array(z.strictObject({ name: z.string().min(1), cron: z.string().min(1) })).default([
+      { name: 'nightly', cron: '0 22 * * *' },
+      { name: 'replan', cron: '*/15 * * * *' },
+    ]),
+    /** Topic on which new orders arrive as JSON. */
+    orders_topic: z.string().min(1).default('coldpool/orders/in'),
+    /** Topic on which every plan is published, retained, as JSON. */
+    plans_topic: z.string().min(1).default('coldpool/plans/latest'),
+    /** Plans database (SQLite). */
+    store_path: z.string().min(1).default('data/plans.db'),
+    /** Wall-clock budget of one round's search, seconds; overrides the scenario's. */
+    time_limit_s: z.number().positive().max(600).optional(),
+    /** Orders kept waiting for the next round at most; the oldest are dropped and counted beyond it. */
+    max_pending_orders: z.number().int().min(1).max(100_000).default(5000),
+  })
+  .superRefine((config, ctx) => {
+    if (config.enabled && !config.scenario_file) {
+      ctx.addIssue({ code: 'custom', path: ['scenario_file'], message: 'is required when planning is enabled' });
+    }
+  });
+
+export type PlanningConfig = z.infer<typeof planningConfigSchema>;
