@@ -4,10 +4,13 @@ import { once } from 'node:events';
 
 /** Forks `file` (a .ts path) with `--import tsx`; stderr is inherited so its errors show. */
 export function forkTs(file: string, args: string[] = [], execArgv: string[] = []): ChildProcess {
-  return fork(file, args, {
+  const child = fork(file, args, {
     execArgv: ['--import', 'tsx', ...execArgv],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
+  // send() to a child that has exited emits `error`; callers learn of the exit through `nextMessage`.
+  child.on('error', () => {});
+  return child;
 }
 
 /** Resolves with the first IPC message whose `type` is `type`; rejects when the child exits first. */
