@@ -69,6 +69,8 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
   private readonly watch: WatchState;
   private readonly detection: PowerDetection;
   private readonly clock: () => number;
+  /** True when last-seen times changed since they were last saved. */
+  private watchDirty = false;
   private timer: NodeJS.Timeout | undefined;
 
   /** Resolves the asset profiles and loads alarms and runtime state from the store. */
@@ -123,6 +125,8 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
   stop(): void {
     clearInterval(this.timer);
     this.timer = undefined;
+    if (this.watchDirty) this.options.store.saveState(WATCH_KEY, this.watch);
+    this.watchDirty = false;
   }
 
   /** Evaluates one reading. Readings of the `alarm` and `sensor_fault` measurements are ignored. */
@@ -133,8 +137,11 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
       for (const profile of this.profiles) {
         if (matchesAsset(profile, reading.tags)) this.evaluate(profile, reading);
       }
-      this.options.store.saveState(WATCH_KEY, this.watch);
     });
+    // Last-seen times are saved by the tick and on stop, not per reading: serialising every device's
+    // entry on each reading made the cost grow with the fleet. A crash loses at most one tick of them,
+    // which only makes a device look silent a few seconds earlier after the restart.
+    this.watchDirty = true;
   }
 
   /** Raises a probe-fault alarm for the asset whose temperature field the probe feeds. */
@@ -173,6 +180,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
         this.checkSite(site, devices, now_ms);
       }
       this.options.store.saveState(WATCH_KEY, this.watch);
+      this.watchDirty = false;
       for (const alarm of this.registry.openAlarms()) {
         const decision = dueNotification(
           alarm,
