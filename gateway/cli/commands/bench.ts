@@ -2,8 +2,11 @@
  * `coldpool bench solomon`: runs the scheduler's VRPTW solver on the Solomon instances and prints one
  * line per instance, then `mean_gap_pct=X`. Exit code 1 when any plan fails the feasibility check.
  */
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { formatBenchRow, meanGap, runSolomonBench, SCORED_AGAINST_OPTIMA } from '../../../bench/solomon.js';
+import { createProgress } from '../progress.js';
 
 /** Adds the `bench` command group with its `solomon` subcommand to `program`. */
 export function registerBenchCommand(program: Command): void {
@@ -24,16 +27,25 @@ export function registerBenchCommand(program: Command): void {
         `# gap against the distance-only double-precision best-known values; ${[...SCORED_AGAINST_OPTIMA].join(' and ')} ` +
           'are scored against the proven optima with truncated distances because their best-known rows are below those optima',
       );
+      const names = opts.instances?.split(',').map((name) => name.trim().toUpperCase());
+      const total =
+        names?.length ?? readdirSync(join(opts.data, 'instances')).filter((file) => file.endsWith('.txt')).length;
+      const progress = createProgress(total, 'solomon');
       const rows = await runSolomonBench(
         {
           data_dir: opts.data,
           time_limit_s: opts.timeLimit,
           seed: opts.seed,
-          ...(opts.instances ? { instances: opts.instances.split(',').map((name) => name.trim().toUpperCase()) } : {}),
+          ...(names ? { instances: names } : {}),
           ...(opts.threads === undefined ? {} : { threads: opts.threads }),
         },
-        (row) => console.log(formatBenchRow(row)),
+        (row) => {
+          progress.clear();
+          console.log(formatBenchRow(row));
+          progress.tick(row.instance);
+        },
       );
+      progress.done();
       const infeasible = rows.filter((row) => !row.feasible).length;
       if (infeasible > 0) {
         console.log(`infeasible_plans=${infeasible}`);
