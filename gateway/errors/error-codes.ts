@@ -182,6 +182,8 @@ export const ERROR_CODES = {
 
   // Scheduler.
   SCHEDULER_INPUT_INVALID: { area: 'scheduler' },
+  PLANNING_ORDER_INVALID: { area: 'scheduler' },
+  PLANNING_SETUP_INVALID: { area: 'scheduler' },
 
   // Firmware simulator.
   SIM_BROKER_CONNECT_FAILED: { area: 'simulator' },

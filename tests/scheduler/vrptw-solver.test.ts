@@ -14,7 +14,8 @@ describe('vrptw solver', () => {
   // Golden case: C101's optimum is well known, so a regression in moves or checks shows as a gap.
   it('solves c101 within one percent', () => {
     const input = readInstance('C101');
-    const result = solveVrptw(buildInstance(input), { seed: 7, time_limit_ms: 1000 });
+    // An iteration budget, not a time limit, ends the search, so a loaded machine cannot fail the test.
+    const result = solveVrptw(buildInstance(input), { seed: 7, time_limit_ms: 60_000, max_iterations: 2000 });
     const report = checkVrptwPlan(input, result.routes);
     expect(report.violations).toEqual([]);
     expect(report.distance).toBeLessThan(bestKnown.get('C101')! * 1.01);
