@@ -278,7 +278,22 @@ export class Gateway {
   private handleSample(sample: DeviceSample, identity: DeviceIdentity): void {
     if (!this.running) return;
     const result = normaliseSample(sample, identity, { max_clock_skew_ms: this.skewMs });
-    if (result.untrusted_time) this.stats.untrusted_times++;
+    if (result.untrusted_time) {
+      this.stats.untrusted_times++;
+      this.problemLog.warn(
+        `time:${sample.device_id}`,
+        { device_id: sample.device_id, source_time_ms: sample.source_time_ms, receive_time_ms: sample.receive_time_ms },
+        'device timestamp implausible; the reading is stored at the receive time',
+      );
+    }
+    for (const error of sample.errors) {
+      this.stats.field_errors++;
+      this.problemLog.warn(
+        `field:${sample.device_id}:${error.field}:${error.code}`,
+        { device_id: sample.device_id, field: error.field, code: error.code, message: error.message },
+        'field not read from the payload',
+      );
+    }
     for (const fault of result.faults) this.bus.emit('sensor_fault', fault);
     if (result.reading) this.bus.emit('reading', result.reading);
   }

@@ -16,6 +16,8 @@ export interface GatewayStats {
   poll_errors: number;
   /** Readings whose payload time was implausible, stored at the receive time instead. */
   untrusted_times: number;
+  /** Fields a decoder could not read from an otherwise valid payload (missing path, wrong type). */
+  field_errors: number;
 }
 
 export function createStats(): GatewayStats {
@@ -28,5 +30,6 @@ export function createStats(): GatewayStats {
     retained_skipped: 0,
     poll_errors: 0,
     untrusted_times: 0,
+    field_errors: 0,
   };
 }

@@ -10,6 +10,12 @@ export interface DeviceIdentity {
   tags: Readonly<Record<string, string>>;
 }
 
+/**
+ * Device stamps before 2000-01-01 are not trusted: they come from clocks that were never set, or from
+ * timestamps in a unit the device did not declare (a nanosecond count read as milliseconds).
+ */
+const EARLIEST_TRUSTED_MS = Date.UTC(2000, 0, 1);
+
 export interface PipelineOptions {
   /** Source times further ahead of the receive time than this are not trusted, in milliseconds. */
   max_clock_skew_ms: number;
@@ -33,7 +39,7 @@ function chooseTime(
   if (source === undefined || !Number.isSafeInteger(source)) {
     return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: source !== undefined };
   }
-  if (source > sample.receive_time_ms + options.max_clock_skew_ms || source <= 0) {
+  if (source > sample.receive_time_ms + options.max_clock_skew_ms || source < EARLIEST_TRUSTED_MS) {
     return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: true };
   }
   return { time_ms: source, source: 'source', untrusted: false };

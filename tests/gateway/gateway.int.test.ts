@@ -119,4 +119,14 @@ describe('gateway with bad inputs', () => {
     expect(point?.fields.up).toBe(false);
     expect(point?.fields.last_error).toContain('ECONNREFUSED');
   });
+
+  it('counts and logs a field of the wrong type', async () => {
+    const before = readings.length;
+    await client.publishAsync('test/room-a/state', JSON.stringify({ seq: 3, temp_c: [6], rh_pct: 70 }), { qos: 1 });
+    await until(() => readings.length === before + 1);
+    expect(gateway.stats.field_errors).toBeGreaterThan(0);
+    expect(lines.some((line) => line.msg === 'field not read from the payload' && line.field === 'air_temp_c')).toBe(
+      true,
+    );
+  });
 });

@@ -131,4 +131,14 @@ describe('normaliseSample', () => {
     expect(result.reading?.fields.seq).toBe(42);
     expect(result.reading?.integer_fields.has('seq')).toBe(true);
   });
+
+  it('distrusts a stamp before 2000', () => {
+    const result = normaliseSample(
+      sample([field({ name: 'a' }, 1)], { source_time_ms: 100_000_000_000 }),
+      identity,
+      options,
+    );
+    expect(result.reading?.time_ms).toBe(1_700_000_000_000);
+    expect(result.untrusted_time).toBe(true);
+  });
 });
