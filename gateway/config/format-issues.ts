@@ -47,7 +47,16 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: Kno
       continue;
     }
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      problems.push(...formatIssues(issue.errors.flat(), knownKeys));
+      // Branch issues carry paths relative to the union; several branches failing on the same key
+      // (`qos: 7` against the literals 0 and 1) become one problem that lists what each allows.
+      const branches = issue.errors.flat().map((branch) => ({ ...branch, path: [...issue.path, ...branch.path] }));
+      const merged = new Map<string, ConfigProblem>();
+      for (const problem of formatIssues(branches, knownKeys)) {
+        const seen = merged.get(problem.path);
+        if (seen) seen.message = `${seen.message}, or ${problem.message}`;
+        else merged.set(problem.path, { ...problem });
+      }
+      problems.push(...merged.values());
       continue;
     }
     const input = 'input' in issue ? issue.input : undefined;

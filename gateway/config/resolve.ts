@@ -185,7 +185,14 @@ export function resolveConfig(
 ): { resolved: ResolvedConfig; problems: ConfigProblem[] } {
   const resolver = new Resolver(config, { ...builtInProfiles, ...config.profiles });
   for (const id of duplicateNames(config.devices.map((device) => device.id))) {
-    resolver.problems.push({ path: 'devices', value: JSON.stringify(id), message: 'device id used twice' });
+    const second = config.devices.findIndex(
+      (device, index) => device.id === id && config.devices.findIndex((other) => other.id === id) !== index,
+    );
+    resolver.problems.push({
+      path: `devices[${second}].id`,
+      value: JSON.stringify(id),
+      message: 'device id used twice; give each device its own id',
+    });
   }
   for (const id of duplicateNames(config.buses.map((bus) => bus.id))) {
     resolver.problems.push({ path: 'buses', value: JSON.stringify(id), message: 'bus id used twice' });

@@ -95,7 +95,7 @@ devices:
   - { id: n, protocol: mqtt, topic: a/b, profile: coldpool-room-celsius }
   - { id: n, protocol: mqtt, topic: a/c, profile: coldpool-room-celsius }
 `);
-    expect(problems).toEqual(['devices: device id used twice']);
+    expect(problems).toEqual(['devices[1].id: device id used twice; give each device its own id']);
   });
 
   it('rejects a coil that is not bool', () => {
@@ -200,5 +200,11 @@ devices:
   it('rejects credentials in the influx url', () => {
     const problems = problemsOf('outputs: { influx: { url: "http://admin:pw@127.0.0.1:8086/db" } }');
     expect(problems).toEqual([expect.stringMatching(/^outputs\.influx\.url: must not carry credentials/)]);
+  });
+
+  it('reports a bad qos once at its key', () => {
+    const problems = problemsOf('mqtt: { qos: 7 }');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^mqtt\.qos: .*expected 0.*, or .*expected 1/);
   });
 });
