@@ -9,7 +9,7 @@ import type { EventBus } from './events.js';
 /** Topic on which operators send alarm commands (acknowledge, comment, close) as JSON. */
 export const ALARM_COMMAND_TOPIC = 'coldpool/commands/alarms';
 
-/** The configuration as recorded in the audit trail: secrets are references only, but drop them anyway. */
+/** Returns the configuration as the audit trail records it, with secret references masked. */
 function auditedConfig(config: GatewayConfig): unknown {
   return JSON.parse(
     JSON.stringify(config, (key, value) => (key === 'password_env' || key === 'password_file' ? '[set]' : value)),

@@ -78,7 +78,7 @@ export class Gateway {
     return this.resolved.config.mqtt.url ?? this.broker?.url;
   }
 
-  /** The gateway's own counters, queue depth and per-device poll results, as written to `gateway_*`. */
+  /** Returns the gateway's own counters, queue depth and per-device poll results, as written to `gateway_*`. */
   selfMetrics(): ReturnType<OutputSet['selfMetrics']> | undefined {
     return this.outputs?.selfMetrics();
   }
@@ -215,7 +215,7 @@ export class Gateway {
     });
   }
 
-  /** The features the API serves besides readings: alarms and the chart limits of each asset's class. */
+  /** Collects the services the API serves besides readings: alarms, plans, capacity and chart limits. */
   private apiServices(): Parameters<typeof startGatewayApi>[2] {
     const coldChain = this.coldChain;
     const planning = {
@@ -274,7 +274,7 @@ export class Gateway {
     }
   }
 
-  /** The pipeline step: decoded sample → normalised reading and faults, published on the bus. */
+  /** Runs the pipeline step: decoded sample → normalised reading and faults, published on the bus. */
   private handleSample(sample: DeviceSample, identity: DeviceIdentity): void {
     if (!this.running) return;
     const result = normaliseSample(sample, identity, { max_clock_skew_ms: this.skewMs });

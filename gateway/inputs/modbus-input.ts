@@ -29,8 +29,8 @@ function pollOptions(device: ModbusDevice) {
 }
 
 /**
- * One point of the `device_health` series after each poll: whether the device answered, how many polls
- * in a row failed, the last error and the round-trip time of its last answered request.
+ * Builds one point of the `device_health` series after each poll: whether the device replied, how many
+ * polls in a row failed, the last error and the round-trip time of its last successful request.
  */
 function healthReading(device: ModbusDevice, driver: PolledModbusDevice, time_ms: number): Reading {
   const health = driver.health();

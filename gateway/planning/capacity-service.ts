@@ -11,31 +11,37 @@ const PARKED_BELOW_KMH = 1;
 
 /**
  * Idle capacity and orders for the API. Trucks are watched through their `reefer` readings (speed and
- * refrigeration unit state); the telemetry carries no load, so a truck's load counts as zero.
+ * refrigeration unit state). NOTE: the telemetry carries no load, so a truck's load counts as zero and a
+ * moving truck is offered as running empty.
  */
 export class PlanningCapacity implements CapacityService {
   private readonly trucks = new Map<string, TruckSnapshot>();
   private readonly submitted = new Map<string, number>();
   private nextId = 1;
+  /** Trucks of the scenario file; readings of other assets are not looked at. */
+  private readonly vehicleIds: ReadonlySet<string>;
 
   constructor(
     private readonly planner: Planner,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.vehicleIds = new Set(planner.scenario().vehicles.map((vehicle) => vehicle.id));
+  }
 
-  /** Updates the snapshot of a truck the scenario knows, from one of its reefer readings. */
+  /** Updates the snapshot of a scenario truck from one of its reefer readings. */
   observe(reading: Reading): void {
     if (reading.measurement !== 'reefer') return;
     const id = reading.tags.asset ?? '';
-    if (!this.planner.scenario().vehicles.some((vehicle) => vehicle.id === id)) return;
+    if (!this.vehicleIds.has(id)) return;
     const speed = reading.fields.speed_kmh;
     const unit = reading.fields.unit_on;
     const previous = this.trucks.get(id);
+    let status: TruckSnapshot['status'] = previous?.status ?? 'parked';
+    if (typeof speed === 'number') status = speed < PARKED_BELOW_KMH ? 'parked' : 'moving';
     this.trucks.set(id, {
       vehicle_id: id,
       time_ms: reading.time_ms,
-      status:
-        typeof speed === 'number' ? (speed < PARKED_BELOW_KMH ? 'parked' : 'moving') : (previous?.status ?? 'parked'),
+      status,
       unit_on: typeof unit === 'boolean' ? unit : (previous?.unit_on ?? true),
       load_kg: 0,
     });

@@ -50,9 +50,9 @@ function readScenario(file: string): Scenario {
 }
 
 /**
- * The off-peak sharing scheduler inside the gateway: collects orders from MQTT, runs a planning round on
- * each node-cron schedule (one at a time: a tick that finds a round running is skipped and logged), keeps
- * every plan in SQLite, publishes the latest, and serves plans to the API.
+ * Runs the off-peak sharing scheduler inside the gateway. It collects orders from MQTT and runs a planning
+ * round on each node-cron schedule, one at a time, so a tick that finds a round running is skipped and
+ * logged. Every plan is kept in SQLite, the latest is published, and the API reads plans from here.
  */
 export class Planner implements PlanService {
   private readonly base: Scenario;
@@ -127,7 +127,7 @@ export class Planner implements PlanService {
     );
   }
 
-  /** The scenario of the next round: the base file plus every order and site received since start. */
+  /** Builds the scenario of the next round: the base file plus every order and site received since start. */
   scenario(): Scenario {
     const knownSites = new Set(this.base.sites.map((site) => site.id));
     const extraSites = [...this.sites.values()].filter((site) => !knownSites.has(site.id));

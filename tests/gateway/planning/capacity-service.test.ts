@@ -1,0 +1,63 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PlanningCapacity } from '../../../gateway/planning/capacity-service.js';
+import { Planner } from '../../../gateway/planning/planner.js';
+import { planningConfigSchema } from '../../../gateway/planning/planning-config.js';
+import type { Reading } from '../../../gateway/reading.js';
+
+/** 18:00 UTC on the fixture's plan date, inside truck-1's shift. */
+const evening = Date.UTC(2026, 11, 5, 18, 0);
+
+function reefer(asset: string, speed: number, unitOn: boolean): Reading {
+  return {
+    measurement: 'reefer',
+    tags: { site: 's', asset, device: asset, compartment: 'rear' },
+    fields: { speed_kmh: speed, unit_on: unitOn, box_temp_c: 3 },
+    integer_fields: new Set(),
+    time_ms: evening - 60_000,
+    time_source: 'source',
+  };
+}
+
+describe('planning capacity', () => {
+  let planner: Planner | undefined;
+
+  afterEach(async () => {
+    await planner?.stop();
+  });
+
+  function setup(now = evening): PlanningCapacity {
+    const config = planningConfigSchema.parse({
+      enabled: true,
+      scenario_file: 'tests/fixtures/planning/small-county.yaml',
+      schedules: [],
+      store_path: join(mkdtempSync(join(tmpdir(), 'coldpool-capacity-')), 'plans.db'),
+    });
+    planner = new Planner(config, { log: pino({ level: 'silent' }) });
+    return new PlanningCapacity(planner, () => now);
+  }
+
+  it('offers a parked truck with its unit off', () => {
+    const capacity = setup();
+    capacity.observe(reefer('truck-1', 0, false));
+    const offers = capacity.offers();
+    expect(offers.map((offer) => offer.asset)).toContain('truck-1');
+    expect(offers.every((offer) => offer.kind === 'truck')).toBe(true);
+  });
+
+  it('offers nothing outside the shift', () => {
+    const noon = Date.UTC(2026, 11, 5, 12, 0);
+    const capacity = setup(noon);
+    capacity.observe({ ...reefer('truck-2', 0, false), time_ms: noon - 60_000 });
+    expect(capacity.offers()).toEqual([]);
+  });
+
+  it('ignores trucks outside the scenario', () => {
+    const capacity = setup();
+    capacity.observe(reefer('truck-99', 0, false));
+    expect(capacity.offers()).toEqual([]);
+  });
+});
