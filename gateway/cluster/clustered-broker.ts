@@ -6,6 +6,7 @@
  */
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { Aedes } from 'aedes';
 import { isLoopbackHost } from '../security/listener-safety.js';
 import { ClusterError } from './cluster-error.js';
@@ -95,6 +96,12 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      // Each disconnect makes aedes write session state to Redis; closing the Redis connections under
+      // those writes rejects them with "Connection is closed", unhandled inside the persistence package.
+      // NOTE: the 50 ms settle after the last client is gone is an estimate, not a guarantee.
+      const deadline = Date.now() + 2000;
+      while (broker.connectedClients > 0 && Date.now() < deadline) await delay(20);
+      await delay(50);
       await new Promise<void>((resolve) => broker.close(() => resolve()));
     },
   };
