@@ -20,8 +20,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          // The determinism check compares two runs message by message, so it runs here, alone.
           include: ['tests/**/*.int.test.ts'],
-          exclude: ['tests/hil/**', 'node_modules/**'],
+          exclude: ['tests/hil/!(determinism).int.test.ts', 'node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 60_000,
           fileParallelism: false,
@@ -32,6 +33,7 @@ export default defineConfig({
         test: {
           name: 'hil',
           include: ['tests/hil/**/*.int.test.ts'],
+          exclude: ['tests/hil/determinism.int.test.ts', 'node_modules/**'],
           testTimeout: 180_000,
           hookTimeout: 60_000,
           sequence: { groupOrder: 2 },
