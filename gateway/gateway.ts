@@ -48,7 +48,7 @@ export class Gateway {
   private modbusInput: ModbusInput | undefined;
   private api: RunningApi | undefined;
   private control: ControlClient | undefined;
-  /** What the gateway's own MQTT clients log in with: the internal user when the embedded broker checks users. */
+  /** Credentials of the gateway's own MQTT clients: the internal user when the embedded broker checks users. */
   private credentials: MqttCredentials = {};
   private stopRejectionLog: (() => void) | undefined;
   private readonly configPath: string | undefined;

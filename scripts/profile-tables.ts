@@ -14,7 +14,9 @@ interface FieldRow {
 }
 
 function storedUnit(unit: string): string {
-  return unit === 'F' || unit === 'K' || unit === 'C' ? '°C' : unit === 'none' ? '' : unit;
+  if (unit === 'F' || unit === 'K' || unit === 'C') return '°C';
+  if (unit === 'none') return '';
+  return unit;
 }
 
 function row(field: FieldRow, source: string): string {

@@ -57,14 +57,14 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return reply.status(apiError.status).send(apiError.toEnvelope());
     }
     if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-      // A plugin refused the request itself (the static file server on a path outside its root, for
+      // A plugin rejected the request itself (the static file server on a path outside its root, for
       // example): a client error, answered as a missing route and kept out of the error log.
-      request.log.debug({ err: error, url: request.url }, 'request refused by a plugin');
-      const refused = new ApiError(
+      request.log.debug({ err: error, url: request.url }, 'request rejected by a plugin');
+      const rejected = new ApiError(
         'API_ROUTE_NOT_FOUND',
         `no route for ${request.method} ${request.url.split('?')[0]}`,
       );
-      return reply.status(refused.status).send(refused.toEnvelope());
+      return reply.status(rejected.status).send(rejected.toEnvelope());
     }
     request.log.error({ err: error, url: request.url }, 'api request failed');
     const internal = new ApiError('API_INTERNAL', 'the gateway failed to handle the request; see its log for details');

@@ -47,7 +47,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: Kno
       continue;
     }
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      // Branch issues carry paths relative to the union; several branches failing on the same key
+      // Branch issues carry paths relative to the union. Several branches failing on the same key
       // (`qos: 7` against the literals 0 and 1) become one problem that lists what each allows.
       const branches = issue.errors.flat().map((branch) => ({ ...branch, path: [...issue.path, ...branch.path] }));
       const merged = new Map<string, ConfigProblem>();

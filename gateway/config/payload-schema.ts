@@ -4,7 +4,7 @@ import { checkField, fieldCommon, storedName } from './field-schema.js';
 /** One JSON field: where it sits in the payload and how to read it. */
 export const jsonField = z.strictObject({ ...fieldCommon, path: z.string().min(1) }).superRefine(checkField);
 
-/** How an MQTT payload becomes fields. */
+/** Mapping from an MQTT payload to fields. */
 export const payloadSchema = z.strictObject({
   /**
    * `json` for an object payload, `number` for one plain number, `chirpstack_v4` and `tts_v3` for LoRaWAN
@@ -12,7 +12,7 @@ export const payloadSchema = z.strictObject({
    */
   format: z.enum(['json', 'number', 'chirpstack_v4', 'tts_v3']).default('json'),
   /**
-   * Where the device id comes from: the topic (default for json and number), or for LoRaWAN formats the
+   * Source of the device id: the topic (default for json and number), or for LoRaWAN formats the
    * uplink's `dev_eui` (their default) or `device_name`.
    */
   device_id_from: z.enum(['topic', 'dev_eui', 'device_name']).optional(),
@@ -39,7 +39,7 @@ const lorawanFormats = new Set(['chirpstack_v4', 'tts_v3']);
 /** Field names a LoRaWAN format adds itself from the uplink's radio metadata. */
 const lorawanHealthFields = new Set(['rssi_dbm', 'snr_db']);
 
-/** A payload mapping with its cross-key rules checked. */
+/** Payload mapping schema that also checks the rules spanning several keys. */
 export const checkedPayloadSchema = payloadSchema.superRefine((payload, ctx) => {
   const lorawan = lorawanFormats.has(payload.format);
   if (!lorawan && (payload.device_id_from === 'dev_eui' || payload.device_id_from === 'device_name')) {

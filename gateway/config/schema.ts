@@ -9,7 +9,7 @@ import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './de
 const secretRef = {
   /** User name for the server. */
   username: z.string().min(1).optional(),
-  /** Environment variable that holds the password. */
+  /** Environment variable that contains the password. */
   password_env: z
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
@@ -58,8 +58,8 @@ const mqttSchema = z.strictObject({
   /** Wildcard subscriptions that map many topics to devices. */
   subscriptions: z.array(subscriptionSchema).default([]),
   /**
-   * Extra filters subscribed only to find publishers on topics no device maps (a sensor set up with the
-   * wrong topic); each such message is counted and logged as an unknown topic.
+   * Extra filters subscribed only to find publishers on topics no device maps, such as a sensor set up
+   * with the wrong topic. Each such message is counted and logged as an unknown topic.
    */
   watch_topics: z.array(z.string().min(1)).default([]),
   republish: republish.prefault({}),
@@ -81,7 +81,7 @@ const influxSchema = z.strictObject({
   max_batch_bytes: z.number().int().min(1024).default(4_000_000),
   /** Milliseconds between flushes of a partly filled batch. */
   flush_interval_ms: z.number().int().min(10).max(600000).default(1000),
-  /** Milliseconds to wait for a write answer. */
+  /** Milliseconds to wait for the reply to a write. */
   timeout_ms: z.number().int().min(100).max(600000).default(10000),
 });
 

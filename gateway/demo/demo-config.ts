@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 
-/** What the demo needs to know of each simulated device to configure the gateway for it. */
+/** Simulated device as the demo needs it to configure the gateway. */
 export interface DemoDevice {
   id: string;
   kind: 'room_node' | 'controller' | 'truck';
@@ -52,7 +52,7 @@ function temperatureClass(setpointC: number): 'frozen' | 'chilled' {
   return setpointC <= -10 ? 'frozen' : 'chilled';
 }
 
-/** One monitored asset per room and per truck compartment, classed by the simulator's setpoint. */
+/** Builds one monitored asset per room and per truck compartment, classed by the simulator's setpoint. */
 function alarmAssets(devices: readonly DemoDevice[]): Array<Record<string, unknown>> {
   return devices.flatMap((device) => {
     if (device.kind !== 'truck') {

@@ -2,7 +2,7 @@ import type { DeviceSample } from '../../devices/sample.js';
 import type { FieldValue, Reading, SensorFault } from '../reading.js';
 import { normaliseField } from './normalise-field.js';
 
-/** Where a device's readings are stored and how they are tagged. */
+/** Measurement and tags under which a device's readings are stored. */
 export interface DeviceIdentity {
   site: string;
   asset: string;
@@ -99,7 +99,7 @@ export function normaliseSample(
   return result;
 }
 
-/** A sensor fault as a reading of the `sensor_fault` measurement, so operators see it beside the data. */
+/** Converts a sensor fault to a `sensor_fault` reading, so operators see it beside the data. */
 export function faultReading(fault: SensorFault): Reading {
   return {
     measurement: 'sensor_fault',

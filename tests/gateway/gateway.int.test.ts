@@ -11,7 +11,7 @@ import { Gateway } from '../../gateway/gateway.js';
 import type { Reading } from '../../gateway/reading.js';
 import { freePort } from '../harness/free-port.js';
 
-/** A port that refuses connections: bound once to learn a free number, then closed. */
+/** Returns a port that rejects connections: bound once to learn a free number, then closed. */
 async function deadPort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
