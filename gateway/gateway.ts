@@ -258,7 +258,9 @@ export class Gateway {
           qos: config.mqtt.qos,
           retained: config.mqtt.retained,
           watch_topics: config.mqtt.watch_topics,
-          ack_after_commit: config.mqtt.qos === 1,
+          ack_after_commit: config.mqtt.qos === 1 && this.outputs?.commitBeforeAck === true,
+          // Messages sent to the embedded broker are read in process, before the broker's PUBACK.
+          ...(this.broker !== undefined && config.mqtt.url === undefined ? { local_source: this.broker.tap } : {}),
           after_commit: (done) => {
             if (this.outputs) this.outputs.afterCommit(done);
             else done();

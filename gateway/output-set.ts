@@ -91,9 +91,8 @@ export class OutputSet {
   private readonly metricsWriter: SelfMetricsWriter;
   private readonly metricsSources: SelfMetricsSources;
   private readonly dropLog: RateLimitedLog;
-  /** Ids of polled devices, whose readings wait for a group commit. */
-  private readonly polledDevices: ReadonlySet<string>;
-  private readonly commitBeforeAck: boolean;
+  /** True when QoS 1 messages are acknowledged only once their readings are synced to disk. */
+  readonly commitBeforeAck: boolean;
 
   private constructor(
     readonly queue: DurableQueue,
@@ -103,9 +102,6 @@ export class OutputSet {
   ) {
     this.dropLog = new RateLimitedLog(log);
     this.commitBeforeAck = queue.settings.commit_before_ack && config.mqtt.qos === 1;
-    this.polledDevices = new Set(
-      config.devices.filter((device) => device.protocol !== 'mqtt').map((device) => device.id),
-    );
     this.pollCounter = new DevicePollCounter(context.bus);
     this.metricsSources = {
       gateway: () => context.stats(),
@@ -149,19 +145,15 @@ export class OutputSet {
     return set;
   }
 
-  /**
-   * Queues a reading; `done` runs once it is on disk (or counted as dropped by the overflow policy).
-   * With `commit_before_ack` and QoS 1, a reading of any device that is not polled (an MQTT device) is
-   * committed before this returns. mqtt.js 5 sends the PUBACK of a QoS 1 message right after the
-   * message handler returns, and the handler runs the pipeline synchronously, so the reading is on disk
-   * before the broker deletes the message. Polled readings (Modbus) share group commits.
-   */
+  /** Queues a reading for the next group commit; `done` runs once it is on disk (or counted as dropped). */
   accept(reading: Reading, done?: () => void): void {
     this.queue.enqueue([reading], done);
-    if (this.commitBeforeAck && !this.polledDevices.has(reading.tags.device ?? '')) this.queue.commit();
   }
 
-  /** Runs `callback` once everything accepted so far is on disk; for acknowledging MQTT messages. */
+  /**
+   * Runs `callback` once everything accepted so far is synced to disk; the MQTT input sends the PUBACK
+   * of a QoS 1 message from it when `commitBeforeAck` is true.
+   */
   afterCommit(callback: () => void): void {
     this.queue.afterCommit(callback);
   }

@@ -30,6 +30,27 @@ export interface MqttSubscriberOptions {
   reconnect_period_ms?: number;
   /** Maximum wait between reconnect attempts, in milliseconds. Default 30000. */
   max_reconnect_period_ms?: number;
+  /**
+   * A broker in the same process to read from instead of connecting to `url` (which then only names
+   * the broker in errors). Every message published to it is offered to the subscriber; messages on
+   * topics no filter matches are passed on untouched. Default none.
+   */
+  local_source?: LocalMessageSource;
+}
+
+/** A message published to an in-process broker. */
+export interface LocalMessage {
+  topic: string;
+  payload: Buffer;
+  qos: 0 | 1 | 2;
+}
+
+/**
+ * An in-process broker's hook for published messages. The broker calls the handler for every
+ * message and acknowledges and routes it only once `done` was called.
+ */
+export interface LocalMessageSource {
+  set(handler: ((message: LocalMessage, done: () => void) => void) | undefined): void;
 }
 
 /** Payload of the `samples` event. */

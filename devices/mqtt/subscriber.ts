@@ -11,6 +11,7 @@ import { decodePayload } from './json-codec.js';
 import { PayloadError } from './payload-error.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
 import type {
+  LocalMessage,
   MqttSubscriberEvents,
   MqttSubscriberOptions,
   PayloadErrorEvent,
@@ -18,7 +19,7 @@ import type {
   SamplesEvent,
   SubscriberCounters,
 } from './subscriber-options.js';
-import { TopicRouter, validateTopicFilter } from './topic-router.js';
+import { type TopicRoute, TopicRouter, topicMatches, validateTopicFilter } from './topic-router.js';
 
 /** Time a connection must stay up before the reconnect backoff starts again from its first step. */
 const STABLE_CONNECTION_MS = 10_000;
@@ -89,11 +90,16 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
   }
 
   /**
-   * Connects, subscribes to every filter and resolves once the broker granted them. Rejects with
+   * With `local_source`, starts reading from the in-process broker at once. Otherwise connects,
+   * subscribes to every filter and resolves once the broker granted them. Rejects with
    * `MqttSubscriberError` and closes the client when the first connection fails (refused, rejected
    * credentials, or no CONNACK within `connect_timeout_ms`) or the broker rejects a subscription.
    */
   async start(): Promise<void> {
+    if (this.options.local_source !== undefined) {
+      this.options.local_source.set((message, done) => this.receiveLocal(message, done));
+      return;
+    }
     if (this.client !== undefined) return;
     const client = connect(this.address.url, this.clientOptions());
     this.client = client;
@@ -109,6 +115,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
 
   /** Disconnects and stops reconnecting. The persistent session stays on the broker. */
   async stop(): Promise<void> {
+    this.options.local_source?.set(undefined);
     const client = this.client;
     this.client = undefined;
     if (client === undefined) return;
@@ -143,11 +150,15 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     const maxPeriod = this.options.max_reconnect_period_ms ?? 30_000;
     if (this.options.ack_after_commit === true) this.delayAcknowledgements(client);
     client.on('message', (topic, payload, packet) => {
+      const retained = packet.retain === true;
       if (this.options.ack_after_commit !== true || packet.qos === 0) {
-        this.handleMessage(topic, payload, packet);
+        this.handleMessage(topic, payload, retained);
         return;
       }
-      this.acknowledgements.set(packet, new Promise((resolve) => this.handleMessage(topic, payload, packet, resolve)));
+      this.acknowledgements.set(
+        packet,
+        new Promise((resolve) => this.handleMessage(topic, payload, retained, resolve)),
+      );
     });
     // The backoff resets only once a connection has held for STABLE_CONNECTION_MS: a broker that kicks
     // the client straight away (another client with the same id) would otherwise cause a reconnect storm.
@@ -235,10 +246,36 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     }
   }
 
+  /**
+   * Takes a message from the in-process broker. A live message reaches subscribers with the retain flag
+   * cleared (MQTT 3.1.1 section 3.3.1.3), so it is never treated as an old retained value here.
+   */
+  private receiveLocal(message: LocalMessage, done: () => void): void {
+    const { topic } = message;
+    const route = this.router.route(topic);
+    if (route === undefined && !this.watched(topic)) {
+      done();
+      return;
+    }
+    const holdAck = this.options.ack_after_commit === true && message.qos > 0;
+    this.handleMessage(topic, message.payload, false, holdAck ? done : undefined, route);
+    if (!holdAck) done();
+  }
+
+  private watched(topic: string): boolean {
+    return (this.options.watch_filters ?? []).some((filter) => topicMatches(filter, topic));
+  }
+
   /** Decodes one message; `acknowledge`, when given, runs once the message's samples are stored or at once. */
-  private handleMessage(topic: string, payload: Buffer, packet: IPublishPacket, acknowledge?: () => void): void {
+  private handleMessage(
+    topic: string,
+    payload: Buffer,
+    retained: boolean,
+    acknowledge?: () => void,
+    route: TopicRoute | undefined = this.router.route(topic),
+  ): void {
     if (acknowledge === undefined) {
-      this.decodeMessage(topic, payload, packet);
+      this.decodeMessage(topic, payload, retained, route);
       return;
     }
     let acknowledged = false;
@@ -247,22 +284,26 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       acknowledged = true;
       acknowledge();
     };
-    const emitted = this.decodeMessage(topic, payload, packet, done);
+    const emitted = this.decodeMessage(topic, payload, retained, route, done);
     if (!emitted) done();
   }
 
   /** Decodes one message and emits its events; returns true when `samples` listeners took over `done`. */
-  private decodeMessage(topic: string, payload: Buffer, packet: IPublishPacket, done?: () => void): boolean {
+  private decodeMessage(
+    topic: string,
+    payload: Buffer,
+    retained: boolean,
+    route: TopicRoute | undefined,
+    done?: () => void,
+  ): boolean {
     this.counts.messages += 1;
 
-    const route = this.router.route(topic);
     if (route === undefined) {
       this.counts.unknown_topics += 1;
       this.safeEmit('unknown_topic', { topic });
       return false;
     }
 
-    const retained = packet.retain === true;
     if (retained && (this.options.retained ?? 'source_time') === 'skip') {
       this.skipRetained(topic, route.device_id);
       return false;

@@ -115,11 +115,21 @@ function validateSubscription(subscription: TopicSubscription): void {
 /** Routes topics to subscriptions, most specific filter first. */
 export class TopicRouter {
   private readonly ordered: TopicSubscription[];
+  /** Subscriptions whose filter has no wildcard, by filter: an exact match is the most specific one. */
+  private readonly exact = new Map<string, TopicSubscription>();
+  /** Subscriptions with a wildcard, most specific first. */
+  private readonly wildcards: TopicSubscription[];
 
   /** Validates every filter and mapping; throws `TopicFilterError`, `PayloadMappingError` or `JsonPathError`. */
   constructor(subscriptions: readonly TopicSubscription[]) {
     subscriptions.forEach(validateSubscription);
     this.ordered = [...subscriptions].sort((a, b) => compareSpecificity(a.filter, b.filter));
+    for (const subscription of this.ordered) {
+      if (isExactFilter(subscription.filter) && !this.exact.has(subscription.filter)) {
+        this.exact.set(subscription.filter, subscription);
+      }
+    }
+    this.wildcards = this.ordered.filter((subscription) => !isExactFilter(subscription.filter));
   }
 
   /** Subscriptions from most to least specific. */
@@ -129,7 +139,13 @@ export class TopicRouter {
 
   /** Returns the route of the most specific matching filter, or `undefined` for an unknown topic. */
   route(topic: string): TopicRoute | undefined {
-    for (const subscription of this.ordered) {
+    const exact = this.exact.get(topic);
+    if (exact !== undefined) {
+      const device_id = this.deviceId(exact, topic);
+      if (device_id !== undefined)
+        return { device_id, mapping: exact.mapping, tags: { ...exact.tags }, filter: exact.filter };
+    }
+    for (const subscription of this.wildcards) {
       if (!topicMatches(subscription.filter, topic)) continue;
       const device_id = this.deviceId(subscription, topic);
       if (device_id === undefined) continue;
@@ -143,4 +159,8 @@ export class TopicRouter {
     const level = topic.split('/')[subscription.device_id_segment];
     return level === undefined || level === '' ? undefined : level;
   }
+}
+
+function isExactFilter(filter: string): boolean {
+  return !filter.includes('+') && !filter.includes('#');
 }

@@ -15,11 +15,13 @@ import { EmbeddedBrokerError } from './broker-error.js';
 import { type BrokerAuthenticator, brokerHooks } from './broker-hooks.js';
 import { BrokerEventEmitter, type BrokerRejection } from './broker-rejection.js';
 import { type BrokerTlsOptions, tlsServerOptions } from './broker-tls.js';
+import { PublishTapSlot } from './publish-tap.js';
 
 export { EmbeddedBrokerError, type EmbeddedBrokerErrorCode } from './broker-error.js';
 export type { BrokerAuthenticator } from './broker-hooks.js';
 export type { BrokerRejection, BrokerRejectionReason } from './broker-rejection.js';
 export type { BrokerTlsOptions } from './broker-tls.js';
+export type { PublishTap, TappedMessage } from './publish-tap.js';
 export { isLoopbackHost };
 
 /** Options of `startEmbeddedBroker`. */
@@ -53,6 +55,8 @@ export interface EmbeddedBroker {
   stop(): Promise<void>;
   /** Number of connected MQTT clients. */
   clientCount(): number;
+  /** Where the gateway reads published messages in process, before their PUBACK (`PublishTapSlot`). */
+  tap: PublishTapSlot;
 }
 
 function hasAuthentication(options: EmbeddedBrokerOptions): boolean {
@@ -135,6 +139,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     },
     identities,
   );
+  const tap = new PublishTapSlot();
+  hooks.authorizePublish = tap.wrap(hooks.authorizePublish as Parameters<PublishTapSlot['wrap']>[0]);
   const { Aedes: AedesBroker } = await import('aedes');
   const broker: Aedes = await AedesBroker.createBroker(hooks);
   const limiter =
@@ -199,5 +205,6 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     events,
     clientCount: () => broker.connectedClients,
     stop: closeAll,
+    tap,
   };
 }

@@ -1,4 +1,5 @@
 import { type AcknowledgedSamplesEvent, MqttSubscriber } from '../../devices/mqtt/subscriber.js';
+import type { LocalMessageSource } from '../../devices/mqtt/subscriber-options.js';
 import { type TopicSubscription, topicMatches } from '../../devices/mqtt/topic-router.js';
 import type { DeviceSample } from '../../devices/sample.js';
 import type { ResolvedMqttDevice, ResolvedSubscription } from '../config/resolve.js';
@@ -19,6 +20,8 @@ export interface MqttInputOptions {
   after_commit?: (done: () => void) => void;
   devices: readonly ResolvedMqttDevice[];
   subscriptions: readonly ResolvedSubscription[];
+  /** The embedded broker's publish hook, read in process instead of over a TCP connection. */
+  local_source?: LocalMessageSource;
 }
 
 /** A decoded sample together with the identity that tags it. */
@@ -51,6 +54,7 @@ export class MqttInput {
       subscriptions: this.topicSubscriptions(),
       watch_filters: [...options.watch_topics],
       ack_after_commit: options.ack_after_commit === true && options.after_commit !== undefined,
+      ...(options.local_source !== undefined ? { local_source: options.local_source } : {}),
     });
     this.wire();
   }

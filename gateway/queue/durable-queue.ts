@@ -1,10 +1,10 @@
 /**
- * Durable store-and-forward queue in SQLite (better-sqlite3 12, WAL journal, `synchronous=FULL`). A
- * reading counts as received only once the transaction holding it has committed. With FULL, SQLite
- * syncs the WAL file on every commit, so a committed point survives SIGKILL and power loss, and a
- * transaction cut short by either leaves no torn row (SQLite "Write-Ahead Logging" and "PRAGMA
- * synchronous" documentation). Readings arriving within `commit_delay_ms`, or within one turn of the
- * event loop when it is 0, share one commit and one row.
+ * Durable store-and-forward queue in SQLite (better-sqlite3 12, WAL journal). A reading counts as
+ * received only once the transaction holding it has committed and the WAL file has been synced to disk
+ * (`WalSync`, an fsync in the thread pool), so a received point survives SIGKILL and power loss, and a
+ * transaction cut short by either leaves no torn row (SQLite "Write-Ahead Logging" documentation).
+ * Readings arriving within `commit_delay_ms`, or within one turn of the event loop when it is 0, share
+ * one commit and one row; commits made while an fsync runs share the next fsync.
  */
 import { EventEmitter } from 'node:events';
 import Database from 'better-sqlite3';
@@ -17,6 +17,7 @@ import { QUEUE_SCHEMA_SQL, SELECT_CURSOR_SQL, UPSERT_CURSOR_SQL } from './queue-
 import { type EncodedPoints, QueueStore } from './queue-store.js';
 import type { DurableQueueOptions, PendingEntry, QueueStats } from './queue-types.js';
 import { encodeReading, type QueuedPoint } from './queued-point.js';
+import { WalSync } from './wal-sync.js';
 
 /**
  * The queue. Events: `committed` (points), `dropped` ({ count, policy, reason }), `full` ({ policy,
@@ -26,6 +27,7 @@ export class DurableQueue extends EventEmitter {
   readonly settings: QueueConfig & { path: string };
   readonly db: Database.Database;
   private readonly store: QueueStore;
+  private readonly walSync: WalSync;
   private readonly outputs: readonly string[];
   private readonly maxBlocked: number;
   private readonly capacity: QueueCapacity;
@@ -51,7 +53,8 @@ export class DurableQueue extends EventEmitter {
     try {
       this.db = new Database(this.settings.path);
       this.db.pragma('journal_mode = WAL');
-      this.db.pragma('synchronous = FULL');
+      // NORMAL writes a commit's frames without an fsync; WalSync makes them durable off the event loop.
+      this.db.pragma('synchronous = NORMAL');
       this.db.exec(QUEUE_SCHEMA_SQL);
     } catch (error) {
       throw new QueueError(
@@ -60,6 +63,15 @@ export class DurableQueue extends EventEmitter {
       );
     }
     this.store = new QueueStore(this.db);
+    this.walSync = new WalSync(this.settings.path, (error) =>
+      this.emit(
+        'commit_error',
+        new QueueError(
+          'QUEUE_SYNC_FAILED',
+          `syncing ${this.settings.path}-wal to disk failed: ${error.message}; the points stay queued but a power cut may lose them; check the disk`,
+        ),
+      ),
+    );
     const totals = this.store.totals();
     this.capacity.add(totals.points, totals.bytes);
     const selectCursor = this.db.prepare(SELECT_CURSOR_SQL);
@@ -70,7 +82,7 @@ export class DurableQueue extends EventEmitter {
   }
 
   /**
-   * Queues readings for the next group commit. `done` runs once they are on disk, or once the overflow
+   * Queues readings for the next group commit. `done` runs once they are synced to disk, or once the overflow
    * policy or a failed commit has counted them as dropped. Under `block` it is held back while the queue
    * is full, so an MQTT message stays unacknowledged until there is room.
    */
@@ -87,16 +99,14 @@ export class DurableQueue extends EventEmitter {
     else this.scheduleCommit();
   }
 
-  /** Runs `callback` once everything enqueued so far has been committed or counted as dropped. */
+  /** Runs `callback` once everything enqueued so far is synced to disk or counted as dropped. */
   afterCommit(callback: () => void): void {
-    if (this.pending.length === 0) {
-      setImmediate(callback);
-      return;
-    }
-    this.waiters.push(callback);
+    if (this.pending.length > 0) this.waiters.push(callback);
+    else if (this.walSync.busy) this.walSync.afterSync(callback);
+    else setImmediate(callback);
   }
 
-  /** Commits the pending readings now, in one transaction. */
+  /** Commits the pending readings now, in one transaction; their callbacks run once the commit is synced. */
   commit(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
@@ -111,6 +121,11 @@ export class DurableQueue extends EventEmitter {
     let settled: PendingEntry[] = [];
     try {
       settled = this.db.transaction(() => this.insertEntries(entries))();
+      this.walSync.afterSync(() => {
+        for (const entry of settled) entry.done?.();
+        for (const waiter of waiters) waiter();
+      });
+      return;
     } catch (error) {
       settled = entries.filter((entry) => !this.blocked.includes(entry));
       const count = settled.reduce((sum, entry) => sum + entry.readings.length, 0);
@@ -178,10 +193,11 @@ export class DurableQueue extends EventEmitter {
     };
   }
 
-  /** Commits what is pending, then closes the file. Readings still blocked are counted as dropped. */
+  /** Commits what is pending and syncs it, then closes the file. Readings still blocked are counted as dropped. */
   close(): void {
     if (!this.db.open) return;
     this.commit();
+    this.walSync.close();
     for (const entry of this.blocked) this.dropFull(entry, 'the queue closed while full');
     this.blocked = [];
     this.blockedPoints = 0;

@@ -27,10 +27,12 @@ export const queueConfigSchema = z.strictObject({
    */
   commit_delay_ms: z.number().int().min(0).max(1000).default(0),
   /**
-   * Commit each reading of an MQTT device before its message handler returns, so that with QoS 1 the
-   * PUBACK follows the commit. It costs one fsync per message, which caps MQTT ingest near 1 / fsync
-   * time. With false, all readings share group commits, and a crash can lose the readings of the last
-   * event-loop turn that the broker already considers delivered. Ignored for QoS 0. Default true.
+   * Send the PUBACK of a QoS 1 message only once its readings are synced to disk, so a crash or a power
+   * cut before that leaves the message with the publisher or broker, which sends it again. Messages
+   * share group commits and fsyncs. From the embedded broker this costs little; from an external broker
+   * the gateway's one MQTT connection takes the next message only after the PUBACK, which caps QoS 1
+   * ingest near one message per fsync. With false, the PUBACK goes out once the reading is accepted in
+   * memory, and a crash can lose the readings not yet committed. Ignored for QoS 0. Default true.
    */
   commit_before_ack: z.boolean().default(true),
   /** Readings that trigger a commit at once, without waiting for `commit_delay_ms`. Default 2000. */
