@@ -22,6 +22,9 @@ import { type QueueSnapshot, readSnapshot, whilePaused } from './support/queue-s
 import { type ImageKind, type QueueImage, tornImages } from './support/torn-images.js';
 
 const SEED = Number(process.env.COLDPOOL_POWER_LOSS_SEED ?? randomInt(2 ** 31));
+if (!Number.isSafeInteger(SEED)) {
+  throw new Error(`COLDPOOL_POWER_LOSS_SEED=${process.env.COLDPOOL_POWER_LOSS_SEED} is invalid. Set it to an integer.`);
+}
 /** Copies taken while the child writes. */
 const LIVE_COPIES = 20;
 /** Torn images made from each copy. */
@@ -87,7 +90,9 @@ function printTally(tally: Map<ImageKind, KindTally>, copies: readonly Copy[]): 
     if (entry === undefined) continue;
     lines.push(`  ${kind}: ${entry.images}, ${entry.min_sequences}, ${entry.max_sequences}, ${entry.failures}`);
   }
+  const restarted = copies.filter((copy) => copy.snapshot.wal_restarts > 0).length;
   const checkpointed = copies.filter((copy) => copy.snapshot.tear_floor > 0).length;
+  lines.push(`  copies taken after the first WAL restart: ${restarted} of ${copies.length}`);
   lines.push(`  copies taken between a checkpoint and the next WAL restart: ${checkpointed} of ${copies.length}`);
   process.stdout.write(`${lines.join('\n')}\n`);
 }
@@ -117,11 +122,15 @@ describe('queue-power-loss', () => {
         if (image === untorn) {
           untornSequences = check.sequences;
           if (check.sequences < copy.durable_before) {
-            lostDurable.push(`${label}: ${check.sequences} readings, ${copy.durable_before} reported durable`);
+            lostDurable.push(
+              `${label}: read back up to ${check.sequences}, but ${copy.durable_before} was reported durable`,
+            );
             failed = true;
           }
         } else if (check.sequences > untornSequences) {
-          grewWhenTorn.push(`${label}: ${check.sequences} readings, untorn copy ${untornSequences}`);
+          grewWhenTorn.push(
+            `${label}: read back up to ${check.sequences}, but its untorn copy only up to ${untornSequences}`,
+          );
           failed = true;
         }
         record(tally, image.kind, check.sequences, failed);
@@ -129,6 +138,8 @@ describe('queue-power-loss', () => {
       }
     }
     printTally(tally, copies);
+
+    if (damaged.length + lostDurable.length + grewWhenTorn.length === 0) rmSync(dir, { recursive: true, force: true });
 
     expect(copies.at(-1)?.durable_before).toBeGreaterThan(1000);
     for (const kind of KINDS) expect(tally.get(kind)?.images, kind).toBeGreaterThan(0);

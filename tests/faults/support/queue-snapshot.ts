@@ -19,6 +19,8 @@ export interface QueueSnapshot {
    * power cut can leave.
    */
   tear_floor: number;
+  /** Checkpoint sequence number from the WAL header: how often SQLite restarted the WAL after a checkpoint. */
+  wal_restarts: number;
 }
 
 /** Size of the WAL file header. */
@@ -41,7 +43,8 @@ export function readSnapshot(path: string): QueueSnapshot {
   const wal = existsSync(walPath) ? readFileSync(walPath) : Buffer.alloc(0);
   const db = readFileSync(path);
   const shm = existsSync(shmPath) ? readFileSync(shmPath) : Buffer.alloc(0);
-  return { wal, db, tear_floor: tearFloor(wal, shm) };
+  const walRestarts = wal.length >= WAL_HEADER_BYTES ? wal.readUInt32BE(12) : 0;
+  return { wal, db, tear_floor: tearFloor(wal, shm), wal_restarts: walRestarts };
 }
 
 /** Returns the byte offset in `wal` where the frames a checkpoint may have copied end. */
