@@ -5,8 +5,13 @@ import type { RegisterField } from './register-field.js';
 export interface ModbusPollOptions {
   /** Device id carried by every sample and event. */
   id: string;
-  /** Time from the start of one poll to the start of the next, in milliseconds. */
+  /** Time from the start of one poll slot to the start of the next, in milliseconds. */
   poll_interval_ms: number;
+  /**
+   * Delay from `start()` to the first poll slot, in milliseconds, 0 to `poll_interval_ms` - 1. Devices given
+   * different offsets poll spread over the interval instead of all at once. Default 0.
+   */
+  poll_offset_ms?: number;
   /** Time to wait for a connection or for the response to one request, in milliseconds. */
   timeout_ms: number;
   /** Extra attempts of one request after a timeout or a busy exception (code 6) before the poll fails. */
@@ -60,6 +65,9 @@ export function validateRtuDeviceOptions(options: ModbusRtuDeviceOptions): void 
 export function validatePollOptions(options: ModbusPollOptions): void {
   const where = `Modbus device ${options.id}`;
   checkInteger(where, 'poll_interval_ms', options.poll_interval_ms, 1, Number.MAX_SAFE_INTEGER);
+  if (options.poll_offset_ms !== undefined) {
+    checkInteger(where, 'poll_offset_ms', options.poll_offset_ms, 0, options.poll_interval_ms - 1);
+  }
   checkInteger(where, 'timeout_ms', options.timeout_ms, 1, Number.MAX_SAFE_INTEGER);
   checkInteger(where, 'retries', options.retries, 0, Number.MAX_SAFE_INTEGER);
   checkInteger(where, 'backoff_max_ms', options.backoff_max_ms, 0, Number.MAX_SAFE_INTEGER);

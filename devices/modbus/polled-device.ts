@@ -1,7 +1,8 @@
 /**
  * The poll loop, retry rules and health counters shared by Modbus TCP and RTU devices. A subclass sends one
- * request to the device, and this class plans the requests, polls on a timer, backs off a failing device
- * and emits samples, errors and state changes. The driver never logs.
+ * request to the device, and this class plans the requests, polls on a fixed grid of slots
+ * (`PollSchedule`), backs off a failing device and emits samples, errors and state changes. The driver
+ * never logs.
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceSample, FieldError, RawField } from '../sample.js';
@@ -14,6 +15,7 @@ import {
   ModbusTimeoutError,
 } from './errors.js';
 import { decodeRequestFields, requestErrors } from './field-decoder.js';
+import { PollSchedule } from './poll-schedule.js';
 import { planRequests, type ReadRequest } from './request-plan.js';
 
 /** Payload of the `poll_error` event: a poll that produced no sample. */
@@ -48,6 +50,12 @@ export interface DeviceHealth {
   last_poll_ms?: number;
   polls_ok: number;
   polls_failed: number;
+  /** Scheduled polls that returned a sample before their slot ended. */
+  polls_on_time: number;
+  /** Slots in which no poll started: the previous poll overran, the device backed off, or the timer was late. */
+  slots_skipped: number;
+  /** Time from the start of the last scheduled poll's slot to the start of the poll, in milliseconds. */
+  last_poll_lag_ms?: number;
 }
 
 /** Register words (function codes 3, 4) or bits (1, 2) of one reply, and the time the request took. */
@@ -66,8 +74,16 @@ const UNREACHABLE_EXCEPTIONS = new Set([EXCEPTION_GATEWAY_PATH_UNAVAILABLE, EXCE
 export abstract class PolledModbusDevice extends EventEmitter<ModbusDeviceEvents> {
   /** Read requests of one poll, in the order they are sent. */
   readonly plan: ReadRequest[];
-  private readonly state: DeviceHealth = { up: false, consecutive_failures: 0, polls_ok: 0, polls_failed: 0 };
+  private readonly state: DeviceHealth = {
+    up: false,
+    consecutive_failures: 0,
+    polls_ok: 0,
+    polls_failed: 0,
+    polls_on_time: 0,
+    slots_skipped: 0,
+  };
   private timer: NodeJS.Timeout | undefined;
+  private schedule: PollSchedule | undefined;
   private running = false;
   /** False until the first poll settles, so the first outcome is always sent as a `state` event. */
   private stateKnown = false;
@@ -96,11 +112,16 @@ export abstract class PolledModbusDevice extends EventEmitter<ModbusDeviceEvents
   /** Called after a poll failed, and after `stop()`, to release the link. */
   protected abstract release(): void;
 
-  /** Starts polling at once and then every `poll_interval_ms`; failures arrive as `poll_error` events. */
+  /**
+   * Starts polling after `poll_offset_ms` and then every `poll_interval_ms` on a fixed grid; failures arrive
+   * as `poll_error` events.
+   */
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.schedule(0);
+    const { poll_interval_ms, poll_offset_ms } = this.pollOptions;
+    this.schedule = new PollSchedule(poll_interval_ms, Date.now() + (poll_offset_ms ?? 0));
+    this.armTimer(this.schedule);
   }
 
   /** Stops polling and releases the link. A read already sent finishes or times out first. */
@@ -126,27 +147,32 @@ export abstract class PolledModbusDevice extends EventEmitter<ModbusDeviceEvents
     return { ...this.state };
   }
 
-  private schedule(delayMs: number): void {
-    this.timer = setTimeout(() => void this.pollCycle(), delayMs);
+  private armTimer(schedule: PollSchedule): void {
+    this.timer = setTimeout(() => void this.pollCycle(schedule), Math.max(0, schedule.nextSlot - Date.now()));
   }
 
-  private async pollCycle(): Promise<void> {
-    const started = Date.now();
+  private async pollCycle(schedule: PollSchedule): Promise<void> {
+    const start = schedule.begin(Date.now());
+    this.state.slots_skipped += start.skipped;
+    this.state.last_poll_lag_ms = start.lag_ms;
     let ok = true;
     try {
       const sample = await this.readOnce();
+      if (schedule.endedInSlot(start.slot_ms, Date.now())) this.state.polls_on_time++;
       if (this.running) this.emit('sample', sample);
     } catch (error) {
       ok = false;
       if (this.running) this.emit('poll_error', { device_id: this.id, error: error as Error });
     }
     if (!this.running) return;
-    this.schedule(Math.max(0, this.nextDelayMs(ok) - (Date.now() - started)));
+    this.state.slots_skipped += schedule.advance(start.slot_ms, Date.now(), this.nextDelayMs(ok)).skipped;
+    this.armTimer(schedule);
   }
 
   /**
-   * Time from the start of this poll to the next: the poll interval, or after failures the interval
-   * doubled per consecutive failure, capped at `backoff_max_ms` but never shorter than the interval.
+   * Time from the start of this poll's slot to the earliest next poll: the poll interval, or after failures
+   * the interval doubled per consecutive failure, capped at `backoff_max_ms` but never shorter than the
+   * interval.
    */
   private nextDelayMs(ok: boolean): number {
     const { poll_interval_ms, backoff_max_ms } = this.pollOptions;

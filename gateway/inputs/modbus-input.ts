@@ -13,12 +13,18 @@ import type { SampleHandler } from './mqtt-input.js';
 
 type ModbusDevice = ResolvedModbusDevice | ResolvedRtuDevice;
 
-/** Poll settings every Modbus driver takes, converted from the config's seconds to milliseconds. */
-function pollOptions(device: ModbusDevice) {
+/**
+ * Poll settings every Modbus driver takes, converted from the config's seconds to milliseconds. Device
+ * `index` of `count` gets its first slot `index / count` of an interval after the start, so the polls of
+ * many devices spread evenly over the interval instead of starting, and connecting, all at once.
+ */
+function pollOptions(device: ModbusDevice, index: number, count: number) {
+  const poll_interval_ms = Math.round(device.poll_interval_s * 1000);
   return {
     id: device.id,
     unit_id: device.unit_id,
-    poll_interval_ms: Math.round(device.poll_interval_s * 1000),
+    poll_interval_ms,
+    poll_offset_ms: Math.floor((index * poll_interval_ms) / count),
     timeout_ms: device.timeout_ms,
     retries: device.retries,
     backoff_max_ms: Math.round(device.backoff_max_s * 1000),
@@ -30,7 +36,8 @@ function pollOptions(device: ModbusDevice) {
 
 /**
  * Builds one point of the `device_health` series after each poll: whether the device replied, how many
- * polls in a row failed, the last error and the round-trip time of its last successful request.
+ * polls in a row failed, how many polls returned within their slot and how many slots had no poll, how
+ * late the last poll started, the last error and the round-trip time of its last successful request.
  */
 function healthReading(device: ModbusDevice, driver: PolledModbusDevice, time_ms: number): Reading {
   const health = driver.health();
@@ -39,14 +46,24 @@ function healthReading(device: ModbusDevice, driver: PolledModbusDevice, time_ms
     consecutive_failures: health.consecutive_failures,
     polls_ok: health.polls_ok,
     polls_failed: health.polls_failed,
+    polls_on_time: health.polls_on_time,
+    slots_skipped: health.slots_skipped,
   };
+  if (health.last_poll_lag_ms !== undefined) fields.poll_lag_ms = health.last_poll_lag_ms;
   if (health.last_error !== undefined) fields.last_error = health.last_error.slice(0, 200);
   if (health.last_rtt_ms !== undefined) fields.rtt_ms = health.last_rtt_ms;
   return {
     measurement: 'device_health',
     tags: { site: device.site, asset: device.asset, device: device.id },
     fields,
-    integer_fields: new Set(['consecutive_failures', 'polls_ok', 'polls_failed']),
+    integer_fields: new Set([
+      'consecutive_failures',
+      'polls_ok',
+      'polls_failed',
+      'polls_on_time',
+      'slots_skipped',
+      'poll_lag_ms',
+    ]),
     time_ms,
     time_source: 'receive',
   };
@@ -68,9 +85,11 @@ export class ModbusInput {
     private readonly onSample: SampleHandler,
     private readonly log: Logger,
   ) {
+    const indexOf = new Map(devices.map((device, index) => [device.id, index]));
+    const optionsOf = (device: ModbusDevice) => pollOptions(device, indexOf.get(device.id) ?? 0, devices.length);
     for (const device of devices) {
       if (device.protocol !== 'modbus_tcp') continue;
-      const driver = new ModbusTcpDevice({ ...pollOptions(device), host: device.host, port: device.port });
+      const driver = new ModbusTcpDevice({ ...optionsOf(device), host: device.host, port: device.port });
       this.tcpDevices.push(driver);
       this.wire(driver, device);
     }
@@ -87,7 +106,7 @@ export class ModbusInput {
         stop_bits: line.stop_bits,
         ...(line.inter_request_delay_ms !== undefined ? { inter_request_delay_ms: line.inter_request_delay_ms } : {}),
       });
-      for (const device of members) this.wire(rtuBus.addDevice(pollOptions(device)), device);
+      for (const device of members) this.wire(rtuBus.addDevice(optionsOf(device)), device);
       this.buses.push(rtuBus);
       this.log.info(
         { bus: line.id, path: line.path, baud_rate: line.baud_rate, parity: line.parity, devices: members.length },

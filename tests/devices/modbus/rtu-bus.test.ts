@@ -70,7 +70,16 @@ describe('rtu-bus', () => {
     const bus = new ModbusRtuBus({ path: '/dev/ttyUSB0', baud_rate: 9600 });
     bus.addDevice(DEVICE);
     expect(bus.health()).toEqual([
-      { device_id: 'room-1', unit_id: 1, up: false, consecutive_failures: 0, polls_ok: 0, polls_failed: 0 },
+      {
+        device_id: 'room-1',
+        unit_id: 1,
+        up: false,
+        consecutive_failures: 0,
+        polls_ok: 0,
+        polls_failed: 0,
+        polls_on_time: 0,
+        slots_skipped: 0,
+      },
     ]);
   });
 });

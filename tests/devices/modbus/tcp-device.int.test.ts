@@ -356,6 +356,88 @@ describe('tcp-device', () => {
   });
 });
 
+/** Starts a Modbus TCP peer that replies to every read of one register with the word 1 after `delay_ms`. */
+function startSlowPeer(delay_ms: number) {
+  return startMbapPeer((socket, request) => {
+    setTimeout(() => {
+      if (!socket.destroyed) socket.write(mbapFrame(request.transaction_id, request.unit_id, registerReplyPdu(3, [1])));
+    }, delay_ms);
+  });
+}
+
+describe('poll grid', () => {
+  it('first poll waits for its offset', async () => {
+    const server = track(await startRegisterServer({ holding: new Map([[0, 1]]) }));
+    const device = track(
+      new ModbusTcpDevice(deviceOptions(server.port, [AIR_TEMP], { poll_interval_ms: 200, poll_offset_ms: 120 })),
+    );
+    const times: number[] = [];
+    device.on('sample', (sample) => times.push(sample.receive_time_ms));
+    const started = Date.now();
+    device.start();
+    await sleep(300);
+
+    expect(times.length).toBe(1);
+    expect(times[0]! - started).toBeGreaterThanOrEqual(120);
+    expect(times[0]! - started).toBeLessThan(200);
+  });
+
+  it('polls start on the grid', async () => {
+    const server = track(await startRegisterServer({ holding: new Map([[0, 1]]) }));
+    const device = track(
+      new ModbusTcpDevice(deviceOptions(server.port, [AIR_TEMP], { poll_interval_ms: 50, poll_offset_ms: 10 })),
+    );
+    const times: number[] = [];
+    device.on('sample', (sample) => times.push(sample.receive_time_ms));
+    const started = Date.now();
+    device.start();
+    await sleep(620);
+    await device.stop();
+
+    // Each reading arrives early in its 50 ms slot, so the polls did not drift with their durations.
+    const phases = times.map((time) => (time - started - 10) % 50);
+    expect(times.length).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...phases)).toBeLessThan(25);
+    expect(device.health().polls_on_time).toBe(times.length);
+    expect(device.health().slots_skipped).toBe(0);
+  });
+
+  it('overrun skips the next slot', async () => {
+    const peer = track(await startSlowPeer(130));
+    const device = track(new ModbusTcpDevice(deviceOptions(peer.port, [AIR_TEMP], { poll_interval_ms: 100 })));
+    const times: number[] = [];
+    device.on('sample', (sample) => times.push(sample.receive_time_ms));
+    device.start();
+    await sleep(1050);
+    await device.stop();
+
+    const gaps = times.slice(1).map((time, i) => time - times[i]!);
+    const health = device.health();
+    expect(times.length).toBeGreaterThanOrEqual(4);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(190);
+    // stop() lets the poll in flight finish, and that poll counts but emits no sample.
+    expect(health.polls_ok - times.length).toBeLessThanOrEqual(1);
+    expect(health.polls_on_time).toBe(0);
+    expect(health.slots_skipped).toBe(times.length);
+  });
+
+  it('poll lag is recorded', async () => {
+    const server = track(await startRegisterServer({ holding: new Map([[0, 1]]) }));
+    const device = track(new ModbusTcpDevice(deviceOptions(server.port, [AIR_TEMP], { poll_interval_ms: 100 })));
+    device.start();
+    await sleep(150);
+
+    expect(device.health().last_poll_lag_ms).toBeGreaterThanOrEqual(0);
+    expect(device.health().last_poll_lag_ms).toBeLessThan(50);
+  });
+
+  it('offset of a whole interval is invalid', () => {
+    expect(
+      () => new ModbusTcpDevice(deviceOptions(502, [AIR_TEMP], { poll_interval_ms: 100, poll_offset_ms: 100 })),
+    ).toThrow(expect.objectContaining({ code: 'MODBUS_CONFIG_INVALID' }));
+  });
+});
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
