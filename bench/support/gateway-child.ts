@@ -5,11 +5,12 @@
  * replies `started` with the broker URL, then `stats` on every `{ type: 'stats' }`, and stops the gateway
  * on SIGTERM.
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
-import { PollTiming } from './poll-timing.js';
+import { type PollCounts, PollTiming } from './poll-timing.js';
 
 /** Counters the child reports. */
 export interface GatewayChildStats {
@@ -22,11 +23,16 @@ export interface GatewayChildStats {
   heap_used_bytes: number;
   /** CPU time since the process started, milliseconds. */
   cpu_ms: number;
-  /** Polls of Modbus devices since the last `mark`, by arrival relative to the previous poll. */
-  polls: { on_time: number; late: number };
+  /** Scheduled polls of Modbus devices since the last `mark`, from their `device_health` counters. */
+  polls: PollCounts;
   /** Log lines at warn level or above, counted by message. */
   warnings: Record<string, number>;
+  /** Event-loop delay since the last `mark`, in milliseconds (perf_hooks.monitorEventLoopDelay, 10 ms resolution). */
+  event_loop_delay_ms: { p50: number; p99: number; max: number };
 }
+
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+loopDelay.enable();
 
 let gateway: Gateway | undefined;
 const warnings: Record<string, number> = {};
@@ -54,7 +60,6 @@ function setQueueSynchronous(running: Gateway, mode: string): void {
 
 async function start(
   config: unknown,
-  poll_interval_ms: number,
   queue: Record<string, unknown>,
   queue_synchronous: string | undefined,
 ): Promise<void> {
@@ -62,12 +67,15 @@ async function start(
   // The config schema has no `outputs.queue` key, so queue settings are set on the parsed object.
   (resolved.config.outputs as { queue?: Record<string, unknown> }).queue = queue;
   gateway = new Gateway(resolved, pino({ level: 'warn' }, logSink));
-  const timing = new PollTiming(poll_interval_ms);
-  gateway.bus.on('reading', (reading) => timing.record(reading.tags.device ?? '', reading.time_ms));
+  const timing = new PollTiming();
+  gateway.bus.on('device_health', (point) => timing.record(point));
   await gateway.start();
   if (queue_synchronous !== undefined) setQueueSynchronous(gateway, queue_synchronous);
   process.on('message', (message: { type: string }) => {
-    if (message.type === 'mark') timing.reset();
+    if (message.type === 'mark') {
+      timing.reset();
+      loopDelay.reset();
+    }
     if (message.type !== 'stats' || gateway === undefined) return;
     const written: Record<string, number> = {};
     for (const entry of gateway.outputStats()) written[entry.name] = entry.stats.written;
@@ -83,6 +91,11 @@ async function start(
       cpu_ms: (cpu.user + cpu.system) / 1000,
       polls: timing.counts(),
       warnings,
+      event_loop_delay_ms: {
+        p50: loopDelay.percentile(50) / 1e6,
+        p99: loopDelay.percentile(99) / 1e6,
+        max: loopDelay.max / 1e6,
+      },
     };
     process.send?.(stats);
   });
@@ -105,7 +118,6 @@ process.once('SIGTERM', () => {
 interface StartMessage {
   type: string;
   config: unknown;
-  poll_interval_ms?: number;
   /** Durable queue settings (`QueueConfig` keys). */
   queue?: Record<string, unknown>;
   /** `PRAGMA synchronous` of the queue database (`FULL`, `NORMAL`, `OFF`); default the queue's own. */
@@ -114,10 +126,8 @@ interface StartMessage {
 
 process.once('message', (message: StartMessage) => {
   if (message.type !== 'start') return;
-  start(message.config, message.poll_interval_ms ?? 1000, message.queue ?? {}, message.queue_synchronous).catch(
-    (error: Error) => {
-      process.stderr.write(`gateway start failed: ${error.message}\n`);
-      process.exit(1);
-    },
-  );
+  start(message.config, message.queue ?? {}, message.queue_synchronous).catch((error: Error) => {
+    process.stderr.write(`gateway start failed: ${error.message}\n`);
+    process.exit(1);
+  });
 });
