@@ -8,6 +8,10 @@
  * the response to the next one. It counts transaction ids modulo 256, though, so an id comes back after 256
  * requests. `ModbusTcpDevice` therefore drops the connection after every timeout.
  * NOTE: modbus-serial drops stale frames silently, so the driver cannot count or report them.
+ *
+ * modbus-serial 8.0.25 never removes a finished request from its `_transactions` map (index.js), so each
+ * client keeps up to 256 requests with their callbacks, promises and buffers, and a gateway polling many
+ * devices grows by that much per connection. `read` removes its own entry once the request has settled.
  */
 import modbusSerial from 'modbus-serial';
 import { ModbusConnectionError, ModbusExceptionError, ModbusFrameError, ModbusTimeoutError } from './errors.js';
@@ -15,6 +19,14 @@ import type { ReadRequest } from './request-plan.js';
 
 // modbus-serial is CommonJS: its module object is the ModbusRTU class and also carries it as `default`.
 const ModbusRTU = modbusSerial.default;
+
+/** Private fields of a modbus-serial 8 client over TCP that `read` uses to drop a finished request. */
+interface ClientInternals {
+  /** Requests by MBAP transaction id (index.js). */
+  _transactions?: Record<number, unknown>;
+  /** The TCP port, with the transaction id its next request gets (ports/tcpport.js). */
+  _port?: { _transactionIdWrite?: unknown };
+}
 
 export interface TcpClientOptions {
   host: string;
@@ -67,6 +79,20 @@ export class ModbusTcpClient {
 
   /** Sends one read request and returns register words (function codes 3, 4) or bits (1, 2). */
   async read(request: ReadRequest): Promise<number[] | boolean[]> {
+    const internals = this.client as unknown as ClientInternals;
+    // The library registers the request under this id synchronously, before its promise settles.
+    const transactionId = internals._port?._transactionIdWrite;
+    try {
+      return await this.send(request);
+    } finally {
+      // A late reply to a request removed here finds no entry, and modbus-serial ignores it.
+      if (typeof transactionId === 'number' && internals._transactions !== undefined) {
+        delete internals._transactions[transactionId];
+      }
+    }
+  }
+
+  private async send(request: ReadRequest): Promise<number[] | boolean[]> {
     try {
       switch (request.function_code) {
         case 1:

@@ -55,6 +55,21 @@ describe('tcp transport', () => {
     expect(words).toEqual(FRESH_WORDS);
   });
 
+  it('keeps no finished requests', async () => {
+    const peer = await startMbapPeer((socket, request) => {
+      socket.write(mbapFrame(request.transaction_id, 1, registerReplyPdu(3, FRESH_WORDS)));
+    });
+    peers.push(peer);
+    const client = new ModbusTcpClient({ host: '127.0.0.1', port: peer.port, unit_id: 1, timeout_ms: 200 });
+    closers.push(() => client.close());
+    await client.connect();
+    for (let read = 0; read < 300; read++) await client.read(eightRegisterRequest());
+
+    // modbus-serial's own map of requests by transaction id, which it never empties.
+    const library = (client as unknown as { client: { _transactions: Record<number, unknown> } }).client;
+    expect(Object.keys(library._transactions)).toEqual([]);
+  });
+
   it('splits two responses in one read', async () => {
     const peer = await startMbapPeer((socket, request) => {
       const stale = mbapFrame(
