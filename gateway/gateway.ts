@@ -4,6 +4,10 @@ import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
 import { type RunningApi, startGatewayApi } from './api/gateway-api.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { clusterBrokerOptions, startClusteredBroker } from './cluster/clustered-broker.js';
+import { leaderPlanService } from './cluster/leader-plan-service.js';
+import { Leadership } from './cluster/leadership.js';
+import { nodeScopedConfig } from './cluster/node-config.js';
 import { startColdChain } from './cold-chain.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { ControlClient } from './control-client.js';
@@ -61,12 +65,17 @@ export class Gateway {
   private readonly skewMs: number;
   private readonly clock: (() => number) | undefined;
   private running = false;
+  /** Leader election of a cluster node, which runs the planner only while this node leads. */
+  private leadership: Leadership | undefined;
+  /** The config; on a cluster node its MQTT client ids end in `-<node_id>`. */
+  readonly resolved: ResolvedConfig;
 
   constructor(
-    readonly resolved: ResolvedConfig,
+    resolved: ResolvedConfig,
     private readonly log: Logger,
     options: GatewayOptions = {},
   ) {
+    this.resolved = nodeScopedConfig(resolved);
     this.problemLog = new RateLimitedLog(log);
     this.clock = options.clock;
     this.configPath = options.config_path;
@@ -110,6 +119,7 @@ export class Gateway {
     await this.api?.stop();
     await this.modbusInput?.stop();
     await this.mqttInput?.stop();
+    await this.leadership?.stop();
     await this.planner?.stop();
     await this.coldChain?.stop();
     await this.outputs?.stop();
@@ -129,13 +139,16 @@ export class Gateway {
     const security = prepareBrokerSecurity({ auth: settings.auth, tls: settings.tls }, internal ? [internal.user] : []);
     const warnings = [...security.warnings, ...(this.configPath ? configFileWarnings(this.configPath) : [])];
     for (const warning of warnings) this.log.warn(warning);
-    this.broker = await startEmbeddedBroker({
+    const options = {
       host: settings.host,
       port: settings.port,
       max_payload_bytes: settings.max_payload_bytes,
       ...(security.access ? { access: security.access } : {}),
-      ...(security.tls ? { tls: security.tls } : {}),
-    });
+    };
+    const cluster = this.resolved.config.cluster;
+    this.broker = cluster
+      ? await startClusteredBroker({ ...options, ...clusterBrokerOptions(cluster) })
+      : await startEmbeddedBroker({ ...options, ...(security.tls ? { tls: security.tls } : {}) });
     this.stopRejectionLog = logBrokerRejections(this.broker.events, this.log);
     if (internal) this.credentials = { username: internal.username, password: internal.password };
     this.log.info(
@@ -157,7 +170,13 @@ export class Gateway {
     if (config.alarms.enabled) {
       this.coldChain = await startColdChain(config, this.bus, this.log, this.control, this.clock);
     }
-    if (config.planning.enabled) await this.startPlanning();
+    if (!config.planning.enabled) return;
+    if (config.cluster === undefined) {
+      await this.startPlanning();
+      return;
+    }
+    const task = { name: 'planner', start: () => this.startPlanning(), stop: () => this.stopPlanning() };
+    this.leadership = await Leadership.start(config.cluster, task, this.log);
   }
 
   /** Plans pooled deliveries on the configured schedules; the search runs on a worker thread. */
@@ -174,9 +193,15 @@ export class Gateway {
         : {}),
     });
     this.capacity = new PlanningCapacity(this.planner);
-    const capacity = this.capacity;
-    this.bus.on('reading', (reading) => capacity.observe(reading));
     await this.planner.start();
+  }
+
+  /** Stops the planner when this cluster node loses the leader lease. */
+  private async stopPlanning(): Promise<void> {
+    const planner = this.planner;
+    this.planner = undefined;
+    this.capacity = undefined;
+    await planner?.stop();
   }
 
   /** Base URL of the HTTP API once it listens. */
@@ -218,8 +243,10 @@ export class Gateway {
   /** Collects the services the API serves besides readings: alarms, plans, capacity and chart limits. */
   private apiServices(): Parameters<typeof startGatewayApi>[2] {
     const coldChain = this.coldChain;
+    const plans = this.leadership ? leaderPlanService(() => this.planner) : this.planner;
+    // NOTE: on a cluster node the capacity service is the one of the planner at API start, if any.
     const planning = {
-      ...(this.planner ? { plans: this.planner } : {}),
+      ...(plans ? { plans } : {}),
       ...(this.capacity ? { capacity: this.capacity } : {}),
     };
     if (!coldChain) return planning;
@@ -306,6 +333,7 @@ export class Gateway {
       const device = reading.tags.device ?? '';
       this.stats.readings_by_device.set(device, (this.stats.readings_by_device.get(device) ?? 0) + 1);
       this.outputs?.accept(reading);
+      this.capacity?.observe(reading);
     });
     this.bus.on('device_health', (reading) => this.outputs?.accept(reading));
     this.bus.on('sensor_fault', (fault) => {

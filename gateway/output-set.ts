@@ -25,9 +25,10 @@ import { DevicePollCounter } from './self-metrics/device-poll-counts.js';
 import { collectSelfMetrics, type SelfMetricsSnapshot, type SelfMetricsSources } from './self-metrics/self-metrics.js';
 import { SelfMetricsWriter } from './self-metrics/self-metrics-writer.js';
 import type { GatewayStats } from './stats.js';
+import { upstreamSink } from './upstream/upstream-sink.js';
 
 /** Output names, as used for queue cursors, logs and the `output` tag of the self-metrics. */
-export type OutputName = 'influx' | 'local_store' | 'mqtt_republish';
+export type OutputName = 'influx' | 'local_store' | 'mqtt_republish' | 'upstream';
 
 /** Counters of one output. */
 export interface QueueConsumerStatsEntry {
@@ -135,6 +136,8 @@ export class OutputSet {
     }
     const influx = influxSink(config, log);
     if (influx !== undefined) sinks.push(influx);
+    const upstream = upstreamSink(config, log);
+    if (upstream !== undefined) sinks.push(upstream);
     const names = [...sinks.map((sink) => sink.name), ...(republishWanted(config) ? ['mqtt_republish'] : [])];
     const queue = new DurableQueue({ ...settings, path, outputs: names });
     const set = new OutputSet(queue, config, log, context);

@@ -7,8 +7,15 @@
 import { once } from 'node:events';
 import { createServer, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Aedes } from 'aedes';
-import { isLoopbackHost } from '../security/listener-safety.js';
+import type { Aedes, Client } from 'aedes';
+import { brokerHooks } from '../broker/broker-hooks.js';
+import { BrokerEventEmitter, type BrokerRejection } from '../broker/broker-rejection.js';
+import type { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { checkListenerSafety } from '../security/listener-safety.js';
+import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
+import { RateLimiter } from '../security/rate-limiter.js';
+import { SecurityError } from '../security/security-error.js';
+import type { ClusterConfig } from './cluster-config.js';
 import { ClusterError } from './cluster-error.js';
 
 /** Options of `startClusteredBroker`. */
@@ -17,40 +24,55 @@ export interface ClusteredBrokerOptions {
   redis_url: string;
   /** Broker id, unique per node; aedes uses it to tell its own messages and wills from the other nodes'. */
   node_id: string;
-  /** Listen address; only loopback addresses are accepted for now. Default `127.0.0.1`. */
+  /** Listen address; any address but loopback requires `access` without anonymous clients. Default `127.0.0.1`. */
   host?: string;
   /** TCP port; 0 picks a free one. Default 1883. */
   port?: number;
   /** Maximum offline QoS 1 messages sent to a reconnecting persistent session. Default 100000. */
   max_session_delivery?: number;
+  /** Maximum PUBLISH payload in bytes; a client that sends a larger one is disconnected. Default no limit. */
+  max_payload_bytes?: number;
+  /** Users, roles, topic ACLs and connection rate, as for the embedded broker. Default none. */
+  access?: MqttAccessPolicy;
 }
 
-/** A running broker node. */
-export interface ClusteredBroker {
-  /** `mqtt://host:port` of this node. */
-  url: string;
-  port: number;
-  /** Number of MQTT clients connected to this node. */
-  clientCount(): number;
-  /** Disconnects this node's clients, closes the listener and the Redis connections; data in Redis stays. */
-  stop(): Promise<void>;
+/** A running broker node; the same shape as the embedded broker, without a TLS listener. */
+export type ClusteredBroker = EmbeddedBroker;
+
+/** Returns the node options that come from the `cluster` config section. */
+export function clusterBrokerOptions(
+  cluster: ClusterConfig,
+): Pick<ClusteredBrokerOptions, 'redis_url' | 'node_id' | 'max_session_delivery'> {
+  return { redis_url: cluster.redis_url, node_id: cluster.node_id, max_session_delivery: cluster.max_session_delivery };
 }
 
 interface Closable {
   close(callback: () => void): void;
 }
 
-/** Starts one node; throws `ClusterError` when Redis is unreachable or the port is taken. */
+/** Throws `ClusterError` when the node would listen beyond loopback without authentication. */
+function checkSafety(options: ClusteredBrokerOptions, host: string): void {
+  try {
+    checkListenerSafety({
+      name: 'mqtt',
+      host,
+      auth_configured: options.access !== undefined && !options.access.allow_anonymous,
+      auth_key: 'mqtt.broker.auth.users with allow_anonymous: false',
+      host_key: 'mqtt.broker.host',
+    });
+  } catch (error) {
+    if (error instanceof SecurityError) throw new ClusterError('CLUSTER_BROKER_LISTEN_FAILED', error.message);
+    throw error;
+  }
+}
+
+/**
+ * Starts one node with the embedded broker's authentication, ACL and payload hooks. Throws `ClusterError`
+ * when the listener would be open beyond loopback, Redis is unreachable or the port is taken.
+ */
 export async function startClusteredBroker(options: ClusteredBrokerOptions): Promise<ClusteredBroker> {
   const host = options.host ?? '127.0.0.1';
-  // NOTE: this node has none of the embedded broker's authentication and ACL hooks yet, so it refuses
-  // any address but loopback rather than expose an open broker.
-  if (!isLoopbackHost(host)) {
-    throw new ClusterError(
-      'CLUSTER_BROKER_LISTEN_FAILED',
-      `broker node ${options.node_id} cannot listen on ${host}: clustered nodes have no authentication yet; use 127.0.0.1`,
-    );
-  }
+  checkSafety(options, host);
   await checkRedis(options.redis_url, options.node_id);
   const { default: createEmitter } = await import('mqemitter-redis');
   const { default: createPersistence } = await import('aedes-persistence-redis');
@@ -61,9 +83,15 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
     ...redisOptions(options.redis_url),
     maxSessionDelivery: options.max_session_delivery ?? 100_000,
   });
+  const events = new BrokerEventEmitter();
+  const reject = (rejection: BrokerRejection) => events.emit('rejected', rejection);
+  const hooks = brokerHooks(
+    { authenticate: undefined, access: options.access, max_payload_bytes: options.max_payload_bytes, reject },
+    new WeakMap<Client, MqttIdentity>(),
+  );
   let broker: Aedes;
   try {
-    broker = await AedesBroker.createBroker({ id: options.node_id, mq, persistence });
+    broker = await AedesBroker.createBroker({ ...hooks, id: options.node_id, mq, persistence });
   } catch (error) {
     (mq as unknown as Closable).close(() => {});
     throw new ClusterError(
@@ -71,8 +99,23 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
       `broker node ${options.node_id} could not open its Redis state at ${redactUrl(options.redis_url)}: ${(error as Error).message}; check that Redis runs`,
     );
   }
+  const access = options.access;
+  const limiter =
+    access === undefined
+      ? undefined
+      : new RateLimiter({ max_events: access.max_connections_per_window, window_s: access.connection_window_s });
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
+    if (limiter !== undefined && !limiter.take(socket.remoteAddress ?? '')) {
+      reject({
+        reason: 'connection_rate',
+        listener: 'tcp',
+        remote_address: socket.remoteAddress,
+        detail: 'too many new connections',
+      });
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     broker.handle(socket);
@@ -90,8 +133,12 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
-    url: `mqtt://${host}:${port}`,
+    url: `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`,
     port,
+    host,
+    tls_url: undefined,
+    tls_port: undefined,
+    events,
     clientCount: () => broker.connectedClients,
     async stop() {
       for (const socket of sockets) socket.destroy();

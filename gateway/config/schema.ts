@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import { alarmConfigSchema } from '../alarms/alarm-config.js';
+import { checkClusterRules, clusterConfigSchema } from '../cluster/cluster-config.js';
 import { planningConfigSchema } from '../planning/planning-config.js';
 import { queueConfigSchema } from '../queue/queue-config.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
+import { upstreamConfigSchema } from '../upstream/upstream-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
 
 /** A secret is read from an environment variable or a file, never written in the config itself. */
@@ -107,7 +109,7 @@ const httpSchema = z.strictObject({
   auth: httpAuthSchema.optional(),
 });
 
-export const configSchema = z.strictObject({
+const configObject = z.strictObject({
   /** Version of this file's layout. */
   version: z.literal(1).default(1),
   /** Default `site` tag of every device. */
@@ -137,7 +139,17 @@ export const configSchema = z.strictObject({
       queue: queueConfigSchema.prefault({}),
     })
     .prefault({}),
+  /**
+   * Run this gateway as one node of a cluster: the embedded broker keeps messages, sessions and QoS 1
+   * queues in Redis, and the planner runs only on the node that holds the leader lease. Default: no cluster.
+   */
+  cluster: clusterConfigSchema.optional(),
+  /** Forward every reading through the durable queue to a central MQTT broker. Default: no forwarding. */
+  upstream: upstreamConfigSchema.optional(),
 });
+
+/** The whole config file, with the rules that span several sections. */
+export const configSchema = configObject.superRefine(checkClusterRules);
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;

@@ -16,7 +16,8 @@ export const upstreamConfigSchema = z.strictObject({
   topic_prefix: topicPrefix.default('coldpool/upstream'),
   /**
    * Client id of the persistent session at the central broker; keep it stable and unique per gateway
-   * process so unacknowledged messages are resent after a restart. Default `coldpool-<site>-<node_id>`.
+   * process so unacknowledged messages are resent after a restart. Default `coldpool-<site>-<node_id>`,
+   * where `node_id` is `cluster.node_id`, or `mqtt.client_id` without a cluster.
    */
   client_id: z.string().min(1).max(64).optional(),
   /** User name for the central broker. Default none. */
@@ -26,6 +27,8 @@ export const upstreamConfigSchema = z.strictObject({
     .string()
     .regex(/^[A-Z_][A-Z0-9_]*$/, 'must be an environment variable name')
     .optional(),
+  /** File whose first line is the password; used when `password_env` is not set. Default none. */
+  password_file: z.string().min(1).optional(),
   /** Readings per MQTT message; larger batches cost the central broker less per reading. Default 500. */
   max_readings_per_message: z.number().int().min(1).max(10_000).default(500),
 });

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from '../../gateway/cluster/cluster-config.js';
+import { nodeScopedConfig } from '../../gateway/cluster/node-config.js';
+import { ConfigError } from '../../gateway/config/config-error.js';
+import { parseConfig } from '../../gateway/config/load.js';
+
+const CLUSTER = 'cluster: { redis_url: redis://127.0.0.1:6379/0, node_id: edge-1 }\n';
+
+function problemsOf(text: string): string[] {
+  try {
+    parseConfig(text, 'test.yaml');
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
+    throw error;
+  }
+  return [];
+}
 
 describe('parseClusterConfig', () => {
   it('applies the defaults', () => {
@@ -7,6 +22,7 @@ describe('parseClusterConfig', () => {
     expect(config.leader_key).toBe('coldpool:leader:scheduler');
     expect(config.lease_ms).toBe(10_000);
     expect(config.renew_ms).toBe(3000);
+    expect(config.max_session_delivery).toBe(100_000);
   });
 
   it('rejects a non-redis url', () => {
@@ -21,5 +37,75 @@ describe('parseClusterConfig', () => {
     expect(() =>
       parseClusterConfig({ redis_url: 'redis://127.0.0.1', node_id: 'a', lease_ms: 4000, renew_ms: 2500 }),
     ).toThrow(/at most half/);
+  });
+});
+
+describe('cluster and upstream config sections', () => {
+  it('leaves both sections off by default', () => {
+    const { config } = parseConfig('', 'empty.yaml');
+    expect(config.cluster).toBeUndefined();
+    expect(config.upstream).toBeUndefined();
+  });
+
+  it('applies the section defaults', () => {
+    const { config } = parseConfig(`${CLUSTER}upstream: { url: mqtt://127.0.0.1:1883 }\n`, 'node.yaml');
+    expect(config.cluster?.node_id).toBe('edge-1');
+    expect(config.cluster?.lease_ms).toBe(10_000);
+    expect(config.upstream?.topic_prefix).toBe('coldpool/upstream');
+    expect(config.upstream?.max_readings_per_message).toBe(500);
+    expect(config.upstream?.client_id).toBeUndefined();
+  });
+
+  it('names the cluster key of a bad renewal', () => {
+    const problems = problemsOf('cluster: { redis_url: redis://h, node_id: a, lease_ms: 4000, renew_ms: 2500 }\n');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^cluster\.renew_ms: must be at most half of lease_ms 4000/);
+  });
+
+  it('suggests a misspelt cluster key', () => {
+    const problems = problemsOf('cluster: { redis_url: redis://h, node_id: a, lease_s: 4 }\n');
+    expect(problems).toEqual(['cluster.lease_s: unknown key; did you mean "lease_ms"?']);
+  });
+
+  it('rejects an external broker with cluster', () => {
+    const problems = problemsOf(`${CLUSTER}mqtt: { url: mqtt://127.0.0.1:1883 }\n`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^mqtt\.url: cannot be set together with cluster/);
+  });
+
+  it('rejects a disabled broker with cluster', () => {
+    const problems = problemsOf(`${CLUSTER}mqtt: { broker: { enabled: false } }\n`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^mqtt\.broker\.enabled: must be true with cluster/);
+  });
+
+  it('rejects broker tls with cluster', () => {
+    const tls = '{ cert_file: cert.pem, key_file: key.pem }';
+    const problems = problemsOf(`${CLUSTER}mqtt: { broker: { tls: ${tls} } }\n`);
+    expect(problems.some((problem) => problem.startsWith('mqtt.broker.tls: is not supported with cluster'))).toBe(true);
+  });
+
+  it('rejects an upstream url without mqtt scheme', () => {
+    const problems = problemsOf('upstream: { url: http://central:1883 }\n');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^upstream\.url: /);
+  });
+
+  it('rejects a wildcard upstream topic prefix', () => {
+    const problems = problemsOf('upstream: { url: mqtt://central:1883, topic_prefix: county/+ }\n');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^upstream\.topic_prefix: /);
+  });
+});
+
+describe('nodeScopedConfig', () => {
+  it('appends the node id to the client id', () => {
+    const resolved = nodeScopedConfig(parseConfig(CLUSTER, 'node.yaml'));
+    expect(resolved.config.mqtt.client_id).toBe('coldpool-gateway-edge-1');
+  });
+
+  it('keeps the client id without cluster', () => {
+    const resolved = nodeScopedConfig(parseConfig('', 'empty.yaml'));
+    expect(resolved.config.mqtt.client_id).toBe('coldpool-gateway');
   });
 });

@@ -1,6 +1,8 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClusteredBroker, startClusteredBroker } from '../../gateway/cluster/clustered-broker.js';
+import { createMqttAccess } from '../../gateway/security/mqtt-access.js';
+import { mqttAuthSchema } from '../../gateway/security/security-config.js';
 import { freePort } from '../harness/free-port.js';
 import { type RedisServer, startRedisServer } from './support/redis-server.js';
 
@@ -96,7 +98,17 @@ describe('startClusteredBroker', () => {
     expect(payloads.sort()).toEqual(['1', '2', '3', '4', '5']);
   });
 
-  it('rejects a non-loopback address', async () => {
+  it('rejects an anonymous client with auth', async () => {
+    const access = createMqttAccess(mqttAuthSchema.parse({ allow_anonymous: false }));
+    const broker = await startClusteredBroker({ redis_url: redis.url, node_id: 'auth-a', port: 0, access });
+    brokers.push(broker);
+    const rejections: string[] = [];
+    broker.events.on('rejected', (rejection) => rejections.push(rejection.reason));
+    await expect(connectAsync(broker.url, { clientId: 'anonymous', reconnectPeriod: 0 })).rejects.toThrow();
+    expect(rejections).toContain('auth_failed');
+  });
+
+  it('rejects an open non-loopback address', async () => {
     await expect(
       startClusteredBroker({ redis_url: redis.url, node_id: 'open', host: '0.0.0.0', port: 0 }),
     ).rejects.toMatchObject({ code: 'CLUSTER_BROKER_LISTEN_FAILED' });

@@ -1,0 +1,28 @@
+/**
+ * The plan service of a cluster node for the HTTP API. A node has a planner only while it leads, so every
+ * call goes to the current planner. A follower lists no plans and rejects a run.
+ */
+import { ServiceRejection } from '../api/errors.js';
+import type { PlanService } from '../api/services.js';
+import type { Planner } from '../planning/planner.js';
+
+/** Returns a `PlanService` that forwards to `current()`, the planner while this node leads. */
+export function leaderPlanService(current: () => Planner | undefined): PlanService {
+  return {
+    latest: () => current()?.latest(),
+    get: (id) => current()?.get(id),
+    list: () => current()?.list() ?? [],
+    run(scenario) {
+      const planner = current();
+      if (planner === undefined) {
+        throw new ServiceRejection(
+          'conflict',
+          'this cluster node does not run the planner because another node holds the leader lease; send the request to the leader',
+        );
+      }
+      return planner.run(scenario);
+    },
+    // NOTE: there is no `subscribe`, so the API streams no plans on a cluster node. A listener would have
+    // to move from planner to planner at every election.
+  };
+}
