@@ -21,6 +21,8 @@ export interface GatewayChildStats {
   written: Record<string, number>;
   rss_bytes: number;
   heap_used_bytes: number;
+  /** Memory of C++ objects bound to JavaScript objects, such as Buffers (process.memoryUsage().external). */
+  external_bytes: number;
   /** CPU time since the process started, milliseconds. */
   cpu_ms: number;
   /** Scheduled polls of Modbus devices since the last `mark`, from their `device_health` counters. */
@@ -88,6 +90,7 @@ async function start(
       written,
       rss_bytes: memory.rss,
       heap_used_bytes: memory.heapUsed,
+      external_bytes: memory.external,
       cpu_ms: (cpu.user + cpu.system) / 1000,
       polls: timing.counts(),
       warnings,
