@@ -286,8 +286,11 @@ export class Gateway {
           retained: config.mqtt.retained,
           watch_topics: config.mqtt.watch_topics,
           ack_after_commit: config.mqtt.qos === 1 && this.outputs?.commitBeforeAck === true,
-          // Messages sent to the embedded broker are read in process, before the broker's PUBACK.
-          ...(this.broker !== undefined && config.mqtt.url === undefined ? { local_source: this.broker.tap } : {}),
+          // Messages sent to the embedded broker are read in process, before the broker's PUBACK. A cluster
+          // node subscribes instead, to receive its topics from devices connected to other nodes too.
+          ...(this.broker !== undefined && config.mqtt.url === undefined && config.cluster === undefined
+            ? { local_source: this.broker.tap }
+            : {}),
           after_commit: (done) => {
             if (this.outputs) this.outputs.afterCommit(done);
             else done();

@@ -71,7 +71,7 @@ export const alarmConfigSchema = z
   .strictObject({
     /** Evaluate alarms. Default true. */
     enabled: z.boolean().default(true),
-    /** SQLite file of alarm state, the audit trail and the calibration register. */
+    /** SQLite file of alarm state, the audit trail and the calibration register. Default `records.db` in the local store's folder. */
     store_path: z.string().min(1).default('data/records.db'),
     /** Overrides of the class defaults, by class name. */
     classes: z.partialRecord(z.enum(TEMPERATURE_CLASSES), classOverrideSchema).default({}),

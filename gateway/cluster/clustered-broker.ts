@@ -11,6 +11,7 @@ import type { Aedes, Client } from 'aedes';
 import { brokerHooks } from '../broker/broker-hooks.js';
 import { BrokerEventEmitter, type BrokerRejection } from '../broker/broker-rejection.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { PublishTapSlot } from '../broker/publish-tap.js';
 import { checkListenerSafety } from '../security/listener-safety.js';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
 import { RateLimiter } from '../security/rate-limiter.js';
@@ -89,6 +90,10 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
     { authenticate: undefined, access: options.access, max_payload_bytes: options.max_payload_bytes, reject },
     new WeakMap<Client, MqttIdentity>(),
   );
+  // A cluster node's gateway reads through an MQTT subscription, not this tap, because messages that
+  // clients of other nodes publish reach it only through the Redis emitter.
+  const tap = new PublishTapSlot();
+  hooks.authorizePublish = tap.wrap(hooks.authorizePublish as Parameters<PublishTapSlot['wrap']>[0]);
   let broker: Aedes;
   try {
     broker = await AedesBroker.createBroker({ ...hooks, id: options.node_id, mq, persistence });
@@ -140,6 +145,7 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
     tls_port: undefined,
     events,
     clientCount: () => broker.connectedClients,
+    tap,
     async stop() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

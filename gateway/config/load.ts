@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { readBuiltInProfiles } from '../../devices/profiles/catalog.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { type ProfileConfig, profileSchema } from './device-schema.js';
 import { formatIssues } from './format-issues.js';
 import { type ResolvedConfig, resolveConfig } from './resolve.js';
-import { configSchema } from './schema.js';
+import { configSchema, type GatewayConfig } from './schema.js';
 import { keysAt } from './schema-keys.js';
 
 /** Parses YAML text into plain data, turning syntax errors into problems with line and column. */
@@ -64,9 +65,25 @@ export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig
       formatIssues(result.error.issues, (path) => keysAt(configSchema, data, path)),
     );
   }
+  placeStateFiles(result.data, data);
   const { resolved, problems: crossProblems } = resolveConfig(result.data, builtInProfiles());
   if (crossProblems.length > 0) throw new ConfigError(file, crossProblems);
   return resolved;
+}
+
+/**
+ * Puts the alarm records and plan stores that the file does not place in the local store's folder, so one
+ * `outputs.local_store.path` keeps all of a gateway's state files together (`data/` by default) and two
+ * gateways with different folders never share a file.
+ */
+function placeStateFiles(config: GatewayConfig, data: unknown): void {
+  const folder = dirname(config.outputs.local_store.path);
+  const section = (key: string): Record<string, unknown> | undefined => {
+    const value = (data as Record<string, unknown> | null | undefined)?.[key];
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  };
+  if (section('alarms')?.store_path === undefined) config.alarms.store_path = join(folder, 'records.db');
+  if (section('planning')?.store_path === undefined) config.planning.store_path = join(folder, 'plans.db');
 }
 
 /** Reads and validates a configuration file. */
