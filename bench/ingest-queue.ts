@@ -96,13 +96,16 @@ async function runDirect(url: string): Promise<RunResult> {
 
 async function runQueued(url: string, commitEach: boolean, count: number): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'coldpool-bench-queue-'));
+  const sink = new InfluxSink({ url, batch_size: 5000 });
   const queue = new DurableQueue({
     path: join(dir, 'queue.db'),
     outputs: ['influx'],
     commit_delay_ms: commitDelayMs,
     commit_max_points: 10_000,
+    line_encoder: (item) => sink.encodeLine(item),
+    keep_readings: false,
   });
-  const consumer = new QueueConsumer(queue, new InfluxSink({ url, batch_size: 5000 }));
+  const consumer = new QueueConsumer(queue, sink);
   await consumer.start();
   const started = performance.now();
   await offer(count, (item) => {

@@ -139,7 +139,15 @@ export class OutputSet {
     const upstream = upstreamSink(config, log);
     if (upstream !== undefined) sinks.push(upstream);
     const names = [...sinks.map((sink) => sink.name), ...(republishWanted(config) ? ['mqtt_republish'] : [])];
-    const queue = new DurableQueue({ ...settings, path, outputs: names });
+    const queue = new DurableQueue({
+      ...settings,
+      path,
+      outputs: names,
+      // Rows keep InfluxDB line protocol beside the JSON, so the InfluxDB output sends them as stored.
+      ...(influx !== undefined ? { line_encoder: (reading: Reading) => influx.encodeLine(reading) } : {}),
+      // JSON is kept only for outputs that read readings rather than lines.
+      keep_readings: names.some((name) => name !== influx?.name),
+    });
     const set = new OutputSet(queue, config, log, context);
     const backlog = queue.stats();
     log.info({ path, depth_points: backlog.depth_points, outputs: names }, 'durable queue opened');

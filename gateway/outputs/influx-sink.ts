@@ -4,14 +4,32 @@
  * timestamp) instead of adding duplicates. Rejected points go back to the queue as dead letters.
  */
 import { EventEmitter } from 'node:events';
-import type { QueuedPoint } from '../queue/queued-point.js';
+import type { LineRow } from '../queue/queue-store.js';
+import { decodeRow, type QueuedPoint } from '../queue/queued-point.js';
 import { abortableSleep, type DeliveryReport, emptyReport, type Sink } from '../queue/sink.js';
+import type { Reading } from '../reading.js';
 import { InfluxBatchWriter, type RejectedLines } from './influx-batch-writer.js';
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
 import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import { toLine } from './line-protocol.js';
 import { LineProtocolError } from './output-errors.js';
+
+/** Returns the reading's line, or null when it has no valid field or a name line protocol cannot carry. */
+function lineOrNull(reading: Reading, precision: InfluxSettings['precision']): string | null {
+  try {
+    return toLine(reading, precision).line;
+  } catch (error) {
+    if (error instanceof LineProtocolError) return null;
+    throw error;
+  }
+}
+
+/** Rows sent as stored line protocol, and how to decode one of them. */
+interface StoredLines {
+  rows: readonly LineRow[];
+  readingsOf: (id: number) => QueuedPoint[];
+}
 
 /** A serialised page: the lines in queue order, and the points each line came from. */
 interface SerialisedPage {
@@ -69,20 +87,90 @@ export class InfluxSink extends EventEmitter implements Sink {
   }
 
   async deliver(points: readonly QueuedPoint[], signal: AbortSignal): Promise<DeliveryReport> {
-    this.signal = signal;
     const report = emptyReport();
     const page = this.serialise(points, report);
-    for (const batch of chunkLines(page.lines, this.settings.batch_size, this.settings.max_batch_bytes)) {
-      const result = await this.writer.send(batch, () => signal.aborted);
-      if (result.abandoned.length > 0) throw signal.reason;
-      report.written += result.written;
-      for (const rejected of result.rejected) this.recordRejected(rejected, page, report);
+    return this.send(page, report, signal, []);
+  }
+
+  /**
+   * Sends rows whose line protocol the queue stored at commit time (`encodeLine`), so nothing is decoded
+   * or encoded again; rows without lines are decoded and serialised as in `deliver`.
+   */
+  async deliverRows(
+    rows: readonly LineRow[],
+    signal: AbortSignal,
+    readingsOf: (id: number) => QueuedPoint[],
+  ): Promise<DeliveryReport> {
+    const report = emptyReport();
+    const fallback: QueuedPoint[] = [];
+    const stored: string[] = [];
+    const lineRows: LineRow[] = [];
+    for (const row of rows) {
+      if (row.lines !== null) {
+        for (const line of row.lines.split('\n')) stored.push(line);
+        lineRows.push(row);
+      } else if (row.body !== null) {
+        fallback.push(...decodeRow(row.id, row.enqueued_ms, row.body));
+      }
     }
-    return report;
+    const page = this.serialise(fallback, report);
+    page.lines = stored.concat(page.lines);
+    const lookup = { rows: lineRows, readingsOf };
+    return this.send(page, report, signal, [lookup]);
+  }
+
+  /** Encodes a reading as the line this sink writes; null when it has no valid field or an invalid name. */
+  encodeLine(reading: Reading): string | null {
+    try {
+      const result = toLine(reading, this.settings.precision);
+      // Fields left out of a line are counted here; a reading without a line is counted when it is sent.
+      if (result.line !== null) this.dropped_fields += result.dropped_fields.length;
+      return result.line;
+    } catch (error) {
+      if (error instanceof LineProtocolError) return null;
+      throw error;
+    }
   }
 
   async stop(): Promise<void> {
     this.http.close();
+  }
+
+  private async send(
+    page: SerialisedPage,
+    report: DeliveryReport,
+    signal: AbortSignal,
+    stored: readonly StoredLines[],
+  ): Promise<DeliveryReport> {
+    this.signal = signal;
+    for (const batch of chunkLines(page.lines, this.settings.batch_size, this.settings.max_batch_bytes)) {
+      const result = await this.writer.send(batch, () => signal.aborted);
+      if (result.abandoned.length > 0) throw signal.reason;
+      report.written += result.written;
+      for (const rejected of result.rejected) {
+        this.findStoredPoints(rejected, page, stored);
+        this.recordRejected(rejected, page, report);
+      }
+    }
+    return report;
+  }
+
+  /** Adds the points behind rejected stored lines to `page.pointsByLine`, decoding only the rows that hold them. */
+  private findStoredPoints(rejected: RejectedLines, page: SerialisedPage, stored: readonly StoredLines[]): void {
+    const wanted = new Set(rejected.lines.filter((line) => !page.pointsByLine.has(line)));
+    if (wanted.size === 0) return;
+    for (const { rows, readingsOf } of stored) {
+      for (const row of rows) {
+        if (!row.lines?.split('\n').some((line) => wanted.has(line))) continue;
+        for (const point of readingsOf(row.id)) {
+          const line = lineOrNull(point.reading, this.settings.precision);
+          if (line === null || !wanted.has(line)) continue;
+          const same = page.pointsByLine.get(line);
+          if (same === undefined) page.pointsByLine.set(line, [point]);
+          else same.push(point);
+        }
+      }
+    }
   }
 
   /** Serialises the points; readings with no valid field are dropped and invalid names are dead letters. */
@@ -117,7 +205,10 @@ export class InfluxSink extends EventEmitter implements Sink {
     report.rejected += rejected.count;
     this.emit('rejected', { count: rejected.count, reason: rejected.reason });
     for (const line of new Set(rejected.lines)) {
-      for (const point of page.pointsByLine.get(line) ?? []) {
+      const points = page.pointsByLine.get(line);
+      // A row stored as line protocol only has no reading to show, so its dead letter keeps the line.
+      if (points === undefined) report.dead_letters.push({ line, reason: rejected.reason });
+      for (const point of points ?? []) {
         report.dead_letters.push({ reading: point.reading, reason: rejected.reason });
       }
     }

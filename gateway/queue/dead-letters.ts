@@ -8,11 +8,8 @@ import type { Reading } from '../reading.js';
 import { COUNT_DEAD_LETTERS_SQL, INSERT_DEAD_LETTER_SQL, LIST_DEAD_LETTERS_SQL } from './queue-sql.js';
 import { decodeReading, encodeReading } from './queued-point.js';
 
-/** A rejected reading and the reason the server gave. */
-export interface DeadLetterInput {
-  reading: Reading;
-  reason: string;
-}
+/** A rejected reading, or the line protocol of one when the queue kept no JSON of it, and the server's reason. */
+export type DeadLetterInput = { reading: Reading; reason: string } | { line: string; reason: string };
 
 /** A stored dead letter. */
 export interface DeadLetter {
@@ -23,7 +20,10 @@ export interface DeadLetter {
   failed_ms: number;
   /** The server's reason, as it sent it (at most 500 characters). */
   reason: string;
-  reading: Reading;
+  /** The rejected reading, when the queue kept it as JSON. */
+  reading?: Reading;
+  /** The rejected line protocol, when the queue kept only that. */
+  line?: string;
 }
 
 /** Options of `listDeadLetters`. */
@@ -44,8 +44,9 @@ export function insertDeadLetters(
   if (entries.length === 0) return;
   const insert = db.prepare(INSERT_DEAD_LETTER_SQL);
   const failed_ms = Date.now();
-  for (const { reading, reason } of entries) {
-    insert.run({ output, failed_ms, reason, body: encodeReading(reading) });
+  for (const entry of entries) {
+    const body = 'reading' in entry ? encodeReading(entry.reading) : JSON.stringify({ line: entry.line });
+    insert.run({ output, failed_ms, reason: entry.reason, body });
   }
   db.prepare('DELETE FROM dead_letters WHERE id <= (SELECT max(id) FROM dead_letters) - ?').run(max_kept);
 }
@@ -59,7 +60,10 @@ export function readDeadLetters(db: Database.Database, query: DeadLetterQuery = 
     reason: string;
     body: string;
   }[];
-  return rows.map(({ body, ...row }) => ({ ...row, reading: decodeReading(body) }));
+  return rows.map(({ body, ...row }) => {
+    const parsed = JSON.parse(body) as { line?: unknown };
+    return typeof parsed.line === 'string' ? { ...row, line: parsed.line } : { ...row, reading: decodeReading(parsed) };
+  });
 }
 
 /** Returns the number of dead letters stored in an open queue database. */

@@ -14,7 +14,7 @@ import { QueueCapacity } from './queue-capacity.js';
 import { parseQueueConfig, type QueueConfig } from './queue-config.js';
 import { QueueError } from './queue-errors.js';
 import { QUEUE_SCHEMA_SQL, SELECT_CURSOR_SQL, UPSERT_CURSOR_SQL } from './queue-sql.js';
-import { type EncodedPoints, QueueStore } from './queue-store.js';
+import { type EncodedPoints, type LineRow, QueueStore } from './queue-store.js';
 import type { DurableQueueOptions, PendingEntry, QueueStats } from './queue-types.js';
 import { encodeReading, type QueuedPoint } from './queued-point.js';
 import { WalSync } from './wal-sync.js';
@@ -30,6 +30,8 @@ export class DurableQueue extends EventEmitter {
   private readonly walSync: WalSync;
   private readonly outputs: readonly string[];
   private readonly maxBlocked: number;
+  private readonly lineEncoder: ((reading: Reading) => string | null) | undefined;
+  private readonly keepReadings: boolean;
   private readonly capacity: QueueCapacity;
   private readonly cursors = new Map<string, number>();
   private readonly counters = { accepted: 0, dropped_oldest: 0, dropped_newest: 0, dropped_full: 0, commit_failed: 0 };
@@ -45,7 +47,9 @@ export class DurableQueue extends EventEmitter {
   /** Opens or creates the queue file. Throws `QueueError` (`QUEUE_OPEN_FAILED`) when SQLite cannot. */
   constructor(options: DurableQueueOptions) {
     super();
-    const { outputs, max_blocked_points, ...config } = options;
+    const { outputs, max_blocked_points, line_encoder, keep_readings, ...config } = options;
+    this.lineEncoder = line_encoder;
+    this.keepReadings = keep_readings ?? true;
     this.settings = { ...parseQueueConfig(config), path: options.path };
     this.outputs = [...outputs];
     this.maxBlocked = max_blocked_points ?? 10_000;
@@ -146,6 +150,21 @@ export class DurableQueue extends EventEmitter {
     return this.store.readPage(after_id, max_points);
   }
 
+  /** Returns the rows after row id `after_id` for the InfluxDB output, oldest first (`QueueStore.readLinePage`). */
+  readLinePage(after_id: number, max_points: number): LineRow[] {
+    return this.store.readLinePage(after_id, max_points);
+  }
+
+  /** Returns the points of row `id`, decoded; used to name the readings behind lines a server rejected. */
+  readingsOf(id: number): QueuedPoint[] {
+    return this.store.readingsOf(id);
+  }
+
+  /** True when rows carry line protocol (a `line_encoder` was given). */
+  get has_lines(): boolean {
+    return this.lineEncoder !== undefined;
+  }
+
   /** Returns the highest row id `output` acknowledged. */
   cursorOf(output: string): number {
     const cursor = this.cursors.get(output);
@@ -216,13 +235,18 @@ export class DurableQueue extends EventEmitter {
   /** Inserts the entries the overflow policy admits as rows; returns the entries whose `done` may run now. */
   private insertEntries(entries: readonly PendingEntry[]): PendingEntry[] {
     const settled: PendingEntry[] = [];
-    const admitted: EncodedPoints = { bodies: [], bytes: [], total_bytes: 0 };
+    const admitted: EncodedPoints = { readings: [], bodies: [], lines: [], bytes: [], total_bytes: 0 };
     for (const entry of entries) {
-      const bodies = entry.readings.map(encodeReading);
-      const bytes = bodies.map((body) => Buffer.byteLength(body, 'utf8'));
+      const lines = this.lineEncoder === undefined ? undefined : entry.readings.map(this.lineEncoder);
+      const linesOnly = !this.keepReadings && lines !== undefined && !lines.includes(null);
+      const bodies = linesOnly ? entry.readings.map(() => undefined) : entry.readings.map(encodeReading);
+      const texts = linesOnly ? (lines as string[]) : (bodies as string[]);
+      const bytes = texts.map((text) => Buffer.byteLength(text, 'utf8'));
       const entryBytes = sum(bytes);
       if (this.admit(entry, bodies.length, entryBytes, admitted)) {
+        admitted.readings.push(...entry.readings);
         admitted.bodies.push(...bodies);
+        if (lines !== undefined) admitted.lines.push(...lines);
         admitted.bytes.push(...bytes);
         admitted.total_bytes += entryBytes;
         settled.push(entry);
@@ -281,7 +305,9 @@ export class DurableQueue extends EventEmitter {
   private trimAdmitted(admitted: EncodedPoints): void {
     let dropped = 0;
     while (admitted.bodies.length > 0 && !this.capacity.fits(admitted.bodies.length, admitted.total_bytes)) {
+      admitted.readings.shift();
       admitted.bodies.shift();
+      admitted.lines.shift();
       admitted.total_bytes -= admitted.bytes.shift() ?? 0;
       dropped += 1;
     }

@@ -81,17 +81,35 @@ export class QueueConsumer extends EventEmitter {
     this.counters.write_errors += 1;
   }
 
+  /** Reads the next page after the sink's cursor and delivers it; returns the last row id, or undefined when empty. */
+  private deliverNext(): { last_id: number; delivery: Promise<DeliveryReport> } | undefined {
+    const cursor = this.queue.cursorOf(this.sink.name);
+    const max = this.queue.settings.page_points;
+    if (this.sink.deliverRows !== undefined && this.queue.has_lines) {
+      const rows = this.queue.readLinePage(cursor, max);
+      const last = rows.at(-1);
+      if (last === undefined) return undefined;
+      const delivery = this.sink.deliverRows(rows, this.abort.signal, (id) => this.queue.readingsOf(id));
+      return { last_id: last.id, delivery };
+    }
+    const page = this.queue.readPage(cursor, max);
+    const last = page.at(-1);
+    if (last === undefined) return undefined;
+    return { last_id: last.id, delivery: this.sink.deliver(page, this.abort.signal) };
+  }
+
   private async loop(): Promise<void> {
     while (!this.stopping) {
-      const page = this.queue.readPage(this.queue.cursorOf(this.sink.name), this.queue.settings.page_points);
-      const last = page.at(-1);
-      if (last === undefined) {
-        await this.idle();
-        continue;
-      }
       let report: DeliveryReport;
+      let last: { id: number };
       try {
-        report = await this.sink.deliver(page, this.abort.signal);
+        const next = this.deliverNext();
+        if (next === undefined) {
+          await this.idle();
+          continue;
+        }
+        last = { id: next.last_id };
+        report = await next.delivery;
       } catch (error) {
         if (this.abort.signal.aborted) return;
         this.emit('failed', error);

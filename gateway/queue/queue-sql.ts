@@ -3,7 +3,9 @@
 /**
  * `batches` contains the accepted points until each registered output has acknowledged them: one row per
  * group of points committed together (a JSON array, at most `commit_max_points` points), in acceptance
- * order. One row per group instead of per point keeps the per-point cost of SQLite low. `cursors` stores,
+ * order. One row per group instead of per point keeps the per-point cost of SQLite low. `lines` holds
+ * the same points as InfluxDB line protocol, one per line, when the queue has a line encoder and every
+ * point of the row could be encoded; otherwise it is NULL and the InfluxDB output encodes the JSON. `cursors` stores,
  * per output, the highest row id it acknowledged. `dead_letters` keeps points an output's server
  * rejected for good, with the server's reason.
  */
@@ -13,7 +15,8 @@ CREATE TABLE IF NOT EXISTS batches (
   enqueued_ms INTEGER NOT NULL,
   points      INTEGER NOT NULL,
   bytes       INTEGER NOT NULL,
-  body        TEXT    NOT NULL
+  body        TEXT    NOT NULL,
+  lines       TEXT
 );
 CREATE TABLE IF NOT EXISTS cursors (
   output   TEXT    PRIMARY KEY,
@@ -28,7 +31,16 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 );
 `;
 
-export const INSERT_BATCH_SQL = 'INSERT INTO batches (enqueued_ms, points, bytes, body) VALUES (?, ?, ?, ?)';
+export const INSERT_BATCH_SQL = 'INSERT INTO batches (enqueued_ms, points, bytes, body, lines) VALUES (?, ?, ?, ?, ?)';
+
+/** Adds the `lines` column to a queue file created before it existed. */
+export const ADD_LINES_COLUMN_SQL = 'ALTER TABLE batches ADD COLUMN lines TEXT';
+
+/** Rows for the InfluxDB output: the line protocol, or the JSON body where a row has no lines. */
+export const LINE_PAGE_SQL =
+  'SELECT id, enqueued_ms, points, lines, CASE WHEN lines IS NULL THEN body END AS body FROM batches WHERE id > ? ORDER BY id';
+
+export const BODY_OF_SQL = 'SELECT body FROM batches WHERE id = ?';
 
 export const PAGE_SQL = 'SELECT id, enqueued_ms, body FROM batches WHERE id > ? ORDER BY id';
 

@@ -1,9 +1,13 @@
 /** Row access of the durable queue's `batches` table; the caller runs writes inside its transactions. */
 import type Database from 'better-sqlite3';
+import type { Reading } from '../reading.js';
 import type { QueueSize } from './queue-capacity.js';
 import {
+  ADD_LINES_COLUMN_SQL,
+  BODY_OF_SQL,
   DELETE_UP_TO_SQL,
   INSERT_BATCH_SQL,
+  LINE_PAGE_SQL,
   OLDEST_SIZES_SQL,
   OLDEST_SQL,
   PAGE_SQL,
@@ -11,14 +15,29 @@ import {
   SIZE_UP_TO_SQL,
   TOTALS_SQL,
 } from './queue-sql.js';
-import { decodeReading, type QueuedPoint } from './queued-point.js';
+import { decodeReading, decodeRow, encodeReading, type QueuedPoint } from './queued-point.js';
 
 /** Encoded points ready to be stored as rows. */
 export interface EncodedPoints {
-  bodies: string[];
+  readings: Reading[];
+  /** JSON of each point; undefined where the point is kept as line protocol only. */
+  bodies: (string | undefined)[];
+  /** Line protocol of each point, or null where the point has none; empty when the queue has no line encoder. */
+  lines: (string | null)[];
   bytes: number[];
   /** Sum of `bytes`. */
   total_bytes: number;
+}
+
+/** A row read for the InfluxDB output: its line protocol, or its JSON body when it has none. */
+export interface LineRow {
+  id: number;
+  enqueued_ms: number;
+  points: number;
+  /** Points as line protocol, one per line; null when the row has none. */
+  lines: string | null;
+  /** JSON body, present only when `lines` is null. */
+  body: string | null;
 }
 
 /** Prepared statements over the `batches` table. */
@@ -27,12 +46,16 @@ export class QueueStore {
   private readonly page: Database.Statement;
   private readonly sizeUpTo: Database.Statement;
   private readonly deleteUpToStatement: Database.Statement;
+  private readonly linePage: Database.Statement;
   /** Row id of the newest row. */
   last_id: number;
 
   constructor(private readonly db: Database.Database) {
+    const columns = db.prepare('PRAGMA table_info(batches)').all() as { name: string }[];
+    if (!columns.some((column) => column.name === 'lines')) db.exec(ADD_LINES_COLUMN_SQL);
     this.insert = db.prepare(INSERT_BATCH_SQL);
     this.page = db.prepare(PAGE_SQL);
+    this.linePage = db.prepare(LINE_PAGE_SQL);
     this.sizeUpTo = db.prepare(SIZE_UP_TO_SQL);
     this.deleteUpToStatement = db.prepare(DELETE_UP_TO_SQL);
     this.last_id = this.totals().last_id;
@@ -50,7 +73,13 @@ export class QueueStore {
       const end = Math.min(points.bodies.length, start + max_points_per_row);
       const bodies = points.bodies.slice(start, end);
       const bytes = points.bytes.slice(start, end).reduce((sum, size) => sum + size, 0);
-      const result = this.insert.run(enqueued_ms, bodies.length, bytes, `[${bodies.join(',')}]`);
+      const lines = points.lines.length === 0 ? [] : points.lines.slice(start, end);
+      const lineText = lines.length === bodies.length && !lines.includes(null) ? lines.join('\n') : null;
+      const linesOnly = lineText !== null && bodies.every((body) => body === undefined);
+      const json = linesOnly
+        ? '[]'
+        : bodies.map((body, index) => body ?? encodeReading(points.readings[start + index] as Reading)).join(',');
+      const result = this.insert.run(enqueued_ms, bodies.length, bytes, linesOnly ? json : `[${json}]`, lineText);
       this.last_id = Number(result.lastInsertRowid);
       rows += 1;
     }
@@ -72,6 +101,25 @@ export class QueueStore {
       if (points.length >= max_points) break;
     }
     return points;
+  }
+
+  /** Returns the rows after `after_id`, oldest first, until they contain at least `max_points` points (one row at least). */
+  readLinePage(after_id: number, max_points: number): LineRow[] {
+    const rows: LineRow[] = [];
+    let points = 0;
+    for (const row of this.linePage.iterate(after_id) as Iterable<LineRow>) {
+      rows.push(row);
+      points += row.points;
+      if (points >= max_points) break;
+    }
+    return rows;
+  }
+
+  /** Returns the points of row `id` decoded from its JSON body; empty when the row is gone. */
+  readingsOf(id: number): QueuedPoint[] {
+    const row = this.db.prepare(BODY_OF_SQL).get(id) as { body: string } | undefined;
+    if (row === undefined) return [];
+    return decodeRow(id, 0, row.body);
   }
 
   /** Points in the rows after `after_id`. */

@@ -10,6 +10,16 @@ export interface DurableQueueOptions extends Partial<QueueConfig> {
   outputs: readonly string[];
   /** Maximum readings held in memory, unacknowledged, while `block` keeps the queue closed. Default 10000. */
   max_blocked_points?: number;
+  /**
+   * Encodes a reading as InfluxDB line protocol at commit time, so the InfluxDB output sends the stored
+   * text without decoding and encoding again; returns null for a reading it cannot encode. Default none.
+   */
+  line_encoder?: (reading: Reading) => string | null;
+  /**
+   * Keep every point as JSON too. False suits a queue whose only output reads line protocol: rows with
+   * complete lines then store no JSON, and a dead letter keeps the rejected line. Default true.
+   */
+  keep_readings?: boolean;
 }
 
 /** Counters since the queue was opened, and its current depth. */

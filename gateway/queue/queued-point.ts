@@ -49,3 +49,8 @@ export function decodeReading(source: string | unknown): Reading {
   if (encoded.q !== undefined) reading.sequence = encoded.q;
   return reading;
 }
+
+/** Decodes the JSON body of a queue row into its points. */
+export function decodeRow(id: number, enqueued_ms: number, body: string): QueuedPoint[] {
+  return (JSON.parse(body) as unknown[]).map((item) => ({ id, enqueued_ms, reading: decodeReading(item) }));
+}

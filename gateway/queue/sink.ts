@@ -1,5 +1,7 @@
 /** The contract between the durable queue and a destination that acknowledges what it stored. */
+import type { Reading } from '../reading.js';
 import type { DeadLetterInput } from './dead-letters.js';
+import type { LineRow } from './queue-store.js';
 import type { QueuedPoint } from './queued-point.js';
 
 /** What became of one page of points. Every point is counted once as written, rejected or dropped. */
@@ -24,6 +26,17 @@ export interface Sink {
   readonly name: string;
   start(): Promise<void>;
   deliver(points: readonly QueuedPoint[], signal: AbortSignal): Promise<DeliveryReport>;
+  /**
+   * Delivers stored rows as they are, for a sink whose `encodeLine` the queue used at commit time.
+   * `readingsOf` decodes one row's points, to name the readings behind lines the destination rejected.
+   */
+  deliverRows?(
+    rows: readonly LineRow[],
+    signal: AbortSignal,
+    readingsOf: (id: number) => QueuedPoint[],
+  ): Promise<DeliveryReport>;
+  /** Encodes a reading as the text this sink sends, or returns null when it cannot. */
+  encodeLine?(reading: Reading): string | null;
   stop(): Promise<void>;
 }
 

@@ -147,7 +147,7 @@ describe('durable-queue', () => {
     const letters = listDeadLetters(queue.settings.path);
     expect(letters).toHaveLength(1);
     expect(letters[0]?.reason).toBe('field type conflict');
-    expect(letters[0]?.reading.sequence).toBe(1);
+    expect(letters[0]?.reading?.sequence).toBe(1);
     queue.close();
   });
 

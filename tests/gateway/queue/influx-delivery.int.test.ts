@@ -112,9 +112,83 @@ describe('influx-delivery', () => {
     expect(consumer.stats().written).toBe(2);
     expect(consumer.stats().dead_lettered).toBe(1);
     expect(letters).toHaveLength(1);
-    expect(letters[0]?.reading.sequence).toBe(2);
+    expect(letters[0]?.reading?.sequence).toBe(2);
     expect(letters[0]?.reason).toContain('field type conflict');
     expect(await count(influxd, 'conflict', 'level')).toBe(2);
+  });
+
+  it('sends stored lines as written', async () => {
+    const sink = new InfluxSink({ url: `${influxd.url}/lines` });
+    const path = join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db');
+    const queue = new DurableQueue({
+      path,
+      outputs: ['influx'],
+      commit_delay_ms: 1,
+      line_encoder: (item) => sink.encodeLine(item),
+      keep_readings: false,
+    });
+    queue.enqueue(Array.from({ length: 30 }, (_, index) => reading(index + 1)));
+    queue.commit();
+    const stored = queue.db
+      .prepare("SELECT count(*) AS rows FROM batches WHERE lines IS NOT NULL AND body = '[]'")
+      .get() as {
+      rows: number;
+    };
+    const consumer = new QueueConsumer(queue, sink);
+    await consumer.start();
+    await until(() => consumer.stats().written === 30);
+    await consumer.stop();
+    queue.close();
+    expect(stored.rows).toBe(1);
+    expect(await count(influxd, 'lines')).toBe(30);
+  });
+
+  it('dead-letters a rejected stored line', async () => {
+    const sink = new InfluxSink({ url: `${influxd.url}/line_conflict` });
+    const path = join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db');
+    const queue = new DurableQueue({
+      path,
+      outputs: ['influx'],
+      commit_delay_ms: 1,
+      line_encoder: (item) => sink.encodeLine(item),
+      keep_readings: false,
+    });
+    const consumer = new QueueConsumer(queue, sink);
+    await consumer.start();
+    const integerLevel: Reading = { ...reading(1, { level: 1 }), integer_fields: new Set(['seq', 'level']) };
+    queue.enqueue([integerLevel]);
+    await until(() => consumer.stats().written === 1);
+    queue.enqueue([reading(2, { level: 2.5 })]);
+    await until(() => consumer.stats().rejected === 1);
+    await consumer.stop();
+    const letters = listDeadLetters(queue.settings.path);
+    queue.close();
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.line).toContain('level=2.5');
+    expect(letters[0]?.reason).toContain('field type conflict');
+  });
+
+  it('encodes json rows without lines', async () => {
+    const sink = new InfluxSink({ url: `${influxd.url}/fallback` });
+    const queue = new DurableQueue({
+      path: join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db'),
+      outputs: ['influx'],
+      commit_delay_ms: 1,
+      line_encoder: (item) => (item.sequence === 3 ? null : sink.encodeLine(item)),
+      keep_readings: false,
+    });
+    queue.enqueue([reading(1), reading(2)]);
+    queue.commit();
+    queue.enqueue([reading(3), reading(4)]);
+    queue.commit();
+    const rows = queue.readLinePage(0, 100);
+    const consumer = new QueueConsumer(queue, sink);
+    await consumer.start();
+    await until(() => consumer.stats().written === 4);
+    await consumer.stop();
+    queue.close();
+    expect(rows.map((row) => row.lines === null)).toEqual([false, true]);
+    expect(await count(influxd, 'fallback')).toBe(4);
   });
 
   it('reads backlog in bounded pages', async () => {
