@@ -31,6 +31,17 @@ function openQueue(options: { page_points?: number; commit_max_points?: number }
   return new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1, ...options });
 }
 
+/** A queue whose rows carry the sink's line protocol and no JSON. */
+function lineQueue(sink: InfluxSink, encode = (item: Reading) => sink.encodeLine(item)): DurableQueue {
+  return new DurableQueue({
+    path: join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db'),
+    outputs: ['influx'],
+    commit_delay_ms: 1,
+    line_encoder: encode,
+    keep_readings: false,
+  });
+}
+
 async function count(influxd: Influxd, db: string, field = 'seq'): Promise<number> {
   return Number(rows(await influxd.query(`SELECT count(${field}) FROM cold_room`, db))[0]?.count ?? 0);
 }
@@ -119,14 +130,7 @@ describe('influx-delivery', () => {
 
   it('sends stored lines as written', async () => {
     const sink = new InfluxSink({ url: `${influxd.url}/lines` });
-    const path = join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db');
-    const queue = new DurableQueue({
-      path,
-      outputs: ['influx'],
-      commit_delay_ms: 1,
-      line_encoder: (item) => sink.encodeLine(item),
-      keep_readings: false,
-    });
+    const queue = lineQueue(sink);
     queue.enqueue(Array.from({ length: 30 }, (_, index) => reading(index + 1)));
     queue.commit();
     const stored = queue.db
@@ -145,14 +149,7 @@ describe('influx-delivery', () => {
 
   it('dead-letters a rejected stored line', async () => {
     const sink = new InfluxSink({ url: `${influxd.url}/line_conflict` });
-    const path = join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db');
-    const queue = new DurableQueue({
-      path,
-      outputs: ['influx'],
-      commit_delay_ms: 1,
-      line_encoder: (item) => sink.encodeLine(item),
-      keep_readings: false,
-    });
+    const queue = lineQueue(sink);
     const consumer = new QueueConsumer(queue, sink);
     await consumer.start();
     const integerLevel: Reading = { ...reading(1, { level: 1 }), integer_fields: new Set(['seq', 'level']) };
@@ -170,13 +167,7 @@ describe('influx-delivery', () => {
 
   it('encodes json rows without lines', async () => {
     const sink = new InfluxSink({ url: `${influxd.url}/fallback` });
-    const queue = new DurableQueue({
-      path: join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db'),
-      outputs: ['influx'],
-      commit_delay_ms: 1,
-      line_encoder: (item) => (item.sequence === 3 ? null : sink.encodeLine(item)),
-      keep_readings: false,
-    });
+    const queue = lineQueue(sink, (item) => (item.sequence === 3 ? null : sink.encodeLine(item)));
     queue.enqueue([reading(1), reading(2)]);
     queue.commit();
     queue.enqueue([reading(3), reading(4)]);
