@@ -14,17 +14,31 @@ import type { SampleHandler } from './mqtt-input.js';
 type ModbusDevice = ResolvedModbusDevice | ResolvedRtuDevice;
 
 /**
- * Poll settings every Modbus driver takes, converted from the config's seconds to milliseconds. Device
- * `index` of `count` gets its first slot `index / count` of an interval after the start, so the polls of
- * many devices spread evenly over the interval instead of starting, and connecting, all at once.
+ * Time between the first slots of two groups of devices, in milliseconds. Devices in one group poll
+ * together, so their readings share one durable-queue commit. In single runs of bench/modbus.ts (1,000
+ * devices at 1 s, 2 cores), groups 50 ms apart took half the gateway CPU of one device per millisecond.
+ * Their event-loop delay p99 was near 25 ms, against near 100 ms with every device in one group.
  */
+const GROUP_SPACING_MS = 50;
+
+/**
+ * Computes the delay of device `index` of `count` from the start to its first slot. The devices split into
+ * groups `GROUP_SPACING_MS` apart over the interval, so they do not all poll, and connect, at once.
+ */
+export function pollOffsetMs(index: number, count: number, poll_interval_ms: number): number {
+  const groups = Math.max(1, Math.floor(poll_interval_ms / GROUP_SPACING_MS));
+  const group = Math.floor((index * groups) / count);
+  return Math.floor((group * poll_interval_ms) / groups);
+}
+
+/** Poll settings every Modbus driver takes, converted from the config's seconds to milliseconds. */
 function pollOptions(device: ModbusDevice, index: number, count: number) {
   const poll_interval_ms = Math.round(device.poll_interval_s * 1000);
   return {
     id: device.id,
     unit_id: device.unit_id,
     poll_interval_ms,
-    poll_offset_ms: Math.floor((index * poll_interval_ms) / count),
+    poll_offset_ms: pollOffsetMs(index, count, poll_interval_ms),
     timeout_ms: device.timeout_ms,
     retries: device.retries,
     backoff_max_ms: Math.round(device.backoff_max_s * 1000),
