@@ -42,11 +42,7 @@ export interface OutputSetContext {
   stats(): GatewayStats;
 }
 
-/**
- * Returns the queue settings from `outputs.queue` of the config.
- * NOTE: the config schema does not declare `outputs.queue` yet, so a config file cannot set it and the
- * defaults apply. Only code that builds the config object itself (tests) can set it.
- */
+/** Returns the queue settings from `outputs.queue` of the config. */
 export function queueSettingsOf(config: GatewayConfig): Partial<QueueConfig> {
   return config.outputs.queue;
 }
