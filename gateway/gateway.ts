@@ -2,24 +2,24 @@ import type { Logger } from 'pino';
 import type { DeviceSample } from '../devices/sample.js';
 import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
-import { type RunningApi, startGatewayApi } from './api/gateway-api.js';
+import type { RunningApi, startGatewayApi } from './api/gateway-api.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { clusterBrokerOptions, startClusteredBroker } from './cluster/clustered-broker.js';
 import { leaderPlanService } from './cluster/leader-plan-service.js';
-import { Leadership } from './cluster/leadership.js';
+import type { Leadership } from './cluster/leadership.js';
 import { nodeScopedConfig } from './cluster/node-config.js';
 import { startColdChain } from './cold-chain.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
-import { ModbusInput } from './inputs/modbus-input.js';
+import type { ModbusInput } from './inputs/modbus-input.js';
 import { MqttInput } from './inputs/mqtt-input.js';
 import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
 import { OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample } from './pipeline/normalise-sample.js';
-import { PlanningCapacity } from './planning/capacity-service.js';
-import { Planner } from './planning/planner.js';
+import type { PlanningCapacity } from './planning/capacity-service.js';
+import type { Planner } from './planning/planner.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
@@ -176,6 +176,7 @@ export class Gateway {
       return;
     }
     const task = { name: 'planner', start: () => this.startPlanning(), stop: () => this.stopPlanning() };
+    const { Leadership } = await import('./cluster/leadership.js');
     this.leadership = await Leadership.start(config.cluster, task, this.log);
   }
 
@@ -183,6 +184,9 @@ export class Gateway {
   private async startPlanning(): Promise<void> {
     const control = this.control;
     const log = this.log.child({ component: 'planning' });
+    // Optional parts load on first use, so a gateway without them does not carry their libraries.
+    const { Planner } = await import('./planning/planner.js');
+    const { PlanningCapacity } = await import('./planning/capacity-service.js');
     this.planner = new Planner(this.resolved.config.planning, {
       log,
       ...(control
@@ -214,6 +218,7 @@ export class Gateway {
     if (!http.enabled) return;
     checkHttpListenerSafety(http.host, http.auth);
     const auth = http.auth ? httpAuth({ config: http.auth, audit: (record) => this.auditRequest(record) }) : undefined;
+    const { startGatewayApi } = await import('./api/gateway-api.js');
     this.api = await startGatewayApi(
       this,
       {
@@ -272,6 +277,7 @@ export class Gateway {
     const modbusDevices = devices.filter((device) => device.protocol !== 'mqtt');
     const mqttDevices = devices.filter((device) => device.protocol === 'mqtt');
     if (modbusDevices.length > 0) {
+      const { ModbusInput } = await import('./inputs/modbus-input.js');
       this.modbusInput = new ModbusInput(modbusDevices, config.buses, this.bus, handler, this.log);
       this.modbusInput.start();
     }

@@ -1,18 +1,27 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
-import { registerAuditCommand } from './commands/audit.js';
-import { registerBenchCommand } from './commands/bench.js';
-import { registerCheckConfigCommand } from './commands/check-config.js';
-import { registerDecodeCommand } from './commands/decode.js';
-import { registerDemoCommand } from './commands/demo.js';
-import { registerPasswdCommand } from './commands/passwd.js';
-import { registerPlanCommand } from './commands/plan.js';
-import { registerReadCommand } from './commands/read.js';
-import { registerReportCommand } from './commands/report.js';
-import { registerRunCommand } from './commands/run.js';
-import { registerScanCommand } from './commands/scan.js';
-import { registerSimCommand } from './commands/sim.js';
-import { registerStatusCommand } from './commands/status.js';
+
+type Register = (program: Command) => void;
+
+/**
+ * Command modules by name, loaded on demand: `coldpool run` then never loads the PDF, planning or
+ * simulator libraries that other commands use, which keeps the gateway's memory low on small boxes.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
+  run: async () => (await import('./commands/run.js')).registerRunCommand,
+  'check-config': async () => (await import('./commands/check-config.js')).registerCheckConfigCommand,
+  decode: async () => (await import('./commands/decode.js')).registerDecodeCommand,
+  status: async () => (await import('./commands/status.js')).registerStatusCommand,
+  read: async () => (await import('./commands/read.js')).registerReadCommand,
+  scan: async () => (await import('./commands/scan.js')).registerScanCommand,
+  report: async () => (await import('./commands/report.js')).registerReportCommand,
+  audit: async () => (await import('./commands/audit.js')).registerAuditCommand,
+  passwd: async () => (await import('./commands/passwd.js')).registerPasswdCommand,
+  plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
+  bench: async () => (await import('./commands/bench.js')).registerBenchCommand,
+  sim: async () => (await import('./commands/sim.js')).registerSimCommand,
+};
 
 const program = new Command();
 program
@@ -20,19 +29,10 @@ program
   .description('Cold-chain edge gateway: MQTT and Modbus sensors to InfluxDB, alarms, and pooled-delivery planning')
   .showHelpAfterError();
 
-registerDemoCommand(program);
-registerRunCommand(program);
-registerCheckConfigCommand(program);
-registerDecodeCommand(program);
-registerStatusCommand(program);
-registerReadCommand(program);
-registerScanCommand(program);
-registerReportCommand(program);
-registerAuditCommand(program);
-registerPasswdCommand(program);
-registerPlanCommand(program);
-registerBenchCommand(program);
-registerSimCommand(program);
+// A known command name loads only that command; help, versions and typos load them all.
+const requested = process.argv[2] ?? '';
+const names = requested in COMMANDS ? [requested] : Object.keys(COMMANDS);
+for (const name of names) (await (COMMANDS[name] as () => Promise<Register>)())(program);
 
 program.parseAsync(process.argv).catch((error: Error) => {
   process.stderr.write(`coldpool: ${error.message}\n`);
