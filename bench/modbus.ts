@@ -59,7 +59,8 @@ function gatewayConfig(ports: number[], dir: string): unknown {
 }
 
 function commandLine(): string {
-  return ['npx tsx bench/modbus.ts', ...process.argv.slice(2)].join(' ');
+  const quoted = process.argv.slice(2).map((arg) => (/\s/.test(arg) ? `'${arg}'` : arg));
+  return ['npx tsx bench/modbus.ts', ...quoted].join(' ');
 }
 
 async function stats(gateway: ChildProcess): Promise<GatewayChildStats> {
@@ -143,8 +144,8 @@ async function main(): Promise<void> {
         `${args['queue-sync'] ?? 'default'}, queue commit_delay_ms=${args['commit-delay-ms'] ?? 'default (0)'}. ` +
         `Window: ${windowS} s after a ${WARMUP_S} s warm-up.`,
       '',
-      'On time: each device polls on a fixed grid of 1 s slots, its first slot offset by its index / devices ' +
-        'of a second. A poll is on time when it started in its slot and returned a reading before the slot ' +
+      'On time: each device polls on a fixed grid of 1 s slots. The gateway splits the devices into groups ' +
+        'whose first slots are 50 ms apart (gateway/inputs/modbus-input.ts). A poll is on time when it started in its slot and returned a reading before the slot ' +
         'ended, so "on time" means the device was read once in that second. Share = on-time polls / expected ' +
         'polls, where expected is devices × window seconds (the window timed in the gateway) or the slots ' +
         'counted, whichever is larger: a counter changes when a poll ends, so each window edge shifts a ' +
