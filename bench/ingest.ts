@@ -1,14 +1,13 @@
 /**
  * Ingest benchmark: simulated devices publish JSON readings over MQTT to the gateway's embedded broker,
- * and the gateway (a child process, durable queue on, local store on) writes them to InfluxDB. Measures
+ * and the gateway (a child process, durable queue on) writes them to InfluxDB. Measures
  * readings/s into InfluxDB, publish-to-queryable latency, gateway RSS and CPU, and the ceiling: the same
  * points written straight to the same influxd as line protocol. Writes the "## Ingest" section of
  * BENCHMARKS.md.
  *
  * Run: npx tsx bench/ingest.ts [--phase-s 10] [--devices 10000] [--only qos0-10k,qos1-max]
- *   [--commit-delay-ms 2] [--queue-sync NORMAL] [--alarms off] [--variant NAME]
+ *   [--commit-delay-ms 2] [--alarms off] [--local-store on] [--connections 4] [--variant NAME]
  * Each --variant gets its own "### NAME" part of the section.
- * --queue-sync overrides the queue database's `PRAGMA synchronous`, to measure the cost of its fsyncs.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,7 +30,8 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '10000' },
     only: { type: 'string' },
     'commit-delay-ms': { type: 'string' },
-    'queue-sync': { type: 'string' },
+    'local-store': { type: 'string', default: 'off' },
+    connections: { type: 'string', default: '4' },
     alarms: { type: 'string', default: 'on' },
     variant: { type: 'string', default: 'default configuration' },
   },
@@ -58,13 +58,22 @@ function gatewayConfig(influxUrl: string, dir: string): unknown {
       republish: { enabled: false },
       subscriptions: [{ topic: 'bench/+/state', device_id_segment: 1, profile: 'coldpool-room-celsius' }],
     },
-    outputs: { influx: { url: `${influxUrl}/bench` }, local_store: { path: join(dir, 'store.db') } },
+    outputs: {
+      influx: { url: `${influxUrl}/bench` },
+      local_store: { enabled: args['local-store'] === 'on', path: join(dir, 'store.db') },
+    },
     alarms: { enabled: args.alarms !== 'off' },
   };
 }
 
+/** Extra node flags of the gateway child, from GATEWAY_NODE_ARGS. */
+function gatewayNodeArgs(): string[] {
+  return process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
 function commandLine(): string {
-  return ['npx tsx bench/ingest.ts', ...process.argv.slice(2)].join(' ');
+  const env = gatewayNodeArgs().length > 0 ? `GATEWAY_NODE_ARGS="${gatewayNodeArgs().join(' ')}" ` : '';
+  return [`${env}npx tsx bench/ingest.ts`, ...process.argv.slice(2)].join(' ');
 }
 
 /** Durable queue settings of the run; only `commit_delay_ms` differs from the defaults, when given. */
@@ -95,7 +104,7 @@ async function main(): Promise<void> {
   onInterrupt(() => influx.stop());
   const dir = mkdtempSync(join(tmpdir(), 'coldpool-bench-ingest-'));
   // GATEWAY_NODE_ARGS passes extra node flags to the gateway child, for example `--cpu-prof --cpu-prof-dir=DIR`.
-  const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  const nodeArgs = gatewayNodeArgs();
   const gateway = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
   onInterrupt(() => stopChild(gateway));
   const results: PhaseResult[] = [];
@@ -106,7 +115,6 @@ async function main(): Promise<void> {
       type: 'start',
       config: gatewayConfig(influx.url, dir),
       queue: queueSettings(),
-      queue_synchronous: args['queue-sync'],
     });
     const { broker_url } = await nextMessage<{ broker_url: string }>(gateway, 'started', 30_000);
     const port = Number(new URL(broker_url).port);
@@ -114,7 +122,7 @@ async function main(): Promise<void> {
       const load: LoadSettings = {
         host: '127.0.0.1',
         port,
-        connections: 4,
+        connections: Number(args.connections),
         devices,
         qos: phase.qos,
         rate_per_s: phase.rate_per_s,
@@ -172,11 +180,12 @@ function report(
     '',
     `Command: \`${commandLine()}\` (run ${new Date().toISOString().slice(0, 10)}).`,
     '',
-    `Setup: gateway in a child process with the embedded aedes broker, one wildcard subscription (QoS 1), the ` +
-      `durable queue (SQLite, synchronous=${args['queue-sync'] ?? 'FULL'}), the local store and the InfluxDB output (batches of 5,000) all ` +
-      `on, republish off, alarm engine ${args.alarms === 'off' ? 'off' : 'on (default config, no assets)'}. ` +
+    `Setup: gateway in a child process (node flags: ${gatewayNodeArgs().join(' ') || 'none'}) with the embedded aedes broker, one wildcard subscription (QoS 1), the ` +
+      'durable queue (SQLite WAL; a reading counts as received once its commit is synced, and a QoS 1 PUBACK waits ' +
+      `for that) and the InfluxDB output (batches of 5,000) on, local store ${args['local-store'] === 'on' ? 'on' : 'off'}, ` +
+      `republish off, alarm engine ${args.alarms === 'off' ? 'off' : 'on (default config, no assets)'}. ` +
       'influxd 1.6.7 runs on the same machine. The load generator (bench/support/load-publisher.ts) ' +
-      `sends ${devices} device ids over 4 MQTT connections plus one latency probe every 50 ms; "max" sends as fast as ` +
+      `sends ${devices} device ids over ${args.connections} MQTT connections plus one latency probe every 50 ms; "max" sends as fast as ` +
       'the broker reads (QoS 1: at most 2,000 unacknowledged per connection). Latency: probe publish to the point ' +
       'first returned by a query polled every 25 ms. Sustained rate: points the InfluxDB output wrote per second ' +
       'over the last two thirds of the phase.',
