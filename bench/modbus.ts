@@ -5,7 +5,7 @@
  * gateway's event-loop delay, CPU and peak RSS, and writes the "## Modbus" section of BENCHMARKS.md.
  *
  * Run: npm run build && npx tsx bench/modbus.ts [--devices 1000] [--processes 4] [--window-s 30]
- *   [--alarms off] [--queue-sync NORMAL] [--commit-delay-ms 100] [--variant NAME]
+ *   [--alarms off] [--commit-delay-ms 100] [--variant NAME]
  * Each --variant gets its own "### NAME" part of the section.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -27,7 +27,6 @@ const { values: args } = parseArgs({
     processes: { type: 'string', default: '4' },
     'window-s': { type: 'string', default: '30' },
     alarms: { type: 'string', default: 'on' },
-    'queue-sync': { type: 'string' },
     'commit-delay-ms': { type: 'string' },
     variant: { type: 'string', default: 'default configuration' },
   },
@@ -95,7 +94,7 @@ async function main(): Promise<void> {
     wholeRun.start();
     const simUsage = simulators.map((child) => new UsageSampler(child.pid as number));
     const queue = args['commit-delay-ms'] === undefined ? {} : { commit_delay_ms: Number(args['commit-delay-ms']) };
-    gateway.send({ type: 'start', config: gatewayConfig(ports, dir), queue, queue_synchronous: args['queue-sync'] });
+    gateway.send({ type: 'start', config: gatewayConfig(ports, dir), queue });
     await nextMessage(gateway, 'started', 60_000);
     await sleep(WARMUP_S * 1000);
     const usage = new UsageSampler(gateway.pid as number);
@@ -140,8 +139,7 @@ async function main(): Promise<void> {
       `Setup: ${devices} firmware-sim controllers (${processes} processes) each on its own port on 127.0.0.1, one ` +
         'TCP connection per device, profile generic-tenths-c (one read of input registers per poll), poll interval ' +
         '1 s, timeout 1 s. The gateway runs from dist/ in its own process with the durable queue and the local ' +
-        `store on, alarm engine ${args.alarms === 'off' ? 'off' : 'on'}, queue synchronous=` +
-        `${args['queue-sync'] ?? 'default'}, queue commit_delay_ms=${args['commit-delay-ms'] ?? 'default (0)'}. ` +
+        `store on, alarm engine ${args.alarms === 'off' ? 'off' : 'on'}, queue commit_delay_ms=${args['commit-delay-ms'] ?? 'default (0)'}. ` +
         `Window: ${windowS} s after a ${WARMUP_S} s warm-up.`,
       '',
       'On time: each device polls on a fixed grid of 1 s slots. The gateway splits the devices into groups ' +

@@ -49,30 +49,14 @@ const logSink = new Writable({
   },
 });
 
-/**
- * Sets `PRAGMA synchronous` of the running gateway's queue database, to measure what the fsync per commit
- * costs. It reaches into private fields, so it is a measurement aid only; a changed field name makes it throw.
- */
-function setQueueSynchronous(running: Gateway, mode: string): void {
-  const outputs = (running as unknown as { outputs?: { queue?: { db?: { pragma(text: string): unknown } } } }).outputs;
-  const db = outputs?.queue?.db;
-  if (db === undefined) throw new Error('gateway has no outputs.queue.db; update bench/support/gateway-child.ts');
-  db.pragma(`synchronous = ${mode}`);
-}
-
-async function start(
-  config: unknown,
-  queue: Record<string, unknown>,
-  queue_synchronous: string | undefined,
-): Promise<void> {
+async function start(config: unknown, queue: Record<string, unknown>): Promise<void> {
   const resolved = validateConfig(config, '<bench>');
-  // The config schema has no `outputs.queue` key, so queue settings are set on the parsed object.
-  (resolved.config.outputs as { queue?: Record<string, unknown> }).queue = queue;
+  // Queue settings from the parent override the config's `outputs.queue`, defaults included.
+  resolved.config.outputs.queue = { ...resolved.config.outputs.queue, ...queue };
   gateway = new Gateway(resolved, pino({ level: 'warn' }, logSink));
   const timing = new PollTiming();
   gateway.bus.on('device_health', (point) => timing.record(point));
   await gateway.start();
-  if (queue_synchronous !== undefined) setQueueSynchronous(gateway, queue_synchronous);
   process.on('message', (message: { type: string }) => {
     if (message.type === 'mark') {
       timing.reset();
@@ -124,12 +108,11 @@ interface StartMessage {
   /** Durable queue settings (`QueueConfig` keys). */
   queue?: Record<string, unknown>;
   /** `PRAGMA synchronous` of the queue database (`FULL`, `NORMAL`, `OFF`); default the queue's own. */
-  queue_synchronous?: string;
 }
 
 process.once('message', (message: StartMessage) => {
   if (message.type !== 'start') return;
-  start(message.config, message.queue ?? {}, message.queue_synchronous).catch((error: Error) => {
+  start(message.config, message.queue ?? {}).catch((error: Error) => {
     process.stderr.write(`gateway start failed: ${error.message}\n`);
     process.exit(1);
   });
