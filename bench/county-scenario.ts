@@ -16,6 +16,8 @@ export interface CountyOptions {
   order_count?: number;
   /** Seed of the generator. Default 2026. */
   seed?: number;
+  /** Copies of the eight-truck fleet; the copies start where the originals do. Default 1. */
+  fleet_factor?: number;
 }
 
 /** County town centre, degrees (a fictional hill county in central China). */
@@ -72,7 +74,7 @@ export function generateCountyScenario(options: CountyOptions = {}): ScenarioInp
     plan_date: '2026-12-05',
     wave: { start: '17:00', end: '24:00' },
     sites,
-    vehicles: buildFleet(),
+    vehicles: scaleFleet(buildFleet(), options.fleet_factor ?? 1),
     cold_rooms: [
       {
         id: 'cr_town',
@@ -100,6 +102,15 @@ export function generateCountyScenario(options: CountyOptions = {}): ScenarioInp
     bookings: buildBookings(),
     solver: { seed: 1, max_iterations: 300, time_limit_s: 6 },
   };
+}
+
+/** Returns `factor` copies of the fleet; copy k > 1 gets `_k` appended to each truck id. */
+function scaleFleet(fleet: ScenarioInput['vehicles'], factor: number): ScenarioInput['vehicles'] {
+  const copies: ScenarioInput['vehicles'] = [];
+  for (let copy = 1; copy <= factor; copy++) {
+    for (const vehicle of fleet) copies.push(copy === 1 ? vehicle : { ...vehicle, id: `${vehicle.id}_${copy}` });
+  }
+  return copies;
 }
 
 function buildFleet(): ScenarioInput['vehicles'] {
