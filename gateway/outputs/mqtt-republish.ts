@@ -24,6 +24,11 @@ export interface MqttRepublishOptions {
   max_pending?: number;
   /** Time `stop()` waits for messages still in the client, in milliseconds. Default 5000. */
   stop_timeout_ms?: number;
+  /**
+   * Messages in the client at once; the rest of a write waits in this output. It keeps mqtt.js from
+   * buffering a whole page and adding a socket `drain` listener per message. Default 200.
+   */
+  max_in_flight?: number;
 }
 
 /** JSON payload of a republished reading. */
@@ -68,6 +73,12 @@ export class MqttRepublish extends EventEmitter implements Output {
   private readonly retain: boolean;
   private readonly maxPending: number;
   private readonly stopTimeoutMs: number;
+  private readonly maxInFlight: number;
+  /** Readings accepted by `write` and not yet handed to the client. */
+  private waiting: { reading: Reading; fields: RepublishedReading['fields'] }[] = [];
+  /** Index of the next entry of `waiting` to hand to the client. */
+  private next = 0;
+  private inFlight = 0;
   private readonly counters = { written: 0, rejected: 0, dropped: 0, write_errors: 0 };
   private pending = 0;
   private seq = 0;
@@ -83,6 +94,7 @@ export class MqttRepublish extends EventEmitter implements Output {
     this.retain = options.retain ?? false;
     this.maxPending = options.max_pending ?? 10_000;
     this.stopTimeoutMs = options.stop_timeout_ms ?? 5000;
+    this.maxInFlight = options.max_in_flight ?? 200;
   }
 
   /** Topic of a reading. */
@@ -107,8 +119,10 @@ export class MqttRepublish extends EventEmitter implements Output {
         this.drop(1, `no valid field left in ${reading.measurement} of device ${reading.tags.device}`);
         continue;
       }
-      this.publish(reading, fields);
+      this.pending += 1;
+      this.waiting.push({ reading, fields });
     }
+    this.pump();
     if (overflow > 0) {
       const reason = this.stopped ? 'the MQTT republish output is stopped' : `max_pending ${this.maxPending} reached`;
       this.drop(overflow, reason);
@@ -136,6 +150,19 @@ export class MqttRepublish extends EventEmitter implements Output {
     return { ...this.counters, pending: this.pending };
   }
 
+  /** Hands waiting readings to the client while fewer than `max_in_flight` are in it. */
+  private pump(): void {
+    while (this.inFlight < this.maxInFlight && this.next < this.waiting.length) {
+      const entry = this.waiting[this.next] as { reading: Reading; fields: RepublishedReading['fields'] };
+      this.next += 1;
+      this.publish(entry.reading, entry.fields);
+    }
+    if (this.next === this.waiting.length) {
+      this.waiting = [];
+      this.next = 0;
+    }
+  }
+
   private publish(reading: Reading, fields: RepublishedReading['fields']): void {
     this.seq += 1;
     const message: RepublishedReading = {
@@ -145,12 +172,13 @@ export class MqttRepublish extends EventEmitter implements Output {
       fields,
       seq: this.seq,
     };
-    this.pending += 1;
+    this.inFlight += 1;
     this.client.publish(
       this.topicOf(reading),
       JSON.stringify(message),
       { qos: this.qos, retain: this.retain },
       (error) => {
+        this.inFlight -= 1;
         this.pending -= 1;
         if (error) {
           this.counters.write_errors += 1;
@@ -160,6 +188,7 @@ export class MqttRepublish extends EventEmitter implements Output {
           this.counters.written += 1;
         }
         if (this.pending === 0) this.releaseWaiters();
+        else this.pump();
       },
     );
   }

@@ -110,6 +110,23 @@ describe('mqtt-republish', () => {
     expect(output.stats().written).toBe(3);
   });
 
+  it('bounds messages in the client', async () => {
+    const output = new MqttRepublish({ client: publisher, qos: 1, max_in_flight: 50 });
+    const tags = { site: 's', asset: 'a', device: 'bulk' };
+    // mqtt.js keeps each QoS 1 message in `outgoing` until its PUBACK arrives.
+    const outgoing = (publisher as unknown as { outgoing: Record<number, unknown> }).outgoing;
+    let peakOutgoing = 0;
+    const sample = setInterval(() => {
+      peakOutgoing = Math.max(peakOutgoing, Object.keys(outgoing).length);
+    }, 1);
+    output.write(Array.from({ length: 3000 }, (_, index) => reading(tags, { t: index })));
+    await output.flush();
+    clearInterval(sample);
+    expect(output.stats().written).toBe(3000);
+    expect(peakOutgoing).toBeGreaterThan(0);
+    expect(peakOutgoing).toBeLessThanOrEqual(50);
+  });
+
   it('drops point without valid field', () => {
     const output = new MqttRepublish({ client: publisher });
     output.write([reading({ site: 's', asset: 'a', device: 'd' }, { temp_c: null, aux: Infinity })]);
