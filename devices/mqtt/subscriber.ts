@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { DeviceSample } from '../sample.js';
 import { decodePayload } from './json-codec.js';
-import { PayloadError } from './payload-error.js';
+import { PayloadError, payloadExcerpt } from './payload-error.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
 import type {
   LocalMessage,
@@ -48,6 +48,12 @@ export type {
   SamplesEvent,
   SubscriberCounters,
 };
+
+/**
+ * Device ids become tag values and series in every output, so one from a topic level or a payload
+ * must be short and plain: at most 64 letters, digits, '.', '_', ':' or '-'.
+ */
+const VALID_DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
 /** Maximum number of topics counted one by one in `payload_errors_by_topic`, so topic spam cannot grow it. */
 const MAX_COUNTED_TOPICS = 1000;
@@ -318,6 +324,19 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       const device_id =
         error instanceof PayloadError && error.device_id !== undefined ? error.device_id : route.device_id;
       this.safeEmit('payload_error', { topic, device_id, error: reported });
+      return false;
+    }
+
+    const badId = samples.find((sample) => !VALID_DEVICE_ID.test(sample.device_id));
+    if (badId !== undefined) {
+      this.countPayloadError(topic);
+      const shown = badId.device_id.length > 40 ? `${badId.device_id.slice(0, 40)}…` : badId.device_id;
+      const error = new PayloadError(
+        'PAYLOAD_DEVICE_ID_INVALID',
+        `device id "${shown}" (${badId.device_id.length} characters) is not allowed: use at most 64 letters, digits, '.', '_', ':' or '-'; fix the device's topic or id`,
+        payloadExcerpt(payload),
+      );
+      this.safeEmit('payload_error', { topic, device_id: shown, error });
       return false;
     }
 

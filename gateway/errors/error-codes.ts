@@ -69,6 +69,7 @@ export const ERROR_CODES = {
   JSON_PATH_INVALID: { area: 'mqtt' },
   PAYLOAD_MAPPING_INVALID: { area: 'mqtt' },
   PAYLOAD_EMPTY: { area: 'mqtt' },
+  PAYLOAD_DEVICE_ID_INVALID: { area: 'mqtt' },
   PAYLOAD_NOT_UTF8: { area: 'mqtt' },
   PAYLOAD_JSON_INVALID: { area: 'mqtt' },
   PAYLOAD_NOT_NUMBER: { area: 'mqtt' },

@@ -162,6 +162,23 @@ describe.each(brokerKinds)('MqttSubscriber on %s', (_kind, start) => {
     expect(fieldValues(await good)).toEqual({ air_temp_c: -18.5, humidity_pct: 41 });
   });
 
+  it('refuses hostile device id', async () => {
+    const broker = await startBroker(start);
+    const sub = subscriber(broker.url);
+    await sub.start();
+    const failure = nextEvent<PayloadErrorEvent>(sub, 'payload_error');
+    const good = nextEvent<SamplesEvent>(sub, 'samples');
+    const pub = await publisher(broker.url);
+    await pub.publishAsync(`sensors/${'x'.repeat(5000)}/state`, '{"temperature":4.5}', { qos: 1 });
+    await pub.publishAsync('sensors/room 2/state', '{"temperature":4.5}', { qos: 1 });
+    await pub.publishAsync('sensors/room-3/state', '{"temperature":4.5}', { qos: 1 });
+    const error = await failure;
+    expect((error.error as Error & { code?: string }).code).toBe('PAYLOAD_DEVICE_ID_INVALID');
+    expect(error.error.message).toContain('5000 characters');
+    expect((await good).samples[0]?.device_id).toBe('room-3');
+    expect(sub.counters().payload_errors).toBe(2);
+  });
+
   it('counts payload errors per topic', async () => {
     const broker = await startBroker(start);
     const sub = subscriber(broker.url);
