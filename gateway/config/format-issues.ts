@@ -32,17 +32,26 @@ function closestKey(key: string, known: readonly string[]): string | undefined {
 /** Returns the keys a strict object schema accepts at `path`, read from the parsed input's schema. */
 export type KnownKeys = (path: readonly PropertyKey[]) => readonly string[];
 
+/**
+ * Message for an unknown key. A clear-text `password` where the section takes `password_env` or
+ * `password_file` gets a pointer to those, because the file is no place for the secret itself.
+ */
+function unknownKeyMessage(key: string, hint: string | undefined, known: readonly string[]): string {
+  if (key === 'password' && (known.includes('password_env') || known.includes('password_file'))) {
+    return 'unknown key: passwords are not read from the configuration file; put it in an environment variable named by password_env or in a file named by password_file';
+  }
+  return hint ? `unknown key; did you mean "${hint}"?` : 'unknown key; remove it or check its spelling';
+}
+
 /** Turns zod issues into problems that name the key path, the bad value and what is allowed. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: KnownKeys): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const hint = closestKey(key, knownKeys(issue.path));
-        problems.push({
-          path: joinPath([...issue.path, key]),
-          message: hint ? `unknown key; did you mean "${hint}"?` : 'unknown key; remove it or check its spelling',
-        });
+        const known = knownKeys(issue.path);
+        const hint = closestKey(key, known);
+        problems.push({ path: joinPath([...issue.path, key]), message: unknownKeyMessage(key, hint, known) });
       }
       continue;
     }

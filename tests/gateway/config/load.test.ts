@@ -187,6 +187,17 @@ devices:
     expect(problems[0]).toMatch(/^buses\[0\]\.baud_rate: /);
   });
 
+  it('points a clear-text password to password_env', () => {
+    try {
+      parseConfig('mqtt: { url: mqtt://127.0.0.1:1883, username: gw, password: hunter2 }');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+      expect((error as ConfigError).problems[0]?.path).toBe('mqtt.password');
+      expect((error as ConfigError).problems[0]?.message).toContain('password_env');
+    }
+  });
+
   it('hides a password pasted as a variable name', () => {
     try {
       parseConfig('outputs: { influx: { url: http://127.0.0.1:8086/db, password_env: "hunter2 pass" } }');
