@@ -162,7 +162,9 @@ describe('tcp-device', () => {
 
     expect(samples.length).toBeGreaterThanOrEqual(8);
     expect(samples.length).toBeLessThanOrEqual(11);
-    expect(device.health().polls_ok).toBe(samples.length);
+    // A poll that completes while stop() runs is counted, but its sample is not emitted.
+    expect(device.health().polls_ok - samples.length).toBeGreaterThanOrEqual(0);
+    expect(device.health().polls_ok - samples.length).toBeLessThanOrEqual(1);
     expect(device.health().up).toBe(true);
   });
 
