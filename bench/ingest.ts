@@ -105,7 +105,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'coldpool-bench-ingest-'));
   // GATEWAY_NODE_ARGS passes extra node flags to the gateway child, for example `--cpu-prof --cpu-prof-dir=DIR`.
   const nodeArgs = gatewayNodeArgs();
-  const gateway = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
+  let gateway: ReturnType<typeof forkTs>;
+  try {
+    gateway = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
+  } catch (error) {
+    // A stale build throws here; influxd must not outlive the run.
+    await influx.stop();
+    throw error;
+  }
   onInterrupt(() => stopChild(gateway));
   const results: PhaseResult[] = [];
   let ceiling: Awaited<ReturnType<typeof writeDirect>> | undefined;
