@@ -12,17 +12,24 @@ import { InfluxBatchWriter, type RejectedLines } from './influx-batch-writer.js'
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
 import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
-import { toLine } from './line-protocol.js';
+import { type LineResult, toLine } from './line-protocol.js';
 import { LineProtocolError } from './output-errors.js';
 
-/** Returns the reading's line, or null when it has no valid field or a name line protocol cannot carry. */
-function lineOrNull(reading: Reading, precision: InfluxSettings['precision']): string | null {
+/** Serialises a reading with `toLine`; returns null when a name cannot be written in line protocol. */
+function lineResult(reading: Reading, precision: InfluxSettings['precision']): LineResult | null {
   try {
-    return toLine(reading, precision).line;
+    return toLine(reading, precision);
   } catch (error) {
     if (error instanceof LineProtocolError) return null;
     throw error;
   }
+}
+
+/** Adds `point` to the points that produced `line`. */
+function addPoint(page: SerialisedPage, line: string, point: QueuedPoint): void {
+  const same = page.pointsByLine.get(line);
+  if (same === undefined) page.pointsByLine.set(line, [point]);
+  else same.push(point);
 }
 
 /** Rows sent as stored line protocol, and how to decode one of them. */
@@ -94,7 +101,7 @@ export class InfluxSink extends EventEmitter implements Sink {
 
   /**
    * Sends rows whose line protocol the queue stored at commit time (`encodeLine`), so nothing is decoded
-   * or encoded again; rows without lines are decoded and serialised as in `deliver`.
+   * or encoded again. Rows without lines are decoded and serialised as in `deliver`.
    */
   async deliverRows(
     rows: readonly LineRow[],
@@ -121,15 +128,11 @@ export class InfluxSink extends EventEmitter implements Sink {
 
   /** Encodes a reading as the line this sink writes; null when it has no valid field or an invalid name. */
   encodeLine(reading: Reading): string | null {
-    try {
-      const result = toLine(reading, this.settings.precision);
-      // Fields left out of a line are counted here; a reading without a line is counted when it is sent.
-      if (result.line !== null) this.dropped_fields += result.dropped_fields.length;
-      return result.line;
-    } catch (error) {
-      if (error instanceof LineProtocolError) return null;
-      throw error;
-    }
+    const result = lineResult(reading, this.settings.precision);
+    if (result === null || result.line === null) return null;
+    // Fields left out of a line are counted here; a reading without a line is counted when it is sent.
+    this.dropped_fields += result.dropped_fields.length;
+    return result.line;
   }
 
   async stop(): Promise<void> {
@@ -157,17 +160,15 @@ export class InfluxSink extends EventEmitter implements Sink {
 
   /** Adds the points behind rejected stored lines to `page.pointsByLine`, decoding only the rows that hold them. */
   private findStoredPoints(rejected: RejectedLines, page: SerialisedPage, stored: readonly StoredLines[]): void {
-    const wanted = new Set(rejected.lines.filter((line) => !page.pointsByLine.has(line)));
-    if (wanted.size === 0) return;
+    const unknown = new Set(rejected.lines.filter((line) => !page.pointsByLine.has(line)));
+    if (unknown.size === 0) return;
     for (const { rows, readingsOf } of stored) {
       for (const row of rows) {
-        if (!row.lines?.split('\n').some((line) => wanted.has(line))) continue;
+        if (!row.lines?.split('\n').some((line) => unknown.has(line))) continue;
         for (const point of readingsOf(row.id)) {
-          const line = lineOrNull(point.reading, this.settings.precision);
-          if (line === null || !wanted.has(line)) continue;
-          const same = page.pointsByLine.get(line);
-          if (same === undefined) page.pointsByLine.set(line, [point]);
-          else same.push(point);
+          const line = lineResult(point.reading, this.settings.precision)?.line ?? null;
+          if (line === null || !unknown.has(line)) continue;
+          addPoint(page, line, point);
         }
       }
     }
@@ -187,9 +188,7 @@ export class InfluxSink extends EventEmitter implements Sink {
           continue;
         }
         page.lines.push(result.line);
-        const same = page.pointsByLine.get(result.line);
-        if (same === undefined) page.pointsByLine.set(result.line, [point]);
-        else same.push(point);
+        addPoint(page, result.line, point);
       } catch (error) {
         if (!(error instanceof LineProtocolError)) throw error;
         const reason = `${error.code}: ${error.message}`;

@@ -101,14 +101,14 @@ export class QueueConsumer extends EventEmitter {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       let report: DeliveryReport;
-      let last: { id: number };
+      let lastId: number;
       try {
         const next = this.deliverNext();
         if (next === undefined) {
           await this.idle();
           continue;
         }
-        last = { id: next.last_id };
+        lastId = next.last_id;
         report = await next.delivery;
       } catch (error) {
         if (this.abort.signal.aborted) return;
@@ -116,7 +116,7 @@ export class QueueConsumer extends EventEmitter {
         await this.idle();
         continue;
       }
-      this.queue.acknowledge(this.sink.name, last.id, report.dead_letters);
+      this.queue.acknowledge(this.sink.name, lastId, report.dead_letters);
       this.record(report);
     }
   }

@@ -15,7 +15,7 @@ import {
   SIZE_UP_TO_SQL,
   TOTALS_SQL,
 } from './queue-sql.js';
-import { decodeReading, decodeRow, encodeReading, type QueuedPoint } from './queued-point.js';
+import { decodeRow, encodeReading, type QueuedPoint } from './queued-point.js';
 
 /** Encoded points ready to be stored as rows. */
 export interface EncodedPoints {
@@ -75,11 +75,12 @@ export class QueueStore {
       const bytes = points.bytes.slice(start, end).reduce((sum, size) => sum + size, 0);
       const lines = points.lines.length === 0 ? [] : points.lines.slice(start, end);
       const lineText = lines.length === bodies.length && !lines.includes(null) ? lines.join('\n') : null;
+      // A row with complete lines and no JSON body keeps '[]'; any other row carries every point as JSON.
       const linesOnly = lineText !== null && bodies.every((body) => body === undefined);
       const json = linesOnly
         ? '[]'
-        : bodies.map((body, index) => body ?? encodeReading(points.readings[start + index] as Reading)).join(',');
-      const result = this.insert.run(enqueued_ms, bodies.length, bytes, linesOnly ? json : `[${json}]`, lineText);
+        : `[${bodies.map((body, index) => body ?? encodeReading(points.readings[start + index] as Reading)).join(',')}]`;
+      const result = this.insert.run(enqueued_ms, bodies.length, bytes, json, lineText);
       this.last_id = Number(result.lastInsertRowid);
       rows += 1;
     }
@@ -94,10 +95,7 @@ export class QueueStore {
     const points: QueuedPoint[] = [];
     const rows = this.page.iterate(after_id) as Iterable<{ id: number; enqueued_ms: number; body: string }>;
     for (const row of rows) {
-      const decoded = JSON.parse(row.body) as unknown[];
-      for (const item of decoded) {
-        points.push({ id: row.id, enqueued_ms: row.enqueued_ms, reading: decodeReading(item) });
-      }
+      points.push(...decodeRow(row.id, row.enqueued_ms, row.body));
       if (points.length >= max_points) break;
     }
     return points;
