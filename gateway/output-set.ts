@@ -158,8 +158,8 @@ export class OutputSet {
   }
 
   /**
-   * Runs `callback` once everything accepted so far is synced to disk; the MQTT input sends the PUBACK
-   * of a QoS 1 message from it when `commitBeforeAck` is true.
+   * Runs `callback` once everything accepted so far is synced to disk. When `commitBeforeAck` is true,
+   * the MQTT input sends the PUBACK of a QoS 1 message from this callback.
    */
   afterCommit(callback: () => void): void {
     this.queue.afterCommit(callback);

@@ -55,7 +55,7 @@ export interface EmbeddedBroker {
   stop(): Promise<void>;
   /** Number of connected MQTT clients. */
   clientCount(): number;
-  /** Where the gateway reads published messages in process, before their PUBACK (`PublishTapSlot`). */
+  /** Hook through which the gateway reads published messages in process, before their PUBACK. */
   tap: PublishTapSlot;
 }
 

@@ -72,9 +72,9 @@ export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig
 }
 
 /**
- * Puts the alarm records and plan stores that the file does not place in the local store's folder, so one
- * `outputs.local_store.path` keeps all of a gateway's state files together (`data/` by default) and two
- * gateways with different folders never share a file.
+ * Puts the alarm records and plan stores that the file does not place in the local store's folder. One
+ * `outputs.local_store.path` then keeps all of a gateway's state files together (`data/` by default),
+ * and two gateways with different folders never share a file.
  */
 function placeStateFiles(config: GatewayConfig, data: unknown): void {
   const folder = dirname(config.outputs.local_store.path);

@@ -1,8 +1,8 @@
 /**
  * Durable store-and-forward queue in SQLite (better-sqlite3 12, WAL journal). A reading counts as
- * received only once the transaction holding it has committed and the WAL file has been synced to disk
- * (`WalSync`, an fsync in the thread pool), so a received point survives SIGKILL and power loss, and a
- * transaction cut short by either leaves no torn row (SQLite "Write-Ahead Logging" documentation).
+ * received only once the transaction containing it has committed and the WAL file has been synced to
+ * disk (`WalSync`, an fsync in the thread pool). A received point therefore survives SIGKILL and power
+ * loss, and a transaction cut short by either leaves no torn row (SQLite "Write-Ahead Logging" documentation).
  * Readings arriving within `commit_delay_ms`, or within one turn of the event loop when it is 0, share
  * one commit and one row; commits made while an fsync runs share the next fsync.
  */

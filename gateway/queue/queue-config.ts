@@ -29,7 +29,7 @@ export const queueConfigSchema = z.strictObject({
   /**
    * Send the PUBACK of a QoS 1 message only once its readings are synced to disk, so a crash or a power
    * cut before that leaves the message with the publisher or broker, which sends it again. Messages
-   * share group commits and fsyncs. From the embedded broker this costs little; from an external broker
+   * share group commits and fsyncs. From the embedded broker this costs little. From an external broker
    * the gateway's one MQTT connection takes the next message only after the PUBACK, which caps QoS 1
    * ingest near one message per fsync. With false, the PUBACK goes out once the reading is accepted in
    * memory, and a crash can lose the readings not yet committed. Ignored for QoS 0. Default true.

@@ -3,7 +3,7 @@
 /**
  * `batches` contains the accepted points until each registered output has acknowledged them: one row per
  * group of points committed together (a JSON array, at most `commit_max_points` points), in acceptance
- * order. One row per group instead of per point keeps the per-point cost of SQLite low. `lines` holds
+ * order. One row per group instead of per point keeps the per-point cost of SQLite low. `lines` contains
  * the same points as InfluxDB line protocol, one per line, when the queue has a line encoder and every
  * point of the row could be encoded; otherwise it is NULL and the InfluxDB output encodes the JSON. `cursors` stores,
  * per output, the highest row id it acknowledged. `dead_letters` keeps points an output's server

@@ -11,8 +11,8 @@ export interface DurableQueueOptions extends Partial<QueueConfig> {
   /** Maximum readings held in memory, unacknowledged, while `block` keeps the queue closed. Default 10000. */
   max_blocked_points?: number;
   /**
-   * Encodes a reading as InfluxDB line protocol at commit time, so the InfluxDB output sends the stored
-   * text without decoding and encoding again; returns null for a reading it cannot encode. Default none.
+   * Encoder of a reading as InfluxDB line protocol, called at commit time so that the InfluxDB output
+   * sends the stored text as it is. It returns null for a reading it cannot encode. Default none.
    */
   line_encoder?: (reading: Reading) => string | null;
   /**

@@ -2,11 +2,11 @@
  * Makes the commits of a SQLite database in WAL mode durable without blocking the event loop. The
  * database runs with `synchronous=NORMAL`, so a commit only writes its frames to the -wal file. This
  * class then calls fsync on that file from libuv's thread pool, and once it returns runs the callbacks
- * of every commit made before the fsync started. One fsync covers all commits made while the previous one ran (group
- * commit). `synchronous=FULL` gives the same guarantee with one fsync per commit inside the commit
- * call. SQLite's WAL frames carry checksums, so frames torn by a power cut are ignored on recovery
- * and a commit is either whole or absent ("Write-Ahead Logging" and "PRAGMA synchronous" in the SQLite
- * documentation; fsync(2)).
+ * of every commit made before the fsync started. One fsync covers all commits made while the previous
+ * one ran (group commit). `synchronous=FULL` gives the same guarantee with one fsync per commit inside
+ * the commit call. SQLite's WAL frames carry checksums. Frames torn by a power cut are therefore
+ * ignored on recovery, and a commit is either whole or absent ("Write-Ahead Logging" and "PRAGMA
+ * synchronous" in the SQLite documentation; fsync(2)).
  */
 import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';

@@ -31,7 +31,7 @@ function openQueue(options: { page_points?: number; commit_max_points?: number }
   return new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1, ...options });
 }
 
-/** A queue whose rows carry the sink's line protocol and no JSON. */
+/** Opens a queue whose rows carry the sink's line protocol and no JSON. */
 function lineQueue(sink: InfluxSink, encode = (item: Reading) => sink.encodeLine(item)): DurableQueue {
   return new DurableQueue({
     path: join(mkdtempSync(join(tmpdir(), 'coldpool-lines-')), 'queue.db'),
