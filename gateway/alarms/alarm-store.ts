@@ -32,12 +32,18 @@ export interface AlarmQuery {
 }
 
 export class AlarmStore {
+  /** Depth of nested `transaction` calls. */
+  private depth = 0;
+  /** True once the running `transaction` has written, so that an SQLite transaction is open. */
+  private begun = false;
+
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA_SQL);
   }
 
   /** Inserts or replaces the alarm. */
   saveAlarm(alarm: Alarm): void {
+    this.beforeWrite();
     this.db
       .prepare(
         `INSERT INTO alarms (id, asset, site, raised_ms, cleared_ms, closed, json)
@@ -87,6 +93,7 @@ export class AlarmStore {
 
   /** Stores one piece of engine state as JSON under `key`. */
   saveState(key: string, value: unknown): void {
+    this.beforeWrite();
     this.db
       .prepare(
         'INSERT INTO alarm_engine_state (key, json) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET json = excluded.json',
@@ -102,8 +109,33 @@ export class AlarmStore {
     return row ? (JSON.parse(row.json) as T) : undefined;
   }
 
-  /** Runs `work` in one transaction, so a reading's state changes are stored together or not at all. */
+  /**
+   * Runs `work` in one transaction, so a reading's state changes are stored together or not at all. The
+   * SQLite transaction begins at the first write: most readings change no stored state, and an empty
+   * BEGIN and COMMIT per reading cost a quarter of the gateway's CPU at 50,000 readings/s.
+   */
   transaction(work: () => void): void {
-    this.db.transaction(work)();
+    this.depth += 1;
+    try {
+      work();
+    } catch (error) {
+      if (this.depth === 1 && this.begun) this.end('ROLLBACK');
+      throw error;
+    } finally {
+      this.depth -= 1;
+    }
+    if (this.depth === 0 && this.begun) this.end('COMMIT');
+  }
+
+  /** Opens the SQLite transaction of the running `transaction` call before its first write. */
+  private beforeWrite(): void {
+    if (this.depth === 0 || this.begun) return;
+    this.db.exec('BEGIN');
+    this.begun = true;
+  }
+
+  private end(statement: 'COMMIT' | 'ROLLBACK'): void {
+    this.begun = false;
+    this.db.exec(statement);
   }
 }
