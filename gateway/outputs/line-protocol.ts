@@ -76,9 +76,75 @@ function checkKey(kind: string, key: string, measurement: string): void {
   }
 }
 
+/** Code units from which UTF-16 order and UTF-8 byte order can differ (surrogates and above). */
+const HIGH_CODE_UNITS = /[\uD800-\uFFFF]/;
+
 /** Compares as Go's bytes.Compare on UTF-8, the order InfluxDB keeps tags in. */
 function compareUtf8(left: string, right: string): number {
+  if (!HIGH_CODE_UNITS.test(left) && !HIGH_CODE_UNITS.test(right)) {
+    // Below U+D800, UTF-16 code units sort as the UTF-8 bytes of the same text.
+    if (left < right) return -1;
+    return left > right ? 1 : 0;
+  }
   return Buffer.compare(Buffer.from(left, 'utf8'), Buffer.from(right, 'utf8'));
+}
+
+/**
+ * Results of the name checks and escapes, by input. A fleet repeats the same few measurements, tag sets
+ * and field keys in every reading, so each is checked and escaped once. Only names that passed the
+ * checks are kept; the map is emptied when it reaches `max_entries`.
+ */
+class NameCache {
+  private readonly entries = new Map<string, string>();
+
+  constructor(private readonly max_entries: number) {}
+
+  get(key: string): string | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: string): void {
+    if (this.entries.size >= this.max_entries) this.entries.clear();
+    this.entries.set(key, value);
+  }
+}
+
+const seriesKeys = new NameCache(16_384);
+const fieldKeys = new NameCache(1_024);
+
+/**
+ * Identity of a measurement and tag set, in the tags' own order. Every name is prefixed with its length,
+ * so two different tag sets never share an identity whatever characters their names contain.
+ */
+function seriesIdentity(reading: Reading): string | undefined {
+  let identity = `${reading.measurement.length}:${reading.measurement}`;
+  for (const tagKey in reading.tags) {
+    const value: unknown = reading.tags[tagKey];
+    if (typeof value !== 'string') return undefined;
+    identity += `|${tagKey.length}:${tagKey}=${value.length}:${value}`;
+  }
+  return identity;
+}
+
+/** Returns the series key of a reading, from the cache when its measurement and tag set were seen before. */
+function seriesKeyOf(reading: Reading): string {
+  const identity = seriesIdentity(reading);
+  if (identity === undefined) return formatSeriesKey(reading);
+  const cached = seriesKeys.get(identity);
+  if (cached !== undefined) return cached;
+  const key = formatSeriesKey(reading);
+  seriesKeys.set(identity, key);
+  return key;
+}
+
+/** Checks and escapes a field key, or returns the result cached for it. */
+function fieldKeyOf(field: string, measurement: string): string {
+  const cached = fieldKeys.get(field);
+  if (cached !== undefined) return cached;
+  checkKey('field key', field, measurement);
+  const escaped = escapeKeyOrTagValue(field);
+  fieldKeys.set(field, escaped);
+  return escaped;
 }
 
 /** Serialises the measurement and the tag set, sorted by key; tags with an empty value are left out. */
@@ -146,19 +212,23 @@ export function formatTimestamp(time_ms: number, precision: TimePrecision): stri
  * contains 21 is written `21`. Throws `LineProtocolError` for a bad measurement, tag, field key or timestamp.
  */
 export function toLine(reading: Reading, precision: TimePrecision = 'ms'): LineResult {
-  const seriesKey = formatSeriesKey(reading);
+  const seriesKey = seriesKeyOf(reading);
   const timestamp = formatTimestamp(reading.time_ms, precision);
-  const fieldTexts: string[] = [];
+  let fieldSet = '';
   const dropped_fields: DroppedField[] = [];
-  for (const [field, value] of Object.entries(reading.fields)) {
-    checkKey('field key', field, reading.measurement);
-    const formatted = formatFieldValue(value, reading.integer_fields.has(field));
-    if ('reason' in formatted) {
-      dropped_fields.push({ field, reason: formatted.reason });
+  for (const field in reading.fields) {
+    const key = fieldKeyOf(field, reading.measurement);
+    const value: unknown = reading.fields[field];
+    const text =
+      typeof value === 'number' && Number.isFinite(value) && !reading.integer_fields.has(field)
+        ? String(value)
+        : formatFieldValue(value, reading.integer_fields.has(field));
+    if (typeof text !== 'string' && 'reason' in text) {
+      dropped_fields.push({ field, reason: text.reason });
       continue;
     }
-    fieldTexts.push(`${escapeKeyOrTagValue(field)}=${formatted.text}`);
+    fieldSet += `${fieldSet === '' ? '' : ','}${key}=${typeof text === 'string' ? text : text.text}`;
   }
-  if (fieldTexts.length === 0) return { line: null, dropped_fields };
-  return { line: `${seriesKey} ${fieldTexts.join(',')} ${timestamp}`, dropped_fields };
+  if (fieldSet === '') return { line: null, dropped_fields };
+  return { line: `${seriesKey} ${fieldSet} ${timestamp}`, dropped_fields };
 }

@@ -154,4 +154,37 @@ describe('line-protocol', () => {
   it('rejects fractional timestamps', () => {
     expect(codeOf(() => toLine(reading({ fields: { t: 1 }, time_ms: 1479224298038.5 })))).toBe('LINE_TIME_INVALID');
   });
+
+  it('sorts tag keys by their UTF-8 bytes, as InfluxDB does', () => {
+    // U+FF21 sorts before U+1F600 in UTF-16 code units but after it in UTF-8 bytes.
+    const input = reading({ tags: { '\u{1F600}': 'e', '\uFF21': 'w', z: 'z', é: 'a' }, fields: { t: 1 } });
+    expect(toLine(input).line).toBe('cold_room,z=z,é=a,\uFF21=w,\u{1F600}=e t=1 1700000000000');
+  });
+
+  it('gives a repeated tag set the same line as the first time, in any key order', () => {
+    const first = toLine(reading({ tags: { site: 'Dock A', device: 'p,1' }, fields: { t: 1 } })).line;
+    const again = toLine(reading({ tags: { site: 'Dock A', device: 'p,1' }, fields: { t: 1 } })).line;
+    const reordered = toLine(reading({ tags: { device: 'p,1', site: 'Dock A' }, fields: { t: 1 } })).line;
+    expect(first).toBe('cold_room,device=p\\,1,site=Dock\\ A t=1 1700000000000');
+    expect(again).toBe(first);
+    expect(reordered).toBe(first);
+  });
+
+  it('keeps checking names that look like an earlier valid tag set joined together', () => {
+    const valid = reading({ tags: { a: 'x', b: 'y' }, fields: { t: 1 } });
+    expect(toLine(valid).line).toBe('cold_room,a=x,b=y t=1 1700000000000');
+    // The same characters as one tag value with a newline must still be refused.
+    const joined = reading({ tags: { a: 'x\nb=y' }, fields: { t: 1 } });
+    expect(codeOf(() => toLine(joined))).toBe('LINE_NEWLINE');
+    expect(codeOf(() => toLine(joined))).toBe('LINE_NEWLINE');
+    expect(toLine(reading({ tags: { a: 'x|1:b=1:y' }, fields: { t: 1 } })).line).toBe(
+      'cold_room,a=x|1:b\\=1:y t=1 1700000000000',
+    );
+  });
+
+  it('keeps refusing a bad field key after good ones were seen', () => {
+    expect(toLine(reading({ fields: { t: 1 } })).line).not.toBeNull();
+    expect(codeOf(() => toLine(reading({ fields: { 'bad\\': 1 } })))).toBe('LINE_TRAILING_BACKSLASH');
+    expect(codeOf(() => toLine(reading({ fields: { time: 1 } })))).toBe('LINE_RESERVED_KEY');
+  });
 });
