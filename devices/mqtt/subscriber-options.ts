@@ -56,6 +56,8 @@ export interface LocalMessageSource {
 /** Payload of the `samples` event. */
 export interface SamplesEvent {
   topic: string;
+  /** The subscription filter the topic matched (the device's own topic for a configured device). */
+  filter: string;
   samples: DeviceSample[];
 }
 

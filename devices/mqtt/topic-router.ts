@@ -23,15 +23,18 @@ export interface TopicSubscription {
   tags?: Record<string, string>;
 }
 
-/** The subscription a topic routes to, with its device id resolved. */
+/** The subscription a topic routes to, with its device id resolved. Routes are cached and shared: read only. */
 export interface TopicRoute {
   /** Device id from the topic, or `''` when the mapping takes it from the payload and the topic gives none. */
-  device_id: string;
-  mapping: PayloadMapping;
-  tags: Record<string, string>;
+  readonly device_id: string;
+  readonly mapping: PayloadMapping;
+  readonly tags: Readonly<Record<string, string>>;
   /** The filter that matched. */
-  filter: string;
+  readonly filter: string;
 }
+
+/** Topics whose route is remembered; a fleet publishes on the same topics over and over. */
+const ROUTE_CACHE_TOPICS = 16_384;
 
 /** An invalid filter or subscription, raised when the router is built. */
 export class TopicFilterError extends Error {
@@ -119,6 +122,8 @@ export class TopicRouter {
   private readonly exact = new Map<string, TopicSubscription>();
   /** Subscriptions with a wildcard, most specific first. */
   private readonly wildcards: TopicSubscription[];
+  /** Routes of recent topics (`null`: no subscription matches); emptied when it reaches its bound. */
+  private readonly cache = new Map<string, TopicRoute | null>();
 
   /** Validates every filter and mapping; throws `TopicFilterError`, `PayloadMappingError` or `JsonPathError`. */
   constructor(subscriptions: readonly TopicSubscription[]) {
@@ -139,17 +144,27 @@ export class TopicRouter {
 
   /** Returns the route of the most specific matching filter, or `undefined` for an unknown topic. */
   route(topic: string): TopicRoute | undefined {
+    const cached = this.cache.get(topic);
+    if (cached !== undefined) return cached ?? undefined;
+    const route = this.findRoute(topic);
+    if (this.cache.size >= ROUTE_CACHE_TOPICS) this.cache.clear();
+    this.cache.set(topic, route ?? null);
+    return route;
+  }
+
+  private findRoute(topic: string): TopicRoute | undefined {
     const exact = this.exact.get(topic);
     if (exact !== undefined) {
       const device_id = this.deviceId(exact, topic);
       if (device_id !== undefined)
-        return { device_id, mapping: exact.mapping, tags: { ...exact.tags }, filter: exact.filter };
+        return Object.freeze({ device_id, mapping: exact.mapping, tags: { ...exact.tags }, filter: exact.filter });
     }
     for (const subscription of this.wildcards) {
       if (!topicMatches(subscription.filter, topic)) continue;
       const device_id = this.deviceId(subscription, topic);
       if (device_id === undefined) continue;
-      return { device_id, mapping: subscription.mapping, tags: { ...subscription.tags }, filter: subscription.filter };
+      const tags = { ...subscription.tags };
+      return Object.freeze({ device_id, mapping: subscription.mapping, tags, filter: subscription.filter });
     }
     return undefined;
   }

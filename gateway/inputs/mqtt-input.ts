@@ -35,6 +35,8 @@ export type SampleHandler = (sample: DeviceSample, identity: DeviceIdentity) => 
 export class MqttInput {
   private readonly subscriber: MqttSubscriber;
   private readonly identities = new Map<string, DeviceIdentity>();
+  /** Wildcard subscriptions by filter; the first configured one wins when two share a filter. */
+  private readonly byFilter = new Map<string, ResolvedSubscription>();
 
   constructor(
     private readonly options: MqttInputOptions,
@@ -43,6 +45,9 @@ export class MqttInput {
   ) {
     for (const device of options.devices) {
       this.identities.set(device.id, device);
+    }
+    for (const entry of options.subscriptions) {
+      if (!this.byFilter.has(entry.topic)) this.byFilter.set(entry.topic, entry);
     }
     this.subscriber = new MqttSubscriber({
       url: options.url,
@@ -74,10 +79,16 @@ export class MqttInput {
     return [...exact, ...wildcard];
   }
 
-  private identityFor(deviceId: string, topic: string): DeviceIdentity | undefined {
+  /**
+   * Returns the configured device of this id, or else an identity from the subscription whose filter
+   * routed the message. A device id from the payload of a configured device's topic falls back to the first
+   * subscription that matches the topic.
+   */
+  private identityFor(deviceId: string, filter: string, topic: string): DeviceIdentity | undefined {
     const known = this.identities.get(deviceId);
     if (known) return known;
-    const entry = this.options.subscriptions.find((candidate) => topicMatches(candidate.topic, topic));
+    const entry =
+      this.byFilter.get(filter) ?? this.options.subscriptions.find((candidate) => topicMatches(candidate.topic, topic));
     if (!entry) return undefined;
     return { site: entry.site, asset: deviceId, measurement: entry.measurement, tags: entry.tags };
   }
@@ -87,7 +98,7 @@ export class MqttInput {
       // With ack_after_commit the subscriber adds `done` to QoS 1 messages.
       const event = samplesEvent as AcknowledgedSamplesEvent;
       for (const sample of event.samples) {
-        const identity = this.identityFor(sample.device_id, event.topic);
+        const identity = this.identityFor(sample.device_id, event.filter, event.topic);
         if (identity) this.onSample(sample, identity);
       }
       if (event.done) {

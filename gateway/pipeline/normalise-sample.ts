@@ -16,6 +16,9 @@ export interface DeviceIdentity {
  */
 const EARLIEST_TRUSTED_MS = Date.UTC(2000, 0, 1);
 
+/** `integer_fields` of every reading without integer fields, shared instead of one empty set each. */
+const NO_INTEGER_FIELDS: ReadonlySet<string> = new Set<string>();
+
 export interface PipelineOptions {
   /** Source times further ahead of the receive time than this are not trusted, in milliseconds. */
   max_clock_skew_ms: number;
@@ -56,7 +59,8 @@ export function normaliseSample(
 ): SampleResult {
   const time = chooseTime(sample, options);
   const fields: Record<string, FieldValue> = {};
-  const integerFields = new Set<string>();
+  let kept = 0;
+  let integerFields: Set<string> | undefined;
   const faults: SensorFault[] = [];
   let missing = 0;
 
@@ -76,22 +80,23 @@ export function normaliseSample(
       });
     } else {
       fields[field.spec.name] = outcome.value;
-      if (field.spec.type === 'integer') integerFields.add(field.spec.name);
+      kept += 1;
+      if (field.spec.type === 'integer') (integerFields ??= new Set()).add(field.spec.name);
     }
   }
   missing += sample.errors.length;
 
   const result: SampleResult = { faults, missing_fields: missing, untrusted_time: time.untrusted };
-  if (Object.keys(fields).length === 0) return result;
+  if (kept === 0) return result;
   if (sample.sequence !== undefined && Number.isSafeInteger(sample.sequence)) {
     fields.seq = sample.sequence;
-    integerFields.add('seq');
+    (integerFields ??= new Set()).add('seq');
   }
   result.reading = {
     measurement: identity.measurement,
     tags: { ...identity.tags, ...sample.tags, site: identity.site, asset: identity.asset, device: sample.device_id },
     fields,
-    integer_fields: integerFields,
+    integer_fields: integerFields ?? NO_INTEGER_FIELDS,
     time_ms: time.time_ms,
     time_source: time.source,
     ...(sample.sequence !== undefined ? { sequence: sample.sequence } : {}),

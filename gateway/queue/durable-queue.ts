@@ -125,8 +125,11 @@ export class DurableQueue extends EventEmitter {
     let settled: PendingEntry[] = [];
     try {
       settled = this.db.transaction(() => this.insertEntries(entries))();
+      // Only the callbacks wait for the sync: the readings are on disk and can be collected meanwhile.
+      const callbacks: (() => void)[] = [];
+      for (const entry of settled) if (entry.done !== undefined) callbacks.push(entry.done);
       this.walSync.afterSync(() => {
-        for (const entry of settled) entry.done?.();
+        for (const callback of callbacks) callback();
         for (const waiter of waiters) waiter();
       });
       return;

@@ -32,11 +32,16 @@ export const queueConfigSchema = z.strictObject({
    * share group commits and fsyncs. From the embedded broker this costs little. From an external broker
    * the gateway's one MQTT connection takes the next message only after the PUBACK, which caps QoS 1
    * ingest near one message per fsync. With false, the PUBACK goes out once the reading is accepted in
-   * memory, and a crash can lose the readings not yet committed. Ignored for QoS 0. Default true.
+   * memory, and a crash can lose the readings not yet committed. For QoS 0 messages to the embedded
+   * broker it paces each connection: the broker reads on once the previous readings are synced. Default true.
    */
   commit_before_ack: z.boolean().default(true),
-  /** Readings that trigger a commit at once, without waiting for `commit_delay_ms`. Default 2000. */
-  commit_max_points: z.number().int().min(1).max(100_000).default(2000),
+  /**
+   * Readings that trigger a commit at once, without waiting for `commit_delay_ms`. Default 10000: one
+   * socket read of the embedded broker (up to 256 KiB, about 2,000 readings) then makes one commit and
+   * waits for one sync, where a smaller bound split it into two commits and two syncs in a row.
+   */
+  commit_max_points: z.number().int().min(1).max(100_000).default(10_000),
   /** Points an output reads from disk per page; bounds memory whatever the backlog. Default 5000. */
   page_points: z.number().int().min(1).max(100_000).default(5000),
   /** Maximum dead letters kept; the oldest are deleted beyond it. Default 100000. */

@@ -4,6 +4,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PayloadMapping } from '../../../devices/mqtt/payload-mapping.js';
 import {
+  type AcknowledgeOptions,
   MqttSubscriber,
   type MqttSubscriberEvents,
   type MqttSubscriberOptions,
@@ -78,7 +79,7 @@ async function publisher(url: string): Promise<MqttClient> {
   return client;
 }
 
-function subscriber(url: string, overrides: Partial<MqttSubscriberOptions> = {}): MqttSubscriber {
+function subscriber(url: string, overrides: Partial<MqttSubscriberOptions & AcknowledgeOptions> = {}): MqttSubscriber {
   const created = new MqttSubscriber({
     url,
     client_id: `coldpool-test-${process.pid}-${clientCounter++}`,
@@ -526,5 +527,33 @@ describe('MqttSubscriber connection', () => {
 
   it('rejects url with unknown scheme', () => {
     expect(() => subscriber('http://127.0.0.1:1883')).toThrow(MqttSubscriberError);
+  });
+
+  it('holds a QoS 0 message from the in-process broker until its samples are stored', async () => {
+    const broker = await startEmbeddedBroker({ port: 0 });
+    cleanups.push(() => broker.stop());
+    const sub = subscriber(broker.url, { local_source: broker.tap, ack_after_commit: true });
+    let storeDone: (() => void) | undefined;
+    sub.on('samples', (event) => {
+      storeDone = (event as SamplesEvent & { done?: () => void }).done;
+    });
+    await sub.start();
+    // A plain subscriber of the same broker sees the message only once aedes routes it, after `done`.
+    const watcher = await publisher(broker.url);
+    await watcher.subscribeAsync('sensors/#', { qos: 0 });
+    const routed: string[] = [];
+    watcher.on('message', (topic) => routed.push(topic));
+    const device = await publisher(broker.url);
+    await device.publishAsync('sensors/room-3/state', JSON.stringify({ temperature: 3.5, ts: 1_764_864_000_000 }), {
+      qos: 0,
+    });
+    const deadline = Date.now() + 5000;
+    while (storeDone === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(storeDone).toBeTypeOf('function');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(routed).toEqual([]);
+    storeDone?.();
+    while (routed.length === 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(routed).toEqual(['sensors/room-3/state']);
   });
 });

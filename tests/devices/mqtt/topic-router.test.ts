@@ -118,3 +118,30 @@ describe('TopicRouter', () => {
     expect(() => new TopicRouter([{ filter: 'a', device_id: 'a', mapping: bad }])).toThrow(/JSON path/);
   });
 });
+
+describe('TopicRouter route cache', () => {
+  it('gives the same answer for a topic seen before, known or unknown, past the cache bound', () => {
+    const router = new TopicRouter([
+      { filter: 'sensors/+/state', device_id_segment: 1, mapping, tags: { site: 'dock' } },
+      { filter: 'sensors/room-9/state', device_id: 'room-nine', mapping },
+    ]);
+    for (let round = 0; round < 2; round++) {
+      for (let index = 0; index < 20_000; index++) {
+        expect(router.route(`sensors/d${index}/state`)?.device_id).toBe(`d${index}`);
+      }
+      expect(router.route('sensors/room-9/state')?.device_id).toBe('room-nine');
+      expect(router.route('other/d1/state')).toBeUndefined();
+      expect(router.route('sensors//state')).toBeUndefined();
+    }
+  });
+
+  it('returns routes that cannot be changed by their reader', () => {
+    const router = new TopicRouter([
+      { filter: 'sensors/+/state', device_id_segment: 1, mapping, tags: { site: 'dock' } },
+    ]);
+    const route = router.route('sensors/d1/state');
+    expect(Object.isFrozen(route)).toBe(true);
+    expect(router.route('sensors/d1/state')).toBe(route);
+    expect(route?.tags).toEqual({ site: 'dock' });
+  });
+});
