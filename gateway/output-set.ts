@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
 import type { MqttCredentials } from './mqtt-credentials.js';
-import { InfluxSink } from './outputs/influx-sink.js';
+import { InfluxWorkerSink } from './outputs/influx-worker-sink.js';
 import { LocalStore } from './outputs/local-store.js';
 import type { OutputStats } from './outputs/output.js';
 import { OutputSink } from './outputs/output-sink.js';
@@ -57,18 +57,22 @@ function republishWanted(config: GatewayConfig): boolean {
   return config.mqtt.republish.enabled && (config.mqtt.url !== undefined || config.mqtt.broker.enabled);
 }
 
-function influxSink(config: GatewayConfig, log: Logger): InfluxSink | undefined {
+function influxSink(config: GatewayConfig, log: Logger, queue_path: string): InfluxWorkerSink | undefined {
   const influx = config.outputs.influx;
   if (influx === undefined) return undefined;
   const password = readSecret(influx, 'outputs.influx');
-  const sink = new InfluxSink({
-    url: influx.url,
-    ...(influx.username !== undefined ? { username: influx.username } : {}),
-    ...(password !== undefined ? { password } : {}),
-    batch_size: influx.batch_size,
-    max_batch_bytes: influx.max_batch_bytes,
-    timeout_ms: influx.timeout_ms,
-  });
+  const sink = new InfluxWorkerSink(
+    {
+      url: influx.url,
+      ...(influx.username !== undefined ? { username: influx.username } : {}),
+      ...(password !== undefined ? { password } : {}),
+      batch_size: influx.batch_size,
+      max_batch_bytes: influx.max_batch_bytes,
+      timeout_ms: influx.timeout_ms,
+      writes_in_flight: influx.writes_in_flight,
+    },
+    queue_path,
+  );
   sink.on('write_error', ({ error, attempt }: { error: Error; attempt: number }) =>
     log.warn(
       { output: 'influx', err: error.message, attempt },
@@ -130,7 +134,7 @@ export class OutputSet {
         new OutputSink('local_store', new LocalStore({ path: store.path, retention_days: store.retention_days })),
       );
     }
-    const influx = influxSink(config, log);
+    const influx = influxSink(config, log, path);
     if (influx !== undefined) sinks.push(influx);
     const upstream = upstreamSink(config, log);
     if (upstream !== undefined) sinks.push(upstream);
@@ -200,11 +204,15 @@ export class OutputSet {
   }
 
   private async startConsumer(sink: Sink): Promise<void> {
-    const consumer = new QueueConsumer(this.queue, sink);
+    const consumer = new QueueConsumer(
+      this.queue,
+      sink,
+      sink.pages_in_flight === undefined ? {} : { pages_in_flight: sink.pages_in_flight },
+    );
     consumer.on('failed', (error: Error) =>
       this.log.warn({ output: sink.name, err: error.message }, 'output failed to deliver a page; retrying'),
     );
-    sink instanceof InfluxSink && sink.on('write_error', () => consumer.countWriteError());
+    sink instanceof InfluxWorkerSink && sink.on('write_error', () => consumer.countWriteError());
     await consumer.start();
     this.consumers.push(consumer);
     this.log.info({ output: sink.name }, 'output started');

@@ -20,6 +20,8 @@ export interface InfluxOutputOptions {
   flush_interval_ms?: number;
   /** Time to wait for the response to one write request, in milliseconds. Default 10000. */
   timeout_ms?: number;
+  /** Pages of the durable queue written at once (`QueueConsumer` `pages_in_flight`). Default 2. */
+  writes_in_flight?: number;
   /** Maximum points buffered; newer points are dropped and counted beyond it. Default 100000. */
   max_pending?: number;
   /** Timestamp precision of the written lines. Default `ms`. */
@@ -50,6 +52,7 @@ export interface InfluxSettings {
   max_batch_bytes: number;
   flush_interval_ms: number;
   timeout_ms: number;
+  writes_in_flight: number;
   max_pending: number;
   precision: TimePrecision;
   backoff: { initial_ms: number; max_ms: number };
@@ -68,6 +71,7 @@ export function resolveInfluxOptions(options: InfluxOutputOptions): InfluxSettin
     max_batch_bytes: positiveInteger('max_batch_bytes', options.max_batch_bytes, 1_000_000),
     flush_interval_ms: positiveInteger('flush_interval_ms', options.flush_interval_ms, 1000),
     timeout_ms: positiveInteger('timeout_ms', options.timeout_ms, 10_000),
+    writes_in_flight: positiveInteger('writes_in_flight', options.writes_in_flight, 2),
     max_pending: positiveInteger('max_pending', options.max_pending, 100_000),
     precision,
     backoff: {

@@ -12,18 +12,9 @@ import { InfluxBatchWriter, type RejectedLines } from './influx-batch-writer.js'
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
 import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
-import { type LineResult, toLine } from './line-protocol.js';
+import { InfluxLineEncoder, lineResult } from './influx-line-encoder.js';
+import { toLine } from './line-protocol.js';
 import { LineProtocolError } from './output-errors.js';
-
-/** Serialises a reading with `toLine`; returns null when a name cannot be written in line protocol. */
-function lineResult(reading: Reading, precision: InfluxSettings['precision']): LineResult | null {
-  try {
-    return toLine(reading, precision);
-  } catch (error) {
-    if (error instanceof LineProtocolError) return null;
-    throw error;
-  }
-}
 
 /** Adds `point` to the points that produced `line`. */
 function addPoint(page: SerialisedPage, line: string, point: QueuedPoint): void {
@@ -66,8 +57,9 @@ export function chunkLines(lines: readonly string[], max_lines: number, max_byte
 /** InfluxDB sink of the durable queue. Events: `write_error` ({ error, attempt }), `rejected` ({ count, reason }). */
 export class InfluxSink extends EventEmitter implements Sink {
   readonly name = 'influx';
-  /** Fields left out of written points (null, NaN, ±Infinity...), counted since construction. */
-  dropped_fields = 0;
+  private readonly encoder: InfluxLineEncoder;
+  /** Fields left out of readings serialised at send time, which had no stored line. */
+  private sendDroppedFields = 0;
   private readonly settings: InfluxSettings;
   private readonly http: InfluxHttpClient;
   private readonly writer: InfluxBatchWriter;
@@ -76,6 +68,7 @@ export class InfluxSink extends EventEmitter implements Sink {
   constructor(options: InfluxOutputOptions) {
     super();
     this.settings = resolveInfluxOptions(options);
+    this.encoder = new InfluxLineEncoder(this.settings.precision);
     this.http = new InfluxHttpClient(this.settings.target, this.settings.timeout_ms);
     this.writer = new InfluxBatchWriter(this.settings, this.http, {
       onWriteError: (error, attempt) => this.emit('write_error', { error, attempt }),
@@ -84,6 +77,11 @@ export class InfluxSink extends EventEmitter implements Sink {
   }
 
   /** Creates the database when missing; an unreachable server is reported and retried on the first write. */
+  /** Write requests of separate pages sent at once; InfluxDB stores each point by series and time, in any order. */
+  get pages_in_flight(): number {
+    return this.settings.writes_in_flight;
+  }
+
   async start(): Promise<void> {
     try {
       await ensureInfluxDatabase(this.settings.target, this.settings.timeout_ms);
@@ -128,11 +126,12 @@ export class InfluxSink extends EventEmitter implements Sink {
 
   /** Encodes a reading as the line this sink writes; null when it has no valid field or an invalid name. */
   encodeLine(reading: Reading): string | null {
-    const result = lineResult(reading, this.settings.precision);
-    if (result === null || result.line === null) return null;
-    // Fields left out of a line are counted here; a reading without a line is counted when it is sent.
-    this.dropped_fields += result.dropped_fields.length;
-    return result.line;
+    return this.encoder.encode(reading);
+  }
+
+  /** Fields left out of written points (null, NaN, ±Infinity...), counted since construction. */
+  get dropped_fields(): number {
+    return this.encoder.dropped_fields + this.sendDroppedFields;
   }
 
   async stop(): Promise<void> {
@@ -181,7 +180,7 @@ export class InfluxSink extends EventEmitter implements Sink {
       const { reading } = point;
       try {
         const result = toLine(reading, this.settings.precision);
-        this.dropped_fields += result.dropped_fields.length;
+        this.sendDroppedFields += result.dropped_fields.length;
         if (result.line === null) {
           const fields = result.dropped_fields.map((dropped) => `${dropped.field} (${dropped.reason})`).join(', ');
           report.dropped.push({ count: 1, reason: `no valid field left in ${reading.measurement}: ${fields}` });

@@ -1,20 +1,11 @@
-import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../../scheduler/model/scenario.js';
 import type { PlanReport } from '../../scheduler/plan-round.js';
+import { startModuleWorker } from '../module-worker.js';
 
-/**
- * Runs one planning round on a worker thread. From the build the worker loads the compiled .js; from
- * TypeScript sources (tests, `tsx`) it loads the .ts file through tsx, a development dependency.
- */
+/** Runs one planning round on a worker thread (`plan-worker.ts`). */
 export function runPlanInWorker(scenario: Scenario): Promise<PlanReport> {
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './plan-worker.ts' : './plan-worker.js', import.meta.url);
-  // A worker does not inherit the parent's TypeScript loader, so from sources it registers tsx first.
-  const bootstrap = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); })`;
   return new Promise((resolve, reject) => {
-    const worker = fromSource
-      ? new Worker(bootstrap, { eval: true, workerData: scenario })
-      : new Worker(url, { workerData: scenario });
+    const worker = startModuleWorker(import.meta.url, 'plan-worker', { workerData: scenario });
     worker.once('message', (message: { ok: true; report: PlanReport } | { ok: false; message: string }) => {
       if (message.ok) resolve(message.report);
       else reject(new Error(`planning round failed: ${message.message}`));

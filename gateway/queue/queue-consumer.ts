@@ -1,7 +1,8 @@
 /**
- * Feeds one sink from the durable queue: reads a page of points after the sink's cursor, waits until
- * the sink settled all of them, then acknowledges the page (the cursor moves and dead letters are
- * stored in the same transaction). Only one page is in memory per output, whatever the backlog.
+ * Feeds one sink from the durable queue. It reads pages of points after the sink's cursor and hands up
+ * to `pages_in_flight` of them to the sink at once. A page is acknowledged once the sink settled it and
+ * every page before it; the cursor moves and dead letters are stored in the same transaction. At most
+ * `pages_in_flight` pages are in memory per output, whatever the backlog.
  */
 import { EventEmitter } from 'node:events';
 import type { OutputStats } from '../outputs/output.js';
@@ -19,6 +20,18 @@ export interface QueueConsumerOptions {
   stop_timeout_ms?: number;
   /** Time to wait for new points when the queue is empty before reading again, in milliseconds. Default 1000. */
   idle_poll_ms?: number;
+  /**
+   * Pages handed to the sink before the first of them is settled. Default 1. With 2, the next write is
+   * on its way while the server stores the previous one. Pages may then be stored out of order, which
+   * the sink must accept (InfluxDB stores each point by series and timestamp, whatever the order).
+   */
+  pages_in_flight?: number;
+}
+
+/** A page handed to the sink: the id of its last row and its delivery. */
+interface InFlightPage {
+  last_id: number;
+  delivery: Promise<DeliveryReport>;
 }
 
 /** Error used to abort a page when the gateway stops; the page stays queued. */
@@ -33,6 +46,7 @@ export class QueueConsumer extends EventEmitter {
   private readonly abort = new AbortController();
   private readonly stopTimeoutMs: number;
   private readonly idlePollMs: number;
+  private readonly pagesInFlight: number;
   private running: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
@@ -46,6 +60,7 @@ export class QueueConsumer extends EventEmitter {
     super();
     this.stopTimeoutMs = options.stop_timeout_ms ?? 5000;
     this.idlePollMs = options.idle_poll_ms ?? 1000;
+    this.pagesInFlight = Math.max(1, Math.floor(options.pages_in_flight ?? 1));
   }
 
   /** Starts the sink, then the delivery loop. */
@@ -81,44 +96,58 @@ export class QueueConsumer extends EventEmitter {
     this.counters.write_errors += 1;
   }
 
-  /** Reads the next page after the sink's cursor and delivers it; returns the last row id, or undefined when empty. */
-  private deliverNext(): { last_id: number; delivery: Promise<DeliveryReport> } | undefined {
-    const cursor = this.queue.cursorOf(this.sink.name);
+  /** Reads the next page after row id `after` and hands it to the sink; undefined when there is none. */
+  private deliverAfter(after: number): InFlightPage | undefined {
     const max = this.queue.settings.page_points;
     if (this.sink.deliverRows !== undefined && this.queue.has_lines) {
-      const rows = this.queue.readLinePage(cursor, max);
+      const rows = this.queue.readLinePage(after, max);
       const last = rows.at(-1);
       if (last === undefined) return undefined;
       const delivery = this.sink.deliverRows(rows, this.abort.signal, (id) => this.queue.readingsOf(id));
       return { last_id: last.id, delivery };
     }
-    const page = this.queue.readPage(cursor, max);
+    const page = this.queue.readPage(after, max);
     const last = page.at(-1);
     if (last === undefined) return undefined;
     return { last_id: last.id, delivery: this.sink.deliver(page, this.abort.signal) };
   }
 
   private async loop(): Promise<void> {
+    const inFlight: InFlightPage[] = [];
     while (!this.stopping) {
+      let page: InFlightPage | undefined;
       let report: DeliveryReport;
-      let lastId: number;
       try {
-        const next = this.deliverNext();
-        if (next === undefined) {
+        // Pages are read after the last one handed out, so a page in flight is never read twice.
+        while (inFlight.length < this.pagesInFlight) {
+          const after = inFlight.at(-1)?.last_id ?? this.queue.cursorOf(this.sink.name);
+          const next = this.deliverAfter(after);
+          if (next === undefined) break;
+          // A page that fails is reported when its turn comes; until then its rejection is held here.
+          next.delivery.catch(() => undefined);
+          inFlight.push(next);
+        }
+        page = inFlight[0];
+        if (page === undefined) {
           await this.idle();
           continue;
         }
-        lastId = next.last_id;
-        report = await next.delivery;
+        report = await page.delivery;
       } catch (error) {
+        // The pages after a failed one are settled and dropped: the next round reads them again from
+        // the cursor, and a point written twice overwrites itself.
+        const dropped = inFlight.splice(0);
+        await Promise.allSettled(dropped.map((item) => item.delivery));
         if (this.abort.signal.aborted) return;
         this.emit('failed', error);
         await this.idle();
         continue;
       }
-      this.queue.acknowledge(this.sink.name, lastId, report.dead_letters);
+      inFlight.shift();
+      this.queue.acknowledge(this.sink.name, page.last_id, report.dead_letters);
       this.record(report);
     }
+    await Promise.allSettled(inFlight.map((item) => item.delivery));
   }
 
   private record(report: DeliveryReport): void {

@@ -35,6 +35,11 @@ export interface Sink {
     signal: AbortSignal,
     readingsOf: (id: number) => QueuedPoint[],
   ): Promise<DeliveryReport>;
+  /**
+   * Pages the sink accepts before the first is settled (`QueueConsumer` `pages_in_flight`); a sink that
+   * does not set it gets one page at a time, so its destination sees the points in queue order.
+   */
+  readonly pages_in_flight?: number;
   /** Encodes a reading as the text this sink sends, or returns null when it cannot. */
   encodeLine?(reading: Reading): string | null;
   stop(): Promise<void>;

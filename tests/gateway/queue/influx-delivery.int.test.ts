@@ -9,22 +9,8 @@ import { QueueConsumer } from '../../../gateway/queue/queue-consumer.js';
 import type { QueuedPoint } from '../../../gateway/queue/queued-point.js';
 import type { DeliveryReport, Sink } from '../../../gateway/queue/sink.js';
 import type { Reading } from '../../../gateway/reading.js';
-import { rows } from '../../faults/support/influx-tally.js';
 import { type Influxd, startInfluxd } from '../../harness/influxd.js';
-
-const BASE_TIME_MS = 1_764_864_000_000;
-
-function reading(seq: number, fields: Reading['fields'] = { air_temp_c: 2.5 + seq / 10 }): Reading {
-  return {
-    measurement: 'cold_room',
-    tags: { site: 's', asset: 'a', device: 'room-1' },
-    fields: { ...fields, seq },
-    integer_fields: new Set(['seq']),
-    time_ms: BASE_TIME_MS + seq * 1000,
-    time_source: 'source',
-    sequence: seq,
-  };
-}
+import { count, reading, until } from './support/delivery-fixtures.js';
 
 function openQueue(options: { page_points?: number; commit_max_points?: number } = {}): DurableQueue {
   const path = join(mkdtempSync(join(tmpdir(), 'coldpool-delivery-')), 'queue.db');
@@ -40,18 +26,6 @@ function lineQueue(sink: InfluxSink, encode = (item: Reading) => sink.encodeLine
     line_encoder: encode,
     keep_readings: false,
   });
-}
-
-async function count(influxd: Influxd, db: string, field = 'seq'): Promise<number> {
-  return Number(rows(await influxd.query(`SELECT count(${field}) FROM cold_room`, db))[0]?.count ?? 0);
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 /** A real sink that also records the size of every page it was given. */

@@ -1,0 +1,188 @@
+/**
+ * The InfluxDB sink of the durable queue, with its writes on a worker thread (`influx-worker.ts`). Line
+ * protocol is still made on the calling thread at commit time (`encodeLine`). The worker splits pages
+ * into batches, sends them and waits for the replies. Events are those of `InfluxSink`: `write_error`
+ * ({ error, attempt }) and `rejected` ({ count, reason }).
+ *
+ * A worker that dies (out of memory, a bug) fails the pages it held; the queue consumer reports the
+ * failure and reads them again, and the next page starts a new worker.
+ */
+import { EventEmitter } from 'node:events';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../module-worker.js';
+import type { LineRow } from '../queue/queue-store.js';
+import type { QueuedPoint } from '../queue/queued-point.js';
+import type { DeliveryReport, Sink } from '../queue/sink.js';
+import type { Reading } from '../reading.js';
+import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
+import { InfluxLineEncoder } from './influx-line-encoder.js';
+import type { FromInfluxWorker, InfluxWorkerData, ToInfluxWorker } from './influx-worker.js';
+import { InfluxWriteError } from './output-errors.js';
+
+/** Heap limits of the worker, which keeps at most `writes_in_flight` pages of line protocol. */
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+
+/** Time `stop()` waits for the worker to close its connections before it terminates it, in milliseconds. */
+const STOP_TIMEOUT_MS = 5000;
+
+interface PendingDelivery {
+  resolve(report: DeliveryReport): void;
+  reject(error: unknown): void;
+}
+
+export class InfluxWorkerSink extends EventEmitter implements Sink {
+  readonly name = 'influx';
+  private readonly settings: InfluxSettings;
+  private readonly encoder: InfluxLineEncoder;
+  private worker: Worker | undefined;
+  private readonly pending = new Map<number, PendingDelivery>();
+  private nextId = 1;
+  private aborted = false;
+
+  /** Checks the options at once; `queue_path` is the durable queue's file. */
+  constructor(
+    private readonly options: InfluxOutputOptions,
+    private readonly queue_path: string,
+  ) {
+    super();
+    this.settings = resolveInfluxOptions(options);
+    this.encoder = new InfluxLineEncoder(this.settings.precision);
+  }
+
+  /** Write requests of separate pages sent at once; InfluxDB stores each point by series and time, in any order. */
+  get pages_in_flight(): number {
+    return this.settings.writes_in_flight;
+  }
+
+  /** Starts the worker, which creates the database when missing (an unreachable server is reported and retried). */
+  async start(): Promise<void> {
+    const worker = this.spawn();
+    await new Promise<void>((resolve) => {
+      const onMessage = (message: FromInfluxWorker): void => {
+        if (message.type !== 'started') return;
+        worker.off('message', onMessage);
+        worker.off('exit', onExit);
+        resolve();
+      };
+      const onExit = (): void => {
+        worker.off('message', onMessage);
+        resolve();
+      };
+      worker.on('message', onMessage);
+      worker.once('exit', onExit);
+      this.post({ type: 'start' });
+    });
+  }
+
+  deliver(points: readonly QueuedPoint[], signal: AbortSignal): Promise<DeliveryReport> {
+    return this.request({ type: 'points', id: 0, points: [...points] }, signal);
+  }
+
+  /** Hands rows stored with line protocol to the worker; rejected lines are named from the queue file there. */
+  deliverRows(rows: readonly LineRow[], signal: AbortSignal): Promise<DeliveryReport> {
+    return this.request({ type: 'rows', id: 0, rows: [...rows] }, signal);
+  }
+
+  /** Encodes a reading as the line this sink writes; null when it has no valid field or an invalid name. */
+  encodeLine(reading: Reading): string | null {
+    return this.encoder.encode(reading);
+  }
+
+  /** Fields left out of encoded lines (null, NaN, ±Infinity...), counted since construction. */
+  get dropped_fields(): number {
+    return this.encoder.dropped_fields;
+  }
+
+  /** Lets the worker close its connections, then ends it. */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    if (worker === undefined) return;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    this.post({ type: 'stop' });
+    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  private request(
+    message: Extract<ToInfluxWorker, { type: 'rows' | 'points' }>,
+    signal: AbortSignal,
+  ): Promise<DeliveryReport> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    if (this.worker === undefined) this.spawn();
+    const id = this.nextId++;
+    return new Promise<DeliveryReport>((resolve, reject) => {
+      const onAbort = (): void => {
+        this.pending.delete(id);
+        this.abortWorker();
+        reject(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      const done = (): void => signal.removeEventListener('abort', onAbort);
+      this.pending.set(id, {
+        resolve: (report) => {
+          done();
+          resolve(report);
+        },
+        reject: (error) => {
+          done();
+          reject(error);
+        },
+      });
+      this.post({ ...message, id });
+    });
+  }
+
+  private spawn(): Worker {
+    const workerData: InfluxWorkerData = { options: this.options, queue_path: this.queue_path };
+    const worker = startModuleWorker(import.meta.url, 'influx-worker', { workerData, resourceLimits: WORKER_LIMITS });
+    // The gateway stops the worker itself; an unreferenced worker does not keep a finished process alive.
+    worker.unref();
+    worker.on('message', (message: FromInfluxWorker) => this.receive(message));
+    worker.on('error', (error) => this.failAll(`InfluxDB output worker failed: ${error.message}`));
+    worker.once('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      this.failAll(`InfluxDB output worker exited with code ${code}`);
+    });
+    this.worker = worker;
+    this.aborted = false;
+    return worker;
+  }
+
+  private receive(message: FromInfluxWorker): void {
+    switch (message.type) {
+      case 'report':
+        this.pending.get(message.id)?.resolve(message.report);
+        this.pending.delete(message.id);
+        return;
+      case 'failed':
+        this.pending.get(message.id)?.reject(new Error(message.message));
+        this.pending.delete(message.id);
+        return;
+      case 'write_error': {
+        const error = new InfluxWriteError(message.code ?? 'INFLUX_HTTP_ERROR', message.message);
+        this.emit('write_error', { error, attempt: message.attempt });
+        return;
+      }
+      case 'rejected':
+        this.emit('rejected', { count: message.count, reason: message.reason });
+        return;
+    }
+  }
+
+  private abortWorker(): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.post({ type: 'abort' });
+  }
+
+  private failAll(reason: string): void {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const delivery of pending) delivery.reject(new Error(reason));
+  }
+
+  private post(message: ToInfluxWorker): void {
+    this.worker?.postMessage(message);
+  }
+}

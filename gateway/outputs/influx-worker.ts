@@ -1,0 +1,94 @@
+/**
+ * Worker-thread entry of the InfluxDB output. It turns pages of queue rows into write requests and waits
+ * for InfluxDB's replies on this thread, so that replies are not held up while the main thread reads
+ * MQTT. The main thread keeps the queue: it reads the pages, hands them over (`InfluxWorkerSink`) and
+ * acknowledges them once this thread reports them settled.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { BODY_OF_SQL } from '../queue/queue-sql.js';
+import type { LineRow } from '../queue/queue-store.js';
+import { decodeRow, type QueuedPoint } from '../queue/queued-point.js';
+import type { DeliveryReport } from '../queue/sink.js';
+import type { InfluxOutputOptions } from './influx-options.js';
+import { InfluxSink } from './influx-sink.js';
+
+/** Data the main thread gives the worker when it starts it. */
+export interface InfluxWorkerData {
+  options: InfluxOutputOptions;
+  /** The durable queue's file, read only to name the readings behind lines InfluxDB rejected. */
+  queue_path: string;
+}
+
+/** Messages from the main thread. */
+export type ToInfluxWorker =
+  | { type: 'start' }
+  | { type: 'rows'; id: number; rows: LineRow[] }
+  | { type: 'points'; id: number; points: QueuedPoint[] }
+  | { type: 'abort' }
+  | { type: 'stop' };
+
+/** Messages to the main thread. */
+export type FromInfluxWorker =
+  | { type: 'started' }
+  | { type: 'report'; id: number; report: DeliveryReport }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'write_error'; message: string; code: string | undefined; attempt: number }
+  | { type: 'rejected'; count: number; reason: string }
+  | { type: 'stopped' };
+
+const port = parentPort;
+if (port === null) throw new Error('influx-worker runs only on a worker thread');
+const { options, queue_path } = workerData as InfluxWorkerData;
+const sink = new InfluxSink(options);
+const abort = new AbortController();
+let reader: Database.Database | undefined;
+
+function send(message: FromInfluxWorker): void {
+  port?.postMessage(message);
+}
+
+/** Decodes the JSON of one queue row; the row stays in the queue until the main thread acknowledges its page. */
+function readingsOf(id: number): QueuedPoint[] {
+  reader ??= new Database(queue_path, { readonly: true, fileMustExist: true });
+  const row = reader.prepare(BODY_OF_SQL).get(id) as { body: string } | undefined;
+  return row === undefined ? [] : decodeRow(id, 0, row.body);
+}
+
+function settle(id: number, delivery: Promise<DeliveryReport>): void {
+  delivery.then(
+    (report) => send({ type: 'report', id, report }),
+    (error: unknown) => send({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) }),
+  );
+}
+
+sink.on('write_error', ({ error, attempt }: { error: Error & { code?: string }; attempt: number }) =>
+  send({ type: 'write_error', message: error.message, code: error.code, attempt }),
+);
+sink.on('rejected', ({ count, reason }: { count: number; reason: string }) =>
+  send({ type: 'rejected', count, reason }),
+);
+
+port.on('message', (message: ToInfluxWorker) => {
+  switch (message.type) {
+    case 'start':
+      void sink.start().then(() => send({ type: 'started' }));
+      return;
+    case 'rows':
+      settle(message.id, sink.deliverRows(message.rows, abort.signal, readingsOf));
+      return;
+    case 'points':
+      settle(message.id, sink.deliver(message.points, abort.signal));
+      return;
+    case 'abort':
+      abort.abort(new Error('the gateway is stopping'));
+      return;
+    case 'stop':
+      void sink.stop().then(() => {
+        reader?.close();
+        send({ type: 'stopped' });
+        port.close();
+      });
+      return;
+  }
+});
