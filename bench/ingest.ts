@@ -6,7 +6,8 @@
  * BENCHMARKS.md.
  *
  * Run: npx tsx bench/ingest.ts [--phase-s 10] [--devices 10000] [--only qos0-10k,qos1-max]
- *   [--commit-delay-ms 2] [--alarms off] [--local-store on] [--connections 4] [--variant NAME]
+ *   [--commit-delay-ms 2] [--alarms off] [--local-store on] [--connections 4] [--writes-in-flight 2]
+ *   [--variant NAME]
  * Each --variant gets its own "### NAME" part of the section.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -34,6 +35,7 @@ const { values: args } = parseArgs({
     connections: { type: 'string', default: '4' },
     alarms: { type: 'string', default: 'on' },
     variant: { type: 'string', default: 'default configuration' },
+    'writes-in-flight': { type: 'string' },
   },
 });
 const phaseS = Number(args['phase-s']);
@@ -59,7 +61,10 @@ function gatewayConfig(influxUrl: string, dir: string): unknown {
       subscriptions: [{ topic: 'bench/+/state', device_id_segment: 1, profile: 'coldpool-room-celsius' }],
     },
     outputs: {
-      influx: { url: `${influxUrl}/bench` },
+      influx: {
+        url: `${influxUrl}/bench`,
+        ...(args['writes-in-flight'] !== undefined ? { writes_in_flight: Number(args['writes-in-flight']) } : {}),
+      },
       local_store: { enabled: args['local-store'] === 'on', path: join(dir, 'store.db') },
     },
     alarms: { enabled: args.alarms !== 'off' },
@@ -95,6 +100,7 @@ function row(result: PhaseResult): string {
     mib(result.peak_rss_bytes),
     result.gateway_cpu_cores.toFixed(2),
     result.publisher_cpu_cores.toFixed(2),
+    result.influxd_cpu_cores.toFixed(2),
     String(result.backlog_after_drain),
   ].join(' | ');
 }
@@ -141,7 +147,14 @@ async function main(): Promise<void> {
       };
       const probe = new InfluxProbe(influx.url, 'bench', load.probe_device);
       try {
-        const result = await runPhase(phase, gateway, load, probe, join(here, 'support/load-publisher.ts'));
+        const result = await runPhase(
+          phase,
+          gateway,
+          load,
+          probe,
+          join(here, 'support/load-publisher.ts'),
+          influx.pid as number,
+        );
         console.log(row(result));
         results.push(result);
       } catch (error) {
@@ -197,8 +210,8 @@ function report(
       'first returned by a query polled every 25 ms. Sustained rate: points the InfluxDB output wrote per second ' +
       'over the last two thirds of the phase.',
     '',
-    '| phase | QoS | target/s | published/s | into InfluxDB/s | p50 ms | p99 ms | gateway peak RSS MiB | gateway CPU (cores) | publisher CPU (cores) | backlog after drain |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| phase | QoS | target/s | published/s | into InfluxDB/s | p50 ms | p99 ms | gateway peak RSS MiB | gateway CPU (cores) | publisher CPU (cores) | influxd CPU (cores) | backlog after drain |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map((result) => `| ${row(result)} |`),
     ...(failure === undefined ? [] : ['', `NOTE: ${failure}.`]),
     '',

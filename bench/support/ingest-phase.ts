@@ -24,6 +24,8 @@ export interface PhaseResult {
   /** Gateway CPU during the load, in cores. */
   gateway_cpu_cores: number;
   publisher_cpu_cores: number;
+  /** CPU of influxd during the load, in cores. */
+  influxd_cpu_cores: number;
   /** Readings not yet written to InfluxDB after the drain wait. */
   backlog_after_drain: number;
 }
@@ -66,9 +68,12 @@ export async function runPhase(
   load: LoadSettings,
   probe: InfluxProbe,
   publisherFile: string,
+  influxdPid: number,
 ): Promise<PhaseResult> {
   const usage = new UsageSampler(gateway.pid as number);
   usage.start();
+  const influxdUsage = new UsageSampler(influxdPid, 1000);
+  influxdUsage.start();
   const first = await snapshot(gateway);
   probe.start();
   const publisher = forkTs(publisherFile);
@@ -101,6 +106,7 @@ export async function runPhase(
   }
   const end = await snapshot(gateway);
   snapshots.push(end);
+  const influxdCpu = influxdUsage.stop().cpu_cores;
   const steadyFrom = first.at + (load.duration_s * 1000) / 3;
   const steady = snapshots.find((item) => item.at >= steadyFrom) ?? first;
   const writtenPerS = ((influxWritten(end) - influxWritten(steady)) * 1000) / Math.max(1, end.at - steady.at);
@@ -115,6 +121,7 @@ export async function runPhase(
     peak_rss_bytes: peak.peak_rss_bytes,
     gateway_cpu_cores: (end.stats.cpu_ms - first.stats.cpu_ms) / Math.max(1, end.at - first.at),
     publisher_cpu_cores: result.cpu_ms / result.elapsed_ms,
+    influxd_cpu_cores: influxdCpu,
     backlog_after_drain: backlog,
   };
 }

@@ -23,6 +23,8 @@ export interface InfluxdOptions {
 export interface Influxd {
   /** Base URL of the HTTP API, `http://127.0.0.1:<port>`. */
   url: string;
+  /** Process id of the running influxd; it changes on `restart()`. */
+  readonly pid: number | undefined;
   /** HTTP API port. */
   port: number;
   /** Runs an InfluxQL query through POST /query (so write statements such as CREATE DATABASE work too) and returns the parsed JSON body. */
@@ -125,5 +127,15 @@ export async function startInfluxd(options: InfluxdOptions = {}): Promise<Influx
     server = await launch();
   }
 
-  return { url, port, query, stop, kill, restart };
+  return {
+    url,
+    port,
+    get pid() {
+      return server.child.pid;
+    },
+    query,
+    stop,
+    kill,
+    restart,
+  };
 }
