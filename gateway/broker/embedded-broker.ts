@@ -15,6 +15,7 @@ import { EmbeddedBrokerError } from './broker-error.js';
 import { type BrokerAuthenticator, brokerHooks } from './broker-hooks.js';
 import { BrokerEventEmitter, type BrokerRejection } from './broker-rejection.js';
 import { type BrokerTlsOptions, tlsServerOptions } from './broker-tls.js';
+import { ConnackGate } from './connack-gate.js';
 import { PublishTapSlot } from './publish-tap.js';
 
 export { EmbeddedBrokerError, type EmbeddedBrokerErrorCode } from './broker-error.js';
@@ -144,8 +145,11 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   );
   const tap = new PublishTapSlot();
   hooks.authorizePublish = tap.wrap(hooks.authorizePublish as Parameters<PublishTapSlot['wrap']>[0]);
+  const connackGate = new ConnackGate();
+  hooks.authorizeForward = connackGate.authorizeForward;
   const { Aedes: AedesBroker } = await import('aedes');
   const broker: Aedes = await AedesBroker.createBroker(hooks);
+  connackGate.watch(broker);
   const limiter =
     options.access === undefined
       ? undefined

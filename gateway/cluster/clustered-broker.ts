@@ -10,6 +10,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { Aedes, Client } from 'aedes';
 import { brokerHooks } from '../broker/broker-hooks.js';
 import { BrokerEventEmitter, type BrokerRejection } from '../broker/broker-rejection.js';
+import { ConnackGate } from '../broker/connack-gate.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { PublishTapSlot } from '../broker/publish-tap.js';
 import { checkListenerSafety } from '../security/listener-safety.js';
@@ -94,9 +95,12 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
   // clients of other nodes publish reach it only through the Redis emitter.
   const tap = new PublishTapSlot();
   hooks.authorizePublish = tap.wrap(hooks.authorizePublish as Parameters<PublishTapSlot['wrap']>[0]);
+  const connackGate = new ConnackGate();
+  hooks.authorizeForward = connackGate.authorizeForward;
   let broker: Aedes;
   try {
     broker = await AedesBroker.createBroker({ ...hooks, id: options.node_id, mq, persistence });
+    connackGate.watch(broker);
   } catch (error) {
     (mq as unknown as Closable).close(() => {});
     throw new ClusterError(
