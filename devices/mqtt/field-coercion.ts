@@ -21,6 +21,8 @@ function describe(value: unknown): string {
   // Objects and arrays are named, not serialised: a deeply nested payload would overflow the stack.
   if (Array.isArray(value)) return `an array of ${value.length}`;
   if (value !== null && typeof value === 'object') return 'an object';
+  // JSON.parse reads 1e999 as Infinity, which JSON.stringify would print as null.
+  if (typeof value === 'number' && !Number.isFinite(value)) return `${value} (beyond the range of a 64-bit float)`;
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;
 }

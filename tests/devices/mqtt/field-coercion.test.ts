@@ -43,6 +43,14 @@ describe('field-coercion', () => {
     expect(coercedValue(float, ' 37.8 ', true)).toBe(37.8);
   });
 
+  it('names an overflowing JSON number', () => {
+    const result = coerceField(float, JSON.parse('1e999'));
+    expect(result.ok).toBe(false);
+    expect(result.ok ? '' : result.error.message).toBe(
+      'air_temp_c: expected a number or numeric string, got Infinity (beyond the range of a 64-bit float)',
+    );
+  });
+
   it('reports null as dropped field', () => {
     expect(coercedValue(float, null)).toBe('error:FIELD_NULL');
   });
