@@ -11,8 +11,8 @@ import type { Reading } from '../reading.js';
 import { InfluxBatchWriter, type RejectedLines } from './influx-batch-writer.js';
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
-import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import { InfluxLineEncoder, lineResult } from './influx-line-encoder.js';
+import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import { toLine } from './line-protocol.js';
 import { LineProtocolError } from './output-errors.js';
 

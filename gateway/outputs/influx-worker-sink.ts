@@ -14,8 +14,8 @@ import type { LineRow } from '../queue/queue-store.js';
 import type { QueuedPoint } from '../queue/queued-point.js';
 import type { DeliveryReport, Sink } from '../queue/sink.js';
 import type { Reading } from '../reading.js';
-import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import { InfluxLineEncoder } from './influx-line-encoder.js';
+import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import type { FromInfluxWorker, InfluxWorkerData, ToInfluxWorker } from './influx-worker.js';
 import { InfluxWriteError } from './output-errors.js';
 
