@@ -148,7 +148,11 @@ export class Gateway {
     const cluster = this.resolved.config.cluster;
     this.broker = cluster
       ? await startClusteredBroker({ ...options, ...clusterBrokerOptions(cluster) })
-      : await startEmbeddedBroker({ ...options, ...(security.tls ? { tls: security.tls } : {}) });
+      : await startEmbeddedBroker({
+          ...options,
+          ...(security.tls ? { tls: security.tls } : {}),
+          hold_until_tapped: this.readsBrokerInProcess(),
+        });
     this.stopRejectionLog = logBrokerRejections(this.broker.events, this.log);
     if (internal) this.credentials = { username: internal.username, password: internal.password };
     this.log.info(
@@ -271,6 +275,16 @@ export class Gateway {
     };
   }
 
+  /**
+   * True when the MQTT input reads the embedded broker in process, before its PUBACK. A cluster node
+   * subscribes instead, to receive its topics from devices connected to other nodes too.
+   */
+  private readsBrokerInProcess(): boolean {
+    const { config, devices, subscriptions } = this.resolved;
+    const mqttInputs = subscriptions.length > 0 || devices.some((device) => device.protocol === 'mqtt');
+    return config.mqtt.url === undefined && config.mqtt.broker.enabled && config.cluster === undefined && mqttInputs;
+  }
+
   private async startInputs(): Promise<void> {
     const { config, devices, subscriptions } = this.resolved;
     const handler = (sample: DeviceSample, identity: DeviceIdentity) => this.handleSample(sample, identity);
@@ -292,11 +306,7 @@ export class Gateway {
           retained: config.mqtt.retained,
           watch_topics: config.mqtt.watch_topics,
           ack_after_commit: config.mqtt.qos === 1 && this.outputs?.commitBeforeAck === true,
-          // Messages sent to the embedded broker are read in process, before the broker's PUBACK. A cluster
-          // node subscribes instead, to receive its topics from devices connected to other nodes too.
-          ...(this.broker !== undefined && config.mqtt.url === undefined && config.cluster === undefined
-            ? { local_source: this.broker.tap }
-            : {}),
+          ...(this.broker !== undefined && this.readsBrokerInProcess() ? { local_source: this.broker.tap } : {}),
           after_commit: (done) => {
             if (this.outputs) this.outputs.afterCommit(done);
             else done();

@@ -39,6 +39,12 @@ export interface EmbeddedBrokerOptions {
   access?: MqttAccessPolicy;
   /** TLS listener, started in addition to the plain one. Default none. */
   tls?: BrokerTlsOptions;
+  /**
+   * Keep every published message unacknowledged while no tap is set (`PublishTapSlot`), for a gateway
+   * that stores what it reads through the tap. Before its input starts and after it stops, a PUBACK
+   * would otherwise go out for a message that was never stored. Default false.
+   */
+  hold_until_tapped?: boolean;
 }
 
 /** A running embedded broker. */
@@ -143,7 +149,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     },
     identities,
   );
-  const tap = new PublishTapSlot();
+  const tap = new PublishTapSlot(options.hold_until_tapped === true);
   hooks.authorizePublish = tap.wrap(hooks.authorizePublish as Parameters<PublishTapSlot['wrap']>[0]);
   const connackGate = new ConnackGate();
   hooks.authorizeForward = connackGate.authorizeForward;

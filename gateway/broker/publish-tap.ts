@@ -21,13 +21,32 @@ export type PublishTap = (message: TappedMessage, done: () => void) => void;
 
 type AuthorizePublish = (client: unknown, packet: PublishPacket, callback: (error?: Error | null) => void) => void;
 
+/** A message that arrived while no tap was set, with the broker's callback. */
+interface HeldMessage {
+  message: TappedMessage;
+  done: () => void;
+}
+
 /** Holder of the current tap, wired into the broker's authorisation hook. */
 export class PublishTapSlot {
   private tap: PublishTap | undefined;
+  private held: HeldMessage[] = [];
 
-  /** Sets the tap; `undefined` removes it. */
+  /**
+   * With `hold_without_tap`, a message that arrives while no tap is set waits, unacknowledged, for the
+   * next tap. A broker that stops first never acknowledges it, so the client sends it again. Without
+   * the option, such a message passes at once. Each connection has at most one socket read of messages
+   * waiting, because aedes reads on only once they are settled.
+   */
+  constructor(private readonly hold_without_tap = false) {}
+
+  /** Sets the tap and hands it the messages that waited for one; `undefined` removes it. */
   set(tap: PublishTap | undefined): void {
     this.tap = tap;
+    if (tap === undefined) return;
+    const held = this.held;
+    this.held = [];
+    for (const { message, done } of held) tap(message, done);
   }
 
   /** Wraps the broker's authorisation hook so that authorised messages pass through the tap. */
@@ -35,12 +54,15 @@ export class PublishTapSlot {
     return (client, packet, callback) => {
       const pass = (error?: Error | null): void => {
         const tap = this.tap;
-        if (error || tap === undefined) {
+        if (error || (tap === undefined && !this.hold_without_tap)) {
           callback(error ?? null);
           return;
         }
         const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        tap({ topic: packet.topic, payload, qos: packet.qos }, () => callback(null));
+        const message: TappedMessage = { topic: packet.topic, payload, qos: packet.qos };
+        const done = (): void => callback(null);
+        if (tap === undefined) this.held.push({ message, done });
+        else tap(message, done);
       };
       if (authorize === undefined) pass(null);
       else authorize(client, packet, pass);

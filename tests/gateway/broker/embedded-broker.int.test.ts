@@ -142,6 +142,48 @@ describe('embedded-broker', () => {
   });
 });
 
+describe('embedded-broker hold_until_tapped', () => {
+  /** Publishes at QoS 1 and resolves with true once the PUBACK arrives, false if none within `wait_ms`. */
+  function acknowledged(device: MqttClient, topic: string, wait_ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), wait_ms);
+      device.publish(topic, '{"t":1}', { qos: 1 }, (error) => {
+        clearTimeout(timer);
+        resolve(error === undefined || error === null);
+      });
+    });
+  }
+
+  it('acknowledges nothing before the tap is set', async () => {
+    const broker = await start({ hold_until_tapped: true });
+    const device = await client(broker.url);
+    const early = acknowledged(device, 'rooms/early', 5000);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const tapped: string[] = [];
+    broker.tap.set((message, done) => {
+      tapped.push(message.topic);
+      done();
+    });
+    expect(await early).toBe(true);
+    expect(tapped).toEqual(['rooms/early']);
+  });
+
+  it('holds messages after the tap is removed', async () => {
+    const broker = await start({ hold_until_tapped: true });
+    broker.tap.set((_message, done) => done());
+    const device = await client(broker.url);
+    expect(await acknowledged(device, 'rooms/before', 2000)).toBe(true);
+    broker.tap.set(undefined);
+    expect(await acknowledged(device, 'rooms/after', 300)).toBe(false);
+  });
+
+  it('passes messages without a tap by default', async () => {
+    const broker = await start();
+    const device = await client(broker.url);
+    expect(await acknowledged(device, 'rooms/plain', 2000)).toBe(true);
+  });
+});
+
 describe('isLoopbackHost', () => {
   it.each([
     ['127.0.0.1', true],
