@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
 import type { MqttCredentials } from './mqtt-credentials.js';
+import { InfluxSink } from './outputs/influx-sink.js';
 import { InfluxWorkerSink } from './outputs/influx-worker-sink.js';
 import { LocalStore } from './outputs/local-store.js';
 import type { OutputStats } from './outputs/output.js';
@@ -17,7 +18,7 @@ import { createRepublishOutput } from './outputs/republish-client.js';
 import { DurableQueue } from './queue/durable-queue.js';
 import { parseQueueConfig, type QueueConfig } from './queue/queue-config.js';
 import { type ConsumerStats, QueueConsumer } from './queue/queue-consumer.js';
-import type { Sink } from './queue/sink.js';
+import type { DeliveryReport, Sink } from './queue/sink.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import type { Reading } from './reading.js';
 import { readSecret } from './secrets.js';
@@ -57,22 +58,23 @@ function republishWanted(config: GatewayConfig): boolean {
   return config.mqtt.republish.enabled && (config.mqtt.url !== undefined || config.mqtt.broker.enabled);
 }
 
-function influxSink(config: GatewayConfig, log: Logger, queue_path: string): InfluxWorkerSink | undefined {
+/** The InfluxDB sink: on a worker thread unless `worker_thread` is off. */
+type InfluxQueueSink = InfluxSink | InfluxWorkerSink;
+
+function influxSink(config: GatewayConfig, log: Logger, queue_path: string): InfluxQueueSink | undefined {
   const influx = config.outputs.influx;
   if (influx === undefined) return undefined;
   const password = readSecret(influx, 'outputs.influx');
-  const sink = new InfluxWorkerSink(
-    {
-      url: influx.url,
-      ...(influx.username !== undefined ? { username: influx.username } : {}),
-      ...(password !== undefined ? { password } : {}),
-      batch_size: influx.batch_size,
-      max_batch_bytes: influx.max_batch_bytes,
-      timeout_ms: influx.timeout_ms,
-      writes_in_flight: influx.writes_in_flight,
-    },
-    queue_path,
-  );
+  const options = {
+    url: influx.url,
+    ...(influx.username !== undefined ? { username: influx.username } : {}),
+    ...(password !== undefined ? { password } : {}),
+    batch_size: influx.batch_size,
+    max_batch_bytes: influx.max_batch_bytes,
+    timeout_ms: influx.timeout_ms,
+    writes_in_flight: influx.writes_in_flight,
+  };
+  const sink = influx.worker_thread ? new InfluxWorkerSink(options, queue_path) : new InfluxSink(options);
   sink.on('write_error', ({ error, attempt }: { error: Error; attempt: number }) =>
     log.warn(
       { output: 'influx', err: error.message, attempt },
@@ -209,10 +211,16 @@ export class OutputSet {
       sink,
       sink.pages_in_flight === undefined ? {} : { pages_in_flight: sink.pages_in_flight },
     );
+    consumer.on('delivered', (report: DeliveryReport) => {
+      for (const { count, reason } of report.dropped) {
+        this.dropLog.warn(`${sink.name}:dropped`, { output: sink.name, count, reason }, 'output dropped points');
+      }
+    });
     consumer.on('failed', (error: Error) =>
       this.log.warn({ output: sink.name, err: error.message }, 'output failed to deliver a page; retrying'),
     );
-    sink instanceof InfluxWorkerSink && sink.on('write_error', () => consumer.countWriteError());
+    (sink instanceof InfluxWorkerSink || sink instanceof InfluxSink) &&
+      sink.on('write_error', () => consumer.countWriteError());
     await consumer.start();
     this.consumers.push(consumer);
     this.log.info({ output: sink.name }, 'output started');

@@ -9,6 +9,12 @@ import type { QueuedPoint } from '../queue/queued-point.js';
 import { type DeliveryReport, emptyReport, type Sink, untilAborted } from '../queue/sink.js';
 import type { Output, OutputStats } from './output.js';
 
+/**
+ * Points written to the output before waiting for its flush. A page can hold more points than an output
+ * buffers (a page is whole queue rows, up to `page_points` plus one row), so it is written in slices.
+ */
+const SLICE_POINTS = 1000;
+
 /** A page the output failed to write; the queue consumer delivers it again. */
 export class OutputSinkError extends Error {
   override readonly name = 'OutputSinkError';
@@ -28,8 +34,11 @@ export class OutputSink implements Sink {
 
   async deliver(points: readonly QueuedPoint[], signal: AbortSignal): Promise<DeliveryReport> {
     const before: OutputStats = this.output.stats();
-    this.output.write(points.map((point) => point.reading));
-    await untilAborted(this.output.flush(), signal);
+    for (let start = 0; start < points.length; start += SLICE_POINTS) {
+      const slice = points.slice(start, start + SLICE_POINTS);
+      this.output.write(slice.map((point) => point.reading));
+      await untilAborted(this.output.flush(), signal);
+    }
     const after = this.output.stats();
     if (after.write_errors > before.write_errors) {
       throw new OutputSinkError(

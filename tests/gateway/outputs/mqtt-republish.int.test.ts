@@ -3,6 +3,7 @@ import { Aedes } from 'aedes';
 import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MqttRepublish, type RepublishedReading, sanitiseTopicLevel } from '../../../gateway/outputs/mqtt-republish.js';
+import { OutputSink } from '../../../gateway/outputs/output-sink.js';
 import type { Reading } from '../../../gateway/reading.js';
 
 const TIME_MS = 1_700_000_000_000;
@@ -125,6 +126,21 @@ describe('mqtt-republish', () => {
     expect(output.stats().written).toBe(3000);
     expect(peakOutgoing).toBeGreaterThan(0);
     expect(peakOutgoing).toBeLessThanOrEqual(50);
+  });
+
+  it('takes a page above max_pending as a queue sink', async () => {
+    const output = new MqttRepublish({ client: publisher, qos: 1, max_pending: 1500 });
+    const sink = new OutputSink('mqtt_republish', output);
+    const tags = { site: 's', asset: 'a', device: 'paged' };
+    const page = Array.from({ length: 4000 }, (_, index) => ({
+      id: 1,
+      enqueued_ms: TIME_MS,
+      reading: reading(tags, { t: index }),
+    }));
+    const report = await sink.deliver(page, new AbortController().signal);
+    expect(report.dropped).toEqual([]);
+    expect(report.written).toBe(4000);
+    expect(output.stats().dropped).toBe(0);
   });
 
   it('drops point without valid field', () => {
