@@ -119,6 +119,9 @@ export class FleetState {
   }
 
   private onReading(reading: Reading): void {
+    // An `alarm` reading is the gateway's own record about a device (its offline alarm, for one), not
+    // data the device sent, so it neither marks the device up nor becomes its latest reading.
+    if (reading.measurement === 'alarm') return;
     const record = this.records.get(reading.tags.device ?? '');
     if (!record) return;
     const key = seriesId(reading);

@@ -33,6 +33,18 @@ describe('fleet routes', () => {
     expect(device.latest[0].fields.air_temp_c).toBe(4.25);
   });
 
+  it('ignores the alarm about a device', async () => {
+    fixture.publish({
+      ...roomReading(Date.now(), 0),
+      measurement: 'alarm',
+      fields: { level: 'critical', message: 'device room-1 sent no data for 906 s' },
+    });
+    const device = (await fixture.app.inject({ method: 'GET', url: '/api/v1/devices/room-1' })).json();
+    expect(device.health.state).toBe('unknown');
+    expect(device.health.readings).toBe(0);
+    expect(device.latest).toEqual([]);
+  });
+
   it('keeps the newer reading when an older one arrives late', async () => {
     const now = Date.now();
     fixture.publish(roomReading(now, 5));
