@@ -20,7 +20,7 @@ import type { FromInfluxWorker, InfluxWorkerData, ToInfluxWorker } from './influ
 import { InfluxWriteError } from './output-errors.js';
 
 /** Heap limits of the worker, which keeps at most `writes_in_flight` pages of line protocol. */
-const WORKER_LIMITS = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
 
 /** Time `stop()` waits for the worker to close its connections before it terminates it, in milliseconds. */
 const STOP_TIMEOUT_MS = 5000;

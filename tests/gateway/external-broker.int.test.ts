@@ -40,7 +40,8 @@ describe('gateway on mosquitto into influxdb', () => {
               : 'coldpool-room-celsius',
       })),
       outputs: {
-        influx: { url: `${influxd.url}/ext`, flush_interval_ms: 100 },
+        // The other gateway tests write from the worker thread; this one covers the main-thread sink.
+        influx: { url: `${influxd.url}/ext`, flush_interval_ms: 100, worker_thread: false },
         local_store: { path: join(mkdtempSync(join(tmpdir(), 'coldpool-ext-')), 'store.db') },
       },
     });

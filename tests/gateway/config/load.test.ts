@@ -46,6 +46,18 @@ devices:
     expect(problems[2]).toMatch(/^devices\[2\]\.port: /);
   });
 
+  it('checks the InfluxDB write options', () => {
+    const { config } = parseConfig('outputs:\n  influx: { url: "http://127.0.0.1:8086/cold" }\n', 'influx.yaml');
+    expect(config.outputs.influx?.writes_in_flight).toBe(2);
+    expect(config.outputs.influx?.worker_thread).toBe(true);
+    const problems = problemsOf(
+      'outputs:\n  influx: { url: "http://127.0.0.1:8086/cold", writes_in_flight: 9, worker_thread: "yes" }\n',
+    );
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^outputs\.influx\.writes_in_flight: /);
+    expect(problems[1]).toMatch(/^outputs\.influx\.worker_thread: /);
+  });
+
   it('quotes the bad value', () => {
     try {
       parseConfig('devices:\n  - { id: c, protocol: modbus_tcp, host: h, port: 70000, profile: generic-tenths-c }\n');
