@@ -13,6 +13,43 @@ function httpStatusOf(error: unknown): number | undefined {
   return response?.statusCode;
 }
 
+/** Base URL of the server (scheme, host, port and proxy path), with an IPv6 host in brackets. */
+function serverUrl(target: InfluxTarget): string {
+  const host = target.host.includes(':') && !target.host.startsWith('[') ? `[${target.host}]` : target.host;
+  return `${target.protocol}//${host}:${target.port}${target.base_path}`;
+}
+
+/**
+ * Sends GET /ping, which InfluxDB 1.x answers with 204 and no authentication (any 2xx is accepted). Rejects with
+ * `INFLUX_UNREACHABLE` naming the cause: a timeout, a network error (ECONNREFUSED...) or another status,
+ * which means that something other than InfluxDB answers at that address.
+ */
+async function pingInflux(target: InfluxTarget, timeout_ms: number): Promise<void> {
+  let status: number;
+  try {
+    const response = await fetch(`${serverUrl(target)}/ping`, { signal: AbortSignal.timeout(timeout_ms) });
+    await response.body?.cancel();
+    status = response.status;
+  } catch (error) {
+    const timedOut = error instanceof Error && error.name === 'TimeoutError';
+    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+    const reason = timedOut
+      ? `did not respond to /ping within ${timeout_ms} ms`
+      : `is unreachable (${cause?.code ?? cause?.message ?? String(error)})`;
+    throw new InfluxWriteError(
+      'INFLUX_UNREACHABLE',
+      `InfluxDB ${target.display_url} ${reason}; check that influxd is running and listens there`,
+    );
+  }
+  if (status < 200 || status > 299) {
+    throw new InfluxWriteError(
+      'INFLUX_UNREACHABLE',
+      `${target.display_url} answered /ping with HTTP ${status}, not 204; check that the URL points to InfluxDB 1.x`,
+      status,
+    );
+  }
+}
+
 /**
  * Pings InfluxDB, then creates `target.database` when SHOW DATABASES does not list it. A user without
  * admin rights gets 401 or 403 for both statements: the database is then assumed to exist and the first
@@ -30,13 +67,7 @@ export async function ensureInfluxDatabase(target: InfluxTarget, timeout_ms: num
     ...(target.username === undefined ? {} : { username: target.username, password: target.password ?? '' }),
     pool: { maxRetries: 0, requestTimeout: timeout_ms },
   });
-  const [host] = await influx.ping(timeout_ms);
-  if (host === undefined || !host.online) {
-    throw new InfluxWriteError(
-      'INFLUX_UNREACHABLE',
-      `InfluxDB ${target.display_url} did not respond to /ping within ${timeout_ms} ms; check that influxd is running`,
-    );
-  }
+  await pingInflux(target, timeout_ms);
   try {
     const names = await influx.getDatabaseNames();
     if (!names.includes(target.database)) await influx.createDatabase(target.database);
