@@ -211,16 +211,27 @@ export class OutputSet {
       sink,
       sink.pages_in_flight === undefined ? {} : { pages_in_flight: sink.pages_in_flight },
     );
+    // Failed attempts since the last page written, so the log shows when writes resume after an outage.
+    let failedAttempts = 0;
     consumer.on('delivered', (report: DeliveryReport) => {
       for (const { count, reason } of report.dropped) {
         this.dropLog.warn(`${sink.name}:dropped`, { output: sink.name, count, reason }, 'output dropped points');
       }
+      if (failedAttempts > 0 && report.written > 0) {
+        this.log.info({ output: sink.name, failed_attempts: failedAttempts }, 'output writes resumed');
+        failedAttempts = 0;
+      }
     });
-    consumer.on('failed', (error: Error) =>
-      this.log.warn({ output: sink.name, err: error.message }, 'output failed to deliver a page; retrying'),
-    );
-    (sink instanceof InfluxWorkerSink || sink instanceof InfluxSink) &&
-      sink.on('write_error', () => consumer.countWriteError());
+    consumer.on('failed', (error: Error) => {
+      failedAttempts += 1;
+      this.log.warn({ output: sink.name, err: error.message }, 'output failed to deliver a page; retrying');
+    });
+    if (sink instanceof InfluxWorkerSink || sink instanceof InfluxSink) {
+      sink.on('write_error', () => {
+        failedAttempts += 1;
+        consumer.countWriteError();
+      });
+    }
     await consumer.start();
     this.consumers.push(consumer);
     this.log.info({ output: sink.name }, 'output started');

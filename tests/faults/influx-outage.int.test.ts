@@ -23,5 +23,7 @@ describe('influx-outage', () => {
     expect(
       rig.gateway.logs.some((line) => line.msg === 'influxdb write failed; points stay queued and are retried'),
     ).toBe(true);
+    const resumed = rig.gateway.logs.find((line) => line.msg === 'output writes resumed' && line.output === 'influx');
+    expect(resumed?.failed_attempts).toBeGreaterThan(0);
   });
 });
