@@ -81,7 +81,10 @@ const influxSchema = z.strictObject({
   batch_size: z.number().int().min(1).max(100000).default(5000),
   /** Largest write request body, in bytes. */
   max_batch_bytes: z.number().int().min(1024).default(4_000_000),
-  /** Milliseconds between flushes of a partly filled batch. */
+  /**
+   * Milliseconds between flushes of a partly filled batch, for the InfluxDB output without the durable
+   * queue (`InfluxOutput`). Behind the queue, as `coldpool run` writes, a page is sent once it is committed.
+   */
   flush_interval_ms: z.number().int().min(10).max(600000).default(1000),
   /** Milliseconds to wait for the reply to a write. */
   timeout_ms: z.number().int().min(100).max(600000).default(10000),
