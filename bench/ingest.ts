@@ -6,7 +6,7 @@
  * BENCHMARKS.md.
  *
  * Run: npx tsx bench/ingest.ts [--phase-s 10] [--devices 10000] [--only qos0-10k,qos1-max]
- *   [--commit-delay-ms 2] [--alarms off] [--local-store on] [--connections 4] [--writes-in-flight 2]
+ *   [--commit-delay-ms 2] [--alarms off] [--local-store on] [--connections 4] [--writes-in-flight 2] [--worker-thread off]
  *   [--variant NAME]
  * Each --variant gets its own "### NAME" part of the section.
  */
@@ -36,6 +36,7 @@ const { values: args } = parseArgs({
     alarms: { type: 'string', default: 'on' },
     variant: { type: 'string', default: 'default configuration' },
     'writes-in-flight': { type: 'string' },
+    'worker-thread': { type: 'string', default: 'on' },
   },
 });
 const phaseS = Number(args['phase-s']);
@@ -64,6 +65,7 @@ function gatewayConfig(influxUrl: string, dir: string): unknown {
       influx: {
         url: `${influxUrl}/bench`,
         ...(args['writes-in-flight'] !== undefined ? { writes_in_flight: Number(args['writes-in-flight']) } : {}),
+        worker_thread: args['worker-thread'] !== 'off',
       },
       local_store: { enabled: args['local-store'] === 'on', path: join(dir, 'store.db') },
     },
@@ -202,7 +204,7 @@ function report(
     '',
     `Setup: gateway in a child process (node flags: ${gatewayNodeArgs().join(' ') || 'none'}) with the embedded aedes broker, one wildcard subscription (QoS 1), the ` +
       'durable queue (SQLite WAL; a reading counts as received once its commit is synced, and a QoS 1 PUBACK waits ' +
-      `for that) and the InfluxDB output (batches of 5,000) on, local store ${args['local-store'] === 'on' ? 'on' : 'off'}, ` +
+      `for that) and the InfluxDB output (batches of 5,000, ${args['writes-in-flight'] ?? 2} writes in flight, ${args['worker-thread'] === 'off' ? 'on the main thread' : 'from a worker thread'}) on, local store ${args['local-store'] === 'on' ? 'on' : 'off'}, ` +
       `republish off, alarm engine ${args.alarms === 'off' ? 'off' : 'on (default config, no assets)'}. ` +
       'influxd 1.6.7 runs on the same machine. The load generator (bench/support/load-publisher.ts) ' +
       `sends ${devices} device ids over ${args.connections} MQTT connections plus one latency probe every 50 ms; "max" sends as fast as ` +
