@@ -81,7 +81,10 @@ export function normaliseSample(
     } else {
       fields[field.spec.name] = outcome.value;
       kept += 1;
-      if (field.spec.type === 'integer') (integerFields ??= new Set()).add(field.spec.name);
+      if (field.spec.type === 'integer') {
+        integerFields ??= new Set();
+        integerFields.add(field.spec.name);
+      }
     }
   }
   missing += sample.errors.length;
@@ -90,7 +93,8 @@ export function normaliseSample(
   if (kept === 0) return result;
   if (sample.sequence !== undefined && Number.isSafeInteger(sample.sequence)) {
     fields.seq = sample.sequence;
-    (integerFields ??= new Set()).add('seq');
+    integerFields ??= new Set();
+    integerFields.add('seq');
   }
   result.reading = {
     measurement: identity.measurement,

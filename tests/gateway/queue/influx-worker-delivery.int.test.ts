@@ -6,7 +6,6 @@ import { InfluxWorkerSink } from '../../../gateway/outputs/influx-worker-sink.js
 import { listDeadLetters } from '../../../gateway/queue/dead-letters.js';
 import { DurableQueue } from '../../../gateway/queue/durable-queue.js';
 import { QueueConsumer } from '../../../gateway/queue/queue-consumer.js';
-import type { Reading } from '../../../gateway/reading.js';
 import { type Influxd, startInfluxd } from '../../harness/influxd.js';
 import { count, reading, until } from './support/delivery-fixtures.js';
 
