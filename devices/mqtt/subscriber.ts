@@ -53,9 +53,10 @@ export type {
 
 /**
  * Device ids become tag values and series in every output, so one from a topic level or a payload
- * must be short and plain: at most 64 letters, digits, '.', '_', ':' or '-'.
+ * must be short and plain: at most 64 letters, digits, '.', '_', ':' or '-'. An id of dots only ('.',
+ * '..') is rejected too, because HTTP clients resolve it as a path segment and the API cannot name it.
  */
-const VALID_DEVICE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const VALID_DEVICE_ID = /^(?!\.+$)[A-Za-z0-9._:-]{1,64}$/;
 
 /** Maximum number of topics counted one by one in `payload_errors_by_topic`, so topic spam cannot grow it. */
 const MAX_COUNTED_TOPICS = 1000;
@@ -339,7 +340,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       const shortId = badId.device_id.length > 40 ? `${badId.device_id.slice(0, 40)}…` : badId.device_id;
       const error = new PayloadError(
         'PAYLOAD_DEVICE_ID_INVALID',
-        `device id "${shortId}" (${badId.device_id.length} characters) is not allowed: use at most 64 letters, digits, '.', '_', ':' or '-'; fix the device's topic or id`,
+        `device id "${shortId}" (${badId.device_id.length} characters) is not allowed: use at most 64 letters, digits, '.', '_', ':' or '-', not dots alone; fix the device's topic or id`,
         payloadExcerpt(payload),
       );
       this.safeEmit('payload_error', { topic, device_id: shortId, error });

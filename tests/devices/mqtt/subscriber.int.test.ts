@@ -172,12 +172,13 @@ describe.each(brokerKinds)('MqttSubscriber on %s', (_kind, start) => {
     const pub = await publisher(broker.url);
     await pub.publishAsync(`sensors/${'x'.repeat(5000)}/state`, '{"temperature":4.5}', { qos: 1 });
     await pub.publishAsync('sensors/room 2/state', '{"temperature":4.5}', { qos: 1 });
+    await pub.publishAsync('sensors/../state', '{"temperature":4.5}', { qos: 1 });
     await pub.publishAsync('sensors/room-3/state', '{"temperature":4.5}', { qos: 1 });
     const error = await failure;
     expect((error.error as Error & { code?: string }).code).toBe('PAYLOAD_DEVICE_ID_INVALID');
     expect(error.error.message).toContain('5000 characters');
     expect((await good).samples[0]?.device_id).toBe('room-3');
-    expect(sub.counters().payload_errors).toBe(2);
+    expect(sub.counters().payload_errors).toBe(3);
   });
 
   it('counts payload errors per topic', async () => {
