@@ -35,12 +35,15 @@ const embeddedBroker = z.strictObject({
   tls: mqttTlsSchema.optional(),
 });
 
+/** MQTT QoS 0 or 1; QoS 2 is not supported. */
+const qosLevel = z.literal([0, 1], { error: 'must be 0 or 1 (QoS 2 is not supported)' });
+
 const republish = z.strictObject({
   /** Publish every normalised reading for dashboards. */
   enabled: z.boolean().default(true),
   /** First topic levels of the republished tree. */
   topic_prefix: z.string().min(1).default('coldpool/readings'),
-  qos: z.union([z.literal(0), z.literal(1)]).default(0),
+  qos: qosLevel.default(0),
 });
 
 const mqttSchema = z.strictObject({
@@ -54,7 +57,7 @@ const mqttSchema = z.strictObject({
   /** Client id of the gateway's session; keep it stable so the broker keeps the persistent session. */
   client_id: z.string().min(1).max(64).default('coldpool-gateway'),
   /** Subscription QoS. */
-  qos: z.union([z.literal(0), z.literal(1)]).default(1),
+  qos: qosLevel.default(1),
   /** Retained messages: `source_time` keeps them only with a timestamp in the payload; `skip` drops them. */
   retained: z.enum(['source_time', 'skip']).default('source_time'),
   /** Wildcard subscriptions that map many topics to devices. */
