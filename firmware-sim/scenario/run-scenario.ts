@@ -61,6 +61,9 @@ export interface ScenarioRun {
 }
 
 /** Returns the real time to wait for messages in flight: 3 s, plus the longest late hold-back of any device. */
+/** Real time waited after the scenario's end before the scheduler stops, in milliseconds. */
+const END_MARGIN_MS = 250;
+
 function defaultDrainMs(scenario: Scenario): number {
   const late_s = scenario.devices.map((device) =>
     device.protocol === 'mqtt' && device.wire_faults.late_share > 0 ? device.wire_faults.late_s : 0,
@@ -152,7 +155,10 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     });
 
     scheduler.start();
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, scheduler.realTimeOf(end_ms) - Date.now())));
+    // Ticks include end_ms, and their timers fire at the same real time as this wait. The margin lets
+    // the last tick run before the scheduler stops, so a run does not lose it by the order of two timers.
+    const untilEndMs = Math.max(0, scheduler.realTimeOf(end_ms) - Date.now());
+    await new Promise((resolve) => setTimeout(resolve, untilEndMs + END_MARGIN_MS));
     scheduler.stop();
     await new Promise((resolve) => setTimeout(resolve, options.drain_ms ?? defaultDrainMs(scenario)));
     for (const windows of defrosts.values()) for (const window of windows) window.to_ms += interval_ms;
