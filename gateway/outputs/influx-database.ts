@@ -3,7 +3,7 @@
  * `getDatabaseNames` (SHOW DATABASES) and `createDatabase` (CREATE DATABASE).
  */
 import { InfluxDB } from 'influx';
-import type { InfluxTarget } from './influx-url.js';
+import { type InfluxTarget, serverUrl } from './influx-url.js';
 import { InfluxWriteError } from './output-errors.js';
 
 /** Returns the HTTP status carried by the `influx` package's error for a 3xx or 4xx response. */
@@ -13,16 +13,10 @@ function httpStatusOf(error: unknown): number | undefined {
   return response?.statusCode;
 }
 
-/** Base URL of the server (scheme, host, port and proxy path), with an IPv6 host in brackets. */
-function serverUrl(target: InfluxTarget): string {
-  const host = target.host.includes(':') && !target.host.startsWith('[') ? `[${target.host}]` : target.host;
-  return `${target.protocol}//${host}:${target.port}${target.base_path}`;
-}
-
 /**
- * Sends GET /ping, which InfluxDB 1.x answers with 204 and no authentication (any 2xx is accepted). Rejects with
- * `INFLUX_UNREACHABLE` naming the cause: a timeout, a network error (ECONNREFUSED...) or another status,
- * which means that something other than InfluxDB answers at that address.
+ * Sends GET /ping, to which InfluxDB 1.x replies 204 without authentication (any 2xx is accepted).
+ * Rejects with `INFLUX_UNREACHABLE` naming the cause: a timeout, a network error (ECONNREFUSED...) or
+ * another status, which means that some other server listens at that address.
  */
 async function pingInflux(target: InfluxTarget, timeout_ms: number): Promise<void> {
   let status: number;

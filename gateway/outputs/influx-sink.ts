@@ -76,12 +76,12 @@ export class InfluxSink extends EventEmitter implements Sink {
     });
   }
 
-  /** Creates the database when missing; an unreachable server is reported and retried on the first write. */
   /** Write requests of separate pages sent at once; InfluxDB stores each point by series and time, in any order. */
   get pages_in_flight(): number {
     return this.settings.writes_in_flight;
   }
 
+  /** Creates the database when missing; an unreachable server is reported and retried on the first write. */
   async start(): Promise<void> {
     try {
       await ensureInfluxDatabase(this.settings.target, this.settings.timeout_ms);

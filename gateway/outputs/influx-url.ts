@@ -26,6 +26,12 @@ function portOf(url: string, parsed: URL): number {
   return 8086;
 }
 
+/** Returns the server's base URL (scheme, host, port and proxy path), with an IPv6 host in brackets. */
+export function serverUrl(target: InfluxTarget): string {
+  const host = target.host.includes(':') ? `[${target.host}]` : target.host;
+  return `${target.protocol}//${host}:${target.port}${target.base_path}`;
+}
+
 /**
  * Parses `http(s)://[user:password@]host[:port][/prefix]/database`. The last path segment is the
  * database. Credentials given as options take precedence over those in the URL.

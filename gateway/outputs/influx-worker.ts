@@ -6,9 +6,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
-import { BODY_OF_SQL } from '../queue/queue-sql.js';
-import type { LineRow } from '../queue/queue-store.js';
-import { decodeRow, type QueuedPoint } from '../queue/queued-point.js';
+import { type LineRow, readingsOfRow } from '../queue/queue-store.js';
+import type { QueuedPoint } from '../queue/queued-point.js';
 import type { DeliveryReport } from '../queue/sink.js';
 import type { InfluxOutputOptions } from './influx-options.js';
 import { InfluxSink } from './influx-sink.js';
@@ -48,11 +47,10 @@ function send(message: FromInfluxWorker): void {
   port?.postMessage(message);
 }
 
-/** Decodes the JSON of one queue row; the row stays in the queue until the main thread acknowledges its page. */
+/** Decodes the JSON of one queue row. The row stays in the queue until the main thread acknowledges its page. */
 function readingsOf(id: number): QueuedPoint[] {
   reader ??= new Database(queue_path, { readonly: true, fileMustExist: true });
-  const row = reader.prepare(BODY_OF_SQL).get(id) as { body: string } | undefined;
-  return row === undefined ? [] : decodeRow(id, 0, row.body);
+  return readingsOfRow(reader, id);
 }
 
 function settle(id: number, delivery: Promise<DeliveryReport>): void {

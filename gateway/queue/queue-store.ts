@@ -40,6 +40,13 @@ export interface LineRow {
   body: string | null;
 }
 
+/** Returns the points of row `id` of the queue file open as `db`, decoded from its JSON body; empty when the row is gone. */
+export function readingsOfRow(db: Database.Database, id: number): QueuedPoint[] {
+  const row = db.prepare(BODY_OF_SQL).get(id) as { body: string } | undefined;
+  if (row === undefined) return [];
+  return decodeRow(id, 0, row.body);
+}
+
 /** Prepared statements over the `batches` table. */
 export class QueueStore {
   private readonly insert: Database.Statement;
@@ -115,9 +122,7 @@ export class QueueStore {
 
   /** Returns the points of row `id` decoded from its JSON body; empty when the row is gone. */
   readingsOf(id: number): QueuedPoint[] {
-    const row = this.db.prepare(BODY_OF_SQL).get(id) as { body: string } | undefined;
-    if (row === undefined) return [];
-    return decodeRow(id, 0, row.body);
+    return readingsOfRow(this.db, id);
   }
 
   /** Points in the rows after `after_id`. */

@@ -2,7 +2,7 @@
  * History from InfluxDB 1.x through its HTTP /query endpoint (InfluxDB 1.x docs, "Query data with the
  * InfluxDB API"). Buckets use InfluxQL `GROUP BY time()`, so only the aggregates cross the network.
  */
-import { parseInfluxUrl } from '../../outputs/influx-url.js';
+import { parseInfluxUrl, serverUrl } from '../../outputs/influx-url.js';
 import type { FieldValue } from '../../reading.js';
 import type { Bucket, HistoryRequest, HistorySource, RawPoint, Series } from './history-source.js';
 
@@ -51,8 +51,7 @@ export class InfluxHistory implements HistorySource {
 
   constructor(options: InfluxHistoryOptions) {
     const target = parseInfluxUrl(options.url, options.username, options.password);
-    const port = target.port;
-    this.queryUrl = `${target.protocol}//${target.host}:${port}${target.base_path}/query`;
+    this.queryUrl = `${serverUrl(target)}/query`;
     this.database = target.database;
     this.authorization =
       target.username !== undefined
