@@ -30,7 +30,7 @@ interface HeldMessage {
 /** Holder of the current tap, wired into the broker's authorisation hook. */
 export class PublishTapSlot {
   private tap: PublishTap | undefined;
-  private held: HeldMessage[] = [];
+  private heldMessages: HeldMessage[] = [];
 
   /**
    * With `hold_without_tap`, a message that arrives while no tap is set waits, unacknowledged, for the
@@ -44,9 +44,9 @@ export class PublishTapSlot {
   set(tap: PublishTap | undefined): void {
     this.tap = tap;
     if (tap === undefined) return;
-    const held = this.held;
-    this.held = [];
-    for (const { message, done } of held) tap(message, done);
+    const waiting = this.heldMessages;
+    this.heldMessages = [];
+    for (const { message, done } of waiting) tap(message, done);
   }
 
   /** Wraps the broker's authorisation hook so that authorised messages pass through the tap. */
@@ -61,7 +61,7 @@ export class PublishTapSlot {
         const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
         const message: TappedMessage = { topic: packet.topic, payload, qos: packet.qos };
         const done = (): void => callback(null);
-        if (tap === undefined) this.held.push({ message, done });
+        if (tap === undefined) this.heldMessages.push({ message, done });
         else tap(message, done);
       };
       if (authorize === undefined) pass(null);

@@ -4,8 +4,8 @@
  * into batches, sends them and waits for the replies. Events are those of `InfluxSink`: `write_error`
  * ({ error, attempt }) and `rejected` ({ count, reason }).
  *
- * A worker that dies (out of memory, a bug) fails the pages it held; the queue consumer reports the
- * failure and reads them again, and the next page starts a new worker.
+ * A worker that dies (out of memory, a bug) fails the pages it was sending. The queue consumer reports
+ * the failure and reads those pages again, and the next page starts a new worker.
  */
 import { EventEmitter } from 'node:events';
 import type { Worker } from 'node:worker_threads';

@@ -59,7 +59,7 @@ export function normaliseSample(
 ): SampleResult {
   const time = chooseTime(sample, options);
   const fields: Record<string, FieldValue> = {};
-  let kept = 0;
+  let keptFields = 0;
   let integerFields: Set<string> | undefined;
   const faults: SensorFault[] = [];
   let missing = 0;
@@ -80,7 +80,7 @@ export function normaliseSample(
       });
     } else {
       fields[field.spec.name] = outcome.value;
-      kept += 1;
+      keptFields += 1;
       if (field.spec.type === 'integer') {
         integerFields ??= new Set();
         integerFields.add(field.spec.name);
@@ -90,7 +90,7 @@ export function normaliseSample(
   missing += sample.errors.length;
 
   const result: SampleResult = { faults, missing_fields: missing, untrusted_time: time.untrusted };
-  if (kept === 0) return result;
+  if (keptFields === 0) return result;
   if (sample.sequence !== undefined && Number.isSafeInteger(sample.sequence)) {
     fields.seq = sample.sequence;
     integerFields ??= new Set();

@@ -1,7 +1,7 @@
 /**
  * Feeds one sink from the durable queue. It reads pages of points after the sink's cursor and hands up
  * to `pages_in_flight` of them to the sink at once. A page is acknowledged once the sink settled it and
- * every page before it; the cursor moves and dead letters are stored in the same transaction. At most
+ * every page before it. The cursor moves and dead letters are stored in one transaction. At most
  * `pages_in_flight` pages are in memory per output, whatever the backlog.
  */
 import { EventEmitter } from 'node:events';

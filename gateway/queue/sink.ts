@@ -36,8 +36,8 @@ export interface Sink {
     readingsOf: (id: number) => QueuedPoint[],
   ): Promise<DeliveryReport>;
   /**
-   * Pages the sink accepts before the first is settled (`QueueConsumer` `pages_in_flight`); a sink that
-   * does not set it gets one page at a time, so its destination sees the points in queue order.
+   * Pages the sink accepts before the first is settled (`QueueConsumer` `pages_in_flight`). A sink that
+   * does not set it gets one page at a time, so its destination receives the points in queue order.
    */
   readonly pages_in_flight?: number;
   /** Encodes a reading as the text this sink sends, or returns null when it cannot. */

@@ -87,6 +87,7 @@ describe('embedded broker stop', () => {
         queue: { path: join(dir, 'queue.db'), self_metrics_interval_s: 0 },
       },
     });
+
     const devices = Array.from(
       { length: DEVICES },
       (_, index) => new FloodingDevice(`dev-${index}`, `mqtt://127.0.0.1:${port}`),
@@ -99,6 +100,7 @@ describe('embedded broker stop', () => {
     await gateway.start();
     await sleep(1500);
     for (const device of devices) device.stop();
+
     const sent = new Map(devices.map((device) => [device.id, device.acknowledged as ReadonlySet<number>]));
     let result = tally(sent, await storedSequences(influxd, DATABASE));
     const deadline = Date.now() + 20_000;
@@ -106,6 +108,7 @@ describe('embedded broker stop', () => {
       await sleep(250);
       result = tally(sent, await storedSequences(influxd, DATABASE));
     }
+
     printTally('embedded broker SIGTERM with QoS 1 in flight', result);
     expect(result.sent).toBeGreaterThan(1000);
     expect(result.missing).toEqual([]);

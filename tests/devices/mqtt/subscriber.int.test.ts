@@ -530,7 +530,7 @@ describe('MqttSubscriber connection', () => {
     expect(() => subscriber('http://127.0.0.1:1883')).toThrow(MqttSubscriberError);
   });
 
-  it('holds a QoS 0 message from the in-process broker until its samples are stored', async () => {
+  it('holds local QoS 0 until stored', async () => {
     const broker = await startEmbeddedBroker({ port: 0 });
     cleanups.push(() => broker.stop());
     const sub = subscriber(broker.url, { local_source: broker.tap, ack_after_commit: true });
@@ -539,7 +539,7 @@ describe('MqttSubscriber connection', () => {
       storeDone = (event as SamplesEvent & { done?: () => void }).done;
     });
     await sub.start();
-    // A plain subscriber of the same broker sees the message only once aedes routes it, after `done`.
+    // A plain subscriber of the same broker receives the message only once aedes routes it, after `done`.
     const watcher = await publisher(broker.url);
     await watcher.subscribeAsync('sensors/#', { qos: 0 });
     const routed: string[] = [];

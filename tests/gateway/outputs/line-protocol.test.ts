@@ -161,7 +161,7 @@ describe('line-protocol', () => {
     expect(toLine(input).line).toBe('cold_room,z=z,é=a,\uFF21=w,\u{1F600}=e t=1 1700000000000');
   });
 
-  it('gives a repeated tag set the same line as the first time, in any key order', () => {
+  it('reuses series key in any order', () => {
     const first = toLine(reading({ tags: { site: 'Dock A', device: 'p,1' }, fields: { t: 1 } })).line;
     const again = toLine(reading({ tags: { site: 'Dock A', device: 'p,1' }, fields: { t: 1 } })).line;
     const reordered = toLine(reading({ tags: { device: 'p,1', site: 'Dock A' }, fields: { t: 1 } })).line;
