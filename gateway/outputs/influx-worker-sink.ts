@@ -75,12 +75,12 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
   }
 
   deliver(points: readonly QueuedPoint[], signal: AbortSignal): Promise<DeliveryReport> {
-    return this.request({ type: 'points', id: 0, points: [...points] }, signal);
+    return this.request({ type: 'points', id: 0, points }, signal);
   }
 
   /** Hands rows stored with line protocol to the worker; rejected lines are named from the queue file there. */
   deliverRows(rows: readonly LineRow[], signal: AbortSignal): Promise<DeliveryReport> {
-    return this.request({ type: 'rows', id: 0, rows: [...rows] }, signal);
+    return this.request({ type: 'rows', id: 0, rows }, signal);
   }
 
   /** Encodes a reading as the line this sink writes; null when it has no valid field or an invalid name. */

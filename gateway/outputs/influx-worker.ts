@@ -22,8 +22,8 @@ export interface InfluxWorkerData {
 /** Messages from the main thread. */
 export type ToInfluxWorker =
   | { type: 'start' }
-  | { type: 'rows'; id: number; rows: LineRow[] }
-  | { type: 'points'; id: number; points: QueuedPoint[] }
+  | { type: 'rows'; id: number; rows: readonly LineRow[] }
+  | { type: 'points'; id: number; points: readonly QueuedPoint[] }
   | { type: 'abort' }
   | { type: 'stop' };
 
