@@ -1,7 +1,8 @@
 /**
  * The ingest ceiling: writes cold-room points straight to InfluxDB 1.x as line protocol, in batches of
  * `batch_lines` over `connections` keep-alive HTTP connections, as fast as InfluxDB accepts them. The
- * lines have the gateway's series key, fields and millisecond precision.
+ * lines are those the gateway writes for the load publisher's readings: the same series key, the same five
+ * fields (`seq` included) and millisecond precision.
  */
 import { Agent, request } from 'node:http';
 
@@ -21,7 +22,7 @@ function buildBatch(first: number, lines: number, devices: number, base_ms: numb
     const temp = 2 + (n % 40) / 10;
     parts[i] =
       `cold_room,asset=${device},device=${device},site=bench ` +
-      `air_temp_c=${temp},humidity_pct=85.1,door_open=false,battery_pct=92 ${base_ms + Math.floor(n / devices)}`;
+      `air_temp_c=${temp},humidity_pct=85.1,door_open=false,battery_pct=92,seq=${n}i ${base_ms + Math.floor(n / devices)}`;
   }
   return parts.join('\n');
 }

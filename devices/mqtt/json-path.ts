@@ -91,6 +91,13 @@ function describeSegment(segment: PathSegment): string {
   return segment.kind === 'key' ? `.${segment.key}` : `[${segment.index}]`;
 }
 
+/** Formats the path up to and including segment `last` as `$.a[0].b`, for a lookup that missed. */
+function describeUpTo(segments: readonly PathSegment[], last: number): string {
+  let walked = '$';
+  for (let i = 0; i <= last; i++) walked += describeSegment(segments[i] as PathSegment);
+  return walked;
+}
+
 /** Compiles a path for repeated reads. The path `$` alone selects the whole document. */
 export function compileJsonPath(path: string): CompiledJsonPath {
   const segments = path.trim() === '$' ? [] : parseJsonPath(path);
@@ -99,18 +106,19 @@ export function compileJsonPath(path: string): CompiledJsonPath {
     segments,
     get(root: unknown): PathLookup {
       let current: unknown = root;
-      let walked = '$';
-      for (const segment of segments) {
-        walked += describeSegment(segment);
+      for (let i = 0; i < segments.length; i++) {
+        const segment = segments[i] as PathSegment;
         if (segment.kind === 'index') {
-          if (!Array.isArray(current) || segment.index >= current.length) return { found: false, missing_at: walked };
+          if (!Array.isArray(current) || segment.index >= current.length) {
+            return { found: false, missing_at: describeUpTo(segments, i) };
+          }
           current = current[segment.index];
           continue;
         }
         if (current === null || typeof current !== 'object' || Array.isArray(current)) {
-          return { found: false, missing_at: walked };
+          return { found: false, missing_at: describeUpTo(segments, i) };
         }
-        if (!Object.hasOwn(current, segment.key)) return { found: false, missing_at: walked };
+        if (!Object.hasOwn(current, segment.key)) return { found: false, missing_at: describeUpTo(segments, i) };
         current = (current as Record<string, unknown>)[segment.key];
       }
       return { found: true, value: current };

@@ -62,12 +62,17 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
   const previous = state.devices[device_id];
   const device_back =
     previous !== undefined && (previous.down || reading.time_ms - previous.last_seen_ms > detection.timeout_ms);
-  state.devices[device_id] = {
-    site: site_id,
-    asset: reading.tags.asset ?? '',
-    last_seen_ms: Math.max(previous?.last_seen_ms ?? 0, reading.time_ms),
-    down: false,
-  };
+  const asset = reading.tags.asset ?? '';
+  if (previous === undefined) {
+    state.devices[device_id] = { site: site_id, asset, last_seen_ms: reading.time_ms, down: false };
+  } else {
+    // Updated in place, because a new record per reading lives until the device's next reading. That is
+    // long enough to reach the old generation, which would then fill with garbage at the reading rate.
+    if (previous.site !== site_id) previous.site = site_id;
+    if (previous.asset !== asset) previous.asset = asset;
+    previous.last_seen_ms = Math.max(previous.last_seen_ms, reading.time_ms);
+    previous.down = false;
+  }
   const site = siteOf(state, site_id);
   const mains = reading.fields[detection.field];
   let power: ReadingWatchUpdate['power'] = null;

@@ -126,14 +126,18 @@ export class FleetState {
     if (!record) return;
     const key = seriesId(reading);
     const previous = record.series.get(key);
-    if (!previous || previous.time_ms <= reading.time_ms) {
-      const fields = { ...(previous?.fields ?? {}), ...reading.fields };
+    if (previous === undefined) {
       record.series.set(key, {
         measurement: reading.measurement,
         tags: reading.tags,
-        fields,
+        fields: { ...reading.fields },
         time_ms: reading.time_ms,
       });
+    } else if (previous.time_ms <= reading.time_ms) {
+      // Updated in place, because a new record per reading lives until the device's next reading. That is
+      // long enough to reach the old generation, which would then fill with garbage at the reading rate.
+      Object.assign(previous.fields, reading.fields);
+      previous.time_ms = reading.time_ms;
     }
     record.readings += 1;
     record.last_seen_ms = this.now();
@@ -184,7 +188,8 @@ export class FleetState {
       measurement: device.measurement,
       protocol: device.protocol,
       health: this.health(record),
-      latest: [...record.series.values()],
+      // Copies, since the records change in place with every reading.
+      latest: [...record.series.values()].map((latest) => ({ ...latest, fields: { ...latest.fields } })),
     };
   }
 }

@@ -19,7 +19,14 @@ import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } f
 import type { FromInfluxWorker, InfluxWorkerData, ToInfluxWorker } from './influx-worker.js';
 import { InfluxWriteError } from './output-errors.js';
 
-/** Heap limits of the worker, which keeps at most `writes_in_flight` pages of line protocol. */
+/**
+ * Pages handed to the worker per write it sends at once. The worker starts a waiting page as soon as a
+ * write settles, because the main thread may be busy with MQTT reads for tens of milliseconds before it
+ * can read and hand over the next one.
+ */
+export const PAGES_PER_WRITE_SLOT = 2;
+
+/** Heap limits of the worker, which keeps at most `PAGES_PER_WRITE_SLOT * writes_in_flight` pages of line protocol. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
 
 /** Time `stop()` waits for the worker to close its connections before it terminates it, in milliseconds. */
@@ -49,9 +56,12 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     this.encoder = new InfluxLineEncoder(this.settings.precision);
   }
 
-  /** Write requests of separate pages sent at once; InfluxDB stores each point by series and time, in any order. */
+  /**
+   * Pages handed to the worker before the first is settled: twice the write requests it sends at once.
+   * InfluxDB stores each point by series and time, in any order.
+   */
   get pages_in_flight(): number {
-    return this.settings.writes_in_flight;
+    return this.settings.writes_in_flight * PAGES_PER_WRITE_SLOT;
   }
 
   /** Starts the worker, which creates the database when missing (an unreachable server is reported and retried). */

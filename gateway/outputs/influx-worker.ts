@@ -9,8 +9,9 @@ import Database from 'better-sqlite3';
 import { type LineRow, readingsOfRow } from '../queue/queue-store.js';
 import type { QueuedPoint } from '../queue/queued-point.js';
 import type { DeliveryReport } from '../queue/sink.js';
-import type { InfluxOutputOptions } from './influx-options.js';
+import { type InfluxOutputOptions, resolveInfluxOptions } from './influx-options.js';
 import { InfluxSink } from './influx-sink.js';
+import { WriteSlots } from './write-slots.js';
 
 /** Data the main thread gives the worker when it starts it. */
 export interface InfluxWorkerData {
@@ -43,6 +44,13 @@ const sink = new InfluxSink(options);
 const abort = new AbortController();
 let reader: Database.Database | undefined;
 
+/**
+ * The main thread hands over more pages than are written at once (`PAGES_PER_WRITE_SLOT` in
+ * influx-worker-sink.ts). The extra pages wait here, so the next write starts as soon as one settles,
+ * without waiting for the main thread to read the next page between two MQTT reads.
+ */
+const writeSlots = new WriteSlots(resolveInfluxOptions(options).writes_in_flight);
+
 function send(message: FromInfluxWorker): void {
   port?.postMessage(message);
 }
@@ -73,10 +81,16 @@ port.on('message', (message: ToInfluxWorker) => {
       void sink.start().then(() => send({ type: 'started' }));
       return;
     case 'rows':
-      settle(message.id, sink.deliverRows(message.rows, abort.signal, readingsOf));
+      settle(
+        message.id,
+        writeSlots.run(() => sink.deliverRows(message.rows, abort.signal, readingsOf)),
+      );
       return;
     case 'points':
-      settle(message.id, sink.deliver(message.points, abort.signal));
+      settle(
+        message.id,
+        writeSlots.run(() => sink.deliver(message.points, abort.signal)),
+      );
       return;
     case 'abort':
       abort.abort(new Error('the gateway is stopping'));

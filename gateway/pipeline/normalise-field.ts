@@ -30,19 +30,20 @@ function toNumber(value: RawField['value']): number | undefined {
 
 function normaliseNumber(field: RawField): FieldOutcome {
   const { spec } = field;
-  const raw = String(field.value);
   const number = toNumber(field.value);
-  if (number === undefined || !Number.isFinite(number)) return { kind: 'fault', code: 'SENSOR_NOT_A_NUMBER', raw };
-  if (isSentinel(number, spec.sentinels)) return { kind: 'fault', code: 'SENSOR_SENTINEL', raw };
+  if (number === undefined || !Number.isFinite(number)) {
+    return { kind: 'fault', code: 'SENSOR_NOT_A_NUMBER', raw: String(field.value) };
+  }
+  if (isSentinel(number, spec.sentinels)) return { kind: 'fault', code: 'SENSOR_SENTINEL', raw: String(field.value) };
   const stored = tidy(toStoredUnit(number, spec.unit));
   if (
     (spec.valid_min !== undefined && stored < spec.valid_min) ||
     (spec.valid_max !== undefined && stored > spec.valid_max)
   ) {
-    return { kind: 'fault', code: 'SENSOR_OUT_OF_RANGE', raw };
+    return { kind: 'fault', code: 'SENSOR_OUT_OF_RANGE', raw: String(field.value) };
   }
   if (spec.type === 'integer') {
-    if (!Number.isInteger(stored)) return { kind: 'fault', code: 'SENSOR_NOT_INTEGER', raw };
+    if (!Number.isInteger(stored)) return { kind: 'fault', code: 'SENSOR_NOT_INTEGER', raw: String(field.value) };
     return { kind: 'value', value: stored };
   }
   return { kind: 'value', value: stored };
