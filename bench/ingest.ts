@@ -133,8 +133,8 @@ async function main(): Promise<void> {
     });
     const { broker_url } = await nextMessage<{ broker_url: string }>(gateway, 'started', 30_000);
     const port = Number(new URL(broker_url).port);
-    // The ceiling is measured before the phases and after them. influxd wrote up to a fifth faster once it
-    // had taken the phases' points, so the ratio is taken to the higher of the two.
+    // The ceiling is measured before the phases and after them. Its rate varied by up to a fifth between
+    // these two points of one run, so the ratio is taken to the higher of the two.
     ceilings.push(await measureCeiling(influx.url, 'ceiling_before'));
     for (const phase of phases) {
       const load: LoadSettings = {

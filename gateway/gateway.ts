@@ -4,6 +4,7 @@ import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
 import type { RunningApi, startGatewayApi } from './api/gateway-api.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
+import { writePacketIdsWithoutTable } from './broker/packet-id-buffers.js';
 import { clusterBrokerOptions, startClusteredBroker } from './cluster/clustered-broker.js';
 import { leaderPlanService } from './cluster/leader-plan-service.js';
 import type { Leadership } from './cluster/leadership.js';
@@ -98,6 +99,7 @@ export class Gateway {
 
   async start(): Promise<void> {
     const { config } = this.resolved;
+    writePacketIdsWithoutTable();
     this.wireBus();
     this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     this.credentials = configuredCredentials(config);

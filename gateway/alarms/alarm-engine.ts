@@ -232,10 +232,13 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     const device = reading.tags.device ?? '';
     const site = reading.tags.site ?? '';
     const update = noteReading(this.watch, reading, this.detection);
-    this.registry.clear(
-      conditionKey({ site, asset: reading.tags.asset ?? '', device, rule: 'no_data' }),
-      reading.time_ms,
-    );
+    // Most readings arrive with no alarm active, and then there is no key to build.
+    if (this.registry.active_count > 0) {
+      this.registry.clear(
+        conditionKey({ site, asset: reading.tags.asset ?? '', device, rule: 'no_data' }),
+        reading.time_ms,
+      );
+    }
     if (update.power === 'fail') this.raisePowerFailure(site, 'mains power reported off', reading.time_ms);
     if (update.power === 'restore') {
       this.registry.clear(conditionKey({ site, asset: '', rule: 'power_failure' }), reading.time_ms);

@@ -69,6 +69,11 @@ export class AlarmRegistry {
   }
 
   /** Returns the active alarm of a condition, if any. */
+  /** Number of active alarms. */
+  get active_count(): number {
+    return this.activeByKey.size;
+  }
+
   active(key: string): Alarm | undefined {
     const id = this.activeByKey.get(key);
     return id === undefined ? undefined : this.open.get(id);
