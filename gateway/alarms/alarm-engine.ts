@@ -232,8 +232,9 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     const device = reading.tags.device ?? '';
     const site = reading.tags.site ?? '';
     const update = noteReading(this.watch, reading, this.detection);
-    // Most readings arrive with no alarm active, and then there is no key to build.
-    if (this.registry.active_count > 0) {
+    // Most readings arrive with no alarm active, and then there is no key to build. A late reading, older
+    // than one seen before, does not show that the device is sending again.
+    if (update.fresh && this.registry.active_count > 0) {
       this.registry.clear(
         conditionKey({ site, asset: reading.tags.asset ?? '', device, rule: 'no_data' }),
         reading.time_ms,

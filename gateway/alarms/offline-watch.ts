@@ -42,6 +42,8 @@ export interface PowerDetection {
 export interface ReadingWatchUpdate {
   /** The device was offline (silent or down) and is back. */
   device_back: boolean;
+  /** The reading is newer than every earlier reading of the device; a late one does not end an outage. */
+  fresh: boolean;
   power: 'fail' | 'restore' | null;
 }
 
@@ -63,6 +65,7 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
   const device_back =
     previous !== undefined && (previous.down || reading.time_ms - previous.last_seen_ms > detection.timeout_ms);
   const asset = reading.tags.asset ?? '';
+  const fresh = previous === undefined || reading.time_ms > previous.last_seen_ms;
   if (previous === undefined) {
     state.devices[device_id] = { site: site_id, asset, last_seen_ms: reading.time_ms, down: false };
   } else {
@@ -90,7 +93,7 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
       if (device.site === site_id) device.last_seen_ms = Math.max(device.last_seen_ms, reading.time_ms);
     }
   }
-  return { device_back, power };
+  return { device_back, fresh, power };
 }
 
 /**

@@ -137,7 +137,11 @@ function publishHook(
     const topic = packet.topic;
     const size = typeof packet.payload === 'string' ? Buffer.byteLength(packet.payload) : packet.payload.length;
     if (max !== undefined && size > max) {
-      report(client, { reason: 'payload_too_large', topic, detail: `${size} bytes, limit ${max}` });
+      report(client, {
+        reason: 'payload_too_large',
+        topic,
+        detail: `${size} bytes, limit ${max}; raise mqtt.broker.max_payload_bytes or send smaller messages`,
+      });
       done(new Error(`payload of ${size} bytes exceeds max_payload_bytes ${max}`));
       return;
     }

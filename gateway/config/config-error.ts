@@ -34,11 +34,18 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
     .join('\n');
 }
 
-/** Renders a value for an error message, bounded so a huge value cannot flood the terminal. */
+/** Password of a URL's user information (`scheme://user:password@host`). */
+const URL_PASSWORD = /(\/\/[^/:@\s]*):[^/@\s]*@/g;
+
+/**
+ * Renders a value for an error message, bounded so a huge value cannot flood the terminal. The password
+ * of a URL is shown as `***`, so an error about a URL with credentials does not print them.
+ */
 export function showValue(value: unknown): string {
   let text: string;
   try {
-    text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+    const redacted = typeof value === 'string' ? value.replace(URL_PASSWORD, '$1:***@') : value;
+    text = typeof redacted === 'string' ? JSON.stringify(redacted) : (JSON.stringify(redacted) ?? String(redacted));
   } catch {
     text = String(value);
   }

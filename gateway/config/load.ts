@@ -16,7 +16,13 @@ function parseYaml(text: string): { data: unknown; problems: ConfigProblem[] } {
   const problems = document.errors.map((error) => {
     const position = error.linePos?.[0];
     const where = position ? `line ${position.line}, column ${position.col}` : '(file)';
-    return { path: where, message: `invalid YAML: ${error.message.split('\n')[0]}` };
+    // The problem's path already gives the line and column that the yaml package appends to its message.
+    const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = /^\s*("[^"]*"|'[^']*'|[^:,}\n]*)/.exec(text.slice(error.pos[0]))?.[1]?.trim() ?? '';
+      return { path: where, message: `invalid YAML: key ${key} appears twice in the same mapping; keep one of them` };
+    }
+    return { path: where, message: `invalid YAML: ${message}` };
   });
   if (problems.length > 0) return { data: undefined, problems };
   try {

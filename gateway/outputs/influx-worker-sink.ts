@@ -26,8 +26,19 @@ import { InfluxWriteError } from './output-errors.js';
  */
 export const PAGES_PER_WRITE_SLOT = 2;
 
-/** Heap limits of the worker, which keeps at most `PAGES_PER_WRITE_SLOT * writes_in_flight` pages of line protocol. */
+/**
+ * Characters of line protocol that the waiting pages may add to the worker. Pages beyond
+ * `writes_in_flight` wait on the main thread while they would pass it, so large pages (a high
+ * `page_points`, long lines) never fill the worker's heap.
+ */
+export const PREFETCH_CHARS = 8 * 1024 * 1024;
+
+/** Heap limits of the worker, which keeps the pages being written and waiting pages up to `PREFETCH_CHARS`. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
+
+/** Hint added to the error of a worker that ran out of its heap. */
+const OUT_OF_MEMORY_HINT =
+  'lower outputs.queue.page_points or outputs.influx.writes_in_flight, or set outputs.influx.worker_thread: false';
 
 /** Time `stop()` waits for the worker to close its connections before it terminates it, in milliseconds. */
 const STOP_TIMEOUT_MS = 5000;
@@ -37,12 +48,32 @@ interface PendingDelivery {
   reject(error: unknown): void;
 }
 
+/** A page request, posted to the worker or waiting on this thread for room. */
+interface PageRequest {
+  message: Extract<ToInfluxWorker, { type: 'rows' | 'points' }>;
+  /** Characters of line protocol or JSON in the page, an estimate of its size in the worker. */
+  chars: number;
+}
+
+/** Returns the characters of a page, counting 200 per point of a page sent as readings. */
+function pageChars(message: PageRequest['message']): number {
+  if (message.type === 'points') return message.points.length * 200;
+  let chars = 0;
+  for (const row of message.rows) chars += (row.lines ?? row.body ?? '').length;
+  return chars;
+}
+
 export class InfluxWorkerSink extends EventEmitter implements Sink {
   readonly name = 'influx';
   private readonly settings: InfluxSettings;
   private readonly encoder: InfluxLineEncoder;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, PendingDelivery>();
+  /** Characters of each page posted to the worker and not settled, by request id. */
+  private readonly posted = new Map<number, number>();
+  private postedChars = 0;
+  /** Requests waiting on this thread until the worker has room for them. */
+  private readonly waiting: Array<PageRequest & { id: number }> = [];
   private nextId = 1;
   private aborted = false;
 
@@ -124,6 +155,7 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     return new Promise<DeliveryReport>((resolve, reject) => {
       const onAbort = (): void => {
         this.pending.delete(id);
+        this.settle(id);
         this.abortWorker();
         reject(signal.reason);
       };
@@ -139,8 +171,40 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
           reject(error);
         },
       });
-      this.post({ ...message, id });
+      this.waiting.push({ id, message, chars: pageChars(message) });
+      this.postWaiting();
     });
+  }
+
+  /** Posts waiting pages in order while the worker has room: `writes_in_flight` pages, then `PREFETCH_CHARS`. */
+  private postWaiting(): void {
+    while (this.waiting.length > 0) {
+      const next = this.waiting[0] as PageRequest & { id: number };
+      const beyondWrites = this.posted.size >= this.settings.writes_in_flight;
+      if (
+        beyondWrites &&
+        (this.posted.size >= this.pages_in_flight || this.postedChars + next.chars > PREFETCH_CHARS)
+      ) {
+        return;
+      }
+      this.waiting.shift();
+      this.posted.set(next.id, next.chars);
+      this.postedChars += next.chars;
+      this.post({ ...next.message, id: next.id });
+    }
+  }
+
+  /** Forgets a settled or abandoned request and lets the next waiting page through. */
+  private settle(id: number): void {
+    const chars = this.posted.get(id);
+    if (chars !== undefined) {
+      this.posted.delete(id);
+      this.postedChars -= chars;
+    } else {
+      const index = this.waiting.findIndex((request) => request.id === id);
+      if (index >= 0) this.waiting.splice(index, 1);
+    }
+    this.postWaiting();
   }
 
   private spawn(): Worker {
@@ -149,7 +213,10 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     // The gateway stops the worker itself; an unreferenced worker does not keep a finished process alive.
     worker.unref();
     worker.on('message', (message: FromInfluxWorker) => this.receive(message));
-    worker.on('error', (error) => this.failAll(`InfluxDB output worker failed: ${error.message}`));
+    worker.on('error', (error: Error & { code?: string }) => {
+      const hint = error.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `; ${OUT_OF_MEMORY_HINT}` : '';
+      this.failAll(`InfluxDB output worker failed: ${error.message}${hint}`);
+    });
     worker.once('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
       this.failAll(`InfluxDB output worker exited with code ${code}`);
@@ -164,10 +231,12 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
       case 'report':
         this.pending.get(message.id)?.resolve(message.report);
         this.pending.delete(message.id);
+        this.settle(message.id);
         return;
       case 'failed':
         this.pending.get(message.id)?.reject(new Error(message.message));
         this.pending.delete(message.id);
+        this.settle(message.id);
         return;
       case 'write_error': {
         const error = new InfluxWriteError(message.code ?? 'INFLUX_HTTP_ERROR', message.message);
@@ -189,6 +258,9 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
   private failAll(reason: string): void {
     const pending = [...this.pending.values()];
     this.pending.clear();
+    this.posted.clear();
+    this.postedChars = 0;
+    this.waiting.length = 0;
     for (const delivery of pending) delivery.reject(new Error(reason));
   }
 

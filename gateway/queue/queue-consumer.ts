@@ -4,7 +4,7 @@
  * every page before it. The cursor moves and dead letters are stored in one transaction. At most
  * `pages_in_flight` pages are in memory per output, whatever the backlog.
  */
-import { EventEmitter } from 'node:events';
+import { EventEmitter, setMaxListeners } from 'node:events';
 import type { OutputStats } from '../outputs/output.js';
 import type { DurableQueue } from './durable-queue.js';
 import type { DeliveryReport, Sink } from './sink.js';
@@ -61,6 +61,8 @@ export class QueueConsumer extends EventEmitter {
     this.stopTimeoutMs = options.stop_timeout_ms ?? 5000;
     this.idlePollMs = options.idle_poll_ms ?? 1000;
     this.pagesInFlight = Math.max(1, Math.floor(options.pages_in_flight ?? 1));
+    // A sink may listen for the abort once per page in flight, more than Node's default warning level of 10.
+    setMaxListeners(Math.max(10, this.pagesInFlight + 1), this.abort.signal);
   }
 
   /** Starts the sink, then the delivery loop. */

@@ -17,6 +17,10 @@ const NOT_OUR_CODES = new Map<string, string>([
   // ChirpStack v4 uplink fields the simulator writes: the gateway's CRC status and the LoRa coding rate.
   ['CRC_OK', 'ChirpStack crcStatus value'],
   ['CR_4_5', 'ChirpStack LoRa codeRate value'],
+  // The yaml package's code for a key given twice, which the config loader turns into its own message.
+  ['DUPLICATE_KEY', 'yaml package error code'],
+  // Node's code for a worker thread that reached its heap limit; the InfluxDB output adds a hint to it.
+  ['ERR_WORKER_OUT_OF_MEMORY', 'Node.js worker_threads error code'],
 ]);
 
 const scan = scanSource(ROOT);

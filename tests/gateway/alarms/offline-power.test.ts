@@ -108,6 +108,19 @@ describe('offline and power rules', () => {
     expect(after.map((n) => n.reason)).toEqual(['cleared']);
   });
 
+  it('late reading leaves offline alarm', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 60, (id) => id === 'node-3');
+    // A buffered reading stamped before node-3's last one arrives; the device is still silent.
+    const late = temperatureReading(START_MS + 28 * MIN, 2.5, { device: 'node-3', asset: 'room-2' });
+    harness.engine.handleReading(late);
+    expect(harness.transitions.filter((t) => t.transition === 'cleared')).toEqual([]);
+    drive(harness, 60, 61, () => false);
+    const cleared = harness.transitions.find((t) => t.transition === 'cleared');
+    expect(cleared?.time_ms).toBe(START_MS + 60 * MIN);
+  });
+
   it('device reported down alarms on the next tick', () => {
     const harness = startEngine(siteConfig());
     drive(harness, 0, 5, () => false);

@@ -200,7 +200,10 @@ describe('broker topic access', () => {
     const gone = closed(device);
     device.publish('devices/room-1/state', 'x'.repeat(1025), { qos: 0 });
     await gone;
-    expect(rejections[0]).toMatchObject({ reason: 'payload_too_large', detail: '1025 bytes, limit 1024' });
+    expect(rejections[0]).toMatchObject({
+      reason: 'payload_too_large',
+      detail: '1025 bytes, limit 1024; raise mqtt.broker.max_payload_bytes or send smaller messages',
+    });
   });
 });
 

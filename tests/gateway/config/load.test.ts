@@ -128,6 +128,13 @@ devices:
     expect(problems[0]).toMatch(/^line \d+, column \d+: invalid YAML/);
   });
 
+  it('names a duplicate YAML key', () => {
+    const problems = problemsOf('version: 1\nsite: a\nsite: b\n');
+    expect(problems).toEqual([
+      'line 3, column 1: invalid YAML: key site appears twice in the same mapping; keep one of them',
+    ]);
+  });
+
   it('rejects a wildcard topic on a device', () => {
     const problems = problemsOf('devices: [{ id: n, protocol: mqtt, topic: a/+/b, profile: coldpool-room-celsius }]');
     expect(problems[0]).toMatch(/^devices\[0\]\.topic: must be an exact topic/);
@@ -223,6 +230,16 @@ devices:
   it('rejects credentials in the influx url', () => {
     const problems = problemsOf('outputs: { influx: { url: "http://admin:pw@127.0.0.1:8086/db" } }');
     expect(problems).toEqual([expect.stringMatching(/^outputs\.influx\.url: must not carry credentials/)]);
+  });
+
+  it('hides the url password in the error', () => {
+    try {
+      parseConfig('outputs: { influx: { url: "http://admin:hunter2@127.0.0.1:8086/db" } }');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+      expect((error as ConfigError).problems[0]?.value).toBe('"http://admin:***@127.0.0.1:8086/db"');
+    }
   });
 
   it('reports a bad qos once at its key', () => {
