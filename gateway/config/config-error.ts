@@ -34,8 +34,11 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
     .join('\n');
 }
 
-/** Password of a URL's user information (`scheme://user:password@host`). */
-const URL_PASSWORD = /(\/\/[^/:@\s]*):[^/@\s]*@/g;
+/**
+ * Password of a URL's user information (`scheme://user:password@host`), up to the last `@`, so a pasted
+ * password with a space or a slash in it is covered too.
+ */
+const URL_PASSWORD = /(\/\/[^/:@\s]*):.*@/;
 
 /**
  * Renders a value for an error message, bounded so a huge value cannot flood the terminal. The password

@@ -27,13 +27,13 @@ import { InfluxWriteError } from './output-errors.js';
 export const PAGES_PER_WRITE_SLOT = 2;
 
 /**
- * Characters of line protocol that the waiting pages may add to the worker. Pages beyond
- * `writes_in_flight` wait on the main thread while they would pass it, so large pages (a high
- * `page_points`, long lines) never fill the worker's heap.
+ * Characters of line protocol that the worker may hold beyond its first page. Further pages wait on the
+ * main thread, so large pages (a high `page_points`, long lines) are written fewer at a time instead of
+ * filling the worker's heap. Pages of the default size (5,000 points) pass it four at a time.
  */
-export const PREFETCH_CHARS = 8 * 1024 * 1024;
+export const WORKER_PAGE_CHARS = 16 * 1024 * 1024;
 
-/** Heap limits of the worker, which keeps the pages being written and waiting pages up to `PREFETCH_CHARS`. */
+/** Heap limits of the worker, which keeps one page and further pages up to `WORKER_PAGE_CHARS`. */
 const WORKER_LIMITS = { maxOldGenerationSizeMb: 48, maxYoungGenerationSizeMb: 4 };
 
 /** Hint added to the error of a worker that ran out of its heap. */
@@ -176,17 +176,12 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     });
   }
 
-  /** Posts waiting pages in order while the worker has room: `writes_in_flight` pages, then `PREFETCH_CHARS`. */
+  /** Posts waiting pages in order while the worker has room: `pages_in_flight` pages, `WORKER_PAGE_CHARS`. */
   private postWaiting(): void {
     while (this.waiting.length > 0) {
       const next = this.waiting[0] as PageRequest & { id: number };
-      const beyondWrites = this.posted.size >= this.settings.writes_in_flight;
-      if (
-        beyondWrites &&
-        (this.posted.size >= this.pages_in_flight || this.postedChars + next.chars > PREFETCH_CHARS)
-      ) {
-        return;
-      }
+      if (this.posted.size >= this.pages_in_flight) return;
+      if (this.posted.size > 0 && this.postedChars + next.chars > WORKER_PAGE_CHARS) return;
       this.waiting.shift();
       this.posted.set(next.id, next.chars);
       this.postedChars += next.chars;

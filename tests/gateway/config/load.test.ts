@@ -242,6 +242,17 @@ devices:
     }
   });
 
+  it('hides a pasted password with a space or slash', () => {
+    for (const password of ['hunter2 pass', 'hunter2/pass']) {
+      try {
+        parseConfig(`outputs: { influx: { url: "http://admin:${password}@127.0.0.1:8086/db" } }`);
+        expect.unreachable();
+      } catch (error) {
+        expect((error as Error).message).not.toContain('hunter2');
+      }
+    }
+  });
+
   it('reports a bad qos once at its key', () => {
     const problems = problemsOf('mqtt: { qos: 7 }');
     expect(problems).toHaveLength(1);

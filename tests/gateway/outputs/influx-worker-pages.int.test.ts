@@ -29,21 +29,40 @@ describe('InfluxWorkerSink with large pages', () => {
     await influxd.stop();
   });
 
-  it('writes four 50,000-point pages', async () => {
-    const sink = new InfluxWorkerSink({ url: `${influxd.url}/pages`, writes_in_flight: 2 }, '/nonexistent/queue.db');
+  /** Hands `pages` pages of `points` long lines to a new sink at once and returns what it reported. */
+  async function writePages(database: string, pages: number, points: number, writes_in_flight: number) {
+    const sink = new InfluxWorkerSink({ url: `${influxd.url}/${database}`, writes_in_flight }, '/nonexistent/queue.db');
     await sink.start();
     const abort = new AbortController();
     const failures: string[] = [];
     sink.on('write_error', ({ error }: { error: Error }) => failures.push(error.message));
-    // The queue consumer hands over `pages_in_flight` pages before the first settles. Each page here is
-    // about 12 MB of line protocol, so four at once would not fit in the worker's heap.
-    const pages = [1, 2, 3, 4].map((id) => sink.deliverRows([longLineRow(id, 50_000)], abort.signal));
-    const reports = await Promise.all(pages);
+    // The queue consumer hands over `pages_in_flight` pages before the first settles, each page here
+    // about 250 characters a line, so all of them at once would not fit in the worker's heap.
+    const ids = Array.from({ length: pages }, (_, index) => index + 1);
+    const reports = await Promise.all(ids.map((id) => sink.deliverRows([longLineRow(id, points)], abort.signal)));
     await sink.stop();
-    expect(sink.pages_in_flight).toBe(4);
+    const result = await influxd.query('SELECT count(seq) FROM reefer_zone', database);
+    return { reports, failures, count: result.results[0].series[0].values[0][1] as number };
+  }
+
+  it('writes four 50,000-point pages', async () => {
+    const { reports, failures, count } = await writePages('pages_4x50k', 4, 50_000, 2);
     expect(reports.map((report) => report.written)).toEqual([50_000, 50_000, 50_000, 50_000]);
     expect(failures).toEqual([]);
-    const result = await influxd.query('SELECT count(seq) FROM reefer_zone', 'pages');
-    expect(result.results[0].series[0].values[0][1]).toBe(200_000);
+    expect(count).toBe(200_000);
+  }, 120_000);
+
+  it('writes eight large pages at writes_in_flight 8', async () => {
+    const { reports, failures, count } = await writePages('pages_8x50k', 8, 50_000, 8);
+    expect(reports.every((report) => report.written === 50_000)).toBe(true);
+    expect(failures).toEqual([]);
+    expect(count).toBe(400_000);
+  }, 180_000);
+
+  it('writes two 100,000-point pages', async () => {
+    const { reports, failures, count } = await writePages('pages_2x100k', 2, 100_000, 2);
+    expect(reports.map((report) => report.written)).toEqual([100_000, 100_000]);
+    expect(failures).toEqual([]);
+    expect(count).toBe(200_000);
   }, 120_000);
 });
