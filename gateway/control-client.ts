@@ -1,5 +1,6 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { redact } from '../devices/mqtt/subscriber-error.js';
 
 /** Options of the gateway's own MQTT session for alarm notifications and operator commands. */
 export interface ControlClientOptions {
@@ -32,15 +33,26 @@ export class ControlClient {
     client.on('error', (error) => log.warn({ err: error.message }, 'control client error'));
   }
 
+  /** Connects to the broker; the error of a failed first connection names the broker and what to check. */
   static async connect(options: ControlClientOptions, log: Logger): Promise<ControlClient> {
-    const client = await connectAsync(options.url, {
-      clientId: options.client_id,
-      clean: false,
-      reconnectPeriod: 2000,
-      connectTimeout: 10_000,
-      ...(options.username !== undefined ? { username: options.username } : {}),
-      ...(options.password !== undefined ? { password: options.password } : {}),
-    });
+    let client: MqttClient;
+    try {
+      client = await connectAsync(options.url, {
+        clientId: options.client_id,
+        clean: false,
+        reconnectPeriod: 2000,
+        connectTimeout: 10_000,
+        ...(options.username !== undefined ? { username: options.username } : {}),
+        ...(options.password !== undefined ? { password: options.password } : {}),
+      });
+    } catch (error) {
+      const broker = new URL(options.url);
+      if (broker.password !== '') broker.password = '***';
+      const detail = redact((error as Error).message, options.password);
+      throw new Error(
+        `MQTT connection to ${broker.toString()} failed: ${detail}; check mqtt.url and that the broker is running`,
+      );
+    }
     return new ControlClient(client, log);
   }
 
