@@ -1,6 +1,7 @@
 import { connectAsync, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { redact } from '../devices/mqtt/subscriber-error.js';
+import { redactUrl } from './secrets.js';
 
 /** Options of the gateway's own MQTT session for alarm notifications and operator commands. */
 export interface ControlClientOptions {
@@ -33,7 +34,7 @@ export class ControlClient {
     client.on('error', (error) => log.warn({ err: error.message }, 'control client error'));
   }
 
-  /** Connects to the broker; the error of a failed first connection names the broker and what to check. */
+  /** Connects to the broker. The error of a failed first connection names the broker and what to check. */
   static async connect(options: ControlClientOptions, log: Logger): Promise<ControlClient> {
     let client: MqttClient;
     try {
@@ -46,11 +47,9 @@ export class ControlClient {
         ...(options.password !== undefined ? { password: options.password } : {}),
       });
     } catch (error) {
-      const broker = new URL(options.url);
-      if (broker.password !== '') broker.password = '***';
       const detail = redact((error as Error).message, options.password);
       throw new Error(
-        `MQTT connection to ${broker.toString()} failed: ${detail}; check mqtt.url and that the broker is running`,
+        `MQTT connection to ${redactUrl(options.url)} failed: ${detail}; check mqtt.url and that the broker is running`,
       );
     }
     return new ControlClient(client, log);

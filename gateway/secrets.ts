@@ -39,3 +39,10 @@ export function readSecret(
   }
   return undefined;
 }
+
+/** Returns the URL with its password masked, for error messages. */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password !== '') parsed.password = '***';
+  return parsed.toString();
+}

@@ -42,9 +42,9 @@ export interface LoadResult {
 const TICK_MS = 5;
 
 /**
- * Packets are gathered per connection and written in chunks of about this many bytes: one socket write
- * per packet cost the publisher a system call per reading, CPU that the gateway and influxd on the same
- * machine then lacked.
+ * Packets are gathered per connection and written in chunks of about this many bytes. One socket write
+ * per packet cost a system call per reading, and the gateway and influxd on the same machine then lacked
+ * that CPU.
  */
 const WRITE_CHUNK_BYTES = 65_536;
 

@@ -68,12 +68,12 @@ export class AlarmRegistry {
     }
   }
 
-  /** Returns the active alarm of a condition, if any. */
   /** Number of active alarms. */
   get active_count(): number {
     return this.activeByKey.size;
   }
 
+  /** Returns the active alarm of a condition, if any. */
   active(key: string): Alarm | undefined {
     const id = this.activeByKey.get(key);
     return id === undefined ? undefined : this.open.get(id);

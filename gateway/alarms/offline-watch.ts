@@ -42,7 +42,7 @@ export interface PowerDetection {
 export interface ReadingWatchUpdate {
   /** The device was offline (silent or down) and is back. */
   device_back: boolean;
-  /** The reading is newer than every earlier reading of the device; a late one does not end an outage. */
+  /** The reading is newer than every earlier reading of the device. A late reading does not end an outage. */
   fresh: boolean;
   power: 'fail' | 'restore' | null;
 }

@@ -13,6 +13,7 @@ import { BrokerEventEmitter, type BrokerRejection } from '../broker/broker-rejec
 import { ConnackGate } from '../broker/connack-gate.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { PublishTapSlot } from '../broker/publish-tap.js';
+import { redactUrl } from '../secrets.js';
 import { checkListenerSafety } from '../security/listener-safety.js';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
 import { RateLimiter } from '../security/rate-limiter.js';
@@ -196,11 +197,4 @@ function redisOptions(url: string): { host: string; port: number; db: number; us
     ...(parsed.username !== '' ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password !== '' ? { password: decodeURIComponent(parsed.password) } : {}),
   };
-}
-
-/** Returns the URL with its password masked, for error messages. */
-export function redactUrl(url: string): string {
-  const parsed = new URL(url);
-  if (parsed.password !== '') parsed.password = '***';
-  return parsed.toString();
 }

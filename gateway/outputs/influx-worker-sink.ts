@@ -29,7 +29,7 @@ export const PAGES_PER_WRITE_SLOT = 2;
 /**
  * Characters of line protocol that the worker may hold beyond its first page. Further pages wait on the
  * main thread, so large pages (a high `page_points`, long lines) are written fewer at a time instead of
- * filling the worker's heap. Pages of the default size (5,000 points) pass it four at a time.
+ * filling the worker's heap. Four pages of the default size (5,000 points) stay well under it.
  */
 export const WORKER_PAGE_CHARS = 16 * 1024 * 1024;
 
@@ -55,7 +55,7 @@ interface PageRequest {
   chars: number;
 }
 
-/** Returns the characters of a page, counting 200 per point of a page sent as readings. */
+/** Returns the characters of a page, with an estimate of 200 per point for a page sent as readings. */
 function pageChars(message: PageRequest['message']): number {
   if (message.type === 'points') return message.points.length * 200;
   let chars = 0;
@@ -154,7 +154,6 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     const id = this.nextId++;
     return new Promise<DeliveryReport>((resolve, reject) => {
       const onAbort = (): void => {
-        this.pending.delete(id);
         this.settle(id);
         this.abortWorker();
         reject(signal.reason);
@@ -191,6 +190,7 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
 
   /** Forgets a settled or abandoned request and lets the next waiting page through. */
   private settle(id: number): void {
+    this.pending.delete(id);
     const chars = this.posted.get(id);
     if (chars !== undefined) {
       this.posted.delete(id);
@@ -225,12 +225,10 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     switch (message.type) {
       case 'report':
         this.pending.get(message.id)?.resolve(message.report);
-        this.pending.delete(message.id);
         this.settle(message.id);
         return;
       case 'failed':
         this.pending.get(message.id)?.reject(new Error(message.message));
-        this.pending.delete(message.id);
         this.settle(message.id);
         return;
       case 'write_error': {

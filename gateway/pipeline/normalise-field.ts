@@ -28,22 +28,25 @@ function toNumber(value: RawField['value']): number | undefined {
   return undefined;
 }
 
+/** Builds the fault outcome of a field. The raw value is formatted only here, not for every reading. */
+function fault(field: RawField, code: FieldFaultCode): FieldOutcome {
+  return { kind: 'fault', code, raw: String(field.value) };
+}
+
 function normaliseNumber(field: RawField): FieldOutcome {
   const { spec } = field;
   const number = toNumber(field.value);
-  if (number === undefined || !Number.isFinite(number)) {
-    return { kind: 'fault', code: 'SENSOR_NOT_A_NUMBER', raw: String(field.value) };
-  }
-  if (isSentinel(number, spec.sentinels)) return { kind: 'fault', code: 'SENSOR_SENTINEL', raw: String(field.value) };
+  if (number === undefined || !Number.isFinite(number)) return fault(field, 'SENSOR_NOT_A_NUMBER');
+  if (isSentinel(number, spec.sentinels)) return fault(field, 'SENSOR_SENTINEL');
   const stored = tidy(toStoredUnit(number, spec.unit));
   if (
     (spec.valid_min !== undefined && stored < spec.valid_min) ||
     (spec.valid_max !== undefined && stored > spec.valid_max)
   ) {
-    return { kind: 'fault', code: 'SENSOR_OUT_OF_RANGE', raw: String(field.value) };
+    return fault(field, 'SENSOR_OUT_OF_RANGE');
   }
   if (spec.type === 'integer') {
-    if (!Number.isInteger(stored)) return { kind: 'fault', code: 'SENSOR_NOT_INTEGER', raw: String(field.value) };
+    if (!Number.isInteger(stored)) return fault(field, 'SENSOR_NOT_INTEGER');
     return { kind: 'value', value: stored };
   }
   return { kind: 'value', value: stored };

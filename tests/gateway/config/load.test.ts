@@ -232,23 +232,15 @@ devices:
     expect(problems).toEqual([expect.stringMatching(/^outputs\.influx\.url: must not carry credentials/)]);
   });
 
-  it('hides the url password in the error', () => {
-    try {
-      parseConfig('outputs: { influx: { url: "http://admin:hunter2@127.0.0.1:8086/db" } }');
-      expect.unreachable();
-    } catch (error) {
-      expect((error as Error).message).not.toContain('hunter2');
-      expect((error as ConfigError).problems[0]?.value).toBe('"http://admin:***@127.0.0.1:8086/db"');
-    }
-  });
-
-  it('hides a pasted password with a space or slash', () => {
-    for (const password of ['hunter2 pass', 'hunter2/pass']) {
+  it('hides the url password in errors', () => {
+    // A password pasted with a space or a slash in it is hidden too.
+    for (const password of ['hunter2', 'hunter2 pass', 'hunter2/pass']) {
       try {
         parseConfig(`outputs: { influx: { url: "http://admin:${password}@127.0.0.1:8086/db" } }`);
         expect.unreachable();
       } catch (error) {
         expect((error as Error).message).not.toContain('hunter2');
+        expect((error as ConfigError).problems[0]?.value).toBe('"http://admin:***@127.0.0.1:8086/db"');
       }
     }
   });
