@@ -73,7 +73,7 @@ export interface DeviceSample {
   /** Sequence number carried in the payload, used to count loss and duplication. */
   sequence?: number;
   /** Extra tags the payload or topic carries (for example a reefer compartment). */
-  tags?: Record<string, string>;
+  tags?: Readonly<Record<string, string>>;
   fields: RawField[];
   errors: FieldError[];
 }

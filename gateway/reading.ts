@@ -9,7 +9,7 @@ export interface Reading {
   /** InfluxDB measurement (`cold_room`, `reefer`, ...). */
   measurement: string;
   /** Always contains `site`, `asset` and `device`; more tags may follow (`compartment`). */
-  tags: Record<string, string>;
+  tags: Readonly<Record<string, string>>;
   /** Valid field values only: no NaN, Infinity or null ever reaches this map. */
   fields: Record<string, FieldValue>;
   /** Names of fields declared integer; they are written with the `i` suffix. */

@@ -354,7 +354,11 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       return false;
     }
 
-    for (const sample of samples) sample.tags = { ...route.tags, ...sample.tags };
+    // A sample without tags of its own shares the route's frozen tag set, so later stages can cache by it.
+    for (const sample of samples) {
+      if (sample.tags === undefined) sample.tags = route.tags;
+      else sample.tags = { ...route.tags, ...sample.tags };
+    }
     this.counts.samples += samples.length;
     if (done === undefined || this.listenerCount('samples') === 0) {
       this.safeEmit('samples', { topic, filter: route.filter, samples });

@@ -157,13 +157,18 @@ export class TopicRouter {
     if (exact !== undefined) {
       const device_id = this.deviceId(exact, topic);
       if (device_id !== undefined)
-        return Object.freeze({ device_id, mapping: exact.mapping, tags: { ...exact.tags }, filter: exact.filter });
+        return Object.freeze({
+          device_id,
+          mapping: exact.mapping,
+          tags: Object.freeze({ ...exact.tags }),
+          filter: exact.filter,
+        });
     }
     for (const subscription of this.wildcards) {
       if (!topicMatches(subscription.filter, topic)) continue;
       const device_id = this.deviceId(subscription, topic);
       if (device_id === undefined) continue;
-      const tags = { ...subscription.tags };
+      const tags = Object.freeze({ ...subscription.tags });
       return Object.freeze({ device_id, mapping: subscription.mapping, tags, filter: subscription.filter });
     }
     return undefined;

@@ -24,6 +24,9 @@ export interface MqttInputOptions {
   local_source?: LocalMessageSource;
 }
 
+/** Wildcard-routed device identities kept at most; a county fleet is a few thousand devices. */
+const WILDCARD_IDENTITIES = 100_000;
+
 /** A decoded sample together with the identity that tags it. */
 export type SampleHandler = (sample: DeviceSample, identity: DeviceIdentity) => void;
 
@@ -37,6 +40,12 @@ export class MqttInput {
   private readonly identities = new Map<string, DeviceIdentity>();
   /** Wildcard subscriptions by filter; the first configured one wins when two share a filter. */
   private readonly byFilter = new Map<string, ResolvedSubscription>();
+  /**
+   * Identities of devices routed by a wildcard subscription, by filter and device id. Each device keeps
+   * one identity object, by which the pipeline caches its tag set. Emptied when it reaches its bound.
+   */
+  private readonly wildcardIdentities = new Map<string, Map<string, DeviceIdentity>>();
+  private wildcardIdentityCount = 0;
 
   constructor(
     private readonly options: MqttInputOptions,
@@ -90,7 +99,22 @@ export class MqttInput {
     const entry =
       this.byFilter.get(filter) ?? this.options.subscriptions.find((candidate) => topicMatches(candidate.topic, topic));
     if (!entry) return undefined;
-    return { site: entry.site, asset: deviceId, measurement: entry.measurement, tags: entry.tags };
+    let byDevice = this.wildcardIdentities.get(entry.topic);
+    const cached = byDevice?.get(deviceId);
+    if (cached !== undefined) return cached;
+    if (this.wildcardIdentityCount >= WILDCARD_IDENTITIES) {
+      this.wildcardIdentities.clear();
+      this.wildcardIdentityCount = 0;
+      byDevice = undefined;
+    }
+    if (byDevice === undefined) {
+      byDevice = new Map();
+      this.wildcardIdentities.set(entry.topic, byDevice);
+    }
+    const identity = { site: entry.site, asset: deviceId, measurement: entry.measurement, tags: entry.tags };
+    byDevice.set(deviceId, identity);
+    this.wildcardIdentityCount += 1;
+    return identity;
   }
 
   private wire(): void {

@@ -126,8 +126,27 @@ function seriesIdentity(reading: Reading): string | undefined {
   return identity;
 }
 
+/**
+ * Series keys by frozen tag object. The pipeline gives every reading of a device the same frozen tag set,
+ * so its key is found without building an identity string. The measurement is compared as well, because
+ * one tag set can serve several measurements.
+ */
+const keysByTags = new WeakMap<object, { measurement: string; key: string }>();
+
 /** Returns the series key of a reading, from the cache when its measurement and tag set were seen before. */
 function seriesKeyOf(reading: Reading): string {
+  const frozen = Object.isFrozen(reading.tags);
+  if (frozen) {
+    const known = keysByTags.get(reading.tags);
+    if (known !== undefined && known.measurement === reading.measurement) return known.key;
+  }
+  const key = seriesKeyByIdentity(reading);
+  if (frozen) keysByTags.set(reading.tags, { measurement: reading.measurement, key });
+  return key;
+}
+
+/** Returns the series key of a reading from the cache by its identity string, or formats it. */
+function seriesKeyByIdentity(reading: Reading): string {
   const identity = seriesIdentity(reading);
   if (identity === undefined) return formatSeriesKey(reading);
   const cached = seriesKeys.get(identity);

@@ -19,6 +19,35 @@ const EARLIEST_TRUSTED_MS = Date.UTC(2000, 0, 1);
 /** `integer_fields` of every reading without integer fields, shared instead of one empty set each. */
 const NO_INTEGER_FIELDS: ReadonlySet<string> = new Set<string>();
 
+/** The tag set last built for an identity, with the device id and sample tags it was built from. */
+interface TagSet {
+  device_id: string;
+  sample_tags: Readonly<Record<string, string>> | undefined;
+  tags: Readonly<Record<string, string>>;
+}
+
+/**
+ * Tag sets by identity. A device sends the same identity, device id and sample tags in every message, so
+ * its readings share one frozen tag object instead of a new one each, and the line-protocol encoder caches
+ * its series key by that object.
+ */
+const tagSets = new WeakMap<DeviceIdentity, TagSet>();
+
+/** Returns the frozen tag set of a sample's reading: the identity's tags, the sample's own, site, asset and device. */
+function readingTags(sample: DeviceSample, identity: DeviceIdentity): Readonly<Record<string, string>> {
+  const last = tagSets.get(identity);
+  if (last !== undefined && last.device_id === sample.device_id && last.sample_tags === sample.tags) return last.tags;
+  const tags = Object.freeze({
+    ...identity.tags,
+    ...sample.tags,
+    site: identity.site,
+    asset: identity.asset,
+    device: sample.device_id,
+  });
+  tagSets.set(identity, { device_id: sample.device_id, sample_tags: sample.tags, tags });
+  return tags;
+}
+
 export interface PipelineOptions {
   /** Source times further ahead of the receive time than this are not trusted, in milliseconds. */
   max_clock_skew_ms: number;
@@ -98,7 +127,7 @@ export function normaliseSample(
   }
   result.reading = {
     measurement: identity.measurement,
-    tags: { ...identity.tags, ...sample.tags, site: identity.site, asset: identity.asset, device: sample.device_id },
+    tags: readingTags(sample, identity),
     fields,
     integer_fields: integerFields ?? NO_INTEGER_FIELDS,
     time_ms: time.time_ms,

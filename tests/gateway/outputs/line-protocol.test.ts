@@ -188,3 +188,21 @@ describe('line-protocol', () => {
     expect(codeOf(() => toLine(reading({ fields: { time: 1 } })))).toBe('LINE_RESERVED_KEY');
   });
 });
+
+describe('line-protocol series keys of frozen tag sets', () => {
+  it('keys one tag set per measurement', () => {
+    const tags = Object.freeze({ site: 'dock', asset: 'room-1', device: 'probe-1' });
+    const room = toLine(reading({ tags, fields: { temp_c: 1 } })).line;
+    const health = toLine(reading({ measurement: 'device_health', tags, fields: { up: true } })).line;
+    expect(room).toBe('cold_room,asset=room-1,device=probe-1,site=dock temp_c=1 1700000000000');
+    expect(health).toBe('device_health,asset=room-1,device=probe-1,site=dock up=true 1700000000000');
+    expect(toLine(reading({ tags, fields: { temp_c: 2 } })).line).toBe(
+      'cold_room,asset=room-1,device=probe-1,site=dock temp_c=2 1700000000000',
+    );
+  });
+
+  it('checks an unseen frozen tag set', () => {
+    const tags = Object.freeze({ site: 'dock\n', asset: 'room-1', device: 'probe-1' });
+    expect(codeOf(() => toLine(reading({ tags, fields: { temp_c: 1 } })))).toBe('LINE_NEWLINE');
+  });
+});

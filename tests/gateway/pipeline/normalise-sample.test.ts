@@ -142,3 +142,26 @@ describe('normaliseSample', () => {
     expect(result.untrusted_time).toBe(true);
   });
 });
+
+describe('normaliseSample tag sets', () => {
+  const spec = { name: 'air_temp_c', unit: 'C' as const };
+
+  it('shares one frozen tag set per device', () => {
+    const own = { ...identity, tags: { zone: 'north' } };
+    const first = normaliseSample(sample([field(spec, 3)]), own, options).reading;
+    const second = normaliseSample(sample([field(spec, 4)]), own, options).reading;
+    expect(first?.tags).toEqual({ zone: 'north', site: 'depot', asset: 'room-a', device: 'dev-1' });
+    expect(second?.tags).toBe(first?.tags);
+    expect(Object.isFrozen(first?.tags)).toBe(true);
+  });
+
+  it('rebuilds tags on a new device or sample tags', () => {
+    const own = { ...identity, tags: {} };
+    const first = normaliseSample(sample([field(spec, 3)]), own, options).reading;
+    const otherDevice = normaliseSample(sample([field(spec, 3)], { device_id: 'dev-2' }), own, options).reading;
+    const withTags = normaliseSample(sample([field(spec, 3)], { tags: { compartment: 'rear' } }), own, options).reading;
+    expect(otherDevice?.tags.device).toBe('dev-2');
+    expect(withTags?.tags).toEqual({ compartment: 'rear', site: 'depot', asset: 'room-a', device: 'dev-1' });
+    expect(first?.tags).toEqual({ site: 'depot', asset: 'room-a', device: 'dev-1' });
+  });
+});
