@@ -128,6 +128,7 @@ export const ERROR_CODES = {
 
   // Durable queue.
   QUEUE_OPEN_FAILED: { area: 'queue' },
+  QUEUE_LOCKED: { area: 'queue' },
   QUEUE_COMMIT_FAILED: { area: 'queue' },
   QUEUE_SYNC_FAILED: { area: 'queue' },
   QUEUE_OUTPUT_UNKNOWN: { area: 'queue' },

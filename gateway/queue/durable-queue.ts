@@ -13,6 +13,7 @@ import { type DeadLetterInput, insertDeadLetters } from './dead-letters.js';
 import { QueueCapacity } from './queue-capacity.js';
 import { parseQueueConfig, type QueueConfig } from './queue-config.js';
 import { QueueError } from './queue-errors.js';
+import { QueueLock } from './queue-lock.js';
 import { QUEUE_SCHEMA_SQL, SELECT_CURSOR_SQL, UPSERT_CURSOR_SQL } from './queue-sql.js';
 import { type EncodedPoints, type LineRow, QueueStore } from './queue-store.js';
 import type { DurableQueueOptions, PendingEntry, QueueStats } from './queue-types.js';
@@ -33,6 +34,7 @@ export class DurableQueue extends EventEmitter {
   private readonly lineEncoder: ((reading: Reading) => string | null) | undefined;
   private readonly keepReadings: boolean;
   private readonly capacity: QueueCapacity;
+  private readonly lock: QueueLock;
   private readonly cursors = new Map<string, number>();
   private readonly counters = { accepted: 0, dropped_oldest: 0, dropped_newest: 0, dropped_full: 0, commit_failed: 0 };
   private pending: PendingEntry[] = [];
@@ -44,7 +46,10 @@ export class DurableQueue extends EventEmitter {
   private immediate: NodeJS.Immediate | undefined;
   private full = false;
 
-  /** Opens or creates the queue file. Throws `QueueError` (`QUEUE_OPEN_FAILED`) when SQLite cannot. */
+  /**
+   * Locks and opens the queue file, creating it when missing. Throws `QueueError`: `QUEUE_LOCKED` when another
+   * running process has it open, `QUEUE_OPEN_FAILED` when SQLite cannot open it.
+   */
   constructor(options: DurableQueueOptions) {
     super();
     const { outputs, max_blocked_points, line_encoder, keep_readings, ...config } = options;
@@ -54,6 +59,8 @@ export class DurableQueue extends EventEmitter {
     this.outputs = [...outputs];
     this.maxBlocked = max_blocked_points ?? 10_000;
     this.capacity = new QueueCapacity(this.settings.max_queue_points, this.settings.max_queue_bytes);
+    this.lock = new QueueLock(this.settings.path);
+    this.lock.acquire();
     try {
       this.db = new Database(this.settings.path);
       this.db.pragma('journal_mode = WAL');
@@ -61,6 +68,7 @@ export class DurableQueue extends EventEmitter {
       this.db.pragma('synchronous = NORMAL');
       this.db.exec(QUEUE_SCHEMA_SQL);
     } catch (error) {
+      this.lock.release();
       throw new QueueError(
         'QUEUE_OPEN_FAILED',
         `opening queue file ${this.settings.path} failed: ${(error as Error).message}; check the path and its permissions`,
@@ -224,6 +232,7 @@ export class DurableQueue extends EventEmitter {
     this.blocked = [];
     this.blockedPoints = 0;
     this.db.close();
+    this.lock.release();
   }
 
   private scheduleCommit(): void {

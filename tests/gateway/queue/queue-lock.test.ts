@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DurableQueue } from '../../../gateway/queue/durable-queue.js';
+import { QueueLock } from '../../../gateway/queue/queue-lock.js';
+
+function queuePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'coldpool-lock-')), 'queue.db');
+}
+
+function errorOf(action: () => unknown): { code?: string; message: string } | undefined {
+  try {
+    action();
+  } catch (error) {
+    return error as { code?: string; message: string };
+  }
+  return undefined;
+}
+
+/** A process id that no process has: one of a child that has exited. */
+function exitedPid(): number {
+  const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+  return Number(child.stdout);
+}
+
+describe('QueueLock', () => {
+  // Another running process, standing for a second gateway that holds the lock.
+  let other: ChildProcess;
+
+  beforeAll(() => {
+    other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+  });
+
+  afterAll(() => {
+    other.kill();
+  });
+
+  it('rejects a queue that a running process holds', () => {
+    const path = queuePath();
+    writeFileSync(`${path}.lock`, `${other.pid}\n`);
+    const error = errorOf(() => new DurableQueue({ path, outputs: ['influx'] }));
+    expect(error?.code).toBe('QUEUE_LOCKED');
+    expect(error?.message).toContain(`in use by process ${other.pid}`);
+    expect(error?.message).toContain('outputs.queue.path');
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('takes over the lock of an exited process', () => {
+    const path = queuePath();
+    writeFileSync(`${path}.lock`, `${exitedPid()}\n`);
+    const queue = new DurableQueue({ path, outputs: ['influx'] });
+    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    queue.close();
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
+  it('takes over its own or an unreadable lock', () => {
+    for (const content of [`${process.pid}\n`, 'not a pid\n']) {
+      const path = queuePath();
+      writeFileSync(`${path}.lock`, content);
+      const lock = new QueueLock(path);
+      lock.acquire();
+      expect(readFileSync(lock.path, 'utf8')).toBe(`${process.pid}\n`);
+    }
+  });
+
+  it('leaves a lock it does not own', () => {
+    const path = queuePath();
+    const lock = new QueueLock(path);
+    writeFileSync(lock.path, `${other.pid}\n`);
+    lock.release();
+    expect(readFileSync(lock.path, 'utf8')).toBe(`${other.pid}\n`);
+  });
+
+  it('names the folder when the lock cannot be written', () => {
+    const error = errorOf(() => new QueueLock(join(queuePath(), 'missing', 'queue.db')).acquire());
+    expect(error?.code).toBe('QUEUE_OPEN_FAILED');
+    expect(error?.message).toContain('is writable');
+  });
+});
