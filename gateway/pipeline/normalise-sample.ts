@@ -19,6 +19,36 @@ const EARLIEST_TRUSTED_MS = Date.UTC(2000, 0, 1);
 /** `integer_fields` of every reading without integer fields, shared instead of one empty set each. */
 const NO_INTEGER_FIELDS: ReadonlySet<string> = new Set<string>();
 
+/** Distinct `integer_fields` sets kept at most, far more than the one or two per profile that a fleet uses. */
+const INTEGER_FIELD_SETS = 1024;
+
+/**
+ * Shared `integer_fields` sets by key, the key being each name prefixed with its length (so the names
+ * can be read back). Readings of one profile share one set instead of allocating their own.
+ */
+const integerFieldSets = new Map<string, ReadonlySet<string>>();
+
+/** Appends a field name to an `integerFieldSets` key. */
+function withIntegerField(key: string | undefined, name: string): string {
+  return `${key ?? ''}${name.length}:${name}`;
+}
+
+/** Returns the shared set of the names in `key`, made once. */
+function integerFieldSet(key: string): ReadonlySet<string> {
+  const known = integerFieldSets.get(key);
+  if (known !== undefined) return known;
+  const names = new Set<string>();
+  for (let at = 0; at < key.length; ) {
+    const colon = key.indexOf(':', at);
+    const length = Number(key.slice(at, colon));
+    names.add(key.slice(colon + 1, colon + 1 + length));
+    at = colon + 1 + length;
+  }
+  if (integerFieldSets.size >= INTEGER_FIELD_SETS) integerFieldSets.clear();
+  integerFieldSets.set(key, names);
+  return names;
+}
+
 /** The tag set last built for an identity, with the device id and sample tags it was built from. */
 interface TagSet {
   device_id: string;
@@ -89,7 +119,7 @@ export function normaliseSample(
   const time = chooseTime(sample, options);
   const fields: Record<string, FieldValue> = {};
   let keptFields = 0;
-  let integerFields: Set<string> | undefined;
+  let integerKey: string | undefined;
   const faults: SensorFault[] = [];
   let missing = 0;
 
@@ -110,10 +140,7 @@ export function normaliseSample(
     } else {
       fields[field.spec.name] = outcome.value;
       keptFields += 1;
-      if (field.spec.type === 'integer') {
-        integerFields ??= new Set();
-        integerFields.add(field.spec.name);
-      }
+      if (field.spec.type === 'integer') integerKey = withIntegerField(integerKey, field.spec.name);
     }
   }
   missing += sample.errors.length;
@@ -122,14 +149,13 @@ export function normaliseSample(
   if (keptFields === 0) return result;
   if (sample.sequence !== undefined && Number.isSafeInteger(sample.sequence)) {
     fields.seq = sample.sequence;
-    integerFields ??= new Set();
-    integerFields.add('seq');
+    integerKey = withIntegerField(integerKey, 'seq');
   }
   result.reading = {
     measurement: identity.measurement,
     tags: readingTags(sample, identity),
     fields,
-    integer_fields: integerFields ?? NO_INTEGER_FIELDS,
+    integer_fields: integerKey === undefined ? NO_INTEGER_FIELDS : integerFieldSet(integerKey),
     time_ms: time.time_ms,
     time_source: time.source,
     ...(sample.sequence !== undefined ? { sequence: sample.sequence } : {}),

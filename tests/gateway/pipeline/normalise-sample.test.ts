@@ -165,3 +165,21 @@ describe('normaliseSample tag sets', () => {
     expect(first?.tags).toEqual({ site: 'depot', asset: 'room-a', device: 'dev-1' });
   });
 });
+
+describe('normaliseSample integer fields', () => {
+  const count = (name: string) => ({ name, type: 'integer' as const });
+
+  it('shares one set per field list', () => {
+    const fields = [field(count('door_count'), 4), field(count('12:a:3'), 7)];
+    const first = normaliseSample(sample(fields, { sequence: 9 }), identity, options).reading;
+    const second = normaliseSample(sample(fields, { sequence: 10 }), identity, options).reading;
+    expect([...(first?.integer_fields ?? [])]).toEqual(['door_count', '12:a:3', 'seq']);
+    expect(second?.integer_fields).toBe(first?.integer_fields);
+  });
+
+  it('keeps a dropped integer field out', () => {
+    const fields = [field(count('door_count'), null), field(count('defrosts'), 2)];
+    const reading = normaliseSample(sample(fields), identity, options).reading;
+    expect([...(reading?.integer_fields ?? [])]).toEqual(['defrosts']);
+  });
+});
