@@ -313,6 +313,10 @@ export class Gateway {
             if (this.outputs) this.outputs.afterCommit(done);
             else done();
           },
+          after_insert: (done) => {
+            if (this.outputs) this.outputs.afterInsert(done);
+            else done();
+          },
           devices: mqttDevices,
           subscriptions,
         },

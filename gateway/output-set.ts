@@ -171,6 +171,14 @@ export class OutputSet {
     this.queue.afterCommit(callback);
   }
 
+  /**
+   * Runs `callback` once everything accepted so far is committed, before the sync. The embedded broker
+   * reads a QoS 0 publisher on from this callback, so a QoS 0 flood waits for each commit.
+   */
+  afterInsert(callback: () => void): void {
+    this.queue.afterInsert(callback);
+  }
+
   /** Starts the MQTT republish output once the broker at `brokerUrl()` is up. */
   async startRepublish(brokerUrl: () => string | undefined, credentials: MqttCredentials): Promise<void> {
     if (!republishWanted(this.config)) return;

@@ -32,7 +32,8 @@ export interface AcknowledgeOptions {
    * broker, which sends it again. mqtt.js 5 reads the next packet only after the acknowledgement, so
    * call `done` soon. Messages that yield no samples are acknowledged at once. With `local_source`,
    * QoS 0 messages also wait for `done` before the broker reads on, which paces a fast publisher to
-   * the store. Default false.
+   * the store; their event has `qos` 0, so the listener may call `done` before the samples are synced.
+   * Default false.
    */
   ack_after_commit?: boolean;
 }
@@ -40,6 +41,8 @@ export interface AcknowledgeOptions {
 /** `samples` event of a QoS 1 message when `ack_after_commit` is on; call `done` once, after storing the samples. */
 export interface AcknowledgedSamplesEvent extends SamplesEvent {
   done: () => void;
+  /** QoS of the message. For QoS 0 (from `local_source`), `done` only lets the broker read the connection on. */
+  qos: 0 | 1 | 2;
 }
 
 export type {
@@ -166,7 +169,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       }
       this.acknowledgements.set(
         packet,
-        new Promise((resolve) => this.handleMessage(topic, payload, retained, resolve)),
+        new Promise((resolve) => this.handleMessage(topic, payload, retained, resolve, undefined, packet.qos)),
       );
     });
     // The backoff resets only once a connection has held for STABLE_CONNECTION_MS: a broker that kicks
@@ -271,7 +274,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     // flood then cannot keep the event loop from the outputs: without this, they wrote 15,000 readings/s
     // while 75,000/s went into the queue.
     const holdAck = this.options.ack_after_commit === true;
-    this.handleMessage(topic, message.payload, false, holdAck ? done : undefined, route);
+    this.handleMessage(topic, message.payload, false, holdAck ? done : undefined, route, message.qos);
     if (!holdAck) done();
   }
 
@@ -286,6 +289,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     retained: boolean,
     acknowledge?: () => void,
     route: TopicRoute | undefined = this.router.route(topic),
+    qos: 0 | 1 | 2 = 1,
   ): void {
     if (acknowledge === undefined) {
       this.decodeMessage(topic, payload, retained, route);
@@ -297,7 +301,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       acknowledged = true;
       acknowledge();
     };
-    const emitted = this.decodeMessage(topic, payload, retained, route, done);
+    const emitted = this.decodeMessage(topic, payload, retained, route, done, qos);
     if (!emitted) done();
   }
 
@@ -308,6 +312,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     retained: boolean,
     route: TopicRoute | undefined,
     done?: () => void,
+    qos: 0 | 1 | 2 = 1,
   ): boolean {
     this.counts.messages += 1;
 
@@ -364,7 +369,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
       this.safeEmit('samples', { topic, filter: route.filter, samples });
       return false;
     }
-    const event: AcknowledgedSamplesEvent = { topic, filter: route.filter, samples, done };
+    const event: AcknowledgedSamplesEvent = { topic, filter: route.filter, samples, done, qos };
     return this.safeEmit('samples', event);
   }
 

@@ -42,6 +42,8 @@ export class DurableQueue extends EventEmitter {
   private blocked: PendingEntry[] = [];
   private blockedPoints = 0;
   private waiters: (() => void)[] = [];
+  /** Callbacks of `afterInsert`, run after the next commit's transaction. */
+  private insertWaiters: (() => void)[] = [];
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private full = false;
@@ -118,6 +120,15 @@ export class DurableQueue extends EventEmitter {
     else setImmediate(callback);
   }
 
+  /**
+   * Runs `callback` once everything enqueued so far is committed (or counted as dropped), without waiting
+   * for the sync that makes it survive a power cut. A committed point already survives a crash of the process.
+   */
+  afterInsert(callback: () => void): void {
+    if (this.pending.length > 0) this.insertWaiters.push(callback);
+    else setImmediate(callback);
+  }
+
   /** Commits the pending readings now, in one transaction; their callbacks run once the commit is synced. */
   commit(): void {
     clearTimeout(this.timer);
@@ -126,13 +137,16 @@ export class DurableQueue extends EventEmitter {
     this.immediate = undefined;
     const entries = this.pending;
     const waiters = this.waiters;
+    const insertWaiters = this.insertWaiters;
     this.pending = [];
     this.pendingPoints = 0;
     this.waiters = [];
+    this.insertWaiters = [];
     if (entries.length === 0 && waiters.length === 0) return;
     let settled: PendingEntry[] = [];
     try {
       settled = this.db.transaction(() => this.insertEntries(entries))();
+      for (const waiter of insertWaiters) waiter();
       // Only the callbacks wait for the sync: the readings are on disk and can be collected meanwhile.
       const callbacks: (() => void)[] = [];
       for (const entry of settled) if (entry.done !== undefined) callbacks.push(entry.done);
@@ -150,6 +164,7 @@ export class DurableQueue extends EventEmitter {
       this.emit('dropped', { count, policy: 'commit_failed', reason });
     }
     for (const entry of settled) entry.done?.();
+    for (const waiter of insertWaiters) waiter();
     for (const waiter of waiters) waiter();
   }
 

@@ -33,7 +33,7 @@ export const queueConfigSchema = z.strictObject({
    * the gateway's one MQTT connection takes the next message only after the PUBACK, which caps QoS 1
    * ingest near one message per fsync. With false, the PUBACK goes out once the reading is accepted in
    * memory, and a crash can lose the readings not yet committed. For QoS 0 messages to the embedded
-   * broker it paces each connection: the broker reads on once the previous readings are synced. Default true.
+   * broker it paces each connection: the broker reads on once the previous readings are committed. Default true.
    */
   commit_before_ack: z.boolean().default(true),
   /**

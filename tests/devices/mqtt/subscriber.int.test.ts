@@ -535,8 +535,10 @@ describe('MqttSubscriber connection', () => {
     cleanups.push(() => broker.stop());
     const sub = subscriber(broker.url, { local_source: broker.tap, ack_after_commit: true });
     let storeDone: (() => void) | undefined;
+    let qos: number | undefined;
     sub.on('samples', (event) => {
       storeDone = (event as SamplesEvent & { done?: () => void }).done;
+      qos = (event as SamplesEvent & { qos?: number }).qos;
     });
     await sub.start();
     // A plain subscriber of the same broker receives the message only once aedes routes it, after `done`.
@@ -551,6 +553,7 @@ describe('MqttSubscriber connection', () => {
     const deadline = Date.now() + 5000;
     while (storeDone === undefined && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
     expect(storeDone).toBeTypeOf('function');
+    expect(qos).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(routed).toEqual([]);
     storeDone?.();

@@ -65,6 +65,29 @@ describe('durable-queue', () => {
     queue.close();
   });
 
+  it('runs insert waiters before the sync', async () => {
+    const queue = openQueue({ commit_delay_ms: 20 });
+    const order: string[] = [];
+    const rowsAtInsert: number[] = [];
+    queue.enqueue([reading(1)], () => order.push('done'));
+    queue.afterCommit(() => order.push('commit'));
+    queue.afterInsert(() => {
+      order.push('insert');
+      rowsAtInsert.push(queue.readPage(0, 10).length);
+    });
+    expect(order).toEqual([]);
+    await committed(queue);
+    expect(order).toEqual(['insert', 'done', 'commit']);
+    expect(rowsAtInsert).toEqual([1]);
+    queue.close();
+  });
+
+  it('runs an insert waiter soon when idle', async () => {
+    const queue = openQueue();
+    await new Promise<void>((resolve) => queue.afterInsert(resolve));
+    queue.close();
+  });
+
   it('keeps unacknowledged points across reopen', async () => {
     const path = queuePath();
     const first = new DurableQueue({ path, outputs: ['influx'] });

@@ -19,7 +19,7 @@ function errorOf(action: () => unknown): { code?: string; message: string } | un
   return undefined;
 }
 
-/** A process id that no process has: one of a child that has exited. */
+/** Returns a process id that no process has: the id of a child that has exited. */
 function exitedPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
   return Number(child.stdout);
