@@ -209,6 +209,10 @@ function report(results: PhaseResult[], ceilings: readonly DirectWriteResult[], 
   const at10k = results.find((result) => result.phase.name === 'qos1-10k');
   const p99At10k = at10k === undefined ? Number.NaN : percentile(at10k.latencies_ms, 99);
   const peakRss = Math.max(...results.map((result) => result.peak_rss_bytes));
+  // The RSS target is for the fleet at its own rate; the maximum-rate phases send each device's readings faster.
+  const fixedRate = results.filter((result) => result.phase.rate_per_s > 0);
+  const fixedRss = Math.max(...fixedRate.map((result) => result.peak_rss_bytes));
+  const fixedRates = [...new Set(fixedRate.map((result) => result.phase.rate_per_s))].join(' and ');
   const ratio = best / ceilingRate;
   const verdict = (met: boolean) => (met ? 'met' : 'not met');
   const body = [
@@ -240,7 +244,10 @@ function report(results: PhaseResult[], ceilings: readonly DirectWriteResult[], 
     `- at least 40% of the ceiling: ${(ratio * 100).toFixed(0)}% (${best.toFixed(0)} / ${ceilingRate.toFixed(0)}): ${verdict(ratio >= 0.4)}.`,
     `- at least 50,000 readings/s: ${best.toFixed(0)}/s: ${verdict(best >= 50_000)}.`,
     `- p99 publish-to-queryable under 2 s at 10,000 readings/s (QoS 1): ${p99At10k.toFixed(0)} ms: ${verdict(p99At10k < 2000)}.`,
-    `- gateway RSS under 150 MB with ${devices} devices: peak ${mib(peakRss)} MiB: ${verdict(peakRss < 150_000_000)}.`,
+    fixedRate.length === 0
+      ? `- gateway RSS under 150 MB with ${devices} devices: not measured (no fixed-rate phase); ${mib(peakRss)} MiB at the maximum rate.`
+      : `- gateway RSS under 150 MB with ${devices} devices sending ${fixedRates} readings/s in all: peak ${mib(fixedRss)} MiB ` +
+        `(${(fixedRss / 1e6).toFixed(0)} MB): ${verdict(fixedRss < 150_000_000)}. At the maximum rate: ${mib(peakRss)} MiB.`,
   ];
   writeSubsection('Ingest', args.variant as string, body.join('\n'));
   console.log(body.slice(-6).join('\n'));
