@@ -45,6 +45,11 @@ const URL_PASSWORD = /(\/\/[^/:@\s]*):.*@/;
  * of a URL is shown as `***`, so an error about a URL with credentials does not print them.
  */
 export function showValue(value: unknown): string {
+  // JSON has no Infinity or NaN and would print null, so these are shown as YAML spells them.
+  if (typeof value === 'number' && !Number.isFinite(value)) {
+    if (Number.isNaN(value)) return '.nan';
+    return value > 0 ? '.inf' : '-.inf';
+  }
   let text: string;
   try {
     const redacted = typeof value === 'string' ? value.replace(URL_PASSWORD, '$1:***@') : value;

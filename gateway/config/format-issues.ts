@@ -43,6 +43,36 @@ function unknownKeyMessage(key: string, hint: string | undefined, known: readonl
   return hint ? `unknown key; did you mean "${hint}"?` : 'unknown key; remove it or check its spelling';
 }
 
+/** Returns the kind of a YAML value in the words of the file: `a string`, `a list`, `.inf`. */
+function kindOf(input: unknown): string {
+  if (input === null) return 'null';
+  if (Array.isArray(input)) return 'a list';
+  if (typeof input === 'number') {
+    if (Number.isNaN(input)) return '.nan';
+    if (!Number.isFinite(input)) return input > 0 ? '.inf' : '-.inf';
+    return Number.isInteger(input) ? 'a whole number' : 'a number with a fraction';
+  }
+  if (typeof input === 'object') return 'a mapping';
+  return `a ${typeof input}`;
+}
+
+/** Words for what a zod `invalid_type` issue expected, as a YAML file writes them. */
+const EXPECTED: Record<string, string> = {
+  int: 'a whole number',
+  number: 'a finite number',
+  string: 'a string',
+  boolean: 'true or false',
+  object: 'a mapping of keys',
+  array: 'a list',
+};
+
+/** Rewrites zod's type messages (`expected int, received number`) in the words of the file. */
+function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
+  if (issue.code !== 'invalid_type') return issue.message;
+  const expected = EXPECTED[issue.expected];
+  return expected === undefined ? issue.message : `must be ${expected}, not ${kindOf(input)}`;
+}
+
 /** Turns zod issues into problems that name the key path, the bad value and what is allowed. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: KnownKeys): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -78,7 +108,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: Kno
     problems.push({
       path: joinPath(issue.path),
       value: sensitive ? '[hidden]' : showValue(input),
-      message: issue.message,
+      message: messageOf(issue, input),
     });
   }
   return problems;

@@ -245,6 +245,27 @@ devices:
     }
   });
 
+  it('names types in YAML words', () => {
+    const problems = problemsOf(
+      'site: 5\noutputs:\n  queue:\n    commit_delay_ms: 2.5\n    commit_before_ack: "yes"\n    page_points: [1]\n',
+    );
+    expect(problems).toContain('site: must be a string, not a whole number');
+    expect(problems).toContain('outputs.queue.commit_delay_ms: must be a whole number, not a number with a fraction');
+    expect(problems).toContain('outputs.queue.commit_before_ack: must be true or false, not a string');
+    expect(problems).toContain('outputs.queue.page_points: must be a finite number, not a list');
+  });
+
+  it('shows .inf and .nan as written', () => {
+    try {
+      parseConfig('outputs:\n  queue:\n    max_queue_points: .inf\n    commit_delay_ms: .nan\n');
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems.map((problem) => problem.value)).toEqual(['.inf', '.nan']);
+      expect(problems[0]?.message).toBe('must be a finite number, not .inf');
+    }
+  });
+
   it('reports a bad qos once at its key', () => {
     const problems = problemsOf('mqtt: { qos: 7 }');
     expect(problems).toHaveLength(1);
