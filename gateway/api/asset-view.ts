@@ -39,7 +39,7 @@ function temperaturesOf(series: LatestReading): AssetTemperature[] {
     const value = series.fields[field];
     if (typeof value === 'number') {
       const label = series.tags.compartment ?? field;
-      return [{ label, field, value_c: value, time_ms: series.time_ms }];
+      return [{ label, field, value_c: value, time_ms: series.field_times_ms[field] ?? series.time_ms }];
     }
   }
   return [];

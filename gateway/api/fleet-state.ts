@@ -13,6 +13,12 @@ export interface LatestReading {
   measurement: string;
   tags: Record<string, string>;
   fields: Record<string, FieldValue>;
+  /**
+   * Time of each field's value. A field left out of a newer reading (a probe fault, a failed register)
+   * keeps its older value, with the older time here.
+   */
+  field_times_ms: Record<string, number>;
+  /** Time of the newest reading of the series. */
   time_ms: number;
 }
 
@@ -127,16 +133,22 @@ export class FleetState {
     const key = seriesId(reading);
     const previous = record.series.get(key);
     if (previous === undefined) {
+      const field_times_ms: Record<string, number> = {};
+      for (const field in reading.fields) field_times_ms[field] = reading.time_ms;
       record.series.set(key, {
         measurement: reading.measurement,
         tags: reading.tags,
         fields: { ...reading.fields },
+        field_times_ms,
         time_ms: reading.time_ms,
       });
     } else if (previous.time_ms <= reading.time_ms) {
       // Updated in place, because a new record per reading lives until the device's next reading. That is
       // long enough to reach the old generation, which would then fill with garbage at the reading rate.
-      Object.assign(previous.fields, reading.fields);
+      for (const field in reading.fields) {
+        previous.fields[field] = reading.fields[field] as FieldValue;
+        previous.field_times_ms[field] = reading.time_ms;
+      }
       previous.time_ms = reading.time_ms;
     }
     record.readings += 1;
@@ -189,7 +201,11 @@ export class FleetState {
       protocol: device.protocol,
       health: this.health(record),
       // Copies, since the records change in place with every reading.
-      latest: [...record.series.values()].map((latest) => ({ ...latest, fields: { ...latest.fields } })),
+      latest: [...record.series.values()].map((latest) => ({
+        ...latest,
+        fields: { ...latest.fields },
+        field_times_ms: { ...latest.field_times_ms },
+      })),
     };
   }
 }

@@ -93,6 +93,15 @@ describe('fleet routes', () => {
     );
   });
 
+  it('times a temperature by its own reading', async () => {
+    const now = Date.now();
+    fixture.publish(roomReading(now - 5_000, 4.5));
+    // A newer reading without the air temperature, as when the probe faulted.
+    fixture.publish({ ...roomReading(now, 4.5, true), fields: { door_open: true } });
+    const asset = (await fixture.app.inject({ method: 'GET', url: '/api/v1/assets/room-1' })).json();
+    expect(asset.temperatures).toEqual([expect.objectContaining({ value_c: 4.5, time_ms: now - 5_000 })]);
+  });
+
   it('shows offline for an asset without readings', async () => {
     const asset = (await fixture.app.inject({ method: 'GET', url: '/api/v1/assets/ctrl-1' })).json();
     expect(asset.state).toBe('offline');

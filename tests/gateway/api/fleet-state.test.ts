@@ -38,6 +38,19 @@ describe('FleetState', () => {
     fleet.detach();
   });
 
+  it('keeps the time of each field', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus);
+    bus.emit('reading', reading(1_000, { air_temp_c: 3.5, probe_temp_c: -18 }));
+    // The probe faulted at 2,000: its reading carries only the air temperature.
+    bus.emit('reading', reading(2_000, { air_temp_c: 4.25 }));
+    const latest = fleet.device('room-1')?.latest[0];
+    expect(latest?.time_ms).toBe(2_000);
+    expect(latest?.field_times_ms).toEqual({ air_temp_c: 2_000, probe_temp_c: 1_000 });
+    expect(latest?.fields.probe_temp_c).toBe(-18);
+    fleet.detach();
+  });
+
   it('keeps earlier views unchanged', () => {
     const bus = new EventBus();
     const fleet = new FleetState(resolved.devices, bus);
