@@ -78,6 +78,23 @@ function readingTags(sample: DeviceSample, identity: DeviceIdentity): Readonly<R
   return tags;
 }
 
+/**
+ * Newest receive time given to each series, by its frozen tag set. InfluxDB keeps one point per series and
+ * timestamp, so two readings of a device stamped with the same receive millisecond would overwrite each
+ * other. A receive-time reading that would repeat or precede its series' newest one gets that time plus
+ * 1 ms instead. A device that sends more than 1,000 messages a second without its own time therefore
+ * runs ahead of the clock until it slows down.
+ */
+const receiveTimes = new WeakMap<object, number>();
+
+/** Returns a receive time for a reading of `tags` that no earlier receive-time reading of the series has. */
+function uniqueReceiveTime(tags: object, receive_ms: number): number {
+  const newest = receiveTimes.get(tags);
+  const time = newest !== undefined && receive_ms <= newest ? newest + 1 : receive_ms;
+  receiveTimes.set(tags, time);
+  return time;
+}
+
 export interface PipelineOptions {
   /** Source times further ahead of the receive time than this are not trusted, in milliseconds. */
   max_clock_skew_ms: number;
@@ -147,16 +164,18 @@ export function normaliseSample(
 
   const result: SampleResult = { faults, missing_fields: missing, untrusted_time: time.untrusted };
   if (keptFields === 0) return result;
+  const tags = readingTags(sample, identity);
+  const time_ms = time.source === 'receive' ? uniqueReceiveTime(tags, time.time_ms) : time.time_ms;
   if (sample.sequence !== undefined && Number.isSafeInteger(sample.sequence)) {
     fields.seq = sample.sequence;
     integerKey = withIntegerField(integerKey, 'seq');
   }
   result.reading = {
     measurement: identity.measurement,
-    tags: readingTags(sample, identity),
+    tags,
     fields,
     integer_fields: integerKey === undefined ? NO_INTEGER_FIELDS : integerFieldSet(integerKey),
-    time_ms: time.time_ms,
+    time_ms,
     time_source: time.source,
     ...(sample.sequence !== undefined ? { sequence: sample.sequence } : {}),
   };

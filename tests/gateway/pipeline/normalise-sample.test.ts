@@ -110,7 +110,7 @@ describe('normaliseSample', () => {
   it('falls back to receive time for a future stamp', () => {
     const result = normaliseSample(
       sample([field({ name: 'a' }, 1)], { source_time_ms: 1_800_000_000_000 }),
-      identity,
+      { ...identity },
       options,
     );
     expect(result.reading?.time_ms).toBe(1_700_000_000_000);
@@ -135,7 +135,7 @@ describe('normaliseSample', () => {
   it('distrusts a stamp before 2000', () => {
     const result = normaliseSample(
       sample([field({ name: 'a' }, 1)], { source_time_ms: 100_000_000_000 }),
-      identity,
+      { ...identity },
       options,
     );
     expect(result.reading?.time_ms).toBe(1_700_000_000_000);
@@ -181,5 +181,35 @@ describe('normaliseSample integer fields', () => {
     const fields = [field(count('door_count'), null), field(count('defrosts'), 2)];
     const reading = normaliseSample(sample(fields), identity, options).reading;
     expect([...(reading?.integer_fields ?? [])]).toEqual(['defrosts']);
+  });
+});
+
+describe('normaliseSample receive times', () => {
+  const spec = { name: 'air_temp_c', unit: 'C' as const };
+
+  it('never repeats a receive time per device', () => {
+    const own = { ...identity, tags: {} };
+    const times = [0, 0, 0, 5].map(
+      (offset) =>
+        normaliseSample(sample([field(spec, 3)], { receive_time_ms: 1_800_000_000_000 + offset }), own, options).reading
+          ?.time_ms,
+    );
+    expect(times).toEqual([1_800_000_000_000, 1_800_000_000_001, 1_800_000_000_002, 1_800_000_000_005]);
+  });
+
+  it('keeps repeated device times as sent', () => {
+    const own = { ...identity, tags: {} };
+    const stamped = { receive_time_ms: 1_800_000_000_000, source_time_ms: 1_799_999_999_000 };
+    const first = normaliseSample(sample([field(spec, 3)], stamped), own, options).reading;
+    const again = normaliseSample(sample([field(spec, 3)], stamped), own, options).reading;
+    expect(again?.time_ms).toBe(first?.time_ms);
+  });
+
+  it('spaces devices independently', () => {
+    const own = { ...identity, tags: {} };
+    const at = { receive_time_ms: 1_800_000_100_000 };
+    normaliseSample(sample([field(spec, 3)], at), own, options);
+    const other = normaliseSample(sample([field(spec, 3)], { ...at, device_id: 'dev-9' }), own, options).reading;
+    expect(other?.time_ms).toBe(1_800_000_100_000);
   });
 });
