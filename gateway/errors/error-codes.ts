@@ -130,6 +130,7 @@ export const ERROR_CODES = {
   QUEUE_OPEN_FAILED: { area: 'queue' },
   QUEUE_LOCKED: { area: 'queue' },
   QUEUE_COMMIT_FAILED: { area: 'queue' },
+  QUEUE_ACK_FAILED: { area: 'queue' },
   QUEUE_SYNC_FAILED: { area: 'queue' },
   QUEUE_OUTPUT_UNKNOWN: { area: 'queue' },
   QUEUE_CONSUMER_STOPPED: { area: 'queue' },

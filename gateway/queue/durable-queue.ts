@@ -219,12 +219,35 @@ export class DurableQueue extends EventEmitter {
     if (up_to_id <= this.cursorOf(output)) return;
     this.cursors.set(output, up_to_id);
     const deleteUpTo = Math.min(...this.cursors.values());
-    this.db.transaction(() => {
-      insertDeadLetters(this.db, output, dead_letters, this.settings.max_dead_letters);
-      this.db.prepare(UPSERT_CURSOR_SQL).run(output, up_to_id);
-      this.deleteUpTo(deleteUpTo);
-    })();
+    try {
+      this.db.transaction(() => {
+        insertDeadLetters(this.db, output, dead_letters, this.settings.max_dead_letters);
+        this.db.prepare(UPSERT_CURSOR_SQL).run(output, up_to_id);
+        this.deleteUpTo(deleteUpTo);
+      })();
+    } catch (error) {
+      // A full disk fails even the deletes. The output goes on from its cursor in memory; after a restart
+      // it sends these rows again, which InfluxDB stores as overwrites.
+      this.resyncCapacity();
+      this.emit(
+        'commit_error',
+        new QueueError(
+          'QUEUE_ACK_FAILED',
+          `recording that ${output} delivered rows up to ${up_to_id} in ${this.settings.path} failed: ${(error as Error).message}; ` +
+            `they stay on disk and are sent again after a restart${dead_letters.length > 0 ? `, and ${dead_letters.length} rejected points were not kept as dead letters` : ''}; check free disk space`,
+        ),
+      );
+      return;
+    }
     this.admitBlocked();
+  }
+
+  /** Sets the in-memory size back to what the file holds, after a transaction that changed it failed. */
+  private resyncCapacity(): void {
+    const held = this.capacity.size;
+    this.capacity.remove(held.points, held.bytes);
+    const totals = this.store.totals();
+    this.capacity.add(totals.points, totals.bytes);
   }
 
   stats(now_ms: number = Date.now()): QueueStats {

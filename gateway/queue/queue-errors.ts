@@ -5,7 +5,7 @@ export class QueueError extends Error {
   override readonly name = 'QueueError';
 
   constructor(
-    /** `QUEUE_OPEN_FAILED`, `QUEUE_LOCKED`, `QUEUE_COMMIT_FAILED`, `QUEUE_SYNC_FAILED`, `QUEUE_CLOSED` or `QUEUE_OUTPUT_UNKNOWN`. */
+    /** `QUEUE_OPEN_FAILED`, `QUEUE_LOCKED`, `QUEUE_COMMIT_FAILED`, `QUEUE_ACK_FAILED`, `QUEUE_SYNC_FAILED`, `QUEUE_CLOSED` or `QUEUE_OUTPUT_UNKNOWN`. */
     readonly code: string,
     message: string,
   ) {

@@ -174,6 +174,27 @@ describe('durable-queue', () => {
     queue.close();
   });
 
+  it('survives a full disk on acknowledge', async () => {
+    const queue = openQueue();
+    queue.enqueue(Array.from({ length: 50 }, (_, index) => reading(index + 1)));
+    await committed(queue);
+    const errors: { code?: string; message: string }[] = [];
+    queue.on('commit_error', (error) => errors.push(error));
+    // SQLite reports SQLITE_FULL once the file may not grow, as on a full disk.
+    const db = (queue as unknown as { db: { pragma(source: string): unknown } }).db;
+    db.pragma('max_page_count = 1');
+    const letters = Array.from({ length: 200 }, (_, index) => ({
+      reading: reading(index),
+      reason: 'rejected '.repeat(50),
+    }));
+    queue.acknowledge('influx', queue.last_id, letters);
+    expect(errors.map((error) => error.code)).toEqual(['QUEUE_ACK_FAILED']);
+    expect(errors[0]?.message).toContain('check free disk space');
+    expect(queue.cursorOf('influx')).toBe(queue.last_id);
+    expect(queue.stats().depth_points).toBe(50);
+    queue.close();
+  });
+
   it('reads whole rows per page', async () => {
     const queue = openQueue();
     for (let seq = 1; seq <= 3; seq++) {
