@@ -43,7 +43,10 @@ export function createRepublishOutput(
     },
     async stop() {
       await inner?.stop();
-      await client?.endAsync();
+      // Forced: messages still unacknowledged after the output's own stop timeout stay queued and are
+      // sent again after a restart. The embedded broker holds PUBACKs once the input has stopped, so
+      // an unforced end would wait for them forever.
+      await client?.endAsync(true);
     },
     stats() {
       return inner?.stats() ?? { written: 0, rejected: 0, dropped: 0, write_errors: 0, pending: 0 };

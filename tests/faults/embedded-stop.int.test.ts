@@ -70,21 +70,23 @@ describe('embedded broker stop', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('stores every acknowledged message', async () => {
-    influxd = await startInfluxd();
+  /** Floods the gateway, stops and starts it, and checks every acknowledged message; returns the stop's duration. */
+  async function stopUnderFlood(database: string, republish: Record<string, unknown>): Promise<number> {
+    influxd ??= await startInfluxd();
     const port = await freePort();
-    gateway = gatewayProcess(dir, {
+    const runDir = mkdtempSync(join(dir, 'run-'));
+    gateway = gatewayProcess(runDir, {
       site: 'stop-test',
       log_level: 'info',
       mqtt: {
         broker: { port },
-        republish: { enabled: false },
+        republish,
         subscriptions: [{ topic: 'stop/+/state', device_id_segment: 1, profile: 'coldpool-room-celsius' }],
       },
       outputs: {
-        influx: { url: `${influxd.url}/${DATABASE}` },
-        local_store: { enabled: false, path: join(dir, 'store.db') },
-        queue: { path: join(dir, 'queue.db'), self_metrics_interval_s: 0 },
+        influx: { url: `${influxd.url}/${database}` },
+        local_store: { enabled: false, path: join(runDir, 'store.db') },
+        queue: { path: join(runDir, 'queue.db'), self_metrics_interval_s: 0 },
       },
     });
 
@@ -96,21 +98,35 @@ describe('embedded broker stop', () => {
     for (const device of devices) device.start();
     await gateway.start();
     await sleep(1500);
+    const stopStarted = Date.now();
     await gateway.stop();
+    const stopMs = Date.now() - stopStarted;
     await gateway.start();
     await sleep(1500);
     for (const device of devices) device.stop();
 
     const sent = new Map(devices.map((device) => [device.id, device.acknowledged as ReadonlySet<number>]));
-    let result = tally(sent, await storedSequences(influxd, DATABASE));
+    let result = tally(sent, await storedSequences(influxd, database));
     const deadline = Date.now() + 20_000;
     while (result.missing.length > 0 && Date.now() < deadline) {
       await sleep(250);
-      result = tally(sent, await storedSequences(influxd, DATABASE));
+      result = tally(sent, await storedSequences(influxd, database));
     }
+    await gateway.stop();
 
-    printTally('embedded broker SIGTERM with QoS 1 in flight', result);
+    printTally(`embedded broker SIGTERM with QoS 1 in flight (${database})`, result);
     expect(result.sent).toBeGreaterThan(1000);
     expect(result.missing).toEqual([]);
+    return stopMs;
+  }
+
+  it('stores every acknowledged message', async () => {
+    await stopUnderFlood(DATABASE, { enabled: false });
   });
+
+  it('stops with QoS 1 republish in flight', async () => {
+    // The republish output publishes to the same broker, which holds its PUBACKs once the input stopped.
+    const stopMs = await stopUnderFlood(`${DATABASE}_republish`, { enabled: true, qos: 1 });
+    expect(stopMs).toBeLessThan(15_000);
+  }, 60_000);
 });
