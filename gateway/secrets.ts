@@ -40,9 +40,15 @@ export function readSecret(
   return undefined;
 }
 
+/** Query parameters that carry a secret, as InfluxDB 1.x takes `?u=user&p=password`. */
+const SECRET_PARAMS = new Set(['p', 'password', 'pass', 'pwd', 'token', 'secret', 'api_key', 'apikey']);
+
 /** Returns the URL with its password masked, for error messages. */
 export function redactUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.password !== '') parsed.password = '***';
+  for (const key of [...parsed.searchParams.keys()]) {
+    if (SECRET_PARAMS.has(key.toLowerCase())) parsed.searchParams.set(key, '***');
+  }
   return parsed.toString();
 }

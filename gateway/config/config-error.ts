@@ -40,9 +40,12 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
  */
 const URL_PASSWORD = /(\/\/[^/:@\s]*):.*@/;
 
+/** A secret given as a query parameter, as InfluxDB 1.x takes `?u=user&p=password`. */
+const QUERY_SECRET = /([?&](?:p|password|pass|pwd|token|secret|api_key|apikey)=)[^&#\s]*/gi;
+
 /**
  * Renders a value for an error message, bounded so a huge value cannot flood the terminal. The password
- * of a URL is shown as `***`, so an error about a URL with credentials does not print them.
+ * of a URL, in its user information or in a query parameter such as `p=`, is shown as `***`.
  */
 export function showValue(value: unknown): string {
   // JSON has no Infinity or NaN and would print null, so these are shown as YAML spells them.
@@ -52,7 +55,8 @@ export function showValue(value: unknown): string {
   }
   let text: string;
   try {
-    const redacted = typeof value === 'string' ? value.replace(URL_PASSWORD, '$1:***@') : value;
+    const redacted =
+      typeof value === 'string' ? value.replace(URL_PASSWORD, '$1:***@').replace(QUERY_SECRET, '$1***') : value;
     text = typeof redacted === 'string' ? JSON.stringify(redacted) : (JSON.stringify(redacted) ?? String(redacted));
   } catch {
     text = String(value);

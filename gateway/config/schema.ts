@@ -74,7 +74,10 @@ const influxSchema = z.strictObject({
   /** `http://host:8086/database`; the database is created when missing. */
   url: z
     .string()
-    .regex(/^https?:\/\/[^/\s]+\/[A-Za-z0-9_.-]+\/?$/, 'must be http(s)://host:port/database')
+    .regex(
+      /^https?:\/\/[^/\s]+\/[A-Za-z0-9_.-]+\/?$/,
+      'must be http(s)://host:port/database, without a query string (set username and password_env or password_file for credentials)',
+    )
     .refine(
       (url) => !/^https?:\/\/[^/]*@/.test(url),
       'must not carry credentials, which would reach logs; set username and password_env or password_file',

@@ -245,6 +245,17 @@ devices:
     }
   });
 
+  it('hides a query-string password', () => {
+    try {
+      parseConfig('outputs: { influx: { url: "http://127.0.0.1:8086/db?u=admin&p=hunter2" } }');
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).not.toContain('hunter2');
+      expect((error as ConfigError).problems[0]?.value).toBe('"http://127.0.0.1:8086/db?u=admin&p=***"');
+      expect((error as ConfigError).problems[0]?.message).toContain('password_env');
+    }
+  });
+
   it('names types in YAML words', () => {
     const problems = problemsOf(
       'site: 5\noutputs:\n  queue:\n    commit_delay_ms: 2.5\n    commit_before_ack: "yes"\n    page_points: [1]\n',
