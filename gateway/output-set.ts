@@ -153,6 +153,10 @@ export class OutputSet {
     const set = new OutputSet(queue, config, log, context);
     const backlog = queue.stats();
     log.info({ path, depth_points: backlog.depth_points, outputs: names }, 'durable queue opened');
+    const staleOwner = queue.lock_taken_over_from;
+    if (staleOwner !== undefined) {
+      log.warn({ path, stale_pid: staleOwner }, 'queue lock of a gateway that no longer runs taken over');
+    }
     for (const sink of sinks) await set.startConsumer(sink);
     set.metricsWriter.start(settings.self_metrics_interval_s * 1000);
     return set;

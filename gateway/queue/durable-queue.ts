@@ -120,6 +120,11 @@ export class DurableQueue extends EventEmitter {
     else setImmediate(callback);
   }
 
+  /** Process id of the exited gateway whose lock this queue took over at open, if any. */
+  get lock_taken_over_from(): number | undefined {
+    return this.lock.takenOver?.pid;
+  }
+
   /**
    * Runs `callback` once everything enqueued so far is committed (or counted as dropped), without waiting
    * for the sync that makes it survive a power cut. A committed point already survives a crash of the process.

@@ -1,8 +1,9 @@
 /**
- * Lock file of the durable queue: `<queue file>.lock`, containing the owner's process id. Two gateways on
- * one queue file would both send its rows and delete rows by their own cursors, so the second one stops
- * with an error. A lock of an exited process, or of this one, is stale and taken over, so a crash never
- * leaves the queue locked.
+ * Lock file of the durable queue: `<queue file>.lock`, containing the owner's process id and, on Linux,
+ * the boot id and the process's start time. Two gateways on one queue file would both send its rows and
+ * delete rows by their own cursors, so the second one stops with an error. A lock of an exited process,
+ * of this one, of an earlier boot, or whose process id now belongs to a process started later is stale
+ * and taken over, so neither a crash nor a reboot leaves the queue locked.
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { QueueError } from './queue-errors.js';
@@ -17,14 +18,57 @@ function processRuns(pid: number): boolean {
   }
 }
 
-/** Returns the process id written in a lock file, or undefined when the file is missing or unreadable. */
-function ownerOf(lockPath: string): number | undefined {
+/** Reads a file of /proc, or returns undefined where there is none (not Linux). */
+function readProc(path: string): string | undefined {
   try {
-    const pid = Number.parseInt(readFileSync(lockPath, 'utf8').trim(), 10);
-    return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+    return readFileSync(path, 'utf8');
   } catch {
     return undefined;
   }
+}
+
+/** Returns the id of this boot of the machine (Linux), which changes at every reboot. */
+function bootId(): string | undefined {
+  return readProc('/proc/sys/kernel/random/boot_id')?.trim();
+}
+
+/** Returns a process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined. */
+function startTimeOf(pid: number): string | undefined {
+  const stat = readProc(`/proc/${pid}/stat`);
+  // The command name, in parentheses, may contain spaces, so the fields are counted after its closing one.
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+}
+
+/** The owner recorded in a lock file. */
+interface LockOwner {
+  pid: number;
+  boot_id?: string;
+  start_time?: string;
+}
+
+/** Returns the owner written in a lock file, or undefined when the file is missing or unreadable. */
+function ownerOf(lockPath: string): LockOwner | undefined {
+  const text = readProc(lockPath);
+  if (text === undefined) return undefined;
+  const [pidText, boot_id, start_time] = text.split('\n');
+  const pid = Number.parseInt(pidText ?? '', 10);
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined;
+  return { pid, ...(boot_id ? { boot_id } : {}), ...(start_time ? { start_time } : {}) };
+}
+
+/** Returns true when the recorded owner is a process that still runs: same boot, same start time. */
+function ownerRuns(owner: LockOwner): boolean {
+  if (owner.pid === process.pid || !processRuns(owner.pid)) return false;
+  const boot = bootId();
+  if (owner.boot_id !== undefined && boot !== undefined && owner.boot_id !== boot) return false;
+  const started = startTimeOf(owner.pid);
+  return owner.start_time === undefined || started === undefined || owner.start_time === started;
+}
+
+/** Returns the text of this process's lock: its id, and on Linux the boot id and its start time. */
+function lockText(): string {
+  const lines = [String(process.pid), bootId(), startTimeOf(process.pid)].filter((line) => line !== undefined);
+  return `${lines.join('\n')}\n`;
 }
 
 /** Creates the lock file unless it exists; returns false when it exists. */
@@ -37,7 +81,7 @@ function createLock(lockPath: string): boolean {
     throw error;
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
+    writeSync(fd, lockText());
   } finally {
     closeSync(fd);
   }
@@ -47,6 +91,8 @@ function createLock(lockPath: string): boolean {
 /** The lock of one queue file, held from `acquire` until `release`. */
 export class QueueLock {
   readonly path: string;
+  /** The stale owner whose lock `acquire` replaced, for the log; undefined when there was none. */
+  takenOver: LockOwner | undefined;
 
   constructor(queue_path: string) {
     this.path = `${queue_path}.lock`;
@@ -62,12 +108,13 @@ export class QueueLock {
       for (let attempt = 0; attempt < 2; attempt += 1) {
         if (createLock(this.path)) return;
         const owner = ownerOf(this.path);
-        if (owner !== undefined && owner !== process.pid && processRuns(owner)) {
+        if (owner !== undefined && ownerRuns(owner)) {
           throw new QueueError(
             'QUEUE_LOCKED',
-            `queue file ${this.path.slice(0, -'.lock'.length)} is in use by process ${owner}; stop that gateway or give this one its own outputs.queue.path (if no gateway runs, delete ${this.path})`,
+            `queue file ${this.path.slice(0, -'.lock'.length)} is in use by process ${owner.pid}; stop that gateway or give this one its own outputs.queue.path (if no gateway runs, delete ${this.path})`,
           );
         }
+        this.takenOver = owner;
         unlinkSync(this.path);
       }
     } catch (error) {
@@ -85,7 +132,7 @@ export class QueueLock {
 
   /** Removes the lock file when this process owns it. */
   release(): void {
-    if (ownerOf(this.path) !== process.pid) return;
+    if (ownerOf(this.path)?.pid !== process.pid) return;
     try {
       unlinkSync(this.path);
     } catch {

@@ -19,6 +19,11 @@ function errorOf(action: () => unknown): { code?: string; message: string } | un
   return undefined;
 }
 
+/** Returns this boot's id, as the lock records it. */
+function bootId(): string {
+  return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+}
+
 /** Returns a process id that no process has: the id of a child that has exited. */
 function exitedPid(): number {
   const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
@@ -51,7 +56,7 @@ describe('QueueLock', () => {
     const path = queuePath();
     writeFileSync(`${path}.lock`, `${exitedPid()}\n`);
     const queue = new DurableQueue({ path, outputs: ['influx'] });
-    expect(readFileSync(`${path}.lock`, 'utf8')).toBe(`${process.pid}\n`);
+    expect(readFileSync(`${path}.lock`, 'utf8').split('\n')[0]).toBe(String(process.pid));
     queue.close();
     expect(existsSync(`${path}.lock`)).toBe(false);
   });
@@ -62,7 +67,18 @@ describe('QueueLock', () => {
       writeFileSync(`${path}.lock`, content);
       const lock = new QueueLock(path);
       lock.acquire();
-      expect(readFileSync(lock.path, 'utf8')).toBe(`${process.pid}\n`);
+      expect(readFileSync(lock.path, 'utf8').split('\n')[0]).toBe(String(process.pid));
+    }
+  });
+
+  it('takes over a reused process id', () => {
+    // After a reboot, the recorded process id may belong to another program.
+    for (const content of [`${other.pid}\nan-earlier-boot\n1\n`, `${other.pid}\n${bootId()}\n1\n`]) {
+      const lock = new QueueLock(queuePath());
+      writeFileSync(lock.path, content);
+      lock.acquire();
+      expect(lock.takenOver?.pid).toBe(other.pid);
+      expect(readFileSync(lock.path, 'utf8').split('\n')[0]).toBe(String(process.pid));
     }
   });
 
