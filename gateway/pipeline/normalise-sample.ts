@@ -63,17 +63,48 @@ interface TagSet {
  */
 const tagSets = new WeakMap<DeviceIdentity, TagSet>();
 
+/** Distinct tag sets kept per identity, far more than the compartments of one device. */
+const TAG_SETS_PER_IDENTITY = 1024;
+
+/**
+ * Tag sets by identity and content (device id and sample tags). Samples that carry tags of their own (a
+ * reefer compartment) bring a new tags object in every message, and the same series must still get the
+ * same frozen tag set, because its receive times are kept by it.
+ */
+const tagSetsByContent = new WeakMap<DeviceIdentity, Map<string, Readonly<Record<string, string>>>>();
+
+/** Returns a key of a sample's device id and tags, each part prefixed with its length. */
+function contentKey(sample: DeviceSample): string {
+  let key = `${sample.device_id.length}:${sample.device_id}`;
+  for (const name in sample.tags) {
+    const value = sample.tags[name] ?? '';
+    key += `|${name.length}:${name}=${value.length}:${value}`;
+  }
+  return key;
+}
+
 /** Returns the frozen tag set of a sample's reading: the identity's tags, the sample's own, site, asset and device. */
 function readingTags(sample: DeviceSample, identity: DeviceIdentity): Readonly<Record<string, string>> {
   const last = tagSets.get(identity);
   if (last !== undefined && last.device_id === sample.device_id && last.sample_tags === sample.tags) return last.tags;
-  const tags = Object.freeze({
-    ...identity.tags,
-    ...sample.tags,
-    site: identity.site,
-    asset: identity.asset,
-    device: sample.device_id,
-  });
+  let byContent = tagSetsByContent.get(identity);
+  if (byContent === undefined) {
+    byContent = new Map();
+    tagSetsByContent.set(identity, byContent);
+  }
+  const key = contentKey(sample);
+  let tags = byContent.get(key);
+  if (tags === undefined) {
+    tags = Object.freeze({
+      ...identity.tags,
+      ...sample.tags,
+      site: identity.site,
+      asset: identity.asset,
+      device: sample.device_id,
+    });
+    if (byContent.size >= TAG_SETS_PER_IDENTITY) byContent.clear();
+    byContent.set(key, tags);
+  }
   tagSets.set(identity, { device_id: sample.device_id, sample_tags: sample.tags, tags });
   return tags;
 }

@@ -205,6 +205,17 @@ describe('normaliseSample receive times', () => {
     expect(again?.time_ms).toBe(first?.time_ms);
   });
 
+  it('never repeats a receive time per compartment', () => {
+    const own = { ...identity, tags: {} };
+    const at = { receive_time_ms: 1_800_000_200_000 };
+    // Each message brings new tag objects, as the payload's compartments do.
+    const times = ['front', 'rear', 'front', 'rear'].map(
+      (compartment) =>
+        normaliseSample(sample([field(spec, 3)], { ...at, tags: { compartment } }), own, options).reading?.time_ms,
+    );
+    expect(times).toEqual([1_800_000_200_000, 1_800_000_200_000, 1_800_000_200_001, 1_800_000_200_001]);
+  });
+
   it('spaces devices independently', () => {
     const own = { ...identity, tags: {} };
     const at = { receive_time_ms: 1_800_000_100_000 };
