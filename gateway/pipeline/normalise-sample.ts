@@ -57,9 +57,9 @@ interface TagSet {
 }
 
 /**
- * Tag sets by identity. A device sends the same identity, device id and sample tags in every message, so
- * its readings share one frozen tag object instead of a new one each, and the line-protocol encoder caches
- * its series key by that object.
+ * The tag set last built for each identity. A sample without tags of its own carries its route's tags
+ * object, so most samples find their set here by object identity. The readings of a series share one
+ * frozen tag object, by which the line-protocol encoder caches the series key.
  */
 const tagSets = new WeakMap<DeviceIdentity, TagSet>();
 
