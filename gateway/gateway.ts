@@ -26,7 +26,7 @@ import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
 import { httpAuth } from './security/http-auth.js';
 import { createInternalMqttUser } from './security/internal-user.js';
-import { checkHttpListenerSafety } from './security/listener-safety.js';
+import { checkHttpListenerSafety, disabledHttpWarning } from './security/listener-safety.js';
 import { logBrokerRejections } from './security/rejection-log.js';
 import { createStats, type GatewayStats } from './stats.js';
 
@@ -221,7 +221,11 @@ export class Gateway {
 
   private async startApi(): Promise<void> {
     const http = this.resolved.config.http;
-    if (!http.enabled) return;
+    if (!http.enabled) {
+      const warning = disabledHttpWarning(http);
+      if (warning !== undefined) this.log.warn(warning);
+      return;
+    }
     checkHttpListenerSafety(http.host, http.auth);
     const auth = http.auth ? httpAuth({ config: http.auth, audit: (record) => this.auditRequest(record) }) : undefined;
     const { startGatewayApi } = await import('./api/gateway-api.js');

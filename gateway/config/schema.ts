@@ -3,6 +3,7 @@ import { alarmConfigSchema } from '../alarms/alarm-config.js';
 import { checkClusterRules, clusterConfigSchema } from '../cluster/cluster-config.js';
 import { planningConfigSchema } from '../planning/planning-config.js';
 import { queueConfigSchema } from '../queue/queue-config.js';
+import { DEFAULT_HTTP_PORT } from '../security/listener-safety.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { upstreamConfigSchema } from '../upstream/upstream-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
@@ -118,7 +119,7 @@ const httpSchema = z.strictObject({
   /** Listen address; anything but loopback needs authentication. */
   host: z.string().min(1).default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
-  port: z.number().int().min(0).max(65535).default(8080),
+  port: z.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
   /** A device with no reading for this long is shown as offline, in milliseconds. */
   stale_after_ms: z.number().int().min(1000).default(60_000),
   /** Users and tokens with roles (viewer, operator, admin); required to listen beyond loopback. */

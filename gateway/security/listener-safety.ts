@@ -9,6 +9,31 @@ import { SecurityError } from './security-error.js';
 /** Address every listener binds when none is configured. */
 export const DEFAULT_LISTEN_HOST = '127.0.0.1';
 
+/** Port of the HTTP API and the dashboard when none is configured. */
+export const DEFAULT_HTTP_PORT = 8080;
+
+/** The `http` settings that `disabledHttpWarning` reads. */
+export interface HttpListenerSettings {
+  enabled: boolean;
+  host: string;
+  port: number;
+  auth?: unknown;
+}
+
+/**
+ * Returns a warning when `http` sets up a listener (host, port or auth) while `http.enabled` is false, so
+ * that nothing listens; undefined otherwise.
+ */
+export function disabledHttpWarning(http: HttpListenerSettings): string | undefined {
+  if (http.enabled) return undefined;
+  const configuredKeys: string[] = [];
+  if (http.host !== DEFAULT_LISTEN_HOST) configuredKeys.push('http.host');
+  if (http.port !== DEFAULT_HTTP_PORT) configuredKeys.push('http.port');
+  if (http.auth !== undefined) configuredKeys.push('http.auth');
+  if (configuredKeys.length === 0) return undefined;
+  return `${configuredKeys.join(', ')} ${configuredKeys.length === 1 ? 'is' : 'are'} set but http.enabled is false, so the HTTP API and the dashboard are off; set http.enabled: true to serve them`;
+}
+
 /** Returns true for `localhost` and the IPv4 127.0.0.0/8 and IPv6 ::1 loopback addresses. */
 export function isLoopbackHost(host: string): boolean {
   if (host === 'localhost' || host === '::1') return true;

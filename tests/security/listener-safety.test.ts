@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkListenerSafety, isLoopbackHost, type ListenerPlan } from '../../gateway/security/listener-safety.js';
+import {
+  checkListenerSafety,
+  disabledHttpWarning,
+  isLoopbackHost,
+  type ListenerPlan,
+} from '../../gateway/security/listener-safety.js';
 import { SecurityError } from '../../gateway/security/security-error.js';
 
 const plan: ListenerPlan = {
@@ -64,5 +69,21 @@ describe('isLoopbackHost', () => {
     ['10.0.0.1', false],
   ])('%s is %s', (host, expected) => {
     expect(isLoopbackHost(host)).toBe(expected);
+  });
+});
+
+describe('disabledHttpWarning', () => {
+  const off = { enabled: false, host: '127.0.0.1', port: 8080 };
+
+  it.each([
+    [{ ...off, port: 9090 }, 'http.port is set but http.enabled is false'],
+    [{ ...off, host: '0.0.0.0', auth: {} }, 'http.host, http.auth are set but http.enabled is false'],
+  ])('warns of %j', (http, message) => {
+    expect(disabledHttpWarning(http)).toContain(message);
+  });
+
+  it('stays quiet for defaults or an enabled api', () => {
+    expect(disabledHttpWarning(off)).toBeUndefined();
+    expect(disabledHttpWarning({ ...off, enabled: true, port: 9090 })).toBeUndefined();
   });
 });
