@@ -41,7 +41,16 @@ export function readSecret(
 }
 
 /** Query parameters that carry a secret, as InfluxDB 1.x takes `?u=user&p=password`. */
-const SECRET_PARAMS = new Set(['p', 'password', 'pass', 'pwd', 'token', 'secret', 'api_key', 'apikey']);
+export const SECRET_PARAMS: ReadonlySet<string> = new Set([
+  'p',
+  'password',
+  'pass',
+  'pwd',
+  'token',
+  'secret',
+  'api_key',
+  'apikey',
+]);
 
 /** Returns the URL with its password masked, for error messages. */
 export function redactUrl(url: string): string {

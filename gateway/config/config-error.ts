@@ -1,3 +1,5 @@
+import { SECRET_PARAMS } from '../secrets.js';
+
 /** One problem in a configuration file, located by its key path. */
 export interface ConfigProblem {
   /** Key path as written in the file: `devices[2].poll_interval_s`. */
@@ -41,7 +43,7 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
 const URL_PASSWORD = /(\/\/[^/:@\s]*):.*@/;
 
 /** A secret given as a query parameter, as InfluxDB 1.x takes `?u=user&p=password`. */
-const QUERY_SECRET = /([?&](?:p|password|pass|pwd|token|secret|api_key|apikey)=)[^&#\s]*/gi;
+const QUERY_SECRET = new RegExp(`([?&](?:${[...SECRET_PARAMS].join('|')})=)[^&#\\s]*`, 'gi');
 
 /**
  * Renders a value for an error message, bounded so a huge value cannot flood the terminal. The password

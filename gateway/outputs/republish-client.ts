@@ -44,7 +44,7 @@ export function createRepublishOutput(
     async stop() {
       await inner?.stop();
       // Forced: messages still unacknowledged after the output's own stop timeout stay queued and are
-      // sent again after a restart. The embedded broker holds PUBACKs once the input has stopped, so
+      // sent again after a restart. The embedded broker withholds PUBACKs once the input has stopped, so
       // an unforced end would wait for them forever.
       await client?.endAsync(true);
     },

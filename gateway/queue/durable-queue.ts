@@ -249,10 +249,8 @@ export class DurableQueue extends EventEmitter {
 
   /** Sets the in-memory size back to what the file holds, after a transaction that changed it failed. */
   private resyncCapacity(): void {
-    const held = this.capacity.size;
-    this.capacity.remove(held.points, held.bytes);
     const totals = this.store.totals();
-    this.capacity.add(totals.points, totals.bytes);
+    this.capacity.set(totals.points, totals.bytes);
   }
 
   stats(now_ms: number = Date.now()): QueueStats {

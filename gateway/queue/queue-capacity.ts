@@ -30,6 +30,12 @@ export class QueueCapacity {
     this.size.bytes += bytes;
   }
 
+  /** Sets the size to what the file contains, after a failed transaction left it uncertain. */
+  set(points: number, bytes: number): void {
+    this.size.points = points;
+    this.size.bytes = bytes;
+  }
+
   remove(points: number, bytes: number): void {
     this.size.points = Math.max(0, this.size.points - points);
     this.size.bytes = Math.max(0, this.size.bytes - bytes);

@@ -125,7 +125,7 @@ describe('embedded broker stop', () => {
   });
 
   it('stops with QoS 1 republish in flight', async () => {
-    // The republish output publishes to the same broker, which holds its PUBACKs once the input stopped.
+    // The republish output publishes to the same broker, which withholds its PUBACKs once the input stopped.
     const stopMs = await stopUnderFlood(`${DATABASE}_republish`, { enabled: true, qos: 1 });
     expect(stopMs).toBeLessThan(15_000);
   }, 60_000);
