@@ -35,7 +35,7 @@ export interface Rig {
   fleet: Fleet;
   observer: SeqObserver;
   gateway: GatewayProcess;
-  /** Stops the fleet, waits until InfluxDB contains every observed seq (or `timeout_ms`), and tallies. */
+  /** Stops the fleet, waits until InfluxDB contains every observed seq (or `timeout_ms`, default 45 s), and tallies. */
   settle(timeout_ms?: number): Promise<Tally>;
   /** Stops every process and removes nothing (the temp dir helps when a test fails). */
   stop(): Promise<void>;
@@ -74,7 +74,9 @@ export async function startRig(options: RigOptions = {}): Promise<Rig> {
     await fleet.stop();
   }
 
-  async function settle(timeout_ms = 20_000): Promise<Tally> {
+  // After an outage the InfluxDB output may wait up to 30 s (its retry cap) before its next attempt, so
+  // the default wait covers one such delay and the write after it.
+  async function settle(timeout_ms = 45_000): Promise<Tally> {
     await stopFleet();
     await sleep(500);
     const deadline = Date.now() + timeout_ms;

@@ -3,7 +3,7 @@
  * test can kill it with SIGKILL and start it again on the same files.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const REPOSITORY_ROOT = join(import.meta.dirname, '..', '..', '..');
@@ -20,10 +20,14 @@ export interface GatewayProcess {
   stop(): Promise<void>;
 }
 
-/** Writes `config` (JSON is valid YAML) to `dir/gateway.yaml` and returns a handle to run it. */
+/**
+ * Writes `config` (JSON is valid YAML) to `dir/gateway.yaml` and returns a handle to run it. The log of
+ * every run is appended to `dir/gateway.log`, which stays for a failed test to be read.
+ */
 export function gatewayProcess(dir: string, config: Record<string, unknown>): GatewayProcess {
   const configPath = join(dir, 'gateway.yaml');
   writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const logPath = join(dir, 'gateway.log');
   const logs: Record<string, unknown>[] = [];
   let child: ChildProcess | undefined;
   let exited: Promise<void> = Promise.resolve();
@@ -46,6 +50,7 @@ export function gatewayProcess(dir: string, config: Record<string, unknown>): Ga
       started.stderr?.setEncoding('utf8');
       started.stderr?.on('data', (chunk: string) => {
         tail = (tail + chunk).slice(-8192);
+        appendFileSync(logPath, chunk);
         const lines = (partial + chunk).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) {
