@@ -48,9 +48,12 @@ export class ControlClient {
       });
     } catch (error) {
       const detail = redact((error as Error).message, options.password);
-      throw new Error(
-        `MQTT connection to ${redactUrl(options.url)} failed: ${detail}; check mqtt.url and that the broker is running`,
-      );
+      // mqtt.js reports CONNACK return codes 4 and 5 (MQTT 3.1.1 section 3.2.2.3) as these messages.
+      const refusedLogin = /Bad username or password|Not authorized/i.test(detail);
+      const fix = refusedLogin
+        ? 'check mqtt.username and the password that mqtt.password_env or mqtt.password_file gives'
+        : 'check mqtt.url and that the broker is running';
+      throw new Error(`MQTT connection to ${redactUrl(options.url)} failed: ${detail}; ${fix}`);
     }
     return new ControlClient(client, log);
   }

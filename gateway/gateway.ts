@@ -22,6 +22,7 @@ import { faultReading, normaliseSample } from './pipeline/normalise-sample.js';
 import type { PlanningCapacity } from './planning/capacity-service.js';
 import type { Planner } from './planning/planner.js';
 import { RateLimitedLog } from './rate-limited-log.js';
+import { redactUrlText } from './secrets.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
 import { httpAuth } from './security/http-auth.js';
@@ -98,6 +99,17 @@ export class Gateway {
   }
 
   async start(): Promise<void> {
+    try {
+      await this.startParts();
+    } catch (error) {
+      // What did start is stopped again, so the queue lock, the broker port and the files are released.
+      this.running = true;
+      await this.stop().catch(() => undefined);
+      throw error;
+    }
+  }
+
+  private async startParts(): Promise<void> {
     const { config } = this.resolved;
     writePacketIdsWithoutTable();
     this.wireBus();
@@ -328,7 +340,10 @@ export class Gateway {
         handler,
       );
       await this.mqttInput.start();
-      this.log.info({ url, devices: mqttDevices.length, subscriptions: subscriptions.length }, 'mqtt input subscribed');
+      this.log.info(
+        { url: redactUrlText(url), devices: mqttDevices.length, subscriptions: subscriptions.length },
+        'mqtt input subscribed',
+      );
     }
   }
 

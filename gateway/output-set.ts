@@ -15,6 +15,7 @@ import { LocalStore } from './outputs/local-store.js';
 import type { OutputStats } from './outputs/output.js';
 import { OutputSink } from './outputs/output-sink.js';
 import { createRepublishOutput } from './outputs/republish-client.js';
+import { startReceiveTimesAfter } from './pipeline/normalise-sample.js';
 import { DurableQueue } from './queue/durable-queue.js';
 import { parseQueueConfig, type QueueConfig } from './queue/queue-config.js';
 import { type ConsumerStats, QueueConsumer } from './queue/queue-consumer.js';
@@ -111,6 +112,7 @@ export class OutputSet {
       queue: (now_ms) => this.queue.stats(now_ms),
       outputs: () => this.outputStats(),
       devices: () => this.pollCounter.counts(),
+      configured_devices: () => config.devices.map((device) => device.id),
     };
     this.metricsWriter = new SelfMetricsWriter(
       this.metricsSources,
@@ -150,6 +152,8 @@ export class OutputSet {
       // JSON is kept only for outputs that read readings rather than lines.
       keep_readings: names.some((name) => name !== influx?.name),
     });
+    // Readings without a device time that a previous run stamped ahead of the clock keep their times.
+    startReceiveTimesAfter(queue.newest_receive_ms);
     const set = new OutputSet(queue, config, log, context);
     const backlog = queue.stats();
     log.info({ path, depth_points: backlog.depth_points, outputs: names }, 'durable queue opened');
@@ -266,7 +270,10 @@ export class OutputSet {
         'durable queue dropped points',
       ),
     );
-    queue.on('commit_error', (error: Error) => this.log.error({ err: error.message }, 'durable queue commit failed'));
+    // A full disk fails every commit until there is room again: one line per minute and error code.
+    queue.on('commit_error', (error: Error & { code?: string }) =>
+      this.dropLog.error(`queue-error:${error.code ?? ''}`, { err: error.message }, 'durable queue commit failed'),
+    );
   }
 }
 

@@ -14,6 +14,14 @@ export class RateLimitedLog {
   ) {}
 
   warn(key: string, fields: Record<string, unknown>, message: string): void {
+    this.write('warn', key, fields, message);
+  }
+
+  error(key: string, fields: Record<string, unknown>, message: string): void {
+    this.write('error', key, fields, message);
+  }
+
+  private write(level: 'warn' | 'error', key: string, fields: Record<string, unknown>, message: string): void {
     const now = this.now();
     const entry = this.last.get(key);
     if (entry && now - entry.at < this.interval_ms) {
@@ -23,7 +31,7 @@ export class RateLimitedLog {
     const suppressed = entry?.suppressed ?? 0;
     this.last.set(key, { at: now, suppressed: 0 });
     if (this.last.size > 10_000) this.forgetOldest();
-    this.log.warn(suppressed > 0 ? { ...fields, suppressed } : fields, message);
+    this.log[level](suppressed > 0 ? { ...fields, suppressed } : fields, message);
   }
 
   private forgetOldest(): void {

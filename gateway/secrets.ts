@@ -61,3 +61,24 @@ export function redactUrl(url: string): string {
   }
   return parsed.toString();
 }
+
+/** True when a URL carries a password, in its user info or in a query parameter of `SECRET_PARAMS`. */
+export function urlCarriesSecret(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.password !== '') return true;
+  return [...parsed.searchParams.keys()].some((key) => SECRET_PARAMS.has(key.toLowerCase()));
+}
+
+/** Returns `redactUrl(text)` for text that parses as a URL, and the text unchanged otherwise. */
+export function redactUrlText(text: string): string {
+  try {
+    return redactUrl(text);
+  } catch {
+    return text;
+  }
+}

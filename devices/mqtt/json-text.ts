@@ -18,6 +18,8 @@ const NON_FINITE_TOKEN = /^[+-]?(?:nan(?:\([0-9a-z_]*\))?|infinity|inf|1\.#(?:in
 /** Maximum length of a non-finite token that the scanner looks at (`-nan(0x7ff8000000000000)` is 24). */
 const NON_FINITE_TOKEN_MAX_CHARS = 40;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** Any character that `String.prototype.trim` keeps: the test finds one without copying the text. */
+const NOT_WHITESPACE = /\S/;
 
 /** Replaces bare non-finite tokens that start a JSON value (after `:`, `,` or `[`) by `null`. */
 export function replaceNonFiniteTokens(text: string): { text: string; replaced: number } {
@@ -80,7 +82,7 @@ export function decodePayloadText(payload: Buffer): string {
       payloadExcerpt(payload),
     );
   }
-  if (text.trim() === '') {
+  if (!NOT_WHITESPACE.test(text)) {
     // MQTT 3.1.1 section 3.3.1.3: a zero-byte retained publish deletes the retained message, and the
     // broker still delivers it to current subscribers.
     throw new PayloadError(

@@ -3,6 +3,7 @@ import { alarmConfigSchema } from '../alarms/alarm-config.js';
 import { checkClusterRules, clusterConfigSchema } from '../cluster/cluster-config.js';
 import { planningConfigSchema } from '../planning/planning-config.js';
 import { queueConfigSchema } from '../queue/queue-config.js';
+import { urlCarriesSecret } from '../secrets.js';
 import { DEFAULT_HTTP_PORT } from '../security/listener-safety.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { upstreamConfigSchema } from '../upstream/upstream-config.js';
@@ -53,6 +54,10 @@ const mqttSchema = z.strictObject({
   url: z
     .string()
     .regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL')
+    .refine(
+      (url) => !urlCarriesSecret(url),
+      'must not carry a password, which would reach logs and the audit trail; set username and password_env or password_file',
+    )
     .optional(),
   ...secretRef,
   /** Client id of the gateway's session; keep it stable so the broker keeps the persistent session. */

@@ -21,8 +21,11 @@ export interface DroppedField {
 export interface LineResult {
   /** The line, or `null` when no valid field was left (the point is dropped). */
   line: string | null;
-  dropped_fields: DroppedField[];
+  dropped_fields: readonly DroppedField[];
 }
+
+/** `dropped_fields` of every line that kept all its fields, shared instead of an empty array per line. */
+const NO_DROPPED_FIELDS: readonly DroppedField[] = Object.freeze([]);
 
 /** InfluxDB 1.x limit on a string field value: 64 KiB. */
 const MAX_STRING_FIELD_BYTES = 65_535;
@@ -234,7 +237,7 @@ export function toLine(reading: Reading, precision: TimePrecision = 'ms'): LineR
   const seriesKey = seriesKeyOf(reading);
   const timestamp = formatTimestamp(reading.time_ms, precision);
   let fieldSet = '';
-  const dropped_fields: DroppedField[] = [];
+  let dropped_fields: DroppedField[] | undefined;
   for (const field in reading.fields) {
     const key = fieldKeyOf(field, reading.measurement);
     const value: unknown = reading.fields[field];
@@ -243,11 +246,13 @@ export function toLine(reading: Reading, precision: TimePrecision = 'ms'): LineR
         ? String(value)
         : formatFieldValue(value, reading.integer_fields.has(field));
     if (typeof text !== 'string' && 'reason' in text) {
+      dropped_fields ??= [];
       dropped_fields.push({ field, reason: text.reason });
       continue;
     }
     fieldSet += `${fieldSet === '' ? '' : ','}${key}=${typeof text === 'string' ? text : text.text}`;
   }
-  if (fieldSet === '') return { line: null, dropped_fields };
-  return { line: `${seriesKey} ${fieldSet} ${timestamp}`, dropped_fields };
+  const dropped = dropped_fields ?? NO_DROPPED_FIELDS;
+  if (fieldSet === '') return { line: null, dropped_fields: dropped };
+  return { line: `${seriesKey} ${fieldSet} ${timestamp}`, dropped_fields: dropped };
 }

@@ -118,10 +118,22 @@ function readingTags(sample: DeviceSample, identity: DeviceIdentity): Readonly<R
  */
 const receiveTimes = new WeakMap<object, number>();
 
+/** Receive time that every series starts after: the newest one a previous run of the gateway stored. */
+let receiveTimeFloor = 0;
+
+/**
+ * Makes receive times of every series later than `time_ms`, the newest receive time already stored. A
+ * gateway restarted soon after a burst would otherwise give its first readings times that the burst's
+ * readings, stamped ahead of the clock, already have.
+ */
+export function startReceiveTimesAfter(time_ms: number): void {
+  receiveTimeFloor = Math.max(receiveTimeFloor, time_ms);
+}
+
 /** Returns a receive time for a reading of `tags` that no earlier receive-time reading of the series has. */
 function uniqueReceiveTime(tags: object, receive_ms: number): number {
-  const newest = receiveTimes.get(tags);
-  const time = newest !== undefined && receive_ms <= newest ? newest + 1 : receive_ms;
+  const newest = Math.max(receiveTimes.get(tags) ?? 0, receiveTimeFloor);
+  const time = receive_ms <= newest ? newest + 1 : receive_ms;
   receiveTimes.set(tags, time);
   return time;
 }

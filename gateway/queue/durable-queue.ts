@@ -14,11 +14,20 @@ import { QueueCapacity } from './queue-capacity.js';
 import { parseQueueConfig, type QueueConfig } from './queue-config.js';
 import { QueueError } from './queue-errors.js';
 import { QueueLock } from './queue-lock.js';
-import { QUEUE_SCHEMA_SQL, SELECT_CURSOR_SQL, UPSERT_CURSOR_SQL } from './queue-sql.js';
+import {
+  QUEUE_SCHEMA_SQL,
+  SELECT_CURSOR_SQL,
+  SELECT_RECEIVE_CLOCK_SQL,
+  UPSERT_CURSOR_SQL,
+  UPSERT_RECEIVE_CLOCK_SQL,
+} from './queue-sql.js';
 import { type EncodedPoints, type LineRow, QueueStore } from './queue-store.js';
 import type { DurableQueueOptions, PendingEntry, QueueStats } from './queue-types.js';
 import { encodeReading, type QueuedPoint } from './queued-point.js';
 import { WalSync } from './wal-sync.js';
+
+/** Wait before a failed commit is tried again, in milliseconds. */
+const COMMIT_RETRY_MS = 1000;
 
 /**
  * The queue. Events: `committed` (points), `dropped` ({ count, policy, reason }), `full` ({ policy,
@@ -44,9 +53,18 @@ export class DurableQueue extends EventEmitter {
   private waiters: (() => void)[] = [];
   /** Callbacks of `afterInsert`, run after the next commit's transaction. */
   private insertWaiters: (() => void)[] = [];
+  /**
+   * Callbacks of `afterCommit` and `afterInsert` that came after readings now held in memory (`blocked`).
+   * They run once those readings are committed, so a message is not acknowledged before its readings.
+   */
+  private held: { waiters: (() => void)[]; insertWaiters: (() => void)[] } = { waiters: [], insertWaiters: [] };
+  /** Timer that retries the commit of readings held after a failed commit. */
+  private retryTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private full = false;
+  /** Newest time of a committed reading stamped with its receive time, as the file records it. */
+  private newestReceiveMs = 0;
 
   /**
    * Locks and opens the queue file, creating it when missing. Throws `QueueError`: `QUEUE_LOCKED` when another
@@ -88,6 +106,7 @@ export class DurableQueue extends EventEmitter {
     );
     const totals = this.store.totals();
     this.capacity.add(totals.points, totals.bytes);
+    this.newestReceiveMs = this.storedReceiveMs();
     const selectCursor = this.db.prepare(SELECT_CURSOR_SQL);
     for (const output of this.outputs) {
       const row = selectCursor.get(output) as { acked_id: number } | undefined;
@@ -115,7 +134,8 @@ export class DurableQueue extends EventEmitter {
 
   /** Runs `callback` once everything enqueued so far is synced to disk or counted as dropped. */
   afterCommit(callback: () => void): void {
-    if (this.pending.length > 0) this.waiters.push(callback);
+    if (this.blocked.length > 0) this.held.waiters.push(callback);
+    else if (this.pending.length > 0) this.waiters.push(callback);
     else if (this.walSync.busy) this.walSync.afterSync(callback);
     else setImmediate(callback);
   }
@@ -130,7 +150,8 @@ export class DurableQueue extends EventEmitter {
    * for the sync that makes it survive a power cut. A committed point already survives a crash of the process.
    */
   afterInsert(callback: () => void): void {
-    if (this.pending.length > 0) this.insertWaiters.push(callback);
+    if (this.blocked.length > 0) this.held.insertWaiters.push(callback);
+    else if (this.pending.length > 0) this.insertWaiters.push(callback);
     else setImmediate(callback);
   }
 
@@ -147,30 +168,83 @@ export class DurableQueue extends EventEmitter {
     this.pendingPoints = 0;
     this.waiters = [];
     this.insertWaiters = [];
-    if (entries.length === 0 && waiters.length === 0) return;
+    if (entries.length === 0 && waiters.length === 0 && insertWaiters.length === 0) return;
     let settled: PendingEntry[] = [];
     try {
       settled = this.db.transaction(() => this.insertEntries(entries))();
-      for (const waiter of insertWaiters) waiter();
-      // Only the callbacks wait for the sync: the readings are on disk and can be collected meanwhile.
-      const callbacks: (() => void)[] = [];
-      for (const entry of settled) if (entry.done !== undefined) callbacks.push(entry.done);
-      this.walSync.afterSync(() => {
-        for (const callback of callbacks) callback();
-        for (const waiter of waiters) waiter();
-      });
-      return;
     } catch (error) {
-      settled = entries.filter((entry) => !this.blocked.includes(entry));
-      const count = settled.reduce((sum, entry) => sum + entry.readings.length, 0);
-      this.counters.commit_failed += count;
-      const reason = `committing ${count} points to ${this.settings.path} failed: ${(error as Error).message}`;
-      this.emit('commit_error', new QueueError('QUEUE_COMMIT_FAILED', `${reason}; check free disk space`));
-      this.emit('dropped', { count, policy: 'commit_failed', reason });
+      this.holdFailed(entries, error as Error);
+      this.holdWaiters(waiters, insertWaiters);
+      return;
     }
-    for (const entry of settled) entry.done?.();
+    // Callbacks that came after readings now held in memory wait for them.
+    if (this.blocked.length > 0) {
+      this.holdWaiters(waiters, insertWaiters);
+      waiters.length = 0;
+      insertWaiters.length = 0;
+    }
     for (const waiter of insertWaiters) waiter();
-    for (const waiter of waiters) waiter();
+    // Only the callbacks wait for the sync: the readings are on disk and can be collected meanwhile.
+    const callbacks: (() => void)[] = [];
+    for (const entry of settled) if (entry.done !== undefined) callbacks.push(entry.done);
+    this.walSync.afterSync(() => {
+      for (const callback of callbacks) callback();
+      for (const waiter of waiters) waiter();
+    });
+  }
+
+  /** Keeps callbacks until the readings held in memory before them are committed. */
+  private holdWaiters(waiters: readonly (() => void)[], insertWaiters: readonly (() => void)[]): void {
+    this.held.waiters.push(...waiters);
+    this.held.insertWaiters.push(...insertWaiters);
+  }
+
+  /**
+   * Keeps the readings of a failed commit (a full disk, an I/O error) in memory, up to the bound of held
+   * readings, and retries them every second. Readings beyond the bound are counted as `commit_failed`.
+   */
+  private holdFailed(entries: readonly PendingEntry[], error: Error): void {
+    this.resyncCapacity();
+    this.newestReceiveMs = this.storedReceiveMs();
+    const failed = entries.filter((entry) => !this.blocked.includes(entry));
+    const kept: PendingEntry[] = [];
+    let keptPoints = 0;
+    let lost = 0;
+    for (const entry of failed) {
+      if (this.blockedPoints + keptPoints + entry.readings.length <= this.maxBlocked) {
+        kept.push(entry);
+        keptPoints += entry.readings.length;
+        continue;
+      }
+      lost += entry.readings.length;
+      entry.done?.();
+    }
+    this.blocked.unshift(...kept);
+    this.blockedPoints += keptPoints;
+
+    const detail =
+      `committing ${failed.reduce((total, entry) => total + entry.readings.length, 0)} points to ` +
+      `${this.settings.path} failed: ${error.message}`;
+    this.emit(
+      'commit_error',
+      new QueueError(
+        'QUEUE_COMMIT_FAILED',
+        `${detail}; ${this.blockedPoints} points wait in memory and the commit is retried every ${COMMIT_RETRY_MS / 1000} s; check free disk space`,
+      ),
+    );
+
+    if (lost > 0) {
+      this.counters.commit_failed += lost;
+      this.emit('dropped', {
+        count: lost,
+        policy: 'commit_failed',
+        reason: `${detail}, and more than ${this.maxBlocked} points wait in memory`,
+      });
+    }
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = undefined;
+      this.admitBlocked();
+    }, COMMIT_RETRY_MS);
   }
 
   /**
@@ -264,10 +338,15 @@ export class DurableQueue extends EventEmitter {
     };
   }
 
-  /** Commits what is pending and syncs it, then closes the file. Readings still blocked are counted as dropped. */
+  /**
+   * Commits what is pending and syncs it, then closes the file. Readings still held in memory are counted
+   * as dropped, and the callbacks that waited for them never run, so their MQTT messages stay unacknowledged.
+   */
   close(): void {
     if (!this.db.open) return;
     this.commit();
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     this.walSync.close();
     for (const entry of this.blocked) this.dropFull(entry, 'the queue closed while full');
     this.blocked = [];
@@ -290,26 +369,26 @@ export class DurableQueue extends EventEmitter {
     const settled: PendingEntry[] = [];
     const admitted: EncodedPoints = { readings: [], bodies: [], lines: [], bytes: [], total_bytes: 0 };
     for (const entry of entries) {
-      const lines = this.lineEncoder === undefined ? undefined : entry.readings.map(this.lineEncoder);
-      const linesOnly = !this.keepReadings && lines !== undefined && !lines.includes(null);
-      const bodies = linesOnly ? entry.readings.map(() => undefined) : entry.readings.map(encodeReading);
-      const texts = linesOnly ? (lines as string[]) : (bodies as string[]);
-      const bytes = texts.map((text) => Buffer.byteLength(text, 'utf8'));
-      const entryBytes = sum(bytes);
-      if (this.admit(entry, bodies.length, entryBytes, admitted)) {
-        admitted.readings.push(...entry.readings);
-        admitted.bodies.push(...bodies);
-        if (lines !== undefined) admitted.lines.push(...lines);
-        admitted.bytes.push(...bytes);
+      // The entry's points are appended first and cut off again when the policy does not admit them, so
+      // a message of one reading allocates no arrays of its own.
+      const start = admitted.bodies.length;
+      const admittedBytes = admitted.total_bytes;
+      const entryBytes = this.appendEncoded(entry.readings, admitted);
+      if (this.admit(entry, entry.readings.length, entryBytes, start, admittedBytes)) {
         admitted.total_bytes += entryBytes;
         settled.push(entry);
-      } else if (!this.blocked.includes(entry)) {
-        settled.push(entry);
+        continue;
       }
+      admitted.readings.length = start;
+      admitted.bodies.length = start;
+      if (this.lineEncoder !== undefined) admitted.lines.length = start;
+      admitted.bytes.length = start;
+      if (!this.blocked.includes(entry)) settled.push(entry);
     }
     if (this.settings.overflow === 'drop_oldest') this.trimAdmitted(admitted);
     if (admitted.bodies.length > 0) {
       this.store.insertRows(admitted, Date.now(), this.settings.commit_max_points);
+      this.recordReceiveTimes(admitted.readings);
       this.capacity.add(admitted.bodies.length, admitted.total_bytes);
       this.counters.accepted += admitted.bodies.length;
     }
@@ -318,26 +397,88 @@ export class DurableQueue extends EventEmitter {
     return settled;
   }
 
-  /** Applies the overflow policy to an entry, given what this commit admitted so far; true when it may be inserted. */
-  private admit(entry: PendingEntry, points: number, bytes: number, admitted: EncodedPoints): boolean {
+  private storedReceiveMs(): number {
+    const clock = this.db.prepare(SELECT_RECEIVE_CLOCK_SQL).get() as { newest_ms: number } | undefined;
+    return clock?.newest_ms ?? 0;
+  }
+
+  /** Stores the newest receive time among `readings` when it is later than the one on file. */
+  private recordReceiveTimes(readings: readonly Reading[]): void {
+    let newest = this.newestReceiveMs;
+    for (const reading of readings) {
+      if (reading.time_source === 'receive' && reading.time_ms > newest) newest = reading.time_ms;
+    }
+    if (newest === this.newestReceiveMs) return;
+    this.db.prepare(UPSERT_RECEIVE_CLOCK_SQL).run(newest);
+    this.newestReceiveMs = newest;
+  }
+
+  /**
+   * Newest time given to a committed reading without a device time. Receive times are made unique per
+   * series by running ahead of the clock, so a restarted gateway starts its receive times after it.
+   */
+  get newest_receive_ms(): number {
+    return this.newestReceiveMs;
+  }
+
+  /**
+   * Appends the JSON body, line and size of each reading to `into` and returns their bytes, leaving
+   * `total_bytes` to the caller. When every line is complete and no output needs the readings, the points
+   * are kept as lines only.
+   */
+  private appendEncoded(readings: readonly Reading[], into: EncodedPoints): number {
+    const encoder = this.lineEncoder;
+    const lineStart = into.lines.length;
+    let linesOnly = !this.keepReadings && encoder !== undefined;
+    if (encoder !== undefined) {
+      for (const reading of readings) {
+        const line = encoder(reading);
+        if (line === null) linesOnly = false;
+        into.lines.push(line);
+      }
+    }
+    let total = 0;
+    for (let index = 0; index < readings.length; index += 1) {
+      const reading = readings[index] as Reading;
+      const body = linesOnly ? undefined : encodeReading(reading);
+      const text = linesOnly ? (into.lines[lineStart + index] as string) : (body as string);
+      const bytes = Buffer.byteLength(text, 'utf8');
+      into.readings.push(reading);
+      into.bodies.push(body);
+      into.bytes.push(bytes);
+      total += bytes;
+    }
+    return total;
+  }
+
+  /**
+   * Applies the overflow policy to an entry, given the points and bytes this commit admitted before it;
+   * true when it may be inserted.
+   */
+  private admit(
+    entry: PendingEntry,
+    points: number,
+    bytes: number,
+    admittedPoints: number,
+    admittedBytes: number,
+  ): boolean {
     const policy = this.settings.overflow;
-    const admittedBytes = admitted.total_bytes;
     if (policy === 'drop_oldest') {
-      const excessPoints = this.capacity.size.points + admitted.bodies.length + points - this.settings.max_queue_points;
+      const excessPoints = this.capacity.size.points + admittedPoints + points - this.settings.max_queue_points;
       const excessBytes = this.capacity.size.bytes + admittedBytes + bytes - this.settings.max_queue_bytes;
       if (excessPoints > 0 || excessBytes > 0) this.evictOldest(excessPoints, excessBytes);
       return true;
     }
     // Under `block`, nothing overtakes readings already held back, so the acceptance order is kept.
     const queueAhead = policy === 'block' && this.blocked.length > 0;
-    if (this.capacity.fits(admitted.bodies.length + points, admittedBytes + bytes) && !queueAhead) return true;
+    if (this.capacity.fits(admittedPoints + points, admittedBytes + bytes) && !queueAhead) return true;
     if (policy === 'drop_newest') {
       this.counters.dropped_newest += points;
       this.emit('dropped', { count: points, policy, reason: `queue full (${this.capacity.describe()})` });
       return false;
     }
     this.setFull();
-    if (entry.done !== undefined && this.blockedPoints + points <= this.maxBlocked) {
+    if (this.blockedPoints + points <= this.maxBlocked) {
       this.blocked.push(entry);
       this.blockedPoints += points;
       return false;
@@ -387,9 +528,12 @@ export class DurableQueue extends EventEmitter {
     this.emit('full', { policy: this.settings.overflow, ...this.capacity.size });
   }
 
-  /** Moves readings held back by `block` into the next commit once there is room for them. */
+  /**
+   * Moves readings held in memory (by `block`, or after a failed commit) into the next commit while there
+   * is room for them. Once none is left, the callbacks that waited for them run after that commit.
+   */
   private admitBlocked(): void {
-    if (!this.full) return;
+    if (!this.db.open) return;
     while (this.blocked.length > 0) {
       const entry = this.blocked[0] as PendingEntry;
       const bytes = sum(entry.readings.map((reading) => Buffer.byteLength(encodeReading(reading), 'utf8')));
@@ -400,7 +544,14 @@ export class DurableQueue extends EventEmitter {
       this.pendingPoints += entry.readings.length;
       this.scheduleCommit();
     }
-    if (!this.capacity.fits(1, 0)) return;
+    const { waiters, insertWaiters } = this.held;
+    if (waiters.length > 0 || insertWaiters.length > 0) {
+      this.held = { waiters: [], insertWaiters: [] };
+      this.waiters.push(...waiters);
+      this.insertWaiters.push(...insertWaiters);
+      this.scheduleCommit();
+    }
+    if (!this.full || !this.capacity.fits(1, 0)) return;
     this.full = false;
     this.emit('resumed', { ...this.capacity.size });
   }

@@ -7,7 +7,8 @@
  * the same points as InfluxDB line protocol, one per line, when the queue has a line encoder and every
  * point of the row could be encoded; otherwise it is NULL and the InfluxDB output encodes the JSON. `cursors` stores,
  * per output, the highest row id it acknowledged. `dead_letters` keeps points an output's server
- * rejected for good, with the server's reason.
+ * rejected for good, with the server's reason. `receive_clock` keeps the newest receive time given to a
+ * reading without a device time, so that such readings get later times after a restart.
  */
 export const QUEUE_SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS batches (
@@ -29,7 +30,16 @@ CREATE TABLE IF NOT EXISTS dead_letters (
   reason    TEXT    NOT NULL,
   body      TEXT    NOT NULL
 );
+CREATE TABLE IF NOT EXISTS receive_clock (
+  id        INTEGER PRIMARY KEY CHECK (id = 1),
+  newest_ms INTEGER NOT NULL
+);
 `;
+
+export const SELECT_RECEIVE_CLOCK_SQL = 'SELECT newest_ms FROM receive_clock WHERE id = 1';
+
+export const UPSERT_RECEIVE_CLOCK_SQL =
+  'INSERT INTO receive_clock (id, newest_ms) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET newest_ms = max(newest_ms, excluded.newest_ms)';
 
 export const INSERT_BATCH_SQL = 'INSERT INTO batches (enqueued_ms, points, bytes, body, lines) VALUES (?, ?, ?, ?, ?)';
 

@@ -14,6 +14,8 @@ export interface SelfMetricsSources {
   queue(now_ms: number): QueueStats;
   outputs(): QueueConsumerStatsEntry[];
   devices(): DevicePollCounts[];
+  /** Ids of the devices in the config's `devices` list. */
+  configured_devices(): readonly string[];
 }
 
 /** Totals over the pipeline, the queue and every output, at one instant. */
@@ -47,7 +49,9 @@ export function collectSelfMetrics(sources: SelfMetricsSources, now_ms: number =
     outputs.reduce((total, entry) => total + entry.stats[key], 0);
   const queueDropped = queue.dropped_oldest + queue.dropped_newest + queue.dropped_full + queue.commit_failed;
   const polled = new Map(sources.devices().map((entry) => [entry.device_id, entry]));
-  const deviceIds = new Set([...gateway.readings_by_device.keys(), ...polled.keys()]);
+  // Devices that only a wildcard subscription names are left out: a fleet of thousands would add
+  // thousands of points per interval. Their reading counts stay in `GatewayStats.readings_by_device`.
+  const deviceIds = new Set([...sources.configured_devices(), ...polled.keys()]);
   const devices = [...deviceIds].sort().map((device_id) => ({
     ...(polled.get(device_id) ?? { device_id, poll_errors: 0, up: true }),
     readings: gateway.readings_by_device.get(device_id) ?? 0,

@@ -5,59 +5,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { connect, type MqttClient } from 'mqtt';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../harness/free-port.js';
 import { type Influxd, startInfluxd } from '../harness/influxd.js';
 import { printTally, sleep } from './support/fault-rig.js';
+import { FloodingDevice } from './support/flooding-device.js';
 import { type GatewayProcess, gatewayProcess } from './support/gateway-process.js';
-import { storedSequences, tally } from './support/influx-tally.js';
+import { waitForStored } from './support/influx-tally.js';
 
 const DATABASE = 'embedded_stop';
 const DEVICES = 3;
-
-/** A device that publishes QoS 1 readings as fast as its window allows and records what was acknowledged. */
-class FloodingDevice {
-  readonly acknowledged = new Set<number>();
-  private client: MqttClient | undefined;
-  private seq = 0;
-  private running = true;
-
-  constructor(
-    readonly id: string,
-    private readonly url: string,
-  ) {}
-
-  /** Connects again every 50 ms while the gateway is down, so it also publishes during the start. */
-  start(): void {
-    this.client = connect(this.url, { clientId: this.id, reconnectPeriod: 50, connectTimeout: 2000 });
-    this.client.on('connect', () => this.pump());
-  }
-
-  stop(): void {
-    this.running = false;
-    this.client?.end(true);
-  }
-
-  private pump(): void {
-    const client = this.client;
-    if (client === undefined) return;
-    // 200 messages at a time; each PUBACK sends one more, so a stop always catches messages in flight.
-    for (let window = 0; window < 200; window++) this.publishNext(client);
-  }
-
-  private publishNext(client: MqttClient): void {
-    if (!this.running || !client.connected) return;
-    this.seq += 1;
-    const seq = this.seq;
-    const payload = `{"seq":${seq},"ts":${1_764_864_000_000 + seq},"temp_c":3.5}`;
-    client.publish(`stop/${this.id}/state`, payload, { qos: 1 }, (error) => {
-      if (error) return;
-      this.acknowledged.add(seq);
-      this.publishNext(client);
-    });
-  }
-}
 
 describe('embedded broker stop', () => {
   let influxd: Influxd | undefined;
@@ -106,12 +63,7 @@ describe('embedded broker stop', () => {
     for (const device of devices) device.stop();
 
     const sent = new Map(devices.map((device) => [device.id, device.acknowledged as ReadonlySet<number>]));
-    let result = tally(sent, await storedSequences(influxd, database));
-    const deadline = Date.now() + 20_000;
-    while (result.missing.length > 0 && Date.now() < deadline) {
-      await sleep(250);
-      result = tally(sent, await storedSequences(influxd, database));
-    }
+    const result = await waitForStored(influxd, database, sent, 20_000);
     await gateway.stop();
 
     printTally(`embedded broker SIGTERM with QoS 1 in flight (${database})`, result);

@@ -1,4 +1,5 @@
-import { mkdtempSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -83,15 +84,54 @@ describe('gateway with an external broker down', () => {
     const port = await freePort();
     const config = validateConfig({
       site: 'ext',
-      mqtt: { url: `mqtt://user:hunter2@127.0.0.1:${port}`, republish: { enabled: false } },
+      mqtt: { url: `mqtt://127.0.0.1:${port}`, republish: { enabled: false } },
       devices: [{ id: 'room-1', protocol: 'mqtt', topic: 'rooms/1', profile: 'coldpool-room-celsius' }],
       outputs: { local_store: { path: join(dir, 'store.db') }, queue: { path: join(dir, 'queue.db') } },
     });
     const gateway = new Gateway(config, pino({ level: 'silent' }));
     const started = gateway.start();
     await expect(started).rejects.toThrow(
-      `MQTT connection to mqtt://user:***@127.0.0.1:${port} failed: connect ECONNREFUSED 127.0.0.1:${port}; check mqtt.url and that the broker is running`,
+      `MQTT connection to mqtt://127.0.0.1:${port} failed: connect ECONNREFUSED 127.0.0.1:${port}; check mqtt.url and that the broker is running`,
     );
     await gateway.stop();
+  });
+});
+
+describe('gateway with a wrong broker password', () => {
+  let broker: Mosquitto | undefined;
+
+  afterAll(async () => {
+    await broker?.stop();
+  });
+
+  it('names the credential keys', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-ext-login-'));
+    const passwords = join(dir, 'passwords');
+    execFileSync('mosquitto_passwd', ['-c', '-b', passwords, 'gw', 'right-password']);
+    // mosquitto reads the file as its own user after dropping root.
+    chmodSync(dir, 0o755);
+    chmodSync(passwords, 0o644);
+    broker = await startMosquitto({ password_file: passwords });
+    process.env.COLDPOOL_TEST_BROKER_PASSWORD = 'wrong-password';
+    const config = validateConfig({
+      site: 'ext',
+      mqtt: {
+        url: broker.url,
+        username: 'gw',
+        password_env: 'COLDPOOL_TEST_BROKER_PASSWORD',
+        republish: { enabled: false },
+      },
+      devices: [{ id: 'room-1', protocol: 'mqtt', topic: 'rooms/1', profile: 'coldpool-room-celsius' }],
+      outputs: { local_store: { path: join(dir, 'store.db') }, queue: { path: join(dir, 'queue.db') } },
+    });
+    const gateway = new Gateway(config, pino({ level: 'silent' }));
+    try {
+      const error = await gateway.start().catch((caught: unknown) => caught as Error);
+      expect(error?.message).toContain('check mqtt.username and the password that mqtt.password_env');
+      expect(error?.message).not.toContain('wrong-password');
+    } finally {
+      delete process.env.COLDPOOL_TEST_BROKER_PASSWORD;
+      await gateway.stop();
+    }
   });
 });

@@ -1,4 +1,5 @@
 /** `coldpool status`: prints the devices, their health and the gateway counters of a running gateway. */
+import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeviceView } from '../../api/fleet-state.js';
 import type { selfMetrics } from '../../api/routes/self-routes.js';
@@ -21,11 +22,16 @@ export class StatusRequestError extends Error {
   }
 }
 
-async function getJson<T>(base: string, path: string, timeoutMs: number): Promise<T> {
+/** Environment variable that carries the API token for `coldpool status`, so it never shows in a process list. */
+export const TOKEN_ENV = 'COLDPOOL_API_TOKEN';
+
+async function getJson<T>(base: string, path: string, timeoutMs: number, token?: string): Promise<T> {
   const url = new URL(path, base).toString();
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(timeoutMs) });
+    response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const reason =
       (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (error as Error).message;
@@ -40,16 +46,17 @@ async function getJson<T>(base: string, path: string, timeoutMs: number): Promis
     try {
       detail = (JSON.parse(text) as { error: { code: string; message: string } }).error.message;
     } catch {}
-    throw new StatusRequestError('STATUS_HTTP_ERROR', `GET ${url} returned HTTP ${response.status}: ${detail}`);
+    const hint = response.status === 401 ? `; put an API token in ${TOKEN_ENV} or a file named by --token-file` : '';
+    throw new StatusRequestError('STATUS_HTTP_ERROR', `GET ${url} returned HTTP ${response.status}: ${detail}${hint}`);
   }
   return JSON.parse(text) as T;
 }
 
 /** Reads the device list and the counters from the gateway API at `baseUrl`. */
-export async function fetchStatus(baseUrl: string, timeoutMs = 5000): Promise<GatewayStatus> {
+export async function fetchStatus(baseUrl: string, timeoutMs = 5000, token?: string): Promise<GatewayStatus> {
   const [devices, metrics] = await Promise.all([
-    getJson<DeviceView[]>(baseUrl, '/api/v1/devices', timeoutMs),
-    getJson<GatewayMetrics>(baseUrl, '/api/v1/gateway/metrics', timeoutMs),
+    getJson<DeviceView[]>(baseUrl, '/api/v1/devices', timeoutMs, token),
+    getJson<GatewayMetrics>(baseUrl, '/api/v1/gateway/metrics', timeoutMs, token),
   ]);
   return { devices, metrics };
 }
@@ -116,6 +123,20 @@ interface StatusOptions {
   url: string;
   json?: boolean;
   timeoutMs: string;
+  tokenFile?: string;
+}
+
+/** Returns the API token from `--token-file` (its first line) or the environment, if either gives one. */
+function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
+  if (tokenFile !== undefined) {
+    try {
+      return readFileSync(tokenFile, 'utf8').split(/\r?\n/)[0]?.trim() || undefined;
+    } catch (error) {
+      throw new Error(`--token-file ${tokenFile}: cannot read it (${(error as Error).message}); give a readable file`);
+    }
+  }
+  const token = env[TOKEN_ENV]?.trim();
+  return token === '' ? undefined : token;
 }
 
 /**
@@ -132,7 +153,14 @@ export function registerStatusCommand(
     .option('--url <url>', 'base URL of the gateway HTTP API', 'http://127.0.0.1:8080')
     .option('--json', 'print the raw JSON of the devices and counters instead of tables')
     .option('--timeout-ms <ms>', 'milliseconds to wait for each API response', '5000')
+    .option('--token-file <path>', `file whose first line is an API token (default: the ${TOKEN_ENV} variable)`)
     .action(async (options: StatusOptions) => {
+      if (!URL.canParse(options.url) || !/^https?:$/.test(new URL(options.url).protocol)) {
+        throw new Error(
+          `--url ${JSON.stringify(options.url)} is invalid: give the API's base URL, such as http://127.0.0.1:8080`,
+        );
+      }
+      const token = readToken(options.tokenFile, process.env);
       const timeoutMs = Number(options.timeoutMs);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
         throw new Error(
@@ -140,7 +168,7 @@ export function registerStatusCommand(
         );
       }
       try {
-        const status = await fetchStatus(options.url, timeoutMs);
+        const status = await fetchStatus(options.url, timeoutMs, token);
         write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
       } catch (error) {
         if (!(error instanceof StatusRequestError)) throw error;

@@ -86,3 +86,19 @@ export function tally(sent: ReadonlyMap<string, ReadonlySet<number>>, stored: re
   for (const seen of times.values()) duplicates += seen.size - 1;
   return { sent: sentCount, stored: times.size, missing, duplicates };
 }
+
+/** Tallies again every 250 ms until nothing sent is missing from `db` or `timeout_ms` has passed. */
+export async function waitForStored(
+  influxd: Influxd,
+  db: string,
+  sent: ReadonlyMap<string, ReadonlySet<number>>,
+  timeout_ms: number,
+): Promise<Tally> {
+  const deadline = Date.now() + timeout_ms;
+  let result = tally(sent, await storedSequences(influxd, db));
+  while (result.missing.length > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    result = tally(sent, await storedSequences(influxd, db));
+  }
+  return result;
+}

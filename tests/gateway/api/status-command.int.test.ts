@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startApiServer } from '../../../gateway/api/server.js';
@@ -77,5 +80,42 @@ describe('status command', () => {
     await fixture.app.close();
     await runStatus(['--url', url]);
     expect(process.exitCode).toBe(1);
+  });
+});
+
+describe('status command with API auth', () => {
+  let fixture: ApiFixture;
+  let url: string;
+
+  beforeEach(async () => {
+    fixture = await createApiFixture({ authenticate: (request) => request.headers.authorization === 'Bearer tok-1' });
+    url = await startApiServer(fixture.app, { port: 0 });
+  });
+
+  afterEach(async () => {
+    await fixture.close();
+    delete process.env.COLDPOOL_API_TOKEN;
+    process.exitCode = undefined;
+  });
+
+  it('sends the token from the environment', async () => {
+    process.env.COLDPOOL_API_TOKEN = 'tok-1';
+    expect(await runStatus(['--url', url])).toContain('devices up');
+  });
+
+  it('sends the token from a file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'coldpool-token-')), 'token');
+    writeFileSync(file, 'tok-1\n');
+    expect(await runStatus(['--url', url, '--token-file', file])).toContain('devices up');
+  });
+
+  it('names the token variable on 401', async () => {
+    const error = await fetchStatus(url, 1000).catch((caught: unknown) => caught);
+    expect((error as Error).message).toContain('HTTP 401');
+    expect((error as Error).message).toContain('COLDPOOL_API_TOKEN');
+  });
+
+  it('rejects an invalid url', async () => {
+    await expect(runStatus(['--url', 'notaurl'])).rejects.toThrow('--url "notaurl" is invalid');
   });
 });

@@ -51,6 +51,16 @@ describe('coldpool check-config', () => {
     );
   });
 
+  it('rejects an open broker address', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = join(dir, 'site.yaml');
+    writeFileSync(file, 'mqtt:\n  broker:\n    host: 0.0.0.0\n');
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the mqtt listener may bind 0.0.0.0 only with authentication');
+    expect(result.stderr).toContain('coldpool run would refuse to start with this file');
+  });
+
   it('accepts every example config', async () => {
     for (const example of [
       'mqtt-room-node',

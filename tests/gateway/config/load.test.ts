@@ -232,6 +232,15 @@ devices:
     expect(problems).toEqual([expect.stringMatching(/^outputs\.influx\.url: must not carry credentials/)]);
   });
 
+  it('rejects a password in the mqtt url', () => {
+    for (const url of ['mqtt://gw:secret-1@127.0.0.1:1883', 'mqtt://127.0.0.1:1883/?password=secret-1']) {
+      const problems = problemsOf(`mqtt: { url: "${url}" }`);
+      expect(problems).toEqual([expect.stringMatching(/^mqtt\.url: must not carry a password/)]);
+      expect(problems.join(' ')).not.toContain('secret-1');
+    }
+    expect(problemsOf('mqtt: { url: "mqtt://gw@127.0.0.1:1883" }')).toEqual([]);
+  });
+
   it('hides the url password in errors', () => {
     // A password pasted with a space or a slash in it is hidden too.
     for (const password of ['hunter2', 'hunter2 pass', 'hunter2/pass']) {

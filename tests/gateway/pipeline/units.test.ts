@@ -28,6 +28,8 @@ describe('tidy', () => {
       values.push(((r * 200 - 32) * 5) / 9);
       values.push(r * 4000 * 0.1);
     }
-    for (const value of values) expect(Object.is(tidy(value), twelveDigits(value)), String(value)).toBe(true);
+    // One assertion over every value: 80,000 separate ones took over 5 s on a loaded 2-core machine.
+    const mismatches = values.filter((value) => !Object.is(tidy(value), twelveDigits(value)));
+    expect(mismatches).toEqual([]);
   });
 });

@@ -26,6 +26,10 @@ function openQueue(options: Partial<DurableQueueOptions> = {}): DurableQueue {
   return new DurableQueue({ path: queuePath(), outputs: ['influx'], commit_delay_ms: 1, ...options });
 }
 
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 function committed(queue: DurableQueue): Promise<void> {
   return new Promise((resolve) => queue.afterCommit(resolve));
 }
@@ -141,15 +145,71 @@ describe('durable-queue', () => {
     const done: number[] = [];
     for (let seq = 1; seq <= 3; seq++) queue.enqueue([reading(seq)], () => done.push(seq));
     queue.enqueue([reading(4)]);
-    await committed(queue);
+    let acknowledged = false;
+    const stored = committed(queue).then(() => {
+      acknowledged = true;
+    });
+    await sleep(50);
     expect(done).toEqual([1, 2]);
+    expect(acknowledged).toBe(false);
     expect(queue.stats().full).toBe(true);
+    expect(queue.stats().dropped_full).toBe(0);
+    queue.acknowledge('influx', queue.last_id);
+    await stored;
+    expect(done).toEqual([1, 2, 3]);
+    expect(queue.readPage(queue.cursorOf('influx'), 10).map((point) => point.reading.sequence)).toEqual([3, 4]);
+    expect(alarms).toEqual(['full', 'resumed']);
+    queue.close();
+  });
+
+  it('drops beyond the held bound', async () => {
+    const queue = openQueue({ max_queue_points: 2, max_blocked_points: 1 });
+    for (let seq = 1; seq <= 4; seq++) queue.enqueue([reading(seq)]);
+    await sleep(50);
     expect(queue.stats().dropped_full).toBe(1);
     queue.acknowledge('influx', queue.last_id);
     await committed(queue);
-    expect(done).toEqual([1, 2, 3]);
     expect(queue.readPage(queue.cursorOf('influx'), 10).map((point) => point.reading.sequence)).toEqual([3]);
-    expect(alarms).toEqual(['full', 'resumed']);
+    queue.close();
+  });
+
+  it('keeps the newest receive time', async () => {
+    const path = queuePath();
+    const queue = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
+    const received = { ...reading(1, 1_800_000_009_000), time_source: 'receive' as const };
+    queue.enqueue([received, reading(2, 1_800_000_099_000)]);
+    await committed(queue);
+    expect(queue.newest_receive_ms).toBe(1_800_000_009_000);
+    queue.close();
+    const reopened = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
+    expect(reopened.newest_receive_ms).toBe(1_800_000_009_000);
+    reopened.close();
+  });
+
+  it('retries a failed commit', async () => {
+    const queue = openQueue();
+    queue.enqueue([reading(1)]);
+    await committed(queue);
+    const errors: { code?: string; message: string }[] = [];
+    queue.on('commit_error', (error) => errors.push(error));
+    // SQLite reports SQLITE_FULL once the file may not grow, as on a full disk.
+    const db = (queue as unknown as { db: { pragma(source: string, options?: { simple: boolean }): unknown } }).db;
+    db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+    const done: string[] = [];
+    queue.enqueue(
+      Array.from({ length: 2000 }, (_, index) => reading(index + 2)),
+      () => done.push('entry'),
+    );
+    const stored = committed(queue).then(() => done.push('waiter'));
+    await sleep(100);
+    expect(errors.map((error) => error.code)).toEqual(['QUEUE_COMMIT_FAILED']);
+    expect(errors[0]?.message).toContain('2000 points wait in memory');
+    expect(done).toEqual([]);
+    expect(queue.stats().commit_failed).toBe(0);
+    db.pragma('max_page_count = 1000000');
+    await stored;
+    expect(done).toEqual(['entry', 'waiter']);
+    expect(queue.stats().depth_points).toBe(2001);
     queue.close();
   });
 

@@ -21,6 +21,7 @@ function sources(bus = new EventBus()) {
   const stats = createStats();
   stats.readings = 12;
   stats.readings_by_device.set('room-1', 12);
+  stats.readings_by_device.set('wild-7', 3);
   const counter = new DevicePollCounter(bus);
   return {
     counter,
@@ -34,6 +35,7 @@ function sources(bus = new EventBus()) {
         },
       ],
       devices: () => counter.counts(),
+      configured_devices: () => ['room-1'],
     },
   };
 }
@@ -56,6 +58,13 @@ describe('self-metrics', () => {
     expect(ctrl?.poll_errors).toBe(1);
     expect(ctrl?.up).toBe(false);
     expect(ctrl?.readings).toBe(0);
+  });
+
+  it('leaves out wildcard-only devices', () => {
+    const ids = collectSelfMetrics(sources().sources, 1000).devices.map((device) => device.device_id);
+    expect(ids).toEqual(['room-1']);
+    const room = collectSelfMetrics(sources().sources, 1000).devices[0];
+    expect(room?.readings).toBe(12);
   });
 
   it('writes gateway_ measurements', () => {
