@@ -13,6 +13,7 @@ import { startColdChain } from './cold-chain.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
+import { tuneGarbageCollection } from './gc-tuning.js';
 import type { ModbusInput } from './inputs/modbus-input.js';
 import { MqttInput } from './inputs/mqtt-input.js';
 import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
@@ -112,6 +113,7 @@ export class Gateway {
   private async startParts(): Promise<void> {
     const { config } = this.resolved;
     writePacketIdsWithoutTable();
+    tuneGarbageCollection();
     this.wireBus();
     this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     this.credentials = configuredCredentials(config);

@@ -44,6 +44,11 @@ export class DurableQueue extends EventEmitter {
   private readonly keepReadings: boolean;
   private readonly capacity: QueueCapacity;
   private readonly lock: QueueLock;
+  /**
+   * `insertEntries` in one transaction, made once. An arrow made in `commit` would share its scope with the
+   * callbacks that wait for the fsync, and so keep every committed reading alive until the sync.
+   */
+  private readonly insertTransaction: (entries: readonly PendingEntry[]) => PendingEntry[];
   private readonly cursors = new Map<string, number>();
   private readonly counters = { accepted: 0, dropped_oldest: 0, dropped_newest: 0, dropped_full: 0, commit_failed: 0 };
   private pending: PendingEntry[] = [];
@@ -95,6 +100,7 @@ export class DurableQueue extends EventEmitter {
       );
     }
     this.store = new QueueStore(this.db);
+    this.insertTransaction = this.db.transaction((entries: readonly PendingEntry[]) => this.insertEntries(entries));
     this.walSync = new WalSync(this.settings.path, (error) =>
       this.emit(
         'commit_error',
@@ -171,7 +177,7 @@ export class DurableQueue extends EventEmitter {
     if (entries.length === 0 && waiters.length === 0 && insertWaiters.length === 0) return;
     let settled: PendingEntry[] = [];
     try {
-      settled = this.db.transaction(() => this.insertEntries(entries))();
+      settled = this.insertTransaction(entries);
     } catch (error) {
       this.holdFailed(entries, error as Error);
       this.holdWaiters(waiters, insertWaiters);
