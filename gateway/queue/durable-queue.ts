@@ -68,6 +68,8 @@ export class DurableQueue extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private full = false;
+  /** True while `close` commits the last readings, which then pass the queue's bounds. */
+  private closing = false;
   /** Newest time of a committed reading stamped with its receive time, as the file records it. */
   private newestReceiveMs = 0;
 
@@ -345,16 +347,26 @@ export class DurableQueue extends EventEmitter {
   }
 
   /**
-   * Commits what is pending and syncs it, then closes the file. Readings still held in memory are counted
-   * as dropped, and the callbacks that waited for them never run, so their MQTT messages stay unacknowledged.
+   * Commits what is pending and syncs it, then closes the file. Readings held in memory for room are
+   * committed too, beyond `max_queue_points` and `max_queue_bytes` (by at most `max_blocked_points`), so a
+   * stop loses none of them, and the callbacks that waited for them run. Readings whose commit fails even
+   * then are counted as dropped, and their callbacks never run, so their MQTT messages stay unacknowledged.
    */
   close(): void {
     if (!this.db.open) return;
+    this.closing = true;
+    this.pending = [...this.blocked, ...this.pending];
+    this.pendingPoints += this.blockedPoints;
+    this.blocked = [];
+    this.blockedPoints = 0;
+    this.waiters.push(...this.held.waiters);
+    this.insertWaiters.push(...this.held.insertWaiters);
+    this.held = { waiters: [], insertWaiters: [] };
     this.commit();
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
     this.walSync.close();
-    for (const entry of this.blocked) this.dropFull(entry, 'the queue closed while full');
+    for (const entry of this.blocked) this.dropFull(entry, 'the queue closed while its commits failed');
     this.blocked = [];
     this.blockedPoints = 0;
     this.db.close();
@@ -468,6 +480,7 @@ export class DurableQueue extends EventEmitter {
     admittedPoints: number,
     admittedBytes: number,
   ): boolean {
+    if (this.closing) return true;
     const policy = this.settings.overflow;
     if (policy === 'drop_oldest') {
       const excessPoints = this.capacity.size.points + admittedPoints + points - this.settings.max_queue_points;

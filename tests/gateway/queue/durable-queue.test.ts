@@ -162,6 +162,21 @@ describe('durable-queue', () => {
     queue.close();
   });
 
+  it('commits held readings on close', async () => {
+    const path = queuePath();
+    const queue = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1, max_queue_points: 2 });
+    const done: number[] = [];
+    for (let seq = 1; seq <= 4; seq++) queue.enqueue([reading(seq)], () => done.push(seq));
+    await sleep(50);
+    expect(done).toEqual([1, 2]);
+    queue.close();
+    await sleep(50);
+    expect(done).toEqual([1, 2, 3, 4]);
+    const reopened = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
+    expect(reopened.readPage(0, 10).map((point) => point.reading.sequence)).toEqual([1, 2, 3, 4]);
+    reopened.close();
+  });
+
   it('drops beyond the held bound', async () => {
     const queue = openQueue({ max_queue_points: 2, max_blocked_points: 1 });
     for (let seq = 1; seq <= 4; seq++) queue.enqueue([reading(seq)]);
