@@ -1,7 +1,7 @@
 /**
  * QoS 1 devices flood the embedded broker while InfluxDB is down and the queue is capped (`overflow:
- * block`): the broker may acknowledge no more messages than the queue holds, a stop meanwhile does not
- * hang, and every acknowledged message reaches InfluxDB once it is back.
+ * block`). The broker may acknowledge no more messages than the queue holds, and a stop meanwhile does
+ * not hang. Every acknowledged message reaches InfluxDB once it is back.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -56,7 +56,7 @@ describe('embedded broker with a full queue', () => {
     expect(gateway.logs.some((line) => String(line.msg).startsWith('durable queue full'))).toBe(true);
     expect(acknowledgedWhileDown).toBeLessThanOrEqual(MAX_QUEUE_POINTS);
 
-    // A stop while messages wait for room ends without acknowledging them, and they are sent again.
+    // A stop while messages wait for room commits their readings and does not hang.
     const stopStarted = Date.now();
     await gateway.stop();
     expect(Date.now() - stopStarted).toBeLessThan(15_000);
