@@ -209,7 +209,12 @@ export function resolveConfig(
   }
   const topics = config.devices.flatMap((device) => (device.protocol === 'mqtt' ? [device.topic] : []));
   for (const topic of duplicateNames(topics)) {
-    resolver.problems.push({ path: 'devices', value: JSON.stringify(topic), message: 'topic used by two devices' });
+    const ids = config.devices.filter((device) => device.protocol === 'mqtt' && device.topic === topic);
+    resolver.problems.push({
+      path: 'devices',
+      value: JSON.stringify(topic),
+      message: `topic used by devices ${ids.map((device) => device.id).join(', ')}; give each device its own topic`,
+    });
   }
   const devices = config.devices.flatMap((device, index) => resolver.device(device, index) ?? []);
   const subscriptions = config.mqtt.subscriptions.flatMap((entry, index) => resolver.subscription(entry, index) ?? []);

@@ -232,6 +232,14 @@ devices:
     expect(problems).toEqual([expect.stringMatching(/^outputs\.influx\.url: must not carry credentials/)]);
   });
 
+  it('names devices sharing a topic', () => {
+    const devices = ['room-1', 'room-2']
+      .map((id) => `  - { id: ${id}, protocol: mqtt, topic: rooms/1, profile: coldpool-room-celsius }`)
+      .join('\n');
+    const problems = problemsOf(`devices:\n${devices}`);
+    expect(problems).toEqual([expect.stringContaining('topic used by devices room-1, room-2')]);
+  });
+
   it('rejects a password in the mqtt url', () => {
     for (const url of ['mqtt://gw:secret-1@127.0.0.1:1883', 'mqtt://127.0.0.1:1883/?password=secret-1']) {
       const problems = problemsOf(`mqtt: { url: "${url}" }`);
