@@ -243,18 +243,27 @@ export class Gateway {
     checkHttpListenerSafety(http.host, http.auth);
     const auth = http.auth ? httpAuth({ config: http.auth, audit: (record) => this.auditRequest(record) }) : undefined;
     const { startGatewayApi } = await import('./api/gateway-api.js');
-    this.api = await startGatewayApi(
-      this,
-      {
-        host: http.host,
-        port: http.port,
-        // Request lines stay out of the log; fastify's own warnings and errors still reach it.
-        logger: this.log.child({ component: 'http' }, { level: 'warn' }),
-        stale_after_ms: http.stale_after_ms,
-        ...(auth ? { auth } : {}),
-      },
-      this.apiServices(),
-    );
+    try {
+      this.api = await startGatewayApi(
+        this,
+        {
+          host: http.host,
+          port: http.port,
+          // Request lines stay out of the log; fastify's own warnings and errors still reach it.
+          logger: this.log.child({ component: 'http' }, { level: 'warn' }),
+          stale_after_ms: http.stale_after_ms,
+          ...(auth ? { auth } : {}),
+        },
+        this.apiServices(),
+      );
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code !== 'EADDRINUSE' && code !== 'EADDRNOTAVAIL' && code !== 'EACCES') throw error;
+      throw new Error(
+        `the HTTP API cannot listen on ${http.host}:${http.port} (${(error as Error).message}); ` +
+          'free the port, or set http.host and http.port (or --http HOST:PORT) to an address of this machine that is free',
+      );
+    }
     this.log.info({ url: this.api.url }, 'http api and dashboard listening');
   }
 

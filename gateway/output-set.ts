@@ -271,6 +271,9 @@ export class OutputSet {
       ),
     );
     // A full disk fails every commit until there is room again: one line per minute and error code.
+    queue.on('commit_recovered', (size: { points: number }) =>
+      this.log.info({ ...size }, 'durable queue commits succeed again'),
+    );
     queue.on('commit_error', (error: Error & { code?: string }) =>
       this.dropLog.error(`queue-error:${error.code ?? ''}`, { err: error.message }, 'durable queue commit failed'),
     );

@@ -172,11 +172,23 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
 async function checkRedis(url: string, node_id: string): Promise<void> {
   const { Redis } = await import('ioredis');
   const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => {});
+  // With redis-server 7.0, a refused login reached the error event while the connect failed with
+  // "Connection is closed.", which names no cause.
+  let loginError: Error | undefined;
+  probe.on('error', (error: Error) => {
+    if (/WRONGPASS|NOAUTH|invalid password/i.test(error.message)) loginError = error;
+  });
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
+    const refused = loginError ?? (/WRONGPASS|NOAUTH/.test((error as Error).message) ? (error as Error) : undefined);
+    if (refused !== undefined) {
+      throw new ClusterError(
+        'CLUSTER_REDIS_FAILED',
+        `broker node ${node_id}: Redis at ${redactUrl(url)} refused the login (${refused.message}); fix the user name or password in cluster.redis_url`,
+      );
+    }
     throw new ClusterError(
       'CLUSTER_REDIS_FAILED',
       `broker node ${node_id} cannot reach Redis at ${redactUrl(url)} (${(error as Error).message}); start Redis or fix cluster.redis_url`,

@@ -31,7 +31,8 @@ const COMMIT_RETRY_MS = 1000;
 
 /**
  * The queue. Events: `committed` (points), `dropped` ({ count, policy, reason }), `full` ({ policy,
- * points, bytes }), `resumed` ({ points, bytes }), `commit_error` (QueueError).
+ * points, bytes }), `resumed` ({ points, bytes }), `commit_error` (QueueError), `commit_recovered`
+ * ({ points }) after a failed commit.
  */
 export class DurableQueue extends EventEmitter {
   readonly settings: QueueConfig & { path: string };
@@ -68,6 +69,8 @@ export class DurableQueue extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private immediate: NodeJS.Immediate | undefined;
   private full = false;
+  /** True from a failed commit until a commit succeeds again. */
+  private commitFailing = false;
   /** True while `close` commits the last readings, which then pass the queue's bounds. */
   private closing = false;
   /** Newest time of a committed reading stamped with its receive time, as the file records it. */
@@ -181,9 +184,14 @@ export class DurableQueue extends EventEmitter {
     try {
       settled = this.insertTransaction(entries);
     } catch (error) {
+      this.commitFailing = true;
       this.holdFailed(entries, error as Error);
       this.holdWaiters(waiters, insertWaiters);
       return;
+    }
+    if (this.commitFailing && settled.length > 0) {
+      this.commitFailing = false;
+      this.emit('commit_recovered', { points: this.capacity.size.points });
     }
     // Callbacks that came after readings now held in memory wait for them.
     if (this.blocked.length > 0) {
@@ -490,13 +498,15 @@ export class DurableQueue extends EventEmitter {
     }
     // Under `block`, nothing overtakes readings already held back, so the acceptance order is kept.
     const queueAhead = policy === 'block' && this.blocked.length > 0;
-    if (this.capacity.fits(admittedPoints + points, admittedBytes + bytes) && !queueAhead) return true;
+    const fits = this.capacity.fits(admittedPoints + points, admittedBytes + bytes);
+    if (fits && !queueAhead) return true;
     if (policy === 'drop_newest') {
       this.counters.dropped_newest += points;
       this.emit('dropped', { count: points, policy, reason: `queue full (${this.capacity.describe()})` });
       return false;
     }
-    this.setFull();
+    // Readings held after a failed commit are ahead of this one while the queue itself has room.
+    if (!fits) this.setFull();
     if (this.blockedPoints + points <= this.maxBlocked) {
       this.blocked.push(entry);
       this.blockedPoints += points;

@@ -32,11 +32,22 @@ function bootId(): string | undefined {
   return readProc('/proc/sys/kernel/random/boot_id')?.trim();
 }
 
-/** Returns a process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined. */
-function startTimeOf(pid: number): string | undefined {
+/** Returns the fields of /proc/PID/stat after the command name (field 3 onward), or undefined. */
+function statFields(pid: number): string[] | undefined {
   const stat = readProc(`/proc/${pid}/stat`);
   // The command name, in parentheses, may contain spaces, so the fields are counted after its closing one.
-  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  return stat?.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
+/** Returns a process's start time in clock ticks since boot (field 22 of /proc/PID/stat), or undefined. */
+function startTimeOf(pid: number): string | undefined {
+  return statFields(pid)?.[19];
+}
+
+/** Returns true for a process that has exited but whose parent has not collected it yet (state Z or X). */
+function hasExited(pid: number): boolean {
+  const state = statFields(pid)?.[0];
+  return state === 'Z' || state === 'X';
 }
 
 /** The owner recorded in a lock file. */
@@ -58,7 +69,7 @@ function ownerOf(lockPath: string): LockOwner | undefined {
 
 /** Returns true when the recorded owner is a process that still runs: same boot, same start time. */
 function ownerRuns(owner: LockOwner): boolean {
-  if (owner.pid === process.pid || !processRuns(owner.pid)) return false;
+  if (owner.pid === process.pid || !processRuns(owner.pid) || hasExited(owner.pid)) return false;
   const boot = bootId();
   if (owner.boot_id !== undefined && boot !== undefined && owner.boot_id !== boot) return false;
   const started = startTimeOf(owner.pid);

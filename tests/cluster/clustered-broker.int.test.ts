@@ -206,6 +206,27 @@ describe('startClusteredBroker', () => {
     ).rejects.toMatchObject({ code: 'CLUSTER_BROKER_LISTEN_FAILED' });
   });
 
+  it('reports a refused redis login', async () => {
+    const guarded = await startRedisServer('right-secret-4');
+    try {
+      const port = guarded.port;
+      const started = startClusteredBroker({
+        redis_url: `redis://:wrong-secret-4@127.0.0.1:${port}/0`,
+        node_id: 'bad-login',
+        port: 0,
+      });
+      const message = await started.then(
+        () => 'started',
+        (error: Error) => error.message,
+      );
+      expect(message).toContain('refused the login');
+      expect(message).toContain('fix the user name or password in cluster.redis_url');
+      expect(message).not.toContain('wrong-secret-4');
+    } finally {
+      await guarded.stop();
+    }
+  });
+
   it('reports an unreachable redis', async () => {
     const port = await freePort();
     await expect(

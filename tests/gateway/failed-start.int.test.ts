@@ -1,33 +1,56 @@
 import { existsSync, mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 
+/** Holds a port on 127.0.0.1, so that a listener of the gateway fails on it. */
+async function takenPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  return { server, port: (server.address() as { port: number }).port };
+}
+
+function gatewayConfig(dir: string, settings: { broker_port: number; http_port?: number }) {
+  return validateConfig({
+    site: 'failed-start',
+    mqtt: { broker: { port: settings.broker_port }, republish: { enabled: false } },
+    ...(settings.http_port !== undefined ? { http: { enabled: true, port: settings.http_port } } : {}),
+    devices: [{ id: 'room-1', protocol: 'mqtt', topic: 'rooms/1', profile: 'coldpool-room-celsius' }],
+    outputs: { local_store: { path: join(dir, 'store.db') }, queue: { path: join(dir, 'queue.db') } },
+    alarms: { store_path: join(dir, 'records.db') },
+  });
+}
+
 describe('gateway start that fails', () => {
+  let blocker: Server | undefined;
+
+  afterEach(() => {
+    blocker?.close();
+  });
+
   it('releases the queue lock', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-failed-start-'));
     // The embedded broker's port is taken, so the start fails after the queue is open.
-    const blocker = createServer();
-    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', () => resolve()));
-    const port = (blocker.address() as { port: number }).port;
-    const queuePath = join(dir, 'queue.db');
-    const config = validateConfig({
-      site: 'failed-start',
-      mqtt: { broker: { port }, republish: { enabled: false } },
-      devices: [{ id: 'room-1', protocol: 'mqtt', topic: 'rooms/1', profile: 'coldpool-room-celsius' }],
-      outputs: { local_store: { path: join(dir, 'store.db') }, queue: { path: queuePath } },
-      alarms: { store_path: join(dir, 'records.db') },
-    });
+    const taken = await takenPort();
+    blocker = taken.server;
+    const gateway = new Gateway(gatewayConfig(dir, { broker_port: taken.port }), pino({ level: 'silent' }));
+    await expect(gateway.start()).rejects.toThrow();
+    expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
+  });
+
+  it('names the http port in use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-failed-start-'));
+    const taken = await takenPort();
+    blocker = taken.server;
+    const config = gatewayConfig(dir, { broker_port: 0, http_port: taken.port });
     const gateway = new Gateway(config, pino({ level: 'silent' }));
-    try {
-      await expect(gateway.start()).rejects.toThrow();
-      expect(existsSync(`${queuePath}.lock`)).toBe(false);
-    } finally {
-      blocker.close();
-    }
+    await expect(gateway.start()).rejects.toThrow(
+      `the HTTP API cannot listen on 127.0.0.1:${taken.port} (listen EADDRINUSE: address already in use 127.0.0.1:${taken.port}); free the port, or set http.host and http.port`,
+    );
+    expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
   });
 });

@@ -129,11 +129,14 @@ interface StatusOptions {
 /** Returns the API token from `--token-file` (its first line) or the environment, if either gives one. */
 function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
   if (tokenFile !== undefined) {
+    let token: string | undefined;
     try {
-      return readFileSync(tokenFile, 'utf8').split(/\r?\n/)[0]?.trim() || undefined;
+      token = readFileSync(tokenFile, 'utf8').split(/\r?\n/)[0]?.trim();
     } catch (error) {
       throw new Error(`--token-file ${tokenFile}: cannot read it (${(error as Error).message}); give a readable file`);
     }
+    if (!token) throw new Error(`--token-file ${tokenFile}: its first line is empty; write the API token on it`);
+    return token;
   }
   const token = env[TOKEN_ENV]?.trim();
   return token === '' ? undefined : token;

@@ -11,11 +11,15 @@ export interface RedisServer {
   stop(): Promise<void>;
 }
 
-/** Starts Debian's redis-server on a free port without RDB or AOF files; resolves once the port accepts. */
-export async function startRedisServer(): Promise<RedisServer> {
+/**
+ * Starts Debian's redis-server on a free port without RDB or AOF files; resolves once the port accepts.
+ * With `password`, clients must log in with it (`requirepass`).
+ */
+export async function startRedisServer(password?: string): Promise<RedisServer> {
   const dir = await mkdtemp(join(tmpdir(), 'coldpool-redis-'));
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
+  if (password !== undefined) args.push('--requirepass', password);
   const server: ChildServer = spawnServer('redis-server', args);
   await waitUntilReady(server, 'redis-server', () => portAccepts(port), 10_000);
   return {

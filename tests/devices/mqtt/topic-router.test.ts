@@ -126,9 +126,12 @@ describe('TopicRouter route cache', () => {
       { filter: 'sensors/room-9/state', device_id: 'room-nine', mapping },
     ]);
     for (let round = 0; round < 2; round++) {
+      // One assertion per round: 20,000 separate ones took over 5 s on a loaded 2-core machine.
+      const misrouted: string[] = [];
       for (let index = 0; index < 20_000; index++) {
-        expect(router.route(`sensors/d${index}/state`)?.device_id).toBe(`d${index}`);
+        if (router.route(`sensors/d${index}/state`)?.device_id !== `d${index}`) misrouted.push(`d${index}`);
       }
+      expect(misrouted).toEqual([]);
       expect(router.route('sensors/room-9/state')?.device_id).toBe('room-nine');
       expect(router.route('other/d1/state')).toBeUndefined();
       expect(router.route('sensors//state')).toBeUndefined();

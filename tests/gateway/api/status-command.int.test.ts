@@ -109,6 +109,12 @@ describe('status command with API auth', () => {
     expect(await runStatus(['--url', url, '--token-file', file])).toContain('devices up');
   });
 
+  it('rejects an empty token file', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'coldpool-token-')), 'token');
+    writeFileSync(file, '\n');
+    await expect(runStatus(['--url', url, '--token-file', file])).rejects.toThrow('its first line is empty');
+  });
+
   it('names the token variable on 401', async () => {
     const error = await fetchStatus(url, 1000).catch((caught: unknown) => caught);
     expect((error as Error).message).toContain('HTTP 401');

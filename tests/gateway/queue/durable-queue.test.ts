@@ -207,6 +207,9 @@ describe('durable-queue', () => {
     await committed(queue);
     const errors: { code?: string; message: string }[] = [];
     queue.on('commit_error', (error) => errors.push(error));
+    const events: string[] = [];
+    queue.on('full', () => events.push('full'));
+    queue.on('commit_recovered', () => events.push('commit_recovered'));
     // SQLite reports SQLITE_FULL once the file may not grow, as on a full disk.
     const db = (queue as unknown as { db: { pragma(source: string, options?: { simple: boolean }): unknown } }).db;
     db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
@@ -217,6 +220,8 @@ describe('durable-queue', () => {
     );
     const stored = committed(queue).then(() => done.push('waiter'));
     await sleep(100);
+    queue.enqueue([reading(5000)]);
+    await sleep(50);
     expect(errors.map((error) => error.code)).toEqual(['QUEUE_COMMIT_FAILED']);
     expect(errors[0]?.message).toContain('2000 points wait in memory');
     expect(done).toEqual([]);
@@ -224,7 +229,8 @@ describe('durable-queue', () => {
     db.pragma('max_page_count = 1000000');
     await stored;
     expect(done).toEqual(['entry', 'waiter']);
-    expect(queue.stats().depth_points).toBe(2001);
+    expect(queue.stats().depth_points).toBe(2002);
+    expect(events).toEqual(['commit_recovered']);
     queue.close();
   });
 

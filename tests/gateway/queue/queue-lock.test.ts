@@ -61,6 +61,24 @@ describe('QueueLock', () => {
     expect(existsSync(`${path}.lock`)).toBe(false);
   });
 
+  it('takes over the lock of an uncollected process', async () => {
+    // `sleep 0` exits at once, and its parent, replaced by `sleep 5`, never collects it: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const zombie = await new Promise<number>((resolve) =>
+      parent.stdout?.once('data', (chunk) => resolve(Number(chunk))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    try {
+      expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+      const lock = new QueueLock(queuePath());
+      writeFileSync(lock.path, `${zombie}\n`);
+      lock.acquire();
+      expect(lock.takenOver?.pid).toBe(zombie);
+    } finally {
+      parent.kill();
+    }
+  });
+
   it('takes over its own or an unreadable lock', () => {
     for (const content of [`${process.pid}\n`, 'not a pid\n']) {
       const path = queuePath();
