@@ -62,14 +62,17 @@ describe('QueueLock', () => {
   });
 
   it('takes over the lock of an uncollected process', async () => {
-    // `sleep 0` exits at once, and its parent, replaced by `sleep 5`, never collects it: a zombie.
-    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 5'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // `sleep 0.5` exits after its parent shell has become `sleep 30`, which never collects it: a zombie.
+    const parent = spawn('sh', ['-c', 'sleep 0.5 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
     const zombie = await new Promise<number>((resolve) =>
       parent.stdout?.once('data', (chunk) => resolve(Number(chunk))),
     );
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    const state = (): string | undefined => readFileSync(`/proc/${zombie}/stat`, 'utf8').match(/\) (\S)/)?.[1];
     try {
-      expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+      for (let waited = 0; state() !== 'Z' && waited < 5000; waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(state()).toBe('Z');
       const lock = new QueueLock(queuePath());
       writeFileSync(lock.path, `${zombie}\n`);
       lock.acquire();
