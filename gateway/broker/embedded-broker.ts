@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes, Client } from 'aedes';
-import { checkListenerSafety, isLoopbackHost } from '../security/listener-safety.js';
+import { checkBrokerListenerSafety, isLoopbackHost } from '../security/listener-safety.js';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
 import { RateLimiter } from '../security/rate-limiter.js';
 import { SecurityError } from '../security/security-error.js';
@@ -74,15 +74,9 @@ function hasAuthentication(options: EmbeddedBrokerOptions): boolean {
   return options.access !== undefined && !options.access.allow_anonymous;
 }
 
-function checkSafety(name: string, host: string, options: EmbeddedBrokerOptions): void {
+function checkSafety(name: 'mqtt' | 'mqtt tls', host: string, options: EmbeddedBrokerOptions): void {
   try {
-    checkListenerSafety({
-      name,
-      host,
-      auth_configured: hasAuthentication(options),
-      auth_key: 'mqtt.broker.auth.users with allow_anonymous: false',
-      host_key: name === 'mqtt' ? 'mqtt.broker.host' : 'mqtt.broker.tls.host',
-    });
+    checkBrokerListenerSafety(name, host, hasAuthentication(options));
   } catch (error) {
     if (error instanceof SecurityError) throw new EmbeddedBrokerError('BROKER_AUTH_REQUIRED', error.message);
     throw error;

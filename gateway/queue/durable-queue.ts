@@ -63,7 +63,10 @@ export class DurableQueue extends EventEmitter {
    * Callbacks of `afterCommit` and `afterInsert` that came after readings now held in memory (`blocked`).
    * They run once those readings are committed, so a message is not acknowledged before its readings.
    */
-  private held: { waiters: (() => void)[]; insertWaiters: (() => void)[] } = { waiters: [], insertWaiters: [] };
+  private blockedWaiters: { waiters: (() => void)[]; insertWaiters: (() => void)[] } = {
+    waiters: [],
+    insertWaiters: [],
+  };
   /** Timer that retries the commit of readings held after a failed commit. */
   private retryTimer: NodeJS.Timeout | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -145,7 +148,7 @@ export class DurableQueue extends EventEmitter {
 
   /** Runs `callback` once everything enqueued so far is synced to disk or counted as dropped. */
   afterCommit(callback: () => void): void {
-    if (this.blocked.length > 0) this.held.waiters.push(callback);
+    if (this.blocked.length > 0) this.blockedWaiters.waiters.push(callback);
     else if (this.pending.length > 0) this.waiters.push(callback);
     else if (this.walSync.busy) this.walSync.afterSync(callback);
     else setImmediate(callback);
@@ -161,7 +164,7 @@ export class DurableQueue extends EventEmitter {
    * for the sync that makes it survive a power cut. A committed point already survives a crash of the process.
    */
   afterInsert(callback: () => void): void {
-    if (this.blocked.length > 0) this.held.insertWaiters.push(callback);
+    if (this.blocked.length > 0) this.blockedWaiters.insertWaiters.push(callback);
     else if (this.pending.length > 0) this.insertWaiters.push(callback);
     else setImmediate(callback);
   }
@@ -194,25 +197,22 @@ export class DurableQueue extends EventEmitter {
       this.emit('commit_recovered', { points: this.capacity.size.points });
     }
     // Callbacks that came after readings now held in memory wait for them.
-    if (this.blocked.length > 0) {
-      this.holdWaiters(waiters, insertWaiters);
-      waiters.length = 0;
-      insertWaiters.length = 0;
-    }
-    for (const waiter of insertWaiters) waiter();
+    const holding = this.blocked.length > 0;
+    if (holding) this.holdWaiters(waiters, insertWaiters);
+    else for (const waiter of insertWaiters) waiter();
     // Only the callbacks wait for the sync: the readings are on disk and can be collected meanwhile.
     const callbacks: (() => void)[] = [];
     for (const entry of settled) if (entry.done !== undefined) callbacks.push(entry.done);
+    if (!holding) callbacks.push(...waiters);
     this.walSync.afterSync(() => {
       for (const callback of callbacks) callback();
-      for (const waiter of waiters) waiter();
     });
   }
 
   /** Keeps callbacks until the readings held in memory before them are committed. */
   private holdWaiters(waiters: readonly (() => void)[], insertWaiters: readonly (() => void)[]): void {
-    this.held.waiters.push(...waiters);
-    this.held.insertWaiters.push(...insertWaiters);
+    this.blockedWaiters.waiters.push(...waiters);
+    this.blockedWaiters.insertWaiters.push(...insertWaiters);
   }
 
   /**
@@ -223,20 +223,20 @@ export class DurableQueue extends EventEmitter {
     this.resyncCapacity();
     this.newestReceiveMs = this.storedReceiveMs();
     const failed = entries.filter((entry) => !this.blocked.includes(entry));
-    const kept: PendingEntry[] = [];
-    let keptPoints = 0;
+    const retried: PendingEntry[] = [];
+    let retriedPoints = 0;
     let lost = 0;
     for (const entry of failed) {
-      if (this.blockedPoints + keptPoints + entry.readings.length <= this.maxBlocked) {
-        kept.push(entry);
-        keptPoints += entry.readings.length;
+      if (this.blockedPoints + retriedPoints + entry.readings.length <= this.maxBlocked) {
+        retried.push(entry);
+        retriedPoints += entry.readings.length;
         continue;
       }
       lost += entry.readings.length;
       entry.done?.();
     }
-    this.blocked.unshift(...kept);
-    this.blockedPoints += keptPoints;
+    this.blocked.unshift(...retried);
+    this.blockedPoints += retriedPoints;
 
     const detail =
       `committing ${failed.reduce((total, entry) => total + entry.readings.length, 0)} points to ` +
@@ -367,9 +367,9 @@ export class DurableQueue extends EventEmitter {
     this.pendingPoints += this.blockedPoints;
     this.blocked = [];
     this.blockedPoints = 0;
-    this.waiters.push(...this.held.waiters);
-    this.insertWaiters.push(...this.held.insertWaiters);
-    this.held = { waiters: [], insertWaiters: [] };
+    this.waiters.push(...this.blockedWaiters.waiters);
+    this.insertWaiters.push(...this.blockedWaiters.insertWaiters);
+    this.blockedWaiters = { waiters: [], insertWaiters: [] };
     this.commit();
     clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
@@ -573,9 +573,9 @@ export class DurableQueue extends EventEmitter {
       this.pendingPoints += entry.readings.length;
       this.scheduleCommit();
     }
-    const { waiters, insertWaiters } = this.held;
+    const { waiters, insertWaiters } = this.blockedWaiters;
     if (waiters.length > 0 || insertWaiters.length > 0) {
-      this.held = { waiters: [], insertWaiters: [] };
+      this.blockedWaiters = { waiters: [], insertWaiters: [] };
       this.waiters.push(...waiters);
       this.insertWaiters.push(...insertWaiters);
       this.scheduleCommit();

@@ -81,3 +81,17 @@ export function checkHttpListenerSafety(host: string, auth: HttpAuthConfig | und
     host_key: 'http.host',
   });
 }
+
+/**
+ * Checks a listener of the embedded MQTT broker (`mqtt`, or `mqtt tls` for its TLS listener): a
+ * non-loopback `host` needs authentication. Throws `SecurityError` `LISTENER_AUTH_REQUIRED` otherwise.
+ */
+export function checkBrokerListenerSafety(name: 'mqtt' | 'mqtt tls', host: string, auth_configured: boolean): void {
+  checkListenerSafety({
+    name,
+    host,
+    auth_configured,
+    auth_key: 'mqtt.broker.auth.users with allow_anonymous: false',
+    host_key: name === 'mqtt' ? 'mqtt.broker.host' : 'mqtt.broker.tls.host',
+  });
+}

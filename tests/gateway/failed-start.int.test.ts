@@ -8,7 +8,7 @@ import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 
 /** Holds a port on 127.0.0.1, so that a listener of the gateway fails on it. */
-async function takenPort(): Promise<{ server: Server; port: number }> {
+async function occupiedPort(): Promise<{ server: Server; port: number }> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   return { server, port: (server.address() as { port: number }).port };
@@ -34,22 +34,22 @@ describe('gateway start that fails', () => {
 
   it('releases the queue lock', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-failed-start-'));
-    // The embedded broker's port is taken, so the start fails after the queue is open.
-    const taken = await takenPort();
-    blocker = taken.server;
-    const gateway = new Gateway(gatewayConfig(dir, { broker_port: taken.port }), pino({ level: 'silent' }));
+    // The embedded broker's port is occupied, so the start fails after the queue is open.
+    const occupied = await occupiedPort();
+    blocker = occupied.server;
+    const gateway = new Gateway(gatewayConfig(dir, { broker_port: occupied.port }), pino({ level: 'silent' }));
     await expect(gateway.start()).rejects.toThrow();
     expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
   });
 
   it('names the http port in use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-failed-start-'));
-    const taken = await takenPort();
-    blocker = taken.server;
-    const config = gatewayConfig(dir, { broker_port: 0, http_port: taken.port });
+    const occupied = await occupiedPort();
+    blocker = occupied.server;
+    const config = gatewayConfig(dir, { broker_port: 0, http_port: occupied.port });
     const gateway = new Gateway(config, pino({ level: 'silent' }));
     await expect(gateway.start()).rejects.toThrow(
-      `the HTTP API cannot listen on 127.0.0.1:${taken.port} (listen EADDRINUSE: address already in use 127.0.0.1:${taken.port}); free the port, or set http.host and http.port`,
+      `the HTTP API cannot listen on 127.0.0.1:${occupied.port} (listen EADDRINUSE: address already in use 127.0.0.1:${occupied.port}); free the port, or set http.host and http.port`,
     );
     expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
   });

@@ -3,7 +3,7 @@ import { ConfigError, joinPath } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { readSecret, SecretError } from '../../secrets.js';
-import { checkHttpListenerSafety, checkListenerSafety } from '../../security/listener-safety.js';
+import { checkBrokerListenerSafety, checkHttpListenerSafety } from '../../security/listener-safety.js';
 import { SecurityError } from '../../security/security-error.js';
 
 /**
@@ -36,31 +36,26 @@ function unreadableSecrets(value: unknown, path: PropertyKey[] = []): string[] {
 }
 
 /** `coldpool check-config FILE`: validates a file, prints every problem, exits 1 when there are any. */
-/** Returns the refusals of listeners that `coldpool run` would meet: a non-loopback address without auth. */
-function listenerRefusals(config: GatewayConfig): string[] {
-  const refusals: string[] = [];
+/** Returns the errors `coldpool run` would raise for its listeners: a non-loopback address without auth. */
+function listenerErrors(config: GatewayConfig): string[] {
+  const errors: string[] = [];
   const check = (run: () => void): void => {
     try {
       run();
     } catch (error) {
       if (!(error instanceof SecurityError)) throw error;
-      refusals.push(error.message);
+      errors.push(error.message);
     }
   };
   if (config.http.enabled) check(() => checkHttpListenerSafety(config.http.host, config.http.auth));
   const broker = config.mqtt.broker;
   if (config.mqtt.url === undefined && broker.enabled) {
-    check(() =>
-      checkListenerSafety({
-        name: 'mqtt',
-        host: broker.host,
-        auth_configured: broker.auth !== undefined && !broker.auth.allow_anonymous,
-        auth_key: 'mqtt.broker.auth.users with allow_anonymous: false',
-        host_key: 'mqtt.broker.host',
-      }),
-    );
+    const authenticated = broker.auth !== undefined && !broker.auth.allow_anonymous;
+    check(() => checkBrokerListenerSafety('mqtt', broker.host, authenticated));
+    const tls = broker.tls;
+    if (tls !== undefined) check(() => checkBrokerListenerSafety('mqtt tls', tls.host, authenticated));
   }
-  return refusals;
+  return errors;
 }
 
 export function registerCheckConfigCommand(program: Command): void {
@@ -71,9 +66,9 @@ export function registerCheckConfigCommand(program: Command): void {
     .action((file: string) => {
       try {
         const { config, devices, subscriptions } = loadConfig(file);
-        const refusals = listenerRefusals(config);
-        if (refusals.length > 0) {
-          for (const message of refusals) process.stderr.write(`${file}: ${message}\n`);
+        const listenerProblems = listenerErrors(config);
+        if (listenerProblems.length > 0) {
+          for (const message of listenerProblems) process.stderr.write(`${file}: ${message}\n`);
           process.stderr.write('coldpool run would refuse to start with this file\n');
           process.exitCode = 1;
           return;
