@@ -136,15 +136,25 @@ function seriesIdentity(reading: Reading): string | undefined {
  */
 const keysByTags = new WeakMap<object, { measurement: string; key: string }>();
 
-/** Returns the series key of a reading, from the cache when its measurement and tag set were seen before. */
+/**
+ * Returns a copy of `text` in one block. V8 keeps a string built by concatenation as a tree of its parts.
+ * A series key kept as a copy costs one string, and each line that starts with it is copied from one
+ * block. The UTF-16 round trip keeps lone surrogates as they are.
+ */
+function flatCopy(text: string): string {
+  return Buffer.from(text, 'utf16le').toString('utf16le');
+}
+
+/**
+ * Returns the series key of a reading. The key of a frozen tag set is kept in `keysByTags` only. A tag
+ * set that serves a second measurement, or is not frozen, goes through the cache by identity string.
+ */
 function seriesKeyOf(reading: Reading): string {
-  const frozen = Object.isFrozen(reading.tags);
-  if (frozen) {
-    const known = keysByTags.get(reading.tags);
-    if (known !== undefined && known.measurement === reading.measurement) return known.key;
-  }
-  const key = seriesKeyByIdentity(reading);
-  if (frozen) keysByTags.set(reading.tags, { measurement: reading.measurement, key });
+  if (!Object.isFrozen(reading.tags)) return seriesKeyByIdentity(reading);
+  const known = keysByTags.get(reading.tags);
+  if (known !== undefined && known.measurement === reading.measurement) return known.key;
+  const key = known === undefined ? flatCopy(formatSeriesKey(reading)) : seriesKeyByIdentity(reading);
+  keysByTags.set(reading.tags, { measurement: reading.measurement, key });
   return key;
 }
 
@@ -154,8 +164,8 @@ function seriesKeyByIdentity(reading: Reading): string {
   if (identity === undefined) return formatSeriesKey(reading);
   const cached = seriesKeys.get(identity);
   if (cached !== undefined) return cached;
-  const key = formatSeriesKey(reading);
-  seriesKeys.set(identity, key);
+  const key = flatCopy(formatSeriesKey(reading));
+  seriesKeys.set(flatCopy(identity), key);
   return key;
 }
 

@@ -67,43 +67,54 @@ const tagSets = new WeakMap<DeviceIdentity, TagSet>();
 const TAG_SETS_PER_IDENTITY = 1024;
 
 /**
- * Tag sets by identity and content (device id and sample tags). Samples that carry tags of their own (a
- * reefer compartment) bring a new tags object in every message, and the same series must still get the
- * same frozen tag set, because its receive times are kept by it.
+ * Tag sets by identity and content (device id and sample tags), made once an identity has a second
+ * content. Samples that carry tags of their own (a reefer compartment) bring a new tags object in every
+ * message, and the same series must still get the same frozen tag set, because its receive times are
+ * kept by it. An identity with one content, the usual device, needs only its `tagSets` entry.
  */
 const tagSetsByContent = new WeakMap<DeviceIdentity, Map<string, Readonly<Record<string, string>>>>();
 
-/** Returns a key of a sample's device id and tags, each part prefixed with its length. */
-function contentKey(sample: DeviceSample): string {
-  let key = `${sample.device_id.length}:${sample.device_id}`;
-  for (const name in sample.tags) {
-    const value = sample.tags[name] ?? '';
+/** Returns a key of a device id and sample tags, each part prefixed with its length. */
+function contentKey(device_id: string, tags: Readonly<Record<string, string>> | undefined): string {
+  let key = `${device_id.length}:${device_id}`;
+  for (const name in tags) {
+    const value = tags[name] ?? '';
     key += `|${name.length}:${name}=${value.length}:${value}`;
   }
   return key;
 }
 
-/** Returns the frozen tag set of a sample's reading: the identity's tags, the sample's own, site, asset and device. */
+/** Makes the frozen tag set of a sample: the identity's tags, the sample's own, site, asset and device. */
+function newTagSet(sample: DeviceSample, identity: DeviceIdentity): Readonly<Record<string, string>> {
+  return Object.freeze({
+    ...identity.tags,
+    ...sample.tags,
+    site: identity.site,
+    asset: identity.asset,
+    device: sample.device_id,
+  });
+}
+
+/** Returns the frozen tag set of a sample's reading, the same object for every sample of one series. */
 function readingTags(sample: DeviceSample, identity: DeviceIdentity): Readonly<Record<string, string>> {
   const last = tagSets.get(identity);
   if (last !== undefined && last.device_id === sample.device_id && last.sample_tags === sample.tags) return last.tags;
-  let byContent = tagSetsByContent.get(identity);
-  if (byContent === undefined) {
-    byContent = new Map();
-    tagSetsByContent.set(identity, byContent);
-  }
-  const key = contentKey(sample);
-  let tags = byContent.get(key);
-  if (tags === undefined) {
-    tags = Object.freeze({
-      ...identity.tags,
-      ...sample.tags,
-      site: identity.site,
-      asset: identity.asset,
-      device: sample.device_id,
-    });
-    if (byContent.size >= TAG_SETS_PER_IDENTITY) byContent.clear();
-    byContent.set(key, tags);
+  let tags: Readonly<Record<string, string>> | undefined;
+  if (last === undefined) {
+    tags = newTagSet(sample, identity);
+  } else {
+    let byContent = tagSetsByContent.get(identity);
+    if (byContent === undefined) {
+      byContent = new Map([[contentKey(last.device_id, last.sample_tags), last.tags]]);
+      tagSetsByContent.set(identity, byContent);
+    }
+    const key = contentKey(sample.device_id, sample.tags);
+    tags = byContent.get(key);
+    if (tags === undefined) {
+      tags = newTagSet(sample, identity);
+      if (byContent.size >= TAG_SETS_PER_IDENTITY) byContent.clear();
+      byContent.set(key, tags);
+    }
   }
   tagSets.set(identity, { device_id: sample.device_id, sample_tags: sample.tags, tags });
   return tags;

@@ -201,6 +201,16 @@ describe('line-protocol series keys of frozen tag sets', () => {
     );
   });
 
+  it('keeps a lone surrogate of a tag value in the kept key', () => {
+    const tags = Object.freeze({ site: 'dock', device: 'p\uD800' });
+    expect(toLine(reading({ tags, fields: { t: 1 } })).line).toBe(
+      'cold_room,device=p\uD800,site=dock t=1 1700000000000',
+    );
+    expect(toLine(reading({ tags, fields: { t: 2 } })).line).toBe(
+      'cold_room,device=p\uD800,site=dock t=2 1700000000000',
+    );
+  });
+
   it('checks an unseen frozen tag set', () => {
     const tags = Object.freeze({ site: 'dock\n', asset: 'room-1', device: 'probe-1' });
     expect(codeOf(() => toLine(reading({ tags, fields: { temp_c: 1 } })))).toBe('LINE_NEWLINE');

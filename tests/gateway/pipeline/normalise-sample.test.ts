@@ -164,6 +164,17 @@ describe('normaliseSample tag sets', () => {
     expect(withTags?.tags).toEqual({ compartment: 'rear', site: 'depot', asset: 'room-a', device: 'dev-1' });
     expect(first?.tags).toEqual({ site: 'depot', asset: 'room-a', device: 'dev-1' });
   });
+
+  it('returns to the first compartment tag set', () => {
+    const own = { ...identity, tags: {} };
+    const tagsOf = (compartment: string) =>
+      normaliseSample(sample([field(spec, 3)], { tags: { compartment } }), own, options).reading?.tags;
+    const front = tagsOf('front');
+    const rear = tagsOf('rear');
+    expect(rear).not.toBe(front);
+    expect(tagsOf('front')).toBe(front);
+    expect(tagsOf('rear')).toBe(rear);
+  });
 });
 
 describe('normaliseSample integer fields', () => {
