@@ -3,8 +3,10 @@ import type { DeviceSample } from '../devices/sample.js';
 import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
 import type { RunningApi, startGatewayApi } from './api/gateway-api.js';
+import { EmbeddedBrokerError } from './broker/broker-error.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { writePacketIdsWithoutTable } from './broker/packet-id-buffers.js';
+import { ClusterError } from './cluster/cluster-error.js';
 import { clusterBrokerOptions, startClusteredBroker } from './cluster/clustered-broker.js';
 import { leaderPlanService } from './cluster/leader-plan-service.js';
 import type { Leadership } from './cluster/leadership.js';
@@ -39,6 +41,17 @@ export interface GatewayOptions {
   clock?: () => number;
   /** Newest allowed source time ahead of the receive time, in milliseconds. Default: the config's `max_clock_skew_s`. */
   max_clock_skew_ms?: number;
+}
+
+/** Adds the config key of the broker port to a failure to listen on it, so the message names the setting to change. */
+function withBrokerPortKey(error: unknown): unknown {
+  if (error instanceof EmbeddedBrokerError && error.code === 'BROKER_LISTEN_FAILED' && error.option !== undefined) {
+    return new EmbeddedBrokerError(error.code, `${error.message}; set it in mqtt.broker.${error.option}`, error.option);
+  }
+  if (error instanceof ClusterError && error.code === 'CLUSTER_BROKER_LISTEN_FAILED') {
+    return new ClusterError(error.code, `${error.message}; set it in mqtt.broker.port`);
+  }
+  return error;
 }
 
 /**
@@ -162,13 +175,17 @@ export class Gateway {
       ...(security.access ? { access: security.access } : {}),
     };
     const cluster = this.resolved.config.cluster;
-    this.broker = cluster
-      ? await startClusteredBroker({ ...options, ...clusterBrokerOptions(cluster) })
-      : await startEmbeddedBroker({
-          ...options,
-          ...(security.tls ? { tls: security.tls } : {}),
-          hold_until_tapped: this.readsBrokerInProcess(),
-        });
+    try {
+      this.broker = cluster
+        ? await startClusteredBroker({ ...options, ...clusterBrokerOptions(cluster) })
+        : await startEmbeddedBroker({
+            ...options,
+            ...(security.tls ? { tls: security.tls } : {}),
+            hold_until_tapped: this.readsBrokerInProcess(),
+          });
+    } catch (error) {
+      throw withBrokerPortKey(error);
+    }
     this.stopRejectionLog = logBrokerRejections(this.broker.events, this.log);
     if (internal) this.credentials = { username: internal.username, password: internal.password };
     this.log.info(

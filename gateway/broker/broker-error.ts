@@ -10,6 +10,8 @@ export class EmbeddedBrokerError extends Error {
   constructor(
     readonly code: EmbeddedBrokerErrorCode,
     message: string,
+    /** Option of `startEmbeddedBroker` whose port could not be listened on. */
+    readonly option?: 'port' | 'tls.port',
   ) {
     super(message);
     this.name = 'EmbeddedBrokerError';

@@ -103,7 +103,7 @@ function checkOptions(host: string, port: number, options: EmbeddedBrokerOptions
   }
 }
 
-async function listen(server: Server, host: string, port: number): Promise<number> {
+async function listen(server: Server, host: string, port: number, option: 'port' | 'tls.port'): Promise<number> {
   server.listen(port, host);
   try {
     await once(server, 'listening');
@@ -112,6 +112,7 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
     throw new EmbeddedBrokerError(
       'BROKER_LISTEN_FAILED',
       `embedded broker cannot listen on ${host}:${port} (${detail}); free the port or choose another one (0 picks a free port)`,
+      option,
     );
   }
   const address = server.address();
@@ -198,9 +199,9 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   let port: number;
   let tlsPort: number | undefined;
   try {
-    port = await listen(server, host, requestedPort);
+    port = await listen(server, host, requestedPort, 'port');
     if (tlsServer !== undefined)
-      tlsPort = await listen(tlsServer, options.tls?.host ?? '127.0.0.1', options.tls?.port ?? 8883);
+      tlsPort = await listen(tlsServer, options.tls?.host ?? '127.0.0.1', options.tls?.port ?? 8883, 'tls.port');
   } catch (error) {
     await closeAll();
     throw error;

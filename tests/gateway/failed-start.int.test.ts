@@ -42,6 +42,16 @@ describe('gateway start that fails', () => {
     expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
   });
 
+  it('names the broker port in use', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-failed-start-'));
+    const occupied = await occupiedPort();
+    blocker = occupied.server;
+    const gateway = new Gateway(gatewayConfig(dir, { broker_port: occupied.port }), pino({ level: 'silent' }));
+    await expect(gateway.start()).rejects.toThrow(
+      `embedded broker cannot listen on 127.0.0.1:${occupied.port} (listen EADDRINUSE: address already in use 127.0.0.1:${occupied.port}); free the port or choose another one (0 picks a free port); set it in mqtt.broker.port`,
+    );
+  });
+
   it('names the http port in use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-failed-start-'));
     const occupied = await occupiedPort();
