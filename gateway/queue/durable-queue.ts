@@ -329,7 +329,7 @@ export class DurableQueue extends EventEmitter {
         new QueueError(
           'QUEUE_ACK_FAILED',
           `recording that ${output} delivered rows up to ${up_to_id} in ${this.settings.path} failed: ${(error as Error).message}; ` +
-            `they stay on disk and are sent again after a restart${dead_letters.length > 0 ? `, and ${dead_letters.length} rejected points were not kept as dead letters` : ''}; check free disk space`,
+            `the next delivery that is recorded covers them, and a restart before then sends them again, which overwrites the same points${dead_letters.length > 0 ? `, and ${dead_letters.length} rejected points were not kept as dead letters` : ''}; check free disk space`,
         ),
       );
       return;

@@ -276,6 +276,34 @@ describe('durable-queue', () => {
     queue.close();
   });
 
+  it('records a failed acknowledge with the next one', async () => {
+    const path = queuePath();
+    const queue = openQueue({ path });
+    queue.enqueue(Array.from({ length: 50 }, (_, index) => reading(index + 1)));
+    await committed(queue);
+    const db = (queue as unknown as { db: { pragma(source: string, options?: { simple: boolean }): unknown } }).db;
+    const pages = Number(db.pragma('max_page_count', { simple: true }));
+    db.pragma('max_page_count = 1');
+    const failed: string[] = [];
+    queue.on('commit_error', (error) => failed.push(error.code));
+    // Dead letters make the transaction grow the file, which the page limit rejects.
+    const letters = Array.from({ length: 200 }, (_, index) => ({
+      reading: reading(index),
+      reason: 'rejected '.repeat(50),
+    }));
+    queue.acknowledge('influx', queue.last_id, letters);
+    expect(failed).toEqual(['QUEUE_ACK_FAILED']);
+    db.pragma(`max_page_count = ${pages}`);
+    queue.enqueue([reading(51)]);
+    await committed(queue);
+    queue.acknowledge('influx', queue.last_id);
+    queue.close();
+    const reopened = openQueue({ path });
+    expect(reopened.pendingFor('influx')).toBe(0);
+    expect(reopened.readPage(0, 100)).toEqual([]);
+    reopened.close();
+  });
+
   it('reads whole rows per page', async () => {
     const queue = openQueue();
     for (let seq = 1; seq <= 3; seq++) {
