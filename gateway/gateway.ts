@@ -258,7 +258,20 @@ export class Gateway {
       return;
     }
     checkHttpListenerSafety(http.host, http.auth);
-    const auth = http.auth ? httpAuth({ config: http.auth, audit: (record) => this.auditRequest(record) }) : undefined;
+    const loginLog = new RateLimitedLog(this.log);
+    const auth = http.auth
+      ? httpAuth({
+          config: http.auth,
+          audit: (record) => this.auditRequest(record),
+          // One line per address, user name and reason per minute, so a password guesser cannot flood the log.
+          login_failed: (failure) =>
+            loginLog.warn(
+              `${failure.reason}|${failure.ip}|${failure.username}`,
+              { ...failure },
+              `http login failed: ${failure.reason}`,
+            ),
+        })
+      : undefined;
     const { startGatewayApi } = await import('./api/gateway-api.js');
     try {
       this.api = await startGatewayApi(

@@ -72,6 +72,9 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
     fleet.detach();
   });
 
+  // Every request body of this API is JSON. Fastify also parses text/plain by default, which would turn
+  // a text body into a schema error (400) instead of the unsupported media type (415) it is.
+  app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
   app.addSchema(errorEnvelopeSchema);
   const authenticate = options.authenticate;

@@ -9,7 +9,7 @@ import { type AuditRecord, auditHook, type RequestUser } from './audit-record.js
 import { corsHook, sendAuthError } from './cors.js';
 import { API_ROUTE_ROLES, type RouteRole, requiredRole, roleAllows } from './http-roles.js';
 import { HttpUserStore } from './http-users.js';
-import { registerLoginRoutes } from './login-routes.js';
+import { type LoginFailure, registerLoginRoutes } from './login-routes.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { HttpAuthConfig } from './security-config.js';
 import { TokenStore } from './token-store.js';
@@ -27,6 +27,8 @@ export interface HttpAuthOptions {
   logout_path?: string;
   /** Receives a record of every state-changing request after its reply. Default none. */
   audit?: (record: AuditRecord) => void;
+  /** Receives every failed login (wrong user name or password, or too many attempts). Default none. */
+  login_failed?: (failure: LoginFailure) => void;
   /** Clock in milliseconds, default `Date.now`. */
   now_ms?: () => number;
 }
@@ -116,7 +118,14 @@ export function httpAuth(options: HttpAuthOptions): HttpAuth {
     app.addHook('onRequest', corsHook(config.cors_origins));
     app.addHook('preHandler', preHandler);
     if (options.audit !== undefined) app.addHook('onResponse', auditHook(options.audit, userOf, now));
-    registerLoginRoutes(app, { loginPath, logoutPath, tokens, users, limiter: loginLimiter });
+    registerLoginRoutes(app, {
+      loginPath,
+      logoutPath,
+      tokens,
+      users,
+      limiter: loginLimiter,
+      ...(options.login_failed !== undefined ? { onFailure: options.login_failed } : {}),
+    });
   };
   // Makes fastify apply the hooks to the app that registers the plugin, as fastify-plugin does.
   Object.assign(plugin, { [Symbol.for('skip-override')]: true });

@@ -5,12 +5,21 @@ import type { HttpUserStore } from './http-users.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { TokenStore } from './token-store.js';
 
+/** A rejected login: the user name, the source address and the reason. It never contains the password. */
+export interface LoginFailure {
+  ip: string;
+  username: string;
+  reason: 'wrong_credentials' | 'rate_limited';
+}
+
 export interface LoginRouteSettings {
   loginPath: string;
   logoutPath: string;
   tokens: TokenStore;
   users: HttpUserStore;
   limiter: RateLimiter;
+  /** Receives every failed login. */
+  onFailure?: (failure: LoginFailure) => void;
 }
 
 const loginBody = {
@@ -32,6 +41,7 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
     async (request, reply) => {
       // The limit counts every attempt from an address before the scrypt check, so a flood costs no CPU.
       if (!limiter.take(request.ip)) {
+        settings.onFailure?.({ ip: request.ip, username: request.body.username, reason: 'rate_limited' });
         const retry_s = Math.ceil(limiter.retryAfterMs(request.ip) / 1000);
         reply.header('retry-after', String(retry_s));
         return sendAuthError(
@@ -44,6 +54,7 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
       const { username, password } = request.body;
       const role = await users.verify(username, password);
       if (role === undefined) {
+        settings.onFailure?.({ ip: request.ip, username, reason: 'wrong_credentials' });
         return sendAuthError(reply, 401, 'AUTH_LOGIN_FAILED', 'wrong user name or password');
       }
       const issued = tokens.issue(username, role);

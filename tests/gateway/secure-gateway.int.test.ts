@@ -23,6 +23,7 @@ describe('gateway with broker and http auth', () => {
   let mqttPort: number;
   let device: MqttClient;
   const readings: Reading[] = [];
+  const logLines: { msg: string; [key: string]: unknown }[] = [];
 
   beforeAll(async () => {
     mqttPort = await freePort();
@@ -50,7 +51,8 @@ describe('gateway with broker and http auth', () => {
       outputs: { local_store: { path: join(dir, 'store.db') } },
       alarms: { store_path: join(dir, 'records.db') },
     });
-    gateway = new Gateway(config, pino({ level: 'silent' }));
+    const logSink = { write: (line: string) => logLines.push(JSON.parse(line)) };
+    gateway = new Gateway(config, pino({ level: 'warn' }, logSink));
     gateway.bus.on('reading', (reading) => readings.push(reading));
     await gateway.start();
     device = await connectAsync(`mqtt://127.0.0.1:${mqttPort}`, {
@@ -76,6 +78,19 @@ describe('gateway with broker and http auth', () => {
     await expect(
       connectAsync(`mqtt://127.0.0.1:${mqttPort}`, { clientId: 'anon', reconnectPeriod: 0, connectTimeout: 3000 }),
     ).rejects.toThrow();
+  });
+
+  it('logs a failed login without the password', async () => {
+    const response = await fetch(`${gateway.apiUrl()}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'mallory', password: 'guess-1234' }),
+    });
+    expect(response.status).toBe(401);
+    const failed = logLines.filter((line) => line.msg === 'http login failed: wrong_credentials');
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.username).toBe('mallory');
+    expect(JSON.stringify(logLines)).not.toContain('guess-1234');
   });
 
   it('answers 401 without a token', async () => {

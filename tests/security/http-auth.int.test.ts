@@ -3,6 +3,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditRecord } from '../../gateway/security/audit-record.js';
 import { httpAuth } from '../../gateway/security/http-auth.js';
 import { checkHttpListenerSafety } from '../../gateway/security/listener-safety.js';
+import type { LoginFailure } from '../../gateway/security/login-routes.js';
 import { hashPassword } from '../../gateway/security/password-hash.js';
 import { httpAuthSchema } from '../../gateway/security/security-config.js';
 import { generateToken, tokenSha256 } from '../../gateway/security/token-store.js';
@@ -28,6 +29,7 @@ afterEach(async () => {
 interface Server {
   url: string;
   audit: AuditRecord[];
+  failures: LoginFailure[];
   advance(ms: number): void;
 }
 
@@ -35,6 +37,7 @@ interface Server {
 async function serve(extra: Record<string, unknown> = {}): Promise<Server> {
   let now = Date.parse('2026-12-04T12:00:00Z');
   const audit: AuditRecord[] = [];
+  const failures: LoginFailure[] = [];
   const config = httpAuthSchema.parse({
     users,
     session_ttl_s: 3600,
@@ -44,7 +47,12 @@ async function serve(extra: Record<string, unknown> = {}): Promise<Server> {
     ],
     ...extra,
   });
-  const auth = httpAuth({ config, audit: (record) => audit.push(record), now_ms: () => now });
+  const auth = httpAuth({
+    config,
+    audit: (record) => audit.push(record),
+    login_failed: (failure) => failures.push(failure),
+    now_ms: () => now,
+  });
   const app = Fastify({ logger: false });
   apps.push(app);
   await app.register(auth.plugin);
@@ -52,7 +60,7 @@ async function serve(extra: Record<string, unknown> = {}): Promise<Server> {
   app.post('/api/v1/alarms/:id/acknowledge', async (request) => ({ acknowledged_by: auth.userOf(request)?.name }));
   app.put('/api/v1/config', async () => ({ saved: true }));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return { url, audit, advance: (ms) => (now += ms) };
+  return { url, audit, failures, advance: (ms) => (now += ms) };
 }
 
 async function login(server: Server, username: string, password: string): Promise<Response> {
@@ -198,6 +206,21 @@ describe('httpAuth login', () => {
     const server = await serve({ max_logins_per_window: 3 });
     for (let i = 0; i < 3; i++) await login(server, 'vera', 'wrong');
     expect((await login(server, 'vera', 'pw-viewer')).status).toBe(429);
+  });
+
+  it('reports failed logins without the password', async () => {
+    const server = await serve({ max_logins_per_window: 2 });
+    await login(server, 'vera', 'wrong-secret');
+    await login(server, 'mallory', 'pw-viewer');
+    await login(server, 'vera', 'pw-viewer');
+    await login(server, 'vera', 'pw-viewer');
+    expect(server.failures).toEqual([
+      { ip: '127.0.0.1', username: 'vera', reason: 'wrong_credentials' },
+      { ip: '127.0.0.1', username: 'mallory', reason: 'wrong_credentials' },
+      { ip: '127.0.0.1', username: 'vera', reason: 'rate_limited' },
+      { ip: '127.0.0.1', username: 'vera', reason: 'rate_limited' },
+    ]);
+    expect(JSON.stringify(server.failures)).not.toContain('wrong-secret');
   });
 
   it('sends retry-after when limited', async () => {

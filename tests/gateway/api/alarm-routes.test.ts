@@ -107,12 +107,15 @@ describe('alarm routes', () => {
     expect(response.json().error.code).toBe('API_VALIDATION_FAILED');
   });
 
-  it('rejects a form-encoded body', async () => {
+  it.each([
+    ['application/x-www-form-urlencoded', 'who=wang&comment=x'],
+    ['text/plain', '{"who": "wang", "comment": "x"}'],
+  ])('rejects a %s body', async (type, payload) => {
     const response = await fixture.app.inject({
       method: 'POST',
       url: '/api/v1/alarms/a1/acknowledge',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      payload: 'who=wang&comment=x',
+      headers: { 'content-type': type },
+      payload,
     });
     expect(response.statusCode).toBe(415);
     expect(response.json().error.code).toBe('API_UNSUPPORTED_MEDIA_TYPE');
