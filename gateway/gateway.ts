@@ -140,6 +140,11 @@ export class Gateway {
       { devices: this.resolved.devices.length, outputs: this.outputStats().map((entry) => entry.name) },
       'gateway started',
     );
+    if (this.resolved.devices.length === 0 && this.resolved.subscriptions.length === 0) {
+      this.log.warn(
+        `no devices and no mqtt.subscriptions are configured${this.configPath ? ` in ${this.configPath}` : ''}, so no reading will arrive; add a devices list or mqtt.subscriptions (examples/config has samples)`,
+      );
+    }
   }
 
   async stop(): Promise<void> {
