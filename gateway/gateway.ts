@@ -33,6 +33,7 @@ import { createInternalMqttUser } from './security/internal-user.js';
 import { checkHttpListenerSafety, disabledHttpWarning } from './security/listener-safety.js';
 import { logBrokerRejections } from './security/rejection-log.js';
 import { createStats, type GatewayStats } from './stats.js';
+import { DASHBOARD_ROUTES } from './web/dashboard-routes.js';
 
 export interface GatewayOptions {
   /** Configuration file, checked for permissions that let other users read its secrets. */
@@ -267,6 +268,7 @@ export class Gateway {
     const auth = http.auth
       ? httpAuth({
           config: http.auth,
+          public_routes: DASHBOARD_ROUTES,
           audit: (record) => this.auditRequest(record),
           // One line per address, user name and reason per minute, so a password guesser cannot flood the log.
           login_failed: (failure) =>

@@ -22,6 +22,9 @@ export function corsHook(origins: readonly string[]) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     const origin = request.headers.origin;
     if (origin === undefined) return undefined;
+    // The gateway's own pages (the dashboard) send their origin with writes too. A page served under the
+    // same scheme and host is not cross-origin, and it still needs a bearer token for every route.
+    if (origin === `${request.protocol}://${request.headers.host ?? ''}`) return undefined;
     const preflight = request.method === 'OPTIONS' && request.headers['access-control-request-method'] !== undefined;
     if (!allowed.has(origin)) {
       if (preflight || !isSafeMethod(request.method)) {

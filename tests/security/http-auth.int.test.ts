@@ -256,6 +256,14 @@ describe('httpAuth cors', () => {
     expect(response.status).toBe(403);
   });
 
+  it('lets a page of the same origin write', async () => {
+    const server = await serve();
+    const token = await tokenOf(server, 'otto', 'pw-operator');
+    const response = await call(server, 'POST', '/api/v1/alarms/a1/acknowledge', token, { origin: server.url });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
   it('answers a preflight from an allowed origin', async () => {
     const server = await serve({ cors_origins: ['https://dash.example:8443'] });
     const response = await call(server, 'OPTIONS', '/api/v1/alarms', undefined, {

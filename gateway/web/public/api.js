@@ -1,4 +1,5 @@
 /** Calls to the gateway API. A failed call throws an Error with the envelope's `code` and message. */
+import { requireLogin, withToken } from './session.js';
 
 export class ApiRequestError extends Error {
   constructor(code, message, status) {
@@ -9,13 +10,14 @@ export class ApiRequestError extends Error {
 }
 
 async function request(method, path, body) {
-  const init = { method, headers: { accept: 'application/json' } };
+  const init = { method, headers: withToken({ accept: 'application/json' }) };
   if (body !== undefined) {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body);
   }
   const response = await fetch(path, init);
   const data = await response.json().catch(() => undefined);
+  if (response.status === 401) requireLogin();
   if (!response.ok) {
     const error = data?.error ?? { code: 'API_INTERNAL', message: `HTTP ${response.status}` };
     throw new ApiRequestError(error.code, error.message, response.status);

@@ -6,6 +6,7 @@ import { renderAlarms } from './pages/alarms.js';
 import { renderAsset } from './pages/asset.js';
 import { renderOverview } from './pages/overview.js';
 import { renderScheduler } from './pages/scheduler.js';
+import { logIn, onLoginRequired } from './session.js';
 
 const main = document.getElementById('main');
 const nav = document.getElementById('nav');
@@ -54,6 +55,46 @@ function route() {
   main.focus({ preventScroll: true });
 }
 
+/** Shows the login form of a gateway that requires one; after a login the current page is shown. */
+function renderLogin() {
+  if (main.querySelector('form.login') !== null) return;
+  leavePage();
+  leavePage = () => {};
+  const username = el('input', { id: 'login-username', name: 'username', autocomplete: 'username', required: true });
+  const password = el('input', {
+    id: 'login-password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  });
+  const status = el('p', { class: 'error', role: 'alert', hidden: true });
+  const submit = async (event) => {
+    event.preventDefault();
+    try {
+      await logIn(username.value, password.value);
+    } catch (error) {
+      status.textContent = t(error.message === 'AUTH_LOGIN_RATE_LIMITED' ? 'login.rate_limited' : 'login.failed');
+      status.hidden = false;
+      return;
+    }
+    connectLive();
+    route();
+  };
+  main.replaceChildren(
+    el('form', { class: 'login', onsubmit: submit }, [
+      el('h2', {}, t('login.heading')),
+      el('label', { for: 'login-username' }, t('login.username')),
+      username,
+      el('label', { for: 'login-password' }, t('login.password')),
+      password,
+      el('button', { type: 'submit' }, t('login.submit')),
+      status,
+    ]),
+  );
+  username.focus();
+}
+
 languageSelect.replaceChildren(
   ...LANGUAGES.map((code) => el('option', { value: code }, code === 'zh' ? '中文' : 'English')),
 );
@@ -67,6 +108,7 @@ onLiveStatus((connected) => {
   liveConnected = connected;
   renderLive();
 });
+onLoginRequired(renderLogin);
 connectLive();
 window.addEventListener('hashchange', route);
 route();

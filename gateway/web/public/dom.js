@@ -38,6 +38,8 @@ export function formatDuration(ms) {
 
 /** Shows an error box in `container` with the API's message. */
 export function showError(container, error) {
+  // A 401 has already replaced the page with the login form.
+  if (error.status === 401) return;
   const message =
     error.code === 'API_SERVICE_UNAVAILABLE' ? t('error.unavailable') : `${t('error.request')}: ${error.message}`;
   container.replaceChildren(el('p', { class: 'error', role: 'alert' }, message));

@@ -1,30 +1,76 @@
 /**
- * One EventSource on /api/v1/live for the whole page. Pages register listeners per event name and
- * remove them when they are left; the browser reconnects by itself when the stream drops.
+ * One stream of /api/v1/live for the whole page. Pages register listeners per event name and remove
+ * them when they are left. The stream is read with fetch rather than EventSource, because EventSource
+ * cannot send the `Authorization` header of a gateway that requires a login. A dropped stream is opened
+ * again after the `retry` time the server sends.
  */
+import { requireLogin, withToken } from './session.js';
 
 const listeners = new Map();
 const statusListeners = new Set();
-let source;
+let started = false;
+let retryMs = 3000;
 
-function dispatch(name, event) {
-  const data = JSON.parse(event.data);
-  for (const listener of listeners.get(name) ?? []) listener(data);
+function dispatch(name, data) {
+  const parsed = JSON.parse(data);
+  for (const listener of listeners.get(name) ?? []) listener(parsed);
 }
 
-/** Opens the stream once; later calls do nothing. */
-export function connectLive() {
-  if (source) return;
-  source = new EventSource('/api/v1/live');
-  for (const name of ['reading', 'device_state', 'sensor_fault', 'alarm', 'plan']) {
-    source.addEventListener(name, (event) => dispatch(name, event));
+function setStatus(connected) {
+  for (const listener of statusListeners) listener(connected);
+}
+
+/** Handles one event block of the stream: `event:`, `data:` and `retry:` lines; comments are skipped. */
+function handleBlock(block) {
+  let name = 'message';
+  const data = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event:')) name = line.slice(6).trim();
+    else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    else if (line.startsWith('retry:')) retryMs = Number(line.slice(6).trim()) || retryMs;
   }
-  source.addEventListener('open', () => {
-    for (const listener of statusListeners) listener(true);
-  });
-  source.addEventListener('error', () => {
-    for (const listener of statusListeners) listener(false);
-  });
+  if (data.length > 0) dispatch(name, data.join('\n'));
+}
+
+/** Reads the stream until it ends; returns false when the gateway requires a login (401). */
+async function readStream() {
+  const response = await fetch('/api/v1/live', { headers: withToken({ accept: 'text/event-stream' }) });
+  if (response.status === 401) return false;
+  if (!response.ok || response.body === null) return true;
+  setStatus(true);
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) return true;
+    buffered += value;
+    let end = buffered.indexOf('\n\n');
+    while (end >= 0) {
+      handleBlock(buffered.slice(0, end));
+      buffered = buffered.slice(end + 2);
+      end = buffered.indexOf('\n\n');
+    }
+  }
+}
+
+async function run() {
+  for (;;) {
+    const again = await readStream().catch(() => true);
+    setStatus(false);
+    if (!again) {
+      started = false;
+      requireLogin();
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, retryMs));
+  }
+}
+
+/** Opens the stream once; later calls do nothing until the stream stops for a login. */
+export function connectLive() {
+  if (started) return;
+  started = true;
+  run();
 }
 
 /** Calls `listener` with the data of every `name` event; returns a function that stops it. */

@@ -1,0 +1,82 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Fleet, startFleet } from '../../firmware-sim/fleet.js';
+import { type EmbeddedBroker, startEmbeddedBroker } from '../../gateway/broker/embedded-broker.js';
+import { validateConfig } from '../../gateway/config/load.js';
+import { demoConfig } from '../../gateway/demo/demo-config.js';
+import { Gateway } from '../../gateway/gateway.js';
+import { hashPassword } from '../../gateway/security/password-hash.js';
+import { launchBrowser, type TestBrowser } from './browser.js';
+
+describe('dashboard of a gateway that requires a login', () => {
+  let dir: string;
+  let broker: EmbeddedBroker;
+  let fleet: Fleet;
+  let gateway: Gateway;
+  let url: string;
+  let browser: TestBrowser;
+  let page: Page;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coldpool-dashboard-login-'));
+    broker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0 });
+    fleet = await startFleet({ broker_url: broker.url, interval_ms: 500, seed: 11 });
+    const config = demoConfig(fleet.devices, {
+      broker_url: broker.url,
+      store_path: join(dir, 'store.db'),
+      poll_interval_s: 0.5,
+    });
+    const password_hash = await hashPassword('cold-chain-7', { ln: 10, r: 8, p: 1 });
+    config.http = { enabled: true, port: 0, auth: { users: [{ username: 'vera', password_hash, role: 'viewer' }] } };
+    gateway = new Gateway(validateConfig(config, 'dashboard-login-test'), pino({ level: 'silent' }));
+    await gateway.start();
+    url = gateway.apiUrl() ?? '';
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await fleet?.stop();
+    await gateway?.stop();
+    await broker?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('keeps the data behind the login', async () => {
+    const response = await fetch(`${url}/api/v1/assets`);
+    expect(response.status).toBe(401);
+  });
+
+  it('shows the login form first', async () => {
+    await page.goto(url);
+    await page.locator('form.login').waitFor();
+    expect(await page.locator('[data-asset]').count()).toBe(0);
+  });
+
+  it('names a wrong password', async () => {
+    await page.fill('#login-username', 'vera');
+    await page.fill('#login-password', 'wrong');
+    await page.click('form.login button');
+    await page.getByText('Wrong user name or password.').waitFor();
+    expect(await page.locator('form.login').count()).toBe(1);
+  });
+
+  it('shows the devices and the live feed after the login', async () => {
+    await page.fill('#login-password', 'cold-chain-7');
+    await page.click('form.login button');
+    for (const device of fleet.devices) await page.locator(`[data-asset="${device.id}"]`).waitFor();
+    await page.locator('.live.on').waitFor();
+    expect(await page.locator('form.login').count()).toBe(0);
+  });
+
+  it('stays signed in after a reload', async () => {
+    await page.reload();
+    await page.locator(`[data-asset="${fleet.devices[0]?.id}"]`).waitFor();
+    expect(await page.locator('form.login').count()).toBe(0);
+  });
+});
