@@ -52,6 +52,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return reply.status(apiError.status).send(apiError.toEnvelope());
     }
     const code = fastifyCode(error);
+    if (code === 'API_UNSUPPORTED_MEDIA_TYPE') {
+      const type = request.headers['content-type'] ?? 'none';
+      const apiError = new ApiError(code, `content-type ${type} is not accepted; send the body as application/json`);
+      return reply.status(apiError.status).send(apiError.toEnvelope());
+    }
     if (code) {
       const apiError = new ApiError(code, error.message);
       return reply.status(apiError.status).send(apiError.toEnvelope());

@@ -56,6 +56,7 @@ describe('dashboard of a gateway that requires a login', () => {
     await page.goto(url);
     await page.locator('form.login').waitFor();
     expect(await page.locator('[data-asset]').count()).toBe(0);
+    expect(await page.locator('#live').textContent()).toBe('signed out');
   });
 
   it('names a wrong password', async () => {

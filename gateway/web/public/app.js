@@ -81,6 +81,8 @@ function renderLogin() {
     connectLive();
     route();
   };
+  liveIndicator.textContent = t('live.signed_out');
+  liveIndicator.className = 'live off';
   main.replaceChildren(
     el('form', { class: 'login', onsubmit: submit }, [
       el('h2', {}, t('login.heading')),

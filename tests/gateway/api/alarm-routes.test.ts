@@ -119,6 +119,9 @@ describe('alarm routes', () => {
     });
     expect(response.statusCode).toBe(415);
     expect(response.json().error.code).toBe('API_UNSUPPORTED_MEDIA_TYPE');
+    expect(response.json().error.message).toBe(
+      `content-type ${type} is not accepted; send the body as application/json`,
+    );
   });
 
   it('returns a conflict for a closed alarm', async () => {
