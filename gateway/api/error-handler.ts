@@ -53,7 +53,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     }
     const code = fastifyCode(error);
     if (code === 'API_UNSUPPORTED_MEDIA_TYPE') {
-      const type = request.headers['content-type'] ?? 'none';
+      const type = (request.headers['content-type'] ?? 'none').slice(0, 100);
       const apiError = new ApiError(code, `content-type ${type} is not accepted; send the body as application/json`);
       return reply.status(apiError.status).send(apiError.toEnvelope());
     }
