@@ -264,7 +264,6 @@ export class Gateway {
       return;
     }
     checkHttpListenerSafety(http.host, http.auth);
-    const loginLog = new RateLimitedLog(this.log);
     const auth = http.auth
       ? httpAuth({
           config: http.auth,
@@ -272,8 +271,8 @@ export class Gateway {
           audit: (record) => this.auditRequest(record),
           // One line per address, user name and reason per minute, so a password guesser cannot flood the log.
           login_failed: (failure) =>
-            loginLog.warn(
-              `${failure.reason}|${failure.ip}|${failure.username}`,
+            this.problemLog.warn(
+              `login:${failure.reason}|${failure.ip}|${failure.username}`,
               { ...failure },
               `http login failed: ${failure.reason}`,
             ),

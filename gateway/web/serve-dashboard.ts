@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { VENDOR_FILE_ROUTE } from './dashboard-routes.js';
 
 /** Directory of the dashboard files: next to this module in the source tree, or back from dist/ once built. */
 export function publicDir(): string {
@@ -31,7 +32,7 @@ export async function registerDashboard(app: FastifyInstance): Promise<void> {
   for (const [name, { path, type }] of Object.entries(VENDOR_FILES)) {
     vendor.set(name, { body: await readFile(require.resolve(path)), type });
   }
-  app.get<{ Params: { file: string } }>('/vendor/:file', { schema: { hide: true } }, async (request, reply) => {
+  app.get<{ Params: { file: string } }>(VENDOR_FILE_ROUTE, { schema: { hide: true } }, async (request, reply) => {
     const file = vendor.get(request.params.file);
     if (!file) return reply.callNotFound();
     return reply.header('content-type', file.type).header('cache-control', 'public, max-age=86400').send(file.body);

@@ -11,9 +11,12 @@ const statusListeners = new Set();
 let started = false;
 let retryMs = 3000;
 
+/** Passes the parsed data of a `name` event to its listeners; an event nobody listens to is not parsed. */
 function dispatch(name, data) {
+  const registered = listeners.get(name);
+  if (registered === undefined || registered.size === 0) return;
   const parsed = JSON.parse(data);
-  for (const listener of listeners.get(name) ?? []) listener(parsed);
+  for (const listener of registered) listener(parsed);
 }
 
 function setStatus(connected) {
