@@ -137,9 +137,8 @@ function seriesIdentity(reading: Reading): string | undefined {
 const keysByTags = new WeakMap<object, { measurement: string; key: string }>();
 
 /**
- * Returns a copy of `text` in one block. V8 keeps a string built by concatenation as a tree of its parts.
- * A series key kept as a copy costs one string, and each line that starts with it is copied from one
- * block. The UTF-16 round trip keeps lone surrogates as they are.
+ * Returns a copy of `text` in one block, because V8 keeps a concatenated string as a tree of its parts.
+ * The UTF-16 round trip keeps lone surrogates as they are.
  */
 function flatCopy(text: string): string {
   return Buffer.from(text, 'utf16le').toString('utf16le');

@@ -67,10 +67,9 @@ const tagSets = new WeakMap<DeviceIdentity, TagSet>();
 const TAG_SETS_PER_IDENTITY = 1024;
 
 /**
- * Tag sets by identity and content (device id and sample tags), made once an identity has a second
- * content. Samples that carry tags of their own (a reefer compartment) bring a new tags object in every
- * message, and the same series must still get the same frozen tag set, because its receive times are
- * kept by it. An identity with one content, the usual device, needs only its `tagSets` entry.
+ * Tag sets by identity and content (device id and sample tags), made when an identity gets a second
+ * content, such as a reefer's second compartment. Each message brings a new tags object, yet a series must
+ * keep one frozen tag set, because its receive times are kept by that set.
  */
 const tagSetsByContent = new WeakMap<DeviceIdentity, Map<string, Readonly<Record<string, string>>>>();
 

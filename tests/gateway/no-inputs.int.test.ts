@@ -23,7 +23,7 @@ async function startupWarnings(settings: Record<string, unknown>): Promise<strin
 }
 
 describe('gateway without inputs', () => {
-  it('warns that no reading will arrive', async () => {
+  it('warns about missing inputs', async () => {
     const warnings = await startupWarnings({});
     expect(warnings.filter((message) => message.startsWith('no devices and no mqtt.subscriptions'))).toHaveLength(1);
   });

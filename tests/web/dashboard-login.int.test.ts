@@ -12,7 +12,7 @@ import { Gateway } from '../../gateway/gateway.js';
 import { hashPassword } from '../../gateway/security/password-hash.js';
 import { launchBrowser, type TestBrowser } from './browser.js';
 
-describe('dashboard of a gateway that requires a login', () => {
+describe('dashboard with http auth', () => {
   let dir: string;
   let broker: EmbeddedBroker;
   let fleet: Fleet;
@@ -47,7 +47,7 @@ describe('dashboard of a gateway that requires a login', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('keeps the data behind the login', async () => {
+  it('keeps the API behind login', async () => {
     const response = await fetch(`${url}/api/v1/assets`);
     expect(response.status).toBe(401);
   });
@@ -67,7 +67,7 @@ describe('dashboard of a gateway that requires a login', () => {
     expect(await page.locator('form.login').count()).toBe(1);
   });
 
-  it('shows the devices and the live feed after the login', async () => {
+  it('shows devices after login', async () => {
     await page.fill('#login-password', 'cold-chain-7');
     await page.click('form.login button');
     for (const device of fleet.devices) await page.locator(`[data-asset="${device.id}"]`).waitFor();
@@ -75,7 +75,7 @@ describe('dashboard of a gateway that requires a login', () => {
     expect(await page.locator('form.login').count()).toBe(0);
   });
 
-  it('stays signed in after a reload', async () => {
+  it('keeps the session on reload', async () => {
     await page.reload();
     await page.locator(`[data-asset="${fleet.devices[0]?.id}"]`).waitFor();
     expect(await page.locator('form.login').count()).toBe(0);

@@ -1,8 +1,7 @@
 /**
- * One stream of /api/v1/live for the whole page. Pages register listeners per event name and remove
- * them when they are left. The stream is read with fetch rather than EventSource, because EventSource
- * cannot send the `Authorization` header of a gateway that requires a login. A dropped stream is opened
- * again after the `retry` time the server sends.
+ * One stream of /api/v1/live for the whole page, which pages subscribe to per event name. It is read
+ * with fetch, because EventSource cannot send an `Authorization` header. A dropped stream is opened
+ * again after the `retry` time that the server sends.
  */
 import { requireLogin, withToken } from './session.js';
 
@@ -11,7 +10,7 @@ const statusListeners = new Set();
 let started = false;
 let retryMs = 3000;
 
-/** Passes the parsed data of a `name` event to its listeners; an event nobody listens to is not parsed. */
+/** Passes the parsed data of a `name` event to its listeners. An event without listeners is not parsed. */
 function dispatch(name, data) {
   const registered = listeners.get(name);
   if (registered === undefined || registered.size === 0) return;
@@ -23,7 +22,7 @@ function setStatus(connected) {
   for (const listener of statusListeners) listener(connected);
 }
 
-/** Handles one event block of the stream: `event:`, `data:` and `retry:` lines; comments are skipped. */
+/** Handles one event block of the stream (`event:`, `data:` and `retry:` lines), skipping comments. */
 function handleBlock(block) {
   let name = 'message';
   const data = [];

@@ -276,7 +276,7 @@ describe('durable-queue', () => {
     queue.close();
   });
 
-  it('records a failed acknowledge with the next one', async () => {
+  it('covers a failed acknowledge later', async () => {
     const path = queuePath();
     const queue = openQueue({ path });
     queue.enqueue(Array.from({ length: 50 }, (_, index) => reading(index + 1)));
