@@ -51,21 +51,31 @@ export class PublishTapSlot {
 
   /** Wraps the broker's authorisation hook so that authorised messages pass through the tap. */
   wrap(authorize: AuthorizePublish | undefined): AuthorizePublish {
+    if (authorize === undefined) return (_client, packet, callback) => this.pass(packet, callback);
     return (client, packet, callback) => {
-      const pass = (error?: Error | null): void => {
-        const tap = this.tap;
-        if (error || (tap === undefined && !this.hold_without_tap)) {
-          callback(error ?? null);
-          return;
-        }
-        const payload = typeof packet.payload === 'string' ? Buffer.from(packet.payload) : packet.payload;
-        const message: TappedMessage = { topic: packet.topic, payload, qos: packet.qos };
-        const done = (): void => callback(null);
-        if (tap === undefined) this.heldMessages.push({ message, done });
-        else tap(message, done);
-      };
-      if (authorize === undefined) pass(null);
-      else authorize(client, packet, pass);
+      authorize(client, packet, (error) => {
+        if (error) callback(error);
+        else this.pass(packet, callback);
+      });
     };
+  }
+
+  /**
+   * Hands an authorised message to the tap. The packet itself serves as the message and aedes's callback,
+   * called without arguments, as `done`: a message waits for its commit, and every object made here for
+   * it would wait as long.
+   */
+  private pass(packet: PublishPacket, callback: (error?: Error | null) => void): void {
+    const tap = this.tap;
+    if (tap === undefined && !this.hold_without_tap) {
+      callback(null);
+      return;
+    }
+    const message: TappedMessage =
+      typeof packet.payload === 'string'
+        ? { topic: packet.topic, payload: Buffer.from(packet.payload), qos: packet.qos }
+        : (packet as TappedMessage);
+    if (tap === undefined) this.heldMessages.push({ message, done: callback });
+    else tap(message, callback);
   }
 }

@@ -165,8 +165,10 @@ export class DurableQueue extends EventEmitter {
    */
   afterInsert(callback: () => void): void {
     if (this.blocked.length > 0) this.blockedWaiters.insertWaiters.push(callback);
-    else if (this.pending.length > 0) this.insertWaiters.push(callback);
-    else setImmediate(callback);
+    else if (this.pending.length > 0) {
+      this.insertWaiters.push(callback);
+      if (this.pendingPoints >= this.settings.insert_commit_points) this.commit();
+    } else setImmediate(callback);
   }
 
   /** Commits the pending readings now, in one transaction; their callbacks run once the commit is synced. */

@@ -42,6 +42,13 @@ export const queueConfigSchema = z.strictObject({
    * waits for one sync, where a smaller bound split it into two commits and two syncs in a row.
    */
   commit_max_points: z.number().int().min(1).max(100_000).default(10_000),
+  /**
+   * Readings that trigger a commit at once when a caller waits only for their insert, not for the sync:
+   * QoS 0 messages of the embedded broker. Default 500. Each message then completes soon after it is
+   * read, so V8 collects it young, instead of keeping the whole socket read (about 2,000 messages)
+   * until one commit at its end (BENCHMARKS.md, "Ingest").
+   */
+  insert_commit_points: z.number().int().min(1).max(100_000).default(500),
   /** Points an output reads from disk per page; bounds memory whatever the backlog. Default 5000. */
   page_points: z.number().int().min(1).max(100_000).default(5000),
   /** Maximum dead letters kept; the oldest are deleted beyond it. Default 100000. */

@@ -92,6 +92,26 @@ describe('durable-queue', () => {
     queue.close();
   });
 
+  it('commits at once when insert waiters reach insert_commit_points readings', async () => {
+    const queue = openQueue({ commit_delay_ms: 20, insert_commit_points: 4 });
+    const inserted: number[] = [];
+    for (let seq = 1; seq <= 6; seq++) {
+      queue.enqueue([reading(seq)]);
+      queue.afterInsert(() => inserted.push(seq));
+    }
+    // The fourth reading's waiter committed the first four before the event loop turned.
+    expect(inserted).toEqual([1, 2, 3, 4]);
+    expect(queue.readPage(0, 10).map((point) => point.reading.sequence)).toEqual([1, 2, 3, 4]);
+    // Callers that wait for the sync keep the larger bound: they share one commit.
+    for (let seq = 7; seq <= 12; seq++) queue.enqueue([reading(seq)]);
+    queue.afterCommit(() => inserted.push(0));
+    expect(queue.readPage(0, 20)).toHaveLength(4);
+    await committed(queue);
+    expect(inserted).toEqual([1, 2, 3, 4, 5, 6, 0]);
+    expect(queue.readPage(0, 20)).toHaveLength(12);
+    queue.close();
+  });
+
   it('keeps unacknowledged points across reopen', async () => {
     const path = queuePath();
     const first = new DurableQueue({ path, outputs: ['influx'] });
