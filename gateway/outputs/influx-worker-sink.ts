@@ -152,6 +152,18 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     if (signal.aborted) return Promise.reject(signal.reason);
     if (this.worker === undefined) this.spawn();
     const id = this.nextId++;
+    const delivery = this.awaitDelivery(id, signal);
+    this.waiting.push({ id, message, chars: pageChars(message) });
+    this.postWaiting();
+    return delivery;
+  }
+
+  /**
+   * Registers request `id` and returns its delivery. The page itself is not in scope here: the callbacks
+   * kept until the worker reports would otherwise keep the posted page alive on this thread too, long
+   * enough for V8 to move its lines to the old generation.
+   */
+  private awaitDelivery(id: number, signal: AbortSignal): Promise<DeliveryReport> {
     return new Promise<DeliveryReport>((resolve, reject) => {
       const onAbort = (): void => {
         this.settle(id);
@@ -170,8 +182,6 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
           reject(error);
         },
       });
-      this.waiting.push({ id, message, chars: pageChars(message) });
-      this.postWaiting();
     });
   }
 
