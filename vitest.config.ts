@@ -14,9 +14,9 @@ export default defineConfig({
           name: 'unit',
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/**/*.int.test.ts', 'node_modules/**'],
-          // Four workers share two cores, and some unit tests (the route solver's, the fuzz tests) are
-          // CPU-bound: vitest's default of 5 s failed a solver test that took 5.5 s on a loaded machine.
-          // Their budgets are iteration counts, so a longer limit only catches a test that hangs.
+          // Four workers share two cores, and the route solver's tests are CPU-bound. Vitest's default of
+          // 5 s failed one that took 5.5 s on a loaded machine. Those tests end on iteration counts and
+          // the fuzz tests on their own time limit, so 30 s only catches a test that hangs.
           testTimeout: 30_000,
           sequence: { groupOrder: 0 },
         },

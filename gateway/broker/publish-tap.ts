@@ -61,9 +61,8 @@ export class PublishTapSlot {
   }
 
   /**
-   * Hands an authorised message to the tap. The packet itself serves as the message and aedes's callback,
-   * called without arguments, as `done`: a message waits for its commit, and every object made here for
-   * it would wait as long.
+   * Hands an authorised message to the tap, with aedes's packet as the message and aedes's callback as
+   * `done`. A message waits for its commit, so any object made here for it would live as long.
    */
   private pass(packet: PublishPacket, callback: (error?: Error | null) => void): void {
     const tap = this.tap;

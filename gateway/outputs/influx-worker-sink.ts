@@ -159,9 +159,8 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
   }
 
   /**
-   * Registers request `id` and returns its delivery. The page itself is not in scope here: the callbacks
-   * kept until the worker reports would otherwise keep the posted page alive on this thread too, long
-   * enough for V8 to move its lines to the old generation.
+   * Registers request `id` and returns its delivery. The page is kept out of this scope, because the
+   * callbacks made here live until the worker reports and would keep the posted page on this thread.
    */
   private awaitDelivery(id: number, signal: AbortSignal): Promise<DeliveryReport> {
     return new Promise<DeliveryReport>((resolve, reject) => {

@@ -162,13 +162,19 @@ export class DurableQueue extends EventEmitter {
   /**
    * Runs `callback` once everything enqueued so far is committed (or counted as dropped), without waiting
    * for the sync that makes it survive a power cut. A committed point already survives a crash of the process.
+   * Once `insert_commit_points` readings are pending, the commit runs at once and so does `callback`.
    */
   afterInsert(callback: () => void): void {
-    if (this.blocked.length > 0) this.blockedWaiters.insertWaiters.push(callback);
-    else if (this.pending.length > 0) {
-      this.insertWaiters.push(callback);
-      if (this.pendingPoints >= this.settings.insert_commit_points) this.commit();
-    } else setImmediate(callback);
+    if (this.blocked.length > 0) {
+      this.blockedWaiters.insertWaiters.push(callback);
+      return;
+    }
+    if (this.pending.length === 0) {
+      setImmediate(callback);
+      return;
+    }
+    this.insertWaiters.push(callback);
+    if (this.pendingPoints >= this.settings.insert_commit_points) this.commit();
   }
 
   /** Commits the pending readings now, in one transaction; their callbacks run once the commit is synced. */

@@ -43,11 +43,10 @@ export const queueConfigSchema = z.strictObject({
    */
   commit_max_points: z.number().int().min(1).max(100_000).default(10_000),
   /**
-   * Readings that trigger a commit at once when a caller waits only for their insert, not for the sync:
-   * QoS 0 messages of the embedded broker. Default 500. Each message then completes soon after it is
-   * read, so V8 collects it young, instead of keeping the whole socket read (about 2,000 messages)
-   * until one commit at its end (BENCHMARKS.md, "Ingest"). The count covers every pending reading, QoS 1
-   * ones included. A value above `commit_max_points` acts as `commit_max_points`.
+   * Pending readings that trigger a commit at once while a caller waits only for the insert (QoS 0
+   * messages of the embedded broker). Default 500. Each message then completes soon after it is read, so
+   * V8 collects it young (BENCHMARKS.md, "Ingest"). The count includes QoS 1 readings, and a value above
+   * `commit_max_points` acts as `commit_max_points`.
    */
   insert_commit_points: z.number().int().min(1).max(100_000).default(500),
   /** Points an output reads from disk per page; bounds memory whatever the backlog. Default 5000. */

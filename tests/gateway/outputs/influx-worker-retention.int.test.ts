@@ -8,7 +8,7 @@ import type { DeliveryReport } from '../../../gateway/queue/sink.js';
 setFlagsFromString('--expose-gc');
 const collectGarbage = runInNewContext('gc') as () => void;
 
-/** A TCP server on 127.0.0.1 that accepts connections and never answers, so a write stays in flight. */
+/** Starts a TCP server on 127.0.0.1 that accepts connections and never replies, so a write stays in flight. */
 async function silentServer(): Promise<{ close: () => Promise<void>; port: number; connected: Promise<void> }> {
   const sockets: Socket[] = [];
   let onConnection: () => void = () => undefined;
@@ -27,7 +27,7 @@ async function silentServer(): Promise<{ close: () => Promise<void>; port: numbe
   return { close, port: (server.address() as { port: number }).port, connected };
 }
 
-/** Hands one page to the sink and keeps only a weak reference to it. */
+/** Posts one page to the sink and returns only a weak reference to it. */
 function postPage(
   sink: InfluxWorkerSink,
   signal: AbortSignal,
@@ -52,7 +52,7 @@ describe('InfluxWorkerSink', () => {
     stop = undefined;
   });
 
-  it('does not keep a posted page on the main thread while its write is in flight', async () => {
+  it('releases a posted page', async () => {
     const { close, port, connected } = await silentServer();
     const sink = new InfluxWorkerSink({ url: `http://127.0.0.1:${port}/coldpool` }, '/nonexistent/queue.db');
     const abort = new AbortController();
@@ -62,7 +62,7 @@ describe('InfluxWorkerSink', () => {
       await close();
     };
     const { page, delivery } = postPage(sink, abort.signal);
-    // The worker has the page once it connects to send it; the server never answers, so the write waits.
+    // The worker connects only once it has the page. The server never replies, so the write stays in flight.
     await connected;
     collectGarbage();
     expect(page.deref()).toBeUndefined();

@@ -92,17 +92,17 @@ describe('durable-queue', () => {
     queue.close();
   });
 
-  it('commits at once when insert waiters reach insert_commit_points readings', async () => {
+  it('commits insert waiters early', async () => {
     const queue = openQueue({ commit_delay_ms: 20, insert_commit_points: 4 });
     const inserted: number[] = [];
     for (let seq = 1; seq <= 6; seq++) {
       queue.enqueue([reading(seq)]);
       queue.afterInsert(() => inserted.push(seq));
     }
-    // The fourth reading's waiter committed the first four before the event loop turned.
+    // The fourth waiter reached the bound, so the first four readings were committed synchronously.
     expect(inserted).toEqual([1, 2, 3, 4]);
     expect(queue.readPage(0, 10).map((point) => point.reading.sequence)).toEqual([1, 2, 3, 4]);
-    // Callers that wait for the sync keep the larger bound: they share one commit.
+    // A caller that waits for the sync does not trigger the early commit, so these wait for one commit.
     for (let seq = 7; seq <= 12; seq++) queue.enqueue([reading(seq)]);
     queue.afterCommit(() => inserted.push(0));
     expect(queue.readPage(0, 20)).toHaveLength(4);
