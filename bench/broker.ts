@@ -15,6 +15,7 @@ import { CountingSubscriber } from './support/broker-subscriber.js';
 import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import type { LoadResult, LoadSettings } from './support/load-publisher.js';
 import { describeMachine } from './support/machine.js';
+import { type CpuShares, cpuShares, percent, readCpuTimes } from './support/machine-cpu.js';
 import { mib, percentile } from './support/percentiles.js';
 import { childPidByName, UsageSampler } from './support/process-usage.js';
 
@@ -37,6 +38,8 @@ interface BrokerRun {
   peak_rss_bytes: number;
   broker_cpu_cores: number;
   publisher_cpu_cores: number;
+  /** Idle and stolen shares of the machine's CPU while the publisher ran and the last messages arrived. */
+  machine_cpu: CpuShares;
 }
 
 /** Longest wait for the last messages to arrive after the publisher stops, milliseconds. */
@@ -46,6 +49,7 @@ async function runLoad(broker: string, pid: number, port: number, qos: 0 | 1, ra
   const subscriber = await CountingSubscriber.start('127.0.0.1', port, 'bench/#', qos);
   const usage = new UsageSampler(pid);
   usage.start();
+  const cpuBefore = readCpuTimes();
   const publisher = forkTs(`${here}support/load-publisher.ts`);
   const settings: LoadSettings = {
     host: '127.0.0.1',
@@ -67,6 +71,7 @@ async function runLoad(broker: string, pid: number, port: number, qos: 0 | 1, ra
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const peak = usage.stop();
+  const machineCpu = cpuShares(cpuBefore, readCpuTimes());
   await subscriber.close();
   const span = Math.max(1, subscriber.lastArrival - subscriber.firstArrival);
   return {
@@ -81,6 +86,7 @@ async function runLoad(broker: string, pid: number, port: number, qos: 0 | 1, ra
     peak_rss_bytes: peak.peak_rss_bytes,
     broker_cpu_cores: peak.cpu_cores,
     publisher_cpu_cores: result.cpu_ms / result.elapsed_ms,
+    machine_cpu: machineCpu,
   };
 }
 
@@ -104,6 +110,8 @@ function row(run: BrokerRun): string {
     mib(run.peak_rss_bytes),
     run.broker_cpu_cores.toFixed(2),
     run.publisher_cpu_cores.toFixed(2),
+    percent(run.machine_cpu.idle),
+    percent(run.machine_cpu.steal),
   ].join(' | ');
 }
 
@@ -141,8 +149,8 @@ async function main(): Promise<void> {
       '"max" sends as fast as the broker reads. Latency: from the stamp in the payload to arrival, every 10th ' +
       'message. Delivered/s: messages over the time from the first to the last arrival. The broker runs alone in its own process.',
     '',
-    '| broker | QoS | target/s | sent/s | delivered/s | not delivered | p50 ms | p99 ms | broker peak RSS MiB | broker CPU (cores) | publisher CPU (cores) |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| broker | QoS | target/s | sent/s | delivered/s | not delivered | p50 ms | p99 ms | broker peak RSS MiB | broker CPU (cores) | publisher CPU (cores) | machine CPU idle | CPU steal |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...runs.map((run) => `| ${row(run)} |`),
   ];
   writeSection('Broker', body.join('\n'));

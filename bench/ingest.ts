@@ -23,6 +23,7 @@ import { InfluxProbe } from './support/influx-probe.js';
 import { type IngestPhase, type PhaseResult, runPhase } from './support/ingest-phase.js';
 import type { LoadSettings } from './support/load-publisher.js';
 import { describeMachine } from './support/machine.js';
+import { percent } from './support/machine-cpu.js';
 import { mib, percentile } from './support/percentiles.js';
 
 const { values: args } = parseArgs({
@@ -103,6 +104,8 @@ function row(result: PhaseResult): string {
     result.gateway_cpu_cores.toFixed(2),
     result.publisher_cpu_cores.toFixed(2),
     result.influxd_cpu_cores.toFixed(2),
+    percent(result.machine_cpu.idle),
+    percent(result.machine_cpu.steal),
     String(result.backlog_after_drain),
   ].join(' | ');
 }
@@ -189,7 +192,9 @@ async function measureCeiling(influx_url: string, database: string): Promise<Dir
     connections: 2,
     devices,
   });
-  console.log(`ceiling (${database}): ${rateOf(result).toFixed(0)} points/s`);
+  console.log(
+    `ceiling (${database}): ${rateOf(result).toFixed(0)} points/s, CPU steal ${percent(result.machine_cpu.steal)}`,
+  );
   return result;
 }
 
@@ -230,14 +235,16 @@ function report(results: PhaseResult[], ceilings: readonly DirectWriteResult[], 
       'first returned by a query polled every 25 ms. Sustained rate: points the InfluxDB output wrote per second ' +
       'over the last two thirds of the phase.',
     '',
-    '| phase | QoS | target/s | published/s | into InfluxDB/s | p50 ms | p99 ms | gateway peak RSS MiB | gateway CPU (cores) | publisher CPU (cores) | influxd CPU (cores) | backlog after drain |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| phase | QoS | target/s | published/s | into InfluxDB/s | p50 ms | p99 ms | gateway peak RSS MiB | gateway CPU (cores) | publisher CPU (cores) | influxd CPU (cores) | machine CPU idle | CPU steal | backlog after drain |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...results.map((result) => `| ${row(result)} |`),
     ...(failure === undefined ? [] : ['', `NOTE: ${failure}.`]),
     '',
     'Ceiling (same influxd, same run, the lines the gateway writes for these readings, 5,000-line batches over 2 ' +
       `connections, 10 s before the phases and 10 s after them): ${ceilings.map((ceiling) => rateOf(ceiling).toFixed(0)).join(' and ')} points/s, ` +
-      `writer CPU ${writerCores || 'n/a'} cores. The ratio below is taken to the higher.`,
+      `writer CPU ${writerCores || 'n/a'} cores, CPU steal ${ceilings.map((ceiling) => percent(ceiling.machine_cpu.steal)).join(' and ')}. ` +
+      'The ratio below is taken to the higher. CPU steal is the share of all CPU time that the hypervisor ' +
+      'gave to other guests (/proc/stat); rates fall as it rises.',
     '',
     'Targets:',
     '',

@@ -5,6 +5,7 @@
  * fields (`seq` included) and millisecond precision.
  */
 import { Agent, request } from 'node:http';
+import { type CpuShares, cpuShares, readCpuTimes } from './machine-cpu.js';
 
 /** Result of one ceiling run. */
 export interface DirectWriteResult {
@@ -12,6 +13,8 @@ export interface DirectWriteResult {
   elapsed_ms: number;
   /** CPU time of this process during the run, milliseconds (building and sending the batches). */
   cpu_ms: number;
+  /** Idle and stolen shares of the machine's CPU during the run. */
+  machine_cpu: CpuShares;
 }
 
 function buildBatch(first: number, lines: number, devices: number, base_ms: number): string {
@@ -64,6 +67,7 @@ export async function writeDirect(
   await fetch(`${influx_url}/query?q=${encodeURIComponent(`CREATE DATABASE "${database}"`)}`, { method: 'POST' });
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const cpuStart = process.cpuUsage();
+  const machineStart = readCpuTimes();
   const started = Date.now();
   const end = started + options.duration_s * 1000;
   // Timestamps start a day back so these points never mix with the gateway's in time.
@@ -81,6 +85,7 @@ export async function writeDirect(
   await Promise.all(Array.from({ length: options.connections }, worker));
   const elapsed_ms = Date.now() - started;
   const cpu = process.cpuUsage(cpuStart);
+  const machine_cpu = cpuShares(machineStart, readCpuTimes());
   agent.destroy();
-  return { points, elapsed_ms, cpu_ms: (cpu.user + cpu.system) / 1000 };
+  return { points, elapsed_ms, cpu_ms: (cpu.user + cpu.system) / 1000, machine_cpu };
 }

@@ -4,6 +4,7 @@ import { forkTs, nextMessage, stopChild } from './child.js';
 import type { GatewayChildStats } from './gateway-child.js';
 import type { InfluxProbe } from './influx-probe.js';
 import type { LoadResult, LoadSettings } from './load-publisher.js';
+import { type CpuShares, cpuShares, readCpuTimes } from './machine-cpu.js';
 import { UsageSampler } from './process-usage.js';
 
 /** Name, QoS and target rate (0 = as fast as the broker reads) of a phase. */
@@ -28,6 +29,8 @@ export interface PhaseResult {
   influxd_cpu_cores: number;
   /** Readings not yet written to InfluxDB after the drain wait. */
   backlog_after_drain: number;
+  /** Idle and stolen shares of the machine's CPU during the load. */
+  machine_cpu: CpuShares;
 }
 
 /** Longest wait for the gateway to write its backlog after the load stops, milliseconds. */
@@ -74,6 +77,7 @@ export async function runPhase(
   usage.start();
   const influxdUsage = new UsageSampler(influxdPid, 1000);
   influxdUsage.start();
+  const cpuBefore = readCpuTimes();
   const first = await snapshot(gateway);
   probe.start();
   const publisher = forkTs(publisherFile);
@@ -107,6 +111,7 @@ export async function runPhase(
   const end = await snapshot(gateway);
   snapshots.push(end);
   const influxdCpu = influxdUsage.stop().cpu_cores;
+  const machineCpu = cpuShares(cpuBefore, readCpuTimes());
   const steadyFrom = first.at + (load.duration_s * 1000) / 3;
   const steady = snapshots.find((item) => item.at >= steadyFrom) ?? first;
   const writtenPerS = ((influxWritten(end) - influxWritten(steady)) * 1000) / Math.max(1, end.at - steady.at);
@@ -123,5 +128,6 @@ export async function runPhase(
     publisher_cpu_cores: result.cpu_ms / result.elapsed_ms,
     influxd_cpu_cores: influxdCpu,
     backlog_after_drain: backlog,
+    machine_cpu: machineCpu,
   };
 }
