@@ -288,6 +288,7 @@ export class Gateway {
           // Request lines stay out of the log; fastify's own warnings and errors still reach it.
           logger: this.log.child({ component: 'http' }, { level: 'warn' }),
           stale_after_ms: http.stale_after_ms,
+          allowed_hosts: http.allowed_hosts,
           ...(auth ? { auth } : {}),
         },
         this.apiServices(),

@@ -11,6 +11,8 @@ export const API_ERROR_STATUS = {
   API_REQUEST_REJECTED: 422,
   /** The `authenticate` hook rejected the request. */
   API_UNAUTHORIZED: 401,
+  /** The Host header names a host that is not an IP address, `localhost` or in `http.allowed_hosts`. */
+  API_HOST_NOT_ALLOWED: 403,
   /** No route matches the method and path. */
   API_ROUTE_NOT_FOUND: 404,
   API_DEVICE_NOT_FOUND: 404,

@@ -12,6 +12,7 @@ import type { ApiContext, ApiDeps } from './api-context.js';
 import { installErrorHandlers } from './error-handler.js';
 import { ApiError, errorEnvelopeSchema } from './errors.js';
 import { FleetState } from './fleet-state.js';
+import { hostCheckHook } from './host-check.js';
 import { LiveFeed, type LiveFeedOptions } from './live-feed.js';
 import { wireLiveFeed } from './live-wiring.js';
 import { registerAlarmRoutes } from './routes/alarm-routes.js';
@@ -51,6 +52,11 @@ export interface ApiServerOptions {
   body_limit_bytes?: number;
   /** Serve the web dashboard at /. Default true. */
   dashboard?: boolean;
+  /**
+   * Host names that requests may name in their Host header besides IP addresses and `localhost`
+   * (host-check.ts); `*` allows any. Default none.
+   */
+  allowed_hosts?: readonly string[];
 }
 
 /** Builds the API server (not yet listening). Close it with `app.close()`, which also ends live streams. */
@@ -77,6 +83,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   app.removeContentTypeParser('text/plain');
   installErrorHandlers(app);
   app.addSchema(errorEnvelopeSchema);
+  // Runs before authentication, so that a page of another site gets neither data nor the login route.
+  app.addHook('onRequest', hostCheckHook(options.allowed_hosts ?? []));
   const authenticate = options.authenticate;
   if (authenticate) {
     app.addHook('preHandler', async (request) => {

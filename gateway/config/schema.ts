@@ -129,6 +129,20 @@ const httpSchema = z.strictObject({
   stale_after_ms: z.number().int().min(1000).default(60_000),
   /** Users and tokens with roles (viewer, operator, admin); required to listen beyond loopback. */
   auth: httpAuthSchema.optional(),
+  /**
+   * Host names by which browsers may open the API and the dashboard, besides IP addresses and
+   * `localhost`; `*` allows any name. Requests naming another host get 403 (DNS rebinding).
+   */
+  allowed_hosts: z
+    .array(
+      z
+        .string()
+        .regex(
+          /^(\*|[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*\.?)$/,
+          'must be a host name such as coldstore-gw.local, without scheme or port, or *',
+        ),
+    )
+    .default([]),
 });
 
 const configObject = z.strictObject({

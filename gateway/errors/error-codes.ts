@@ -148,6 +148,7 @@ export const ERROR_CODES = {
   API_RANGE_INVALID: { area: 'api', http_status: API_ERROR_STATUS.API_RANGE_INVALID },
   API_REQUEST_REJECTED: { area: 'api', http_status: API_ERROR_STATUS.API_REQUEST_REJECTED },
   API_UNAUTHORIZED: { area: 'api', http_status: API_ERROR_STATUS.API_UNAUTHORIZED },
+  API_HOST_NOT_ALLOWED: { area: 'api', http_status: API_ERROR_STATUS.API_HOST_NOT_ALLOWED },
   API_ROUTE_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ROUTE_NOT_FOUND },
   API_DEVICE_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_DEVICE_NOT_FOUND },
   API_ASSET_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ASSET_NOT_FOUND },
