@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { type ConfigProblem, joinPath, showValue } from './config-error.js';
+import { describeBounds, numberBoundsOf } from './number-bounds.js';
+import { objectKeys } from './schema-keys.js';
 
 /** Levenshtein distance, for "did you mean" hints on misspelt keys. */
 function editDistance(a: string, b: string): number {
@@ -29,8 +31,8 @@ function closestKey(key: string, known: readonly string[]): string | undefined {
   return best;
 }
 
-/** Returns the keys a strict object schema accepts at `path`, read from the parsed input's schema. */
-export type KnownKeys = (path: readonly PropertyKey[]) => readonly string[];
+/** Returns the schema of the value at `path` of the parsed input, or undefined where none is found. */
+export type SchemaAt = (path: readonly PropertyKey[]) => z.core.$ZodType | undefined;
 
 /**
  * Message for an unknown key. A clear-text `password` where the section takes `password_env` or
@@ -66,20 +68,28 @@ const EXPECTED: Record<string, string> = {
   array: 'a list',
 };
 
-/** Rewrites zod's type messages (`expected int, received number`) in the words of the file. */
-function messageOf(issue: z.core.$ZodIssue, input: unknown): string {
+/**
+ * Rewrites zod's type messages (`expected int, received number`) in the words of the file. A number
+ * schema with bounds adds them: `must be a whole number from 1 to 100000, not a string`.
+ */
+function messageOf(issue: z.core.$ZodIssue, input: unknown, schema: z.core.$ZodType | undefined): string {
   if (issue.code !== 'invalid_type') return issue.message;
+  const bounds = issue.expected === 'number' || issue.expected === 'int' ? numberBoundsOf(schema) : undefined;
+  if (bounds) {
+    const kind = bounds.integer ? 'a whole number' : 'a finite number';
+    return `must be ${kind} ${describeBounds(bounds)}, not ${kindOf(input)}`;
+  }
   const expected = EXPECTED[issue.expected];
   return expected === undefined ? issue.message : `must be ${expected}, not ${kindOf(input)}`;
 }
 
 /** Turns zod issues into problems that name the key path, the bad value and what is allowed. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: KnownKeys): ConfigProblem[] {
+export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: SchemaAt): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        const known = knownKeys(issue.path);
+        const known = objectKeys(schemaAt(issue.path));
         const hint = closestKey(key, known);
         problems.push({ path: joinPath([...issue.path, key]), message: unknownKeyMessage(key, hint, known) });
       }
@@ -90,7 +100,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: Kno
       // (`qos: 7` against the literals 0 and 1) become one problem that lists what each allows.
       const branches = issue.errors.flat().map((branch) => ({ ...branch, path: [...issue.path, ...branch.path] }));
       const merged = new Map<string, ConfigProblem>();
-      for (const problem of formatIssues(branches, knownKeys)) {
+      for (const problem of formatIssues(branches, schemaAt)) {
         const seen = merged.get(problem.path);
         if (seen) seen.message = `${seen.message}, or ${problem.message}`;
         else merged.set(problem.path, { ...problem });
@@ -108,7 +118,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], knownKeys: Kno
     problems.push({
       path: joinPath(issue.path),
       value: sensitive ? '[hidden]' : showValue(input),
-      message: messageOf(issue, input),
+      message: messageOf(issue, input, schemaAt(issue.path)),
     });
   }
   return problems;

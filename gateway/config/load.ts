@@ -7,7 +7,7 @@ import { type ProfileConfig, profileSchema } from './device-schema.js';
 import { formatIssues } from './format-issues.js';
 import { type ResolvedConfig, resolveConfig } from './resolve.js';
 import { configSchema, type GatewayConfig } from './schema.js';
-import { keysAt } from './schema-keys.js';
+import { schemaAt } from './schema-keys.js';
 
 /** Parses YAML text into plain data, turning syntax errors into problems with line and column. */
 function parseYaml(text: string): { data: unknown; problems: ConfigProblem[] } {
@@ -43,7 +43,9 @@ export function builtInProfiles(): Record<string, ProfileConfig> {
     const { data, problems } = parseYaml(file.text);
     const result = profileSchema.safeParse(data, { reportInput: true });
     if (problems.length > 0 || !result.success) {
-      const found = result.success ? problems : formatIssues(result.error.issues, () => []);
+      const found = result.success
+        ? problems
+        : formatIssues(result.error.issues, (path) => schemaAt(profileSchema, data, path));
       throw new ConfigError(file.path, found);
     }
     profiles[file.name] = result.data;
@@ -68,7 +70,7 @@ export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig
   if (!result.success) {
     throw new ConfigError(
       file,
-      formatIssues(result.error.issues, (path) => keysAt(configSchema, data, path)),
+      formatIssues(result.error.issues, (path) => schemaAt(configSchema, data, path)),
     );
   }
   placeStateFiles(result.data, data);

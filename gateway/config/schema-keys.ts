@@ -42,30 +42,38 @@ function pickOption(def: Def, value: unknown): AnySchema | undefined {
   return def.options[0];
 }
 
+/** Unwraps a schema and, for a union, picks the option that `value` selects. */
+function resolve(schema: AnySchema, value: unknown): AnySchema | undefined {
+  const def = defOf(unwrap(schema));
+  if (def.type !== 'union' && !def.options) return unwrap(schema);
+  const option = pickOption(def, value);
+  return option ? unwrap(option) : undefined;
+}
+
 /**
- * Lists the keys an object schema accepts at `path`, following the input data through arrays, records
- * and discriminated unions. Used to suggest the right spelling of an unknown key.
+ * Returns the schema of the value at `path`, without its optional, default and pipe wrappers, following
+ * the input data through arrays, records and discriminated unions. A union without a discriminator
+ * resolves to its first option. Returns undefined where the path leaves the schema.
  */
-export function keysAt(root: AnySchema, data: unknown, path: readonly PropertyKey[]): string[] {
-  let schema: AnySchema | undefined = root;
+export function schemaAt(root: AnySchema, data: unknown, path: readonly PropertyKey[]): AnySchema | undefined {
+  let schema = resolve(root, data);
   let value: unknown = data;
-  const steps = [...path, undefined];
-  for (const step of steps) {
-    if (!schema) return [];
-    let def = defOf(unwrap(schema));
-    if (def.type === 'union' || def.options) {
-      schema = pickOption(def, value);
-      if (!schema) return [];
-      def = defOf(unwrap(schema));
-    }
-    if (step === undefined) return def.shape ? Object.keys(def.shape) : [];
-    const next: unknown =
-      value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[step] : undefined;
-    if (def.type === 'object' && def.shape) schema = def.shape[String(step)];
-    else if (def.type === 'array') schema = def.element;
-    else if (def.type === 'record') schema = def.valueType;
-    else return [];
-    value = next;
+  for (const step of path) {
+    if (!schema) return undefined;
+    const def = defOf(schema);
+    let next: AnySchema | undefined;
+    if (def.type === 'object' && def.shape) next = def.shape[String(step)];
+    else if (def.type === 'array') next = def.element;
+    else if (def.type === 'record') next = def.valueType;
+    else return undefined;
+    value = value && typeof value === 'object' ? (value as Record<PropertyKey, unknown>)[step] : undefined;
+    schema = next ? resolve(next, value) : undefined;
   }
-  return [];
+  return schema;
+}
+
+/** Lists the keys an object schema accepts. Used to suggest the right spelling of an unknown key. */
+export function objectKeys(schema: AnySchema | undefined): string[] {
+  const shape = schema ? defOf(schema).shape : undefined;
+  return shape ? Object.keys(shape) : [];
 }

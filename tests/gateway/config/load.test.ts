@@ -278,9 +278,11 @@ devices:
       'site: 5\noutputs:\n  queue:\n    commit_delay_ms: 2.5\n    commit_before_ack: "yes"\n    page_points: [1]\n',
     );
     expect(problems).toContain('site: must be a string, not a whole number');
-    expect(problems).toContain('outputs.queue.commit_delay_ms: must be a whole number, not a number with a fraction');
+    expect(problems).toContain(
+      'outputs.queue.commit_delay_ms: must be a whole number from 0 to 1000, not a number with a fraction',
+    );
     expect(problems).toContain('outputs.queue.commit_before_ack: must be true or false, not a string');
-    expect(problems).toContain('outputs.queue.page_points: must be a finite number, not a list');
+    expect(problems).toContain('outputs.queue.page_points: must be a whole number from 1 to 100000, not a list');
   });
 
   it('shows .inf and .nan as written', () => {
@@ -290,8 +292,40 @@ devices:
     } catch (error) {
       const problems = (error as ConfigError).problems;
       expect(problems.map((problem) => problem.value)).toEqual(['.inf', '.nan']);
-      expect(problems[0]?.message).toBe('must be a finite number, not .inf');
+      expect(problems[0]?.message).toBe('must be a whole number of at least 1, not .inf');
     }
+  });
+
+  it('states the range of a bounded number', () => {
+    const problems = problemsOf('outputs:\n  queue:\n    insert_commit_points: "abc"\n    commit_max_points: 1.5\n');
+    expect(problems).toContain(
+      'outputs.queue.insert_commit_points: must be a whole number from 1 to 100000, not a string',
+    );
+    expect(problems).toContain(
+      'outputs.queue.commit_max_points: must be a whole number from 1 to 100000, not a number with a fraction',
+    );
+  });
+
+  it('states a one-sided bound', () => {
+    const problems = problemsOf(
+      'outputs:\n  queue:\n    max_dead_letters: "many"\n    self_metrics_interval_s: true\n  local_store:\n    retention_days: "30"\n',
+    );
+    expect(problems).toContain('outputs.queue.max_dead_letters: must be a whole number of at least 1, not a string');
+    expect(problems).toContain(
+      'outputs.queue.self_metrics_interval_s: must be a finite number from 0 to 3600, not a boolean',
+    );
+    expect(problems).toContain(
+      'outputs.local_store.retention_days: must be a finite number greater than 0 and at most 3650, not a string',
+    );
+  });
+
+  it('states the range inside a device entry', () => {
+    const problems = problemsOf(
+      'devices:\n  - id: ctrl-1\n    protocol: modbus_tcp\n    host: 127.0.0.1\n    profile: generic-tenths-c\n    poll_interval_s: "fast"\n',
+    );
+    expect(problems).toContain(
+      'devices[0].poll_interval_s: must be a finite number greater than 0 and at most 86400, not a string',
+    );
   });
 
   it('reports a bad qos once at its key', () => {
