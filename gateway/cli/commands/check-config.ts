@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, joinPath } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load.js';
@@ -35,7 +36,6 @@ function unreadableSecrets(value: unknown, path: PropertyKey[] = []): string[] {
   return problems;
 }
 
-/** `coldpool check-config FILE`: validates a file, prints every problem, exits 1 when there are any. */
 /** Returns the errors `coldpool run` would raise for its listeners: a non-loopback address without auth. */
 function listenerErrors(config: GatewayConfig): string[] {
   const errors: string[] = [];
@@ -58,12 +58,43 @@ function listenerErrors(config: GatewayConfig): string[] {
   return errors;
 }
 
+/**
+ * Returns the configuration file of `check-config`, given as an argument or as `--config` like `coldpool
+ * run` takes it. Returns an error message when neither is given or when the two name different files.
+ */
+function chooseConfigFile(
+  positional: string | undefined,
+  option: string | undefined,
+): { file: string } | { error: string } {
+  if (positional !== undefined && option !== undefined && resolve(positional) !== resolve(option)) {
+    return {
+      error: `check-config: two different configuration files given, ${positional} and --config ${option}. Give only one.`,
+    };
+  }
+  const file = positional ?? option;
+  if (file === undefined) {
+    return {
+      error: 'check-config: missing configuration file. Give it as check-config FILE or check-config --config FILE.',
+    };
+  }
+  return { file };
+}
+
+/** `coldpool check-config FILE` or `--config FILE`: validates a file, prints every problem, exits 1 when there are any. */
 export function registerCheckConfigCommand(program: Command): void {
   program
     .command('check-config')
     .description('validate a configuration file and list every error with its key path')
-    .argument('<file>', 'YAML configuration file')
-    .action((file: string) => {
+    .argument('[file]', 'YAML configuration file')
+    .option('-c, --config <file>', 'YAML configuration file, as coldpool run takes it')
+    .action((positional: string | undefined, options: { config?: string }) => {
+      const chosen = chooseConfigFile(positional, options.config);
+      if ('error' in chosen) {
+        process.stderr.write(`${chosen.error}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const { file } = chosen;
       try {
         const { config, devices, subscriptions } = loadConfig(file);
         const listenerProblems = listenerErrors(config);

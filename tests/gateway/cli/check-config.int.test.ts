@@ -77,6 +77,47 @@ describe('coldpool check-config', () => {
     }
   });
 
+  it('takes the file from --config', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = join(dir, 'site.yaml');
+    writeFileSync(file, threeMistakes);
+    const long = await runCli(['check-config', '--config', file]);
+    expect(long.code).toBe(1);
+    expect(long.stderr).toContain('3 configuration errors');
+    const short = await runCli(['check-config', '-c', 'examples/config/mqtt-room-node.yaml']);
+    expect(short.code).toBe(0);
+    expect(short.stdout).toContain('examples/config/mqtt-room-node.yaml: valid');
+  });
+
+  it('accepts the same file twice', async () => {
+    const file = 'examples/config/mqtt-room-node.yaml';
+    const result = await runCli(['check-config', file, '--config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${file}: valid`);
+  });
+
+  it('rejects two different files', async () => {
+    const result = await runCli([
+      'check-config',
+      'examples/config/mqtt-room-node.yaml',
+      '--config',
+      'examples/config/modbus-rtu-bus.yaml',
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'check-config: two different configuration files given, examples/config/mqtt-room-node.yaml and --config examples/config/modbus-rtu-bus.yaml. Give only one.',
+    );
+    expect(result.stdout).toBe('');
+  });
+
+  it('requires a file', async () => {
+    const result = await runCli(['check-config']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      'check-config: missing configuration file. Give it as check-config FILE or check-config --config FILE.',
+    );
+  });
+
   it('reports a missing file', async () => {
     const result = await runCli(['check-config', '/nonexistent/coldpool.yaml']);
     expect(result.code).toBe(1);
