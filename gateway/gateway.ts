@@ -12,6 +12,7 @@ import { leaderPlanService } from './cluster/leader-plan-service.js';
 import type { Leadership } from './cluster/leadership.js';
 import { nodeScopedConfig } from './cluster/node-config.js';
 import { startColdChain } from './cold-chain.js';
+import { noInputsWarning } from './config/no-inputs-warning.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
@@ -141,11 +142,8 @@ export class Gateway {
       { devices: this.resolved.devices.length, outputs: this.outputStats().map((entry) => entry.name) },
       'gateway started',
     );
-    if (this.resolved.devices.length === 0 && this.resolved.subscriptions.length === 0) {
-      this.log.warn(
-        `no devices and no mqtt.subscriptions are configured${this.configPath ? ` in ${this.configPath}` : ''}, so no reading will arrive; add a devices list or mqtt.subscriptions (examples/config has samples)`,
-      );
-    }
+    const noInputs = noInputsWarning(this.resolved, this.configPath);
+    if (noInputs !== undefined) this.log.warn(noInputs);
   }
 
   async stop(): Promise<void> {

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ConfigError, joinPath } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load.js';
+import { noInputsWarning } from '../../config/no-inputs-warning.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { readSecret, SecretError } from '../../secrets.js';
 import { checkBrokerListenerSafety, checkHttpListenerSafety } from '../../security/listener-safety.js';
@@ -109,6 +110,8 @@ export function registerCheckConfigCommand(program: Command): void {
         );
         // The file is valid either way, but `coldpool run` in this environment would stop at these.
         for (const message of unreadableSecrets(config)) process.stderr.write(`warning: ${message}\n`);
+        const noInputs = noInputsWarning({ devices, subscriptions }, file);
+        if (noInputs !== undefined) process.stderr.write(`warning: ${noInputs}\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         process.stderr.write(`${error.message}\n`);

@@ -23,6 +23,13 @@ devices:
     profile: generic-tenths-c
 `;
 
+/** Writes `text` to a configuration file in a new temporary folder and returns the file's path. */
+function writeConfig(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'coldpool-check-')), 'site.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
 describe('coldpool check-config', () => {
   it('lists three mistakes with key paths', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
@@ -49,6 +56,14 @@ describe('coldpool check-config', () => {
     expect(result.stderr).toContain(
       'warning: outputs.influx.password_env: environment variable COLDPOOL_CHECK_UNSET is not set',
     );
+  });
+
+  it('warns of a config without inputs', async () => {
+    const file = writeConfig('site: empty\n');
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${file}: valid (0 devices, 0 wildcard subscriptions)`);
+    expect(result.stderr).toContain(`warning: no devices and no mqtt.subscriptions are configured in ${file}`);
   });
 
   it('rejects an open broker address', async () => {
@@ -78,9 +93,7 @@ describe('coldpool check-config', () => {
   });
 
   it('takes the file from --config', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
-    const file = join(dir, 'site.yaml');
-    writeFileSync(file, threeMistakes);
+    const file = writeConfig(threeMistakes);
     const long = await runCli(['check-config', '--config', file]);
     expect(long.code).toBe(1);
     expect(long.stderr).toContain('3 configuration errors');
