@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events';
+import type { DroppedFieldsReport } from './outputs/influx-line-encoder.js';
 import type { Reading, SensorFault } from './reading.js';
 
 /** A problem with an input that did not stop it: a bad payload, an unknown topic, a failed poll. */
@@ -29,6 +30,8 @@ export interface GatewayEvents {
   device_state: [DeviceState];
   /** A point of the `device_health` series of a polled device, written beside the readings. */
   device_health: [Reading];
+  /** Fields that the InfluxDB output left out of a reading whose other fields it writes. */
+  influx_fields_dropped: [DroppedFieldsReport];
 }
 
 export class EventBus extends EventEmitter<GatewayEvents> {}

@@ -443,6 +443,16 @@ export class Gateway {
       const key = `${problem.code}:${problem.device_id ?? ''}:${problem.topic ?? ''}`;
       this.problemLog.warn(key, { ...problem }, `${problem.source} input problem`);
     });
+    // A device that sends a bad field in every reading gets one line per field and reason per minute.
+    this.bus.on('influx_fields_dropped', (report) => {
+      for (const { field, reason } of report.dropped_fields) {
+        this.problemLog.warn(
+          `influx-field:${report.device_id}:${field}:${reason}`,
+          { output: 'influx', device_id: report.device_id, measurement: report.measurement, field, reason },
+          'field not written to influxdb; the other fields of the reading are written',
+        );
+      }
+    });
     this.bus.on('device_state', (state) => {
       if (state.up) this.log.info({ device_id: state.device_id }, 'device up');
       else this.log.warn({ ...state }, 'device down');

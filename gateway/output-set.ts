@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
 import type { MqttCredentials } from './mqtt-credentials.js';
+import type { DroppedFieldsReport } from './outputs/influx-line-encoder.js';
 import { InfluxSink } from './outputs/influx-sink.js';
 import { InfluxWorkerSink } from './outputs/influx-worker-sink.js';
 import { LocalStore } from './outputs/local-store.js';
@@ -62,7 +63,12 @@ function republishWanted(config: GatewayConfig): boolean {
 /** The InfluxDB sink: on a worker thread unless `worker_thread` is off. */
 type InfluxQueueSink = InfluxSink | InfluxWorkerSink;
 
-function influxSink(config: GatewayConfig, log: Logger, queue_path: string): InfluxQueueSink | undefined {
+function influxSink(
+  config: GatewayConfig,
+  log: Logger,
+  bus: EventBus,
+  queue_path: string,
+): InfluxQueueSink | undefined {
   const influx = config.outputs.influx;
   if (influx === undefined) return undefined;
   const password = readSecret(influx, 'outputs.influx');
@@ -85,6 +91,8 @@ function influxSink(config: GatewayConfig, log: Logger, queue_path: string): Inf
   sink.on('rejected', ({ count, reason }: { count: number; reason: string }) =>
     log.error({ output: 'influx', count, reason }, 'influxdb rejected points; they are stored as dead letters'),
   );
+  // The gateway logs these through its rate-limited log, one line per device, field and reason.
+  sink.on('fields_dropped', (report: DroppedFieldsReport) => bus.emit('influx_fields_dropped', report));
   return sink;
 }
 
@@ -138,7 +146,7 @@ export class OutputSet {
         new OutputSink('local_store', new LocalStore({ path: store.path, retention_days: store.retention_days })),
       );
     }
-    const influx = influxSink(config, log, path);
+    const influx = influxSink(config, log, context.bus, path);
     if (influx !== undefined) sinks.push(influx);
     const upstream = upstreamSink(config, log);
     if (upstream !== undefined) sinks.push(upstream);

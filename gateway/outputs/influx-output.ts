@@ -7,6 +7,7 @@ import type { Reading } from '../reading.js';
 import { InfluxBatchWriter } from './influx-batch-writer.js';
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
+import { droppedFieldsReport } from './influx-line-encoder.js';
 import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import type { InfluxTarget } from './influx-url.js';
 import { LineBuffer } from './line-buffer.js';
@@ -21,7 +22,8 @@ export interface InfluxOutputStats extends OutputStats {
 
 /**
  * Buffers readings and writes them to InfluxDB 1.x. Events: `written` (count), `rejected`
- * ({ count, reason }), `write_error` ({ error, attempt }), `dropped` ({ count, reason }). Errors and
+ * ({ count, reason }), `write_error` ({ error, attempt }), `dropped` ({ count, reason }),
+ * `fields_dropped` (`DroppedFieldsReport`) for a buffered line that leaves out fields. Errors and
  * events never contain the credentials.
  */
 export class InfluxOutput extends EventEmitter implements Output {
@@ -115,7 +117,12 @@ export class InfluxOutput extends EventEmitter implements Output {
     try {
       const result = toLine(reading, this.settings.precision);
       this.counters.dropped_fields += result.dropped_fields.length;
-      if (result.line !== null) return result.line;
+      if (result.line !== null) {
+        if (result.dropped_fields.length > 0) {
+          this.emit('fields_dropped', droppedFieldsReport(reading, result.dropped_fields));
+        }
+        return result.line;
+      }
       const fields = result.dropped_fields.map((dropped) => `${dropped.field} (${dropped.reason})`).join(', ');
       this.drop(1, `no valid field left in ${reading.measurement} of device ${reading.tags.device}: ${fields}`);
     } catch (error) {

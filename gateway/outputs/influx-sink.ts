@@ -11,7 +11,7 @@ import type { Reading } from '../reading.js';
 import { InfluxBatchWriter, type RejectedLines } from './influx-batch-writer.js';
 import { ensureInfluxDatabase } from './influx-database.js';
 import { InfluxHttpClient } from './influx-http.js';
-import { InfluxLineEncoder, lineResult } from './influx-line-encoder.js';
+import { droppedFieldsReport, InfluxLineEncoder, lineResult } from './influx-line-encoder.js';
 import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import { toLine } from './line-protocol.js';
 import { LineProtocolError } from './output-errors.js';
@@ -54,7 +54,10 @@ export function chunkLines(lines: readonly string[], max_lines: number, max_byte
   return batches;
 }
 
-/** InfluxDB sink of the durable queue. Events: `write_error` ({ error, attempt }), `rejected` ({ count, reason }). */
+/**
+ * InfluxDB sink of the durable queue. Events: `write_error` ({ error, attempt }), `rejected`
+ * ({ count, reason }), `fields_dropped` (`DroppedFieldsReport`) for a written line that leaves out fields.
+ */
 export class InfluxSink extends EventEmitter implements Sink {
   readonly name = 'influx';
   private readonly encoder: InfluxLineEncoder;
@@ -68,7 +71,7 @@ export class InfluxSink extends EventEmitter implements Sink {
   constructor(options: InfluxOutputOptions) {
     super();
     this.settings = resolveInfluxOptions(options);
-    this.encoder = new InfluxLineEncoder(this.settings.precision);
+    this.encoder = new InfluxLineEncoder(this.settings.precision, (report) => this.emit('fields_dropped', report));
     this.http = new InfluxHttpClient(this.settings.target, this.settings.timeout_ms);
     this.writer = new InfluxBatchWriter(this.settings, this.http, {
       onWriteError: (error, attempt) => this.emit('write_error', { error, attempt }),
@@ -185,6 +188,9 @@ export class InfluxSink extends EventEmitter implements Sink {
           const fields = result.dropped_fields.map((dropped) => `${dropped.field} (${dropped.reason})`).join(', ');
           report.dropped.push({ count: 1, reason: `no valid field left in ${reading.measurement}: ${fields}` });
           continue;
+        }
+        if (result.dropped_fields.length > 0) {
+          this.emit('fields_dropped', droppedFieldsReport(reading, result.dropped_fields));
         }
         page.lines.push(result.line);
         addPoint(page, result.line, point);

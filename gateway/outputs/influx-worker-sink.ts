@@ -2,7 +2,7 @@
  * The InfluxDB sink of the durable queue, with its writes on a worker thread (`influx-worker.ts`). Line
  * protocol is still made on the calling thread at commit time (`encodeLine`). The worker splits pages
  * into batches, sends them and waits for the replies. Events are those of `InfluxSink`: `write_error`
- * ({ error, attempt }) and `rejected` ({ count, reason }).
+ * ({ error, attempt }), `rejected` ({ count, reason }) and `fields_dropped` (`DroppedFieldsReport`).
  *
  * A worker that dies (out of memory, a bug) fails the pages it was sending. The queue consumer reports
  * the failure and reads those pages again, and the next page starts a new worker.
@@ -67,6 +67,8 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
   readonly name = 'influx';
   private readonly settings: InfluxSettings;
   private readonly encoder: InfluxLineEncoder;
+  /** Fields left out of lines that the worker serialised at send time, for rows stored without a line. */
+  private sendDroppedFields = 0;
   private worker: Worker | undefined;
   private readonly pending = new Map<number, PendingDelivery>();
   /** Characters of each page posted to the worker and not settled, by request id. */
@@ -84,7 +86,7 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
   ) {
     super();
     this.settings = resolveInfluxOptions(options);
-    this.encoder = new InfluxLineEncoder(this.settings.precision);
+    this.encoder = new InfluxLineEncoder(this.settings.precision, (report) => this.emit('fields_dropped', report));
   }
 
   /**
@@ -129,9 +131,9 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     return this.encoder.encode(reading);
   }
 
-  /** Fields left out of encoded lines (null, NaN, ±Infinity...), counted since construction. */
+  /** Fields left out of written points (null, NaN, ±Infinity...), counted since construction. */
   get dropped_fields(): number {
-    return this.encoder.dropped_fields;
+    return this.encoder.dropped_fields + this.sendDroppedFields;
   }
 
   /** Lets the worker close its connections, then ends it. */
@@ -247,6 +249,10 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
       }
       case 'rejected':
         this.emit('rejected', { count: message.count, reason: message.reason });
+        return;
+      case 'fields_dropped':
+        this.sendDroppedFields += message.report.dropped_fields.length;
+        this.emit('fields_dropped', message.report);
         return;
     }
   }

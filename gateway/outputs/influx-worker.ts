@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { type LineRow, readingsOfRow } from '../queue/queue-store.js';
 import type { QueuedPoint } from '../queue/queued-point.js';
 import type { DeliveryReport } from '../queue/sink.js';
+import type { DroppedFieldsReport } from './influx-line-encoder.js';
 import { type InfluxOutputOptions, resolveInfluxOptions } from './influx-options.js';
 import { InfluxSink } from './influx-sink.js';
 import { WriteSlots } from './write-slots.js';
@@ -35,6 +36,7 @@ export type FromInfluxWorker =
   | { type: 'failed'; id: number; message: string }
   | { type: 'write_error'; message: string; code: string | undefined; attempt: number }
   | { type: 'rejected'; count: number; reason: string }
+  | { type: 'fields_dropped'; report: DroppedFieldsReport }
   | { type: 'stopped' };
 
 const port = parentPort;
@@ -74,6 +76,7 @@ sink.on('write_error', ({ error, attempt }: { error: Error & { code?: string }; 
 sink.on('rejected', ({ count, reason }: { count: number; reason: string }) =>
   send({ type: 'rejected', count, reason }),
 );
+sink.on('fields_dropped', (report: DroppedFieldsReport) => send({ type: 'fields_dropped', report }));
 
 port.on('message', (message: ToInfluxWorker) => {
   switch (message.type) {

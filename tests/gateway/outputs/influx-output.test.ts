@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DroppedFieldsReport } from '../../../gateway/outputs/influx-line-encoder.js';
 import { InfluxOutput } from '../../../gateway/outputs/influx-output.js';
 import { classifyWriteResponse } from '../../../gateway/outputs/influx-response.js';
 import { parseInfluxUrl } from '../../../gateway/outputs/influx-url.js';
@@ -144,6 +145,17 @@ describe('influx-output', () => {
     expect(output.stats().dropped_fields).toBe(3);
     expect(output.stats().pending).toBe(1);
     expect(events[0]?.reason).toContain('temp_c (nan)');
+  });
+
+  it('reports fields left out of a line', () => {
+    const output = new InfluxOutput({ url: 'http://127.0.0.1:1/x' });
+    const reports: DroppedFieldsReport[] = [];
+    output.on('fields_dropped', (report: DroppedFieldsReport) => reports.push(report));
+    output.write([reading({ rh: 55.2, note: 'a\nb' }), reading({ rh: 55.3 }), reading({ door: null })]);
+    expect(reports).toEqual([
+      { device_id: 'probe-1', measurement: 'cold_room', dropped_fields: [{ field: 'note', reason: 'newline' }] },
+    ]);
+    expect(output.stats().pending).toBe(2);
   });
 
   it('rejects reading with invalid tag', () => {
