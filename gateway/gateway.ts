@@ -287,6 +287,13 @@ export class Gateway {
           logger: this.log.child({ component: 'http' }, { level: 'warn' }),
           stale_after_ms: http.stale_after_ms,
           allowed_hosts: http.allowed_hosts,
+          // One line per host name and address per minute: a page that retries cannot flood the log.
+          host_rejected: (rejection) =>
+            this.problemLog.warn(
+              `host:${rejection.host}|${rejection.ip}`,
+              { ...rejection },
+              'http request rejected: host not allowed',
+            ),
           ...(auth ? { auth } : {}),
         },
         this.apiServices(),

@@ -37,16 +37,27 @@ export function hostAllowed(header: string | undefined, allowed: ReadonlySet<str
   return isIP(name) !== 0 || name === 'localhost' || allowed.has(name);
 }
 
-/** Builds the onRequest hook that rejects requests addressed to a host name not in `allowed_hosts`. */
-export function hostCheckHook(allowed_hosts: readonly string[]) {
+/** A request rejected for its Host header: the host name and the client's address. */
+export interface HostRejection {
+  host: string;
+  ip: string;
+}
+
+/**
+ * Builds the onRequest hook that rejects requests addressed to a host name not in `allowed_hosts`.
+ * `onRejected` runs for each rejected request, so that the gateway can log it.
+ */
+export function hostCheckHook(allowed_hosts: readonly string[], onRejected?: (rejection: HostRejection) => void) {
   const allowed = new Set(allowed_hosts.map((host) => hostName(host)));
   return async (request: FastifyRequest): Promise<void> => {
     const header = request.headers.host;
     if (hostAllowed(header, allowed)) return;
+    const host = hostName(header ?? '').slice(0, 100);
+    onRejected?.({ host, ip: request.ip });
     throw new ApiError(
       'API_HOST_NOT_ALLOWED',
-      `host ${JSON.stringify(hostName(header ?? '').slice(0, 100))} is not allowed; open the gateway by IP address ` +
-        'or localhost, or add this name to http.allowed_hosts',
+      `host ${JSON.stringify(host)} is not allowed; open the gateway by IP address or localhost, or add this name ` +
+        'to http.allowed_hosts',
     );
   };
 }

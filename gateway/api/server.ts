@@ -12,7 +12,7 @@ import type { ApiContext, ApiDeps } from './api-context.js';
 import { installErrorHandlers } from './error-handler.js';
 import { ApiError, errorEnvelopeSchema } from './errors.js';
 import { FleetState } from './fleet-state.js';
-import { hostCheckHook } from './host-check.js';
+import { type HostRejection, hostCheckHook } from './host-check.js';
 import { LiveFeed, type LiveFeedOptions } from './live-feed.js';
 import { wireLiveFeed } from './live-wiring.js';
 import { registerAlarmRoutes } from './routes/alarm-routes.js';
@@ -57,6 +57,8 @@ export interface ApiServerOptions {
    * (host-check.ts); `*` allows any. Default none.
    */
   allowed_hosts?: readonly string[];
+  /** Runs for each request rejected for its Host header. */
+  host_rejected?: (rejection: HostRejection) => void;
 }
 
 /** Builds the API server (not yet listening). Close it with `app.close()`, which also ends live streams. */
@@ -84,7 +86,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   installErrorHandlers(app);
   app.addSchema(errorEnvelopeSchema);
   // Runs before authentication, so that a page of another site gets neither data nor the login route.
-  app.addHook('onRequest', hostCheckHook(options.allowed_hosts ?? []));
+  app.addHook('onRequest', hostCheckHook(options.allowed_hosts ?? [], options.host_rejected));
   const authenticate = options.authenticate;
   if (authenticate) {
     app.addHook('preHandler', async (request) => {

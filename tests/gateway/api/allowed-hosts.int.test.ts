@@ -28,6 +28,7 @@ describe('gateway allowed hosts', () => {
   let dir: string;
   let gateway: Gateway;
   let url: string;
+  const lines: { msg?: string; host?: string; ip?: string; suppressed?: number }[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'coldpool-allowed-hosts-'));
@@ -37,7 +38,8 @@ describe('gateway allowed hosts', () => {
       outputs: { local_store: { path: join(dir, 'store.db') } },
       alarms: { store_path: join(dir, 'records.db') },
     });
-    gateway = new Gateway(config, pino({ level: 'silent' }));
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    gateway = new Gateway(config, log);
     await gateway.start();
     url = gateway.apiUrl() as string;
   }, 30_000);
@@ -60,5 +62,13 @@ describe('gateway allowed hosts', () => {
       expect(response.status).toBe(403);
       expect(JSON.parse(response.body).error.code).toBe('API_HOST_NOT_ALLOWED');
     }
+  });
+
+  it('logs a rejected host once', async () => {
+    for (let attempt = 0; attempt < 3; attempt++) await get(url, '/api/v1/assets', 'other.example:80');
+    const logged = lines.filter((line) => line.msg === 'http request rejected: host not allowed');
+    const other = logged.filter((line) => line.host === 'other.example');
+    expect(other).toHaveLength(1);
+    expect(other[0]?.ip).toBe('127.0.0.1');
   });
 });
