@@ -57,6 +57,24 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const apiError = new ApiError(code, `content-type ${type} is not accepted; send the body as application/json`);
       return reply.status(apiError.status).send(apiError.toEnvelope());
     }
+    if (code === 'API_PAYLOAD_TOO_LARGE') {
+      const limit = request.routeOptions.bodyLimit ?? app.initialConfig.bodyLimit;
+      const apiError = new ApiError(
+        code,
+        `the request body is larger than the limit of ${limit} bytes; send a smaller body`,
+      );
+      return reply.status(apiError.status).send(apiError.toEnvelope());
+    }
+    if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
+      const problem = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'is empty' : 'is not valid JSON';
+      const details: FieldProblem[] = [{ field: 'body', message: `${problem}; send one JSON value` }];
+      const apiError = new ApiError(
+        'API_VALIDATION_FAILED',
+        `invalid request: the body ${problem}, while content-type is application/json; send one JSON value`,
+        details,
+      );
+      return reply.status(apiError.status).send(apiError.toEnvelope());
+    }
     if (code) {
       const apiError = new ApiError(code, error.message);
       return reply.status(apiError.status).send(apiError.toEnvelope());

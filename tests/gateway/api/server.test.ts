@@ -66,6 +66,26 @@ describe('api server', () => {
     });
     expect(response.statusCode).toBe(413);
     expect(response.json().error.code).toBe('API_PAYLOAD_TOO_LARGE');
+    expect(response.json().error.message).toContain('limit of 1024 bytes');
+  });
+
+  it('names a body that is not json', async () => {
+    fixture = await createApiFixture();
+    for (const [payload, problem] of [
+      ['{"scenario": ', 'is not valid JSON'],
+      ['', 'is empty'],
+    ]) {
+      const response = await fixture.app.inject({
+        method: 'POST',
+        url: '/api/v1/plans',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.code).toBe('API_VALIDATION_FAILED');
+      expect(response.json().error.message).toContain(`the body ${problem}`);
+      expect(response.json().error.details).toEqual([{ field: 'body', message: `${problem}; send one JSON value` }]);
+    }
   });
 
   it('returns gateway counters as json', async () => {
