@@ -3,6 +3,7 @@ import type { DeviceSample } from '../devices/sample.js';
 import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
 import type { RunningApi, startGatewayApi } from './api/gateway-api.js';
+import { HEALTH_ROUTE } from './api/health-route.js';
 import { EmbeddedBrokerError } from './broker/broker-error.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from './broker/embedded-broker.js';
 import { writePacketIdsWithoutTable } from './broker/packet-id-buffers.js';
@@ -265,7 +266,7 @@ export class Gateway {
     const auth = http.auth
       ? httpAuth({
           config: http.auth,
-          public_routes: DASHBOARD_ROUTES,
+          public_routes: [...DASHBOARD_ROUTES, HEALTH_ROUTE],
           audit: (record) => this.auditRequest(record),
           // One line per address, user name and reason per minute, so a password guesser cannot flood the log.
           login_failed: (failure) =>

@@ -97,4 +97,11 @@ describe('gateway with broker and http auth', () => {
     const response = await fetch(`${gateway.apiUrl()}/api/v1/devices`);
     expect(response.status).toBe(401);
   });
+
+  it('answers the health check without a token', async () => {
+    const response = await fetch(`${gateway.apiUrl()}/api/v1/health`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { status: string }).status).toBe('ok');
+    expect((await fetch(`${gateway.apiUrl()}/docs/json`)).status).toBe(401);
+  });
 });

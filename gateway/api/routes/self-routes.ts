@@ -1,6 +1,7 @@
 /** The gateway's own counters as JSON, and a liveness check. */
 import type { FastifyInstance } from 'fastify';
 import type { ApiContext } from '../api-context.js';
+import { HEALTH_ROUTE } from '../health-route.js';
 import { errorResponses, openObject } from '../schemas.js';
 
 /** Returns the gateway counters, the output counters and the live-feed counters. */
@@ -50,7 +51,7 @@ export function registerSelfRoutes(app: FastifyInstance, context: ApiContext): v
   );
 
   app.get(
-    '/api/v1/health',
+    HEALTH_ROUTE,
     {
       schema: {
         tags: ['gateway'],
