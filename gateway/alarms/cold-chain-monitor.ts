@@ -105,7 +105,7 @@ export class ColdChainMonitor {
     this.calibrationTimer = setInterval(() => this.checkCalibrations(), CALIBRATION_CHECK_MS);
     this.calibrationTimer.unref();
     logger.info(
-      { assets: this.engine.profiles.length, store: this.options.config.store_path },
+      { asset_profiles: this.engine.profiles.length, store: this.options.config.store_path },
       'cold-chain monitoring started',
     );
   }
