@@ -16,9 +16,11 @@ export class ConfigError extends Error {
   readonly problems: readonly ConfigProblem[];
   readonly file: string;
 
-  constructor(file: string, problems: readonly ConfigProblem[]) {
+  /** `note` is a last line after the problems, such as what is checked only once they are fixed. */
+  constructor(file: string, problems: readonly ConfigProblem[], note?: string) {
     super(
-      `${file}: ${problems.length} configuration error${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}`,
+      `${file}: ${problems.length} configuration error${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}` +
+        (note === undefined ? '' : `\n${note}`),
     );
     this.name = 'ConfigError';
     this.file = file;

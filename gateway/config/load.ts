@@ -55,14 +55,21 @@ export function builtInProfiles(): Record<string, ProfileConfig> {
 }
 
 /**
- * Validates configuration text. Every problem is collected (schema, then cross-key rules) and thrown
- * together as one `ConfigError`; nothing here touches the network.
+ * Validates configuration text. The schema's problems are thrown together as one `ConfigError`, and
+ * the cross-key rules run once the schema passes. Nothing here touches the network.
  */
 export function parseConfig(text: string, file = '<config>'): ResolvedConfig {
   const { data, problems } = parseYaml(text);
   if (problems.length > 0) throw new ConfigError(file, problems);
   return validateConfig(data, file);
 }
+
+/**
+ * Last line of a schema error. The checks across sections (profile names, unique ids, field names of a
+ * device) need a file that passes the schema, so they run only once its errors are fixed.
+ */
+const SECOND_STAGE_NOTE =
+  'Profile names, duplicate ids and field names are checked once these are fixed; run check-config again.';
 
 /** Validates configuration data that is already parsed (a built-in demo config, for example). */
 export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig {
@@ -71,6 +78,7 @@ export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig
     throw new ConfigError(
       file,
       formatIssues(result.error.issues, (path) => schemaAt(configSchema, data, path)),
+      SECOND_STAGE_NOTE,
     );
   }
   placeStateFiles(result.data, data);

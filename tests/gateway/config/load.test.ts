@@ -333,4 +333,22 @@ devices:
     expect(problems).toHaveLength(1);
     expect(problems[0]).toBe('mqtt.qos: must be 0 or 1 (QoS 2 is not supported)');
   });
+
+  it('says which checks wait for the schema', () => {
+    const text = [
+      'devices:',
+      '  - { id: a, protocol: modbus_tcp, host: 127.0.0.1, profile: no-such-profile, poll_intervall_s: 5 }',
+      '  - { id: a, protocol: modbus_tcp, host: 127.0.0.1, profile: no-such-profile }',
+    ].join('\n');
+    let message = '';
+    try {
+      parseConfig(text, 'site.yaml');
+    } catch (error) {
+      message = (error as ConfigError).message;
+    }
+    expect(message).toContain('poll_intervall_s');
+    expect(message.split('\n').at(-1)).toBe(
+      'Profile names, duplicate ids and field names are checked once these are fixed; run check-config again.',
+    );
+  });
 });
