@@ -4,6 +4,7 @@
  * vendor-specific. Every order is placed byte by byte into a DataView and read big-endian, so the result
  * does not depend on the host's endianness.
  */
+import { tidy } from '../tidy.js';
 import { ModbusConfigError, ModbusFrameError } from './errors.js';
 import type { ByteOrder, RegisterType } from './register-field.js';
 
@@ -95,20 +96,21 @@ function decodeRegisterBit(word: number, bit: number | undefined): boolean {
 }
 
 /**
- * Applies `value * scale + offset`. A scaled or offset value is a float (387 × 0.1 is 38.7). An unscaled
- * bigint becomes a number when it lies within ±Number.MAX_SAFE_INTEGER and stays a bigint beyond, so no
- * digit is lost. Scaling a bigint beyond that range rounds it to the nearest float64 first (53-bit
- * mantissa, relative error up to 2^-53).
+ * Applies `value * scale + offset`. A scaled or offset value is a float rounded by `tidy` to twelve
+ * significant digits, the rounding the pipeline stores, so 32767 × 0.1 is 3276.7 in readings, faults and
+ * command output alike. An unscaled value is returned as decoded. An unscaled bigint becomes a number when
+ * it lies within ±Number.MAX_SAFE_INTEGER and stays a bigint beyond, so no digit is lost. Scaling a bigint
+ * beyond that range rounds it to the nearest float64 first (53-bit mantissa, relative error up to 2^-53).
  */
 export function applyScale(value: RegisterValue, scale = 1, offset = 0): RegisterValue {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'bigint') {
     const safe = value <= BigInt(Number.MAX_SAFE_INTEGER) && value >= BigInt(Number.MIN_SAFE_INTEGER);
     if (scale === 1 && offset === 0) return safe ? Number(value) : value;
-    return Number(value) * scale + offset;
+    return tidy(Number(value) * scale + offset);
   }
   if (scale === 1 && offset === 0) return value;
-  return value * scale + offset;
+  return tidy(value * scale + offset);
 }
 
 /**

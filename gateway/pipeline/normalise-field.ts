@@ -1,6 +1,7 @@
 import type { RawField } from '../../devices/sample.js';
+import { tidy } from '../../devices/tidy.js';
 import type { FieldValue } from '../reading.js';
-import { tidy, toStoredUnit } from './units.js';
+import { toStoredUnit } from './units.js';
 
 /** Why a field value was not stored. Codes are stable: they are written to `sensor_fault`. */
 export type FieldFaultCode =

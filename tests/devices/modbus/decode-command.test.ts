@@ -27,6 +27,11 @@ describe('decode command', () => {
     expect(await runDecode('--type', 'int16', '--scale', '0.01', 'FFF6')).toBe('-0.1\n');
   });
 
+  it('prints scaled values without binary noise', async () => {
+    expect(await runDecode('--type', 'int16', '--scale', '0.1', '7FFF')).toBe('3276.7\n');
+    expect(await runDecode('--type', 'int16', '--scale', '0.1', '0006')).toBe('0.6\n');
+  });
+
   it('prints 64-bit beyond safe range exactly', async () => {
     expect(await runDecode('--type', 'uint64', '--order', 'DCBA', '077A', '429B', 'FFEC', '0183')).toBe(
       '9440086876510910983\n',

@@ -67,6 +67,18 @@ function knownRegisterMap() {
   };
 }
 
+/** Serves `map` over Modbus TCP and reads it with the generic-tenths-c profile, returning the rows by field. */
+async function readTcpProfile(map: ReturnType<typeof knownRegisterMap>): Promise<Map<string, string[]>> {
+  server = await startRegisterServer(map);
+  const text = await readCommandText({
+    ...DEFAULTS,
+    host: '127.0.0.1',
+    port: String(server.port),
+    profile: 'generic-tenths-c',
+  });
+  return rowsByField(text);
+}
+
 describe('read-command', () => {
   it('reads a serial device with a profile', async () => {
     pair = await startPtyPair();
@@ -90,17 +102,21 @@ describe('read-command', () => {
   });
 
   it('reads a tcp device with a profile', async () => {
-    server = await startRegisterServer(knownRegisterMap());
-    const text = await readCommandText({
-      ...DEFAULTS,
-      host: '127.0.0.1',
-      port: String(server.port),
-      profile: 'generic-tenths-c',
-    });
-    const rows = rowsByField(text);
+    const rows = await readTcpProfile(knownRegisterMap());
     expect(rows.get('air_temp_c')).toEqual(['input 0', 'FFEC', '-2 C']);
     expect(rows.get('differential_c')).toEqual(['holding 101', '0014', '2']);
     expect(rows.get('door_open')).toEqual(['discrete 0', '0', 'false']);
+  });
+
+  it('prints scaled values without binary noise', async () => {
+    const map = knownRegisterMap();
+    map.input.set(0, 0x7fff);
+    map.input.set(1, 0xffbc);
+    map.holding.set(101, 6);
+    const rows = await readTcpProfile(map);
+    expect(rows.get('air_temp_c')).toEqual(['input 0', '7FFF', '3276.7 C']);
+    expect(rows.get('evap_temp_c')).toEqual(['input 1', 'FFBC', '-6.8 C']);
+    expect(rows.get('differential_c')).toEqual(['holding 101', '0006', '0.6']);
   });
 
   it('reads a device from a config file', async () => {

@@ -80,6 +80,16 @@ describe('register-codec', () => {
     expect(applyScale(decodeRegisters([0x0a5d], 'int16'), 0.01)).toBe(26.53);
   });
 
+  it.each<[number, number, number, number]>([
+    [32767, 0.1, 0, 3276.7],
+    [6, 0.1, 0, 0.6],
+    [-68, 0.1, 0, -6.8],
+    [-32768, 0.1, 0, -3276.8],
+    [1, 0.1, 0.2, 0.3],
+  ])('scales %d by %d plus %d to %d without binary noise', (raw, scale, offset, expected) => {
+    expect(applyScale(raw, scale, offset)).toBe(expected);
+  });
+
   it('offset applies after scale', () => {
     expect(applyScale(-20, 0.5, 100)).toBe(90);
   });

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { decodeRequestFields } from '../../../devices/modbus/field-decoder.js';
+import type { RegisterField } from '../../../devices/modbus/register-field.js';
+import { planRequests } from '../../../devices/modbus/request-plan.js';
 import type { DeviceSample, FieldSpec, RawField } from '../../../devices/sample.js';
 import { normaliseSample } from '../../../gateway/pipeline/normalise-sample.js';
 
@@ -11,6 +14,13 @@ function field(spec: Partial<FieldSpec> & { name: string }, value: RawField['val
 
 function sample(fields: RawField[], extra: Partial<DeviceSample> = {}): DeviceSample {
   return { device_id: 'dev-1', receive_time_ms: 1_700_000_000_000, retained: false, fields, errors: [], ...extra };
+}
+
+/** Decodes `words` as the reply to a read of `register` and returns the faults of the normalised sample. */
+function registerFaults(register: RegisterField, words: number[]) {
+  const [request] = planRequests([register]);
+  const decoded = decodeRequestFields(request!, words);
+  return normaliseSample(sample(decoded.fields), identity, options).faults;
 }
 
 describe('normaliseSample', () => {
@@ -36,6 +46,37 @@ describe('normaliseSample', () => {
     expect(result.faults).toHaveLength(1);
     expect(result.faults[0]?.code).toBe('SENSOR_SENTINEL');
     expect(result.faults[0]?.raw_value).toBe('327.67');
+  });
+
+  it('keeps a scaled register sentinel clean', () => {
+    const register: RegisterField = {
+      name: 'air_temp_c',
+      type: 'float',
+      table: 'input',
+      address: 0,
+      data_type: 'int16',
+      scale: 0.1,
+      unit: 'C',
+      sentinels: [3276.7, -3276.8],
+    };
+    const [fault] = registerFaults(register, [0x7fff]);
+    expect(fault?.code).toBe('SENSOR_SENTINEL');
+    expect(fault?.raw_value).toBe('3276.7');
+  });
+
+  it('keeps a scaled register out of range clean', () => {
+    const register: RegisterField = {
+      name: 'differential_c',
+      type: 'float',
+      table: 'holding',
+      address: 101,
+      data_type: 'int16',
+      scale: 0.1,
+      valid_min: 1,
+    };
+    const [fault] = registerFaults(register, [6]);
+    expect(fault?.code).toBe('SENSOR_OUT_OF_RANGE');
+    expect(fault?.raw_value).toBe('0.6');
   });
 
   it('compares sentinels in the device unit', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { tidy, toStoredUnit } from '../../../gateway/pipeline/units.js';
+import { tidy } from '../../../devices/tidy.js';
+import { toStoredUnit } from '../../../gateway/pipeline/units.js';
 
 /** Rounds to twelve significant digits, the rounding that `tidy` must give. */
 function twelveDigits(value: number): number {
