@@ -17,18 +17,52 @@ export type PayloadErrorCode =
   | 'PAYLOAD_MAPPING_INVALID';
 
 /**
- * Returns the start of a payload as printable text, at most `max_chars` characters, with control
- * characters shown as `\uXXXX` and `…(N bytes)` appended when it was cut.
+ * Characters shownBytes as `\uXXXX` escapes: C0 controls, DEL, C1 controls, the line and paragraph separators
+ * and the byte order mark. Terminals act on them or break lines at them, and most are invisible.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the ones to escape.
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g;
+
+/** Escapes the characters of `text` that a log line must not carry raw, each as `\uXXXX`. */
+export function printableText(text: string): string {
+  return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/**
+ * Returns the start of a payload as printable text of at most about `max_chars` characters, so that no
+ * log line carries control bytes or invalid UTF-8. UTF-8 text is shownBytes with `printableText` escapes and
+ * `…(N bytes)` appended when it was cut. A payload whose start is not valid UTF-8 is shownBytes as hex bytes,
+ * such as `hex ff fe 00 41 (4 bytes, not UTF-8)`.
  */
 export function payloadExcerpt(payload: Buffer, max_chars = PAYLOAD_EXCERPT_MAX_CHARS): string {
-  const text = payload.subarray(0, max_chars * 4).toString('utf8');
-  let printable = '';
-  for (const char of text) {
-    const code = char.charCodeAt(0);
-    printable += code < 0x20 || code === 0x7f ? `\\u${code.toString(16).padStart(4, '0')}` : char;
+  const head = payload.subarray(0, max_chars * 4);
+  let text: string;
+  try {
+    // A new decoder per call, because `stream: true` keeps a character cut at the end of `head` for the
+    // next call instead of rejecting it. `ignoreBOM` keeps a byte order mark so that the excerpt shows it.
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(head, { stream: true });
+  } catch {
+    return hexExcerpt(payload, max_chars);
   }
-  if (printable.length <= max_chars && payload.length <= max_chars * 4) return printable;
-  return `${printable.slice(0, max_chars)}…(${payload.length} bytes)`;
+  let printable = '';
+  let cut = payload.length > head.length;
+  for (const char of text) {
+    const piece = printableText(char);
+    if (printable.length + piece.length > max_chars) {
+      cut = true;
+      break;
+    }
+    printable += piece;
+  }
+  return cut ? `${printable}…(${payload.length} bytes)` : printable;
+}
+
+/** Shows the first bytes of a payload that is not UTF-8 as hex, about `max_chars` characters of them. */
+function hexExcerpt(payload: Buffer, max_chars: number): string {
+  const shownBytes = payload.subarray(0, Math.max(1, Math.floor(max_chars / 3)));
+  const hex = [...shownBytes].map((byte) => byte.toString(16).padStart(2, '0')).join(' ');
+  const more = payload.length > shownBytes.length ? '…' : ' ';
+  return `hex ${hex}${more}(${payload.length} bytes, not UTF-8)`;
 }
 
 /** A payload that cannot be decoded at all, so no sample comes out of it. */
@@ -42,7 +76,8 @@ export class PayloadError extends Error {
     /** Device id read from the payload when the format carries one (a LoRaWAN DevEUI), else undefined. */
     readonly device_id?: string,
   ) {
-    super(`${reason}; payload starts ${JSON.stringify(excerpt)}`);
+    // The reason can quote a device name or id taken from the payload, so it is escaped like the excerpt.
+    super(`${printableText(reason)}; payload starts ${JSON.stringify(excerpt)}`);
     this.name = 'PayloadError';
   }
 }

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { DeviceSample } from '../sample.js';
 import { decodePayload } from './json-codec.js';
-import { PayloadError, payloadExcerpt } from './payload-error.js';
+import { PayloadError, payloadExcerpt, printableText } from './payload-error.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
 import type {
   LocalMessage,
@@ -342,7 +342,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     const badId = samples.find((sample) => !VALID_DEVICE_ID.test(sample.device_id));
     if (badId !== undefined) {
       this.countPayloadError(topic);
-      const shortId = badId.device_id.length > 40 ? `${badId.device_id.slice(0, 40)}…` : badId.device_id;
+      const shortId = printableText(badId.device_id.length > 40 ? `${badId.device_id.slice(0, 40)}…` : badId.device_id);
       const error = new PayloadError(
         'PAYLOAD_DEVICE_ID_INVALID',
         `device id "${shortId}" (${badId.device_id.length} characters) is not allowed: use at most 64 letters, digits, '.', '_', ':' or '-', not dots alone; fix the device's topic or id`,

@@ -181,6 +181,20 @@ describe.each(brokerKinds)('MqttSubscriber on %s', (_kind, start) => {
     expect(sub.counters().payload_errors).toBe(3);
   });
 
+  it('escapes controls in a refused device id', async () => {
+    const broker = await startBroker(start);
+    const sub = subscriber(broker.url);
+    await sub.start();
+    const failure = nextEvent<PayloadErrorEvent>(sub, 'payload_error');
+    const pub = await publisher(broker.url);
+    // U+2028 is a line break to many log viewers. Mosquitto drops topics with C0 or C1 controls, aedes passes them.
+    await pub.publishAsync('sensors/room\u2028x/state', '{"temperature":4.5}', { qos: 1 });
+    const error = await failure;
+    expect((error.error as Error & { code?: string }).code).toBe('PAYLOAD_DEVICE_ID_INVALID');
+    expect(error.device_id).toBe('room\\u2028x');
+    expect(error.error.message).toContain('device id "room\\u2028x"');
+  });
+
   it('counts payload errors per topic', async () => {
     const broker = await startBroker(start);
     const sub = subscriber(broker.url);
