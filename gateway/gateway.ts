@@ -413,12 +413,14 @@ export class Gateway {
         'device timestamp implausible; the reading is stored at the receive time',
       );
     }
+    // Errors of single fields from MQTT payloads or Modbus replies. A Modbus request that failed as a whole
+    // is an `input_problem` instead, so it does not show up here once per field.
     for (const error of sample.errors) {
       this.stats.field_errors++;
       this.problemLog.warn(
         `field:${sample.device_id}:${error.field}:${error.code}`,
         { device_id: sample.device_id, field: error.field, code: error.code, message: error.message },
-        'field not read from the payload',
+        'field not read',
       );
     }
     for (const fault of result.faults) this.bus.emit('sensor_fault', fault);

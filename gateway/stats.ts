@@ -12,11 +12,17 @@ export interface GatewayStats {
   unknown_topics: number;
   /** Retained messages skipped because they carried no timestamp. */
   retained_skipped: number;
-  /** Failed polls of Modbus devices. */
+  /**
+   * Modbus input problems: polls that produced no sample (timeout, connection or frame error, gateway
+   * exception), and single read requests that got an exception reply within a poll that went on.
+   */
   poll_errors: number;
   /** Readings whose payload time was implausible, stored at the receive time instead. */
   untrusted_times: number;
-  /** Fields a decoder could not read from an otherwise valid payload (missing path, wrong type). */
+  /**
+   * Single fields a decoder could not read from an otherwise valid MQTT payload (missing path, wrong type)
+   * or Modbus reply (short reply, NaN float). A failed Modbus request counts once in `poll_errors` instead.
+   */
   field_errors: number;
 }
 

@@ -46,8 +46,3 @@ export function decodeRequestFields(
   }
   return decoded;
 }
-
-/** Builds one field error per field of a request that failed as a whole, such as an exception reply. */
-export function requestErrors(request: ReadRequest, error: Error & { code: string }): FieldError[] {
-  return request.fields.map((field) => ({ field: field.name, code: error.code, message: error.message }));
-}

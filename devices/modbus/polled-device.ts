@@ -1,8 +1,10 @@
 /**
  * The poll loop, retry rules and health counters shared by Modbus TCP and RTU devices. A subclass sends one
  * request to the device, and this class plans the requests, polls on a fixed grid of slots
- * (`PollSchedule`), backs off a failing device and emits samples, errors and state changes. The driver
- * never logs.
+ * (`PollSchedule`), backs off a failing device and emits samples, errors and state changes. A timeout,
+ * a malformed reply or a gateway exception (10, 11) fails the whole poll as one `poll_error`. Any other
+ * exception reply fails only its request, as one `request_error`, and the sample lacks that request's fields.
+ * The driver never logs.
  */
 import { EventEmitter } from 'node:events';
 import type { DeviceSample, FieldError, RawField } from '../sample.js';
@@ -14,7 +16,7 @@ import {
   ModbusExceptionError,
   ModbusTimeoutError,
 } from './errors.js';
-import { decodeRequestFields, requestErrors } from './field-decoder.js';
+import { decodeRequestFields } from './field-decoder.js';
 import { PollSchedule } from './poll-schedule.js';
 import { planRequests, type ReadRequest } from './request-plan.js';
 
@@ -22,6 +24,16 @@ import { planRequests, type ReadRequest } from './request-plan.js';
 export interface PollErrorEvent {
   device_id: string;
   error: Error;
+}
+
+/**
+ * Payload of the `request_error` event: one read request got an exception reply, so the fields it covers
+ * are left out of the poll's sample while the other requests of the poll go on.
+ */
+export interface RequestErrorEvent {
+  device_id: string;
+  request: ReadRequest;
+  error: ModbusExceptionError;
 }
 
 /** Payload of the `state` event, sent when the device goes up or down. */
@@ -33,6 +45,7 @@ export interface StateEvent {
 export interface ModbusDeviceEvents {
   sample: [DeviceSample];
   poll_error: [PollErrorEvent];
+  request_error: [RequestErrorEvent];
   state: [StateEvent];
 }
 
@@ -193,7 +206,8 @@ export abstract class PolledModbusDevice extends EventEmitter<ModbusDeviceEvents
           errors.push(...decoded.errors);
         } catch (error) {
           if (!(error instanceof ModbusExceptionError) || UNREACHABLE_EXCEPTIONS.has(error.exception_code)) throw error;
-          errors.push(...requestErrors(request, error));
+          // One event for the request, not one error per field: the fields it covers are simply absent.
+          this.emit('request_error', { device_id: this.id, request, error });
         }
       }
     } catch (error) {

@@ -85,8 +85,8 @@ function healthReading(device: ModbusDevice, driver: PolledModbusDevice, time_ms
 
 /**
  * The Modbus input: one driver per TCP device and one bus per serial line with its devices, each device
- * on its own timer. Samples go to the pipeline with the device's identity; failed polls and up/down
- * changes go to the bus. One info line per device summarises its request plan.
+ * on its own timer. Samples go to the pipeline with the device's identity; failed polls, failed requests
+ * and up/down changes go to the bus. One info line per device summarises its request plan.
  */
 export class ModbusInput {
   private readonly tcpDevices: ModbusTcpDevice[] = [];
@@ -139,6 +139,10 @@ export class ModbusInput {
       const code = (error as { code?: string }).code ?? 'MODBUS_POLL_FAILED';
       this.bus.emit('input_problem', { source: 'modbus', code, message: error.message, device_id });
       this.bus.emit('device_health', healthReading(device, driver, Date.now()));
+    });
+    // The exception message names the function code, start address and quantity of the failed request.
+    driver.on('request_error', ({ device_id, error }) => {
+      this.bus.emit('input_problem', { source: 'modbus', code: error.code, message: error.message, device_id });
     });
     driver.on('state', ({ device_id, up }) => {
       const health = driver.health();

@@ -28,7 +28,7 @@ type CounterKey =
 const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
   ['sensor_faults', 'Field values rejected as sensor faults (sentinel, out of range, wrong type)'],
   ['payload_errors', 'MQTT payloads that could not be decoded'],
-  ['poll_errors', 'Failed Modbus polls'],
+  ['poll_errors', 'Failed Modbus polls, and Modbus read requests that got an exception reply'],
   ['unknown_topics', 'MQTT messages on topics that map to no device'],
   ['retained_skipped', 'Retained MQTT messages skipped because they carried no timestamp'],
   ['untrusted_times', 'Readings stored at the receive time because the device time was implausible'],

@@ -4,7 +4,7 @@ import type { EventBus } from '../events.js';
 /** Poll results of one device since the gateway started. */
 export interface DevicePollCounts {
   device_id: string;
-  /** Failed polls or undecodable messages reported as input problems. */
+  /** Modbus input problems of the device: failed polls, and read requests that got an exception reply. */
   poll_errors: number;
   /** Last known state from `device_state`; true until a device is reported down. */
   up: boolean;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 import type { Reading } from '../../gateway/reading.js';
+import { type RunningServer, startRegisterServer } from '../devices/modbus/modbus-peers.js';
 import { freePort } from '../harness/free-port.js';
 
 /** Returns a port that rejects connections: bound once to learn a free number, then closed. */
@@ -34,9 +35,19 @@ describe('gateway with bad inputs', () => {
   const health: Reading[] = [];
   let gateway: Gateway;
   let client: MqttClient;
+  let partialServer: RunningServer;
 
   beforeAll(async () => {
     const port = await freePort();
+    // Every input register read gets exception 4 (server device failure), holding registers read normally.
+    partialServer = await startRegisterServer(
+      { holding: new Map([[100, 0xff4c]]) },
+      {
+        getInputRegister: () => {
+          throw { modbusErrorCode: 4 };
+        },
+      },
+    );
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
         for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
@@ -58,6 +69,14 @@ describe('gateway with bad inputs', () => {
           backoff_max_s: 1,
           profile: 'generic-tenths-c',
         },
+        {
+          id: 'ctrl-partial',
+          protocol: 'modbus_tcp',
+          host: '127.0.0.1',
+          port: partialServer.port,
+          poll_interval_s: 0.2,
+          profile: 'generic-tenths-c',
+        },
       ],
       outputs: { local_store: { path: join(mkdtempSync(join(tmpdir(), 'coldpool-gw-')), 'store.db') } },
     });
@@ -71,6 +90,7 @@ describe('gateway with bad inputs', () => {
   afterAll(async () => {
     await client?.endAsync();
     await gateway?.stop();
+    await partialServer?.close();
   });
 
   it('counts a malformed payload and keeps going', async () => {
@@ -125,8 +145,21 @@ describe('gateway with bad inputs', () => {
     await client.publishAsync('test/room-a/state', JSON.stringify({ seq: 3, temp_c: [6], rh_pct: 70 }), { qos: 1 });
     await until(() => readings.length === before + 1);
     expect(gateway.stats.field_errors).toBeGreaterThan(0);
-    expect(lines.some((line) => line.msg === 'field not read from the payload' && line.field === 'air_temp_c')).toBe(
-      true,
+    expect(lines.some((line) => line.msg === 'field not read' && line.field === 'air_temp_c')).toBe(true);
+  });
+
+  it('logs a failed register read once', async () => {
+    await until(() => readings.filter((reading) => reading.tags.device === 'ctrl-partial').length >= 2);
+    const reading = readings.find((candidate) => candidate.tags.device === 'ctrl-partial');
+    expect(reading?.fields.setpoint_c).toBe(-18);
+    expect(reading?.fields.air_temp_c).toBeUndefined();
+    const problems = lines.filter((line) => line.device_id === 'ctrl-partial' && line.code === 'MODBUS_EXCEPTION');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.msg).toBe('modbus input problem');
+    expect(problems[0]?.message).toMatch(
+      /exception 4 \(server device failure\).*function code 4, address 0, quantity 7/,
     );
+    const fieldLines = lines.filter((line) => line.device_id === 'ctrl-partial' && line.field !== undefined);
+    expect(fieldLines).toEqual([]);
   });
 });

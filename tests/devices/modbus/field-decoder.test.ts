@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ModbusExceptionError } from '../../../devices/modbus/errors.js';
-import { decodeRequestFields, requestErrors } from '../../../devices/modbus/field-decoder.js';
+import { decodeRequestFields } from '../../../devices/modbus/field-decoder.js';
 import { unpackBits, wordsFromBytes } from '../../../devices/modbus/register-codec.js';
 import type { RegisterField } from '../../../devices/modbus/register-field.js';
 import { planRequests } from '../../../devices/modbus/request-plan.js';
@@ -102,21 +102,11 @@ describe('field-decoder', () => {
     const reply = parseRtuReply(hexBytes('01 83 02 C0 F1'));
     expect(reply.kind).toBe('exception');
     if (reply.kind !== 'exception') return;
-    const field: RegisterField = {
-      name: 'air_temp_c',
-      type: 'float',
-      table: 'holding',
-      address: 100,
-      data_type: 'int16',
-    };
-    const [request] = planRequests([field]);
     const error = new ModbusExceptionError(
       { unit_id: reply.unit_id, function_code: reply.function_code, address: 100, quantity: 1 },
       reply.exception_code,
     );
-    const errors = requestErrors(request!, error);
-    expect(errors).toHaveLength(1);
-    expect(errors[0]!.code).toBe('MODBUS_EXCEPTION');
-    expect(errors[0]!.message).toMatch(/exception 2 \(illegal data address\).*function code 3, address 100/);
+    expect(error.code).toBe('MODBUS_EXCEPTION');
+    expect(error.message).toMatch(/exception 2 \(illegal data address\).*function code 3, address 100/);
   });
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { RequestErrorEvent } from '../../../devices/modbus/polled-device.js';
 import type { ByteOrder, RegisterField, RegisterType } from '../../../devices/modbus/register-field.js';
 import { ModbusTcpDevice, type ModbusTcpDeviceOptions } from '../../../devices/modbus/tcp-device.js';
 import type { DeviceSample } from '../../../devices/sample.js';
@@ -246,22 +247,29 @@ describe('tcp-device', () => {
   });
 
   it('tcp exception reply for function code 4', async () => {
-    const peer = track(await startRawPeer((socket) => socket.write(hexBytes('00 01 00 00 00 03 01 84 02'))));
-    const field: RegisterField = {
-      name: 'return_temp_c',
+    const peer = track(await startRawPeer((socket) => socket.write(hexBytes('00 01 00 00 00 03 01 84 04'))));
+    const fields: RegisterField[] = ['return_temp_c', 'supply_temp_c', 'coil_temp_c'].map((name, index) => ({
+      name,
       type: 'float',
       table: 'input',
-      address: 7,
+      address: 7 + index,
       data_type: 'int16',
-    };
-    const device = track(new ModbusTcpDevice(deviceOptions(peer.port, [field])));
+    }));
+    const device = track(new ModbusTcpDevice(deviceOptions(peer.port, fields)));
+    const requestErrors: RequestErrorEvent[] = [];
+    device.on('request_error', (event) => requestErrors.push(event));
     const sample = await device.readOnce();
 
-    expect(peer.received[0]?.subarray(6)).toEqual(hexBytes('01 04 00 07 00 01'));
+    expect(peer.received[0]?.subarray(6)).toEqual(hexBytes('01 04 00 07 00 03'));
     expect(sample.fields).toEqual([]);
-    expect(sample.errors).toHaveLength(1);
-    expect(sample.errors[0]!.code).toBe('MODBUS_EXCEPTION');
-    expect(sample.errors[0]!.message).toMatch(/exception 2 \(illegal data address\).*function code 4, address 7/);
+    expect(sample.errors).toEqual([]);
+    expect(requestErrors).toHaveLength(1);
+    expect(requestErrors[0]!.device_id).toBe(device.id);
+    expect(requestErrors[0]!.request.start).toBe(7);
+    expect(requestErrors[0]!.error.code).toBe('MODBUS_EXCEPTION');
+    expect(requestErrors[0]!.error.message).toMatch(
+      /exception 4 \(server device failure\).*function code 4, address 7, quantity 3/,
+    );
     expect(device.health().up).toBe(true);
   });
 
@@ -304,11 +312,14 @@ describe('tcp-device', () => {
     const device = track(
       new ModbusTcpDevice(deviceOptions(server.port, [AIR_TEMP], { retries: 2, retry_wait_ms: 10 })),
     );
+    const requestErrors: RequestErrorEvent[] = [];
+    device.on('request_error', (event) => requestErrors.push(event));
     const sample = await device.readOnce();
 
     expect(requests).toBe(3);
     expect(sample.fields).toEqual([]);
-    expect(sample.errors[0]!.message).toMatch(/exception 6 \(server device busy\)/);
+    expect(requestErrors).toHaveLength(1);
+    expect(requestErrors[0]!.error.message).toMatch(/exception 6 \(server device busy\)/);
   });
 
   it('gateway exception 11 marks device down', async () => {
