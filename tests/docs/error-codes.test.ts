@@ -10,10 +10,12 @@ const DOCUMENT = 'docs/errors.md';
 
 /** Code-shaped literals in the source that are not coldpool error codes, each with what it is instead. */
 const NOT_OUR_CODES = new Map<string, string>([
-  // Fastify's own error codes, which gateway/api/error-handler.ts maps to API_PAYLOAD_TOO_LARGE and
-  // API_UNSUPPORTED_MEDIA_TYPE; clients never see them.
+  // Fastify's own error codes, which gateway/api/error-handler.ts maps to API_PAYLOAD_TOO_LARGE,
+  // API_UNSUPPORTED_MEDIA_TYPE and API_VALIDATION_FAILED; clients never see them.
   ['FST_ERR_CTP_BODY_TOO_LARGE', 'fastify error code'],
   ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 'fastify error code'],
+  ['FST_ERR_CTP_EMPTY_JSON_BODY', 'fastify error code'],
+  ['FST_ERR_CTP_INVALID_JSON_BODY', 'fastify error code'],
   // ChirpStack v4 uplink fields the simulator writes: the gateway's CRC status and the LoRa coding rate.
   ['CRC_OK', 'ChirpStack crcStatus value'],
   ['CR_4_5', 'ChirpStack LoRa codeRate value'],
