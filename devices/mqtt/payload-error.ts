@@ -17,7 +17,7 @@ export type PayloadErrorCode =
   | 'PAYLOAD_MAPPING_INVALID';
 
 /**
- * Characters shownBytes as `\uXXXX` escapes: C0 controls, DEL, C1 controls, the line and paragraph separators
+ * Characters shown as `\uXXXX` escapes: C0 controls, DEL, C1 controls, the line and paragraph separators
  * and the byte order mark. Terminals act on them or break lines at them, and most are invisible.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the ones to escape.
@@ -30,8 +30,8 @@ export function printableText(text: string): string {
 
 /**
  * Returns the start of a payload as printable text of at most about `max_chars` characters, so that no
- * log line carries control bytes or invalid UTF-8. UTF-8 text is shownBytes with `printableText` escapes and
- * `…(N bytes)` appended when it was cut. A payload whose start is not valid UTF-8 is shownBytes as hex bytes,
+ * log line carries control bytes or invalid UTF-8. UTF-8 text is shown with `printableText` escapes and
+ * `…(N bytes)` appended when it was cut. A payload whose start is not valid UTF-8 is shown as hex bytes,
  * such as `hex ff fe 00 41 (4 bytes, not UTF-8)`.
  */
 export function payloadExcerpt(payload: Buffer, max_chars = PAYLOAD_EXCERPT_MAX_CHARS): string {
