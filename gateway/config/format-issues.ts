@@ -69,10 +69,15 @@ const EXPECTED: Record<string, string> = {
 };
 
 /**
- * Rewrites zod's type messages (`expected int, received number`) in the words of the file. A number
- * schema with bounds adds them: `must be a whole number from 1 to 100000, not a string`.
+ * Rewrites zod's type and range messages (`expected int, received number`) in the words of the file. A
+ * number schema with bounds adds them: `must be a whole number from 1 to 100000, not a string`.
  */
 function messageOf(issue: z.core.$ZodIssue, input: unknown, schema: z.core.$ZodType | undefined): string {
+  if ((issue.code === 'too_small' || issue.code === 'too_big') && issue.origin === 'number') {
+    // zod's text (`Too big: expected number to be <=65535`) becomes the range in the words of the file.
+    const bounds = numberBoundsOf(schema);
+    if (bounds) return `must be ${bounds.integer ? 'a whole number' : 'a number'} ${describeBounds(bounds)}`;
+  }
   if (issue.code !== 'invalid_type') return issue.message;
   const bounds = issue.expected === 'number' || issue.expected === 'int' ? numberBoundsOf(schema) : undefined;
   if (bounds) {

@@ -351,4 +351,10 @@ devices:
       'Profile names, duplicate ids and field names are checked once these are fixed; run check-config again.',
     );
   });
+
+  it('states the range of an out-of-range number', () => {
+    const problems = problemsOf('outputs:\n  queue:\n    insert_commit_points: 0\n    commit_delay_ms: 5000');
+    expect(problems).toContain('outputs.queue.insert_commit_points: must be a whole number from 1 to 100000');
+    expect(problems).toContain('outputs.queue.commit_delay_ms: must be a whole number from 0 to 1000');
+  });
 });
