@@ -10,6 +10,8 @@ export interface InputProblem {
   message: string;
   device_id?: string;
   topic?: string;
+  /** Modbus read request that failed, as `fc4@0+7` (function code, start address, quantity). */
+  request?: string;
 }
 
 export interface DeviceState {

@@ -450,7 +450,8 @@ export class Gateway {
       else if (problem.code === 'MQTT_RETAINED_SKIPPED') this.stats.retained_skipped++;
       else if (problem.source === 'modbus') this.stats.poll_errors++;
       else this.stats.payload_errors++;
-      const key = `${problem.code}:${problem.device_id ?? ''}:${problem.topic ?? ''}`;
+      // Each failing Modbus request of a device gets its own line, as each MQTT topic does.
+      const key = `${problem.code}:${problem.device_id ?? ''}:${problem.topic ?? problem.request ?? ''}`;
       this.problemLog.warn(key, { ...problem }, `${problem.source} input problem`);
     });
     // A device that sends a bad field in every reading gets one line per field and reason per minute.

@@ -18,14 +18,20 @@ export type PayloadErrorCode =
 
 /**
  * Characters shown as `\uXXXX` escapes: C0 controls, DEL, C1 controls, the line and paragraph separators
- * and the byte order mark. Terminals act on them or break lines at them, and most are invisible.
+ * and the byte order mark. Terminals act on them or break lines at them, and most are invisible. The
+ * backslash that starts an escape is matched too, and doubled.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are the ones to escape.
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g;
+const ESCAPED = /[\\\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g;
 
-/** Escapes the characters of `text` that a log line must not carry raw, each as `\uXXXX`. */
+/**
+ * Escapes the characters of `text` that a log line must not carry raw, each as `\uXXXX`. A backslash
+ * becomes `\\`, so that an escape made here differs from the same six characters in the text.
+ */
 export function printableText(text: string): string {
-  return text.replace(UNPRINTABLE, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return text.replace(ESCAPED, (char) =>
+    char === '\\' ? '\\\\' : `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /**
@@ -76,8 +82,9 @@ export class PayloadError extends Error {
     /** Device id read from the payload when the format carries one (a LoRaWAN DevEUI), else undefined. */
     readonly device_id?: string,
   ) {
-    // The reason can quote a device name or id taken from the payload, so it is escaped like the excerpt.
-    super(`${printableText(reason)}; payload starts ${JSON.stringify(excerpt)}`);
+    // The reason can quote a device name taken from the payload, so it is escaped. The excerpt comes
+    // escaped from `payloadExcerpt` and is quoted unchanged.
+    super(`${printableText(reason)}; payload starts "${excerpt}"`);
     this.name = 'PayloadError';
   }
 }

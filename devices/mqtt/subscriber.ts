@@ -342,13 +342,14 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     const badId = samples.find((sample) => !VALID_DEVICE_ID.test(sample.device_id));
     if (badId !== undefined) {
       this.countPayloadError(topic);
-      const shortId = printableText(badId.device_id.length > 40 ? `${badId.device_id.slice(0, 40)}…` : badId.device_id);
+      const shortId = badId.device_id.length > 40 ? `${badId.device_id.slice(0, 40)}…` : badId.device_id;
+      // PayloadError escapes its reason itself; the event's device_id is escaped here.
       const error = new PayloadError(
         'PAYLOAD_DEVICE_ID_INVALID',
         `device id "${shortId}" (${badId.device_id.length} characters) is not allowed: use at most 64 letters, digits, '.', '_', ':' or '-', not dots alone; fix the device's topic or id`,
         payloadExcerpt(payload),
       );
-      this.safeEmit('payload_error', { topic, device_id: shortId, error });
+      this.safeEmit('payload_error', { topic, device_id: printableText(shortId), error });
       return false;
     }
 

@@ -66,7 +66,11 @@ export function installErrorHandlers(app: FastifyInstance): void {
       return reply.status(apiError.status).send(apiError.toEnvelope());
     }
     if (error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') {
-      const problem = error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'is empty' : 'is not valid JSON';
+      // The JSON parser also rejects a `__proto__` or `constructor` key (prototype poisoning) as invalid.
+      const problem =
+        error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'is empty'
+          : 'is not valid JSON or has a __proto__ or constructor key';
       const details: FieldProblem[] = [{ field: 'body', message: `${problem}; send one JSON value` }];
       const apiError = new ApiError(
         'API_VALIDATION_FAILED',

@@ -142,7 +142,14 @@ export class ModbusInput {
     });
     // The exception message names the function code, start address and quantity of the failed request.
     driver.on('request_error', ({ device_id, error }) => {
-      this.bus.emit('input_problem', { source: 'modbus', code: error.code, message: error.message, device_id });
+      const request = `fc${error.function_code}@${error.address}+${error.quantity}`;
+      this.bus.emit('input_problem', {
+        source: 'modbus',
+        code: error.code,
+        message: error.message,
+        device_id,
+        request,
+      });
     });
     driver.on('state', ({ device_id, up }) => {
       const health = driver.health();

@@ -36,6 +36,7 @@ describe('gateway with bad inputs', () => {
   let gateway: Gateway;
   let client: MqttClient;
   let partialServer: RunningServer;
+  let failingServer: RunningServer;
 
   beforeAll(async () => {
     const port = await freePort();
@@ -47,6 +48,14 @@ describe('gateway with bad inputs', () => {
           throw { modbusErrorCode: 4 };
         },
       },
+    );
+    // Every read of every table gets an exception, so each poll has four failing requests and no reading.
+    const refuse = (code: number) => () => {
+      throw { modbusErrorCode: code };
+    };
+    failingServer = await startRegisterServer(
+      {},
+      { getInputRegister: refuse(4), getHoldingRegister: refuse(4), getCoil: refuse(2), getDiscreteInput: refuse(2) },
     );
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
@@ -77,6 +86,14 @@ describe('gateway with bad inputs', () => {
           poll_interval_s: 0.2,
           profile: 'generic-tenths-c',
         },
+        {
+          id: 'ctrl-failing',
+          protocol: 'modbus_tcp',
+          host: '127.0.0.1',
+          port: failingServer.port,
+          poll_interval_s: 0.2,
+          profile: 'generic-tenths-c',
+        },
       ],
       outputs: { local_store: { path: join(mkdtempSync(join(tmpdir(), 'coldpool-gw-')), 'store.db') } },
     });
@@ -91,6 +108,7 @@ describe('gateway with bad inputs', () => {
     await client?.endAsync();
     await gateway?.stop();
     await partialServer?.close();
+    await failingServer?.close();
   });
 
   it('counts a malformed payload and keeps going', async () => {
@@ -161,5 +179,16 @@ describe('gateway with bad inputs', () => {
     );
     const fieldLines = lines.filter((line) => line.device_id === 'ctrl-partial' && line.field !== undefined);
     expect(fieldLines).toEqual([]);
+  });
+
+  it('logs each failed request of a device', async () => {
+    const failing = () => lines.filter((line) => line.device_id === 'ctrl-failing' && line.code === 'MODBUS_EXCEPTION');
+    await until(() => failing().length >= 4);
+    expect(
+      failing()
+        .map((line) => line.request)
+        .sort(),
+    ).toEqual(['fc1@0+3', 'fc2@0+4', 'fc3@100+2', 'fc4@0+7']);
+    expect(readings.some((reading) => reading.tags.device === 'ctrl-failing')).toBe(false);
   });
 });

@@ -63,6 +63,13 @@ describe('payloadExcerpt', () => {
     expect(message).not.toMatch(UNPRINTABLE);
   });
 
+  it('tells an escape from its text', () => {
+    const raw = new PayloadError('PAYLOAD_JSON_INVALID', 'bad', payloadExcerpt(Buffer.from('a\u001bb'))).message;
+    const literal = new PayloadError('PAYLOAD_JSON_INVALID', 'bad', payloadExcerpt(Buffer.from('a\\u001bb'))).message;
+    expect(raw).toBe('bad; payload starts "a\\u001bb"');
+    expect(literal).toBe('bad; payload starts "a\\\\u001bb"');
+  });
+
   it('escapes controls in the reason', () => {
     const error = new PayloadError('PAYLOAD_NOT_DECODED', 'uplink from room\u001b[2J has no object', 'x');
     expect(error.message).toBe('uplink from room\\u001b[2J has no object; payload starts "x"');

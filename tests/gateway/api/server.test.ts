@@ -72,7 +72,8 @@ describe('api server', () => {
   it('names a body that is not json', async () => {
     fixture = await createApiFixture();
     for (const [payload, problem] of [
-      ['{"scenario": ', 'is not valid JSON'],
+      ['{"scenario": ', 'is not valid JSON or has a __proto__ or constructor key'],
+      ['{"__proto__": {"x": 1}}', 'is not valid JSON or has a __proto__ or constructor key'],
       ['', 'is empty'],
     ]) {
       const response = await fixture.app.inject({
