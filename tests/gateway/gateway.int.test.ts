@@ -52,12 +52,17 @@ describe('gateway with bad inputs', () => {
       },
     );
     // Every read of every table gets an exception, so each poll has four failing requests and no reading.
-    const refuse = (code: number) => () => {
+    const failWith = (code: number) => () => {
       throw { modbusErrorCode: code };
     };
     failingServer = await startRegisterServer(
       {},
-      { getInputRegister: refuse(4), getHoldingRegister: refuse(4), getCoil: refuse(2), getDiscreteInput: refuse(2) },
+      {
+        getInputRegister: failWith(4),
+        getHoldingRegister: failWith(4),
+        getCoil: failWith(2),
+        getDiscreteInput: failWith(2),
+      },
     );
     const sink = new Writable({
       write(chunk: Buffer, _encoding, done) {
