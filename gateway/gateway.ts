@@ -130,6 +130,8 @@ export class Gateway {
     const { config } = this.resolved;
     writePacketIdsWithoutTable();
     tuneGarbageCollection();
+    // The config file may hold credentials whether or not the embedded broker runs.
+    for (const warning of this.configPath ? configFileWarnings(this.configPath) : []) this.log.warn(warning);
     this.wireBus();
     this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     this.credentials = configuredCredentials(config);
@@ -171,8 +173,7 @@ export class Gateway {
     const settings = this.resolved.config.mqtt.broker;
     const internal = settings.auth ? await createInternalMqttUser() : undefined;
     const security = prepareBrokerSecurity({ auth: settings.auth, tls: settings.tls }, internal ? [internal.user] : []);
-    const warnings = [...security.warnings, ...(this.configPath ? configFileWarnings(this.configPath) : [])];
-    for (const warning of warnings) this.log.warn(warning);
+    for (const warning of security.warnings) this.log.warn(warning);
     const options = {
       host: settings.host,
       port: settings.port,

@@ -3,10 +3,8 @@ import type { Command } from 'commander';
 import { ConfigError, joinPath } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load.js';
 import { noInputsWarning } from '../../config/no-inputs-warning.js';
-import type { GatewayConfig } from '../../config/schema.js';
 import { readSecret, SecretError } from '../../secrets.js';
-import { checkBrokerListenerSafety, checkHttpListenerSafety } from '../../security/listener-safety.js';
-import { SecurityError } from '../../security/security-error.js';
+import { checkStartupSecurity } from '../../security/startup-check.js';
 
 /**
  * Returns a message for every `password_env` or `password_file` in the config that cannot be read now,
@@ -35,28 +33,6 @@ function unreadableSecrets(value: unknown, path: PropertyKey[] = []): string[] {
   }
   for (const [key, child] of Object.entries(record)) problems.push(...unreadableSecrets(child, [...path, key]));
   return problems;
-}
-
-/** Returns the errors `coldpool run` would raise for its listeners: a non-loopback address without auth. */
-function listenerErrors(config: GatewayConfig): string[] {
-  const errors: string[] = [];
-  const check = (run: () => void): void => {
-    try {
-      run();
-    } catch (error) {
-      if (!(error instanceof SecurityError)) throw error;
-      errors.push(error.message);
-    }
-  };
-  if (config.http.enabled) check(() => checkHttpListenerSafety(config.http.host, config.http.auth));
-  const broker = config.mqtt.broker;
-  if (config.mqtt.url === undefined && broker.enabled) {
-    const authenticated = broker.auth !== undefined && !broker.auth.allow_anonymous;
-    check(() => checkBrokerListenerSafety('mqtt', broker.host, authenticated));
-    const tls = broker.tls;
-    if (tls !== undefined) check(() => checkBrokerListenerSafety('mqtt tls', tls.host, authenticated));
-  }
-  return errors;
 }
 
 /**
@@ -98,9 +74,9 @@ export function registerCheckConfigCommand(program: Command): void {
       const { file } = chosen;
       try {
         const { config, devices, subscriptions } = loadConfig(file);
-        const listenerProblems = listenerErrors(config);
-        if (listenerProblems.length > 0) {
-          for (const message of listenerProblems) process.stderr.write(`${file}: ${message}\n`);
+        const security = checkStartupSecurity(config, file);
+        if (security.errors.length > 0) {
+          for (const message of security.errors) process.stderr.write(`${file}: ${message}\n`);
           process.stderr.write('coldpool run would refuse to start with this file\n');
           process.exitCode = 1;
           return;
@@ -108,6 +84,7 @@ export function registerCheckConfigCommand(program: Command): void {
         process.stdout.write(
           `${file}: valid (${devices.length} devices, ${subscriptions.length} wildcard subscriptions)\n`,
         );
+        for (const message of security.warnings) process.stderr.write(`warning: ${message}\n`);
         // The file is valid either way, but `coldpool run` in this environment would stop at these.
         for (const message of unreadableSecrets(config)) process.stderr.write(`warning: ${message}\n`);
         const noInputs = noInputsWarning({ devices, subscriptions }, file);

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -76,6 +76,37 @@ describe('coldpool check-config', () => {
     expect(result.stderr).toContain('coldpool run would refuse to start with this file');
   });
 
+  it('warns of a config file others can read', async () => {
+    const file = writeConfig('site: depot\n');
+    chmodSync(file, 0o644);
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      `warning: configuration file ${file} is readable by group or others (mode 644) and may contain credentials; run chmod 600 ${file}`,
+    );
+    chmodSync(file, 0o600);
+    const privateFile = await runCli(['check-config', file]);
+    expect(privateFile.stderr).not.toContain('readable by group or others');
+  });
+
+  it('rejects a missing broker users file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const usersFile = join(dir, 'no-such-users.yaml');
+    const file = writeConfig(`mqtt:\n  broker:\n    auth:\n      users_file: ${usersFile}\n`);
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('valid');
+    expect(result.stderr).toContain(usersFile);
+    expect(result.stderr).toContain('coldpool run would refuse to start with this file');
+  });
+
+  it('warns of http settings while disabled', async () => {
+    const file = writeConfig('http:\n  enabled: false\n  port: 9090\n');
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('warning: http.port is set but http.enabled is false');
+  });
+
   it('accepts every example config', async () => {
     for (const example of [
       'mqtt-room-node',
@@ -85,8 +116,9 @@ describe('coldpool check-config', () => {
       'modbus-rtu-bus',
     ]) {
       const result = await runCli(['check-config', `examples/config/${example}.yaml`]);
-      // Examples name passwords that this machine does not have; those are warnings, not errors.
-      const errors = result.stderr.split('\n').filter((line) => line !== '' && !line.includes('password_'));
+      // Examples name passwords that this machine does not have, and a checkout leaves them readable by
+      // others. Both are warnings, not errors.
+      const errors = result.stderr.split('\n').filter((line) => line !== '' && !line.startsWith('warning: '));
       expect(errors).toEqual([]);
       expect(result.code).toBe(0);
     }
