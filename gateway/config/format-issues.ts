@@ -68,6 +68,11 @@ const EXPECTED: Record<string, string> = {
   array: 'a list',
 };
 
+/** Lists the allowed values of an enum or literal as YAML would quote them: `"holding", "input"`. */
+function listValues(values: readonly unknown[]): string {
+  return values.map((value) => (typeof value === 'bigint' ? String(value) : JSON.stringify(value))).join(', ');
+}
+
 /**
  * Rewrites zod's type and range messages (`expected int, received number`) in the words of the file. A
  * number schema with bounds adds them: `must be a whole number from 1 to 100000, not a string`.
@@ -78,6 +83,10 @@ function messageOf(issue: z.core.$ZodIssue, input: unknown, schema: z.core.$ZodT
     const bounds = numberBoundsOf(schema);
     if (bounds) return `must be ${bounds.integer ? 'a whole number' : 'a number'} ${describeBounds(bounds)}`;
   }
+  // zod's own text (`Invalid option: expected one of "a"|"b"`) is rewritten, but a schema's custom message is kept.
+  if (issue.code === 'invalid_value' && /^Invalid (option|input)\b/.test(issue.message)) {
+    return `must be one of ${listValues(issue.values)}`;
+  }
   if (issue.code !== 'invalid_type') return issue.message;
   const bounds = issue.expected === 'number' || issue.expected === 'int' ? numberBoundsOf(schema) : undefined;
   if (bounds) {
@@ -86,6 +95,28 @@ function messageOf(issue: z.core.$ZodIssue, input: unknown, schema: z.core.$ZodT
   }
   const expected = EXPECTED[issue.expected];
   return expected === undefined ? issue.message : `must be ${expected}, not ${kindOf(input)}`;
+}
+
+/**
+ * Message for a required key that is absent: `is missing; expected a whole number from 0 to 65535` or
+ * `is missing; expected one of "holding", "input"`. Returns undefined for an issue of a present value.
+ */
+function missingMessage(
+  issue: z.core.$ZodIssue,
+  input: unknown,
+  schema: z.core.$ZodType | undefined,
+): string | undefined {
+  if (input !== undefined) return undefined;
+  if (issue.code === 'invalid_type') {
+    const bounds = issue.expected === 'number' || issue.expected === 'int' ? numberBoundsOf(schema) : undefined;
+    if (bounds)
+      return `is missing; expected ${bounds.integer ? 'a whole number' : 'a number'} ${describeBounds(bounds)}`;
+    return `is missing; expected ${EXPECTED[issue.expected] ?? issue.expected}`;
+  }
+  if (issue.code === 'invalid_value') {
+    return `is missing; expected one of ${listValues(issue.values)}`;
+  }
+  return undefined;
 }
 
 /** Turns zod issues into problems that name the key path, the bad value and what is allowed. */
@@ -114,8 +145,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: Sche
       continue;
     }
     const input = 'input' in issue ? issue.input : undefined;
-    if (input === undefined && issue.code === 'invalid_type') {
-      problems.push({ path: joinPath(issue.path), message: `is missing; expected ${issue.expected}` });
+    const missing = missingMessage(issue, input, schemaAt(issue.path));
+    if (missing !== undefined) {
+      problems.push({ path: joinPath(issue.path), message: missing });
       continue;
     }
     // A password pasted where a variable name belongs must not be echoed back to a terminal or a log.

@@ -357,4 +357,21 @@ devices:
     expect(problems).toContain('outputs.queue.insert_commit_points: must be a whole number from 1 to 100000');
     expect(problems).toContain('outputs.queue.commit_delay_ms: must be a whole number from 0 to 1000');
   });
+
+  it('states what a missing key takes', () => {
+    const problems = problemsOf(
+      'devices:\n  - id: ctrl-1\n    protocol: modbus_tcp\n    host: 127.0.0.1\n    registers:\n      - { name: air_temp_c, type: float, data_type: int16 }\n',
+    );
+    expect(problems).toContain('devices[0].registers[0].address: is missing; expected a whole number from 0 to 65535');
+    expect(problems).toContain(
+      'devices[0].registers[0].table: is missing; expected one of "holding", "input", "coil", "discrete"',
+    );
+  });
+
+  it('lists the options of a bad value', () => {
+    const problems = problemsOf(
+      'devices:\n  - id: ctrl-1\n    protocol: modbus_tcp\n    host: 127.0.0.1\n    registers:\n      - { name: air_temp_c, type: int16, table: input, address: 0, data_type: int16 }\n',
+    );
+    expect(problems).toEqual(['devices[0].registers[0].type: must be one of "float", "integer", "boolean", "string"']);
+  });
 });
