@@ -30,6 +30,9 @@ export function exceptionName(exceptionCode: number): string {
   return EXCEPTION_NAMES[exceptionCode] ?? 'unknown exception';
 }
 
+/** Length of an RTU read request frame: unit id, function code, address, quantity and CRC. */
+const RTU_READ_REQUEST_BYTES = 8;
+
 /** Unit, function code and address range of a request. */
 export interface RequestTarget {
   unit_id: number;
@@ -85,23 +88,52 @@ function exceptionAdvice(exceptionCode: number): string {
   }
 }
 
+/** Bytes an RTU line delivered while a request waited in vain, a sign of bad framing rather than a dead unit. */
+export interface LineActivity {
+  /** Bytes received after the request, echoes of it included. */
+  bytes: number;
+  /** Reply candidates for this unit and function code whose CRC did not match. */
+  crc_errors: number;
+  /** Copies of the request sent back by an echoing adapter. */
+  echoes: number;
+}
+
+/** Advice for a timeout, from what the line delivered meanwhile. */
+function timeoutAdvice(activity: LineActivity | undefined, requestBytes: number): string {
+  const foreignBytes = activity === undefined ? 0 : activity.bytes - activity.echoes * requestBytes;
+  if (activity === undefined || foreignBytes <= 0) {
+    const echoOnly = activity !== undefined && activity.echoes > 0 ? ' (only the echo of the request came back)' : '';
+    return `${echoOnly}: check that the device is powered and reachable, or raise timeout_ms`;
+  }
+  const crc = activity.crc_errors > 0 ? `, ${activity.crc_errors} of them with a bad CRC` : '';
+  return (
+    `, while ${foreignBytes} bytes arrived that formed no valid reply${crc}: check the baud rate, parity and ` +
+    'wiring, that the unit id and register count match the device, and that no second master drives the line'
+  );
+}
+
 /** No response arrived within the request timeout. */
 export class ModbusTimeoutError extends Error {
   readonly code = 'MODBUS_TIMEOUT';
   readonly unit_id: number;
   readonly function_code: number;
   readonly address: number;
+  readonly quantity: number;
   readonly timeout_ms: number;
+  /** Bytes the RTU line delivered meanwhile; undefined for Modbus TCP. */
+  readonly line_activity: LineActivity | undefined;
 
-  constructor(target: RequestTarget, timeoutMs: number) {
+  constructor(target: RequestTarget, timeoutMs: number, activity?: LineActivity) {
     super(
-      `Modbus request to unit ${target.unit_id} (function code ${target.function_code}, address ${target.address}) ` +
-        `timed out after ${timeoutMs} ms: check that the device is powered and reachable, or raise timeout_ms`,
+      `Modbus request to unit ${target.unit_id} (function code ${target.function_code}, address ${target.address}, ` +
+        `quantity ${target.quantity}) timed out after ${timeoutMs} ms${timeoutAdvice(activity, RTU_READ_REQUEST_BYTES)}`,
     );
     this.name = 'ModbusTimeoutError';
+    this.line_activity = activity;
     this.unit_id = target.unit_id;
     this.function_code = target.function_code;
     this.address = target.address;
+    this.quantity = target.quantity;
     this.timeout_ms = timeoutMs;
   }
 }
@@ -138,12 +170,22 @@ export class ModbusConfigError extends Error {
   }
 }
 
-/** A reply frame that is malformed: bad CRC, wrong length or an unexpected function code. */
+/**
+ * A reply frame that is malformed: bad CRC, wrong length or an unexpected function code. With the request's
+ * target, the message ends with the request that the reply belongs to.
+ */
 export class ModbusFrameError extends Error {
   readonly code = 'MODBUS_FRAME_INVALID';
+  readonly target: RequestTarget | undefined;
 
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, target?: RequestTarget) {
+    super(
+      target === undefined
+        ? message
+        : `${message} (reply to unit ${target.unit_id}, function code ${target.function_code}, ` +
+            `address ${target.address}, quantity ${target.quantity})`,
+    );
     this.name = 'ModbusFrameError';
+    this.target = target;
   }
 }

@@ -142,16 +142,22 @@ export class ModbusRtuBus {
 }
 
 function decodeReply(frame: Uint8Array, request: ReadRequest, target: RequestTarget): number[] | boolean[] {
-  const reply = parseRtuReply(frame);
-  if (reply.kind === 'exception') throw new ModbusExceptionError(target, reply.exception_code);
-  if (request.function_code === 1 || request.function_code === 2) return unpackBits(reply.data, request.quantity);
-  const words = wordsFromBytes(reply.data);
-  if (words.length !== request.quantity) {
-    throw new ModbusFrameError(
-      `RTU reply from unit ${target.unit_id} has ${words.length} registers, expected ${request.quantity}`,
-    );
+  try {
+    const reply = parseRtuReply(frame);
+    if (reply.kind === 'exception') throw new ModbusExceptionError(target, reply.exception_code);
+    if (request.function_code === 1 || request.function_code === 2) return unpackBits(reply.data, request.quantity);
+    const words = wordsFromBytes(reply.data);
+    if (words.length !== request.quantity) {
+      throw new ModbusFrameError(`RTU reply has ${words.length} registers, expected ${request.quantity}`);
+    }
+    return words;
+  } catch (error) {
+    // The frame parser does not see the request, so its errors get the request added here.
+    if (error instanceof ModbusFrameError && error.target === undefined) {
+      throw new ModbusFrameError(error.message, target);
+    }
+    throw error;
   }
-  return words;
 }
 
 function sleep(ms: number): Promise<void> {

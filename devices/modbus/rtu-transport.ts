@@ -50,6 +50,8 @@ export class RtuTransport {
   private port: SerialPort | undefined;
   private buffer: Uint8Array = new Uint8Array(0);
   private waiter: Waiter | undefined;
+  /** Bytes received since the current request was sent. */
+  private receivedBytes = 0;
 
   constructor(private readonly settings: ResolvedLineSettings) {}
 
@@ -104,6 +106,9 @@ export class RtuTransport {
     if (!port?.isOpen) throw new ModbusSerialError(this.settings.path, 'the port is not open');
     await this.flush(port);
     this.stats.requests++;
+    this.receivedBytes = 0;
+    const crcErrorsBefore = this.stats.crc_errors;
+    const echoesBefore = this.stats.echoes_ignored;
     const reply = new Promise<Uint8Array>((resolve, reject) => {
       this.waiter = { expected, resolve, reject };
     });
@@ -115,7 +120,12 @@ export class RtuTransport {
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.stats.timeouts++;
-        reject(new ModbusTimeoutError(target, timeoutMs));
+        const activity = {
+          bytes: this.receivedBytes,
+          crc_errors: this.stats.crc_errors - crcErrorsBefore,
+          echoes: this.stats.echoes_ignored - echoesBefore,
+        };
+        reject(new ModbusTimeoutError(target, timeoutMs, activity));
       }, timeoutMs);
     });
     // Bytes may have arrived while the write drained.
@@ -137,6 +147,7 @@ export class RtuTransport {
   }
 
   private receive(chunk: Buffer): void {
+    this.receivedBytes += chunk.length;
     const joined = new Uint8Array(this.buffer.length + chunk.length);
     joined.set(this.buffer);
     joined.set(chunk, this.buffer.length);

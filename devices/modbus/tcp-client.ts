@@ -131,6 +131,9 @@ export class ModbusTcpClient {
     if (error.name === 'PortNotOpenError') {
       return new ModbusConnectionError(this.options.host, this.options.port, 'the connection is closed');
     }
-    return new ModbusFrameError(`invalid reply from ${this.options.host}:${this.options.port}: ${error.message}`);
+    return new ModbusFrameError(
+      `invalid reply from ${this.options.host}:${this.options.port}: ${error.message}`,
+      target,
+    );
   }
 }

@@ -117,6 +117,46 @@ describe('rtu-device', () => {
     expect(sample.errors).toEqual([]);
   });
 
+  it('wrong register count is named', async () => {
+    const rtu = await startBus((request) =>
+      registerReply(request.unit_id, request.function_code, request.quantity + 1),
+    );
+    const polled = rtu.addDevice(device(6));
+    await expect(polled.readOnce()).rejects.toMatchObject({ code: 'MODBUS_TIMEOUT' });
+    // A reply of another length is no reply to this request, so the request times out with the bytes named.
+    expect(polled.health().last_error).toBe(
+      'Modbus request to unit 6 (function code 4, address 0, quantity 1) timed out after 100 ms, while 9 bytes ' +
+        'arrived that formed no valid reply: check the baud rate, parity and wiring, that the unit id and register ' +
+        'count match the device, and that no second master drives the line',
+    );
+  });
+
+  it('bad CRC reply is named', async () => {
+    const rtu = await startBus((request) => {
+      const reply = registerReply(request.unit_id, request.function_code, request.quantity);
+      reply[reply.length - 1]! ^= 0xff;
+      return reply;
+    });
+    const polled = rtu.addDevice(device(9));
+    await expect(polled.readOnce()).rejects.toMatchObject({
+      code: 'MODBUS_TIMEOUT',
+      line_activity: { bytes: 7, crc_errors: 1, echoes: 0 },
+    });
+    expect(polled.health().last_error).toContain(
+      '7 bytes arrived that formed no valid reply, 1 of them with a bad CRC',
+    );
+  });
+
+  it('timeout names the request quantity', async () => {
+    const rtu = await startBus(() => undefined);
+    const polled = rtu.addDevice(device(8));
+    await expect(polled.readOnce()).rejects.toMatchObject({ code: 'MODBUS_TIMEOUT', quantity: 1 });
+    expect(polled.health().last_error).toBe(
+      'Modbus request to unit 8 (function code 4, address 0, quantity 1) timed out after 100 ms: check that the ' +
+        'device is powered and reachable, or raise timeout_ms',
+    );
+  });
+
   it('exception 11 marks the device down', async () => {
     const rtu = await startBus((request) => exceptionReply(request.unit_id, request.function_code, 11));
     const polled = rtu.addDevice(device(4, { retries: 1, retry_wait_ms: 10 }));

@@ -246,6 +246,21 @@ describe('tcp-device', () => {
     expect(device.health()).toMatchObject({ up: true, consecutive_failures: 0, polls_ok: 1, polls_failed: 1 });
   });
 
+  it('tcp reply of wrong length names the request', async () => {
+    const peer = track(
+      await startMbapPeer((socket, request) => {
+        socket.write(mbapFrame(request.transaction_id, 1, registerReplyPdu(3, [0xffec, 0x0001])));
+      }),
+    );
+    const device = track(new ModbusTcpDevice(deviceOptions(peer.port, [AIR_TEMP], { timeout_ms: 500, retries: 0 })));
+    await expect(device.readOnce()).rejects.toMatchObject({ code: 'MODBUS_FRAME_INVALID' });
+    expect(device.health().last_error).toMatch(
+      new RegExp(
+        `^invalid reply from 127\\.0\\.0\\.1:${peer.port}: .+ \\(reply to unit 1, function code 3, address 0, quantity 1\\)$`,
+      ),
+    );
+  });
+
   it('tcp exception reply for function code 4', async () => {
     const peer = track(await startRawPeer((socket) => socket.write(hexBytes('00 01 00 00 00 03 01 84 04'))));
     const fields: RegisterField[] = ['return_temp_c', 'supply_temp_c', 'coil_temp_c'].map((name, index) => ({
