@@ -1,4 +1,7 @@
 #!/usr/bin/env node
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 
 type Register = (program: Command) => void;
@@ -23,9 +26,25 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   sim: async () => (await import('./commands/sim.js')).registerSimCommand,
 };
 
+/**
+ * Returns the version in the nearest package.json above this file, which is the repository's from
+ * gateway/cli/ and from dist/gateway/cli/ alike.
+ */
+function packageVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+    const parent = dirname(dir);
+    if (parent === dir) return 'unknown';
+    dir = parent;
+  }
+}
+
 const program = new Command();
 program
   .name('coldpool')
+  .version(packageVersion())
   .description('Cold-chain edge gateway: MQTT and Modbus sensors to InfluxDB, alarms, and pooled-delivery planning')
   .showHelpAfterError();
 
