@@ -56,7 +56,8 @@ export class ModbusExceptionError extends Error {
     const name = exceptionName(exceptionCode);
     super(
       `Modbus exception ${exceptionCode} (${name}) from unit ${target.unit_id} for function code ` +
-        `${target.function_code}, address ${target.address}, quantity ${target.quantity}: ${exceptionAdvice(exceptionCode)}`,
+        `${target.function_code}, address ${target.address}, quantity ${target.quantity}: ` +
+        exceptionAdvice(exceptionCode, target),
     );
     this.name = 'ModbusExceptionError';
     this.unit_id = target.unit_id;
@@ -68,12 +69,28 @@ export class ModbusExceptionError extends Error {
   }
 }
 
-function exceptionAdvice(exceptionCode: number): string {
+/**
+ * First register number of the manuals' 1-based numbering (30001 for input registers, 40001 for holding
+ * registers) by function code. The protocol address of register 30001 or 40001 is 0.
+ */
+const REGISTER_NUMBER_BASES: Readonly<Record<number, number>> = { 3: 40001, 4: 30001 };
+
+/** Returns a note for an address that looks like a manual's register number instead of a zero-based protocol address. */
+function referenceNumberHint(target: RequestTarget): string {
+  const base = REGISTER_NUMBER_BASES[target.function_code];
+  if (base === undefined || target.address < base || target.address >= base + 9999) return '';
+  return (
+    `; address ${target.address} looks like the manual's register number, whose protocol address is ` +
+    `${target.address - base} (the number minus ${base})`
+  );
+}
+
+function exceptionAdvice(exceptionCode: number, target: RequestTarget): string {
   switch (exceptionCode) {
     case 1:
       return 'the device does not support this function code, check the field table';
     case 2:
-      return 'check the field addresses against the device register map';
+      return `check the field addresses against the device register map${referenceNumberHint(target)}`;
     case 3:
       return 'check the request quantity against the device manual';
     case 5:

@@ -18,7 +18,8 @@ function editDistance(a: string, b: string): number {
   return row[b.length]!;
 }
 
-function closestKey(key: string, known: readonly string[]): string | undefined {
+/** Returns the known name closest to `key` by edit distance, or undefined when none is close enough to suggest. */
+export function closestKey(key: string, known: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Math.max(2, Math.floor(key.length / 3)) + 1;
   for (const candidate of known) {

@@ -6,6 +6,7 @@ import type {
   ProfileConfig,
   SubscriptionConfig,
 } from './device-schema.js';
+import { closestKey } from './format-issues.js';
 import { idFromPayload, type PayloadConfig } from './payload-schema.js';
 import type { RegisterFieldConfig } from './register-schema.js';
 import type { GatewayConfig } from './schema.js';
@@ -80,8 +81,14 @@ class Resolver {
     if (name === undefined) return undefined;
     const profile = this.profiles[name];
     if (!profile) {
-      const known = Object.keys(this.profiles).sort().join(', ');
-      this.problems.push({ path, value: JSON.stringify(name), message: `unknown profile; known profiles: ${known}` });
+      const names = Object.keys(this.profiles).sort();
+      const hint = closestKey(name, names);
+      const guess = hint === undefined ? '' : `did you mean "${hint}"? `;
+      this.problems.push({
+        path,
+        value: JSON.stringify(name),
+        message: `unknown profile; ${guess}known profiles: ${names.join(', ')}`,
+      });
       return undefined;
     }
     if (profile.protocol !== protocol) {

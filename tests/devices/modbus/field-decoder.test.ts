@@ -108,5 +108,17 @@ describe('field-decoder', () => {
     );
     expect(error.code).toBe('MODBUS_EXCEPTION');
     expect(error.message).toMatch(/exception 2 \(illegal data address\).*function code 3, address 100/);
+    expect(error.message).not.toContain("manual's register number");
+  });
+
+  it('exception 2 names a register number', () => {
+    const input = new ModbusExceptionError({ unit_id: 1, function_code: 4, address: 30002, quantity: 1 }, 2);
+    expect(input.message).toMatch(
+      /address 30002 looks like the manual's register number, whose protocol address is 1 \(the number minus 30001\)$/,
+    );
+    const holding = new ModbusExceptionError({ unit_id: 1, function_code: 3, address: 40101, quantity: 2 }, 2);
+    expect(holding.message).toContain('whose protocol address is 100 (the number minus 40001)');
+    const coil = new ModbusExceptionError({ unit_id: 1, function_code: 1, address: 30002, quantity: 1 }, 2);
+    expect(coil.message).not.toContain("manual's register number");
   });
 });

@@ -101,6 +101,14 @@ devices:
     expect(problems[0]).toMatch(/^devices\[0\]\.profile: unknown profile; known profiles: .*coldpool-room-celsius/);
   });
 
+  it('suggests a near profile name', () => {
+    const problems = problemsOf('devices: [{ id: n, protocol: mqtt, topic: a/b, profile: coldpool-room-celcius }]');
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(
+      /^devices\[0\]\.profile: unknown profile; did you mean "coldpool-room-celsius"\? known profiles: /,
+    );
+  });
+
   it('rejects duplicate device ids', () => {
     const problems = problemsOf(`
 devices:
