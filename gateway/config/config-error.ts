@@ -8,6 +8,8 @@ export interface ConfigProblem {
   value?: string;
   /** What is wrong and what is allowed. */
   message: string;
+  /** The list entry the path is in, by its id: `device ctrl-1`. */
+  entry?: string;
 }
 
 /** Raised when a configuration file cannot be used; lists every problem found, not only the first. */
@@ -32,8 +34,9 @@ export function formatProblems(problems: readonly ConfigProblem[]): string {
   return problems
     .map((problem) => {
       const where = problem.path === '' ? '(top level)' : problem.path;
+      const entry = problem.entry === undefined ? '' : ` (${problem.entry})`;
       const value = problem.value === undefined ? '' : ` = ${problem.value}`;
-      return `  - ${where}${value}: ${problem.message}`;
+      return `  - ${where}${entry}${value}: ${problem.message}`;
     })
     .join('\n');
 }

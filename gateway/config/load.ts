@@ -4,6 +4,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { readBuiltInProfiles } from '../../devices/profiles/catalog.js';
 import { ConfigError, type ConfigProblem } from './config-error.js';
 import { type ProfileConfig, profileSchema } from './device-schema.js';
+import { labelEntries } from './entry-labels.js';
 import { formatIssues } from './format-issues.js';
 import { type ResolvedConfig, resolveConfig } from './resolve.js';
 import { configSchema, type GatewayConfig } from './schema.js';
@@ -75,15 +76,12 @@ const SECOND_STAGE_NOTE =
 export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig {
   const result = configSchema.safeParse(data ?? {}, { reportInput: true });
   if (!result.success) {
-    throw new ConfigError(
-      file,
-      formatIssues(result.error.issues, (path) => schemaAt(configSchema, data, path)),
-      SECOND_STAGE_NOTE,
-    );
+    const problems = formatIssues(result.error.issues, (path) => schemaAt(configSchema, data, path));
+    throw new ConfigError(file, labelEntries(problems, data), SECOND_STAGE_NOTE);
   }
   placeStateFiles(result.data, data);
   const { resolved, problems: crossProblems } = resolveConfig(result.data, builtInProfiles());
-  if (crossProblems.length > 0) throw new ConfigError(file, crossProblems);
+  if (crossProblems.length > 0) throw new ConfigError(file, labelEntries(crossProblems, data));
   return resolved;
 }
 

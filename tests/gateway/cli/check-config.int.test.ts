@@ -38,9 +38,11 @@ describe('coldpool check-config', () => {
     const result = await runCli(['check-config', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('3 configuration errors');
-    expect(result.stderr).toContain('devices[0].poll_intervall_s: unknown key; did you mean "poll_interval_s"?');
-    expect(result.stderr).toContain('devices[1].measurement = "Cold Room"');
-    expect(result.stderr).toContain('devices[2].port = 70000');
+    expect(result.stderr).toContain(
+      'devices[0].poll_intervall_s (device ctrl-1): unknown key; did you mean "poll_interval_s"?',
+    );
+    expect(result.stderr).toContain('devices[1].measurement (device room-1) = "Cold Room"');
+    expect(result.stderr).toContain('devices[2].port (device ctrl-2) = 70000');
   });
 
   it('warns of an unset password variable', async () => {

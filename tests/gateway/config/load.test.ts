@@ -65,7 +65,7 @@ devices:
     } catch (error) {
       const problem = (error as ConfigError).problems[0];
       expect(problem?.value).toBe('70000');
-      expect((error as Error).message).toContain('devices[0].port = 70000');
+      expect((error as Error).message).toContain('devices[0].port (device c) = 70000');
     }
   });
 
