@@ -2,24 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
+import { maskConfigSecrets } from './config/mask-secrets.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { ControlClient } from './control-client.js';
 import type { EventBus } from './events.js';
-import { redactUrlText } from './secrets.js';
 
 /** Topic on which operators send alarm commands (acknowledge, comment, close) as JSON. */
 export const ALARM_COMMAND_TOPIC = 'coldpool/commands/alarms';
 
-/** Returns the configuration as the audit trail records it, with secret references and URL passwords masked. */
+/** Returns the configuration as the audit trail records it, with every credential masked by `maskConfigSecrets`. */
 export function auditedConfig(config: GatewayConfig): unknown {
-  return JSON.parse(
-    JSON.stringify(config, (key, value) => {
-      if (key === 'password_env' || key === 'password_file') return '[set]';
-      // A Redis or webhook URL may carry a password, which the append-only trail must never keep.
-      if (/(^|_)url$/.test(key) && typeof value === 'string') return redactUrlText(value);
-      return value;
-    }),
-  );
+  return maskConfigSecrets(config);
 }
 
 /**
