@@ -30,6 +30,7 @@ import { RateLimitedLog } from './rate-limited-log.js';
 import { redactUrlText } from './secrets.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
+import { databaseFileWarnings } from './security/database-file-warnings.js';
 import { httpAuth } from './security/http-auth.js';
 import { createInternalMqttUser } from './security/internal-user.js';
 import { checkHttpListenerSafety, disabledHttpWarning } from './security/listener-safety.js';
@@ -132,6 +133,7 @@ export class Gateway {
     tuneGarbageCollection();
     // The config file may hold credentials whether or not the embedded broker runs.
     for (const warning of this.configPath ? configFileWarnings(this.configPath) : []) this.log.warn(warning);
+    for (const warning of databaseFileWarnings(config)) this.log.warn(warning);
     this.wireBus();
     this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     this.credentials = configuredCredentials(config);

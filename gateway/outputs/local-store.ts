@@ -5,8 +5,9 @@
  * a row.
  */
 import { EventEmitter } from 'node:events';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { FieldValue, Reading } from '../reading.js';
+import { openOwnerOnlyDatabase } from '../security/owner-only-file.js';
 import {
   HISTORY_SQL,
   INSERT_SERIES_SQL,
@@ -107,7 +108,7 @@ export class LocalStore extends EventEmitter implements Output {
   /** series_key to series_id, filled as series are written; cleared when a prune deletes series. */
   private readonly seriesIds = new Map<string, number>();
 
-  /** Opens or creates the database file in WAL mode and creates the schema. */
+  /** Opens or creates the database file (a new one with mode 0600) in WAL mode and creates the schema. */
   constructor(options: LocalStoreOptions) {
     super();
     const retentionDays = options.retention_days ?? 7;
@@ -119,7 +120,7 @@ export class LocalStore extends EventEmitter implements Output {
     }
     this.retentionMs = retentionDays * MS_PER_DAY;
     this.pruneIntervalMs = options.prune_interval_ms ?? 3_600_000;
-    this.db = new Database(options.path);
+    this.db = openOwnerOnlyDatabase(options.path);
     // WAL lets queries run while a batch is written. synchronous=NORMAL is durable against a crash of the
     // process; a power cut may lose the last transactions but does not corrupt the file (SQLite WAL docs).
     this.db.pragma('journal_mode = WAL');

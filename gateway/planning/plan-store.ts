@@ -1,12 +1,13 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Plan } from '../api/services.js';
+import { openOwnerOnlyDatabase } from '../security/owner-only-file.js';
 
 /** Plans kept on the edge box, newest first: the plan as shown and the round's full report. */
 export class PlanStore {
   private readonly db: Database.Database;
 
   constructor(path: string) {
-    this.db = new Database(path);
+    this.db = openOwnerOnlyDatabase(path);
     this.db.pragma('journal_mode = WAL');
     this.db.exec(`CREATE TABLE IF NOT EXISTS plans (
       id TEXT PRIMARY KEY,

@@ -7,8 +7,9 @@
  * one commit and one row; commits made while an fsync runs share the next fsync.
  */
 import { EventEmitter } from 'node:events';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { Reading } from '../reading.js';
+import { openOwnerOnlyDatabase } from '../security/owner-only-file.js';
 import { type DeadLetterInput, insertDeadLetters } from './dead-letters.js';
 import { QueueCapacity } from './queue-capacity.js';
 import { parseQueueConfig, type QueueConfig } from './queue-config.js';
@@ -95,7 +96,7 @@ export class DurableQueue extends EventEmitter {
     this.lock = new QueueLock(this.settings.path);
     this.lock.acquire();
     try {
-      this.db = new Database(this.settings.path);
+      this.db = openOwnerOnlyDatabase(this.settings.path);
       this.db.pragma('journal_mode = WAL');
       // NORMAL writes a commit's frames without an fsync; WalSync makes them durable off the event loop.
       this.db.pragma('synchronous = NORMAL');

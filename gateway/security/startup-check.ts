@@ -5,6 +5,7 @@
 import type { GatewayConfig } from '../config/schema.js';
 import { prepareBrokerSecurity } from './broker-security.js';
 import { configFileWarnings } from './config-file-warnings.js';
+import { databaseFileWarnings } from './database-file-warnings.js';
 import { checkBrokerListenerSafety, checkHttpListenerSafety, disabledHttpWarning } from './listener-safety.js';
 import { SecurityError } from './security-error.js';
 
@@ -29,12 +30,13 @@ function securityErrorOf(check: () => void): string | undefined {
 
 /**
  * Checks the listeners (no address beyond loopback without authentication), reads the embedded broker's
- * users file, and collects the permission warnings for the config file, the users file and the TLS key,
- * and the warning for HTTP settings that have no effect.
+ * users file, and collects the permission warnings for the config file, the users file, the TLS key and
+ * the database files, and the warning for HTTP settings that have no effect.
  */
 export function checkStartupSecurity(config: GatewayConfig, configPath: string | undefined): StartupSecurityReport {
   const errors: string[] = [];
   const warnings: string[] = configPath === undefined ? [] : configFileWarnings(configPath);
+  warnings.push(...databaseFileWarnings(config));
   const note = (message: string | undefined): void => {
     if (message !== undefined) errors.push(message);
   };

@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { connectAsync, type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,8 +19,14 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   }
 }
 
+/** SHA-256 of a bearer token, as `http.auth.tokens` takes it. */
+const TOKEN_SHA256 = 'a'.repeat(64);
+
 describe('gateway with broker and http auth', () => {
   let gateway: Gateway;
+  let dir: string;
+  let roomHash: string;
+  let adminHash: string;
   let mqttPort: number;
   let device: MqttClient;
   const readings: Reading[] = [];
@@ -27,14 +34,16 @@ describe('gateway with broker and http auth', () => {
 
   beforeAll(async () => {
     mqttPort = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), 'coldpool-secure-'));
+    roomHash = await hashPassword('s3cret-room-a', { ln: 10, r: 8, p: 1 });
+    adminHash = await hashPassword('s3cret-admin', { ln: 10, r: 8, p: 1 });
+    dir = mkdtempSync(join(tmpdir(), 'coldpool-secure-'));
     const config = validateConfig({
       site: 'secure',
       mqtt: {
         broker: {
           port: mqttPort,
           auth: {
-            users: [{ username: 'room-a', password_hash: await hashPassword('s3cret-room-a', { ln: 10, r: 8, p: 1 }) }],
+            users: [{ username: 'room-a', password_hash: roomHash }],
           },
         },
       },
@@ -42,8 +51,9 @@ describe('gateway with broker and http auth', () => {
         enabled: true,
         port: 0,
         auth: {
+          users: [{ username: 'ada', password_hash: adminHash, role: 'admin' }],
           tokens: [
-            { name: 'viewer-1', role: 'viewer', token_sha256: 'a'.repeat(64), expires_at: '2099-01-01T00:00:00Z' },
+            { name: 'viewer-1', role: 'viewer', token_sha256: TOKEN_SHA256, expires_at: '2099-01-01T00:00:00Z' },
           ],
         },
       },
@@ -103,5 +113,34 @@ describe('gateway with broker and http auth', () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as { status: string }).status).toBe('ok');
     expect((await fetch(`${gateway.apiUrl()}/docs/json`)).status).toBe(401);
+  });
+
+  it('records the config without credential hashes', () => {
+    const db = new Database(join(dir, 'records.db'), { readonly: true });
+    const rows = db.prepare("SELECT payload_json FROM audit_log WHERE kind = 'config_change'").all() as {
+      payload_json: string;
+    }[];
+    db.close();
+    expect(rows).toHaveLength(1);
+    const text = rows[0]?.payload_json ?? '';
+    expect(text).not.toContain('$scrypt$');
+    expect(text).not.toContain(roomHash);
+    expect(text).not.toContain(adminHash);
+    expect(text).not.toContain(TOKEN_SHA256);
+    expect(text).toMatch(/"password_hash":"\[set [0-9a-f]{8}\]"/);
+    expect(text).toMatch(/"token_sha256":"\[set [0-9a-f]{8}\]"/);
+  });
+
+  it.skipIf(process.platform === 'win32')('creates database files owner-only', () => {
+    const files = readdirSync(dir).filter((name) => /\.db(-wal|-shm)?$/.test(name));
+    // The records database, the local store and the queue, each with its WAL and shared-memory file.
+    for (const name of ['records.db', 'store.db', 'queue.db']) {
+      expect(files).toContain(name);
+      expect(files).toContain(`${name}-wal`);
+      expect(files).toContain(`${name}-shm`);
+    }
+    for (const name of files) {
+      expect({ name, mode: (statSync(join(dir, name)).mode & 0o777).toString(8) }).toEqual({ name, mode: '600' });
+    }
   });
 });
