@@ -6,6 +6,38 @@ interface AjvIssue {
   keyword: string;
   message?: string;
   params: Record<string, unknown>;
+  /** Schema of the failing value; set because the server compiles schemas with Ajv's `verbose`. */
+  parentSchema?: Record<string, unknown>;
+  /** Failing value, after type coercion; set with `verbose` too. */
+  data?: unknown;
+}
+
+/** Ajv keywords that a number outside its schema fails. */
+const NUMBER_KEYWORDS = new Set(['type', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum']);
+
+/** Renders a rejected value for a message, bounded to 40 characters. */
+function shownValue(value: unknown): string {
+  const text = typeof value === 'number' ? String(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 40 ? `${text.slice(0, 40)}…` : text;
+}
+
+/**
+ * Returns the message for a number field that fails its type or a bound, naming the whole allowed
+ * range and the value received, such as `must be a finite integer, at least 10 and at most 5000;
+ * got Infinity`. Returns undefined for other fields.
+ */
+function numberRangeMessage(issue: AjvIssue): string | undefined {
+  const schema = issue.parentSchema;
+  if (schema === undefined || !NUMBER_KEYWORDS.has(issue.keyword)) return undefined;
+  if (schema.type !== 'integer' && schema.type !== 'number') return undefined;
+  const bounds: string[] = [];
+  if (typeof schema.minimum === 'number') bounds.push(`at least ${schema.minimum}`);
+  if (typeof schema.exclusiveMinimum === 'number') bounds.push(`greater than ${schema.exclusiveMinimum}`);
+  if (typeof schema.maximum === 'number') bounds.push(`at most ${schema.maximum}`);
+  if (typeof schema.exclusiveMaximum === 'number') bounds.push(`less than ${schema.exclusiveMaximum}`);
+  const kind = schema.type === 'integer' ? 'a finite integer' : 'a finite number';
+  const range = bounds.length > 0 ? `, ${bounds.join(' and ')}` : '';
+  return `must be ${kind}${range}; got ${shownValue(issue.data)}`;
 }
 
 const CONTEXT_NAMES: Record<string, string> = {
@@ -21,7 +53,7 @@ export function describeIssue(context: string, issue: AjvIssue): FieldProblem {
   const missing = issue.params.missingProperty ?? issue.params.additionalProperty;
   if (typeof missing === 'string') segments.push(missing);
   const field = [CONTEXT_NAMES[context] ?? context, ...segments].join('.');
-  let message = issue.message ?? 'is invalid';
+  let message = numberRangeMessage(issue) ?? issue.message ?? 'is invalid';
   if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
     message = `must be one of: ${issue.params.allowedValues.join(', ')}`;
   } else if (issue.keyword === 'required') {

@@ -18,17 +18,35 @@ export function openObject(properties: Record<string, unknown>, required: string
   return { type: 'object', additionalProperties: true, required, properties } as const;
 }
 
+/**
+ * Latest time a request may name, ms since the epoch: 2262-04-11T23:47:16.854Z, the last whole
+ * millisecond before InfluxQL's `maxTime` (2262-04-11T23:47:16.854775806Z, InfluxData docs of the Flux
+ * `internal/influxql` package). Every time parameter is bounded, because Ajv coerces a query text such
+ * as `1e400` to Infinity, which an `integer` schema without bounds accepts.
+ */
+export const MAX_TIME_MS = 9_223_372_036_854;
+
+/** Limits of `max_points`, the most points per series a history request returns. */
+export const MIN_POINTS = 10;
+export const MAX_POINTS = 5000;
+
 export const timeRangeQuery = {
   from_ms: {
     type: 'integer',
     minimum: 0,
+    maximum: MAX_TIME_MS,
     description: 'Start of the range, inclusive, ms since the epoch. Default: 24 h before to_ms.',
   },
-  to_ms: { type: 'integer', minimum: 0, description: 'End of the range, inclusive, ms since the epoch. Default: now.' },
+  to_ms: {
+    type: 'integer',
+    minimum: 0,
+    maximum: MAX_TIME_MS,
+    description: 'End of the range, inclusive, ms since the epoch. Default: now.',
+  },
   max_points: {
     type: 'integer',
-    minimum: 10,
-    maximum: 5000,
+    minimum: MIN_POINTS,
+    maximum: MAX_POINTS,
     default: 500,
     description: 'Most points per series; a longer range is returned as min/mean/max buckets. Default 500.',
   },

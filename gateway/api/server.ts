@@ -66,7 +66,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   const app = Fastify({
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.body_limit_bytes ?? 65_536,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true } },
+    // `verbose` adds the failing value and its schema to each issue, so a message can state the allowed range.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true, verbose: true } },
   }) as unknown as FastifyInstance;
   const fleet = new FleetState(deps.gateway.resolved.devices, deps.gateway.bus, {
     ...(options.stale_after_ms !== undefined ? { stale_after_ms: options.stale_after_ms } : {}),

@@ -1,4 +1,5 @@
 import { ApiError } from './errors.js';
+import { MAX_POINTS, MAX_TIME_MS, MIN_POINTS } from './schemas.js';
 
 export interface TimeRangeQuery {
   from_ms?: number;
@@ -16,8 +17,24 @@ const DAY_MS = 86_400_000;
 /** Longest range one request may cover, in milliseconds (400 days). */
 export const MAX_RANGE_MS = 400 * DAY_MS;
 
-/** Fills in the defaults (the last 24 h, 500 points) and rejects reversed or too long ranges. */
+/** Throws `API_VALIDATION_FAILED` naming `name` unless `value` is absent or an integer in [min, max]. */
+function checkInteger(name: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || (Number.isSafeInteger(value) && value >= min && value <= max)) return;
+  const message = `must be a finite integer, at least ${min} and at most ${max}; got ${value}`;
+  throw new ApiError('API_VALIDATION_FAILED', `invalid request: query.${name} ${message}`, [
+    { field: `query.${name}`, message },
+  ]);
+}
+
+/**
+ * Fills in the defaults (the last 24 h, 500 points) and rejects reversed or too long ranges. The route
+ * schemas bound each parameter already, and this repeats the check for callers without a schema, so
+ * Infinity or NaN never reaches a query.
+ */
 export function resolveTimeRange(query: TimeRangeQuery, now: number = Date.now()): TimeRange {
+  checkInteger('from_ms', query.from_ms, 0, MAX_TIME_MS);
+  checkInteger('to_ms', query.to_ms, 0, MAX_TIME_MS);
+  checkInteger('max_points', query.max_points, MIN_POINTS, MAX_POINTS);
   const to_ms = query.to_ms ?? now;
   const from_ms = query.from_ms ?? to_ms - DAY_MS;
   if (from_ms > to_ms) {

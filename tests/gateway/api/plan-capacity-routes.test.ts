@@ -47,7 +47,10 @@ describe('capacity routes', () => {
       payload: { ...ORDER, weight_kg: -5 },
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json().error.details).toContainEqual({ field: 'body.weight_kg', message: 'must be > 0' });
+    expect(response.json().error.details).toContainEqual({
+      field: 'body.weight_kg',
+      message: 'must be a finite number, greater than 0 and at most 40000; got -5',
+    });
   });
 
   it('rejects a malformed clock time', async () => {
