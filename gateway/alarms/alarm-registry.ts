@@ -123,7 +123,10 @@ export class AlarmRegistry {
     }
   }
 
-  /** Clears the active alarm of a condition; an acknowledged one needs only its closure after this. */
+  /**
+   * Clears the active alarm of a condition; an acknowledged one needs only its closure after this. The
+   * cleared notice goes out when the alarm was announced or no active parent suppresses it.
+   */
   clear(key: string, time_ms: number): Alarm | undefined {
     const alarm = this.active(key);
     if (!alarm) return undefined;
@@ -131,7 +134,10 @@ export class AlarmRegistry {
     alarm.cleared_ms = time_ms;
     this.activeByKey.delete(key);
     this.record(alarm, 'cleared', time_ms, 'gateway', { peak_value: alarm.peak_value });
-    if (!this.isActive(alarm.parent_id)) this.notifyNow(alarm, 'cleared', time_ms);
+    // An alarm announced before a parent suppressed it still needs its cleared notice, or subscribers
+    // keep it open forever.
+    const announced = alarm.notifications > 0;
+    if (announced || !this.isActive(alarm.parent_id)) this.notifyNow(alarm, 'cleared', time_ms);
     return alarm;
   }
 

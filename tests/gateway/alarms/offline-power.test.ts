@@ -129,6 +129,23 @@ describe('offline and power rules', () => {
     expect(raised(harness)).toEqual(['no_data']);
   });
 
+  it('announced offline alarm clears under power alarm', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 5, () => false);
+    harness.engine.handleDeviceState({ device_id: 'ctl-2', up: false, consecutive_failures: 3 });
+    drive(harness, 5, 7, (id) => id === 'ctl-2');
+    const offline = harness.transitions.find((t) => t.transition === 'raised')?.alarm;
+    expect(offline?.rule).toBe('no_data');
+    // Mains reported off links the announced offline alarm to the site alarm, which stays active.
+    const mainsOff = temperatureReading(harness.now.ms, 2.5, { device: 'ctl-1', asset: 'room-1' });
+    mainsOff.fields.mains_on = false;
+    harness.engine.handleReading(mainsOff);
+    harness.engine.handleReading(temperatureReading(harness.now.ms + 1000, 2.5, { device: 'ctl-2', asset: 'room-2' }));
+    const reasons = harness.notifications.filter((n) => n.alarm.id === offline?.id).map((n) => n.reason);
+    expect(reasons).toEqual(['raised', 'cleared']);
+    expect(harness.engine.openAlarms().find((a) => a.rule === 'power_failure')?.active).toBe(true);
+  });
+
   it('maintenance state blocks offline alarms', () => {
     const harness = startEngine(siteConfig());
     drive(harness, 0, 30, () => false);
