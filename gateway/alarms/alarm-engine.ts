@@ -17,12 +17,13 @@ import { type AssetProfile, matchesAsset, resolveAssetProfiles } from './asset-p
 import { type AssetState, allowedLevel } from './asset-state.js';
 import { dueNotification } from './notification-policy.js';
 import {
-  inferPowerFailure,
+  checkSite,
+  markInferredPowerFailure,
   newWatchState,
   noteDeviceDown,
   noteReading,
-  offlineBySite,
   type PowerDetection,
+  sitesWithOfflineDevices,
   type WatchState,
 } from './offline-watch.js';
 
@@ -168,7 +169,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
 
   /** Marks a device down when its input reports it down; the next tick raises its offline alarm. */
   handleDeviceState(state: DeviceState): void {
-    if (!state.up && noteDeviceDown(this.watch, state.device_id)) {
+    if (!state.up && noteDeviceDown(this.watch, state.device_id, this.clock())) {
       this.options.store.saveState(WATCH_KEY, this.watch);
     }
   }
@@ -176,8 +177,8 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
   /** Detects offline devices and power failures, and sends due re-notifications and escalations. */
   tick(now_ms: number = this.clock()): void {
     this.options.store.transaction(() => {
-      for (const [site, devices] of offlineBySite(this.watch, now_ms, this.detection.timeout_ms)) {
-        this.checkSite(site, devices, now_ms);
+      for (const site of sitesWithOfflineDevices(this.watch, now_ms, this.detection.timeout_ms)) {
+        this.checkSite(site, now_ms);
       }
       this.options.store.saveState(WATCH_KEY, this.watch);
       this.watchDirty = false;
@@ -307,13 +308,15 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
   }
 
   /** Raises one site alarm when the whole site went silent together, else one alarm per offline device. */
-  private checkSite(site: string, offline: string[], now_ms: number): void {
+  private checkSite(site: string, now_ms: number): void {
     if (this.watch.sites[site]?.power_failure) return;
-    if (inferPowerFailure(this.watch, site, now_ms, this.detection)) {
-      this.raisePowerFailure(site, `all ${offline.length} devices silent`, now_ms);
+    const check = checkSite(this.watch, site, now_ms, this.detection);
+    if (check.power_failure) {
+      markInferredPowerFailure(this.watch, site);
+      this.raisePowerFailure(site, `all ${check.power_failure.length} devices silent`, now_ms);
       return;
     }
-    for (const device_id of offline) {
+    for (const device_id of check.offline) {
       const device = this.watch.devices[device_id];
       if (!device) continue;
       const key = conditionKey({ site, asset: device.asset, device: device_id, rule: 'no_data' });

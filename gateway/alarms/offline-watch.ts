@@ -9,9 +9,12 @@ import type { Reading } from '../reading.js';
 export interface DeviceWatch {
   site: string;
   asset: string;
+  /** Time of the newest reading, or of the last power restore at the site if that is later. */
   last_seen_ms: number;
-  /** True after the input reported the device down (failed polls), until its next reading. */
+  /** True after the input reported the device down (failed polls), until its next reading or a power restore. */
   down: boolean;
+  /** Time the down report arrived, ms. Missing in state saved before it was recorded. */
+  down_ms?: number;
 }
 
 export interface SiteWatch {
@@ -74,7 +77,10 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
     if (previous.site !== site_id) previous.site = site_id;
     if (previous.asset !== asset) previous.asset = asset;
     previous.last_seen_ms = Math.max(previous.last_seen_ms, reading.time_ms);
-    previous.down = false;
+    if (previous.down) {
+      previous.down = false;
+      previous.down_ms = undefined;
+    }
   }
   const site = siteOf(state, site_id);
   const mains = reading.fields[detection.field];
@@ -88,9 +94,13 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
     site.source = null;
     power = 'restore';
     // Devices restart at their own pace after a power cut: each gets one full timeout from the restore
-    // before it counts as offline, so the restore does not turn into one offline alarm per device.
+    // before it counts as offline, so the restore does not turn into one offline alarm per device. A down
+    // report from the outage is void too, because the input sends no new one while the device stays down.
     for (const device of Object.values(state.devices)) {
-      if (device.site === site_id) device.last_seen_ms = Math.max(device.last_seen_ms, reading.time_ms);
+      if (device.site !== site_id) continue;
+      device.last_seen_ms = Math.max(device.last_seen_ms, reading.time_ms);
+      device.down = false;
+      device.down_ms = undefined;
     }
   }
   return { device_back, fresh, power };
@@ -101,38 +111,70 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
  * NOTE: a device that never sent a reading is not watched, because its site and asset come from reading
  * tags. A device dead since the gateway started therefore raises no offline alarm.
  */
-export function noteDeviceDown(state: WatchState, device_id: string): boolean {
+export function noteDeviceDown(state: WatchState, device_id: string, now_ms: number): boolean {
   const device = state.devices[device_id];
   if (!device || device.down) return false;
   device.down = true;
+  device.down_ms = now_ms;
   return true;
 }
 
-/** Returns the offline devices of each site at `now_ms`. */
-export function offlineBySite(state: WatchState, now_ms: number, timeout_ms: number): Map<string, string[]> {
-  const bySite = new Map<string, string[]>();
-  for (const [id, device] of Object.entries(state.devices)) {
-    if (!isDeviceOffline(device, now_ms, timeout_ms)) continue;
-    const list = bySite.get(device.site) ?? [];
-    list.push(id);
-    bySite.set(device.site, list);
+/** Returns the sites that have at least one offline device at `now_ms`. */
+export function sitesWithOfflineDevices(state: WatchState, now_ms: number, timeout_ms: number): Set<string> {
+  const sites = new Set<string>();
+  for (const device of Object.values(state.devices)) {
+    if (isDeviceOffline(device, now_ms, timeout_ms)) sites.add(device.site);
   }
-  return bySite;
+  return sites;
+}
+
+/** Result of checking one site: an inferred power failure, or the offline devices whose own alarm is due. */
+export interface SiteCheck {
+  /** Devices whose silence makes an inferred power failure, or null when there is none. */
+  power_failure: string[] | null;
+  /** Offline devices to raise a `no_data` alarm for now. */
+  offline: string[];
 }
 
 /**
- * Returns true and marks the site when its silence looks like a power failure. That needs at least
- * `min_devices` devices, each reported down or silent for longer than `timeout_ms − window_ms`, so devices
- * that stopped within one window of each other count as one event.
+ * Returns true when `other` sent a reading that shows the site still had power after `device` stopped:
+ * a reading more than `window_ms` after the device's last one, or one after the device was reported down.
  */
-export function inferPowerFailure(state: WatchState, site_id: string, now_ms: number, detection: PowerDetection) {
-  const devices = Object.values(state.devices).filter((device) => device.site === site_id);
-  if (devices.length < detection.min_devices) return false;
-  const threshold_ms = detection.timeout_ms - detection.window_ms;
-  const allSilent = devices.every((device) => device.down || now_ms - device.last_seen_ms > threshold_ms);
-  if (!allSilent) return false;
+function reportedSince(other: DeviceWatch, device: DeviceWatch, window_ms: number): boolean {
+  if (other.last_seen_ms > device.last_seen_ms + window_ms) return true;
+  return device.down && device.down_ms !== undefined && other.last_seen_ms > device.down_ms;
+}
+
+/**
+ * Decides between a site power failure and offline alarms per device. A power failure is inferred when
+ * the site has at least `min_devices` devices, all offline, whose last readings lie within `window_ms`.
+ * An offline device's own alarm waits while a device still online could yet fall silent within the
+ * window, so a power cut raises the site alarm first instead of one offline alarm per device.
+ */
+export function checkSite(state: WatchState, site_id: string, now_ms: number, detection: PowerDetection): SiteCheck {
+  const members = Object.entries(state.devices).filter(([, device]) => device.site === site_id);
+  const isOffline = ([, device]: [string, DeviceWatch]) => isDeviceOffline(device, now_ms, detection.timeout_ms);
+  const offline = members.filter(isOffline);
+  const online = members.filter((member) => !isOffline(member));
+  if (members.length < detection.min_devices) return { power_failure: null, offline: offline.map(([id]) => id) };
+
+  if (online.length === 0) {
+    const last_seen = members.map(([, device]) => device.last_seen_ms);
+    if (Math.max(...last_seen) - Math.min(...last_seen) <= detection.window_ms) {
+      return { power_failure: members.map(([id]) => id), offline: [] };
+    }
+    return { power_failure: null, offline: offline.map(([id]) => id) };
+  }
+
+  const due = offline.filter(([, device]) =>
+    online.every(([, other]) => reportedSince(other, device, detection.window_ms)),
+  );
+  return { power_failure: null, offline: due.map(([id]) => id) };
+}
+
+/** Marks the site as having lost power, inferred from its devices' silence. */
+export function markInferredPowerFailure(state: WatchState, site_id: string): void {
   const site = siteOf(state, site_id);
   site.power_failure = true;
   site.source = 'inferred';
-  return true;
 }
