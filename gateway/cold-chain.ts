@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
+import type { ConfiguredDevice } from './alarms/offline-watch.js';
 import { maskConfigSecrets } from './config/mask-secrets.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { ControlClient } from './control-client.js';
@@ -13,6 +14,15 @@ export const ALARM_COMMAND_TOPIC = 'coldpool/commands/alarms';
 /** Returns the configuration as the audit trail records it, with every credential masked by `maskConfigSecrets`. */
 export function auditedConfig(config: GatewayConfig): unknown {
   return maskConfigSecrets(config);
+}
+
+/** Returns each configured device with the `site` and `asset` tags its readings carry. */
+export function configuredDevices(config: GatewayConfig): ConfiguredDevice[] {
+  return config.devices.map((device) => ({
+    id: device.id,
+    site: device.site ?? config.site,
+    asset: device.asset ?? device.id,
+  }));
 }
 
 /**
@@ -33,6 +43,7 @@ export async function startColdChain(
     logger: log.child({ component: 'alarms' }),
     ...(control ? { publish: (topic: string, payload: string) => control.publish(topic, payload) } : {}),
     ...(clock ? { clock } : {}),
+    devices: configuredDevices(config),
     audited_config: auditedConfig(config),
   });
   monitor.start();

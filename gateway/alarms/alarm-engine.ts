@@ -17,12 +17,14 @@ import { type AssetProfile, matchesAsset, resolveAssetProfiles } from './asset-p
 import { type AssetState, allowedLevel } from './asset-state.js';
 import { dueNotification } from './notification-policy.js';
 import {
+  type ConfiguredDevice,
   checkSite,
   markInferredPowerFailure,
   newWatchState,
   noteDeviceDown,
   noteReading,
   type PowerDetection,
+  registerDevices,
   sitesWithOfflineDevices,
   type WatchState,
 } from './offline-watch.js';
@@ -34,6 +36,8 @@ export interface AlarmEngineOptions {
   audit?: AuditSink;
   /** Source of the current time for the tick, ms since the epoch. Default `Date.now`. */
   clock?: () => number;
+  /** Devices of the gateway configuration, watched from construction even if they never send a reading. */
+  devices?: ConfiguredDevice[];
 }
 
 const WATCH_KEY = 'watch';
@@ -82,6 +86,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     this.clock = options.clock ?? Date.now;
     this.registry = new AlarmRegistry(store, this, config.notify, options.audit);
     this.watch = store.loadState<WatchState>(WATCH_KEY) ?? newWatchState();
+    registerDevices(this.watch, options.devices ?? [], this.clock());
     for (const profile of this.profiles) {
       this.configuredStates.set(profile.id, profile.state);
       const runtime = store.loadState<AssetRuntime>(assetKey(profile.id));
@@ -322,6 +327,9 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
       const key = conditionKey({ site, asset: device.asset, device: device_id, rule: 'no_data' });
       if (this.registry.active(key) || !this.offlineAllowed(device.asset)) continue;
       const silent_s = Math.round((now_ms - device.last_seen_ms) / 1000);
+      const silence = device.never_reported
+        ? 'has sent no data since the gateway started'
+        : `sent no data for ${silent_s} s`;
       const parent = this.registry.raise(
         {
           kind: 'no_data',
@@ -330,7 +338,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
           site,
           asset: device.asset,
           device: device_id,
-          message: `device ${device_id} of ${device.asset} sent no data for ${silent_s} s`,
+          message: `device ${device_id} of ${device.asset} ${silence}`,
         },
         now_ms,
       );

@@ -18,6 +18,7 @@ import type { AlarmConfig } from './alarm-config.js';
 import { AlarmEngine } from './alarm-engine.js';
 import { AlarmNotifier, type PublishHook } from './alarm-notifier.js';
 import { AlarmStore } from './alarm-store.js';
+import type { ConfiguredDevice } from './offline-watch.js';
 
 const CALIBRATION_CHECK_MS = 3_600_000;
 const MS_PER_DAY = 86_400_000;
@@ -30,6 +31,8 @@ export interface ColdChainMonitorOptions {
   publish?: PublishHook;
   /** Current time for the tick; pass the simulator's clock when it runs faster than the wall. Default `Date.now`. */
   clock?: () => number;
+  /** Configured devices, watched for silence from the start even if they never send a reading. */
+  devices?: ConfiguredDevice[];
   /** Configuration to keep in the audit trail when it changed since the last start, with secrets left out. */
   audited_config?: unknown;
   /** Actor named in the config change entry. Default `gateway`. */
@@ -60,6 +63,7 @@ export class ColdChainMonitor {
       store: this.store,
       audit: this.trail,
       clock: this.clock,
+      ...(options.devices ? { devices: options.devices } : {}),
     });
     this.notifier = new AlarmNotifier({ notify: options.config.notify, publish: options.publish });
     this.recorder = new ReadingRecorder(this.trail, this.engine.profiles, options.config.records);

@@ -9,12 +9,24 @@ import type { Reading } from '../reading.js';
 export interface DeviceWatch {
   site: string;
   asset: string;
-  /** Time of the newest reading, or of the last power restore at the site if that is later. */
+  /**
+   * Time of the newest reading, or of the last power restore at the site if that is later. For a device
+   * that never reported, the time it was registered from the configuration.
+   */
   last_seen_ms: number;
   /** True after the input reported the device down (failed polls), until its next reading or a power restore. */
   down: boolean;
   /** Time the down report arrived, ms. Missing in state saved before it was recorded. */
   down_ms?: number;
+  /** True for a configured device that has sent no reading since it was registered. */
+  never_reported?: boolean;
+}
+
+/** A device the gateway configuration lists, with the tags its readings carry. */
+export interface ConfiguredDevice {
+  id: string;
+  site: string;
+  asset: string;
 }
 
 export interface SiteWatch {
@@ -55,9 +67,30 @@ function siteOf(state: WatchState, site: string): SiteWatch {
   return state.sites[site];
 }
 
-/** Returns true when the device is offline at `now_ms`. */
+/**
+ * Returns true when the device is offline at `now_ms`. A device that never reported is offline only after
+ * the timeout, because failed polls while it starts up are no sign of a fault.
+ */
 export function isDeviceOffline(device: DeviceWatch, now_ms: number, timeout_ms: number): boolean {
-  return device.down || now_ms - device.last_seen_ms > timeout_ms;
+  if (device.down && !device.never_reported) return true;
+  return now_ms - device.last_seen_ms > timeout_ms;
+}
+
+/**
+ * Watches each configured device from `now_ms`, so one that never sends a reading still goes offline
+ * after the timeout. A device already watched keeps its state, and one that never reported takes its
+ * site and asset from the configuration again.
+ */
+export function registerDevices(state: WatchState, devices: ConfiguredDevice[], now_ms: number): void {
+  for (const { id, site, asset } of devices) {
+    const known = state.devices[id];
+    if (known === undefined) {
+      state.devices[id] = { site, asset, last_seen_ms: now_ms, down: false, never_reported: true };
+    } else if (known.never_reported) {
+      known.site = site;
+      known.asset = asset;
+    }
+  }
 }
 
 /** Records a reading: the device is seen, and a mains field or a fresh reading may end a power failure. */
@@ -68,7 +101,7 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
   const device_back =
     previous !== undefined && (previous.down || reading.time_ms - previous.last_seen_ms > detection.timeout_ms);
   const asset = reading.tags.asset ?? '';
-  const fresh = previous === undefined || reading.time_ms > previous.last_seen_ms;
+  const fresh = previous === undefined || previous.never_reported === true || reading.time_ms > previous.last_seen_ms;
   if (previous === undefined) {
     state.devices[device_id] = { site: site_id, asset, last_seen_ms: reading.time_ms, down: false };
   } else {
@@ -77,6 +110,7 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
     if (previous.site !== site_id) previous.site = site_id;
     if (previous.asset !== asset) previous.asset = asset;
     previous.last_seen_ms = Math.max(previous.last_seen_ms, reading.time_ms);
+    if (previous.never_reported) previous.never_reported = false;
     if (previous.down) {
       previous.down = false;
       previous.down_ms = undefined;
@@ -107,9 +141,8 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
 }
 
 /**
- * Marks a device down after its input gave up on it (the Modbus poller's `device_state`).
- * NOTE: a device that never sent a reading is not watched, because its site and asset come from reading
- * tags. A device dead since the gateway started therefore raises no offline alarm.
+ * Marks a device down after its input gave up on it (the Modbus poller's `device_state`). A device that
+ * is neither configured nor has sent a reading is not watched, so its down report is ignored.
  */
 export function noteDeviceDown(state: WatchState, device_id: string, now_ms: number): boolean {
   const device = state.devices[device_id];
@@ -155,19 +188,23 @@ export function checkSite(state: WatchState, site_id: string, now_ms: number, de
   const members = Object.entries(state.devices).filter(([, device]) => device.site === site_id);
   const isOffline = ([, device]: [string, DeviceWatch]) => isDeviceOffline(device, now_ms, detection.timeout_ms);
   const offline = members.filter(isOffline);
-  const online = members.filter((member) => !isOffline(member));
-  if (members.length < detection.min_devices) return { power_failure: null, offline: offline.map(([id]) => id) };
+  // A device that never reported did not fall silent together with the others, so it takes no part in
+  // the power inference and its alarm does not wait for the other devices.
+  const reporting = members.filter(([, device]) => !device.never_reported);
+  const online = reporting.filter((member) => !isOffline(member));
+  if (reporting.length < detection.min_devices) return { power_failure: null, offline: offline.map(([id]) => id) };
 
   if (online.length === 0) {
-    const last_seen = members.map(([, device]) => device.last_seen_ms);
+    const last_seen = reporting.map(([, device]) => device.last_seen_ms);
     if (Math.max(...last_seen) - Math.min(...last_seen) <= detection.window_ms) {
-      return { power_failure: members.map(([id]) => id), offline: [] };
+      return { power_failure: reporting.map(([id]) => id), offline: [] };
     }
     return { power_failure: null, offline: offline.map(([id]) => id) };
   }
 
-  const due = offline.filter(([, device]) =>
-    online.every(([, other]) => reportedSince(other, device, detection.window_ms)),
+  const due = offline.filter(
+    ([, device]) =>
+      device.never_reported === true || online.every(([, other]) => reportedSince(other, device, detection.window_ms)),
   );
   return { power_failure: null, offline: due.map(([id]) => id) };
 }

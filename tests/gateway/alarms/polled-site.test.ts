@@ -3,7 +3,9 @@
  * them: a reading per successful poll, and one `device_state` down event at the first failed poll.
  */
 import { describe, expect, it } from 'vitest';
+import { AlarmEngine } from '../../../gateway/alarms/alarm-engine.js';
 import type { AlarmNotification } from '../../../gateway/alarms/alarm-registry.js';
+import { AlarmStore } from '../../../gateway/alarms/alarm-store.js';
 import { type EngineHarness, START_MS, startEngine, temperatureReading } from './scenario-harness.js';
 
 const SECOND = 1000;
@@ -172,5 +174,59 @@ describe('polled site with short no-data timeout', () => {
     expect(raised(harness)).toEqual(['power_failure']);
     const power = harness.transitions.find((t) => t.transition === 'raised');
     expect(power?.alarm.message).toBe(`site ${SITE} power failure: all 3 devices silent`);
+  });
+});
+
+describe('configured unit that never reports', () => {
+  const configured = UNITS.map((unit) => ({ id: unit.device, site: SITE, asset: unit.device }));
+
+  /** Builds the engine of `startEngine` again, watching the configured units from `START_MS`. */
+  function startWatching(no_data: object = {}): EngineHarness {
+    const harness = startEngine(siteConfig(no_data));
+    const engine = new AlarmEngine({
+      config: harness.config,
+      store: new AlarmStore(harness.db),
+      clock: () => harness.now.ms,
+      devices: configured,
+    });
+    engine.on('transition', (transition) => harness.transitions.push(structuredClone(transition)));
+    engine.on('notification', (notification) => harness.notifications.push(structuredClone(notification)));
+    return { ...harness, engine };
+  }
+
+  it('raises its offline alarm after the timeout', () => {
+    const harness = startWatching();
+    // room-c is down from the first poll, as with a missing serial port or a unit id not on the bus.
+    poll(harness, 0, 30 * MIN, (unit) => unit.device !== 'room-c');
+    expect(raised(harness)).toEqual(['room-c/no_data']);
+    const offline = harness.transitions.find((t) => t.transition === 'raised');
+    // The timeout (900 s) counts from the engine's start, and the first tick after 15:00 is at 15:05.
+    expect(offline?.time_ms).toBe(START_MS + 15 * MIN + 5 * SECOND);
+    expect(offline?.alarm.message).toBe('device room-c of room-c has sent no data since the gateway started');
+  });
+
+  it('clears when the unit first reports', () => {
+    const harness = startWatching();
+    poll(harness, 0, 20 * MIN, (unit) => unit.device !== 'room-c');
+    expect(raised(harness)).toEqual(['room-c/no_data']);
+    harness.engine.handleReading(
+      temperatureReading(harness.now.ms, 2.5, { site: SITE, device: 'room-c', asset: 'room-c' }),
+    );
+    const cleared = harness.transitions.filter((t) => t.transition === 'cleared');
+    expect(cleared.map((t) => t.alarm.device)).toEqual(['room-c']);
+  });
+
+  it('all units silent from start alarm per unit', () => {
+    const harness = startWatching();
+    // The whole bus is dead from the start, which is no power cut: the units never reported.
+    poll(harness, 0, 20 * MIN, () => false);
+    expect(raised(harness).sort()).toEqual(['room-a/no_data', 'room-b/no_data', 'room-c/no_data']);
+  });
+
+  it('unconfigured device stays unwatched', () => {
+    const harness = startEngine(siteConfig());
+    harness.engine.handleDeviceState({ device_id: 'room-x', up: false, consecutive_failures: 1 });
+    poll(harness, 0, 30 * MIN, () => true);
+    expect(raised(harness)).toEqual([]);
   });
 });
