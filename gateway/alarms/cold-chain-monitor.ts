@@ -94,7 +94,7 @@ export class ColdChainMonitor {
     this.detach.push(() => bus.off('reading', record));
     this.engine.on('transition', ({ alarm, transition }) => {
       logger.info(
-        { alarm_id: alarm.id, asset: alarm.asset, rule: alarm.rule, level: alarm.level },
+        { alarm_id: alarm.id, asset: alarm.asset, rule: alarm.rule, alarm_level: alarm.level },
         `alarm ${transition}`,
       );
     });

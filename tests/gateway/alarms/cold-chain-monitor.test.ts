@@ -16,10 +16,12 @@ import { START_MS, temperatureReading } from './scenario-harness.js';
 
 let directory: string;
 let logLines: Array<Record<string, unknown>>;
+let rawLogLines: string[];
 
 beforeEach(() => {
   directory = mkdtempSync(join(tmpdir(), 'coldpool-monitor-'));
   logLines = [];
+  rawLogLines = [];
 });
 afterEach(() => {
   rmSync(directory, { recursive: true, force: true });
@@ -28,6 +30,7 @@ afterEach(() => {
 function logger() {
   const stream = new Writable({
     write(chunk, _encoding, done) {
+      rawLogLines.push(chunk.toString());
       logLines.push(JSON.parse(chunk.toString()));
       done();
     },
@@ -64,6 +67,19 @@ describe('cold chain monitor', () => {
     bus.emit('reading', temperatureReading(START_MS, 7));
     await coldChain.stop();
     expect(seen.map((reading) => reading.measurement)).toEqual(['cold_room', 'alarm']);
+  });
+
+  it('logs a raised alarm with one level', async () => {
+    const now = { ms: START_MS };
+    const { coldChain, bus } = monitor(now);
+    coldChain.start();
+    bus.emit('reading', temperatureReading(START_MS, 7));
+    await coldChain.stop();
+    const raw = rawLogLines.find((line) => line.includes('"msg":"alarm raised"')) ?? '';
+    expect(raw.match(/"level":/g)).toHaveLength(1);
+    const line = JSON.parse(raw);
+    expect(line.level).toBe(30);
+    expect(line.alarm_level).toBe('alarm');
   });
 
   it('acknowledges through a JSON command', async () => {
