@@ -82,7 +82,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
     if (metrics) process.stdout.write(`${LiveSummary.metricsLine(metrics)}\n\n`);
   }, summaryMs);
 
-  onShutdownSignal(stop, (message) => log.info(message));
+  onShutdownSignal(stop, log);
   await gateway.start();
   log.info({ devices: fleet.devices.map((device) => device.id), broker: broker.url }, 'demo fleet running');
   const apiUrl = gateway.apiUrl();

@@ -30,10 +30,7 @@ export function registerRunCommand(program: Command): void {
       }
       const log = createLogger({ level: resolved.config.log_level, pretty: options.pretty ?? false });
       const gateway = new Gateway(resolved, log, { config_path: options.config });
-      onShutdownSignal(
-        () => gateway.stop(),
-        (message) => log.info(message),
-      );
+      onShutdownSignal(() => gateway.stop(), log);
       await gateway.start();
     });
 }
