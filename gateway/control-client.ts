@@ -1,4 +1,4 @@
-import { connectAsync, type MqttClient } from 'mqtt';
+import { connect, ErrorWithReasonCode, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { redact } from '../devices/mqtt/subscriber-error.js';
 import { redactUrl } from './secrets.js';
@@ -17,10 +17,12 @@ export interface ControlClientOptions {
  */
 export class ControlClient {
   private readonly handlers = new Map<string, (payload: string) => void>();
+  /** Error of the first connection attempt when the broker was unreachable at start; the client keeps retrying. */
+  unreachable: Error | undefined;
 
   private constructor(
     private readonly client: MqttClient,
-    log: Logger,
+    private readonly log: Logger,
   ) {
     client.on('message', (topic, payload) => {
       const handler = this.handlers.get(topic);
@@ -34,28 +36,37 @@ export class ControlClient {
     client.on('error', (error) => log.warn({ err: error.message }, 'control client error'));
   }
 
-  /** Connects to the broker. The error of a failed first connection names the broker and what to check. */
+  /**
+   * Connects to the broker and resolves after the first connection attempt. When the broker replies
+   * with a CONNACK refusal (bad credentials, not authorized), it rejects with an error that names the
+   * broker and what to check, because mqtt.js 5 does not reconnect after a refusal. Any other failure
+   * (connection refused, no CONNACK in time) resolves with a client that keeps reconnecting, with
+   * `unreachable` set to that failure.
+   */
   static async connect(options: ControlClientOptions, log: Logger): Promise<ControlClient> {
-    let client: MqttClient;
-    try {
-      client = await connectAsync(options.url, {
-        clientId: options.client_id,
-        clean: false,
-        reconnectPeriod: 2000,
-        connectTimeout: 10_000,
-        ...(options.username !== undefined ? { username: options.username } : {}),
-        ...(options.password !== undefined ? { password: options.password } : {}),
-      });
-    } catch (error) {
-      const detail = redact((error as Error).message, options.password);
-      // mqtt.js reports CONNACK return codes 4 and 5 (MQTT 3.1.1 section 3.2.2.3) as these messages.
-      const refusedLogin = /Bad username or password|Not authorized/i.test(detail);
-      const fix = refusedLogin
-        ? 'check mqtt.username and the password that mqtt.password_env or mqtt.password_file gives'
-        : 'check mqtt.url and that the broker is running';
-      throw new Error(`MQTT connection to ${redactUrl(options.url)} failed: ${detail}; ${fix}`);
+    const client = connect(options.url, {
+      clientId: options.client_id,
+      clean: false,
+      reconnectPeriod: 2000,
+      connectTimeout: 10_000,
+      ...(options.username !== undefined ? { username: options.username } : {}),
+      ...(options.password !== undefined ? { password: options.password } : {}),
+    });
+    const error = await firstConnectError(client);
+    if (error === undefined) return new ControlClient(client, log);
+    const detail = redact(error.message, options.password);
+    if (!(error instanceof ErrorWithReasonCode)) {
+      const controlClient = new ControlClient(client, log);
+      controlClient.unreachable = new Error(detail);
+      return controlClient;
     }
-    return new ControlClient(client, log);
+    await client.endAsync(true);
+    // mqtt.js reports CONNACK return codes 4 and 5 (MQTT 3.1.1 section 3.2.2.3) as these messages.
+    const refusedLogin = /Bad username or password|Not authorized/i.test(detail);
+    const fix = refusedLogin
+      ? 'check mqtt.username and the password that mqtt.password_env or mqtt.password_file gives'
+      : "check mqtt.url, mqtt.client_id and the broker's settings";
+    throw new Error(`MQTT connection to ${redactUrl(options.url)} failed: ${detail}; ${fix}`);
   }
 
   /** Publishes at QoS 1; resolves once the broker has the message. `retain` keeps it for late subscribers. */
@@ -63,13 +74,45 @@ export class ControlClient {
     await this.client.publishAsync(topic, payload, { qos: 1, retain });
   }
 
-  /** Calls `handler` with every message on an exact topic; a handler that throws has the message logged. */
+  /**
+   * Calls `handler` with every message on an exact topic; a handler that throws has the message logged.
+   * Resolves once the broker granted the subscription. While the client is not connected, it resolves
+   * at once and subscribes when the next connection succeeds. mqtt.js re-sends the subscriptions itself
+   * after later reconnects.
+   */
   async subscribe(topic: string, handler: (payload: string) => void): Promise<void> {
     this.handlers.set(topic, handler);
-    await this.client.subscribeAsync(topic, { qos: 1 });
+    if (this.client.connected) {
+      await this.client.subscribeAsync(topic, { qos: 1 });
+      return;
+    }
+    this.client.once('connect', () => {
+      this.client.subscribe(topic, { qos: 1 }, (error) => {
+        if (error && !this.client.disconnecting) {
+          this.log.warn({ topic, err: error.message }, 'control client subscription failed');
+        }
+      });
+    });
   }
 
   async stop(): Promise<void> {
-    await this.client.endAsync();
+    // Without a connection, a graceful end would wait for queued packets that are never sent.
+    await this.client.endAsync(!this.client.connected);
   }
+}
+
+/** Waits for the first `connect` or `error` of a new client and returns the error, or undefined once connected. */
+function firstConnectError(client: MqttClient): Promise<Error | undefined> {
+  return new Promise((resolve) => {
+    const onConnect = () => {
+      client.off('error', onError);
+      resolve(undefined);
+    };
+    const onError = (error: Error) => {
+      client.off('connect', onConnect);
+      resolve(error);
+    };
+    client.once('connect', onConnect);
+    client.once('error', onError);
+  });
 }

@@ -75,6 +75,8 @@ export class Gateway {
   /** Credentials of the gateway's own MQTT clients: the internal user when the embedded broker checks users. */
   private credentials: MqttCredentials = {};
   private stopRejectionLog: (() => void) | undefined;
+  /** First connection error of an MQTT client that started without its broker and keeps retrying. */
+  private brokerUnreachable: Error | undefined;
   private readonly configPath: string | undefined;
   /** Pooled-delivery planning and idle capacity, when `planning.enabled`. */
   planner: Planner | undefined;
@@ -142,6 +144,7 @@ export class Gateway {
     await this.startColdChain();
     this.running = true;
     await this.startInputs();
+    this.warnIfBrokerUnreachable();
     await this.startApi();
     this.log.info(
       { devices: this.resolved.devices.length, outputs: this.outputStats().map((entry) => entry.name) },
@@ -149,6 +152,17 @@ export class Gateway {
     );
     const noInputs = noInputsWarning(this.resolved, this.configPath);
     if (noInputs !== undefined) this.log.warn(noInputs);
+  }
+
+  /** Logs one line when the MQTT clients started without their broker and keep retrying. */
+  private warnIfBrokerUnreachable(): void {
+    const url = this.brokerUrl();
+    if (this.brokerUnreachable === undefined || url === undefined) return;
+    this.log.warn(
+      { url: redactUrlText(url), err: this.brokerUnreachable.message },
+      'mqtt broker unreachable at start; the gateway keeps retrying, subscribes once the broker accepts ' +
+        'the connection, and sends alarm notifications and republished readings then',
+    );
   }
 
   async stop(): Promise<void> {
@@ -211,6 +225,7 @@ export class Gateway {
         { url, client_id: `${config.mqtt.client_id}-control`, ...this.credentials },
         this.log,
       );
+      this.brokerUnreachable = this.control.unreachable;
     }
     if (config.alarms.enabled) {
       this.coldChain = await startColdChain(config, this.bus, this.log, this.control, this.clock);
@@ -392,15 +407,19 @@ export class Gateway {
           },
           devices: mqttDevices,
           subscriptions,
+          // An external broker may come up after the gateway, for example after a power cut at the site.
+          retry_unreachable_broker: config.mqtt.url !== undefined,
+          on_subscribed: () =>
+            this.log.info(
+              { url: redactUrlText(url), devices: mqttDevices.length, subscriptions: subscriptions.length },
+              'mqtt input subscribed',
+            ),
         },
         this.bus,
         handler,
       );
-      await this.mqttInput.start();
-      this.log.info(
-        { url: redactUrlText(url), devices: mqttDevices.length, subscriptions: subscriptions.length },
-        'mqtt input subscribed',
-      );
+      const unreachable = await this.mqttInput.start();
+      this.brokerUnreachable ??= unreachable;
     }
   }
 

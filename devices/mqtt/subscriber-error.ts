@@ -14,6 +14,8 @@ export class MqttSubscriberError extends Error {
   constructor(
     readonly code: MqttSubscriberErrorCode,
     message: string,
+    /** CONNACK return code when the broker refused the connection (MQTT 3.1.1 section 3.2.2.3). */
+    readonly connack_code?: number,
   ) {
     super(message);
     this.name = 'MqttSubscriberError';

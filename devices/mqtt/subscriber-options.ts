@@ -31,6 +31,14 @@ export interface MqttSubscriberOptions {
   /** Maximum wait between reconnect attempts, in milliseconds. Default 30000. */
   max_reconnect_period_ms?: number;
   /**
+   * When true, `start()` resolves even if the first connection attempt fails for a reason other than a
+   * CONNACK refusal (connection refused or reset, no CONNACK in time). It emits `unreachable` with that error,
+   * the client keeps reconnecting, and the subscriptions are made once a connection succeeds. A broker
+   * that replies with a CONNACK refusal (bad credentials, not authorized) still makes `start()` reject.
+   * Default false.
+   */
+  retry_unreachable_broker?: boolean;
+  /**
    * A broker in the same process to read from instead of connecting to `url` (which then only names
    * the broker in errors). Every message published to it is offered to the subscriber; messages on
    * topics no filter matches are passed on untouched. Default none.
@@ -84,6 +92,10 @@ export interface MqttSubscriberEvents {
   retained_skipped: [RetainedSkippedEvent];
   connect: [];
   offline: [];
+  /** The broker granted every subscription (also emitted at start with `local_source`). */
+  subscribed: [];
+  /** With `retry_unreachable_broker`: the first connection attempt failed, and the client keeps retrying. */
+  unreachable: [MqttSubscriberError];
   error: [MqttSubscriberError];
 }
 

@@ -5,7 +5,7 @@
  * payload never stalls a QoS 1 subscription.
  */
 import { EventEmitter } from 'node:events';
-import { connect, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
+import { connect, ErrorWithReasonCode, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { DeviceSample } from '../sample.js';
 import { decodePayload } from './json-codec.js';
 import { PayloadError, payloadExcerpt, printableText } from './payload-error.js';
@@ -23,6 +23,14 @@ import { type TopicRoute, TopicRouter, topicMatches, validateTopicFilter } from 
 
 /** Time a connection must stay up before the reconnect backoff starts again from its first step. */
 const STABLE_CONNECTION_MS = 10_000;
+
+/**
+ * True for a first-connection failure other than a CONNACK refusal: no TCP connection, no CONNACK in
+ * time, a socket or TLS error. mqtt.js 5 keeps reconnecting after these, but not after a refusal.
+ */
+function isUnreachable(error: unknown): error is MqttSubscriberError {
+  return error instanceof MqttSubscriberError && error.connack_code === undefined;
+}
 
 /** Option of `MqttSubscriber` that delays the acknowledgement of QoS 1 messages until they are stored. */
 export interface AcknowledgeOptions {
@@ -106,10 +114,12 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
    * subscribes to every filter and resolves once the broker granted them. Rejects with
    * `MqttSubscriberError` and closes the client when the first connection fails (refused, rejected
    * credentials, or no CONNACK within `connect_timeout_ms`) or the broker rejects a subscription.
+   * With `retry_unreachable_broker`, only a CONNACK refusal or a rejected subscription rejects.
    */
   async start(): Promise<void> {
     if (this.options.local_source !== undefined) {
       this.options.local_source.set((message, done) => this.receiveLocal(message, done));
+      this.safeEmit('subscribed');
       return;
     }
     if (this.client !== undefined) return;
@@ -118,11 +128,39 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     this.attachEvents(client);
     try {
       await this.firstConnect(client);
+    } catch (error) {
+      if (this.options.retry_unreachable_broker === true && isUnreachable(error)) {
+        this.safeEmit('unreachable', error);
+        client.once('connect', () => void this.subscribeAfterLateConnect(client));
+        return;
+      }
+      await this.stop();
+      throw error;
+    }
+    try {
       await this.subscribeAll(client);
     } catch (error) {
       await this.stop();
       throw error;
     }
+    this.safeEmit('subscribed');
+  }
+
+  /**
+   * Subscribes once the first connection succeeded after `start()` returned without one. mqtt.js
+   * re-sends these subscriptions itself after later reconnects.
+   */
+  private async subscribeAfterLateConnect(client: MqttClient): Promise<void> {
+    try {
+      await this.subscribeAll(client);
+    } catch (error) {
+      // A client ended by stop() fails its SUBSCRIBE; that is no fault.
+      if (this.client !== client) return;
+      if (error instanceof MqttSubscriberError) this.emitSubscriberError(error);
+      else this.emitError('MQTT_CLIENT_ERROR', error, `subscribe at ${this.address.url}`);
+      return;
+    }
+    if (this.client === client) this.safeEmit('subscribed');
   }
 
   /** Disconnects and stops reconnecting. The persistent session stays on the broker. */
@@ -230,7 +268,11 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
         cleanup();
         // mqtt.js 5 reports a missing CONNACK after connectTimeout as an error with this message.
         if (error.message === 'connack timeout') reject(timeoutError());
-        else reject(this.wrap('MQTT_CONNECT_FAILED', `connect to ${this.address.url} failed`, error));
+        else {
+          // mqtt.js reports a CONNACK return code other than 0 as ErrorWithReasonCode and stops reconnecting.
+          const connackCode = error instanceof ErrorWithReasonCode ? error.code : undefined;
+          reject(this.wrap('MQTT_CONNECT_FAILED', `connect to ${this.address.url} failed`, error, connackCode));
+        }
       };
       const cleanup = () => {
         clearTimeout(timer);
@@ -401,17 +443,26 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
   }
 
   private emitError(code: 'MQTT_CLIENT_ERROR' | 'MQTT_LISTENER_FAILED', error: unknown, context = 'MQTT client'): void {
+    this.emitSubscriberError(this.wrap(code, context, error));
+  }
+
+  private emitSubscriberError(error: MqttSubscriberError): void {
     // An 'error' event without a listener would throw inside mqtt.js, so it is emitted only to listeners.
     if (this.listenerCount('error') === 0) return;
     try {
-      this.emit('error', this.wrap(code, context, error));
+      this.emit('error', error);
     } catch {
       // A throwing error listener must not break message handling either.
     }
   }
 
-  private wrap(code: MqttSubscriberError['code'], context: string, error: unknown): MqttSubscriberError {
+  private wrap(
+    code: MqttSubscriberError['code'],
+    context: string,
+    error: unknown,
+    connackCode?: number,
+  ): MqttSubscriberError {
     const message = error instanceof Error ? error.message : String(error);
-    return new MqttSubscriberError(code, redact(`${context}: ${message}`, this.password));
+    return new MqttSubscriberError(code, redact(`${context}: ${message}`, this.password), connackCode);
   }
 }

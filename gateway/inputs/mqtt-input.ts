@@ -27,6 +27,10 @@ export interface MqttInputOptions {
   subscriptions: readonly ResolvedSubscription[];
   /** The embedded broker's publish hook, read in process instead of over a TCP connection. */
   local_source?: LocalMessageSource;
+  /** Start without the broker when it is unreachable, and subscribe once it accepts a connection. */
+  retry_unreachable_broker?: boolean;
+  /** Called each time the broker grants the subscriptions, at start or once it is reachable again. */
+  on_subscribed?: () => void;
 }
 
 /** Wildcard-routed device identities kept at most, ten times the 10,000 devices of the ingest benchmark. */
@@ -74,6 +78,7 @@ export class MqttInput {
       watch_filters: [...options.watch_topics],
       ack_after_commit: options.ack_after_commit === true && options.after_commit !== undefined,
       ...(options.local_source !== undefined ? { local_source: options.local_source } : {}),
+      retry_unreachable_broker: options.retry_unreachable_broker === true,
     });
     this.wire();
   }
@@ -161,13 +166,28 @@ export class MqttInput {
         device_id,
       });
     });
+    this.subscriber.on('subscribed', () => this.options.on_subscribed?.());
     this.subscriber.on('error', (error: Error) => {
       this.bus.emit('input_problem', { source: 'mqtt', code: 'MQTT_CLIENT_ERROR', message: error.message });
     });
   }
 
-  start(): Promise<void> {
-    return this.subscriber.start();
+  /**
+   * Starts the subscriber. Resolves with the error of the first connection attempt when the broker was
+   * unreachable and the input keeps retrying (`retry_unreachable_broker`), and with undefined otherwise.
+   */
+  async start(): Promise<Error | undefined> {
+    let unreachable: Error | undefined;
+    const onUnreachable = (error: Error) => {
+      unreachable = error;
+    };
+    this.subscriber.once('unreachable', onUnreachable);
+    try {
+      await this.subscriber.start();
+    } finally {
+      this.subscriber.off('unreachable', onUnreachable);
+    }
+    return unreachable;
   }
 
   stop(): Promise<void> {

@@ -15,6 +15,8 @@ export interface MosquittoOptions {
   persistence?: boolean;
   /** Time to wait for the port to accept connections, in milliseconds. Default 10000. */
   ready_timeout_ms?: number;
+  /** Port on 127.0.0.1 to listen on, for a broker that starts after its clients. Default: a free port. */
+  port?: number;
 }
 
 /** A running mosquitto on 127.0.0.1. */
@@ -59,7 +61,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   const dir = await mkdtemp(join(tmpdir(), 'coldpool-mosquitto-'));
   // The broker runs as user mosquitto after dropping root, and writes its persistence file here.
   await chmod(dir, 0o777);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const configPath = join(dir, 'mosquitto.conf');
   await writeFile(configPath, mosquittoConfig(dir, port, options));
   const readyTimeout = options.ready_timeout_ms ?? 10_000;

@@ -33,6 +33,7 @@ import {
   P2_STRING_NUMBERS,
   P3_RETAINED,
 } from '../../fixtures/mqtt/field-case-payloads.js';
+import { freePort } from '../../harness/free-port.js';
 import { startMosquitto } from '../../harness/mosquitto.js';
 
 /** A broker under test: the embedded aedes or a mosquitto child process. */
@@ -511,6 +512,37 @@ describe('MqttSubscriber connection', () => {
     expect(error).toBeInstanceOf(MqttSubscriberError);
     expect((error as MqttSubscriberError).code).toBe('MQTT_CONNECT_FAILED');
     expect(error.message).not.toContain('hunter2-secret');
+  });
+
+  it('subscribes once a late broker starts', async () => {
+    const port = await freePort();
+    const sub = subscriber(`mqtt://127.0.0.1:${port}`, { retry_unreachable_broker: true });
+    const unreachable = nextEvent<MqttSubscriberError>(sub, 'unreachable');
+    await sub.start();
+    const error = await unreachable;
+    expect(error.code).toBe('MQTT_CONNECT_FAILED');
+    expect(error.message).toContain('ECONNREFUSED');
+
+    const subscribed = nextEvent<void>(sub, 'subscribed', undefined, 15_000);
+    const broker = await startBroker(() => startMosquitto({ port }));
+    await subscribed;
+    const samples = nextEvent<SamplesEvent>(sub, 'samples');
+    await (await publisher(broker.url)).publishAsync('sensors/room-1/state', '{"temperature":4}', { qos: 1 });
+    expect(fieldValues(await samples)).toEqual({ air_temp_c: 4 });
+  });
+
+  it('rejects wrong password while retrying', async () => {
+    const broker = await startBroker(() =>
+      startEmbeddedBroker({ port: 0, authenticate: (user, password) => user === 'gw' && String(password) === 'right' }),
+    );
+    const sub = subscriber(broker.url, { username: 'gw', password: 'wrong', retry_unreachable_broker: true });
+    const error = await sub.start().then(
+      () => new Error('start() resolved with a wrong password'),
+      (caught: unknown) => caught as Error,
+    );
+    expect(error).toBeInstanceOf(MqttSubscriberError);
+    // aedes 1.2 replies to a failed login with CONNACK return code 5 (not authorized), not 4.
+    expect((error as MqttSubscriberError).connack_code).toBe(5);
   });
 
   it('connects with credentials in url', async () => {
