@@ -1,6 +1,7 @@
 import { connect, ErrorWithReasonCode, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { redact } from '../devices/mqtt/subscriber-error.js';
+import { logConnectionState } from './mqtt-connection-log.js';
 import { redactUrl } from './secrets.js';
 
 /** Options of the gateway's own MQTT session for alarm notifications and operator commands. */
@@ -33,7 +34,6 @@ export class ControlClient {
         log.warn({ topic, err: (error as Error).message }, 'command rejected');
       }
     });
-    client.on('error', (error) => log.warn({ err: error.message }, 'control client error'));
   }
 
   /**
@@ -53,6 +53,13 @@ export class ControlClient {
       ...(options.password !== undefined ? { password: options.password } : {}),
     });
     const error = await firstConnectError(client);
+    // The first failure reaches the log through `unreachable` or the thrown error, so logging starts after it.
+    logConnectionState(client, log, {
+      name: 'control client',
+      url: options.url,
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      ...(error !== undefined ? { outage_start_ms: Date.now() } : {}),
+    });
     if (error === undefined) return new ControlClient(client, log);
     const detail = redact(error.message, options.password);
     if (!(error instanceof ErrorWithReasonCode)) {

@@ -5,6 +5,7 @@
 import { connect, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
+import { logConnectionState } from '../mqtt-connection-log.js';
 import type { MqttCredentials } from '../mqtt-credentials.js';
 import { MqttRepublish } from './mqtt-republish.js';
 import type { Output } from './output.js';
@@ -28,7 +29,11 @@ export function createRepublishOutput(
         ...credentials,
         reconnectPeriod: 2000,
       });
-      client.on('error', (error) => log.warn({ err: error.message }, 'republish client error'));
+      logConnectionState(client, log, {
+        name: 'republish client',
+        url,
+        ...(credentials.password !== undefined ? { password: credentials.password } : {}),
+      });
       inner = new MqttRepublish({ client, topic_prefix: settings.topic_prefix, qos: settings.qos });
       inner.on('write_error', ({ error }: { error: Error }) =>
         log.warn({ err: error.message }, 'republish failed; the points stay queued and are published again'),

@@ -89,3 +89,39 @@ describe('gateway with its broker down at start', () => {
     expect(messages(lines, 'mqtt broker unreachable at start')).toHaveLength(1);
   }, 60_000);
 });
+
+describe('gateway during a broker outage', () => {
+  it('logs errors once and reconnects', async () => {
+    const port = await freePort();
+    const first = await startMosquitto({ port });
+    cleanups.push(() => first.stop());
+    const lines: LogLine[] = [];
+    const gateway = gatewayOn(port, lines, true);
+    await gateway.start();
+    expect(messages(lines, 'mqtt broker unreachable at start')).toHaveLength(0);
+
+    await first.stop();
+    // The control and republish clients retry every 2 s, so 7 s gives each at least three failed attempts.
+    await new Promise((resolve) => setTimeout(resolve, 7000));
+    for (const name of ['control client', 'republish client']) {
+      const errors = messages(lines, `${name} error`);
+      expect(errors, name).toHaveLength(1);
+      expect(errors[0]?.level, name).toBe(WARN);
+      expect(errors[0]?.url, name).toBe(`mqtt://127.0.0.1:${port}`);
+    }
+
+    await startBroker(port);
+    await waitFor(
+      () =>
+        messages(lines, 'control client reconnected').length > 0 &&
+        messages(lines, 'republish client reconnected').length > 0,
+      'both clients to reconnect',
+    );
+    for (const name of ['control client', 'republish client']) {
+      const reconnected = messages(lines, `${name} reconnected`);
+      expect(reconnected, name).toHaveLength(1);
+      expect(reconnected[0]?.url, name).toBe(`mqtt://127.0.0.1:${port}`);
+      expect(reconnected[0]?.failed_attempts, name).toBeGreaterThanOrEqual(3);
+    }
+  }, 60_000);
+});
