@@ -14,6 +14,19 @@ export interface InputProblem {
   request?: string;
 }
 
+/**
+ * A field that a device sent but the driver could not read, such as `"Infinity"` or an object where a
+ * number belongs. The field is left out of the reading, and the rest of the sample is kept.
+ */
+export interface FieldProblem {
+  device_id: string;
+  /** Stored name of the field, such as `air_temp_c`. */
+  field: string;
+  /** Stable code: `FIELD_NOT_NUMBER`, `FIELD_MISSING`, `MODBUS_REPLY_SHORT`... */
+  code: string;
+  message: string;
+}
+
 export interface DeviceState {
   device_id: string;
   up: boolean;
@@ -29,6 +42,7 @@ export interface GatewayEvents {
   reading: [Reading];
   sensor_fault: [SensorFault];
   input_problem: [InputProblem];
+  field_error: [FieldProblem];
   device_state: [DeviceState];
   /** A point of the `device_health` series of a polled device, written beside the readings. */
   device_health: [Reading];

@@ -437,14 +437,7 @@ export class Gateway {
     }
     // Errors of single fields from MQTT payloads or Modbus replies. A Modbus request that failed as a whole
     // is an `input_problem` instead, so it does not show up here once per field.
-    for (const error of sample.errors) {
-      this.stats.field_errors++;
-      this.problemLog.warn(
-        `field:${sample.device_id}:${error.field}:${error.code}`,
-        { device_id: sample.device_id, field: error.field, code: error.code, message: error.message },
-        'field not read',
-      );
-    }
+    for (const error of sample.errors) this.bus.emit('field_error', { device_id: sample.device_id, ...error });
     for (const fault of result.faults) this.bus.emit('sensor_fault', fault);
     if (result.reading) this.bus.emit('reading', result.reading);
   }
@@ -466,6 +459,16 @@ export class Gateway {
         'sensor fault; value not stored as a reading',
       );
       this.outputs?.accept(faultReading(fault));
+    });
+    this.bus.on('field_error', (problem) => {
+      this.stats.field_errors++;
+      const byDevice = this.stats.field_errors_by_device;
+      byDevice.set(problem.device_id, (byDevice.get(problem.device_id) ?? 0) + 1);
+      this.problemLog.warn(
+        `field:${problem.device_id}:${problem.field}:${problem.code}`,
+        { ...problem },
+        'field not read',
+      );
     });
     this.bus.on('input_problem', (problem) => {
       if (problem.code === 'MQTT_UNKNOWN_TOPIC') this.stats.unknown_topics++;

@@ -24,6 +24,8 @@ export interface GatewayStats {
    * or Modbus reply (short reply, NaN float). A failed Modbus request counts once in `poll_errors` instead.
    */
   field_errors: number;
+  /** `field_errors` per device id. */
+  field_errors_by_device: Map<string, number>;
 }
 
 export function createStats(): GatewayStats {
@@ -37,5 +39,6 @@ export function createStats(): GatewayStats {
     poll_errors: 0,
     untrusted_times: 0,
     field_errors: 0,
+    field_errors_by_device: new Map(),
   };
 }

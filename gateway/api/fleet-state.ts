@@ -4,7 +4,7 @@
  * stores nothing on disk, so it starts empty after a restart.
  */
 import type { ResolvedDevice } from '../config/resolve.js';
-import type { DeviceState, EventBus, GatewayEvents, InputProblem } from '../events.js';
+import type { DeviceState, EventBus, FieldProblem, GatewayEvents, InputProblem } from '../events.js';
 import type { FieldValue, Reading, SensorFault } from '../reading.js';
 import { tagKey } from './history/history-source.js';
 
@@ -30,6 +30,10 @@ export interface DeviceHealth {
   last_seen_ms: number | null;
   readings: number;
   sensor_faults: number;
+  /** Fields the device sent that could not be read (wrong type, missing path), each left out of its reading. */
+  field_errors: number;
+  /** Code and message of the newest field error, such as `FIELD_NOT_NUMBER: air_temp_c: expected …`. */
+  last_field_error: string | null;
   input_problems: number;
   consecutive_failures: number;
   last_error: string | null;
@@ -51,6 +55,8 @@ interface DeviceRecord {
   last_seen_ms: number | null;
   readings: number;
   sensor_faults: number;
+  field_errors: number;
+  last_field_error: string | null;
   input_problems: number;
   up: boolean | undefined;
   consecutive_failures: number;
@@ -84,6 +90,8 @@ export class FleetState {
         last_seen_ms: null,
         readings: 0,
         sensor_faults: 0,
+        field_errors: 0,
+        last_field_error: null,
         input_problems: 0,
         up: undefined,
         consecutive_failures: 0,
@@ -92,6 +100,7 @@ export class FleetState {
     }
     this.listen(bus, 'reading', (reading: Reading) => this.onReading(reading));
     this.listen(bus, 'sensor_fault', (fault: SensorFault) => this.onFault(fault));
+    this.listen(bus, 'field_error', (problem: FieldProblem) => this.onFieldError(problem));
     this.listen(bus, 'input_problem', (problem: InputProblem) => this.onProblem(problem));
     this.listen(bus, 'device_state', (state: DeviceState) => this.onDeviceState(state));
   }
@@ -160,6 +169,13 @@ export class FleetState {
     if (record) record.sensor_faults += 1;
   }
 
+  private onFieldError(problem: FieldProblem): void {
+    const record = this.records.get(problem.device_id);
+    if (!record) return;
+    record.field_errors += 1;
+    record.last_field_error = `${problem.code}: ${problem.message}`;
+  }
+
   private onProblem(problem: InputProblem): void {
     const record = problem.device_id === undefined ? undefined : this.records.get(problem.device_id);
     if (!record) return;
@@ -185,6 +201,8 @@ export class FleetState {
       last_seen_ms: record.last_seen_ms,
       readings: record.readings,
       sensor_faults: record.sensor_faults,
+      field_errors: record.field_errors,
+      last_field_error: record.last_field_error,
       input_problems: record.input_problems,
       consecutive_failures: record.consecutive_failures,
       last_error: record.last_error,

@@ -59,6 +59,15 @@ export function createGatewayMetrics(source: MetricsSource): Registry {
       for (const [device, count] of source.stats.readings_by_device) setCounter(this, count, { device });
     },
   });
+  new Counter({
+    name: 'coldpool_field_errors_total',
+    help: 'Fields a device sent that could not be read (wrong type, missing path), per device',
+    labelNames: ['device'],
+    registers: [registry],
+    collect() {
+      for (const [device, count] of source.stats.field_errors_by_device) setCounter(this, count, { device });
+    },
+  });
   for (const [key, help] of GATEWAY_COUNTERS) {
     new Counter({
       name: `coldpool_${key}_total`,

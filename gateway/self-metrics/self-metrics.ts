@@ -37,7 +37,7 @@ export interface SelfMetricsSnapshot {
   write_errors: number;
   queue: QueueStats;
   outputs: QueueConsumerStatsEntry[];
-  devices: Array<DevicePollCounts & { readings: number }>;
+  devices: Array<DevicePollCounts & { readings: number; field_errors: number }>;
 }
 
 /** Collects a snapshot. */
@@ -50,11 +50,12 @@ export function collectSelfMetrics(sources: SelfMetricsSources, now_ms: number =
   const queueDropped = queue.dropped_oldest + queue.dropped_newest + queue.dropped_full + queue.commit_failed;
   const polled = new Map(sources.devices().map((entry) => [entry.device_id, entry]));
   // Devices that only a wildcard subscription names are left out: a fleet of thousands would add
-  // thousands of points per interval. Their reading counts stay in `GatewayStats.readings_by_device`.
+  // thousands of points per interval. Their reading and field error counts stay in `GatewayStats`.
   const deviceIds = new Set([...sources.configured_devices(), ...polled.keys()]);
   const devices = [...deviceIds].sort().map((device_id) => ({
     ...(polled.get(device_id) ?? { device_id, poll_errors: 0, up: true }),
     readings: gateway.readings_by_device.get(device_id) ?? 0,
+    field_errors: gateway.field_errors_by_device.get(device_id) ?? 0,
   }));
   return {
     time_ms: now_ms,
@@ -134,7 +135,12 @@ export function selfMetricsReadings(snapshot: SelfMetricsSnapshot, identity: Sel
       point(
         'gateway_device',
         { ...base, device: device.device_id },
-        { readings: device.readings, poll_errors: device.poll_errors, up: device.up },
+        {
+          readings: device.readings,
+          poll_errors: device.poll_errors,
+          field_errors: device.field_errors,
+          up: device.up,
+        },
         time_ms,
       ),
     );

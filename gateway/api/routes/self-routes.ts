@@ -12,6 +12,7 @@ export function selfMetrics(context: ApiContext) {
     readings: stats.readings,
     readings_by_device: Object.fromEntries(stats.readings_by_device),
     sensor_faults: stats.sensor_faults,
+    field_errors: stats.field_errors,
     payload_errors: stats.payload_errors,
     unknown_topics: stats.unknown_topics,
     retained_skipped: stats.retained_skipped,
@@ -37,6 +38,7 @@ export function registerSelfRoutes(app: FastifyInstance, context: ApiContext): v
           200: openObject({
             readings: { type: 'integer' },
             sensor_faults: { type: 'integer' },
+            field_errors: { type: 'integer' },
             payload_errors: { type: 'integer' },
             poll_errors: { type: 'integer' },
             devices_up: { type: 'integer' },

@@ -84,7 +84,18 @@ function table(rows: string[][]): string {
 export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()): string {
   const { devices, metrics } = status;
   const deviceRows = [
-    ['DEVICE', 'ASSET', 'PROTOCOL', 'HEALTH', 'LAST READING', 'READINGS', 'FAULTS', 'PROBLEMS', 'LAST ERROR'],
+    [
+      'DEVICE',
+      'ASSET',
+      'PROTOCOL',
+      'HEALTH',
+      'LAST READING',
+      'READINGS',
+      'FAULTS',
+      'FIELD ERRORS',
+      'PROBLEMS',
+      'LAST ERROR',
+    ],
     ...devices.map((device) => [
       device.id,
       device.asset,
@@ -93,14 +104,17 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
       ageText(device.health.last_seen_ms, nowMs),
       String(device.health.readings),
       String(device.health.sensor_faults),
+      String(device.health.field_errors),
       String(device.health.input_problems),
-      device.health.last_error ?? '',
+      // Without a failed poll or payload to show, the newest field error shows why fields are missing.
+      device.health.last_error ?? device.health.last_field_error ?? '',
     ]),
   ];
   const counters = [
     `devices up ${metrics.devices_up}/${metrics.devices_total}`,
     `readings ${metrics.readings}`,
     `sensor faults ${metrics.sensor_faults}`,
+    `field errors ${metrics.field_errors}`,
     `payload errors ${metrics.payload_errors}`,
     `poll errors ${metrics.poll_errors}`,
     `unknown topics ${metrics.unknown_topics}`,

@@ -48,7 +48,9 @@ describe('status command', () => {
   it('prints the gateway counters', async () => {
     fixture.publish(roomReading(Date.now(), 4));
     const output = await runStatus(['--url', url]);
-    expect(output).toContain('devices up 1/3, readings 1, sensor faults 0, payload errors 0, poll errors 0');
+    expect(output).toContain(
+      'devices up 1/3, readings 1, sensor faults 0, field errors 0, payload errors 0, poll errors 0',
+    );
     expect(output).toMatch(/local_store\s+1\s+0\s+0\s+0\s+0/);
   });
 
