@@ -5,12 +5,58 @@
  */
 import type { DeviceSample } from '../sample.js';
 import { type DecodeContext, emptySample, readDocument } from './document-reader.js';
+import type { CompiledJsonPath } from './json-path.js';
 import { parseJsonPayload } from './json-text.js';
 import { decodeLorawan } from './lorawan-codec.js';
 import { decodeNumber } from './number-codec.js';
+import { PayloadError, payloadExcerpt } from './payload-error.js';
 import { type CompiledMapping, compileMapping, type PayloadMapping } from './payload-mapping.js';
 
 export type { DecodeContext };
+
+/** Names the type of a JSON document's top level for a message: `null`, `an array of 2`, `a number`. */
+function describeRoot(document: unknown): string {
+  if (document === null) return 'null';
+  if (Array.isArray(document)) return `an array of ${document.length}`;
+  return typeof document === 'object' ? 'an object' : `a ${typeof document}`;
+}
+
+/**
+ * Throws `PAYLOAD_NOT_OBJECT` when no path of the mapping can start at the document's top level: a
+ * `null`, array, number, string or boolean where every path begins with a key, or an object where
+ * every path begins with an index. Otherwise each mapped value would be a field error of its own, and
+ * the payload would not count as bad. A path of `$` alone reads any top level.
+ */
+function checkRoot(document: unknown, compiled: CompiledMapping, payload: Buffer): void {
+  const paths: CompiledJsonPath[] = [...compiled.fields.map((field) => field.path)];
+  if (compiled.time) paths.push(compiled.time);
+  if (compiled.sequence) paths.push(compiled.sequence);
+  if (compiled.split) paths.push(compiled.split.path);
+  if (paths.length === 0) return;
+  const isObject = document !== null && typeof document === 'object' && !Array.isArray(document);
+  const keys = new Set<string>();
+  let wantsArray = false;
+  for (const path of paths) {
+    const first = path.segments[0];
+    if (first === undefined) return;
+    if (first.kind === 'key') {
+      if (isObject) return;
+      keys.add(first.key);
+    } else {
+      if (Array.isArray(document)) return;
+      wantsArray = true;
+    }
+  }
+  const expected = [
+    ...(keys.size > 0 ? [`a JSON object with keys ${[...keys].join(', ')}`] : []),
+    ...(wantsArray ? ['a JSON array'] : []),
+  ].join(' or ');
+  throw new PayloadError(
+    'PAYLOAD_NOT_OBJECT',
+    `payload is ${describeRoot(document)}, expected ${expected}; fix the device payload, or the mapping's paths`,
+    payloadExcerpt(payload),
+  );
+}
 
 function decodeJson(
   device_id: string,
@@ -19,6 +65,7 @@ function decodeJson(
   context: DecodeContext,
 ): DeviceSample[] {
   const { document } = parseJsonPayload(payload, compiled.source.lenient === true);
+  checkRoot(document, compiled, payload);
   return readDocument(document, emptySample(device_id, context), compiled, payload);
 }
 

@@ -77,6 +77,7 @@ export const ERROR_CODES = {
   PAYLOAD_NOT_DECODED: { area: 'mqtt' },
   PAYLOAD_DEVICE_ID_MISSING: { area: 'mqtt' },
   PAYLOAD_SPLIT_NOT_ARRAY: { area: 'mqtt' },
+  PAYLOAD_NOT_OBJECT: { area: 'mqtt' },
   PAYLOAD_INVALID: { area: 'mqtt' },
   FIELD_MISSING: { area: 'mqtt' },
   FIELD_NULL: { area: 'mqtt' },

@@ -32,7 +32,7 @@ function roomPayload(seq: number, tempText: string): string {
   return `{"seq":${seq},"ts":${Date.now()},"temp_c":${tempText},"rh_pct":81,"door_open":false,"battery_pct":90}`;
 }
 
-describe('gateway with unreadable fields', () => {
+describe('gateway with unreadable payloads', () => {
   const lines: Array<Record<string, unknown>> = [];
   const readings: Reading[] = [];
   let gateway: Gateway;
@@ -117,5 +117,23 @@ describe('gateway with unreadable fields', () => {
     const logged = lines.filter((line) => line.msg === 'field not read' && line.device_id === 'room-a');
     expect(logged.map((line) => line.code)).toEqual(['FIELD_NOT_NUMBER']);
     expect(logged[0]?.field).toBe('air_temp_c');
+  });
+
+  it('counts a non-object payload once', async () => {
+    for (const payload of ['null', '[]', '42']) await client.publishAsync(TOPIC, payload, { qos: 1 });
+    await until(() => gateway.stats.payload_errors === 3);
+    const health = (await device()).health;
+    expect(health.input_problems).toBe(3);
+    expect(health.last_error).toMatch(/^PAYLOAD_NOT_OBJECT: payload is a number, expected a JSON object with keys /);
+    expect(health.field_errors).toBe(4);
+    expect(gateway.stats.field_errors).toBe(4);
+  });
+
+  it('logs a null payload with its reason', () => {
+    const logged = lines.filter((line) => line.code === 'PAYLOAD_NOT_OBJECT');
+    expect(logged).toHaveLength(1);
+    expect(logged[0]?.message).toMatch(
+      /^payload is null, expected a JSON object with keys temp_c, rh_pct, door_open, battery_pct, ts, seq; /,
+    );
   });
 });

@@ -226,6 +226,64 @@ describe('json-codec time and sequence', () => {
   });
 });
 
+describe('json-codec top level', () => {
+  const room: PayloadMapping = {
+    format: 'json',
+    time_path: 'ts',
+    sequence_path: 'seq',
+    fields: [
+      { name: 'air_temp_c', type: 'float', unit: 'C', path: 'temp_c' },
+      { name: 'door_open', type: 'boolean', path: '$.state.door' },
+    ],
+  };
+
+  it.each([
+    ['null', 'null'],
+    ['[]', 'an array of 0'],
+    ['[{"temp_c":4}]', 'an array of 1'],
+    ['4.5', 'a number'],
+    ['"4.5"', 'a string'],
+    ['true', 'a boolean'],
+  ])('rejects %s where an object belongs', (payload, described) => {
+    const error = decodeError(payload, room);
+    expect(error.code).toBe('PAYLOAD_NOT_OBJECT');
+    expect(error.reason).toBe(
+      `payload is ${described}, expected a JSON object with keys temp_c, state, ts, seq; ` +
+        "fix the device payload, or the mapping's paths",
+    );
+  });
+
+  it('keeps field errors for an empty object', () => {
+    const [sample] = decode('{}', room);
+    expect(Object.values(errorCodes(sample))).toEqual([
+      'TIME_MISSING',
+      'SEQUENCE_MISSING',
+      'FIELD_MISSING',
+      'FIELD_MISSING',
+    ]);
+  });
+
+  it('reads an array by index path', () => {
+    const mapping: PayloadMapping = { format: 'json', fields: [{ name: 'air_temp_c', type: 'float', path: '$[1]' }] };
+    expect(fieldValues(decode('[3, 4.5]', mapping)[0])).toEqual({ air_temp_c: 4.5 });
+  });
+
+  it('rejects an object for an index path', () => {
+    const mapping: PayloadMapping = { format: 'json', fields: [{ name: 'air_temp_c', type: 'float', path: '$[1]' }] };
+    expect(decodeError('{"temp_c":4}', mapping).reason).toMatch(/^payload is an object, expected a JSON array;/);
+  });
+
+  it('reads a bare value at $', () => {
+    const mapping: PayloadMapping = { format: 'json', fields: [{ name: 'air_temp_c', type: 'float', path: '$' }] };
+    expect(fieldValues(decode('4.5', mapping)[0])).toEqual({ air_temp_c: 4.5 });
+  });
+
+  it('reports a null value at $ as a field', () => {
+    const mapping: PayloadMapping = { format: 'json', fields: [{ name: 'air_temp_c', type: 'float', path: '$' }] };
+    expect(errorCodes(decode('null', mapping)[0])).toEqual({ air_temp_c: 'FIELD_NULL' });
+  });
+});
+
 describe('json-codec split', () => {
   const reefer: PayloadMapping = {
     format: 'json',
