@@ -76,18 +76,20 @@ const mqttSchema = z.strictObject({
   republish: republish.prefault({}),
 });
 
+/** `http://host:8086/database`; the database is created when missing. */
+export const influxUrlSchema = z
+  .string()
+  .regex(
+    /^https?:\/\/[^/\s]+\/[A-Za-z0-9_.-]+\/?$/,
+    'must be http(s)://host:port/database, without a query string (set username and password_env or password_file for credentials)',
+  )
+  .refine(
+    (url) => !/^https?:\/\/[^/]*@/.test(url),
+    'must not carry credentials, which would reach logs; set username and password_env or password_file',
+  );
+
 const influxSchema = z.strictObject({
-  /** `http://host:8086/database`; the database is created when missing. */
-  url: z
-    .string()
-    .regex(
-      /^https?:\/\/[^/\s]+\/[A-Za-z0-9_.-]+\/?$/,
-      'must be http(s)://host:port/database, without a query string (set username and password_env or password_file for credentials)',
-    )
-    .refine(
-      (url) => !/^https?:\/\/[^/]*@/.test(url),
-      'must not carry credentials, which would reach logs; set username and password_env or password_file',
-    ),
+  url: influxUrlSchema,
   ...secretRef,
   /** Lines per write request. */
   batch_size: z.number().int().min(1).max(100000).default(5000),

@@ -164,6 +164,7 @@ export const ERROR_CODES = {
   API_INTERNAL: { area: 'api', http_status: API_ERROR_STATUS.API_INTERNAL },
   HISTORY_QUERY_FAILED: { area: 'api' },
   HTTP_ADDRESS_INVALID: { area: 'api' },
+  DEMO_FLAG_INVALID: { area: 'api' },
   STATUS_UNREACHABLE: { area: 'api' },
   STATUS_HTTP_ERROR: { area: 'api' },
 

@@ -1,32 +1,14 @@
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { startFleet } from '../../../firmware-sim/fleet.js';
-import { parseHttpAddress } from '../../api/gateway-api.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../broker/embedded-broker.js';
 import { validateConfig } from '../../config/load.js';
 import { demoConfig } from '../../demo/demo-config.js';
+import { type DemoFlags, parseDemoFlags } from '../../demo/demo-options.js';
 import { LiveSummary } from '../../demo/live-summary.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger, type Logger } from '../../logger.js';
 import { onShutdownSignal } from '../shutdown.js';
-
-interface DemoOptions {
-  influx?: string;
-  http?: string;
-  duration?: string;
-  mqttPort: string;
-  store: string;
-  intervalMs: string;
-  summaryS: string;
-  logLevel: string;
-}
-
-function positiveNumber(text: string, option: string): number {
-  const value = Number(text);
-  if (!Number.isFinite(value) || value < 0)
-    throw new Error(`${option} ${JSON.stringify(text)} is invalid: give a number of 0 or more`);
-  return value;
-}
 
 /** Starts the embedded broker on the asked port, or on a free one when that port is taken. */
 async function startDemoBroker(port: number, log: Logger): Promise<EmbeddedBroker> {
@@ -42,21 +24,19 @@ async function startDemoBroker(port: number, log: Logger): Promise<EmbeddedBroke
   }
 }
 
-async function runDemo(options: DemoOptions): Promise<void> {
-  const durationS = options.duration === undefined ? undefined : positiveNumber(options.duration, '--duration');
-  const intervalMs = positiveNumber(options.intervalMs, '--interval-ms');
-  const summaryMs = positiveNumber(options.summaryS, '--summary-s') * 1000;
-  const http = options.http === undefined ? undefined : parseHttpAddress(options.http);
-  const log = createLogger({ level: options.logLevel, pretty: process.stderr.isTTY });
+async function runDemo(flags: DemoFlags): Promise<void> {
+  const settings = parseDemoFlags(flags);
+  const { duration_s: durationS, interval_ms: intervalMs, summary_ms: summaryMs, http } = settings;
+  const log = createLogger({ level: settings.log_level, pretty: process.stderr.isTTY });
 
-  const broker = await startDemoBroker(positiveNumber(options.mqttPort, '--mqtt-port'), log);
+  const broker = await startDemoBroker(settings.mqtt_port, log);
   const fleet = await startFleet({ broker_url: broker.url, interval_ms: intervalMs, seed: 7 });
   const data = demoConfig(fleet.devices, {
     broker_url: broker.url,
-    store_path: options.store,
-    records_path: join(dirname(options.store), 'demo-records.db'),
+    store_path: settings.store_path,
+    records_path: join(dirname(settings.store_path), 'demo-records.db'),
     poll_interval_s: intervalMs / 1000,
-    ...(options.influx ? { influx_url: options.influx } : {}),
+    ...(settings.influx_url ? { influx_url: settings.influx_url } : {}),
     ...(http ? { http } : {}),
   });
   const gateway = new Gateway(validateConfig(data, 'demo'), log);
@@ -109,12 +89,15 @@ export function registerDemoCommand(program: Command): void {
       '--influx <url>',
       'also write to this InfluxDB, e.g. http://127.0.0.1:8086/coldpool (database created if missing)',
     )
-    .option('--http <address>', 'serve the HTTP API and dashboard on HOST:PORT, e.g. 127.0.0.1:8080')
+    .option(
+      '--http <address>',
+      'serve the HTTP API and dashboard on a loopback HOST:PORT, e.g. 127.0.0.1:8080 (the demo has no login)',
+    )
     .option('--duration <seconds>', 'stop cleanly after this many seconds, flushing every buffered reading')
     .option('--mqtt-port <port>', 'port of the embedded broker on 127.0.0.1 (a free one if taken)', '1883')
     .option('--store <path>', 'local SQLite store', 'data/demo.db')
     .option('--interval-ms <ms>', 'milliseconds between simulated readings and Modbus polls', '2000')
     .option('--summary-s <seconds>', 'seconds between two live summaries', '5')
     .option('--log-level <level>', 'fatal, error, warn, info, debug or trace', 'info')
-    .action((options: DemoOptions) => runDemo(options));
+    .action((flags: DemoFlags) => runDemo(flags));
 }
