@@ -65,6 +65,28 @@ function duplicateNames(names: readonly string[]): string[] {
   return [...duplicates];
 }
 
+/**
+ * Finds each item whose key an earlier item already has, as its index and the index of the first item
+ * with that key. Items whose key is undefined are skipped.
+ */
+function repeatedKeys<T>(items: readonly T[], key: (item: T) => string | undefined): Array<[number, number]> {
+  const firstIndex = new Map<string, number>();
+  const repeats: Array<[number, number]> = [];
+  items.forEach((item, index) => {
+    const value = key(item);
+    if (value === undefined) return;
+    const first = firstIndex.get(value);
+    if (first === undefined) firstIndex.set(value, index);
+    else repeats.push([index, first]);
+  });
+  return repeats;
+}
+
+/** Names a device by its index and id, because a duplicated id alone does not identify the entry. */
+function deviceLabel(devices: GatewayConfig['devices'], index: number): string {
+  return `devices[${index}] (id ${JSON.stringify(devices[index]?.id)})`;
+}
+
 function fieldNames(payload: PayloadConfig): string[] {
   return [...payload.fields.map((field) => field.name), ...(payload.split?.fields.map((field) => field.name) ?? [])];
 }
@@ -191,36 +213,40 @@ export function resolveConfig(
   builtInProfiles: Record<string, ProfileConfig>,
 ): { resolved: ResolvedConfig; problems: ConfigProblem[] } {
   const resolver = new Resolver(config, { ...builtInProfiles, ...config.profiles });
-  for (const id of duplicateNames(config.devices.map((device) => device.id))) {
-    const second = config.devices.findIndex(
-      (device, index) => device.id === id && config.devices.findIndex((other) => other.id === id) !== index,
-    );
+  const { devices: entries, buses } = config;
+  for (const [index, first] of repeatedKeys(entries, (device) => device.id)) {
     resolver.problems.push({
-      path: `devices[${second}].id`,
-      value: JSON.stringify(id),
-      message: 'device id used twice; give each device its own id',
+      path: `devices[${index}].id`,
+      value: JSON.stringify(entries[index]?.id),
+      message: `device id used twice, first by devices[${first}]; give each device its own id`,
     });
   }
-  for (const id of duplicateNames(config.buses.map((bus) => bus.id))) {
-    resolver.problems.push({ path: 'buses', value: JSON.stringify(id), message: 'bus id used twice' });
-  }
-  const busUnits = config.devices.flatMap((device) =>
-    device.protocol === 'modbus_rtu' ? [`${device.bus} unit ${device.unit_id}`] : [],
-  );
-  for (const unit of duplicateNames(busUnits)) {
+  for (const [index, first] of repeatedKeys(buses, (bus) => bus.id)) {
     resolver.problems.push({
-      path: 'devices',
-      value: JSON.stringify(unit),
-      message: 'two devices share one unit id on one bus',
+      path: `buses[${index}].id`,
+      value: JSON.stringify(buses[index]?.id),
+      message: `bus id used twice, first by buses[${first}]; give each bus its own id`,
     });
   }
-  const topics = config.devices.flatMap((device) => (device.protocol === 'mqtt' ? [device.topic] : []));
-  for (const topic of duplicateNames(topics)) {
-    const ids = config.devices.filter((device) => device.protocol === 'mqtt' && device.topic === topic);
+  const busUnit = (device: (typeof entries)[number]) =>
+    device.protocol === 'modbus_rtu' ? JSON.stringify([device.bus, device.unit_id]) : undefined;
+  for (const [index, first] of repeatedKeys(entries, busUnit)) {
+    const device = entries[index];
+    if (device?.protocol !== 'modbus_rtu') continue;
     resolver.problems.push({
-      path: 'devices',
-      value: JSON.stringify(topic),
-      message: `topic used by devices ${ids.map((device) => device.id).join(', ')}; give each device its own topic`,
+      path: `devices[${index}].unit_id`,
+      value: String(device.unit_id),
+      message:
+        `${deviceLabel(entries, index)} has the bus and unit id of ${deviceLabel(entries, first)}; ` +
+        `give each device on bus ${device.bus} its own unit_id`,
+    });
+  }
+  const topic = (device: (typeof entries)[number]) => (device.protocol === 'mqtt' ? device.topic : undefined);
+  for (const [index, first] of repeatedKeys(entries, topic)) {
+    resolver.problems.push({
+      path: `devices[${index}].topic`,
+      value: JSON.stringify(topic(entries[index] as (typeof entries)[number])),
+      message: `${deviceLabel(entries, index)} has the topic of ${deviceLabel(entries, first)}; give each device its own topic`,
     });
   }
   const devices = config.devices.flatMap((device, index) => resolver.device(device, index) ?? []);

@@ -115,7 +115,7 @@ devices:
   - { id: n, protocol: mqtt, topic: a/b, profile: coldpool-room-celsius }
   - { id: n, protocol: mqtt, topic: a/c, profile: coldpool-room-celsius }
 `);
-    expect(problems).toEqual(['devices[1].id: device id used twice; give each device its own id']);
+    expect(problems).toEqual(['devices[1].id: device id used twice, first by devices[0]; give each device its own id']);
   });
 
   it('rejects a coil that is not bool', () => {
@@ -205,7 +205,10 @@ devices:
   - { id: a, protocol: modbus_rtu, bus: line-a, unit_id: 4, profile: generic-tenths-c }
   - { id: b, protocol: modbus_rtu, bus: line-a, unit_id: 4, profile: generic-tenths-c }
 `);
-    expect(problems).toEqual(['devices: two devices share one unit id on one bus']);
+    expect(problems).toEqual([
+      'devices[1].unit_id: devices[1] (id "b") has the bus and unit id of devices[0] (id "a"); ' +
+        'give each device on bus line-a its own unit_id',
+    ]);
   });
 
   it('rejects an unusual baud rate', () => {
@@ -245,7 +248,29 @@ devices:
       .map((id) => `  - { id: ${id}, protocol: mqtt, topic: rooms/1, profile: coldpool-room-celsius }`)
       .join('\n');
     const problems = problemsOf(`devices:\n${devices}`);
-    expect(problems).toEqual([expect.stringContaining('topic used by devices room-1, room-2')]);
+    expect(problems).toEqual([
+      'devices[1].topic: devices[1] (id "room-2") has the topic of devices[0] (id "room-1"); ' +
+        'give each device its own topic',
+    ]);
+  });
+
+  it('names each device sharing a topic and an id', () => {
+    const devices = ['room-1', 'room-2', 'room-1']
+      .map((id) => `  - { id: ${id}, protocol: mqtt, topic: rooms/1, profile: coldpool-room-celsius }`)
+      .join('\n');
+    const problems = problemsOf(`devices:\n${devices}`);
+    expect(problems).toEqual([
+      'devices[2].id: device id used twice, first by devices[0]; give each device its own id',
+      'devices[1].topic: devices[1] (id "room-2") has the topic of devices[0] (id "room-1"); ' +
+        'give each device its own topic',
+      'devices[2].topic: devices[2] (id "room-1") has the topic of devices[0] (id "room-1"); ' +
+        'give each device its own topic',
+    ]);
+  });
+
+  it('names the repeated bus id', () => {
+    const problems = problemsOf('buses: [{ id: line-a, path: /dev/ttyUSB0 }, { id: line-a, path: /dev/ttyUSB1 }]');
+    expect(problems).toEqual(['buses[1].id: bus id used twice, first by buses[0]; give each bus its own id']);
   });
 
   it('rejects a password in the mqtt url', () => {
