@@ -34,10 +34,25 @@ export function readSecret(
     try {
       return readFileSync(source.password_file, 'utf8').split(/\r?\n/)[0] ?? '';
     } catch (error) {
-      throw new SecretError(`${key}.password_file: cannot read ${source.password_file}: ${(error as Error).message}`);
+      throw new SecretError(unreadableFileMessage(`${key}.password_file`, source.password_file, error));
     }
   }
   return undefined;
+}
+
+/** States why a password file cannot be read and what to change, by the error's `code`. */
+function unreadableFileMessage(option: string, file: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') {
+    return `${option}: ${file} does not exist; create it with the password on its first line, or correct ${option}`;
+  }
+  if (code === 'EACCES' || code === 'EPERM') {
+    return `${option}: ${file} is not readable (${code}); let the user that runs coldpool read it, or correct ${option}`;
+  }
+  if (code === 'EISDIR') {
+    return `${option}: ${file} is a directory; name the file that holds the password, or create it`;
+  }
+  return `${option}: cannot read ${file} (${(error as Error).message}); check the path and the file, or correct ${option}`;
 }
 
 /** Query parameters that carry a secret, as InfluxDB 1.x takes `?u=user&p=password`. */

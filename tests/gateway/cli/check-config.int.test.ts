@@ -56,7 +56,42 @@ describe('coldpool check-config', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('valid');
     expect(result.stderr).toContain(
-      'warning: outputs.influx.password_env: environment variable COLDPOOL_CHECK_UNSET is not set',
+      'warning: coldpool run will stop here: outputs.influx.password_env: environment variable COLDPOOL_CHECK_UNSET is not set',
+    );
+  });
+
+  it('says how to fix a missing password file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = join(dir, 'site.yaml');
+    const secret = join(dir, 'influx.pass');
+    writeFileSync(
+      file,
+      `outputs:\n  influx:\n    url: "http://127.0.0.1:8086/db"\n    username: gw\n    password_file: ${secret}\n`,
+    );
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('valid');
+    expect(result.stderr).toContain(
+      `warning: coldpool run will stop here: outputs.influx.password_file: ${secret} does not exist; ` +
+        'create it with the password on its first line, or correct outputs.influx.password_file\n',
+    );
+    expect(result.stderr).not.toContain('ENOENT');
+  });
+
+  it('matches what run prints for a missing password file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = join(dir, 'site.yaml');
+    const secret = join(dir, 'influx.pass');
+    writeFileSync(
+      file,
+      `outputs:\n  local_store: { path: ${join(dir, 'store.db')} }\n  influx:\n` +
+        `    url: "http://127.0.0.1:8086/db"\n    username: gw\n    password_file: ${secret}\n`,
+    );
+    const result = await runCli(['run', '--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `coldpool: outputs.influx.password_file: ${secret} does not exist; ` +
+        'create it with the password on its first line, or correct outputs.influx.password_file\n',
     );
   });
 
