@@ -237,7 +237,7 @@ export function resolveConfig(
       path: `devices[${index}].unit_id`,
       value: String(device.unit_id),
       message:
-        `${deviceLabel(entries, index)} has the bus and unit id of ${deviceLabel(entries, first)}; ` +
+        `same bus and unit id as ${deviceLabel(entries, first)}; ` +
         `give each device on bus ${device.bus} its own unit_id`,
     });
   }
@@ -246,7 +246,7 @@ export function resolveConfig(
     resolver.problems.push({
       path: `devices[${index}].topic`,
       value: JSON.stringify(topic(entries[index] as (typeof entries)[number])),
-      message: `${deviceLabel(entries, index)} has the topic of ${deviceLabel(entries, first)}; give each device its own topic`,
+      message: `same topic as ${deviceLabel(entries, first)}; give each device its own topic`,
     });
   }
   const devices = config.devices.flatMap((device, index) => resolver.device(device, index) ?? []);

@@ -206,7 +206,7 @@ devices:
   - { id: b, protocol: modbus_rtu, bus: line-a, unit_id: 4, profile: generic-tenths-c }
 `);
     expect(problems).toEqual([
-      'devices[1].unit_id: devices[1] (id "b") has the bus and unit id of devices[0] (id "a"); ' +
+      'devices[1].unit_id: same bus and unit id as devices[0] (id "a"); ' +
         'give each device on bus line-a its own unit_id',
     ]);
   });
@@ -249,8 +249,7 @@ devices:
       .join('\n');
     const problems = problemsOf(`devices:\n${devices}`);
     expect(problems).toEqual([
-      'devices[1].topic: devices[1] (id "room-2") has the topic of devices[0] (id "room-1"); ' +
-        'give each device its own topic',
+      'devices[1].topic: same topic as devices[0] (id "room-1"); ' + 'give each device its own topic',
     ]);
   });
 
@@ -261,10 +260,8 @@ devices:
     const problems = problemsOf(`devices:\n${devices}`);
     expect(problems).toEqual([
       'devices[2].id: device id used twice, first by devices[0]; give each device its own id',
-      'devices[1].topic: devices[1] (id "room-2") has the topic of devices[0] (id "room-1"); ' +
-        'give each device its own topic',
-      'devices[2].topic: devices[2] (id "room-1") has the topic of devices[0] (id "room-1"); ' +
-        'give each device its own topic',
+      'devices[1].topic: same topic as devices[0] (id "room-1"); ' + 'give each device its own topic',
+      'devices[2].topic: same topic as devices[0] (id "room-1"); ' + 'give each device its own topic',
     ]);
   });
 
