@@ -10,7 +10,7 @@ import {
 } from './controller-registers.js';
 import { type Fault, FaultNotSupportedError } from './faults.js';
 import { findFreePort } from './free-port.js';
-import { type ModbusWireFaultRates, ModbusWireFaults } from './modbus-wire-faults.js';
+import { type ModbusReply, type ModbusWireFaultRates, ModbusWireFaults, respond } from './modbus-wire-faults.js';
 import { decodeInt16Tenths, encodeInt16Tenths } from './modbus-words.js';
 import { type Clock, ScaledClock } from './physics/clock.js';
 import { ColdRoomModel } from './physics/cold-room-model.js';
@@ -29,6 +29,17 @@ const SETPOINT_RANGE_C = { min: -40, max: 20 } as const;
 const DIFFERENTIAL_RANGE_K = { min: 0.1, max: 10 } as const;
 /** Longest simulated time between two alarm checks, ms, so that alarm delays hold when time runs fast. */
 const ALARM_CHECK_MS = 10_000;
+/**
+ * Callback of modbus-serial's callback-form service vector as its typings declare it. ServerTCP 8.0.25
+ * also accepts an object with `modbusErrorCode` as the error and sends that exception code.
+ */
+type LibraryCallback<T> = (error: Error | null, value: T) => void;
+
+/** Adapts `callback` to a `ModbusReply`, sending `empty` as the value alongside an error. */
+function libraryReply<T>(callback: LibraryCallback<T>, empty: T): ModbusReply<T> {
+  return (error, value) => callback(error as Error | null, value ?? empty);
+}
+
 /** Times a bind is retried when another process took the port found free. */
 const BIND_ATTEMPTS = 5;
 
@@ -115,6 +126,7 @@ export class ModbusController extends EventEmitter {
     this.running = false;
     clearInterval(this.timer);
     this.timer = undefined;
+    this.wire_faults?.cancel();
     await this.close();
   }
 
@@ -202,19 +214,42 @@ export class ModbusController extends EventEmitter {
     });
   }
 
-  /** Service vector of modbus-serial's ServerTCP: FC 1, 2, 3, 4, 6 and 16 (V1.1b3 sections 6.1-6.4, 6.6, 6.12). */
+  /** Replies to an input-register read, through the wire faults when the controller has them. */
+  private replyToRead<T>(read: () => T, reply: ModbusReply<T>): void {
+    if (this.wire_faults) this.wire_faults.apply(read, reply);
+    else respond(read, reply);
+  }
+
+  /**
+   * Service vector of modbus-serial's ServerTCP: FC 1, 2, 3, 4, 6 and 16 (V1.1b3 sections 6.1-6.4, 6.6,
+   * 6.12). The input-register reads use the callback form, because a late or dropped reply needs a
+   * callback that is called late or never. ServerTCP 8.0.25 picks that form by the function's arity (3
+   * and 4 parameters) and does not catch what it throws, so errors go to the callback.
+   */
   private serviceVector() {
     return {
-      getInputRegister: (address: number): number => {
-        const word = this.inputRegisters()[address];
-        if (word === undefined || address >= INPUT_REGISTER_COUNT) throw ILLEGAL_DATA_ADDRESS;
-        return word;
+      getInputRegister: (address: number, _unit_id: number, callback: LibraryCallback<number>): void => {
+        const read = () => {
+          const word = this.inputRegisters()[address];
+          if (word === undefined || address >= INPUT_REGISTER_COUNT) throw ILLEGAL_DATA_ADDRESS;
+          return word;
+        };
+        this.replyToRead(read, libraryReply<number>(callback, 0));
       },
       // One snapshot per request, so that the two words of a 32-bit value come from the same instant.
-      getMultipleInputRegisters: (address: number, length: number): number[] | Promise<number[]> => {
-        if (address + length > INPUT_REGISTER_COUNT) throw ILLEGAL_DATA_ADDRESS;
-        const read = () => this.inputRegisters().slice(address, address + length);
-        return this.wire_faults ? this.wire_faults.apply(read) : read();
+      // ServerTCP reads `values[i]` even after an error, so an error goes out with an empty array.
+      getMultipleInputRegisters: (
+        address: number,
+        length: number,
+        _unit_id: number,
+        callback: LibraryCallback<number[]>,
+      ): void => {
+        const reply = libraryReply<number[]>(callback, []);
+        if (address + length > INPUT_REGISTER_COUNT) {
+          reply(ILLEGAL_DATA_ADDRESS);
+          return;
+        }
+        this.replyToRead(() => this.inputRegisters().slice(address, address + length), reply);
       },
       getHoldingRegister: (address: number): number => this.holdingRegister(address),
       getCoil: (address: number): boolean => {

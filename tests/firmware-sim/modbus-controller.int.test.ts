@@ -2,6 +2,7 @@ import modbusSerial from 'modbus-serial';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PROBE_DISCONNECTED_WORD, PROBE_FAULT_WORD } from '../../firmware-sim/controller-registers.js';
 import { ModbusController } from '../../firmware-sim/modbus-controller.js';
+import type { ModbusWireFaultRates } from '../../firmware-sim/modbus-wire-faults.js';
 import { ManualClock } from '../../firmware-sim/physics/clock.js';
 import { CHILLED_ROOM, FROZEN_ROOM } from '../../firmware-sim/physics/cold-room-params.js';
 
@@ -20,8 +21,19 @@ function tenths(word: number): number {
   return (word >= 0x8000 ? word - 0x10000 : word) / 10;
 }
 
-async function startController(clock: ManualClock, params = CHILLED_ROOM, unit_id = 1): Promise<ModbusClient> {
-  controller = new ModbusController({ device_id: 'ctrl-t', params: { ...params, ...QUIET }, clock, unit_id });
+async function startController(
+  clock: ManualClock,
+  params = CHILLED_ROOM,
+  unit_id = 1,
+  wire_faults?: ModbusWireFaultRates,
+): Promise<ModbusClient> {
+  controller = new ModbusController({
+    device_id: 'ctrl-t',
+    params: { ...params, ...QUIET },
+    clock,
+    unit_id,
+    ...(wire_faults ? { wire_faults } : {}),
+  });
   await controller.start();
   client = new ModbusRTU();
   await client.connectTCP('127.0.0.1', { port: controller.port });
@@ -209,5 +221,46 @@ describe('ModbusController', () => {
   it('rejects the malformed fault', async () => {
     await startController(new ManualClock(START_MS));
     expect(() => controller!.injectFault('malformed')).toThrow(/cannot simulate fault "malformed"/);
+  });
+});
+
+describe('ModbusController wire faults', () => {
+  const CLEAN = { late_share: 0, late_ms: 600, exception_share: 0, drop_share: 0 };
+
+  for (const length of [1, 7]) {
+    it(`replies late to a read of ${length}`, async () => {
+      const modbus = await startController(new ManualClock(START_MS), CHILLED_ROOM, 1, { ...CLEAN, late_share: 1 });
+      modbus.setTimeout(3000);
+      const started = performance.now();
+      const { data } = await modbus.readInputRegisters(0, length);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(550);
+      expect(data).toHaveLength(length);
+    });
+
+    it(`drops a read of ${length}`, async () => {
+      const modbus = await startController(new ManualClock(START_MS), CHILLED_ROOM, 1, { ...CLEAN, drop_share: 1 });
+      modbus.setTimeout(800);
+      const started = performance.now();
+      await expect(modbus.readInputRegisters(0, length)).rejects.toThrow(/timed out/i);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(750);
+    });
+  }
+
+  it('times out a reply later than the client waits', async () => {
+    const modbus = await startController(new ManualClock(START_MS), CHILLED_ROOM, 1, { ...CLEAN, late_share: 1 });
+    modbus.setTimeout(300);
+    await expect(modbus.readInputRegisters(0, 7)).rejects.toThrow(/timed out/i);
+  });
+
+  it('replies exception 04 to a faulted read', async () => {
+    const modbus = await startController(new ManualClock(START_MS), CHILLED_ROOM, 1, { ...CLEAN, exception_share: 1 });
+    await expect(modbus.readInputRegisters(0, 7)).rejects.toMatchObject({ modbusCode: 4 });
+    await expect(modbus.readInputRegisters(0, 1)).rejects.toMatchObject({ modbusCode: 4 });
+  });
+
+  it('keeps exception 02 for unmapped addresses', async () => {
+    const modbus = await startController(new ManualClock(START_MS), CHILLED_ROOM, 1, CLEAN);
+    await expect(modbus.readInputRegisters(5, 5)).rejects.toMatchObject({ modbusCode: 2 });
+    await expect(modbus.readInputRegisters(9, 1)).rejects.toMatchObject({ modbusCode: 2 });
   });
 });

@@ -56,19 +56,63 @@ describe('MqttWireFaults', () => {
 describe('ModbusWireFaults', () => {
   const CLEAN = { late_share: 0, late_ms: 20, exception_share: 0, drop_share: 0 };
 
-  it('raises exception 04', () => {
-    const wire = new ModbusWireFaults({ ...CLEAN, exception_share: 1 }, 1);
-    expect(() => wire.apply(() => [1])).toThrow(expect.objectContaining({ modbusErrorCode: 4 }));
+  /** Applies `wire` to a read of `values` and records each call of the reply callback. */
+  function replies(wire: ModbusWireFaults, values: number[]): { error: unknown; value?: number[] }[] {
+    const calls: { error: unknown; value?: number[] }[] = [];
+    wire.apply(
+      () => values,
+      (error, value) => calls.push({ error, value }),
+    );
+    return calls;
+  }
+
+  it('replies with exception 04', () => {
+    const calls = replies(new ModbusWireFaults({ ...CLEAN, exception_share: 1 }, 1), [1]);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.error).toEqual(expect.objectContaining({ modbusErrorCode: 4 }));
   });
 
-  it('answers late', async () => {
+  it('replies late', async () => {
     const wire = new ModbusWireFaults({ ...CLEAN, late_share: 1 }, 1);
     const started = Date.now();
-    await expect(wire.apply(() => [7])).resolves.toEqual([7]);
+    const value = await new Promise((resolve) =>
+      wire.apply(
+        () => [7],
+        (_error, values) => resolve(values),
+      ),
+    );
+    expect(value).toEqual([7]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
   });
 
-  it('answers at once without faults', () => {
-    expect(new ModbusWireFaults(CLEAN, 1).apply(() => [5])).toEqual([5]);
+  it('never replies to a dropped read', async () => {
+    const wire = new ModbusWireFaults({ ...CLEAN, drop_share: 1 }, 1);
+    const calls = replies(wire, [3]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toHaveLength(0);
+  });
+
+  it('cancels late replies', async () => {
+    const wire = new ModbusWireFaults({ ...CLEAN, late_share: 1 }, 1);
+    const calls = replies(wire, [3]);
+    wire.cancel();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(calls).toHaveLength(0);
+  });
+
+  it('passes read errors to the reply', () => {
+    const failure = { modbusErrorCode: 2 };
+    const calls: unknown[] = [];
+    new ModbusWireFaults(CLEAN, 1).apply(
+      () => {
+        throw failure;
+      },
+      (error) => calls.push(error),
+    );
+    expect(calls).toEqual([failure]);
+  });
+
+  it('replies at once without faults', () => {
+    expect(replies(new ModbusWireFaults(CLEAN, 1), [5])).toEqual([{ error: null, value: [5] }]);
   });
 });
