@@ -1,3 +1,4 @@
+import type { DeviceFaults, FleetDeviceKind } from './fault-options.js';
 import { DeviceNotFoundError, type Fault } from './faults.js';
 import { ModbusController } from './modbus-controller.js';
 import { MqttRoomNode } from './mqtt-room-node.js';
@@ -6,6 +7,7 @@ import { CHILLED_ROOM, FROZEN_ROOM } from './physics/cold-room-params.js';
 import { deriveSeed } from './physics/prng.js';
 import { DEFAULT_COMPARTMENTS, ReeferTruck } from './reefer-truck.js';
 import type { RoomDialect } from './room-payloads.js';
+import { MqttWireFaults } from './wire-faults.js';
 
 export type { Fault } from './faults.js';
 
@@ -30,6 +32,8 @@ export interface FleetOptions {
   mqtt_username?: string;
   /** MQTT password. Default: none. */
   mqtt_password?: string;
+  /** Faults and events each device shows from its start, by device id (`fleetFaults` builds them). Default: none. */
+  faults?: ReadonlyMap<string, DeviceFaults>;
   /** Called when a device fails to publish, reconnect or listen again. Default: such errors are dropped. */
   on_device_error?: (device_id: string, error: unknown) => void;
 }
@@ -37,7 +41,7 @@ export interface FleetOptions {
 /** Address and payload format of one simulated device, from which the gateway builds its config. */
 export interface SimulatedDevice {
   id: string;
-  kind: 'room_node' | 'controller' | 'truck';
+  kind: FleetDeviceKind;
   protocol: 'mqtt' | 'modbus_tcp';
   /** Payload dialect of a room node. */
   dialect?: 'celsius' | 'fahrenheit';
@@ -84,6 +88,8 @@ function roomMember(index: number, options: FleetOptions, clock: ScaledClock, se
     dialect,
     params: roomParams,
     seed: deriveSeed(seed, index),
+    time_scale: options.time_scale ?? 1,
+    ...mqttWireFaults(options.faults?.get(id), deriveSeed(seed, 500 + index)),
   });
   return {
     device: {
@@ -101,6 +107,7 @@ function roomMember(index: number, options: FleetOptions, clock: ScaledClock, se
 /** Controllers: odd ones run chilled rooms, even ones freezers. */
 function controllerMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
   const controllerParams = index % 2 === 0 ? FROZEN_ROOM : CHILLED_ROOM;
+  const wire_faults = options.faults?.get(`ctrl-${index}`)?.modbus_wire;
   const simulator = new ModbusController({
     device_id: `ctrl-${index}`,
     host: options.modbus_host ?? '127.0.0.1',
@@ -110,6 +117,7 @@ function controllerMember(index: number, options: FleetOptions, clock: ScaledClo
     seed: deriveSeed(seed, 100 + index),
     clock,
     interval_ms: options.interval_ms ?? 2000,
+    ...(wire_faults ? { wire_faults } : {}),
   });
   return {
     device: {
@@ -133,6 +141,8 @@ function truckMember(index: number, options: FleetOptions, clock: ScaledClock, s
     password: options.mqtt_password,
     seed: deriveSeed(seed, 200 + index),
     start_stop: index - 1,
+    time_scale: options.time_scale ?? 1,
+    ...mqttWireFaults(options.faults?.get(`truck-${index}`), deriveSeed(seed, 700 + index)),
   });
   const setpoints = Object.fromEntries(
     DEFAULT_COMPARTMENTS.map((compartment) => [compartment.id, compartment.params.setpoint_c]),
@@ -141,6 +151,47 @@ function truckMember(index: number, options: FleetOptions, clock: ScaledClock, s
     device: { id: `truck-${index}`, kind: 'truck', protocol: 'mqtt', topic: simulator.topic, setpoints_c: setpoints },
     simulator,
   };
+}
+
+/** Wire faults option of an MQTT device, or nothing when it has none. */
+function mqttWireFaults(faults: DeviceFaults | undefined, seed: number): { wire_faults?: MqttWireFaults } {
+  return faults?.mqtt_wire ? { wire_faults: new MqttWireFaults(faults.mqtt_wire, seed) } : {};
+}
+
+/** Thermal models a device's events act on: its room, or every compartment of a truck. */
+function modelsOf(simulator: Simulator) {
+  return simulator instanceof ReeferTruck
+    ? simulator.compartments.map((compartment) => compartment.model)
+    : [simulator.model];
+}
+
+/** Starts the faults and events `faults` lists on a started device. */
+function applyFaults(simulator: Simulator, faults: DeviceFaults, now_ms: number): void {
+  const models = modelsOf(simulator);
+  for (const model of models) {
+    if (faults.compressor_failed) model.setCompressorFailed(true);
+    if (faults.defrost_stuck) model.setDefrostStuck(true);
+    if (faults.power_cut) model.setPowered(false);
+    if (faults.door_open_s !== undefined && faults.door_open_s > 0) model.openDoor(faults.door_open_s);
+  }
+  if (faults.drift_k_per_h !== undefined) simulator.drift.start(now_ms, faults.drift_k_per_h);
+  if (faults.fault !== undefined) simulator.injectFault(faults.fault);
+  else if (faults.power_cut && simulator instanceof ModbusController) simulator.injectFault('disconnect');
+}
+
+/** Ids and kinds of the devices `startFleet` starts with `options`, in start order. */
+export function plannedDevices(options: Pick<FleetOptions, 'rooms' | 'controllers' | 'trucks'>): {
+  id: string;
+  kind: FleetDeviceKind;
+}[] {
+  return [
+    ...range(countOption(options.rooms, 3, 'rooms')).map((i) => ({ id: `room-${i}`, kind: 'room_node' as const })),
+    ...range(countOption(options.controllers, 2, 'controllers')).map((i) => ({
+      id: `ctrl-${i}`,
+      kind: 'controller' as const,
+    })),
+    ...range(countOption(options.trucks, 2, 'trucks')).map((i) => ({ id: `truck-${i}`, kind: 'truck' as const })),
+  ];
 }
 
 function countOption(value: number | undefined, fallback: number, name: string): number {
@@ -167,6 +218,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ...range(countOption(options.controllers, 2, 'controllers')).map((i) => controllerMember(i, options, clock, seed)),
     ...range(countOption(options.trucks, 2, 'trucks')).map((i) => truckMember(i, options, clock, seed)),
   ];
+  const ids = members.map((member) => member.device.id);
+  for (const device_id of options.faults?.keys() ?? []) {
+    if (!ids.includes(device_id)) throw new DeviceNotFoundError(device_id, ids);
+  }
   const report = options.on_device_error;
   for (const { device, simulator } of members) {
     if (report !== undefined) simulator.on('device_error', (error: unknown) => report(device.id, error));
@@ -184,6 +239,15 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   for (const { device, simulator } of members) {
     if (simulator instanceof ModbusController)
       Object.assign(device, { host: simulator.host, port: simulator.port, unit_id: simulator.unit_id });
+  }
+  try {
+    for (const { device, simulator } of members) {
+      const faults = options.faults?.get(device.id);
+      if (faults !== undefined) applyFaults(simulator, faults, clock.nowMs());
+    }
+  } catch (error) {
+    await Promise.allSettled(members.map((member) => member.simulator.stop()));
+    throw error;
   }
 
   const find = (device_id: string): Simulator => {

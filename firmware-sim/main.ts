@@ -2,10 +2,12 @@
 /**
  * Standalone simulator: starts a fleet against a broker and prints where each device can be reached.
  * Example: `node dist/firmware-sim/main.js --broker mqtt://127.0.0.1:1883 --rooms 3 --time-scale 60`.
+ * `--fault DEVICE:KEY=VALUE` (repeatable) starts a device with a fault, such as `ctrl-1:drop_share=0.2`.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
-import { type SimulatedDevice, startFleet } from './fleet.js';
+import { collectFaultOption, type FaultOption, fleetFaults } from './fault-options.js';
+import { plannedDevices, type SimulatedDevice, startFleet } from './fleet.js';
 
 function parseCount(text: string): number {
   const value = Number(text);
@@ -40,6 +42,11 @@ async function main(): Promise<void> {
     .option('--seed <n>', 'seed of every random process', parseCount, 1)
     .option('--modbus-host <host>', 'address the Modbus controllers listen on', '127.0.0.1')
     .option('--username <name>', 'MQTT user name; the password is read from COLDPOOL_SIM_MQTT_PASSWORD')
+    .option(
+      '--fault <device:key=value>',
+      'start a device with a fault or event, such as ctrl-1:drop_share=0.2 or room-1:fault=stuck; repeatable (keys in docs/simulation.md)',
+      collectFaultOption,
+    )
     .parse();
   const options = program.opts<{
     broker: string;
@@ -51,7 +58,9 @@ async function main(): Promise<void> {
     seed: number;
     modbusHost: string;
     username?: string;
+    fault?: FaultOption[];
   }>();
+  const faults = fleetFaults(options.fault ?? [], plannedDevices(options));
   const log = pino({ name: 'coldpool-sim' });
   const failures = new Map<string, number>();
 
@@ -66,6 +75,7 @@ async function main(): Promise<void> {
     modbus_host: options.modbusHost,
     mqtt_username: options.username,
     mqtt_password: process.env.COLDPOOL_SIM_MQTT_PASSWORD,
+    faults,
     on_device_error: (device_id, error) => {
       const count = (failures.get(device_id) ?? 0) + 1;
       failures.set(device_id, count);
@@ -74,7 +84,15 @@ async function main(): Promise<void> {
     },
   });
   process.stdout.write(`${fleet.devices.map(describeDevice).join('\n')}\n`);
-  log.info({ devices: fleet.devices.length, broker: options.broker, time_scale: options.timeScale }, 'fleet started');
+  log.info(
+    {
+      devices: fleet.devices.length,
+      broker: options.broker,
+      time_scale: options.timeScale,
+      faults: Object.fromEntries(faults),
+    },
+    'fleet started',
+  );
 
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping fleet');

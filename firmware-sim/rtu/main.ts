@@ -1,11 +1,14 @@
 /**
  * `tsx firmware-sim/rtu/main.ts --path /dev/pts/N --units 1,2,3`: runs simulated RTU controllers on a
  * serial port or pty until interrupted, to try the gateway or `coldpool scan` by hand.
+ * `--fault UNIT:KEY=VALUE` (repeatable) sets a field of `UnitFaults`, such as `2:corrupt_share=0.1`.
  */
 import { Command } from 'commander';
+import { collectFaultOption, type FaultOption, unitFaults } from '../fault-options.js';
 import { waveformValues } from './controller-values.js';
 import { physicsValues } from './physics-values.js';
 import { RtuControllerSim } from './rtu-controller-sim.js';
+import type { UnitFaults } from './rtu-faults.js';
 
 const program = new Command()
   .name('rtu-sim')
@@ -17,6 +20,11 @@ const program = new Command()
   .option('--silent <ids>', 'comma-separated unit ids that never reply', '')
   .option('--noise <bytes>', 'random bytes sent before every reply', '0')
   .option('--physics', 'serve values from the cold-room physics model instead of test waveforms')
+  .option(
+    '--fault <unit:key=value>',
+    'give a unit a fault: silent, echo or fragment (true/false), noise_bytes, corrupt_share (0-1), exception (code) or delay_ms; repeatable',
+    collectFaultOption,
+  )
   .parse();
 
 const options = program.opts<{
@@ -27,6 +35,7 @@ const options = program.opts<{
   parity: string;
   silent: string;
   noise: string;
+  fault?: FaultOption[];
 }>();
 const ids = (text: string) => (text === '' ? [] : text.split(',').map((id) => Number.parseInt(id, 10)));
 const sim = new RtuControllerSim({
@@ -36,8 +45,19 @@ const sim = new RtuControllerSim({
   parity: options.parity as 'none' | 'even' | 'odd',
   values: options.physics ? physicsValues(Date.now()) : waveformValues,
 });
+let faults: Map<number, UnitFaults>;
+try {
+  faults = unitFaults(options.fault ?? [], ids(options.units));
+} catch (error) {
+  process.stderr.write(`rtu-sim: ${(error as Error).message}\n`);
+  process.exit(2);
+}
 for (const unit of ids(options.units)) {
-  sim.setFaults(unit, { silent: ids(options.silent).includes(unit), noise_bytes: Number(options.noise) });
+  sim.setFaults(unit, {
+    silent: ids(options.silent).includes(unit),
+    noise_bytes: Number(options.noise),
+    ...faults.get(unit),
+  });
 }
 await sim.start();
 process.stdout.write(`rtu-sim: units ${options.units} on ${options.path} at ${options.baud} baud\n`);

@@ -196,6 +196,7 @@ export const ERROR_CODES = {
   SIM_BROKER_CONNECT_FAILED: { area: 'simulator' },
   SIM_FAULT_UNSUPPORTED: { area: 'simulator' },
   SIM_DEVICE_NOT_FOUND: { area: 'simulator' },
+  SIM_FAULT_OPTION_INVALID: { area: 'simulator' },
   SCENARIO_INVALID: { area: 'simulator' },
 } as const satisfies Readonly<Record<string, ErrorCodeInfo>>;
 

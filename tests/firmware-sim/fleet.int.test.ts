@@ -1,6 +1,7 @@
 import modbusSerial from 'modbus-serial';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Fleet, startFleet } from '../../firmware-sim/fleet.js';
+import { fleetFaults, parseFaultOption } from '../../firmware-sim/fault-options.js';
+import { type Fleet, plannedDevices, startFleet } from '../../firmware-sim/fleet.js';
 import { Collector, startTestBroker, type TestBroker } from './support/aedes-broker.js';
 
 // modbus-serial is CommonJS: its module object is the ModbusRTU client class and carries it as `default`.
@@ -23,6 +24,29 @@ afterEach(async () => {
 });
 
 describe('startFleet', () => {
+  it('starts devices with their faults', async () => {
+    const counts = { rooms: 1, controllers: 1, trucks: 0 };
+    const options = ['room-1:fault=malformed', 'ctrl-1:fault=probe_fault', 'ctrl-1:compressor_failed=true'];
+    const faults = fleetFaults(options.map(parseFaultOption), plannedDevices(counts));
+    fleet = await startFleet({ broker_url: broker.url, interval_ms: 50, ...counts, faults });
+
+    const messages = await collector.waitFor('sim/rooms/room-1/state', 1);
+    expect(messages[0]!.payload).toContain('NaN');
+    const controller = fleet.devices.find((device) => device.id === 'ctrl-1')!;
+    const client = new ModbusRTU();
+    await client.connectTCP(controller.host!, { port: controller.port! });
+    client.setID(1);
+    expect((await client.readInputRegisters(0, 1)).data[0]).toBe(0x7fff);
+    await new Promise<void>((resolve) => client.close(() => resolve()));
+  });
+
+  it('rejects faults of an unknown device', async () => {
+    const faults = new Map([['ctrl-7', { drift_k_per_h: 1 }]]);
+    await expect(startFleet({ broker_url: broker.url, rooms: 0, trucks: 0, faults })).rejects.toThrow(
+      'Device "ctrl-7" is not in the simulated fleet: use one of ctrl-1, ctrl-2',
+    );
+  });
+
   it('names devices by kind and number', async () => {
     fleet = await startFleet({ broker_url: broker.url, interval_ms: 50 });
     expect(fleet.devices.map((device) => device.id)).toEqual([
