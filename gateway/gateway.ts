@@ -423,6 +423,11 @@ export class Gateway {
     }
   }
 
+  /** Returns the filter of the wildcard subscription that routed an unconfigured device, if one did. */
+  discoveredSubscription(device_id: string): string | undefined {
+    return this.mqttInput?.subscriptionOf(device_id);
+  }
+
   /** Runs the pipeline step: decoded sample → normalised reading and faults, published on the bus. */
   private handleSample(sample: DeviceSample, identity: DeviceIdentity): void {
     if (!this.running) return;

@@ -14,6 +14,8 @@ export interface ApiGateway {
   stats: GatewayStats;
   outputStats(): Array<{ name: string; stats: OutputStats }>;
   resolved: { devices: readonly ResolvedDevice[] };
+  /** Filter of the wildcard subscription that routed an unconfigured device. Default: no discovery. */
+  discoveredSubscription?(device_id: string): string | undefined;
 }
 
 /** The gateway and the optional feature services the API serves. */

@@ -1,10 +1,11 @@
 /**
- * Live state of every configured device, kept from the event bus: the newest reading of each series,
- * whether the device is up, and its fault and problem counts. The API and the live feed read it; it
- * stores nothing on disk, so it starts empty after a restart.
+ * Live state of every configured device, and of every device a wildcard subscription routed, kept from
+ * the event bus: the newest reading of each series, whether the device is up, and its fault and problem
+ * counts. The API and the live feed read it; it stores nothing on disk, so it starts empty after a restart.
  */
 import type { ResolvedDevice } from '../config/resolve.js';
 import type { DeviceState, EventBus, FieldProblem, GatewayEvents, InputProblem } from '../events.js';
+import { WILDCARD_IDENTITIES } from '../inputs/mqtt-input.js';
 import type { FieldValue, Reading, SensorFault } from '../reading.js';
 import { tagKey } from './history/history-source.js';
 
@@ -45,12 +46,27 @@ export interface DeviceView {
   asset: string;
   measurement: string;
   protocol: ResolvedDevice['protocol'];
+  /** True for a device no config entry names, seen through a wildcard subscription. */
+  discovered: boolean;
+  /** Filter of the wildcard subscription that routed a discovered device. */
+  subscription?: string;
   health: DeviceHealth;
   latest: LatestReading[];
 }
 
+/** One page of the device list: configured devices in config order, then discovered ones by id. */
+export interface DevicePage {
+  /** Devices in the whole list. */
+  total: number;
+  devices: DeviceView[];
+}
+
+type DeviceSummary = Pick<ResolvedDevice, 'id' | 'site' | 'asset' | 'measurement' | 'protocol'>;
+
 interface DeviceRecord {
-  device: ResolvedDevice;
+  device: DeviceSummary;
+  /** Subscription filter of a discovered device. */
+  subscription?: string;
   series: Map<string, LatestReading>;
   last_seen_ms: number | null;
   readings: number;
@@ -68,6 +84,33 @@ export interface FleetStateOptions {
   stale_after_ms?: number;
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
+  /**
+   * Returns the wildcard subscription filter that routed an unconfigured device, so that its readings
+   * add it as discovered. Default: readings of unconfigured devices are ignored.
+   */
+  discovered_subscription?: (device_id: string) => string | undefined;
+  /**
+   * Discovered devices kept at most. The least recently seen one makes room for a new one. Default
+   * `WILDCARD_IDENTITIES`, the bound of the MQTT input's wildcard identities.
+   */
+  max_discovered?: number;
+}
+
+function newRecord(device: DeviceSummary, subscription?: string): DeviceRecord {
+  return {
+    device,
+    ...(subscription === undefined ? {} : { subscription }),
+    series: new Map(),
+    last_seen_ms: null,
+    readings: 0,
+    sensor_faults: 0,
+    field_errors: 0,
+    last_field_error: null,
+    input_problems: 0,
+    up: undefined,
+    consecutive_failures: 0,
+    last_error: null,
+  };
 }
 
 function seriesId(reading: Reading): string {
@@ -76,28 +119,20 @@ function seriesId(reading: Reading): string {
 
 export class FleetState {
   private readonly records = new Map<string, DeviceRecord>();
+  /** Discovered devices, least recently seen first: a reading moves its device to the end. */
+  private readonly discovered = new Map<string, DeviceRecord>();
   private readonly staleAfterMs: number;
   private readonly now: () => number;
+  private readonly discoveredSubscription: ((device_id: string) => string | undefined) | undefined;
+  private readonly maxDiscovered: number;
   private readonly detachers: Array<() => void> = [];
 
   constructor(devices: readonly ResolvedDevice[], bus: EventBus, options: FleetStateOptions = {}) {
     this.staleAfterMs = options.stale_after_ms ?? 60_000;
     this.now = options.now ?? Date.now;
-    for (const device of devices) {
-      this.records.set(device.id, {
-        device,
-        series: new Map(),
-        last_seen_ms: null,
-        readings: 0,
-        sensor_faults: 0,
-        field_errors: 0,
-        last_field_error: null,
-        input_problems: 0,
-        up: undefined,
-        consecutive_failures: 0,
-        last_error: null,
-      });
-    }
+    this.discoveredSubscription = options.discovered_subscription;
+    this.maxDiscovered = options.max_discovered ?? WILDCARD_IDENTITIES;
+    for (const device of devices) this.records.set(device.id, newRecord(device));
     this.listen(bus, 'reading', (reading: Reading) => this.onReading(reading));
     this.listen(bus, 'sensor_fault', (fault: SensorFault) => this.onFault(fault));
     this.listen(bus, 'field_error', (problem: FieldProblem) => this.onFieldError(problem));
@@ -110,17 +145,76 @@ export class FleetState {
     for (const detach of this.detachers.splice(0)) detach();
   }
 
+  /** Ids of the configured devices. */
   deviceIds(): string[] {
     return [...this.records.keys()];
   }
 
+  /** Returns the configured or discovered device `id`. */
   device(id: string): DeviceView | undefined {
-    const record = this.records.get(id);
+    const record = this.record(id);
     return record ? this.view(record) : undefined;
   }
 
+  /** Returns the configured devices, in config order. */
   devices(): DeviceView[] {
     return [...this.records.values()].map((record) => this.view(record));
+  }
+
+  /**
+   * Returns `limit` devices from `offset` of the list of configured devices (config order) followed by
+   * discovered ones (by id).
+   */
+  page(offset: number, limit: number): DevicePage {
+    const configured = [...this.records.values()];
+    const total = configured.length + this.discovered.size;
+    const end = Math.min(total, offset + limit);
+    const selected = configured.slice(offset, end);
+    if (end > configured.length) {
+      const ids = [...this.discovered.keys()].sort();
+      const from = Math.max(0, offset - configured.length);
+      for (const id of ids.slice(from, end - configured.length)) selected.push(this.discovered.get(id)!);
+    }
+    return { total, devices: selected.map((record) => this.view(record)) };
+  }
+
+  /** Counts the configured and discovered devices, and those of them that are up. */
+  counts(): { up: number; total: number } {
+    let up = 0;
+    for (const record of this.records.values()) if (this.health(record).state === 'up') up += 1;
+    for (const record of this.discovered.values()) if (this.health(record).state === 'up') up += 1;
+    return { up, total: this.records.size + this.discovered.size };
+  }
+
+  private record(device_id: string): DeviceRecord | undefined {
+    return this.records.get(device_id) ?? this.discovered.get(device_id);
+  }
+
+  /** Returns the record of a discovered device, adding it when a wildcard subscription routed it. */
+  private discoveredRecord(reading: Reading, device_id: string): DeviceRecord | undefined {
+    const known = this.discovered.get(device_id);
+    if (known !== undefined) {
+      // Moved to the end, so that the first entry is always the least recently seen.
+      this.discovered.delete(device_id);
+      this.discovered.set(device_id, known);
+      return known;
+    }
+    const subscription = this.discoveredSubscription?.(device_id);
+    if (subscription === undefined || this.maxDiscovered <= 0) return undefined;
+    if (this.discovered.size >= this.maxDiscovered) {
+      const oldest = this.discovered.keys().next().value;
+      if (oldest !== undefined) this.discovered.delete(oldest);
+    }
+    const device: DeviceSummary = {
+      id: device_id,
+      site: reading.tags.site ?? '',
+      asset: reading.tags.asset ?? device_id,
+      measurement: reading.measurement,
+      protocol: 'mqtt',
+    };
+    const record = newRecord(device, subscription);
+    this.discovered.set(device_id, record);
+    return record;
   }
 
   private listen<E extends keyof GatewayEvents>(
@@ -137,7 +231,8 @@ export class FleetState {
     // An `alarm` reading is the gateway's own record about a device (its offline alarm, for one), not
     // data the device sent, so it neither marks the device up nor becomes its latest reading.
     if (reading.measurement === 'alarm') return;
-    const record = this.records.get(reading.tags.device ?? '');
+    const device_id = reading.tags.device ?? '';
+    const record = this.records.get(device_id) ?? this.discoveredRecord(reading, device_id);
     if (!record) return;
     const key = seriesId(reading);
     const previous = record.series.get(key);
@@ -165,26 +260,26 @@ export class FleetState {
   }
 
   private onFault(fault: SensorFault): void {
-    const record = this.records.get(fault.device_id);
+    const record = this.record(fault.device_id);
     if (record) record.sensor_faults += 1;
   }
 
   private onFieldError(problem: FieldProblem): void {
-    const record = this.records.get(problem.device_id);
+    const record = this.record(problem.device_id);
     if (!record) return;
     record.field_errors += 1;
     record.last_field_error = `${problem.code}: ${problem.message}`;
   }
 
   private onProblem(problem: InputProblem): void {
-    const record = problem.device_id === undefined ? undefined : this.records.get(problem.device_id);
+    const record = problem.device_id === undefined ? undefined : this.record(problem.device_id);
     if (!record) return;
     record.input_problems += 1;
     record.last_error = `${problem.code}: ${problem.message}`;
   }
 
   private onDeviceState(state: DeviceState): void {
-    const record = this.records.get(state.device_id);
+    const record = this.record(state.device_id);
     if (!record) return;
     record.up = state.up;
     record.consecutive_failures = state.consecutive_failures;
@@ -217,6 +312,8 @@ export class FleetState {
       asset: device.asset,
       measurement: device.measurement,
       protocol: device.protocol,
+      discovered: record.subscription !== undefined,
+      ...(record.subscription === undefined ? {} : { subscription: record.subscription }),
       health: this.health(record),
       // Copies, since the records change in place with every reading.
       latest: [...record.series.values()].map((latest) => ({

@@ -70,6 +70,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true, verbose: true } },
   }) as unknown as FastifyInstance;
   const fleet = new FleetState(deps.gateway.resolved.devices, deps.gateway.bus, {
+    discovered_subscription: (device_id) => deps.gateway.discoveredSubscription?.(device_id),
     ...(options.stale_after_ms !== undefined ? { stale_after_ms: options.stale_after_ms } : {}),
   });
   const live = new LiveFeed(options.live);

@@ -34,7 +34,7 @@ export interface MqttInputOptions {
 }
 
 /** Wildcard-routed device identities kept at most, ten times the 10,000 devices of the ingest benchmark. */
-const WILDCARD_IDENTITIES = 100_000;
+export const WILDCARD_IDENTITIES = 100_000;
 
 /** A decoded sample together with the identity that tags it. */
 export type SampleHandler = (sample: DeviceSample, identity: DeviceIdentity) => void;
@@ -125,6 +125,14 @@ export class MqttInput {
     byDevice.set(deviceId, identity);
     this.wildcardIdentityCount += 1;
     return identity;
+  }
+
+  /** Returns the filter of the wildcard subscription that routed `deviceId`, while its identity is kept. */
+  subscriptionOf(deviceId: string): string | undefined {
+    for (const [filter, byDevice] of this.wildcardIdentities) {
+      if (byDevice.has(deviceId)) return filter;
+    }
+    return undefined;
   }
 
   private wire(): void {

@@ -13,6 +13,8 @@ const deviceSchema = openObject(
     asset: { type: 'string' },
     measurement: { type: 'string' },
     protocol: { type: 'string', enum: ['mqtt', 'modbus_tcp', 'modbus_rtu'] },
+    discovered: { type: 'boolean', description: 'True for a device seen through a wildcard subscription' },
+    subscription: { type: 'string', description: 'Subscription filter that routed a discovered device' },
     health: openObject({
       state: { type: 'string', enum: ['up', 'down', 'stale', 'unknown'] },
       last_seen_ms: { type: ['integer', 'null'] },
@@ -21,6 +23,13 @@ const deviceSchema = openObject(
   },
   ['id', 'site', 'asset', 'health', 'latest'],
 );
+
+/** Devices `GET /api/v1/devices` returns when the request gives no `limit`. */
+export const DEVICE_PAGE_DEFAULT = 1000;
+/** Largest `limit` of `GET /api/v1/devices`. */
+export const DEVICE_PAGE_MAX = 10_000;
+/** Response header with the number of devices in the whole list. */
+export const TOTAL_COUNT_HEADER = 'x-total-count';
 
 const assetSchema = openObject(
   {
@@ -106,16 +115,37 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { offset?: number; limit?: number } }>(
     '/api/v1/devices',
     {
       schema: {
         tags: ['fleet'],
-        summary: 'Every configured device with health and newest readings',
+        summary:
+          'Configured devices, then devices discovered through wildcard subscriptions, with health and newest readings',
+        description: `The ${TOTAL_COUNT_HEADER} response header gives the number of devices in the whole list.`,
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            offset: { type: 'integer', minimum: 0, default: 0, description: 'Devices to skip' },
+            limit: {
+              type: 'integer',
+              minimum: 1,
+              maximum: DEVICE_PAGE_MAX,
+              default: DEVICE_PAGE_DEFAULT,
+              description: 'Devices to return at most',
+            },
+          },
+        },
         response: { 200: { type: 'array', items: deviceSchema }, ...errorResponses },
       },
     },
-    async () => context.fleet.devices(),
+    async (request, reply) => {
+      const { offset = 0, limit = DEVICE_PAGE_DEFAULT } = request.query;
+      const page = context.fleet.page(offset, limit);
+      reply.header(TOTAL_COUNT_HEADER, String(page.total));
+      return page.devices;
+    },
   );
 
   app.get<{ Params: { id: string } }>(
@@ -123,7 +153,7 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
     {
       schema: {
         tags: ['fleet'],
-        summary: 'One device with health and newest readings',
+        summary: 'One configured or discovered device with health and newest readings',
         params: idParam('id', 'Device id'),
         response: { 200: deviceSchema, ...errorResponses },
       },
@@ -133,7 +163,7 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
       if (!device) {
         throw new ApiError(
           'API_DEVICE_NOT_FOUND',
-          `device ${JSON.stringify(request.params.id)} is not configured; GET /api/v1/devices lists them`,
+          `device ${JSON.stringify(request.params.id)} is not configured and no wildcard subscription has routed it; GET /api/v1/devices lists them`,
         );
       }
       return device;

@@ -7,7 +7,7 @@ import { errorResponses, openObject } from '../schemas.js';
 /** Returns the gateway counters, the output counters and the live-feed counters. */
 export function selfMetrics(context: ApiContext) {
   const { stats } = context.deps.gateway;
-  const devices = context.fleet.devices();
+  const devices = context.fleet.counts();
   return {
     readings: stats.readings,
     readings_by_device: Object.fromEntries(stats.readings_by_device),
@@ -18,8 +18,8 @@ export function selfMetrics(context: ApiContext) {
     retained_skipped: stats.retained_skipped,
     poll_errors: stats.poll_errors,
     untrusted_times: stats.untrusted_times,
-    devices_up: devices.filter((device) => device.health.state === 'up').length,
-    devices_total: devices.length,
+    devices_up: devices.up,
+    devices_total: devices.total,
     outputs: Object.fromEntries(
       context.deps.gateway.outputStats().map(({ name, stats: counters }) => [name, counters]),
     ),

@@ -2,12 +2,16 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeviceView } from '../../api/fleet-state.js';
+import { TOTAL_COUNT_HEADER } from '../../api/routes/fleet-routes.js';
 import type { selfMetrics } from '../../api/routes/self-routes.js';
 
 type GatewayMetrics = ReturnType<typeof selfMetrics>;
 
 export interface GatewayStatus {
+  /** The first page of the device list: configured devices, then discovered ones. */
   devices: DeviceView[];
+  /** Devices in the whole list, from the API's `x-total-count` header. */
+  devices_total: number;
   metrics: GatewayMetrics;
 }
 
@@ -26,6 +30,15 @@ export class StatusRequestError extends Error {
 export const TOKEN_ENV = 'COLDPOOL_API_TOKEN';
 
 async function getJson<T>(base: string, path: string, timeoutMs: number, token?: string): Promise<T> {
+  return (await getResponse<T>(base, path, timeoutMs, token)).body;
+}
+
+async function getResponse<T>(
+  base: string,
+  path: string,
+  timeoutMs: number,
+  token?: string,
+): Promise<{ body: T; headers: Headers }> {
   const url = new URL(path, base).toString();
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token !== undefined) headers.authorization = `Bearer ${token}`;
@@ -49,16 +62,21 @@ async function getJson<T>(base: string, path: string, timeoutMs: number, token?:
     const hint = response.status === 401 ? `; put an API token in ${TOKEN_ENV} or a file named by --token-file` : '';
     throw new StatusRequestError('STATUS_HTTP_ERROR', `GET ${url} returned HTTP ${response.status}: ${detail}${hint}`);
   }
-  return JSON.parse(text) as T;
+  return { body: JSON.parse(text) as T, headers: response.headers };
 }
 
 /** Reads the device list and the counters from the gateway API at `baseUrl`. */
 export async function fetchStatus(baseUrl: string, timeoutMs = 5000, token?: string): Promise<GatewayStatus> {
   const [devices, metrics] = await Promise.all([
-    getJson<DeviceView[]>(baseUrl, '/api/v1/devices', timeoutMs, token),
+    getResponse<DeviceView[]>(baseUrl, '/api/v1/devices', timeoutMs, token),
     getJson<GatewayMetrics>(baseUrl, '/api/v1/gateway/metrics', timeoutMs, token),
   ]);
-  return { devices, metrics };
+  const total = Number(devices.headers.get(TOTAL_COUNT_HEADER));
+  return {
+    devices: devices.body,
+    devices_total: Number.isInteger(total) && total > 0 ? total : devices.body.length,
+    metrics,
+  };
 }
 
 function ageText(lastSeenMs: number | null, nowMs: number): string {
@@ -80,6 +98,11 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
+/** Returns where a device comes from: `config`, or the wildcard subscription filter that routed it. */
+function sourceText(device: DeviceView): string {
+  return device.discovered ? `discovered ${device.subscription ?? ''}`.trimEnd() : 'config';
+}
+
 /** Formats the status as plain text: one line per device, then the counters and the outputs. */
 export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()): string {
   const { devices, metrics } = status;
@@ -88,6 +111,7 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
       'DEVICE',
       'ASSET',
       'PROTOCOL',
+      'SOURCE',
       'HEALTH',
       'LAST READING',
       'READINGS',
@@ -100,6 +124,7 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
       device.id,
       device.asset,
       device.protocol,
+      sourceText(device),
       device.health.state,
       ageText(device.health.last_seen_ms, nowMs),
       String(device.health.readings),
@@ -130,7 +155,12 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
       String(stats.write_errors),
     ]),
   ];
-  return `${table(deviceRows)}\n\n${counters.join(', ')}\n\n${table(outputRows)}\n`;
+  const hidden = status.devices_total - devices.length;
+  const more =
+    hidden > 0
+      ? `\n${hidden} more devices not shown; GET /api/v1/devices?offset=${devices.length} lists the next ones\n`
+      : '';
+  return `${table(deviceRows)}\n${more}\n${counters.join(', ')}\n\n${table(outputRows)}\n`;
 }
 
 interface StatusOptions {

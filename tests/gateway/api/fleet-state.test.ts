@@ -72,3 +72,47 @@ describe('FleetState', () => {
     fleet.detach();
   });
 });
+
+describe('FleetState discovered devices', () => {
+  function roomReading(device: string, time_ms: number): Reading {
+    return { ...reading(time_ms, { air_temp_c: 3 }), tags: { site: 'north-hub', asset: device, device } };
+  }
+
+  it('ignores unknown devices without discovery', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus);
+    bus.emit('reading', roomReading('room-9', 1_000));
+    expect(fleet.device('room-9')).toBeUndefined();
+    expect(fleet.counts().total).toBe(1);
+    fleet.detach();
+  });
+
+  it('evicts the least recently seen', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus, {
+      discovered_subscription: (id) => (id.startsWith('room-') ? 'rooms/+/state' : undefined),
+      max_discovered: 2,
+    });
+    bus.emit('reading', roomReading('room-7', 1_000));
+    bus.emit('reading', roomReading('room-8', 1_000));
+    bus.emit('reading', roomReading('room-7', 2_000));
+    bus.emit('reading', roomReading('room-9', 2_000));
+    expect(fleet.device('room-8')).toBeUndefined();
+    expect(fleet.device('room-7')?.discovered).toBe(true);
+    expect(fleet.device('room-9')?.subscription).toBe('rooms/+/state');
+    expect(fleet.device('room-1')?.discovered).toBe(false);
+    expect(fleet.counts().total).toBe(3);
+    expect(fleet.page(0, 10).devices.map((device) => device.id)).toEqual(['room-1', 'room-7', 'room-9']);
+    fleet.detach();
+  });
+
+  it('counts faults and state of discovered devices', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus, { discovered_subscription: () => 'rooms/+/state' });
+    bus.emit('reading', roomReading('room-7', 1_000));
+    bus.emit('device_state', { device_id: 'room-7', up: false, consecutive_failures: 2, last_error: 'gone' });
+    expect(fleet.device('room-7')?.health.state).toBe('down');
+    expect(fleet.device('room-7')?.health.last_error).toBe('gone');
+    fleet.detach();
+  });
+});

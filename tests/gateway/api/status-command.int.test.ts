@@ -40,9 +40,11 @@ describe('status command', () => {
   it('prints one line per device', async () => {
     fixture.publish(roomReading(Date.now(), 4));
     const lines = (await runStatus(['--url', url])).split('\n');
-    expect(lines[0]).toMatch(/^DEVICE\s+ASSET\s+PROTOCOL\s+HEALTH/);
-    expect(lines.find((line) => line.startsWith('room-1'))).toMatch(/room-1\s+room-1\s+mqtt\s+up\s+\d+ s ago\s+1\s/);
-    expect(lines.find((line) => line.startsWith('ctrl-1'))).toMatch(/modbus_tcp\s+unknown\s+never/);
+    expect(lines[0]).toMatch(/^DEVICE\s+ASSET\s+PROTOCOL\s+SOURCE\s+HEALTH/);
+    expect(lines.find((line) => line.startsWith('room-1'))).toMatch(
+      /room-1\s+room-1\s+mqtt\s+config\s+up\s+\d+ s ago\s+1\s/,
+    );
+    expect(lines.find((line) => line.startsWith('ctrl-1'))).toMatch(/modbus_tcp\s+config\s+unknown\s+never/);
   });
 
   it('prints the gateway counters', async () => {
