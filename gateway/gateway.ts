@@ -23,7 +23,7 @@ import { MqttInput } from './inputs/mqtt-input.js';
 import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
 import { OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
-import { faultReading, normaliseSample } from './pipeline/normalise-sample.js';
+import { faultReading, normaliseSample, untrustedTimeMessage } from './pipeline/normalise-sample.js';
 import type { PlanningCapacity } from './planning/capacity-service.js';
 import type { Planner } from './planning/planner.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -432,11 +432,22 @@ export class Gateway {
   private handleSample(sample: DeviceSample, identity: DeviceIdentity): void {
     if (!this.running) return;
     const result = normaliseSample(sample, identity, { max_clock_skew_ms: this.skewMs });
-    if (result.untrusted_time) {
+    if (result.untrusted_reason !== undefined) {
       this.stats.untrusted_times++;
+      const { device_id, source_time_ms, receive_time_ms } = sample;
       this.problemLog.warn(
-        `time:${sample.device_id}`,
-        { device_id: sample.device_id, source_time_ms: sample.source_time_ms, receive_time_ms: sample.receive_time_ms },
+        `time:${device_id}`,
+        {
+          device_id,
+          source_time_ms,
+          receive_time_ms,
+          reason: result.untrusted_reason,
+          ...(Number.isFinite(source_time_ms)
+            ? { skew_s: Math.round((source_time_ms! - receive_time_ms) / 1000) }
+            : {}),
+          max_clock_skew_s: this.skewMs / 1000,
+          message: untrustedTimeMessage(sample, result.untrusted_reason, this.skewMs),
+        },
         'device timestamp implausible; the reading is stored at the receive time',
       );
     }

@@ -161,20 +161,57 @@ export interface SampleResult {
   missing_fields: number;
   /** True when the payload's own time was rejected as implausible and the receive time used. */
   untrusted_time: boolean;
+  /**
+   * Why the payload's time was rejected: `ahead` of the receive time by more than the allowed skew,
+   * `before_2000`, or `invalid` (not a whole number of milliseconds).
+   */
+  untrusted_reason?: UntrustedTimeReason;
 }
+
+export type UntrustedTimeReason = 'ahead' | 'before_2000' | 'invalid';
 
 function chooseTime(
   sample: DeviceSample,
   options: PipelineOptions,
-): { time_ms: number; source: 'source' | 'receive'; untrusted: boolean } {
+): { time_ms: number; source: 'source' | 'receive'; untrusted?: UntrustedTimeReason } {
   const source = sample.source_time_ms;
-  if (source === undefined || !Number.isSafeInteger(source)) {
-    return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: source !== undefined };
+  if (source === undefined) return { time_ms: sample.receive_time_ms, source: 'receive' };
+  if (!Number.isSafeInteger(source))
+    return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: 'invalid' };
+  if (source > sample.receive_time_ms + options.max_clock_skew_ms) {
+    return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: 'ahead' };
   }
-  if (source > sample.receive_time_ms + options.max_clock_skew_ms || source < EARLIEST_TRUSTED_MS) {
-    return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: true };
+  if (source < EARLIEST_TRUSTED_MS) {
+    return { time_ms: sample.receive_time_ms, source: 'receive', untrusted: 'before_2000' };
   }
-  return { time_ms: source, source: 'source', untrusted: false };
+  return { time_ms: source, source: 'source' };
+}
+
+/**
+ * Describes a rejected device time for the log: the device, how far off the time is, the limit, and
+ * what to change.
+ */
+export function untrustedTimeMessage(
+  sample: Pick<DeviceSample, 'device_id' | 'source_time_ms' | 'receive_time_ms'>,
+  reason: UntrustedTimeReason,
+  max_clock_skew_ms: number,
+): string {
+  const device = `device ${sample.device_id}`;
+  const stored = 'so the reading is stored at the receive time';
+  if (reason === 'invalid') {
+    return `${device} timestamp ${String(sample.source_time_ms)} is not a whole number of milliseconds, ${stored}. Check the time field and its unit in the payload mapping`;
+  }
+  const source_ms = sample.source_time_ms ?? sample.receive_time_ms;
+  if (reason === 'before_2000') {
+    return `${device} timestamp ${new Date(source_ms).toISOString()} is before 2000-01-01, ${stored}. Set the device clock, or fix the time unit in the payload mapping`;
+  }
+  const skew_s = Math.round((source_ms - sample.receive_time_ms) / 1000);
+  const limit_s = max_clock_skew_ms / 1000;
+  return (
+    `${device} timestamp is ${skew_s} s ahead of the receive time, more than max_clock_skew_s (${limit_s} s), ${stored}. ` +
+    'Fix the device clock. A simulator on an accelerated clock (firmware-sim --time-scale above 1) runs ' +
+    'further ahead every second, so raise max_clock_skew_s in the config above the skew of the whole run'
+  );
 }
 
 /**
@@ -215,7 +252,12 @@ export function normaliseSample(
   }
   missing += sample.errors.length;
 
-  const result: SampleResult = { faults, missing_fields: missing, untrusted_time: time.untrusted };
+  const result: SampleResult = {
+    faults,
+    missing_fields: missing,
+    untrusted_time: time.untrusted !== undefined,
+    ...(time.untrusted === undefined ? {} : { untrusted_reason: time.untrusted }),
+  };
   if (keptFields === 0) return result;
   const tags = readingTags(sample, identity);
   const time_ms = time.source === 'receive' ? uniqueReceiveTime(tags, time.time_ms) : time.time_ms;

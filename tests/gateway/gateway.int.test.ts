@@ -198,4 +198,18 @@ describe('gateway with bad inputs', () => {
     ).toEqual(['fc1@0+3', 'fc2@0+4', 'fc3@100+2', 'fc4@0+7']);
     expect(readings.some((reading) => reading.tags.device === 'ctrl-failing')).toBe(false);
   });
+
+  it('logs skew, limit and fix of a future stamp', async () => {
+    const ts = Date.now() + 3_600_000;
+    await client.publishAsync('test/room-a/state', JSON.stringify({ seq: 9, ts, temp_c: 2, rh_pct: 80 }), { qos: 1 });
+    await until(() => lines.some((line) => line.device_id === 'room-a' && line.reason === 'ahead'));
+    const line = lines.find((candidate) => candidate.device_id === 'room-a' && candidate.reason === 'ahead')!;
+    expect(line.msg).toBe('device timestamp implausible; the reading is stored at the receive time');
+    expect(line.max_clock_skew_s).toBe(300);
+    expect(line.skew_s).toBeGreaterThanOrEqual(3590);
+    expect(line.skew_s).toBeLessThanOrEqual(3600);
+    expect(line.message).toMatch(/^device room-a timestamp is 3(59\d|600) s ahead of the receive time/);
+    expect(line.message).toContain('more than max_clock_skew_s (300 s)');
+    expect(line.message).toContain('raise max_clock_skew_s');
+  });
 });

@@ -3,7 +3,7 @@ import { decodeRequestFields } from '../../../devices/modbus/field-decoder.js';
 import type { RegisterField } from '../../../devices/modbus/register-field.js';
 import { planRequests } from '../../../devices/modbus/request-plan.js';
 import type { DeviceSample, FieldSpec, RawField } from '../../../devices/sample.js';
-import { normaliseSample } from '../../../gateway/pipeline/normalise-sample.js';
+import { normaliseSample, untrustedTimeMessage } from '../../../gateway/pipeline/normalise-sample.js';
 
 const identity = { site: 'depot', asset: 'room-a', measurement: 'cold_room', tags: {} };
 const options = { max_clock_skew_ms: 300_000 };
@@ -181,6 +181,63 @@ describe('normaliseSample', () => {
     );
     expect(result.reading?.time_ms).toBe(1_700_000_000_000);
     expect(result.untrusted_time).toBe(true);
+    expect(result.untrusted_reason).toBe('before_2000');
+  });
+
+  it('names the reason for a future stamp', () => {
+    const result = normaliseSample(
+      sample([field({ name: 'a' }, 1)], { source_time_ms: 1_700_000_400_000 }),
+      { ...identity },
+      options,
+    );
+    expect(result.untrusted_reason).toBe('ahead');
+  });
+
+  it('trusts a stamp within the skew', () => {
+    const result = normaliseSample(
+      sample([field({ name: 'a' }, 1)], { source_time_ms: 1_700_000_200_000 }),
+      { ...identity },
+      options,
+    );
+    expect(result.untrusted_time).toBe(false);
+    expect(result.untrusted_reason).toBeUndefined();
+  });
+});
+
+describe('untrustedTimeMessage', () => {
+  const receive_time_ms = 1_700_000_000_000;
+
+  it('states skew, limit and fix', () => {
+    const message = untrustedTimeMessage(
+      { device_id: 'room-1', source_time_ms: receive_time_ms + 3_600_400, receive_time_ms },
+      'ahead',
+      300_000,
+    );
+    expect(message).toContain('device room-1 timestamp is 3600 s ahead of the receive time');
+    expect(message).toContain('more than max_clock_skew_s (300 s)');
+    expect(message).toContain('stored at the receive time');
+    expect(message).toContain('Fix the device clock');
+    expect(message).toContain('--time-scale above 1');
+    expect(message).toContain('raise max_clock_skew_s');
+  });
+
+  it('states a stamp before 2000', () => {
+    const message = untrustedTimeMessage(
+      { device_id: 'room-1', source_time_ms: 100_000_000_000, receive_time_ms },
+      'before_2000',
+      300_000,
+    );
+    expect(message).toContain('device room-1 timestamp 1973-03-03T09:46:40.000Z is before 2000-01-01');
+    expect(message).toContain('Set the device clock, or fix the time unit');
+  });
+
+  it('states an invalid stamp', () => {
+    const message = untrustedTimeMessage(
+      { device_id: 'room-1', source_time_ms: 1.5, receive_time_ms },
+      'invalid',
+      300_000,
+    );
+    expect(message).toContain('timestamp 1.5 is not a whole number of milliseconds');
   });
 });
 
