@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { RtuLineStats } from '../devices/modbus/rtu-transport.js';
 import type { DeviceSample } from '../devices/sample.js';
 import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
@@ -269,6 +270,11 @@ export class Gateway {
   }
 
   /** Base URL of the HTTP API once it listens. */
+  /** Returns the line counters of each Modbus RTU bus, by bus id; empty without RTU devices. */
+  rtuLineStats(): Array<{ bus: string; stats: RtuLineStats }> {
+    return this.modbusInput?.rtuLineStats() ?? [];
+  }
+
   apiUrl(): string | undefined {
     return this.api?.url;
   }

@@ -1,3 +1,4 @@
+import type { RtuLineStats } from '../../devices/modbus/rtu-transport.js';
 import type { ResolvedDevice } from '../config/resolve.js';
 import type { EventBus } from '../events.js';
 import type { OutputStats } from '../outputs/output.js';
@@ -16,6 +17,8 @@ export interface ApiGateway {
   resolved: { devices: readonly ResolvedDevice[] };
   /** Filter of the wildcard subscription that routed an unconfigured device. Default: no discovery. */
   discoveredSubscription?(device_id: string): string | undefined;
+  /** Line counters of each Modbus RTU bus, by bus id. Default: no RTU bus. */
+  rtuLineStats?(): Array<{ bus: string; stats: RtuLineStats }>;
 }
 
 /** The gateway and the optional feature services the API serves. */

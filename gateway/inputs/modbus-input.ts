@@ -3,6 +3,7 @@ import type { PolledModbusDevice } from '../../devices/modbus/polled-device.js';
 import type { RegisterField } from '../../devices/modbus/register-field.js';
 import { describePlan } from '../../devices/modbus/request-plan.js';
 import { ModbusRtuBus } from '../../devices/modbus/rtu-bus.js';
+import type { RtuLineStats } from '../../devices/modbus/rtu-transport.js';
 import { ModbusTcpDevice } from '../../devices/modbus/tcp-device.js';
 import type { DeviceSample } from '../../devices/sample.js';
 import type { BusConfig } from '../config/device-schema.js';
@@ -91,6 +92,8 @@ function healthReading(device: ModbusDevice, driver: PolledModbusDevice, time_ms
 export class ModbusInput {
   private readonly tcpDevices: ModbusTcpDevice[] = [];
   private readonly buses: ModbusRtuBus[] = [];
+  /** Config id of each entry of `buses`, by position. */
+  private readonly busIds: string[] = [];
 
   constructor(
     devices: readonly ModbusDevice[],
@@ -122,6 +125,7 @@ export class ModbusInput {
       });
       for (const device of members) this.wire(rtuBus.addDevice(optionsOf(device)), device);
       this.buses.push(rtuBus);
+      this.busIds.push(line.id);
       this.log.info(
         { bus: line.id, path: line.path, baud_rate: line.baud_rate, parity: line.parity, devices: members.length },
         'modbus rtu bus configured',
@@ -160,6 +164,11 @@ export class ModbusInput {
         ...(health.last_error !== undefined ? { last_error: health.last_error } : {}),
       });
     });
+  }
+
+  /** Returns the line counters of each RTU bus (requests, timeouts, CRC errors, discarded bytes), by bus id. */
+  rtuLineStats(): Array<{ bus: string; stats: RtuLineStats }> {
+    return this.buses.map((rtuBus, index) => ({ bus: this.busIds[index] ?? '', stats: rtuBus.stats() }));
   }
 
   start(): void {

@@ -4,6 +4,7 @@
  * scrape, which keeps them monotonic because the gateway's own counters only grow.
  */
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import type { RtuLineStats } from '../../devices/modbus/rtu-transport.js';
 import type { OutputStats } from '../outputs/output.js';
 import type { GatewayStats } from '../stats.js';
 
@@ -15,6 +16,8 @@ export interface MetricsSource {
   deviceHealth(): Array<{ device: string; up: boolean }>;
   /** Clients connected to the live feed. */
   liveClients(): number;
+  /** Line counters of each Modbus RTU bus, by bus id. */
+  rtuLines(): Array<{ bus: string; stats: RtuLineStats }>;
 }
 
 type CounterKey =
@@ -32,6 +35,15 @@ const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
   ['unknown_topics', 'MQTT messages on topics that map to no device'],
   ['retained_skipped', 'Retained MQTT messages skipped because they carried no timestamp'],
   ['untrusted_times', 'Readings stored at the receive time because the device time was implausible'],
+];
+
+const RTU_LINE_COUNTERS: Array<[keyof RtuLineStats, string]> = [
+  ['requests', 'Requests written to a Modbus RTU line'],
+  ['replies', 'Valid replies received on a Modbus RTU line'],
+  ['timeouts', 'Requests on a Modbus RTU line that got no valid reply within their timeout'],
+  ['crc_errors', 'Reply candidates on a Modbus RTU line whose CRC did not match: wiring, termination or baud rate'],
+  ['bytes_discarded', 'Bytes dropped on a Modbus RTU line as noise, late replies or leftovers'],
+  ['echoes_ignored', 'Copies of a request that an adapter without echo suppression sent back'],
 ];
 
 const OUTPUT_COUNTERS: Array<[keyof OutputStats, string]> = [
@@ -107,6 +119,17 @@ export function createGatewayMetrics(source: MetricsSource): Registry {
       for (const { device, up } of source.deviceHealth()) this.set({ device }, up ? 1 : 0);
     },
   });
+  for (const [key, help] of RTU_LINE_COUNTERS) {
+    new Counter({
+      name: `coldpool_modbus_rtu_${key}_total`,
+      help,
+      labelNames: ['bus'],
+      registers: [registry],
+      collect() {
+        for (const { bus, stats } of source.rtuLines()) setCounter(this, stats[key], { bus });
+      },
+    });
+  }
   new Gauge({
     name: 'coldpool_live_clients',
     help: 'Clients connected to the live feed',

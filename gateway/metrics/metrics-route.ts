@@ -11,6 +11,7 @@ export function registerMetricsRoute(app: FastifyInstance, context: ApiContext):
     deviceHealth: () =>
       context.fleet.devices().map((device) => ({ device: device.id, up: device.health.state === 'up' })),
     liveClients: () => context.live.stats().clients,
+    rtuLines: () => gateway.rtuLineStats?.() ?? [],
   });
   app.get(
     '/metrics',

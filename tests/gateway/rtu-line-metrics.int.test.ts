@@ -1,0 +1,70 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RtuControllerSim } from '../../firmware-sim/rtu/rtu-controller-sim.js';
+import { validateConfig } from '../../gateway/config/load.js';
+import { Gateway } from '../../gateway/gateway.js';
+import { type PtyPair, startPtyPair } from '../devices/modbus/pty-pair.js';
+
+/** Returns the value of one sample line of the Prometheus text format, such as `name{label="x"}`. */
+function sample(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('rtu line metrics', () => {
+  let pty: PtyPair;
+  let sim: RtuControllerSim;
+  let gateway: Gateway;
+  let metrics = '';
+
+  beforeAll(async () => {
+    pty = await startPtyPair();
+    sim = new RtuControllerSim({ path: pty.device_path, units: [1, 2], baud_rate: 9600, parity: 'none' });
+    // Unit 2 replies to every request with one bit flipped, so each of its replies fails the CRC check.
+    sim.setFaults(2, { corrupt_share: 1 });
+    await sim.start();
+    const config = validateConfig({
+      site: 'rtu-site',
+      mqtt: { broker: { enabled: false }, republish: { enabled: false } },
+      http: { enabled: true, port: 0 },
+      buses: [{ id: 'rs485-1', path: pty.gateway_path, baud_rate: 9600, parity: 'none' }],
+      devices: [1, 2].map((unit) => ({
+        id: `rtu-${unit}`,
+        protocol: 'modbus_rtu',
+        bus: 'rs485-1',
+        unit_id: unit,
+        poll_interval_s: 0.3,
+        timeout_ms: 200,
+        retries: 0,
+        profile: 'generic-tenths-c',
+      })),
+      outputs: { local_store: { path: join(mkdtempSync(join(tmpdir(), 'coldpool-rtu-metrics-')), 'store.db') } },
+    });
+    gateway = new Gateway(config, pino({ level: 'silent' }));
+    await gateway.start();
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    metrics = await (await fetch(`${gateway.apiUrl()}/metrics`)).text();
+    await gateway.stop();
+  }, 30_000);
+
+  afterAll(async () => {
+    await sim?.stop();
+    await pty?.close();
+  });
+
+  it('counts requests and replies per bus', () => {
+    const requests = sample(metrics, 'coldpool_modbus_rtu_requests_total{bus="rs485-1"}') ?? 0;
+    const replies = sample(metrics, 'coldpool_modbus_rtu_replies_total{bus="rs485-1"}') ?? 0;
+    expect(requests).toBeGreaterThanOrEqual(4);
+    expect(replies).toBeGreaterThanOrEqual(2);
+    expect(replies).toBeLessThan(requests);
+  });
+
+  it('counts crc errors of the corrupt unit', () => {
+    expect(sample(metrics, 'coldpool_modbus_rtu_crc_errors_total{bus="rs485-1"}')).toBeGreaterThanOrEqual(2);
+    expect(sample(metrics, 'coldpool_modbus_rtu_timeouts_total{bus="rs485-1"}')).toBeGreaterThanOrEqual(2);
+  });
+});
