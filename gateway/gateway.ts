@@ -420,6 +420,8 @@ export class Gateway {
               { url: redactUrlText(url), devices: mqttDevices.length, subscriptions: subscriptions.length },
               'mqtt input subscribed',
             ),
+          on_reconnected: (outage_ms) =>
+            this.log.info({ url: redactUrlText(url), outage_ms }, 'mqtt input reconnected'),
         },
         this.bus,
         handler,

@@ -31,6 +31,8 @@ export interface MqttInputOptions {
   retry_unreachable_broker?: boolean;
   /** Called each time the broker grants the subscriptions, at start or once it is reachable again. */
   on_subscribed?: () => void;
+  /** Called when the client connects again after losing its connection, with the outage in milliseconds. */
+  on_reconnected?: (outage_ms: number) => void;
 }
 
 /** Wildcard-routed device identities kept at most, ten times the 10,000 devices of the ingest benchmark. */
@@ -175,6 +177,24 @@ export class MqttInput {
       });
     });
     this.subscriber.on('subscribed', () => this.options.on_subscribed?.());
+    // mqtt.js emits `offline` once per outage and `connect` on each successful connection. A first
+    // connection that comes late, after a broker unreachable at start, is `on_subscribed` only.
+    let connectedOnce = false;
+    let offlineSinceMs: number | undefined;
+    this.subscriber.on('offline', () => {
+      offlineSinceMs ??= Date.now();
+    });
+    this.subscriber.on('connect', () => {
+      if (!connectedOnce) {
+        connectedOnce = true;
+        offlineSinceMs = undefined;
+        return;
+      }
+      if (offlineSinceMs === undefined) return;
+      const outage_ms = Date.now() - offlineSinceMs;
+      offlineSinceMs = undefined;
+      this.options.on_reconnected?.(outage_ms);
+    });
     this.subscriber.on('error', (error: Error) => {
       this.bus.emit('input_problem', { source: 'mqtt', code: 'MQTT_CLIENT_ERROR', message: error.message });
     });

@@ -87,6 +87,8 @@ describe('gateway with its broker down at start', () => {
 
     expect(gateway.stats.readings_by_device.get('room-1')).toBe(1);
     expect(messages(lines, 'mqtt broker unreachable at start')).toHaveLength(1);
+    // A first connection is no reconnect.
+    expect(messages(lines, 'mqtt input reconnected')).toHaveLength(0);
   }, 60_000);
 });
 
@@ -114,9 +116,14 @@ describe('gateway during a broker outage', () => {
     await waitFor(
       () =>
         messages(lines, 'control client reconnected').length > 0 &&
-        messages(lines, 'republish client reconnected').length > 0,
-      'both clients to reconnect',
+        messages(lines, 'republish client reconnected').length > 0 &&
+        messages(lines, 'mqtt input reconnected').length > 0,
+      'the three clients to reconnect',
     );
+    const input = messages(lines, 'mqtt input reconnected');
+    expect(input).toHaveLength(1);
+    expect(input[0]?.url).toBe(`mqtt://127.0.0.1:${port}`);
+    expect(input[0]?.outage_ms).toBeGreaterThanOrEqual(7000);
     for (const name of ['control client', 'republish client']) {
       const reconnected = messages(lines, `${name} reconnected`);
       expect(reconnected, name).toHaveLength(1);
