@@ -25,6 +25,7 @@ import {
   noteReading,
   type PowerDetection,
   registerDevices,
+  resumeWatch,
   sitesWithOfflineDevices,
   type WatchState,
 } from './offline-watch.js';
@@ -86,6 +87,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     this.clock = options.clock ?? Date.now;
     this.registry = new AlarmRegistry(store, this, config.notify, options.audit);
     this.watch = store.loadState<WatchState>(WATCH_KEY) ?? newWatchState();
+    resumeWatch(this.watch, this.clock());
     registerDevices(this.watch, options.devices ?? [], this.clock());
     for (const profile of this.profiles) {
       this.configuredStates.set(profile.id, profile.state);

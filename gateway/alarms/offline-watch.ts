@@ -10,8 +10,8 @@ export interface DeviceWatch {
   site: string;
   asset: string;
   /**
-   * Time of the newest reading, or of the last power restore at the site if that is later. For a device
-   * that never reported, the time it was registered from the configuration.
+   * Time of the newest reading, or of the last power restore at the site or the gateway's start if that
+   * is later. For a device that never reported, the time it was registered from the configuration.
    */
   last_seen_ms: number;
   /** True after the input reported the device down (failed polls), until its next reading or a power restore. */
@@ -74,6 +74,21 @@ function siteOf(state: WatchState, site: string): SiteWatch {
 export function isDeviceOffline(device: DeviceWatch, now_ms: number, timeout_ms: number): boolean {
   if (device.down && !device.never_reported) return true;
   return now_ms - device.last_seen_ms > timeout_ms;
+}
+
+/**
+ * Starts the watch of a gateway that was stopped: it could not see the devices meanwhile, so each one
+ * gets one full timeout from `now_ms`, as after a power restore, and down reports from before the stop
+ * no longer count. Without this, a gateway stopped for longer than the timeout found every device of a
+ * site silent since about the same time at start, and raised a site power failure until readings came.
+ * Alarms raised before the stop stay active until the device reports.
+ */
+export function resumeWatch(state: WatchState, now_ms: number): void {
+  for (const device of Object.values(state.devices)) {
+    device.last_seen_ms = Math.max(device.last_seen_ms, now_ms);
+    device.down = false;
+    delete device.down_ms;
+  }
 }
 
 /**

@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { START_MS, startEngine, temperatureReading } from './scenario-harness.js';
 
@@ -158,5 +161,29 @@ describe('offline and power rules', () => {
     harness.engine.setAssetState('room-1', 'maintenance', 'ops');
     drive(harness, 30, 60, (id) => id === 'ctl-1');
     expect(raised(harness)).toEqual([]);
+  });
+
+  it('gateway restart raises nothing', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'coldpool-restart-')), 'records.db');
+    const before = startEngine(siteConfig(), path);
+    drive(before, 0, 30, () => false);
+    before.db.close();
+    // The gateway was stopped for 90 minutes; it ticks once before the first readings arrive.
+    const after = startEngine(siteConfig(), path, { ms: START_MS + 120 * MIN + 5000 });
+    after.engine.tick(after.now.ms);
+    drive(after, 121, 140, () => false);
+    expect(raised(after)).toEqual([]);
+  });
+
+  it('device dead across restart alarms', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'coldpool-restart-')), 'records.db');
+    const before = startEngine(siteConfig(), path);
+    drive(before, 0, 30, () => false);
+    before.db.close();
+    const after = startEngine(siteConfig(), path, { ms: START_MS + 120 * MIN });
+    drive(after, 120, 126, (id) => id === 'ctl-1');
+    expect(raised(after)).toEqual([]);
+    drive(after, 126, 150, (id) => id === 'ctl-1');
+    expect(raised(after)).toEqual(['no_data']);
   });
 });
