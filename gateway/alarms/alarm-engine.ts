@@ -37,7 +37,10 @@ export interface AlarmEngineOptions {
   audit?: AuditSink;
   /** Source of the current time for the tick, ms since the epoch. Default `Date.now`. */
   clock?: () => number;
-  /** Devices of the gateway configuration, watched from construction even if they never send a reading. */
+  /**
+   * Devices of the gateway configuration, watched from construction even if they never send a reading.
+   * Without it, the watch keeps the devices it saved, including ones that a configuration no longer lists.
+   */
   devices?: ConfiguredDevice[];
 }
 
@@ -88,7 +91,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     this.registry = new AlarmRegistry(store, this, config.notify, options.audit);
     this.watch = store.loadState<WatchState>(WATCH_KEY) ?? newWatchState();
     resumeWatch(this.watch, this.clock());
-    registerDevices(this.watch, options.devices ?? [], this.clock());
+    if (options.devices !== undefined) registerDevices(this.watch, options.devices, this.clock());
     for (const profile of this.profiles) {
       this.configuredStates.set(profile.id, profile.state);
       const runtime = store.loadState<AssetRuntime>(assetKey(profile.id));

@@ -20,6 +20,8 @@ export interface DeviceWatch {
   down_ms?: number;
   /** True for a configured device that has sent no reading since it was registered. */
   never_reported?: boolean;
+  /** True when the gateway configuration listed the device at a start; false or missing for one only seen. */
+  configured?: boolean;
 }
 
 /** A device the gateway configuration lists, with the tags its readings carry. */
@@ -94,14 +96,24 @@ export function resumeWatch(state: WatchState, now_ms: number): void {
 /**
  * Watches each configured device from `now_ms`, so one that never sends a reading still goes offline
  * after the timeout. A device already watched keeps its state, and one that never reported takes its
- * site and asset from the configuration again.
+ * site and asset from the configuration again. A device that an earlier start registered but `devices`
+ * no longer lists is dropped.
  */
 export function registerDevices(state: WatchState, devices: ConfiguredDevice[], now_ms: number): void {
+  const listed = new Set(devices.map((device) => device.id));
+  // A device that an earlier configuration listed and this one does not was removed: it is no longer
+  // watched, so it never raises an offline alarm. Devices only seen through a wildcard subscription stay.
+  for (const [id, device] of Object.entries(state.devices)) {
+    if (device.configured === true && !listed.has(id)) delete state.devices[id];
+  }
   for (const { id, site, asset } of devices) {
     const known = state.devices[id];
     if (known === undefined) {
-      state.devices[id] = { site, asset, last_seen_ms: now_ms, down: false, never_reported: true };
-    } else if (known.never_reported) {
+      state.devices[id] = { site, asset, last_seen_ms: now_ms, down: false, never_reported: true, configured: true };
+      continue;
+    }
+    known.configured = true;
+    if (known.never_reported) {
       known.site = site;
       known.asset = asset;
     }

@@ -2,6 +2,9 @@
  * Offline and power-failure alarms for a site of Modbus units polled every 10 s, as the poller reports
  * them: a reading per successful poll, and one `device_state` down event at the first failed poll.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AlarmEngine } from '../../../gateway/alarms/alarm-engine.js';
 import type { AlarmNotification } from '../../../gateway/alarms/alarm-registry.js';
@@ -228,5 +231,34 @@ describe('configured unit that never reports', () => {
     harness.engine.handleDeviceState({ device_id: 'room-x', up: false, consecutive_failures: 1 });
     poll(harness, 0, 30 * MIN, () => true);
     expect(raised(harness)).toEqual([]);
+  });
+
+  it('forgets a unit removed from the config', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'coldpool-removed-')), 'records.db');
+    const before = startEngine(siteConfig(), path);
+    const first = new AlarmEngine({
+      config: before.config,
+      store: new AlarmStore(before.db),
+      clock: () => before.now.ms,
+      devices: configured,
+    });
+    first.handleReading(temperatureReading(START_MS, 2.5, { site: SITE, device: 'wild-1', asset: 'wild-1' }));
+    first.tick(START_MS + 1000);
+    before.db.close();
+    // The next start lists room-a and room-b only; room-c was taken out of the configuration.
+    const after = startEngine(siteConfig(), path, { ms: START_MS + 60 * MIN });
+    const second = new AlarmEngine({
+      config: after.config,
+      store: new AlarmStore(after.db),
+      clock: () => after.now.ms,
+      devices: configured.filter((device) => device.id !== 'room-c'),
+    });
+    second.on('transition', (transition) => after.transitions.push(structuredClone(transition)));
+    const harness = { ...after, engine: second };
+    poll(harness, 60 * MIN, 90 * MIN, (unit) => unit.device !== 'room-c');
+    const rules = raised(harness);
+    expect(rules).not.toContain('room-c/no_data');
+    // A device seen only through its readings, as a wildcard subscription routes it, is still watched.
+    expect(rules).toContain('wild-1/no_data');
   });
 });
