@@ -10,6 +10,7 @@ import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 import type { Reading } from '../../gateway/reading.js';
 import { freePort } from '../harness/free-port.js';
+import { sample } from '../harness/prometheus-sample.js';
 
 const TOPIC = 'test/room-a/state';
 
@@ -19,12 +20,6 @@ async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-}
-
-/** Returns the value of one sample line of the Prometheus text format, such as `name{label="x"}`. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
 }
 
 /** Builds a room-node payload with `tempText` as the raw JSON of `temp_c`, so `1e400` stays `1e400`. */

@@ -7,12 +7,7 @@ import { RtuControllerSim } from '../../firmware-sim/rtu/rtu-controller-sim.js';
 import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { type PtyPair, startPtyPair } from '../devices/modbus/pty-pair.js';
-
-/** Returns the value of one sample line of the Prometheus text format, such as `name{label="x"}`. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
+import { sample } from '../harness/prometheus-sample.js';
 
 describe('rtu line metrics', () => {
   let pty: PtyPair;
@@ -45,10 +40,17 @@ describe('rtu line metrics', () => {
     });
     gateway = new Gateway(config, pino({ level: 'silent' }));
     await gateway.start();
-    await new Promise((resolve) => setTimeout(resolve, 2500));
-    metrics = await (await fetch(`${gateway.apiUrl()}/metrics`)).text();
+    // The failing unit backs off after each failure, so the wait is for its counts, not a fixed time.
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      metrics = await (await fetch(`${gateway.apiUrl()}/metrics`)).text();
+      const crcErrors = sample(metrics, 'coldpool_modbus_rtu_crc_errors_total{bus="rs485-1"}') ?? 0;
+      const timeouts = sample(metrics, 'coldpool_modbus_rtu_timeouts_total{bus="rs485-1"}') ?? 0;
+      if ((crcErrors >= 2 && timeouts >= 2) || Date.now() > deadline) break;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
     await gateway.stop();
-  }, 30_000);
+  }, 40_000);
 
   afterAll(async () => {
     await sim?.stop();

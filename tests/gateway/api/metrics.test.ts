@@ -1,11 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sample } from '../../harness/prometheus-sample.js';
 import { type ApiFixture, createApiFixture, roomReading } from './api-fixture.js';
-
-/** Returns the value of one sample line of the Prometheus text format, such as `name{label="x"}`. */
-function sample(text: string, series: string): number | undefined {
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
-  return line === undefined ? undefined : Number(line.slice(series.length + 1));
-}
 
 describe('prometheus metrics', () => {
   let fixture: ApiFixture;
