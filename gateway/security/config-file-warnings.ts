@@ -9,7 +9,7 @@ const GROUP_OTHER_READ = 0o044;
 /** Permission bits that let the group or others write a file. */
 const GROUP_OTHER_WRITE = 0o022;
 
-/** What a file exposes, for the warning text: what a reader learns and what a writer could change. */
+/** Exposure of a file in the warning text: what a reader learns and what a writer could change. */
 export interface FileExposure {
   /** Completes "readable by group or others (mode 644) and ...", such as `may contain credentials`. */
   read: string;

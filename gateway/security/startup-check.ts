@@ -29,9 +29,9 @@ function securityErrorOf(check: () => void): string | undefined {
 }
 
 /**
- * Checks the listeners (no address beyond loopback without authentication), reads the embedded broker's
- * users file, and collects the permission warnings for the config file, the users file, the TLS key and
- * the database files, and the warning for HTTP settings that have no effect.
+ * Checks the listeners (no address beyond loopback without authentication) and reads the embedded
+ * broker's users file. Collects the permission warnings for the config file, the users file, the TLS key
+ * and the database files, and the warning for HTTP settings that have no effect.
  */
 export function checkStartupSecurity(config: GatewayConfig, configPath: string | undefined): StartupSecurityReport {
   const errors: string[] = [];
