@@ -47,6 +47,7 @@ export function notificationPayload(notification: AlarmNotification): string {
     time_ms: notification.time_ms,
     targets: notification.targets,
     acknowledged_by: alarm.acknowledgement?.by ?? null,
+    clear_reason: alarm.clear_reason ?? null,
   });
 }
 

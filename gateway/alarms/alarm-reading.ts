@@ -6,7 +6,7 @@ import { type Alarm, alarmStatus } from './alarm.js';
  * Builds the reading of one alarm transition at `time_ms`. Tags: site, asset, device, rule, kind, level.
  * A site power failure has asset `_site`, and an alarm about no single device has device `gateway`, so
  * every alarm reading carries the three tags a `Reading` promises. Fields: alarm id, status, message,
- * values, and who acknowledged or closed it.
+ * values, who acknowledged or closed it, and `clear_reason` when the alarm has one.
  */
 export function alarmReading(alarm: Alarm, time_ms: number): Reading {
   const tags: Record<string, string> = {
@@ -36,6 +36,7 @@ export function alarmReading(alarm: Alarm, time_ms: number): Reading {
     fields.corrective_action = alarm.closure.corrective_action;
   }
   if (alarm.parent_id) fields.parent_id = alarm.parent_id;
+  if (alarm.clear_reason !== undefined) fields.clear_reason = alarm.clear_reason;
   return {
     measurement: 'alarm',
     tags,

@@ -125,15 +125,18 @@ export class AlarmRegistry {
 
   /**
    * Clears the active alarm of a condition; an acknowledged one needs only its closure after this. The
-   * cleared notice goes out when the alarm was announced or no active parent suppresses it.
+   * cleared notice goes out when the alarm was announced or no active parent suppresses it. A clear
+   * that does not come from the condition ending passes `reason`, which is stored in `clear_reason`.
    */
-  clear(key: string, time_ms: number): Alarm | undefined {
+  clear(key: string, time_ms: number, reason?: string): Alarm | undefined {
     const alarm = this.active(key);
     if (!alarm) return undefined;
     alarm.active = false;
     alarm.cleared_ms = time_ms;
+    if (reason !== undefined) alarm.clear_reason = reason;
     this.activeByKey.delete(key);
-    this.record(alarm, 'cleared', time_ms, 'gateway', { peak_value: alarm.peak_value });
+    const details = reason === undefined ? { peak_value: alarm.peak_value } : { peak_value: alarm.peak_value, reason };
+    this.record(alarm, 'cleared', time_ms, 'gateway', details);
     // An alarm announced before a parent suppressed it still needs its cleared notice, or subscribers
     // keep it open forever.
     const announced = alarm.notifications > 0;

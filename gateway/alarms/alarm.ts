@@ -47,6 +47,11 @@ export interface Alarm {
   /** True while the condition lasts. */
   active: boolean;
   cleared_ms?: number;
+  /**
+   * Reason the gateway gave for clearing the alarm without seeing its condition end, such as
+   * `device removed from the configuration`. Absent when the condition ended.
+   */
+  clear_reason?: string;
   acknowledgement?: Acknowledgement;
   closure?: Closure;
   comments: Acknowledgement[];

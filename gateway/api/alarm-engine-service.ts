@@ -18,7 +18,10 @@ function stateOf(alarm: EngineAlarm): AlarmState {
 
 function historyOf(alarm: EngineAlarm): AlarmEvent[] {
   const events: AlarmEvent[] = [{ time_ms: alarm.raised_ms, action: 'raised' }];
-  if (alarm.cleared_ms !== undefined) events.push({ time_ms: alarm.cleared_ms, action: 'cleared' });
+  if (alarm.cleared_ms !== undefined) {
+    const reason = alarm.clear_reason === undefined ? {} : { comment: alarm.clear_reason };
+    events.push({ time_ms: alarm.cleared_ms, action: 'cleared', ...reason });
+  }
   if (alarm.acknowledgement) {
     const { by, time_ms, comment } = alarm.acknowledgement;
     events.push({ time_ms, action: 'acknowledged', who: by, comment });

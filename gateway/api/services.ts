@@ -20,7 +20,10 @@ export interface AlarmEvent {
   action: 'raised' | 'escalated' | 'cleared' | 'acknowledged' | 'commented' | 'closed';
   /** Operator who acted; absent for steps the gateway took. */
   who?: string;
-  /** Operator's comment, or the corrective action for `closed`. */
+  /**
+   * Operator's comment, the corrective action for `closed`, or the gateway's reason for a `cleared` whose
+   * condition was not seen to end (`device removed from the configuration`).
+   */
   comment?: string;
 }
 
