@@ -29,6 +29,7 @@ import {
   sitesWithOfflineDevices,
   type WatchState,
 } from './offline-watch.js';
+import { clearAlarmsOfDevices } from './removed-devices.js';
 
 export interface AlarmEngineOptions {
   config: AlarmConfig;
@@ -39,7 +40,9 @@ export interface AlarmEngineOptions {
   clock?: () => number;
   /**
    * Devices of the gateway configuration, watched from construction even if they never send a reading.
-   * Without it, the watch keeps the devices it saved, including ones that a configuration no longer lists.
+   * The active alarms of devices that an earlier configuration listed and this one does not are cleared
+   * by `clearRemovedDevices`. Without it, the watch keeps the devices it saved, including ones that a
+   * configuration no longer lists, and no alarm is cleared.
    */
   devices?: ConfiguredDevice[];
 }
@@ -78,6 +81,8 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
   private readonly watch: WatchState;
   private readonly detection: PowerDetection;
   private readonly clock: () => number;
+  /** Configured devices that `devices` no longer lists, whose alarms `clearRemovedDevices` has yet to clear. */
+  private removedDevices: ReadonlySet<string> = new Set();
   /** True when last-seen times changed since they were last saved. */
   private watchDirty = false;
   private timer: NodeJS.Timeout | undefined;
@@ -91,7 +96,9 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     this.registry = new AlarmRegistry(store, this, config.notify, options.audit);
     this.watch = store.loadState<WatchState>(WATCH_KEY) ?? newWatchState();
     resumeWatch(this.watch, this.clock());
-    if (options.devices !== undefined) registerDevices(this.watch, options.devices, this.clock());
+    if (options.devices !== undefined) {
+      this.removedDevices = new Set(registerDevices(this.watch, options.devices, this.clock()));
+    }
     for (const profile of this.profiles) {
       this.configuredStates.set(profile.id, profile.state);
       const runtime = store.loadState<AssetRuntime>(assetKey(profile.id));
@@ -126,9 +133,10 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     };
   }
 
-  /** Starts the tick every `tick_interval_s` of wall time. */
+  /** Clears the alarms of devices removed from the configuration, then starts the tick every `tick_interval_s`. */
   start(): void {
     if (this.timer) return;
+    this.clearRemovedDevices();
     this.timer = setInterval(() => this.tick(), this.options.config.tick_interval_s * 1000);
     this.timer.unref();
   }
@@ -202,6 +210,21 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
         if (decision) this.registry.notifyNow(alarm, decision.reason, now_ms);
       }
     });
+  }
+
+  /**
+   * Clears the active alarms of configured devices that `devices` no longer lists, with the reason
+   * `REMOVED_DEVICE_REASON`, and returns them. Only the first call clears anything, and `start` calls it.
+   * Notifications go only to listeners attached before the call.
+   */
+  clearRemovedDevices(time_ms: number = this.clock()): Alarm[] {
+    const devices = this.removedDevices;
+    this.removedDevices = new Set();
+    let cleared: Alarm[] = [];
+    this.options.store.transaction(() => {
+      cleared = clearAlarmsOfDevices(this.registry, devices, time_ms);
+    });
+    return cleared;
   }
 
   acknowledge(alarm_id: string, by: string, comment: string, time_ms: number = this.clock()): Alarm {

@@ -19,6 +19,7 @@ import { AlarmEngine } from './alarm-engine.js';
 import { AlarmNotifier, type PublishHook } from './alarm-notifier.js';
 import { AlarmStore } from './alarm-store.js';
 import type { ConfiguredDevice } from './offline-watch.js';
+import { deviceIdsOf, listIds } from './removed-devices.js';
 
 const CALIBRATION_CHECK_MS = 3_600_000;
 const MS_PER_DAY = 86_400_000;
@@ -104,6 +105,7 @@ export class ColdChainMonitor {
         'alarm notification not delivered',
       );
     });
+    this.clearRemovedDevices();
     this.engine.start();
     this.checkCalibrations();
     this.calibrationTimer = setInterval(() => this.checkCalibrations(), CALIBRATION_CHECK_MS);
@@ -131,6 +133,18 @@ export class ColdChainMonitor {
     await this.notifier.flush();
     this.db.close();
     this.options.logger.info('cold-chain monitoring stopped');
+  }
+
+  /** Clears the alarms of devices removed from the configuration and logs one line about them. */
+  private clearRemovedDevices(): void {
+    const cleared = this.engine.clearRemovedDevices();
+    if (cleared.length === 0) return;
+    const devices = deviceIdsOf(cleared);
+    const alarms = cleared.length === 1 ? '1 active alarm' : `${cleared.length} active alarms`;
+    this.options.logger.info(
+      { cleared: cleared.length, device_count: devices.length },
+      `cleared ${alarms} of devices removed from the configuration: ${listIds(devices)}`,
+    );
   }
 
   /** Logs and publishes each probe whose calibration is due soon or overdue, once a day per probe. */

@@ -97,14 +97,18 @@ export function resumeWatch(state: WatchState, now_ms: number): void {
  * Watches each configured device from `now_ms`, so one that never sends a reading still goes offline
  * after the timeout. A device already watched keeps its state, and one that never reported takes its
  * site and asset from the configuration again. A device that an earlier start registered but `devices`
- * no longer lists is dropped.
+ * no longer lists is dropped. Returns the ids of the dropped devices.
  */
-export function registerDevices(state: WatchState, devices: ConfiguredDevice[], now_ms: number): void {
+export function registerDevices(state: WatchState, devices: ConfiguredDevice[], now_ms: number): string[] {
   const listed = new Set(devices.map((device) => device.id));
+  const removed: string[] = [];
   // A device that an earlier configuration listed and this one does not was removed: it is no longer
   // watched, so it never raises an offline alarm. Devices only seen through a wildcard subscription stay.
   for (const [id, device] of Object.entries(state.devices)) {
-    if (device.configured === true && !listed.has(id)) delete state.devices[id];
+    if (device.configured === true && !listed.has(id)) {
+      delete state.devices[id];
+      removed.push(id);
+    }
   }
   for (const { id, site, asset } of devices) {
     const known = state.devices[id];
@@ -118,6 +122,7 @@ export function registerDevices(state: WatchState, devices: ConfiguredDevice[], 
       known.asset = asset;
     }
   }
+  return removed;
 }
 
 /** Records a reading: the device is seen, and a mains field or a fresh reading may end a power failure. */

@@ -6,6 +6,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { alarmConfigSchema } from '../../../gateway/alarms/alarm-config.js';
 import { ColdChainMonitor } from '../../../gateway/alarms/cold-chain-monitor.js';
+import type { ConfiguredDevice } from '../../../gateway/alarms/offline-watch.js';
 import { AuditTrail } from '../../../gateway/audit/audit-trail.js';
 import { verifyAuditFile } from '../../../gateway/audit/audit-verify.js';
 import { openRecordsDatabase } from '../../../gateway/audit/records-database.js';
@@ -38,10 +39,11 @@ function logger() {
   return pino({ level: 'info' }, stream);
 }
 
-function monitor(now: { ms: number }, published: Array<[string, string]> = []) {
+function monitor(now: { ms: number }, published: Array<[string, string]> = [], devices?: ConfiguredDevice[]) {
   const config = alarmConfigSchema.parse({
     store_path: join(directory, 'records.sqlite'),
     assets: [{ id: 'room-1', class: 'chilled', rules: [{ direction: 'high', level: 'alarm', threshold_c: 5 }] }],
+    no_data: { timeout_s: 600 },
   });
   const bus = new EventBus();
   const coldChain = new ColdChainMonitor({
@@ -53,6 +55,7 @@ function monitor(now: { ms: number }, published: Array<[string, string]> = []) {
       published.push([topic, payload]);
     },
     audited_config: { alarms: { assets: ['room-1'] } },
+    ...(devices ? { devices } : {}),
   });
   return { coldChain, bus, store: config.store_path };
 }
@@ -137,5 +140,42 @@ describe('cold chain monitor', () => {
     await second.coldChain.stop();
     expect(published[0]?.[0]).toBe('coldpool/alarms/calibration/ctl-1/air_temp_c');
     expect(logLines.some((line) => line.msg === 'probe calibration due')).toBe(true);
+  });
+
+  it('clears alarms of removed devices at start', async () => {
+    const now = { ms: START_MS };
+    const devices = ['ctl-1', 'ctl-2', 'ctl-3'].map((id) => ({ id, site: 'site-1', asset: 'room-1' }));
+    const first = monitor(now, [], devices);
+    first.coldChain.start();
+    now.ms = START_MS + 11 * 60_000;
+    first.coldChain.engine.tick();
+    expect(first.coldChain.engine.openAlarms().map((alarm) => alarm.device)).toEqual(['ctl-1', 'ctl-2', 'ctl-3']);
+    await first.coldChain.stop();
+
+    const published: Array<[string, string]> = [];
+    logLines = [];
+    const second = monitor(now, published, devices.slice(0, 1));
+    second.coldChain.start();
+    await second.coldChain.stop();
+
+    const summary = logLines.filter((line) => String(line.msg).includes('removed from the configuration'));
+    expect(summary).toHaveLength(1);
+    expect(summary[0]?.level).toBe(30);
+    expect(summary[0]?.msg).toBe('cleared 2 active alarms of devices removed from the configuration: ctl-2, ctl-3');
+    expect(summary[0]?.cleared).toBe(2);
+    const notices = published.map(([, payload]) => JSON.parse(payload));
+    expect(notices.map((notice) => `${notice.reason}:${notice.device}`)).toEqual(['cleared:ctl-2', 'cleared:ctl-3']);
+    expect(notices[0]?.clear_reason).toBe('device removed from the configuration');
+  });
+
+  it('logs no removal line when nothing was removed', async () => {
+    const devices = [{ id: 'ctl-1', site: 'site-1', asset: 'room-1' }];
+    const first = monitor({ ms: START_MS }, [], devices);
+    first.coldChain.start();
+    await first.coldChain.stop();
+    const second = monitor({ ms: START_MS + 60_000 }, [], devices);
+    second.coldChain.start();
+    await second.coldChain.stop();
+    expect(logLines.some((line) => String(line.msg).includes('removed from the configuration'))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import { type AlarmConfig, alarmConfigSchema } from '../../../gateway/alarms/ala
 import { AlarmEngine } from '../../../gateway/alarms/alarm-engine.js';
 import type { AlarmNotification, AlarmTransition } from '../../../gateway/alarms/alarm-registry.js';
 import { AlarmStore } from '../../../gateway/alarms/alarm-store.js';
+import type { ConfiguredDevice } from '../../../gateway/alarms/offline-watch.js';
 import { openRecordsDatabase } from '../../../gateway/audit/records-database.js';
 import type { Reading } from '../../../gateway/reading.js';
 
@@ -23,11 +24,20 @@ export interface EngineHarness {
   now: { ms: number };
 }
 
-/** Creates an engine over a records database at `path` (`:memory:` by default) with a manual clock. */
-export function startEngine(configInput: unknown, path = ':memory:', now = { ms: START_MS }): EngineHarness {
+/**
+ * Creates an engine over a records database at `path` (`:memory:` by default) with a manual clock. It
+ * watches `devices` as the gateway's configured devices when they are given.
+ */
+export function startEngine(
+  configInput: unknown,
+  path = ':memory:',
+  now = { ms: START_MS },
+  devices?: ConfiguredDevice[],
+): EngineHarness {
   const config = alarmConfigSchema.parse(configInput);
   const db = openRecordsDatabase(path);
-  const engine = new AlarmEngine({ config, store: new AlarmStore(db), clock: () => now.ms });
+  const store = new AlarmStore(db);
+  const engine = new AlarmEngine({ config, store, clock: () => now.ms, ...(devices ? { devices } : {}) });
   const transitions: AlarmTransition[] = [];
   const notifications: AlarmNotification[] = [];
   engine.on('transition', (transition) => transitions.push(structuredClone(transition)));
