@@ -178,6 +178,11 @@ export class FleetState {
     return { total, devices: selected.map((record) => this.view(record)) };
   }
 
+  /** Returns the `field_errors` count of the configured or discovered device `id`. */
+  fieldErrors(id: string): number | undefined {
+    return this.record(id)?.field_errors;
+  }
+
   /** Counts the configured and discovered devices, and those of them that are up. */
   counts(): { up: number; total: number } {
     let up = 0;

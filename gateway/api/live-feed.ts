@@ -17,7 +17,7 @@ export interface LiveFeedOptions {
   retry_ms?: number;
 }
 
-export type LiveEventName = 'reading' | 'device_state' | 'sensor_fault' | 'alarm' | 'plan';
+export type LiveEventName = 'reading' | 'device_state' | 'sensor_fault' | 'field_error' | 'alarm' | 'plan';
 
 export interface LiveFeedStats {
   clients: number;

@@ -1,13 +1,27 @@
 /** Connects the bus and the services' subscriptions to the live feed. */
 
-import type { DeviceState } from '../events.js';
+import type { DeviceState, FieldProblem } from '../events.js';
 import type { Reading, SensorFault } from '../reading.js';
 import type { ApiDeps } from './api-context.js';
+import type { FleetState } from './fleet-state.js';
 import type { LiveFeed } from './live-feed.js';
 import type { Unsubscribe } from './services.js';
 
-/** Publishes bus events and service updates on the feed; returns a function that stops it. */
-export function wireLiveFeed(deps: ApiDeps, live: LiveFeed): Unsubscribe {
+/**
+ * Returns `event` with the device's `field_errors` count from `fleet`, the count that `/api/v1/devices`
+ * shows. A device the fleet does not list gets no count.
+ */
+function withFieldErrors<T extends { device_id: string }>(fleet: FleetState, event: T): T & { field_errors?: number } {
+  const fieldErrors = fleet.fieldErrors(event.device_id);
+  return fieldErrors === undefined ? event : { ...event, field_errors: fieldErrors };
+}
+
+/**
+ * Publishes bus events and service updates on the feed; returns a function that stops it. `fleet` must
+ * be created on the same bus before this call, so that its listeners count an event before the feed
+ * reads the count.
+ */
+export function wireLiveFeed(deps: ApiDeps, live: LiveFeed, fleet: FleetState): Unsubscribe {
   const { bus } = deps.gateway;
   const onReading = (reading: Reading) =>
     live.publish('reading', {
@@ -16,15 +30,18 @@ export function wireLiveFeed(deps: ApiDeps, live: LiveFeed): Unsubscribe {
       fields: reading.fields,
       time_ms: reading.time_ms,
     });
-  const onState = (state: DeviceState) => live.publish('device_state', state);
+  const onState = (state: DeviceState) => live.publish('device_state', withFieldErrors(fleet, state));
   const onFault = (fault: SensorFault) => live.publish('sensor_fault', fault);
+  const onFieldError = (problem: FieldProblem) => live.publish('field_error', withFieldErrors(fleet, problem));
   bus.on('reading', onReading);
   bus.on('device_state', onState);
   bus.on('sensor_fault', onFault);
+  bus.on('field_error', onFieldError);
   const unsubscribers: Unsubscribe[] = [
     () => bus.off('reading', onReading),
     () => bus.off('device_state', onState),
     () => bus.off('sensor_fault', onFault),
+    () => bus.off('field_error', onFieldError),
   ];
   const alarms = deps.alarms?.subscribe?.((alarm) => live.publish('alarm', alarm));
   if (alarms) unsubscribers.push(alarms);

@@ -74,7 +74,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
     ...(options.stale_after_ms !== undefined ? { stale_after_ms: options.stale_after_ms } : {}),
   });
   const live = new LiveFeed(options.live);
-  const unwire = wireLiveFeed(deps, live);
+  const unwire = wireLiveFeed(deps, live, fleet);
   const context: ApiContext = { deps, fleet, live };
   app.addHook('onClose', async () => {
     unwire();

@@ -55,6 +55,55 @@ describe('live feed', () => {
     controller.abort();
   });
 
+  it('pushes field errors with the count', async () => {
+    const controller = new AbortController();
+    const reader = (await fetch(`${url}/api/v1/live`, { signal: controller.signal })).body!.getReader();
+    const problem = {
+      device_id: 'room-1',
+      field: 'air_temp_c',
+      code: 'FIELD_NOT_NUMBER',
+      message: 'air_temp_c: expected a finite number, got "Infinity"',
+    };
+    // One event at a time, because `nextEvent` drops the frames it read past the one it returns.
+    fixture.bus.emit('field_error', problem);
+    const first = await nextEvent(reader, (name) => name === 'field_error');
+    fixture.bus.emit('field_error', problem);
+    const second = await nextEvent(reader, (name) => name === 'field_error');
+    expect(JSON.parse(first.data)).toEqual({ ...problem, field_errors: 1 });
+    expect(JSON.parse(second.data).field_errors).toBe(2);
+    controller.abort();
+  });
+
+  it('adds the field error count to device states', async () => {
+    const controller = new AbortController();
+    const reader = (await fetch(`${url}/api/v1/live`, { signal: controller.signal })).body!.getReader();
+    fixture.bus.emit('field_error', {
+      device_id: 'ctrl-1',
+      field: 'air_temp_c',
+      code: 'MODBUS_REPLY_SHORT',
+      message: 'x',
+    });
+    fixture.bus.emit('device_state', { device_id: 'ctrl-1', up: false, consecutive_failures: 3, last_error: 'y' });
+    const event = await nextEvent(reader, (name) => name === 'device_state');
+    expect(JSON.parse(event.data)).toEqual({
+      device_id: 'ctrl-1',
+      up: false,
+      consecutive_failures: 3,
+      last_error: 'y',
+      field_errors: 1,
+    });
+    controller.abort();
+  });
+
+  it('leaves the count off unknown devices', async () => {
+    const controller = new AbortController();
+    const reader = (await fetch(`${url}/api/v1/live`, { signal: controller.signal })).body!.getReader();
+    fixture.bus.emit('device_state', { device_id: 'not-configured', up: true, consecutive_failures: 0 });
+    const event = await nextEvent(reader, (name) => name === 'device_state');
+    expect(JSON.parse(event.data)).toEqual({ device_id: 'not-configured', up: true, consecutive_failures: 0 });
+    controller.abort();
+  });
+
   it('pushes alarm changes', async () => {
     const controller = new AbortController();
     const reader = (await fetch(`${url}/api/v1/live`, { signal: controller.signal })).body!.getReader();
