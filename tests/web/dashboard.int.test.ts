@@ -111,6 +111,48 @@ describe('dashboard', () => {
     await page.screenshot({ path: `${ARTIFACTS}/asset.png`, fullPage: true });
   });
 
+  it('shows field errors per device', async () => {
+    const fieldError = {
+      device_id: 'ctrl-1',
+      field: 'air_temp_c',
+      code: 'FIELD_NOT_NUMBER',
+      message: 'air_temp_c: expected a finite number, got "Infinity"',
+    };
+    running.gateway.bus.emit('field_error', fieldError);
+    running.gateway.bus.emit('field_error', fieldError);
+    await page.goto(`${running.url}/#/asset/ctrl-1`);
+    const badge = page.locator('[data-device="ctrl-1"] [data-field="field_errors"]');
+    await expect.poll(() => badge.getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
+    expect(await badge.textContent()).toBe('2');
+    expect(await badge.getAttribute('class')).toContain('level-warning');
+    expect(await badge.getAttribute('title')).toContain('FIELD_NOT_NUMBER');
+    await page.screenshot({ path: `${ARTIFACTS}/asset-devices.png`, fullPage: true });
+  });
+
+  it('updates field errors from the live feed', async () => {
+    await page.goto(`${running.url}/#/asset/ctrl-1`);
+    const badge = page.locator('[data-device="ctrl-1"] [data-field="field_errors"]');
+    await badge.waitFor({ timeout: 10_000 });
+    const before = Number(await badge.getAttribute('data-count'));
+    running.gateway.bus.emit('field_error', {
+      device_id: 'ctrl-1',
+      field: 'door_open',
+      code: 'FIELD_NOT_BOOLEAN',
+      message: 'door_open: expected a boolean, got {}',
+    });
+    await expect.poll(() => badge.getAttribute('data-count'), { timeout: 10_000 }).toBe(String(before + 1));
+    expect(await badge.getAttribute('title')).toContain('FIELD_NOT_BOOLEAN');
+  });
+
+  it('shows no highlight without field errors', async () => {
+    await page.goto(`${running.url}/#/asset/room-1`);
+    const badge = page.locator('[data-device="room-1"] [data-field="field_errors"]');
+    await badge.waitFor({ timeout: 10_000 });
+    expect(await badge.getAttribute('data-count')).toBe('0');
+    expect(await badge.getAttribute('class')).not.toContain('level-warning');
+    expect(await page.locator('[data-device="room-1"] [data-field="health"]').getAttribute('data-state')).toBe('up');
+  });
+
   it('acknowledges an alarm through the page', async () => {
     running.alarms.raise({
       id: 'door-1',

@@ -1,9 +1,10 @@
-/** Asset page: temperature curves with limits and shaded periods, MKT of the window, and alarms. */
+/** Asset page: temperature curves with limits and shaded periods, MKT of the window, devices and alarms. */
 import { api } from '../api.js';
 import { el, formatDuration, formatTemperature, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
 import { drawChart, PERIOD_LEGEND } from './chart.js';
+import { mountDevices } from './devices.js';
 
 const WINDOWS_MS = [
   ['1 h', 3_600_000],
@@ -70,6 +71,7 @@ export function renderAsset(container, assetName) {
   const chartBox = el('div', { class: 'chart', 'data-testid': 'chart' });
   const note = el('p', { class: 'muted' });
   const alarmsBox = el('div', {});
+  const devicesBox = el('div', {});
   const buttons = WINDOWS_MS.map(([label, ms]) =>
     el('button', { type: 'button', class: ms === windowMs ? 'selected' : '', onclick: () => select(ms) }, label),
   );
@@ -87,6 +89,8 @@ export function renderAsset(container, assetName) {
       ),
     ),
     note,
+    el('h3', {}, t('asset.devices')),
+    devicesBox,
     el('h3', {}, t('asset.alarms')),
     alarmsBox,
   );
@@ -138,9 +142,11 @@ export function renderAsset(container, assetName) {
       if (alarm.asset === assetName) load();
     }),
   ];
+  const stopDevices = mountDevices(devicesBox, assetName);
   load();
   return () => {
     stopped = true;
+    stopDevices();
     plot?.destroy();
     window.removeEventListener('resize', onResize);
     for (const unsubscribe of unsubscribers) unsubscribe();

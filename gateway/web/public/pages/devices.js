@@ -1,0 +1,84 @@
+/**
+ * Device table of the asset page: each device's health, last reading and field error count, refreshed
+ * from the live feed when one of the devices changes state or sends a field that could not be read.
+ */
+import { api } from '../api.js';
+import { el, formatTime, showError } from '../dom.js';
+import { t } from '../i18n.js';
+import { onLive } from '../live.js';
+
+/** Minimum time between two reloads of the table triggered by live events, in milliseconds. */
+const REFRESH_INTERVAL_MS = 1000;
+
+/** Creates the badge of a field error count, a warning when the count is not 0, titled with the newest error. */
+function fieldErrorBadge(health) {
+  const count = health.field_errors;
+  return el(
+    'span',
+    {
+      class: count > 0 ? 'badge level-warning' : 'badge level-none',
+      'data-field': 'field_errors',
+      'data-count': count,
+      title: health.last_field_error ?? undefined,
+    },
+    String(count),
+  );
+}
+
+function deviceRow(device) {
+  return el('tr', { 'data-device': device.id }, [
+    el('td', {}, device.id),
+    el('td', { 'data-field': 'health', 'data-state': device.health.state }, t(`health.${device.health.state}`)),
+    el('td', {}, formatTime(device.health.last_seen_ms)),
+    el('td', {}, fieldErrorBadge(device.health)),
+  ]);
+}
+
+function deviceTable(devices) {
+  if (devices.length === 0) return el('p', {}, t('devices.none'));
+  return el('table', { class: 'table', 'data-testid': 'devices' }, [
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        [t('devices.device'), t('devices.health'), t('devices.last_seen'), t('devices.field_errors')].map((text) =>
+          el('th', {}, text),
+        ),
+      ),
+    ),
+    el('tbody', {}, devices.map(deviceRow)),
+  ]);
+}
+
+/** Fills `container` with the devices of `assetName` and keeps it current; returns a function that stops it. */
+export function mountDevices(container, assetName) {
+  let deviceIds = new Set();
+  let timer;
+  let stopped = false;
+
+  async function refresh() {
+    timer = undefined;
+    try {
+      const asset = await api.asset(assetName);
+      if (stopped) return;
+      deviceIds = new Set(asset.devices);
+      container.replaceChildren(deviceTable(asset.device_details));
+    } catch (error) {
+      if (!stopped) showError(container, error);
+    }
+  }
+
+  function scheduleRefresh(event) {
+    if (deviceIds.has(event.device_id) && timer === undefined) timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
+  }
+
+  const unsubscribers = ['field_error', 'device_state'].map((name) => onLive(name, scheduleRefresh));
+  refresh();
+  return () => {
+    stopped = true;
+    clearTimeout(timer);
+    for (const unsubscribe of unsubscribers) unsubscribe();
+  };
+}
