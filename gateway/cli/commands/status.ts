@@ -2,14 +2,17 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeviceView } from '../../api/fleet-state.js';
-import { TOTAL_COUNT_HEADER } from '../../api/routes/fleet-routes.js';
+import { DEVICE_PAGE_MAX, TOTAL_COUNT_HEADER } from '../../api/routes/fleet-routes.js';
 import type { selfMetrics } from '../../api/routes/self-routes.js';
+import { type DevicePageRequest, devicePageNote, parseDevicePage, STATUS_LIMIT_DEFAULT } from './status-paging.js';
 
 type GatewayMetrics = ReturnType<typeof selfMetrics>;
 
 export interface GatewayStatus {
-  /** The first page of the device list: configured devices, then discovered ones. */
+  /** One page of the device list (configured devices, then discovered ones), from `devices_offset` on. */
   devices: DeviceView[];
+  /** Position in the whole list of the first device in `devices`. */
+  devices_offset: number;
   /** Devices in the whole list, from the API's `x-total-count` header. */
   devices_total: number;
   metrics: GatewayMetrics;
@@ -65,16 +68,23 @@ async function getResponse<T>(
   return { body: JSON.parse(text) as T, headers: response.headers };
 }
 
-/** Reads the device list and the counters from the gateway API at `baseUrl`. */
-export async function fetchStatus(baseUrl: string, timeoutMs = 5000, token?: string): Promise<GatewayStatus> {
+/** Reads one page of the device list (by default the API's first page) and the counters from the API at `baseUrl`. */
+export async function fetchStatus(
+  baseUrl: string,
+  timeoutMs = 5000,
+  token?: string,
+  page: DevicePageRequest = { offset: 0, limit: STATUS_LIMIT_DEFAULT },
+): Promise<GatewayStatus> {
+  const devicesPath = `/api/v1/devices?offset=${page.offset}&limit=${page.limit}`;
   const [devices, metrics] = await Promise.all([
-    getResponse<DeviceView[]>(baseUrl, '/api/v1/devices', timeoutMs, token),
+    getResponse<DeviceView[]>(baseUrl, devicesPath, timeoutMs, token),
     getJson<GatewayMetrics>(baseUrl, '/api/v1/gateway/metrics', timeoutMs, token),
   ]);
   const total = Number(devices.headers.get(TOTAL_COUNT_HEADER));
   return {
     devices: devices.body,
-    devices_total: Number.isInteger(total) && total > 0 ? total : devices.body.length,
+    devices_offset: page.offset,
+    devices_total: Number.isInteger(total) && total > 0 ? total : page.offset + devices.body.length,
     metrics,
   };
 }
@@ -155,11 +165,8 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
       String(stats.write_errors),
     ]),
   ];
-  const hidden = status.devices_total - devices.length;
-  const more =
-    hidden > 0
-      ? `\n${hidden} more devices not shown; GET /api/v1/devices?offset=${devices.length} lists the next ones\n`
-      : '';
+  const note = devicePageNote(status.devices_offset, devices.length, status.devices_total);
+  const more = note === undefined ? '' : `\n${note}\n`;
   return `${table(deviceRows)}\n${more}\n${counters.join(', ')}\n\n${table(outputRows)}\n`;
 }
 
@@ -168,6 +175,8 @@ interface StatusOptions {
   json?: boolean;
   timeoutMs: string;
   tokenFile?: string;
+  offset: string;
+  limit: string;
 }
 
 /** Returns the API token from `--token-file` (its first line) or the environment, if either gives one. */
@@ -201,6 +210,8 @@ export function registerStatusCommand(
     .option('--json', 'print the raw JSON of the devices and counters instead of tables')
     .option('--timeout-ms <ms>', 'milliseconds to wait for each API response', '5000')
     .option('--token-file <path>', `file whose first line is an API token (default: the ${TOKEN_ENV} variable)`)
+    .option('--offset <n>', 'devices of the list to skip before the first one printed', '0')
+    .option('--limit <n>', `devices to print at most, 1 to ${DEVICE_PAGE_MAX}`, String(STATUS_LIMIT_DEFAULT))
     .action(async (options: StatusOptions) => {
       if (!URL.canParse(options.url) || !/^https?:$/.test(new URL(options.url).protocol)) {
         throw new Error(
@@ -214,8 +225,9 @@ export function registerStatusCommand(
           `--timeout-ms ${JSON.stringify(options.timeoutMs)} is invalid: give a positive number of milliseconds`,
         );
       }
+      const page = parseDevicePage(options.offset, options.limit);
       try {
-        const status = await fetchStatus(options.url, timeoutMs, token);
+        const status = await fetchStatus(options.url, timeoutMs, token, page);
         write(options.json ? `${JSON.stringify(status, null, 2)}\n` : formatStatus(status));
       } catch (error) {
         if (!(error instanceof StatusRequestError)) throw error;
