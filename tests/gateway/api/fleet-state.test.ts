@@ -73,6 +73,28 @@ describe('FleetState', () => {
   });
 });
 
+describe('FleetState field errors', () => {
+  it('counts field errors per device', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus);
+    const problem = { device_id: 'room-1', field: 'air_temp_c', code: 'FIELD_NOT_NUMBER', message: 'x' };
+    expect(fleet.fieldErrors('room-1')).toBe(0);
+    bus.emit('field_error', problem);
+    bus.emit('field_error', problem);
+    expect(fleet.fieldErrors('room-1')).toBe(2);
+    expect(fleet.device('room-1')?.health.field_errors).toBe(2);
+    fleet.detach();
+  });
+
+  it('has no count for unknown devices', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus);
+    bus.emit('field_error', { device_id: 'room-9', field: 'air_temp_c', code: 'FIELD_NOT_NUMBER', message: 'x' });
+    expect(fleet.fieldErrors('room-9')).toBeUndefined();
+    fleet.detach();
+  });
+});
+
 describe('FleetState discovered devices', () => {
   function roomReading(device: string, time_ms: number): Reading {
     return { ...reading(time_ms, { air_temp_c: 3 }), tags: { site: 'north-hub', asset: device, device } };
