@@ -8,7 +8,8 @@ export function registerLiveRoutes(app: FastifyInstance, context: ApiContext): v
     {
       schema: {
         tags: ['live'],
-        summary: 'Server-sent events: reading, device_state, sensor_fault, alarm and plan, as JSON in data',
+        summary:
+          'Server-sent events: reading, device_state, sensor_fault, field_error, alarm and plan, as JSON in data; resumes after Last-Event-ID',
         produces: ['text/event-stream'],
       },
     },
@@ -20,7 +21,8 @@ export function registerLiveRoutes(app: FastifyInstance, context: ApiContext): v
         );
       }
       reply.hijack();
-      context.live.attach(reply.raw);
+      const lastEventId = request.headers['last-event-id'];
+      context.live.attach(reply.raw, typeof lastEventId === 'string' ? lastEventId : undefined);
       request.log.debug({ client: request.ip }, 'live feed client connected');
     },
   );

@@ -1,7 +1,7 @@
 /** Dashboard shell: hash routes, navigation, language switch and the live-feed indicator. */
 import { el } from './dom.js';
 import { currentLanguage, LANGUAGES, setLanguage, t } from './i18n.js';
-import { connectLive, onLiveStatus } from './live.js';
+import { connectLive, onLive, onLiveStatus } from './live.js';
 import { renderAlarms } from './pages/alarms.js';
 import { renderAsset } from './pages/asset.js';
 import { renderOverview } from './pages/overview.js';
@@ -110,6 +110,8 @@ onLiveStatus((connected) => {
   liveConnected = connected;
   renderLive();
 });
+// The gateway could not send every event missed while the stream was down, so the page loads afresh.
+onLive('resync', () => route());
 onLoginRequired(renderLogin);
 connectLive();
 window.addEventListener('hashchange', route);

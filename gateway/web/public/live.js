@@ -1,7 +1,8 @@
 /**
  * One stream of /api/v1/live for the whole page, which pages subscribe to per event name. It is read
  * with fetch, because EventSource cannot send an `Authorization` header. A dropped stream is opened
- * again after the `retry` time that the server sends.
+ * again after the `retry` time that the server sends, with the id of the last event in `Last-Event-ID`,
+ * so the gateway sends the events missed meanwhile, or a `resync` event when it no longer has them.
  */
 import { requireLogin, withToken } from './session.js';
 
@@ -9,6 +10,8 @@ const listeners = new Map();
 const statusListeners = new Set();
 let started = false;
 let retryMs = 3000;
+/** Id of the last event received, sent when the stream is opened again. */
+let lastEventId;
 
 /** Passes the parsed data of a `name` event to its listeners. An event without listeners is not parsed. */
 function dispatch(name, data) {
@@ -22,13 +25,14 @@ function setStatus(connected) {
   for (const listener of statusListeners) listener(connected);
 }
 
-/** Handles one event block of the stream (`event:`, `data:` and `retry:` lines), skipping comments. */
+/** Handles one event block of the stream (`id:`, `event:`, `data:` and `retry:` lines), skipping comments. */
 function handleBlock(block) {
   let name = 'message';
   const data = [];
   for (const line of block.split('\n')) {
     if (line.startsWith('event:')) name = line.slice(6).trim();
     else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
+    else if (line.startsWith('id:')) lastEventId = line.slice(3).trim();
     else if (line.startsWith('retry:')) retryMs = Number(line.slice(6).trim()) || retryMs;
   }
   if (data.length > 0) dispatch(name, data.join('\n'));
@@ -36,7 +40,9 @@ function handleBlock(block) {
 
 /** Reads the stream until it ends; returns false when the gateway requires a login (401). */
 async function readStream() {
-  const response = await fetch('/api/v1/live', { headers: withToken({ accept: 'text/event-stream' }) });
+  const headers = { accept: 'text/event-stream' };
+  if (lastEventId !== undefined) headers['last-event-id'] = lastEventId;
+  const response = await fetch('/api/v1/live', { headers: withToken(headers) });
   if (response.status === 401) return false;
   if (!response.ok || response.body === null) return true;
   setStatus(true);
