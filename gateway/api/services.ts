@@ -70,6 +70,11 @@ export interface CapacityOffer {
   /** Company or person offering the capacity. */
   owner: string;
   kind: 'truck' | 'cold_room';
+  /**
+   * Why the asset is idle: a truck parked inside its shift with its refrigeration unit off, a moving
+   * truck whose load reading is at or below the empty threshold, or free volume in a cold-room zone.
+   */
+  reason: 'parked_unit_off' | 'running_empty' | 'free_volume';
   asset: string;
   temperature_class: TemperatureClass;
   capacity_kg: number;

@@ -10,9 +10,9 @@ import type { Planner } from './planner.js';
 const PARKED_BELOW_KMH = 1;
 
 /**
- * Idle capacity and orders for the API. Trucks are watched through their `reefer` readings (speed and
- * refrigeration unit state). NOTE: the telemetry carries no load, so a truck's load counts as zero and a
- * moving truck is offered as running empty.
+ * Idle capacity and orders for the API. Trucks are watched through their `reefer` readings: speed,
+ * refrigeration unit state and, where a device profile maps one, a `load_kg` field. The shipped reefer
+ * profiles carry no load, so a moving truck is offered only when a load reading shows it running empty.
  */
 export class PlanningCapacity implements CapacityService {
   private readonly trucks = new Map<string, TruckSnapshot>();
@@ -35,6 +35,7 @@ export class PlanningCapacity implements CapacityService {
     if (!this.vehicleIds.has(id)) return;
     const speed = reading.fields.speed_kmh;
     const unit = reading.fields.unit_on;
+    const load = reading.fields.load_kg;
     const previous = this.trucks.get(id);
     let status: TruckSnapshot['status'] = previous?.status ?? 'parked';
     if (typeof speed === 'number') status = speed < PARKED_BELOW_KMH ? 'parked' : 'moving';
@@ -43,7 +44,7 @@ export class PlanningCapacity implements CapacityService {
       time_ms: reading.time_ms,
       status,
       unit_on: typeof unit === 'boolean' ? unit : (previous?.unit_on ?? true),
-      load_kg: 0,
+      load_kg: typeof load === 'number' ? load : previous?.load_kg,
     });
   }
 
@@ -62,6 +63,7 @@ export class PlanningCapacity implements CapacityService {
         id: `${offer.asset_id}/${compartment.id}@${offer.from_ms}`,
         owner: offer.owner_id,
         kind: 'truck',
+        reason: offer.reason,
         asset: offer.asset_id,
         temperature_class: compartment.temperature_class,
         capacity_kg: compartment.capacity_kg,

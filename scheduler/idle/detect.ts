@@ -1,6 +1,7 @@
 /**
  * Idle capacity detection as a pure function of telemetry snapshots. A truck inside its availability
- * window is idle when it is parked with the refrigeration unit off, or moving with no load. A cold-room
+ * window is idle when it is parked with the refrigeration unit off, or moving with a measured load at or
+ * below the empty threshold. A moving truck whose load is unknown is never offered. A cold-room
  * zone inside the room's off-peak window is idle when its free volume reaches a minimum. Each idle
  * asset becomes an offer that expires at the end of its window or after a maximum lifetime, whichever
  * comes first, because telemetry older than that no longer says what is free.
@@ -14,7 +15,8 @@ export interface TruckSnapshot {
   time_ms: number;
   status: 'parked' | 'moving';
   unit_on: boolean;
-  load_kg: number;
+  /** Measured load, kg; absent when the telemetry carries no load reading. */
+  load_kg?: number;
 }
 
 /** Latest telemetry of one cold-room zone. */
@@ -79,7 +81,8 @@ export function detectIdleCapacity(
     const windowEnd = at(vehicle.shift.end);
     if (now < at(vehicle.shift.start) || now >= windowEnd) continue;
     const parkedOff = snapshot.status === 'parked' && !snapshot.unit_on;
-    const runningEmpty = snapshot.status === 'moving' && snapshot.load_kg <= emptyLoad;
+    const load = snapshot.load_kg;
+    const runningEmpty = snapshot.status === 'moving' && load !== undefined && load <= emptyLoad;
     if (!parkedOff && !runningEmpty) continue;
     offers.push({
       kind: 'truck',
@@ -88,7 +91,7 @@ export function detectIdleCapacity(
       reason: parkedOff ? 'parked_unit_off' : 'running_empty',
       from_ms: now,
       expires_ms: Math.min(windowEnd, now + maxOffer),
-      free_kg: Math.max(0, vehicle.payload_kg - snapshot.load_kg),
+      free_kg: Math.max(0, vehicle.payload_kg - (load ?? 0)),
       free_m3: vehicle.compartments.reduce((sum, compartment) => sum + compartment.capacity_m3, 0),
     });
   }

@@ -43,6 +43,11 @@ describe('idle detection', () => {
     expect(detect([truck({ status: 'moving', unit_on: true, load_kg: 400 })], 19)).toEqual([]);
   });
 
+  // Without a load reading the detector cannot tell an empty truck from one on a delivery run.
+  it('ignores a moving truck with unknown load', () => {
+    expect(detect([truck({ status: 'moving', unit_on: true, load_kg: undefined })], 19)).toEqual([]);
+  });
+
   // Owners lend trucks only inside their availability window.
   it('ignores trucks outside their window', () => {
     expect(detect([truck({ time_ms: at(16) })], 16)).toEqual([]);

@@ -64,6 +64,12 @@ const offerSchema = openObject(
     id: { type: 'string' },
     owner: { type: 'string' },
     kind: { type: 'string', enum: ['truck', 'cold_room'] },
+    reason: {
+      type: 'string',
+      enum: ['parked_unit_off', 'running_empty', 'free_volume'],
+      description:
+        'parked_unit_off: truck parked inside its shift with the refrigeration unit off; running_empty: moving truck whose load reading is at or below 20 kg; free_volume: free cold-room zone volume',
+    },
     asset: { type: 'string' },
     temperature_class: temperatureClass,
     capacity_kg: { type: 'number' },

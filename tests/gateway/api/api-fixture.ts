@@ -69,6 +69,7 @@ export async function createApiFixture(options: ApiServerOptions = {}, history?:
       id: 'offer-1',
       owner: 'North Hub Logistics',
       kind: 'truck',
+      reason: 'parked_unit_off',
       asset: 'truck-1',
       temperature_class: 'chilled',
       capacity_kg: 800,

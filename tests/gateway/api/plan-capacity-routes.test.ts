@@ -26,6 +26,7 @@ describe('capacity routes', () => {
   it('lists capacity offers', async () => {
     const body = (await fixture.app.inject({ url: '/api/v1/offers' })).json();
     expect(body.map((offer: { id: string }) => offer.id)).toEqual(['offer-1']);
+    expect(body[0].reason).toBe('parked_unit_off');
   });
 
   it('submits an order', async () => {

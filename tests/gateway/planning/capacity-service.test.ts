@@ -11,11 +11,11 @@ import type { Reading } from '../../../gateway/reading.js';
 /** 18:00 UTC on the fixture's plan date, inside truck-1's shift. */
 const evening = Date.UTC(2026, 11, 5, 18, 0);
 
-function reefer(asset: string, speed: number, unitOn: boolean): Reading {
+function reefer(asset: string, speed: number, unitOn: boolean, extra: Reading['fields'] = {}): Reading {
   return {
     measurement: 'reefer',
     tags: { site: 's', asset, device: asset, compartment: 'rear' },
-    fields: { speed_kmh: speed, unit_on: unitOn, box_temp_c: 3 },
+    fields: { speed_kmh: speed, unit_on: unitOn, box_temp_c: 3, ...extra },
     integer_fields: new Set(),
     time_ms: evening - 60_000,
     time_source: 'source',
@@ -46,6 +46,34 @@ describe('planning capacity', () => {
     const offers = capacity.offers();
     expect(offers.map((offer) => offer.asset)).toContain('truck-1');
     expect(offers.every((offer) => offer.kind === 'truck')).toBe(true);
+    expect(offers.every((offer) => offer.reason === 'parked_unit_off')).toBe(true);
+  });
+
+  // The shipped reefer payloads carry no load, so a truck on a delivery run looks the same as an empty one.
+  it('skips moving truck without load', () => {
+    const capacity = setup();
+    capacity.observe(reefer('truck-1', 30, true));
+    expect(capacity.offers()).toEqual([]);
+  });
+
+  it('skips parked truck with unit on', () => {
+    const capacity = setup();
+    capacity.observe(reefer('truck-1', 0, true));
+    expect(capacity.offers()).toEqual([]);
+  });
+
+  it('offers moving truck with empty load', () => {
+    const capacity = setup();
+    capacity.observe(reefer('truck-1', 30, true, { load_kg: 5 }));
+    const offers = capacity.offers();
+    expect(offers.length).toBeGreaterThan(0);
+    expect(offers.every((offer) => offer.reason === 'running_empty')).toBe(true);
+  });
+
+  it('skips loaded moving truck', () => {
+    const capacity = setup();
+    capacity.observe(reefer('truck-1', 30, true, { load_kg: 400 }));
+    expect(capacity.offers()).toEqual([]);
   });
 
   it('offers nothing outside the shift', () => {
