@@ -132,8 +132,13 @@ export interface PlanStop {
   /** Position on the plan's coordinate plane (km east and north of the depot, or lon/lat). */
   x: number;
   y: number;
-  /** Clock time of arrival, `HH:MM`. */
+  /**
+   * Clock times `HH:MM` of arrival, of service start after waiting for the stop's window, and of
+   * departure. The start depot gives its departure in all three, the end depot its return.
+   */
   arrival: string;
+  service_start: string;
+  departure: string;
   order_ids: string[];
 }
 

@@ -2,7 +2,10 @@ import { formatClock } from '../../scheduler/model/clock.js';
 import type { Scenario } from '../../scheduler/model/scenario.js';
 import type { PlanReport } from '../../scheduler/plan-round.js';
 import type { PlanKpis } from '../../scheduler/rich/kpis.js';
+import type { PlannedStop } from '../../scheduler/rich/plan-result.js';
 import type { Plan, PlanFigures, PlanRoute, PlanStop, TemperatureClass } from '../api/services.js';
+
+type StopTimes = Pick<PlannedStop, 'arrival_min' | 'start_min' | 'departure_min'>;
 
 function figures(kpis: PlanKpis): PlanFigures {
   return { trips: kpis.trips, km: kpis.km, load_factor: kpis.average_load_factor, kg_co2: kpis.kg_co2_total };
@@ -12,7 +15,7 @@ function figures(kpis: PlanKpis): PlanFigures {
 export function planView(id: string, created_ms: number, scenario: Scenario, report: PlanReport): Plan {
   const sites = new Map(scenario.sites.map((site) => [site.id, site]));
   const orders = new Map(scenario.orders.map((order) => [order.id, order]));
-  const siteStop = (site_id: string, kind: PlanStop['kind'], minutes: number, order_ids: string[]): PlanStop => {
+  const siteStop = (site_id: string, kind: PlanStop['kind'], times: StopTimes, order_ids: string[]): PlanStop => {
     const site = sites.get(site_id);
     return {
       site_id,
@@ -20,10 +23,18 @@ export function planView(id: string, created_ms: number, scenario: Scenario, rep
       kind,
       x: site?.lon ?? 0,
       y: site?.lat ?? 0,
-      arrival: formatClock(minutes),
+      arrival: formatClock(times.arrival_min),
+      service_start: formatClock(times.start_min),
+      departure: formatClock(times.departure_min),
       order_ids,
     };
   };
+  // The start depot gives its departure as all three times, and the end depot its return.
+  const depotTimes = (minutes: number): StopTimes => ({
+    arrival_min: minutes,
+    start_min: minutes,
+    departure_min: minutes,
+  });
   const routes = report.plan.vehicles
     .filter((vehicle) => vehicle.stops.length > 0)
     .map((vehicle): PlanRoute => {
@@ -34,9 +45,9 @@ export function planView(id: string, created_ms: number, scenario: Scenario, rep
       return {
         truck_id: vehicle.vehicle_id,
         stops: [
-          siteStop(vehicle.start_site_id, 'depot', vehicle.departure_min, []),
-          ...vehicle.stops.map((stop) => siteStop(stop.site_id, stop.kind, stop.arrival_min, [stop.order_id])),
-          siteStop(vehicle.end_site_id, 'depot', vehicle.return_min, []),
+          siteStop(vehicle.start_site_id, 'depot', depotTimes(vehicle.departure_min), []),
+          ...vehicle.stops.map((stop) => siteStop(stop.site_id, stop.kind, stop, [stop.order_id])),
+          siteStop(vehicle.end_site_id, 'depot', depotTimes(vehicle.return_min), []),
         ],
         load_kg: load,
         km: vehicle.cost.km,

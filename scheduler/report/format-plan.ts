@@ -135,7 +135,8 @@ function formatRoutes(report: PlanReport, options: FormatOptions): string[] {
     if (!options.stops) continue;
     for (const stop of vehicle.stops) {
       lines.push(
-        `    ${formatClock(stop.start_min)} ${stop.kind.padEnd(8)} ${stop.site_id.padEnd(12)} ${stop.order_id} ` +
+        `    arrival=${formatClock(stop.arrival_min)} start=${formatClock(stop.start_min)} ` +
+          `departure=${formatClock(stop.departure_min)} ${stop.kind.padEnd(8)} ${stop.site_id.padEnd(12)} ${stop.order_id} ` +
           `${stop.temperature_class}→${stop.compartment_id} load_after_kg=${stop.load_after_kg.toFixed(1)}`,
       );
     }

@@ -13,9 +13,13 @@ export interface PlannedStop {
   order_id: string;
   kind: 'pickup' | 'delivery';
   site_id: string;
-  /** Arrival and service start, minutes since midnight of the plan date. */
+  /**
+   * Arrival, service start (after waiting for the stop's window) and departure, minutes since midnight
+   * of the plan date.
+   */
   arrival_min: number;
   start_min: number;
+  departure_min: number;
   compartment_id: string;
   temperature_class: TemperatureClass;
   /** kg on the whole truck after the stop. */
@@ -69,6 +73,7 @@ export function describePlan(problem: Problem, solution: PlanSolution): PlanOutp
         site_id: problem.siteIds[problem.nodeSite[node]!]!,
         arrival_min: route.start[k]! + previousService + route.travel(route.site[k]!, route.site[k + 1]!),
         start_min: route.start[k + 1]!,
+        departure_min: route.start[k + 1]! + problem.service[node]!,
         compartment_id: compartment.id,
         temperature_class: order.temperature_class,
         load_after_kg: route.totalKg[k + 1]!,
@@ -78,7 +83,10 @@ export function describePlan(problem: Problem, solution: PlanSolution): PlanOutp
     for (let p = 1; p <= n + 1 && n > 0; p++) {
       if (route.totalKg[p - 1]! <= 1e-9) emptyKm += route.km(route.site[p - 1]!, route.site[p]!);
     }
+    // The truck leaves the depot late enough to reach its first stop when that stop's window opens, so
+    // the first arrival moves with the departure and the truck does not wait there.
     const firstWait = n > 0 ? Math.max(0, (stops[0]?.start_min ?? 0) - (stops[0]?.arrival_min ?? 0)) : 0;
+    if (stops[0]) stops[0].arrival_min += firstWait;
     return {
       vehicle_id: vehicle.source.id,
       owner_id: vehicle.source.owner_id,

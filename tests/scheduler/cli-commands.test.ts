@@ -75,6 +75,15 @@ describe('plan command', () => {
     expect(output).toContain('check: feasible');
   });
 
+  // The truck reaches the village before the 18:00 delivery window opens, so it waits there.
+  it('prints arrival, start and departure per stop', async () => {
+    const file = join(folder, 'stops.yaml');
+    writeFileSync(file, stringify(scenario));
+    const output = await run(registerPlanCommand, ['plan', '--scenario', file, '--stops']);
+    const delivery = output.find((line) => line.includes(' delivery '));
+    expect(delivery).toMatch(/arrival=17:\d\d start=18:00 departure=18:02 delivery/);
+  });
+
   // JSON in and out is how other programs drive the planner.
   it('prints json for a json scenario', async () => {
     const file = join(folder, 'scenario.json');

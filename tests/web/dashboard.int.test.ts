@@ -201,6 +201,8 @@ describe('dashboard', () => {
       '2',
     ]);
     expect(await page.locator('[data-testid="unserved"]').textContent()).toContain('order-4');
+    const pickup = page.locator('[data-truck="truck-1"] tbody tr').nth(1).locator('td');
+    expect((await pickup.allTextContents()).slice(0, 3)).toEqual(['22:20', '22:30', '22:35']);
     await page.screenshot({ path: `${ARTIFACTS}/scheduler.png`, fullPage: true });
   });
 

@@ -39,17 +39,25 @@ function routeCard(route, index) {
         el(
           'tr',
           {},
-          [t('scheduler.arrival'), t('scheduler.stop'), t('scheduler.kind'), t('scheduler.orders')].map((text) =>
-            el('th', {}, text),
-          ),
+          [
+            t('scheduler.arrival'),
+            t('scheduler.service_start'),
+            t('scheduler.departure'),
+            t('scheduler.stop'),
+            t('scheduler.kind'),
+            t('scheduler.orders'),
+          ].map((text) => el('th', {}, text)),
         ),
       ),
       el(
         'tbody',
         {},
+        // Plans stored before stops carried service times have only `arrival`.
         route.stops.map((stop) =>
           el('tr', {}, [
             el('td', {}, stop.arrival),
+            el('td', {}, stop.service_start ?? stop.arrival),
+            el('td', {}, stop.departure ?? stop.arrival),
             el('td', {}, stop.name),
             el('td', {}, t(`stop.${stop.kind}`)),
             el('td', {}, stop.order_ids.join(', ')),
