@@ -1,6 +1,8 @@
 /**
- * One planning round: solve the pooled plan, check it, plan the unpooled baseline on the same inputs,
- * settle shares between merchants and capacity owners, and assign cold-room space bookings.
+ * One planning round: solve the pooled plan, check it, plan the unpooled baseline for the orders the
+ * pooled plan serves, settle shares between merchants and capacity owners, and assign cold-room space
+ * bookings. Orders the pooled plan leaves unserved are left out of the baseline, so both sides of the
+ * comparison do the same work.
  */
 import { type BaselineResult, planBaseline } from './baseline/unpooled.js';
 import { checkPlan, type PlanCheckReport } from './check/plan-check.js';
@@ -49,8 +51,13 @@ export function planRound(scenario: Scenario): PlanReport {
   const plan = describePlan(problem, search.solution);
   const solved = performance.now();
   const baselineIterations = Math.max(20, Math.round(scenario.solver.max_iterations * BASELINE_ITERATION_SHARE));
+  const served = new Set(
+    plan.vehicles.flatMap((vehicle) =>
+      vehicle.stops.filter((stop) => stop.kind === 'delivery').map((stop) => stop.order_id),
+    ),
+  );
   const baseline = planBaseline(
-    scenario,
+    { ...scenario, orders: scenario.orders.filter((order) => served.has(order.id)) },
     baselineIterations,
     scenario.solver.seed,
     scenario.solver.time_limit_s * 1000 * BASELINE_TIME_SHARE,

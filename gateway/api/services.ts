@@ -123,6 +123,7 @@ export interface PlanFigures {
   /** Mean load of the trips as a fraction of capacity, 0 to 1. */
   load_factor: number;
   kg_co2: number;
+  orders_served: number;
 }
 
 export interface PlanStop {
@@ -157,8 +158,11 @@ export interface Plan {
   created_ms: number;
   routes: PlanRoute[];
   unserved: Array<{ order_id: string; reason: string }>;
-  /** Pooled plan against each merchant delivering on their own. */
-  comparison: { pooled: PlanFigures; baseline: PlanFigures };
+  /**
+   * Pooled plan against each merchant delivering on their own, both for the orders the pooled plan
+   * serves. `baseline_unserved` lists those orders the merchants' own vans could not serve.
+   */
+  comparison: { pooled: PlanFigures; baseline: PlanFigures; baseline_unserved: string[] };
 }
 
 export interface PlanService {

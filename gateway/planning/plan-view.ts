@@ -8,7 +8,13 @@ import type { Plan, PlanFigures, PlanRoute, PlanStop, TemperatureClass } from '.
 type StopTimes = Pick<PlannedStop, 'arrival_min' | 'start_min' | 'departure_min'>;
 
 function figures(kpis: PlanKpis): PlanFigures {
-  return { trips: kpis.trips, km: kpis.km, load_factor: kpis.average_load_factor, kg_co2: kpis.kg_co2_total };
+  return {
+    trips: kpis.trips,
+    km: kpis.km,
+    load_factor: kpis.average_load_factor,
+    kg_co2: kpis.kg_co2_total,
+    orders_served: kpis.orders_served,
+  };
 }
 
 /** Converts a planning round's report to the plan the API and the dashboard show. */
@@ -59,6 +65,10 @@ export function planView(id: string, created_ms: number, scenario: Scenario, rep
     created_ms,
     routes,
     unserved: report.plan.unserved.map((order) => ({ order_id: order.order_id, reason: order.reason })),
-    comparison: { pooled: figures(report.kpis), baseline: figures(report.baseline.kpis) },
+    comparison: {
+      pooled: figures(report.kpis),
+      baseline: figures(report.baseline.kpis),
+      baseline_unserved: report.baseline.plan.unserved.map((order) => order.order_id),
+    },
   };
 }

@@ -1,8 +1,9 @@
 /**
- * Unpooled baseline: each merchant delivers its own orders from its own premises with its own van, on
- * the same orders, sites and carbon factors as the pooled plan. Orders for a later day go out on that
- * day from the premises, loaded up to three hours before their delivery window, so the baseline never
- * stages goods in a shared cold room. Each merchant's routing is solved with the same search.
+ * Unpooled baseline: each merchant delivers its own orders from its own premises with its own van, for
+ * the scenario's orders, with the same sites and carbon factors as the pooled plan. Orders for a later
+ * day go out on that day from the premises, loaded up to three hours before their delivery window, so
+ * the baseline never stages goods in a shared cold room. Each merchant's routing is solved with the same
+ * search.
  */
 import type { Order } from '../model/demand.js';
 import type { Scenario } from '../model/scenario.js';

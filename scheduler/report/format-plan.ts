@@ -1,4 +1,6 @@
 /** Plain-text rendering of a planning report, as `coldpool plan` prints it. Returns lines; prints nothing. */
+
+import type { BaselineResult } from '../baseline/unpooled.js';
 import { formatClock } from '../model/clock.js';
 import type { PlanReport } from '../plan-round.js';
 import type { PlanKpis } from '../rich/kpis.js';
@@ -36,7 +38,7 @@ export function formatPlanReport(report: PlanReport, options: FormatOptions = {}
     }
   }
 
-  lines.push('', ...formatComparison(kpis, report.baseline.kpis));
+  lines.push('', ...formatComparison(kpis, report.baseline));
   lines.push('', ...formatSettlement(report));
   if (report.space) lines.push('', ...formatSpace(report));
   lines.push(
@@ -51,7 +53,8 @@ export function formatPlanReport(report: PlanReport, options: FormatOptions = {}
   return lines;
 }
 
-function formatComparison(pooled: PlanKpis, alone: PlanKpis): string[] {
+function formatComparison(pooled: PlanKpis, baseline: BaselineResult): string[] {
+  const alone = baseline.kpis;
   const rows: [string, (kpis: PlanKpis) => string][] = [
     ['trips', (k) => String(k.trips)],
     ['orders_served', (k) => String(k.orders_served)],
@@ -66,10 +69,19 @@ function formatComparison(pooled: PlanKpis, alone: PlanKpis): string[] {
     ['kg_co2_per_order', (k) => k.kg_co2_per_order.toFixed(3)],
     ['cost', (k) => k.cost.toFixed(1)],
   ];
-  return [
-    `${'pooled vs unpooled baseline'.padEnd(28)}${'pooled'.padStart(12)}${'unpooled'.padStart(12)}`,
+  const lines = [
+    `pooled vs unpooled baseline, both for the ${pooled.orders_served} orders the pooled plan serves`,
+    `${''.padEnd(28)}${'pooled'.padStart(12)}${'unpooled'.padStart(12)}`,
     ...rows.map(([name, value]) => `  ${name.padEnd(26)}${value(pooled).padStart(12)}${value(alone).padStart(12)}`),
   ];
+  if (pooled.orders_unserved > 0) {
+    lines.push(`  left out of both: the ${pooled.orders_unserved} unserved orders listed above`);
+  }
+  if (baseline.plan.unserved.length > 0) {
+    const ids = baseline.plan.unserved.map((entry) => entry.order_id).join(' ');
+    lines.push(`  the unpooled baseline cannot serve: ${ids}`);
+  }
+  return lines;
 }
 
 function formatSettlement(report: PlanReport): string[] {

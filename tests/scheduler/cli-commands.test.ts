@@ -71,7 +71,7 @@ describe('plan command', () => {
     writeFileSync(file, stringify(scenario));
     const output = (await run(registerPlanCommand, ['plan', '--scenario', file])).join('\n');
     expect(output).toContain('plan cli: 1 orders served, 0 unserved');
-    expect(output).toContain('pooled vs unpooled baseline');
+    expect(output).toContain('pooled vs unpooled baseline, both for the 1 orders the pooled plan serves');
     expect(output).toContain('check: feasible');
   });
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateCountyScenario } from '../../bench/county-scenario.js';
 import { parseScenario } from '../../scheduler/model/scenario.js';
 import { planRound } from '../../scheduler/plan-round.js';
+import { order, smallScenario } from './small-scenario.js';
 
 describe('planning round', { timeout: 120_000 }, () => {
   const scenario = parseScenario({
@@ -29,9 +30,10 @@ describe('planning round', { timeout: 120_000 }, () => {
     }
   });
 
-  // The baseline covers the same orders, so served counts must match when both serve everything.
-  it('plans the baseline on the same orders', () => {
-    expect(report.baseline.kpis.orders_served + report.baseline.kpis.orders_unserved).toBe(scenario.orders.length);
+  // Savings compare equal work, so the baseline plans exactly the orders the pooled plan serves.
+  it('plans the baseline on the served orders', () => {
+    const baseline = report.baseline.kpis;
+    expect(baseline.orders_served + baseline.orders_unserved).toBe(report.kpis.orders_served);
   });
 
   // Pooling exists to cut emissions; on the county example it must beat delivering alone.
@@ -42,5 +44,29 @@ describe('planning round', { timeout: 120_000 }, () => {
   // A scenario with bookings must come back with their zone assignments.
   it('reports space sharing for bookings', () => {
     expect(report.space?.assignments.length).toBeGreaterThan(0);
+  });
+});
+
+describe('planning round with an unservable order', { timeout: 60_000 }, () => {
+  // The pickup window lies on the next evening, after every shift ends.
+  const scenario = smallScenario({
+    orders: [
+      order('o1'),
+      order('o2', {
+        pickup_window: { start: '40:00', end: '41:00' },
+        delivery_window: { start: '40:00', end: '42:00' },
+      }),
+    ],
+  });
+  const report = planRound(scenario);
+
+  it('leaves the order unserved', () => {
+    expect(report.plan.unserved.map((entry) => entry.order_id)).toEqual(['o2']);
+  });
+
+  it('leaves the order out of the baseline', () => {
+    const planned = report.baseline.plan.vehicles.flatMap((vehicle) => vehicle.stops.map((stop) => stop.order_id));
+    expect(planned).not.toContain('o2');
+    expect(report.baseline.kpis.orders_served).toBe(report.kpis.orders_served);
   });
 });

@@ -10,6 +10,7 @@ const figuresSchema = openObject({
   km: { type: 'number' },
   load_factor: { type: 'number' },
   kg_co2: { type: 'number' },
+  orders_served: { type: 'integer' },
 });
 
 /** Saving of the pooled plan against the baseline, per figure; positive is better for trips, km and CO2. */
@@ -87,13 +88,19 @@ export function registerPlanRoutes(app: FastifyInstance, context: ApiContext): v
     {
       schema: {
         tags: ['plans'],
-        summary: 'Pooled plan against the baseline: trips, km, load factor, kg CO2 and the savings',
+        summary:
+          'Pooled plan against the baseline for the orders the pooled plan serves: trips, km, load factor, kg CO2, served orders and the savings',
         params: idParam('id', 'Plan id'),
         response: {
           200: openObject({
             plan_id: { type: 'string' },
             pooled: figuresSchema,
             baseline: figuresSchema,
+            unserved: {
+              type: 'array',
+              items: openObject({ order_id: { type: 'string' }, reason: { type: 'string' } }),
+            },
+            baseline_unserved: { type: 'array', items: { type: 'string' } },
             savings: openObject({}),
           }),
           ...errorResponses,
@@ -104,7 +111,16 @@ export function registerPlanRoutes(app: FastifyInstance, context: ApiContext): v
       const plan = await requireService(context.deps, 'plans').get(request.params.id);
       if (!plan) throw notFound(request.params.id);
       const { pooled, baseline } = plan.comparison;
-      return { plan_id: plan.id, pooled, baseline, savings: savings(pooled, baseline) };
+      return {
+        plan_id: plan.id,
+        pooled,
+        baseline,
+        // Orders the pooled plan leaves unserved are in neither side's figures.
+        unserved: plan.unserved,
+        // Plans stored before the baseline was limited to the served orders lack this list.
+        baseline_unserved: plan.comparison.baseline_unserved ?? [],
+        savings: savings(pooled, baseline),
+      };
     },
   );
 

@@ -316,7 +316,8 @@ export const NIGHT_SCENARIO: Omit<Plan, 'id' | 'created_ms' | 'scenario'> = {
   ],
   unserved: [{ order_id: 'order-4', reason: 'delivery window 21:00-21:30 closes before any truck can arrive' }],
   comparison: {
-    pooled: { trips: 2, km: 72.6, load_factor: 0.68, kg_co2: 21.4 },
-    baseline: { trips: 4, km: 131.0, load_factor: 0.31, kg_co2: 38.9 },
+    pooled: { trips: 2, km: 72.6, load_factor: 0.68, kg_co2: 21.4, orders_served: 3 },
+    baseline: { trips: 4, km: 131.0, load_factor: 0.31, kg_co2: 38.9, orders_served: 3 },
+    baseline_unserved: [],
   },
 };

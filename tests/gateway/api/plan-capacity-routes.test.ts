@@ -138,6 +138,15 @@ describe('plan routes', () => {
     expect(body.savings.kg_co2_saved_pct).toBeCloseTo(((38.9 - 21.4) / 38.9) * 100, 9);
   });
 
+  it('shows served and unserved orders in the comparison', async () => {
+    await fixture.app.inject({ method: 'POST', url: '/api/v1/plans', payload: { scenario: 'night' } });
+    const body = (await fixture.app.inject({ url: '/api/v1/plans/plan-1/comparison' })).json();
+    expect(body.pooled.orders_served).toBe(3);
+    expect(body.baseline.orders_served).toBe(3);
+    expect(body.unserved.map((entry: { order_id: string }) => entry.order_id)).toEqual(['order-4']);
+    expect(body.baseline_unserved).toEqual([]);
+  });
+
   it('rejects an unknown scenario', async () => {
     const response = await fixture.app.inject({ method: 'POST', url: '/api/v1/plans', payload: { scenario: 'noon' } });
     expect(response.statusCode).toBe(422);

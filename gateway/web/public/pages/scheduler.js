@@ -74,6 +74,7 @@ function comparisonTable(comparison) {
   const { pooled, baseline, savings } = comparison;
   const rows = [
     ['scheduler.trips', pooled.trips, baseline.trips, savings.trips_saved],
+    ['scheduler.orders_served', pooled.orders_served ?? '', baseline.orders_served ?? '', ''],
     [
       'scheduler.distance',
       pooled.km.toFixed(1),
