@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Integration files that assert on elapsed real time. They check poll intervals and their gaps, reconnect
  * back-off, lease and election deadlines, scan duration and how long a gateway takes to stop under a
- * flood. One counts the points a writer commits before a SIGKILL at a fixed moment. A neighbour's load
- * would stretch those times, so these files run one at a time, in a group of their own.
+ * flood. A neighbour's load would stretch those times, so these files run one at a time, in a group of
+ * their own.
  */
 const TIMING_FILES = [
   'tests/cluster/cluster.int.test.ts',
@@ -18,7 +18,6 @@ const TIMING_FILES = [
   'tests/faults/embedded-block.int.test.ts',
   'tests/faults/embedded-stop.int.test.ts',
   'tests/faults/modbus-unplug.int.test.ts',
-  'tests/faults/queue-sigkill.int.test.ts',
 ];
 
 // Unit tests need nothing but Node. Integration tests start their own influxd, mosquitto, socat and

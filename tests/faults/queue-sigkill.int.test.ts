@@ -8,7 +8,11 @@ import { DurableQueue } from '../../gateway/queue/durable-queue.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 
-/** Runs the writer for `run_ms`, kills it with SIGKILL, and returns the sequence numbers it reported committed. */
+/**
+ * Runs the writer for `run_ms` after its first commit, kills it with SIGKILL, and returns the sequence
+ * numbers it reported committed. The time runs from the first commit because on a loaded machine Node
+ * with tsx can take more than `run_ms` to start.
+ */
 async function runAndKill(path: string, run_ms: number): Promise<number[]> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'tests/faults/support/queue-writer.ts', path], {
     cwd: ROOT,
@@ -16,10 +20,15 @@ async function runAndKill(path: string, run_ms: number): Promise<number[]> {
   });
   let output = '';
   child.stdout.setEncoding('utf8');
-  child.stdout.on('data', (chunk: string) => {
-    output += chunk;
-  });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const firstCommit = new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: string) => {
+      output += chunk;
+      resolve();
+    });
+    child.once('exit', () => resolve());
+  });
+  await firstCommit;
   await new Promise((resolve) => setTimeout(resolve, run_ms));
   child.kill('SIGKILL');
   await exited;
