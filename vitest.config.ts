@@ -4,8 +4,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * Integration files that assert on elapsed real time. They check poll intervals and their gaps, reconnect
  * back-off, lease and election deadlines, scan duration and how long a gateway takes to stop under a
- * flood. A neighbour's load would stretch those times, so these files run one at a time, in a group of
- * their own.
+ * flood. The RTU simulator's tests read a reply for a fixed 150 ms. A neighbour's load would stretch
+ * those times, so these files run one at a time, in a group of their own.
  */
 const TIMING_FILES = [
   'tests/cluster/cluster.int.test.ts',
@@ -18,6 +18,7 @@ const TIMING_FILES = [
   'tests/faults/embedded-block.int.test.ts',
   'tests/faults/embedded-stop.int.test.ts',
   'tests/faults/modbus-unplug.int.test.ts',
+  'tests/firmware-sim/rtu/rtu-controller-sim.int.test.ts',
 ];
 
 // Unit tests need nothing but Node. Integration tests start their own influxd, mosquitto, socat and
