@@ -40,6 +40,19 @@ function numberRangeMessage(issue: AjvIssue): string | undefined {
   return `must be ${kind}${range}; got ${shownValue(issue.data)}`;
 }
 
+/**
+ * Returns the message for a string that fails its pattern: the field's description names the accepted
+ * form, or the pattern itself where the schema has none, and the value received follows.
+ */
+function patternMessage(issue: AjvIssue): string {
+  const description = issue.parentSchema?.description;
+  const form =
+    typeof description === 'string'
+      ? `must be ${description.charAt(0).toLowerCase()}${description.slice(1)}`
+      : (issue.message ?? 'must match its pattern');
+  return `${form}; got ${shownValue(issue.data)}`;
+}
+
 const CONTEXT_NAMES: Record<string, string> = {
   querystring: 'query',
   body: 'body',
@@ -58,6 +71,8 @@ export function describeIssue(context: string, issue: AjvIssue): FieldProblem {
     message = `must be one of: ${issue.params.allowedValues.join(', ')}`;
   } else if (issue.keyword === 'required') {
     message = 'is required';
+  } else if (issue.keyword === 'pattern') {
+    message = patternMessage(issue);
   } else if (issue.keyword === 'additionalProperties') {
     message = 'is not a known field; remove it';
   }

@@ -35,6 +35,12 @@ function clockOf(iso: string, planDate: string): string {
   return `${Math.floor(bounded / 60)}:${String(bounded % 60).padStart(2, '0')}`;
 }
 
+/** Builds the error for an order message that fails its schema, listing every invalid field. */
+function invalidMessage(issues: readonly z.core.$ZodIssue[]): OrderMessageError {
+  const fields = issues.map((issue) => `field ${issue.path.join('.') || '(message)'}: ${issue.message}`);
+  return new OrderMessageError(`order message ${fields.join('; ')}; see docs/scheduler.md for the order shape`);
+}
+
 /**
  * Reads one order message: either a scheduler order (site ids of the scenario) or a sale order with
  * positions, whose unknown places become new sites. Throws `OrderMessageError`.
@@ -46,16 +52,16 @@ export function readOrderMessage(payload: string, planDate: string): { order: Or
   } catch {
     throw new OrderMessageError('order message is not valid JSON; publish one JSON object per order');
   }
-  const direct = orderSchema.safeParse(data);
-  if (direct.success) return { order: direct.data, sites: [] };
-  const sale = saleOrderSchema.safeParse(data);
-  if (!sale.success) {
-    const issue = sale.error.issues[0];
-    const where = issue?.path.join('.') || '(message)';
-    throw new OrderMessageError(
-      `order message field ${where}: ${issue?.message ?? 'invalid'}; see docs/scheduler.md for the order shape`,
-    );
+  // A message with `order_id` or `window` is a sale order; any other object is read as a scheduler
+  // order, so that its errors name the fields the sender used.
+  const isSale = typeof data === 'object' && data !== null && ('order_id' in data || 'window' in data);
+  if (!isSale) {
+    const direct = orderSchema.safeParse(data);
+    if (direct.success) return { order: direct.data, sites: [] };
+    throw invalidMessage(direct.error.issues);
   }
+  const sale = saleOrderSchema.safeParse(data);
+  if (!sale.success) throw invalidMessage(sale.error.issues);
   const value = sale.data;
   const window = { start: clockOf(value.window.from, planDate), end: clockOf(value.window.to, planDate) };
   const order = orderSchema.parse({

@@ -6,13 +6,16 @@ import type { OrderInput } from '../services.js';
 
 const CLOCK_PATTERN = '^([0-3]?[0-9]|4[0-7]):[0-5][0-9]$';
 
+/** Validation errors quote this description as the accepted form of a clock time. */
+const CLOCK_DESCRIPTION = 'Clock time H:MM or HH:MM from 0:00 to 47:59, where hours 24 to 47 fall on the next day';
+
 const windowSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['start', 'end'],
   properties: {
-    start: { type: 'string', pattern: CLOCK_PATTERN, description: 'Clock time H:MM or HH:MM, hours 0-47' },
-    end: { type: 'string', pattern: CLOCK_PATTERN, description: 'Clock time H:MM or HH:MM, hours 0-47' },
+    start: { type: 'string', pattern: CLOCK_PATTERN, description: CLOCK_DESCRIPTION },
+    end: { type: 'string', pattern: CLOCK_PATTERN, description: CLOCK_DESCRIPTION },
   },
 } as const;
 

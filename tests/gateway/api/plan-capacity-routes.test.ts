@@ -60,6 +60,16 @@ describe('capacity routes', () => {
     expect(response.json().error.details[0].field).toBe('body.pickup_window.start');
   });
 
+  it('names a clock time out of range', async () => {
+    const payload = { ...ORDER, pickup_window: { start: '25:99', end: '23:00' } };
+    const response = await fixture.app.inject({ method: 'POST', url: '/api/v1/orders', payload });
+    expect(response.json().error.details).toContainEqual({
+      field: 'body.pickup_window.start',
+      message:
+        'must be clock time H:MM or HH:MM from 0:00 to 47:59, where hours 24 to 47 fall on the next day; got "25:99"',
+    });
+  });
+
   it('rejects an unknown temperature class', async () => {
     const response = await fixture.app.inject({
       method: 'POST',

@@ -88,4 +88,26 @@ describe('planning capacity', () => {
     capacity.observe(reefer('truck-99', 0, false));
     expect(capacity.offers()).toEqual([]);
   });
+
+  it('names both times of a reversed window', () => {
+    const capacity = setup();
+    const order = {
+      merchant_id: 'm_b',
+      pickup_site_id: 'm_b',
+      delivery_site_id: 'v3',
+      temperature_class: 'frozen' as const,
+      weight_kg: 5,
+      volume_m3: 0.01,
+      pickup_window: { start: '21:30', end: '17:30' },
+      delivery_window: { start: '18:00', end: '23:00' },
+    };
+    let message = '';
+    try {
+      capacity.submit(order);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('pickup_window: window start 21:30 is after its end 17:30');
+    expect(message).not.toContain('order_id');
+  });
 });
