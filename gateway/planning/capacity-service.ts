@@ -4,6 +4,7 @@ import type { Order as SchedulerOrder } from '../../scheduler/model/demand.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { CapacityOffer, CapacityService, Order, OrderInput } from '../api/services.js';
 import type { Reading } from '../reading.js';
+import { OrderMessageError } from './order-intake.js';
 import type { Planner } from './planner.js';
 
 /** Below this speed a truck counts as parked, km/h. */
@@ -16,7 +17,6 @@ const PARKED_BELOW_KMH = 1;
  */
 export class PlanningCapacity implements CapacityService {
   private readonly trucks = new Map<string, TruckSnapshot>();
-  private readonly submitted = new Map<string, number>();
   private nextId = 1;
   /** Trucks of the scenario file; readings of other assets are not looked at. */
   private readonly vehicleIds: ReadonlySet<string>;
@@ -81,7 +81,7 @@ export class PlanningCapacity implements CapacityService {
     return this.planner.scenario().orders.map((order) => ({
       ...toInput(order),
       id: order.id,
-      submitted_ms: this.submitted.get(order.id) ?? 0,
+      submitted_ms: this.planner.receivedAt(order.id) ?? 0,
       status: unserved.has(order.id) ? 'unserved' : planned.has(order.id) ? 'planned' : 'open',
     }));
   }
@@ -95,13 +95,13 @@ export class PlanningCapacity implements CapacityService {
     }
     const id = `api-${this.now()}-${this.nextId++}`;
     try {
+      // The planner commits the order to its SQLite store before it returns.
       this.planner.receiveOrder(JSON.stringify({ ...input, id }));
     } catch (error) {
-      throw new ServiceRejection('invalid', (error as Error).message);
+      if (error instanceof OrderMessageError) throw new ServiceRejection('invalid', error.message);
+      throw error;
     }
-    const submitted_ms = this.now();
-    this.submitted.set(id, submitted_ms);
-    return { ...input, id, submitted_ms, status: 'open' };
+    return { ...input, id, submitted_ms: this.planner.receivedAt(id) ?? this.now(), status: 'open' };
   }
 }
 

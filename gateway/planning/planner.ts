@@ -7,7 +7,8 @@ import type { Order, Site } from '../../scheduler/model/demand.js';
 import { type Scenario, scenarioSchema } from '../../scheduler/model/scenario.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
-import { readOrderMessage } from './order-intake.js';
+import { OrderMessageError, readOrderMessage } from './order-intake.js';
+import { OrderStore, type StoredOrder } from './order-store.js';
 import { PlanStore } from './plan-store.js';
 import { planView } from './plan-view.js';
 import type { PlanningConfig } from './planning-config.js';
@@ -57,7 +58,9 @@ function readScenario(file: string): Scenario {
 export class Planner implements PlanService {
   private readonly base: Scenario;
   private readonly store: PlanStore;
-  private readonly orders = new Map<string, Order>();
+  private readonly orderStore: OrderStore;
+  /** Orders of the next round by arrival, oldest first; `orderStore` has the same orders on disk. */
+  private readonly orders = new Map<string, StoredOrder>();
   private readonly sites = new Map<string, Site>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly listeners = new Set<(plan: Plan) => void>();
@@ -82,7 +85,39 @@ export class Planner implements PlanService {
     this.base = readScenario(config.scenario_file);
     mkdirSync(dirname(config.store_path), { recursive: true });
     this.store = new PlanStore(config.store_path);
+    this.orderStore = new OrderStore(config.store_path);
     this.now = deps.now ?? Date.now;
+    this.restoreOrders();
+  }
+
+  /**
+   * Loads the orders stored for the base scenario's plan date. Orders of other plan dates are deleted,
+   * because their clock times count from another day's midnight.
+   */
+  private restoreOrders(): void {
+    const expired = this.orderStore.deleteOtherDates(this.base.plan_date);
+    const stored = this.orderStore.list(this.base.plan_date);
+    for (const entry of stored) this.addOrder(entry);
+    if (stored.length > 0 || expired > 0) {
+      this.deps.log.info(
+        { restored: this.orders.size, deleted_other_dates: expired, plan_date: this.base.plan_date },
+        'stored orders loaded',
+      );
+    }
+  }
+
+  /** Adds an order to the next round, dropping the oldest from memory and disk when the bound is reached. */
+  private addOrder(entry: StoredOrder): void {
+    for (const site of entry.sites) if (!this.sites.has(site.id)) this.sites.set(site.id, site);
+    if (!this.orders.has(entry.order.id) && this.orders.size >= this.config.max_pending_orders) {
+      const oldest = this.orders.keys().next().value;
+      if (oldest !== undefined) {
+        this.orders.delete(oldest);
+        this.orderStore.delete(oldest);
+      }
+      this.counters.orders_dropped++;
+    }
+    this.orders.set(entry.order.id, entry);
   }
 
   async start(): Promise<void> {
@@ -97,22 +132,29 @@ export class Planner implements PlanService {
     );
   }
 
-  /** Adds one order message to the next round; an unreadable message is counted and rethrown for logging. */
-  receiveOrder(payload: string): void {
+  /**
+   * Adds one order message to the next round and commits it to the order store before returning it. An
+   * unreadable message is counted and the `OrderMessageError` rethrown for logging. A failed write to
+   * the store is rethrown as it is, and the order is not added.
+   */
+  receiveOrder(payload: string): Order {
+    let message: { order: Order; sites: Site[] };
     try {
-      const { order, sites } = readOrderMessage(payload, this.base.plan_date);
-      for (const site of sites) if (!this.sites.has(site.id)) this.sites.set(site.id, site);
-      if (!this.orders.has(order.id) && this.orders.size >= this.config.max_pending_orders) {
-        const oldest = this.orders.keys().next().value;
-        if (oldest !== undefined) this.orders.delete(oldest);
-        this.counters.orders_dropped++;
-      }
-      this.orders.set(order.id, order);
-      this.counters.orders_received++;
+      message = readOrderMessage(payload, this.base.plan_date);
     } catch (error) {
-      this.counters.orders_invalid++;
+      if (error instanceof OrderMessageError) this.counters.orders_invalid++;
       throw error;
     }
+    const entry: StoredOrder = { ...message, received_ms: this.now() };
+    this.orderStore.save(this.base.plan_date, entry);
+    this.addOrder(entry);
+    this.counters.orders_received++;
+    return entry.order;
+  }
+
+  /** Returns when the order with `id` was received, in ms since the epoch, or undefined for a scenario order. */
+  receivedAt(id: string): number | undefined {
+    return this.orders.get(id)?.received_ms;
   }
 
   private tick(name: string): void {
@@ -127,12 +169,14 @@ export class Planner implements PlanService {
     );
   }
 
-  /** Builds the scenario of the next round: the base file plus every order and site received since start. */
+  /** Builds the scenario of the next round: the base file plus every stored order and its sites. */
   scenario(): Scenario {
     const knownSites = new Set(this.base.sites.map((site) => site.id));
     const extraSites = [...this.sites.values()].filter((site) => !knownSites.has(site.id));
     const baseOrders = new Set(this.base.orders.map((order) => order.id));
-    const extraOrders = [...this.orders.values()].filter((order) => !baseOrders.has(order.id));
+    const extraOrders = [...this.orders.values()]
+      .map((entry) => entry.order)
+      .filter((order) => !baseOrders.has(order.id));
     const solver = {
       ...this.base.solver,
       ...(this.config.time_limit_s ? { time_limit_s: this.config.time_limit_s } : {}),
@@ -195,5 +239,6 @@ export class Planner implements PlanService {
     for (const task of this.tasks.splice(0)) await task.destroy();
     await this.running?.catch(() => undefined);
     this.store.close();
+    this.orderStore.close();
   }
 }

@@ -19,7 +19,7 @@ export const planningConfigSchema = z
     orders_topic: z.string().min(1).default('coldpool/orders/in'),
     /** Topic on which every plan is published, retained, as JSON. */
     plans_topic: z.string().min(1).default('coldpool/plans/latest'),
-    /** Plans database (SQLite). Default `plans.db` in the local store's folder. */
+    /** Database (SQLite) of plans and received orders. Default `plans.db` in the local store's folder. */
     store_path: z.string().min(1).default('data/plans.db'),
     /** Wall-clock budget of one round's search, seconds; overrides the scenario's. */
     time_limit_s: z.number().positive().max(600).optional(),
