@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
+import { InvalidInputError } from '../../scheduler/common/errors.js';
 import type { Order, Site } from '../../scheduler/model/demand.js';
-import { type Scenario, scenarioSchema } from '../../scheduler/model/scenario.js';
+import { parseScenario, type Scenario } from '../../scheduler/model/scenario.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
 import { OrderMessageError, readOrderMessage } from './order-intake.js';
@@ -40,14 +41,14 @@ function readScenario(file: string): Scenario {
   } catch (error) {
     throw new PlanningSetupError(`planning.scenario_file ${file}: cannot read it: ${(error as Error).message}`);
   }
-  const result = scenarioSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0];
+  try {
+    return parseScenario(data);
+  } catch (error) {
+    if (!(error instanceof InvalidInputError)) throw error;
     throw new PlanningSetupError(
-      `planning.scenario_file ${file}: ${issue?.path.join('.') || '(file)'}: ${issue?.message}; check it with coldpool plan --scenario`,
+      `planning.scenario_file ${file}: ${error.message}\nCheck it with coldpool plan --scenario ${file}`,
     );
   }
-  return result.data;
 }
 
 /**

@@ -8,6 +8,7 @@ import { carbonFactorsSchema, temperatureClassSchema } from './carbon-factors.js
 import { clockSchema, windowSchema } from './clock.js';
 import { orderSchema, siteSchema } from './demand.js';
 import { coldRoomSchema, vehicleSchema } from './fleet.js';
+import { referenceProblems, schemaProblems } from './scenario-problems.js';
 
 /** One stop of a route that was sent to a truck in an earlier round. */
 export const previousStopSchema = z.object({
@@ -93,51 +94,16 @@ export const scenarioSchema = z.object({
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 
-/** Validates a parsed YAML or JSON document; throws `InvalidInputError` naming every bad field. */
+/**
+ * Validates a parsed YAML or JSON document and fills the defaults. Throws `InvalidInputError` that lists
+ * every schema and reference problem at once, each with the entry's id and the value.
+ */
 export function parseScenario(data: unknown): Scenario {
   const result = scenarioSchema.safeParse(data);
-  if (!result.success) {
-    const issues = result.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    throw new InvalidInputError(`scenario is invalid; fix these fields:\n  ${issues.join('\n  ')}`);
+  const problems = [...(result.success ? [] : schemaProblems(data, result.error.issues)), ...referenceProblems(data)];
+  if (!result.success || problems.length > 0) {
+    const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
+    throw new InvalidInputError(`scenario is invalid; fix these ${count}:\n  ${problems.join('\n  ')}`);
   }
-  const scenario = result.data;
-  checkReferences(scenario);
-  return scenario;
-}
-
-/** Rejects ids that point nowhere, because the solver would otherwise fail later with a vaguer message. */
-function checkReferences(scenario: Scenario): void {
-  const problems: string[] = [];
-  const sites = new Set(scenario.sites.map((site) => site.id));
-  const orders = new Set<string>();
-  const vehicles = new Set(scenario.vehicles.map((vehicle) => vehicle.id));
-  const rooms = new Set(scenario.cold_rooms.map((room) => room.id));
-  const requireSite = (id: string | undefined, where: string) => {
-    if (id !== undefined && !sites.has(id)) problems.push(`${where}: site "${id}" not found in sites`);
-  };
-  for (const vehicle of scenario.vehicles) {
-    requireSite(vehicle.start_site_id, `vehicle ${vehicle.id} start_site_id`);
-    requireSite(vehicle.end_site_id, `vehicle ${vehicle.id} end_site_id`);
-  }
-  for (const room of scenario.cold_rooms) requireSite(room.site_id, `cold room ${room.id} site_id`);
-  for (const order of scenario.orders) {
-    if (orders.has(order.id)) problems.push(`order ${order.id}: duplicate id`);
-    orders.add(order.id);
-    requireSite(order.pickup_site_id, `order ${order.id} pickup_site_id`);
-    requireSite(order.delivery_site_id, `order ${order.id} delivery_site_id`);
-  }
-  for (const route of scenario.previous_plan) {
-    if (!vehicles.has(route.vehicle_id)) problems.push(`previous_plan: vehicle "${route.vehicle_id}" not found`);
-    for (const stop of route.stops) {
-      if (!orders.has(stop.order_id))
-        problems.push(`previous_plan ${route.vehicle_id}: order "${stop.order_id}" not found`);
-    }
-  }
-  for (const booking of scenario.bookings) {
-    if (booking.cold_room_id !== undefined && !rooms.has(booking.cold_room_id)) {
-      problems.push(`booking ${booking.id}: cold room "${booking.cold_room_id}" not found`);
-    }
-    if (booking.to_date <= booking.from_date) problems.push(`booking ${booking.id}: to_date must be after from_date`);
-  }
-  if (problems.length > 0) throw new InvalidInputError(`scenario references are invalid:\n  ${problems.join('\n  ')}`);
+  return result.data;
 }
