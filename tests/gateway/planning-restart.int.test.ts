@@ -7,32 +7,10 @@ import type { Order } from '../../gateway/api/services.js';
 import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { freePort } from '../harness/free-port.js';
-
-const ORDER = {
-  merchant_id: 'm_b',
-  pickup_site_id: 'm_b',
-  delivery_site_id: 'v3',
-  temperature_class: 'frozen',
-  weight_kg: 5,
-  volume_m3: 0.01,
-  pickup_window: { start: '17:00', end: '21:00' },
-  delivery_window: { start: '18:00', end: '23:00' },
-};
+import { API_ORDER, planningGatewayConfig } from './planning-fixture.js';
 
 async function startGateway(dir: string): Promise<Gateway> {
-  const config = validateConfig({
-    mqtt: { broker: { port: await freePort() }, republish: { enabled: false } },
-    http: { enabled: true, port: 0 },
-    planning: {
-      enabled: true,
-      scenario_file: 'tests/fixtures/planning/small-county.yaml',
-      schedules: [{ name: 'replan', cron: '0 0 1 1 *' }],
-      store_path: join(dir, 'plans.db'),
-    },
-    outputs: { local_store: { path: join(dir, 'store.db') } },
-    alarms: { store_path: join(dir, 'records.db') },
-  });
-  const gateway = new Gateway(config, pino({ level: 'silent' }));
+  const gateway = new Gateway(validateConfig(planningGatewayConfig(dir, await freePort())), pino({ level: 'silent' }));
   await gateway.start();
   return gateway;
 }
@@ -57,7 +35,7 @@ describe('api orders across a restart', () => {
     const response = await fetch(`${gateway.apiUrl()}/api/v1/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(ORDER),
+      body: JSON.stringify(API_ORDER),
     });
     expect(response.status).toBe(201);
     const created = (await response.json()) as Order;
