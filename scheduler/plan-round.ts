@@ -11,7 +11,7 @@ import { allocateByTonneKm } from './rich/allocation.js';
 import { computeKpis, type PlanKpis } from './rich/kpis.js';
 import { describePlan, type PlanOutput } from './rich/plan-result.js';
 import { buildProblem } from './rich/problem.js';
-import { searchPlan } from './rich/search.js';
+import { type PlanSearchResult, searchPlan } from './rich/search.js';
 import { type Settlement, settleRound } from './settlement/settle.js';
 import { type SpaceSharingResult, shareColdRoomSpace } from './space/bookings.js';
 
@@ -24,6 +24,8 @@ export interface PlanReport {
   /** Present when the scenario has space bookings. */
   space?: SpaceSharingResult;
   check: PlanCheckReport;
+  /** Plain-language warnings about the round, such as a time limit too short for any search. */
+  warnings: string[];
   timings: {
     solve_ms: number;
     baseline_ms: number;
@@ -36,8 +38,17 @@ export interface PlanReport {
 
 /** Share of the pooled iteration budget each merchant's baseline search gets; merchants have few orders. */
 const BASELINE_ITERATION_SHARE = 0.1;
-/** Share of the pooled time limit the whole baseline may take, so a round stays within about 1.5 limits. */
+/**
+ * Share of the pooled time limit the baseline's search may take. The pooled construction and search
+ * stop at the time limit, and the baseline's search at half of it, so a round takes about 1.5 limits
+ * plus the baseline's construction, the output and the checks.
+ */
 const BASELINE_TIME_SHARE = 0.5;
+/**
+ * Factor over its search share that the baseline may take before the round warns; problem building
+ * and output per merchant also count towards baseline_ms.
+ */
+const BASELINE_OVERRUN_FACTOR = 1.2;
 
 /** Runs one planning round on a validated scenario. */
 export function planRound(scenario: Scenario): PlanReport {
@@ -48,7 +59,7 @@ export function planRound(scenario: Scenario): PlanReport {
     max_iterations: scenario.solver.max_iterations,
     time_limit_ms: scenario.solver.time_limit_s * 1000,
   });
-  const plan = describePlan(problem, search.solution);
+  const plan = describePlan(problem, search.solution, search.construction_cut);
   const solved = performance.now();
   const baselineIterations = Math.max(20, Math.round(scenario.solver.max_iterations * BASELINE_ITERATION_SHARE));
   const served = new Set(
@@ -79,6 +90,7 @@ export function planRound(scenario: Scenario): PlanReport {
     settlement,
     ...(space ? { space } : {}),
     check: checkPlan(scenario, plan),
+    warnings: roundWarnings(scenario, search, baselineDone - solved),
     timings: {
       solve_ms: solved - started,
       baseline_ms: baselineDone - solved,
@@ -87,4 +99,29 @@ export function planRound(scenario: Scenario): PlanReport {
       iteration_bound: search.iteration_bound,
     },
   };
+}
+
+function roundWarnings(scenario: Scenario, search: PlanSearchResult, baselineMs: number): string[] {
+  const warnings: string[] = [];
+  const limit = scenario.solver.time_limit_s;
+  if (search.construction_cut.length > 0) {
+    warnings.push(
+      `the time limit of ${limit} s ended construction before ${search.construction_cut.length} orders were tried; ` +
+        'they are unserved with reason time_limit. Raise the time limit (--time-limit or solver.time_limit_s)',
+    );
+  }
+  if (search.iterations === 0 && scenario.solver.max_iterations > 0) {
+    warnings.push(
+      `the search ran no improvement iterations within the time limit of ${limit} s, so this is the construction ` +
+        'plan only. Raise the time limit (--time-limit or solver.time_limit_s) for a better plan',
+    );
+  }
+  const baselineShareS = limit * BASELINE_TIME_SHARE;
+  if (baselineMs > 1000 * baselineShareS * BASELINE_OVERRUN_FACTOR) {
+    warnings.push(
+      `the unpooled baseline took ${(baselineMs / 1000).toFixed(1)} s, more than its search share of ${baselineShareS} s, ` +
+        'because its construction tries every order; baseline_ms counts this time apart from solve_ms',
+    );
+  }
+  return warnings;
 }

@@ -50,6 +50,7 @@ export function formatPlanReport(report: PlanReport, options: FormatOptions = {}
       `total_ms=${report.timings.total_ms.toFixed(0)} iterations=${report.timings.iterations} ` +
       `reproducible=${report.timings.iteration_bound ? 'yes' : 'no (time limit reached first)'}`,
   );
+  for (const warning of report.warnings) lines.push(`warning: ${warning}`);
   return lines;
 }
 

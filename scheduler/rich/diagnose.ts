@@ -3,12 +3,14 @@
  * compatible class (`temperature_class`); no compatible compartment or payload is large enough for the
  * order alone (`capacity`); no truck could serve the order alone within its windows and shift
  * (`time_window`); otherwise every truck that could take it is full or busy (`no_vehicle_available`).
+ * An order that construction never tried because the time limit ran out gets `time_limit` without
+ * these tests (see `describePlan`).
  */
 import { bestInsertion } from './insertion.js';
 import type { Problem } from './problem.js';
 import { PlanRoute } from './route.js';
 
-export type UnservedReason = 'capacity' | 'time_window' | 'temperature_class' | 'no_vehicle_available';
+export type UnservedReason = 'capacity' | 'time_window' | 'temperature_class' | 'no_vehicle_available' | 'time_limit';
 
 /** Returns why order `o` could not be planned. */
 export function diagnoseUnserved(problem: Problem, o: number): UnservedReason {

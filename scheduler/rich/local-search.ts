@@ -16,7 +16,10 @@ export function pairLocalSearch(sol: PlanSolution, rng: Random, deadlineMs: numb
   const { problem } = sol;
   const orders: number[] = [];
   for (let o = 0; o < problem.orderCount; o++) if (problem.fixed[o] === 0) orders.push(o);
-  const partners = nearestPartners(sol, orders);
+  // Partners are ranked on first use against the orders in index order, because `orders` is shuffled
+  // below and ranking every order up front would cost O(n²) before the first deadline check.
+  const byIndex = orders.slice();
+  const partners = new Map<number, number[]>();
   let improved = true;
   while (improved && performance.now() < deadlineMs) {
     improved = false;
@@ -26,7 +29,12 @@ export function pairLocalSearch(sol: PlanSolution, rng: Random, deadlineMs: numb
         improved = true;
         continue;
       }
-      for (const partner of partners.get(o)!) {
+      let ranked = partners.get(o);
+      if (!ranked) {
+        ranked = nearestPartners(sol, byIndex, o);
+        partners.set(o, ranked);
+      }
+      for (const partner of ranked) {
         if (pdPairExchange(sol, o, partner)) {
           improved = true;
           break;
@@ -36,18 +44,33 @@ export function pairLocalSearch(sol: PlanSolution, rng: Random, deadlineMs: numb
   }
 }
 
-function nearestPartners(sol: PlanSolution, orders: number[]): Map<number, number[]> {
+/**
+ * Returns the `EXCHANGE_PARTNERS` orders whose pickup and delivery sites are nearest to those of `o`,
+ * nearest first, with ties going to the order listed first in `orders`. A bounded insertion keeps it
+ * at O(orders) per call.
+ */
+function nearestPartners(sol: PlanSolution, orders: number[], o: number): number[] {
   const { nodeSite, distanceKm, siteCount } = sol.problem;
   const km = (a: number, b: number) => distanceKm[nodeSite[a]! * siteCount + nodeSite[b]!]!;
-  const partners = new Map<number, number[]>();
-  for (const o of orders) {
-    const ranked = orders
-      .filter((other) => other !== o)
-      .map((other) => ({ other, d: km(2 * o, 2 * other) + km(2 * o + 1, 2 * other + 1) }))
-      .sort((x, y) => x.d - y.d)
-      .slice(0, EXCHANGE_PARTNERS)
-      .map(({ other }) => other);
-    partners.set(o, ranked);
+  const ranked: number[] = [];
+  const distances: number[] = [];
+  for (const other of orders) {
+    if (other === o) continue;
+    const d = km(2 * o, 2 * other) + km(2 * o + 1, 2 * other + 1);
+    if (ranked.length < EXCHANGE_PARTNERS) {
+      ranked.push(other);
+      distances.push(d);
+    } else if (d < distances[EXCHANGE_PARTNERS - 1]!) {
+      ranked[EXCHANGE_PARTNERS - 1] = other;
+      distances[EXCHANGE_PARTNERS - 1] = d;
+    } else {
+      continue;
+    }
+    // Move the new entry forward past strictly larger distances only, so that ties keep list order.
+    for (let k = ranked.length - 1; k > 0 && distances[k - 1]! > distances[k]!; k--) {
+      [ranked[k - 1], ranked[k]] = [ranked[k]!, ranked[k - 1]!];
+      [distances[k - 1], distances[k]] = [distances[k]!, distances[k - 1]!];
+    }
   }
-  return partners;
+  return ranked;
 }

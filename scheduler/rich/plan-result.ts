@@ -57,8 +57,12 @@ export interface PlanOutput {
   stagings: Staging[];
 }
 
-/** Converts a solved plan to its output form, diagnosing each unserved order. */
-export function describePlan(problem: Problem, solution: PlanSolution): PlanOutput {
+/**
+ * Converts a solved plan to its output form, diagnosing each unserved order. Orders in `untried` (those
+ * that construction had not reached when the time limit ended it) get the reason `time_limit`.
+ */
+export function describePlan(problem: Problem, solution: PlanSolution, untried: readonly number[] = []): PlanOutput {
+  const cut = new Set(untried);
   const vehicles = solution.routes.map((route): VehiclePlan => {
     const vehicle = route.vehicle;
     const n = route.nodes.length;
@@ -106,7 +110,7 @@ export function describePlan(problem: Problem, solution: PlanSolution): PlanOutp
   const unserved = solution.unrouted().map((o) => ({
     order_id: problem.orders[o]!.id,
     merchant_id: problem.orders[o]!.merchant_id,
-    reason: diagnoseUnserved(problem, o),
+    reason: cut.has(o) ? ('time_limit' as const) : diagnoseUnserved(problem, o),
   }));
   const served = new Set(vehicles.flatMap((plan) => plan.stops.map((stop) => stop.order_id)));
   return { vehicles, unserved, stagings: problem.stagings.filter((staging) => served.has(staging.order_id)) };

@@ -17,8 +17,13 @@ export interface PlanSearchOptions {
   seed?: number;
   /** Iteration budget; when it binds, the same seed gives the same plan. Default 3000. */
   max_iterations?: number;
-  /** Wall-clock budget, milliseconds. Default 8000. */
+  /** Wall-clock budget of construction, search and polishing together, milliseconds. Default 8000. */
   time_limit_ms?: number;
+  /**
+   * Try every order in construction even when that takes longer than the time limit; the search and
+   * polishing still stop at it. Default false: construction stops at the time limit.
+   */
+  complete_construction?: boolean;
 }
 
 export interface PlanSearchResult {
@@ -30,6 +35,8 @@ export interface PlanSearchResult {
   elapsed_ms: number;
   /** Whether the iteration budget ran out before the time limit, which makes the plan reproducible. */
   iteration_bound: boolean;
+  /** Orders that construction had not tried when the time limit ended it; the search never ran. */
+  construction_cut: number[];
 }
 
 /** Reaction factor and scores of the adaptive weights (new best, better than current, accepted). */
@@ -56,7 +63,8 @@ export function searchPlan(problem: Problem, options: PlanSearchOptions = {}): P
   let current = new PlanSolution(problem);
   // Greedy in order of delivery window keeps construction at one insertion scan per order and route.
   const initial = current.unrouted().sort((a, b) => problem.ready[2 * a + 1]! - problem.ready[2 * b + 1]!);
-  recreate(current, initial, rng, false);
+  const constructionDeadline = options.complete_construction ? Number.POSITIVE_INFINITY : deadline;
+  const constructionCut = recreate(current, initial, rng, false, constructionDeadline);
   pairLocalSearch(current, rng, Math.min(deadline, performance.now() + LOCAL_SEARCH_SHARE * timeLimit));
   const constructionMs = performance.now() - started;
   let currentObjective = current.objective;
@@ -80,7 +88,8 @@ export function searchPlan(problem: Problem, options: PlanSearchOptions = {}): P
     const candidate = current.clone();
     const removed = RUIN_OPERATORS[operator]!(candidate, 2 + rng.int(maxRemoved - 1), rng);
     const toInsert = [...new Set([...removed, ...candidate.unrouted()])];
-    recreate(candidate, rng.shuffle(toInsert), rng, toInsert.length <= MAX_REGRET_ORDERS && rng.next() < 0.5);
+    const regret = toInsert.length <= MAX_REGRET_ORDERS && rng.next() < 0.5;
+    recreate(candidate, rng.shuffle(toInsert), rng, regret, searchDeadline);
     const objective = candidate.objective;
     uses[operator]!++;
     if (objective < currentObjective - temperature * Math.log(rng.next())) {
@@ -104,6 +113,7 @@ export function searchPlan(problem: Problem, options: PlanSearchOptions = {}): P
     search_ms: elapsed - constructionMs,
     elapsed_ms: elapsed,
     iteration_bound: iterations >= maxIterations,
+    construction_cut: constructionCut,
   };
 }
 

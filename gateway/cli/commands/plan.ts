@@ -20,7 +20,11 @@ export function registerPlanCommand(program: Command): void {
     .option('--stops', 'list every stop under its route')
     .option('--json', 'print the whole report as JSON instead of text')
     .option('--seed <n>', 'override the scenario seed', Number)
-    .option('--time-limit <seconds>', 'override the scenario time limit, in seconds', Number)
+    .option(
+      '--time-limit <seconds>',
+      'override the scenario time limit of the pooled construction and search, in seconds; the unpooled baseline searches for up to half as long again',
+      Number,
+    )
     .action(async (opts: { scenario: string; stops?: boolean; json?: boolean; seed?: number; timeLimit?: number }) => {
       const text = await readFile(opts.scenario, 'utf8');
       const document: unknown = opts.scenario.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
