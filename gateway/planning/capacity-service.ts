@@ -4,6 +4,7 @@ import type { Order as SchedulerOrder } from '../../scheduler/model/demand.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { CapacityOffer, CapacityService, Order, OrderInput } from '../api/services.js';
 import type { Reading } from '../reading.js';
+import { localDate, localMidnightMs } from './local-time.js';
 import { OrderMessageError } from './order-intake.js';
 import type { Planner } from './planner.js';
 
@@ -51,7 +52,10 @@ export class PlanningCapacity implements CapacityService {
   offers(): CapacityOffer[] {
     const scenario = this.planner.scenario();
     const now = this.now();
-    const dayStart = Date.parse(`${scenario.plan_date}T00:00:00Z`);
+    // Shifts repeat daily, so clock times count from the current local midnight in the planning zone.
+    // NOTE: a shift that runs past 24:00 is not offered after midnight, because it started the day before.
+    const zone = this.planner.timeZone;
+    const dayStart = localMidnightMs(localDate(now, zone), zone);
     const idle = detectIdleCapacity(scenario.vehicles, scenario.cold_rooms, [...this.trucks.values()], [], {
       now_ms: now,
       day_start_ms: dayStart,

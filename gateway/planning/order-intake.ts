@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type Order, orderSchema, type Site } from '../../scheduler/model/demand.js';
+import { localMidnightMs } from './local-time.js';
 
 /** An order message that cannot be planned; the message names the field and what is expected. */
 export class OrderMessageError extends Error {
@@ -28,9 +29,9 @@ const saleOrderSchema = z.object({
   window: z.object({ from: z.iso.datetime(), to: z.iso.datetime() }),
 });
 
-/** Minutes since midnight (UTC) of the plan date, as `HH:MM` with hours up to 47 for the next day. */
-function clockOf(iso: string, planDate: string): string {
-  const minutes = Math.floor((Date.parse(iso) - Date.parse(`${planDate}T00:00:00Z`)) / 60_000);
+/** Minutes since local midnight of the plan date in `zone`, as `HH:MM` with hours up to 47 for the next day. */
+function clockOf(iso: string, planDate: string, zone: string): string {
+  const minutes = Math.floor((Date.parse(iso) - localMidnightMs(planDate, zone)) / 60_000);
   const bounded = Math.min(Math.max(minutes, 0), 47 * 60 + 59);
   return `${Math.floor(bounded / 60)}:${String(bounded % 60).padStart(2, '0')}`;
 }
@@ -43,9 +44,10 @@ function invalidMessage(issues: readonly z.core.$ZodIssue[]): OrderMessageError 
 
 /**
  * Reads one order message: either a scheduler order (site ids of the scenario) or a sale order with
- * positions, whose unknown places become new sites. Throws `OrderMessageError`.
+ * positions, whose unknown places become new sites. A sale order's window instants become clock times
+ * of `planDate` in time zone `zone`. Throws `OrderMessageError`.
  */
-export function readOrderMessage(payload: string, planDate: string): { order: Order; sites: Site[] } {
+export function readOrderMessage(payload: string, planDate: string, zone: string): { order: Order; sites: Site[] } {
   let data: unknown;
   try {
     data = JSON.parse(payload);
@@ -63,7 +65,7 @@ export function readOrderMessage(payload: string, planDate: string): { order: Or
   const sale = saleOrderSchema.safeParse(data);
   if (!sale.success) throw invalidMessage(sale.error.issues);
   const value = sale.data;
-  const window = { start: clockOf(value.window.from, planDate), end: clockOf(value.window.to, planDate) };
+  const window = { start: clockOf(value.window.from, planDate, zone), end: clockOf(value.window.to, planDate, zone) };
   const order = orderSchema.parse({
     id: value.order_id,
     merchant_id: value.merchant_id,

@@ -8,6 +8,7 @@ import type { Order, Site } from '../../scheduler/model/demand.js';
 import { parseScenario, type Scenario } from '../../scheduler/model/scenario.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
+import { systemTimeZone } from './local-time.js';
 import { OrderMessageError, readOrderMessage } from './order-intake.js';
 import { OrderStore, type StoredOrder } from './order-store.js';
 import { PlanStore } from './plan-store.js';
@@ -67,6 +68,8 @@ export class Planner implements PlanService {
   private readonly listeners = new Set<(plan: Plan) => void>();
   private running: Promise<Plan> | undefined;
   private readonly now: () => number;
+  /** IANA time zone of the cron schedules and of the scenario's clock times. */
+  readonly timeZone: string;
   /** Orders dropped because `max_pending_orders` was reached, and order messages that could not be read. */
   readonly counters = { orders_received: 0, orders_dropped: 0, orders_invalid: 0, rounds: 0, rounds_skipped: 0 };
 
@@ -88,6 +91,7 @@ export class Planner implements PlanService {
     this.store = new PlanStore(config.store_path);
     this.orderStore = new OrderStore(config.store_path);
     this.now = deps.now ?? Date.now;
+    this.timeZone = config.time_zone ?? systemTimeZone();
     this.restoreOrders();
   }
 
@@ -123,12 +127,21 @@ export class Planner implements PlanService {
 
   async start(): Promise<void> {
     for (const schedule of this.config.schedules) {
-      const task = cron.schedule(schedule.cron, () => this.tick(schedule.name), { name: `planning-${schedule.name}` });
+      const task = cron.schedule(schedule.cron, () => this.tick(schedule.name), {
+        name: `planning-${schedule.name}`,
+        timezone: this.timeZone,
+      });
       this.tasks.push(task);
     }
     await this.deps.subscribe?.(this.config.orders_topic, (payload) => this.receiveOrder(payload));
     this.deps.log.info(
-      { scenario: this.base.name, schedules: this.config.schedules, orders_topic: this.config.orders_topic },
+      {
+        scenario: this.base.name,
+        plan_date: this.base.plan_date,
+        time_zone: this.timeZone,
+        schedules: this.config.schedules,
+        orders_topic: this.config.orders_topic,
+      },
       'planning scheduled',
     );
   }
@@ -141,7 +154,7 @@ export class Planner implements PlanService {
   receiveOrder(payload: string): Order {
     let message: { order: Order; sites: Site[] };
     try {
-      message = readOrderMessage(payload, this.base.plan_date);
+      message = readOrderMessage(payload, this.base.plan_date, this.timeZone);
     } catch (error) {
       if (error instanceof OrderMessageError) this.counters.orders_invalid++;
       throw error;
@@ -170,7 +183,11 @@ export class Planner implements PlanService {
     );
   }
 
-  /** Builds the scenario of the next round: the base file plus every stored order and its sites. */
+  /**
+   * Builds the scenario of the next round: the base file plus every stored order and its sites.
+   * NOTE: every round plans the `plan_date` of the scenario file, whatever day the round runs on, because
+   * received orders are stored as clock times of that date. See docs/scheduler.md.
+   */
   scenario(): Scenario {
     const knownSites = new Set(this.base.sites.map((site) => site.id));
     const extraSites = [...this.sites.values()].filter((site) => !knownSites.has(site.id));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isTimeZone } from './local-time.js';
 
 /** Off-peak sharing scheduler settings, mounted under the top-level key `planning`. */
 export const planningConfigSchema = z
@@ -10,11 +11,16 @@ export const planningConfigSchema = z
      * its orders are planned together with those received over MQTT.
      */
     scenario_file: z.string().min(1).optional(),
-    /** node-cron expressions, in the gateway's time zone. A round that is still running skips the next tick. */
+    /** node-cron expressions, in `time_zone`. A round that is still running skips the next tick. */
     schedules: z.array(z.strictObject({ name: z.string().min(1), cron: z.string().min(1) })).default([
       { name: 'nightly', cron: '0 22 * * *' },
       { name: 'replan', cron: '*/15 * * * *' },
     ]),
+    /**
+     * IANA time zone name, such as `Asia/Shanghai`, in which the schedules run and the scenario's clock
+     * times (shifts, waves, windows) are read. Default: the gateway's own zone.
+     */
+    time_zone: z.string().min(1).optional(),
     /** Topic on which new orders arrive as JSON. */
     orders_topic: z.string().min(1).default('coldpool/orders/in'),
     /** Topic on which every plan is published, retained, as JSON. */
@@ -27,6 +33,13 @@ export const planningConfigSchema = z
     max_pending_orders: z.number().int().min(1).max(100_000).default(5000),
   })
   .superRefine((config, ctx) => {
+    if (config.time_zone !== undefined && !isTimeZone(config.time_zone)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['time_zone'],
+        message: `"${config.time_zone}" is not a valid IANA time zone name; use a name such as "Asia/Shanghai" or "UTC"`,
+      });
+    }
     if (config.enabled && !config.scenario_file) {
       ctx.addIssue({ code: 'custom', path: ['scenario_file'], message: 'is required when planning is enabled' });
     }
