@@ -90,7 +90,7 @@ export function planRound(scenario: Scenario): PlanReport {
     settlement,
     ...(space ? { space } : {}),
     check: checkPlan(scenario, plan),
-    warnings: roundWarnings(scenario, search, baselineDone - solved),
+    warnings: roundWarnings(scenario, search, plan, baselineDone - solved),
     timings: {
       solve_ms: solved - started,
       baseline_ms: baselineDone - solved,
@@ -101,12 +101,14 @@ export function planRound(scenario: Scenario): PlanReport {
   };
 }
 
-function roundWarnings(scenario: Scenario, search: PlanSearchResult, baselineMs: number): string[] {
+function roundWarnings(scenario: Scenario, search: PlanSearchResult, plan: PlanOutput, baselineMs: number): string[] {
   const warnings: string[] = [];
   const limit = scenario.solver.time_limit_s;
-  if (search.construction_cut.length > 0) {
+  // The polishing local search may still place some orders that construction did not reach.
+  const untried = plan.unserved.filter((order) => order.reason === 'time_limit').length;
+  if (untried > 0) {
     warnings.push(
-      `the time limit of ${limit} s ended construction before ${search.construction_cut.length} orders were tried; ` +
+      `the time limit of ${limit} s ended construction before ${untried} orders were tried; ` +
         'they are unserved with reason time_limit. Raise the time limit (--time-limit or solver.time_limit_s)',
     );
   }
