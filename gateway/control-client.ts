@@ -2,6 +2,7 @@ import { connect, ErrorWithReasonCode, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { redact } from '../devices/mqtt/subscriber-error.js';
 import { logConnectionState } from './mqtt-connection-log.js';
+import { checkPayloadSize } from './mqtt-payload-limit.js';
 import { redactUrl } from './secrets.js';
 
 /** Options of the gateway's own MQTT session for alarm notifications and operator commands. */
@@ -10,6 +11,23 @@ export interface ControlClientOptions {
   client_id: string;
   username?: string;
   password?: string;
+  /**
+   * Payload limit of the broker, in bytes: `mqtt.broker.max_payload_bytes` of the embedded broker, which
+   * closes the connection of a client that publishes more. Larger messages are rejected before sending.
+   */
+  max_payload_bytes?: number;
+}
+
+/** Options of one `ControlClient.publish`. */
+export interface PublishOptions {
+  /** Keeps the message on the broker for late subscribers. Default false. */
+  retain?: boolean;
+  /**
+   * Time to wait for the broker's PUBACK, in milliseconds. When it passes, the promise rejects and the
+   * message is removed from the client's outgoing store, so it is not sent again after a reconnect.
+   * Default: no limit, and the client sends the message again after each reconnect until it is acknowledged.
+   */
+  timeout_ms?: number;
 }
 
 /**
@@ -24,6 +42,7 @@ export class ControlClient {
   private constructor(
     private readonly client: MqttClient,
     private readonly log: Logger,
+    private readonly maxPayloadBytes: number | undefined,
   ) {
     client.on('message', (topic, payload) => {
       const handler = this.handlers.get(topic);
@@ -60,10 +79,10 @@ export class ControlClient {
       ...(options.password !== undefined ? { password: options.password } : {}),
       ...(error !== undefined ? { outage_start_ms: Date.now() } : {}),
     });
-    if (error === undefined) return new ControlClient(client, log);
+    if (error === undefined) return new ControlClient(client, log, options.max_payload_bytes);
     const detail = redact(error.message, options.password);
     if (!(error instanceof ErrorWithReasonCode)) {
-      const controlClient = new ControlClient(client, log);
+      const controlClient = new ControlClient(client, log, options.max_payload_bytes);
       controlClient.unreachable = new Error(detail);
       return controlClient;
     }
@@ -76,9 +95,44 @@ export class ControlClient {
     throw new Error(`MQTT connection to ${redactUrl(options.url)} failed: ${detail}; ${fix}`);
   }
 
-  /** Publishes at QoS 1; resolves once the broker has the message. `retain` keeps it for late subscribers. */
-  async publish(topic: string, payload: string, retain = false): Promise<void> {
-    await this.client.publishAsync(topic, payload, { qos: 1, retain });
+  /**
+   * Publishes at QoS 1 and resolves once the broker has the message. Rejects with
+   * `MqttPayloadTooLargeError`, without sending, when the payload exceeds `max_payload_bytes`, and with a
+   * timeout error when `timeout_ms` passes first.
+   */
+  async publish(topic: string, payload: string, options: PublishOptions = {}): Promise<void> {
+    checkPayloadSize(topic, payload, this.maxPayloadBytes);
+    const { retain = false, timeout_ms: timeoutMs } = options;
+    await new Promise<void>((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const callback = (error?: Error) => {
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolve();
+      };
+      if (timeoutMs !== undefined) {
+        timer = setTimeout(() => {
+          reject(
+            new Error(
+              `MQTT publish to ${topic} timed out after ${timeoutMs} ms without an acknowledgement; ` +
+                'the message was dropped and is not sent again',
+            ),
+          );
+          // The removal calls `callback` with an error of its own, which the settled promise ignores.
+          this.removeOutgoing(callback);
+        }, timeoutMs);
+      }
+      this.client.publish(topic, payload, { qos: 1, retain }, callback);
+    });
+  }
+
+  /** Removes the message whose publish callback is `callback` from the client's outgoing store. */
+  private removeOutgoing(callback: (error?: Error) => void): void {
+    // NOTE: a message that mqtt.js keeps queued behind a session replay is not in `outgoing` yet, so it
+    // is not removed and is sent once the replay ends.
+    for (const [messageId, entry] of Object.entries(this.client.outgoing)) {
+      if (entry.cb === callback) this.client.removeOutgoingMessage(Number(messageId));
+    }
   }
 
   /**

@@ -222,8 +222,15 @@ export class Gateway {
     const { config } = this.resolved;
     const url = this.brokerUrl();
     if (url) {
+      // Only the embedded broker's limit is known; an external broker applies its own.
+      const embedded = config.mqtt.url === undefined && config.mqtt.broker.enabled;
       this.control = await ControlClient.connect(
-        { url, client_id: `${config.mqtt.client_id}-control`, ...this.credentials },
+        {
+          url,
+          client_id: `${config.mqtt.client_id}-control`,
+          ...this.credentials,
+          ...(embedded ? { max_payload_bytes: config.mqtt.broker.max_payload_bytes } : {}),
+        },
         this.log,
       );
       this.brokerUnreachable = this.control.unreachable;
@@ -246,13 +253,14 @@ export class Gateway {
     const control = this.control;
     const log = this.log.child({ component: 'planning' });
     // Optional parts load on first use, so a gateway without them does not carry their libraries.
-    const { Planner } = await import('./planning/planner.js');
+    const { Planner, PLAN_PUBLISH_TIMEOUT_MS } = await import('./planning/planner.js');
     const { PlanningCapacity } = await import('./planning/capacity-service.js');
     this.planner = new Planner(this.resolved.config.planning, {
       log,
       ...(control
         ? {
-            publish: (topic: string, payload: string, retain: boolean) => control.publish(topic, payload, retain),
+            publish: (topic: string, payload: string, retain: boolean) =>
+              control.publish(topic, payload, { retain, timeout_ms: PLAN_PUBLISH_TIMEOUT_MS }),
             subscribe: (topic: string, handler: (payload: string) => void) => control.subscribe(topic, handler),
           }
         : {}),

@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { MqttClient } from 'mqtt';
+import { checkPayloadSize, MqttPayloadTooLargeError } from '../mqtt-payload-limit.js';
 import type { Reading } from '../reading.js';
 import type { Output, OutputStats } from './output.js';
 import { OutputConfigError } from './output-errors.js';
@@ -20,6 +21,11 @@ export interface MqttRepublishOptions {
   qos?: 0 | 1 | 2;
   /** Retain flag of the published messages. Default false. */
   retain?: boolean;
+  /**
+   * Payload limit of the broker, in bytes. A larger message is dropped and counted instead of sent,
+   * because the embedded broker closes the connection of a client that publishes one. Default: no limit.
+   */
+  max_payload_bytes?: number;
   /** Maximum messages handed to the client and not yet sent; newer readings are dropped beyond it. Default 10000. */
   max_pending?: number;
   /** Time `stop()` waits for messages still in the client, in milliseconds. Default 5000. */
@@ -73,6 +79,7 @@ export class MqttRepublish extends EventEmitter implements Output {
   private readonly retain: boolean;
   private readonly maxPending: number;
   private readonly stopTimeoutMs: number;
+  private readonly maxPayloadBytes: number | undefined;
   private readonly maxInFlight: number;
   /** Readings accepted by `write` and not yet handed to the client. */
   private waiting: { reading: Reading; fields: RepublishedReading['fields'] }[] = [];
@@ -95,6 +102,7 @@ export class MqttRepublish extends EventEmitter implements Output {
     this.maxPending = options.max_pending ?? 10_000;
     this.stopTimeoutMs = options.stop_timeout_ms ?? 5000;
     this.maxInFlight = options.max_in_flight ?? 200;
+    this.maxPayloadBytes = options.max_payload_bytes;
   }
 
   /** Topic of a reading. */
@@ -172,25 +180,31 @@ export class MqttRepublish extends EventEmitter implements Output {
       fields,
       seq: this.seq,
     };
+    const topic = this.topicOf(reading);
+    const payload = JSON.stringify(message);
+    try {
+      checkPayloadSize(topic, payload, this.maxPayloadBytes);
+    } catch (error) {
+      if (!(error instanceof MqttPayloadTooLargeError)) throw error;
+      this.pending -= 1;
+      this.drop(1, error.message);
+      if (this.pending === 0) this.releaseWaiters();
+      return;
+    }
     this.inFlight += 1;
-    this.client.publish(
-      this.topicOf(reading),
-      JSON.stringify(message),
-      { qos: this.qos, retain: this.retain },
-      (error) => {
-        this.inFlight -= 1;
-        this.pending -= 1;
-        if (error) {
-          this.counters.write_errors += 1;
-          this.emit('write_error', { error, attempt: 1 });
-          this.drop(1, `MQTT publish failed: ${error.message}`);
-        } else {
-          this.counters.written += 1;
-        }
-        if (this.pending === 0) this.releaseWaiters();
-        else this.pump();
-      },
-    );
+    this.client.publish(topic, payload, { qos: this.qos, retain: this.retain }, (error) => {
+      this.inFlight -= 1;
+      this.pending -= 1;
+      if (error) {
+        this.counters.write_errors += 1;
+        this.emit('write_error', { error, attempt: 1 });
+        this.drop(1, `MQTT publish failed: ${error.message}`);
+      } else {
+        this.counters.written += 1;
+      }
+      if (this.pending === 0) this.releaseWaiters();
+      else this.pump();
+    });
   }
 
   private releaseWaiters(): void {

@@ -34,7 +34,14 @@ export function createRepublishOutput(
         url,
         ...(credentials.password !== undefined ? { password: credentials.password } : {}),
       });
-      inner = new MqttRepublish({ client, topic_prefix: settings.topic_prefix, qos: settings.qos });
+      // Only the embedded broker's limit is known; an external broker applies its own.
+      const embedded = config.mqtt.url === undefined && config.mqtt.broker.enabled;
+      inner = new MqttRepublish({
+        client,
+        topic_prefix: settings.topic_prefix,
+        qos: settings.qos,
+        ...(embedded ? { max_payload_bytes: config.mqtt.broker.max_payload_bytes } : {}),
+      });
       inner.on('write_error', ({ error }: { error: Error }) =>
         log.warn({ err: error.message }, 'republish failed; the points stay queued and are published again'),
       );

@@ -6,8 +6,10 @@ import { parse as parseYaml } from 'yaml';
 import { InvalidInputError } from '../../scheduler/common/errors.js';
 import type { Order, Site } from '../../scheduler/model/demand.js';
 import { parseScenario, type Scenario } from '../../scheduler/model/scenario.js';
+import type { PlanReport } from '../../scheduler/plan-round.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
+import { MqttPayloadTooLargeError } from '../mqtt-payload-limit.js';
 import { systemTimeZone } from './local-time.js';
 import { OrderMessageError, readOrderMessage } from './order-intake.js';
 import { OrderStore, type StoredOrder } from './order-store.js';
@@ -25,10 +27,25 @@ export class PlanningSetupError extends Error {
   }
 }
 
+/** Time a round waits for the publish of its plan before it finishes without it, in milliseconds. */
+export const PLAN_PUBLISH_TIMEOUT_MS = 10_000;
+
+/** Time `Planner.stop()` waits for a running round before it abandons it, in milliseconds. */
+export const PLANNER_STOP_TIMEOUT_MS = 5_000;
+
 export interface PlannerDeps {
   log: Logger;
-  /** Publishes a plan; `retain` keeps the latest on the broker for late subscribers. */
+  /**
+   * Publishes a plan; `retain` keeps the latest on the broker for late subscribers. The round waits at
+   * most `publish_timeout_ms` for it.
+   */
   publish?: (topic: string, payload: string, retain: boolean) => Promise<void>;
+  /** Default `PLAN_PUBLISH_TIMEOUT_MS`. */
+  publish_timeout_ms?: number;
+  /** Default `PLANNER_STOP_TIMEOUT_MS`. */
+  stop_timeout_ms?: number;
+  /** Runs the search of one round; `signal` aborts it. Default: a worker thread (`runPlanInWorker`). */
+  run_plan?: (scenario: Scenario, signal: AbortSignal) => Promise<PlanReport>;
   /** Subscribes to the orders topic. */
   subscribe?: (topic: string, handler: (payload: string) => void) => Promise<void>;
   now?: () => number;
@@ -67,6 +84,8 @@ export class Planner implements PlanService {
   private readonly tasks: ScheduledTask[] = [];
   private readonly listeners = new Set<(plan: Plan) => void>();
   private running: Promise<Plan> | undefined;
+  private abortRound: AbortController | undefined;
+  private stopped = false;
   private readonly now: () => number;
   /** IANA time zone of the cron schedules and of the scenario's clock times. */
   readonly timeZone: string;
@@ -212,21 +231,61 @@ export class Planner implements PlanService {
     if (this.running) return this.running;
     const scenario = this.scenario();
     const created = this.now();
-    this.running = runPlanInWorker(scenario)
+    const abort = new AbortController();
+    this.abortRound = abort;
+    const runPlan = this.deps.run_plan ?? runPlanInWorker;
+    this.running = runPlan(scenario, abort.signal)
       .then(async (report) => {
+        if (this.stopped) throw new Error('planning round abandoned: the planner stopped');
         this.counters.rounds++;
         const plan = planView(`plan-${created}`, created, scenario, report);
         this.store.save(plan, report);
         for (const listener of this.listeners) listener(plan);
-        await this.deps.publish?.(this.config.plans_topic, JSON.stringify(plan), true).catch((error: Error) => {
-          this.deps.log.warn({ err: error.message }, 'plan not published');
-        });
+        await this.publishPlan(plan);
         return plan;
       })
       .finally(() => {
         this.running = undefined;
+        this.abortRound = undefined;
       });
     return this.running;
+  }
+
+  /**
+   * Publishes a stored plan and logs why when it is not published. Waits at most `publish_timeout_ms`, and
+   * never rejects, so a broker that does not acknowledge cannot hold the round or later rounds.
+   */
+  private async publishPlan(plan: Plan): Promise<void> {
+    const publish = this.deps.publish;
+    if (!publish) return;
+    const topic = this.config.plans_topic;
+    const timeoutMs = this.deps.publish_timeout_ms ?? PLAN_PUBLISH_TIMEOUT_MS;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no acknowledgement from the broker within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      await Promise.race([publish(topic, JSON.stringify(plan), true), timeout]);
+    } catch (error) {
+      const route = `/api/v1/plans/${plan.id}`;
+      if (error instanceof MqttPayloadTooLargeError) {
+        this.deps.log.warn(
+          { plan_id: plan.id, topic, size_bytes: error.size_bytes, limit_bytes: error.limit_bytes, route },
+          `plan not published on ${topic}: ${error.size_bytes} bytes exceeds mqtt.broker.max_payload_bytes ` +
+            `(${error.limit_bytes} bytes); raise that limit to publish plans, which the API serves at ${route} either way`,
+        );
+        return;
+      }
+      this.deps.log.warn(
+        { plan_id: plan.id, topic, err: (error as Error).message, route },
+        `plan not published on ${topic}; the API serves it at ${route}`,
+      );
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   latest(): Plan | undefined {
@@ -253,9 +312,36 @@ export class Planner implements PlanService {
     return () => this.listeners.delete(listener);
   }
 
+  /**
+   * Stops the schedules and waits at most `stop_timeout_ms` for a running round. A round still running
+   * then is aborted and logged, and its plan is not stored.
+   */
   async stop(): Promise<void> {
+    this.stopped = true;
     for (const task of this.tasks.splice(0)) await task.destroy();
-    await this.running?.catch(() => undefined);
+    const running = this.running;
+    if (running) {
+      const timeoutMs = this.deps.stop_timeout_ms ?? PLANNER_STOP_TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timed_out'>((resolve) => {
+        timer = setTimeout(() => resolve('timed_out'), timeoutMs);
+      });
+      const outcome = await Promise.race([
+        running.then(
+          () => 'finished' as const,
+          () => 'finished' as const,
+        ),
+        timedOut,
+      ]);
+      clearTimeout(timer);
+      if (outcome === 'timed_out') {
+        this.abortRound?.abort();
+        this.deps.log.warn(
+          { timeout_ms: timeoutMs },
+          `planning round still running ${timeoutMs} ms after the stop request; it is abandoned and its plan is not stored`,
+        );
+      }
+    }
     this.store.close();
     this.orderStore.close();
   }

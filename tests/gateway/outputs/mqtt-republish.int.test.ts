@@ -150,6 +150,18 @@ describe('mqtt-republish', () => {
     expect(output.stats().pending).toBe(0);
   });
 
+  it('drops message over payload limit', async () => {
+    const output = new MqttRepublish({ client: publisher, qos: 1, max_payload_bytes: 200 });
+    const reasons: string[] = [];
+    output.on('dropped', ({ reason }: { reason: string }) => reasons.push(reason));
+    output.write([reading({ site: 's', asset: 'a', device: 'd' }, { note: 'x'.repeat(300) })]);
+    await output.flush();
+    expect(output.stats().dropped).toBe(1);
+    expect(output.stats().written).toBe(0);
+    expect(output.stats().pending).toBe(0);
+    expect(reasons[0]).toMatch(/exceeds the broker limit of 200 bytes/);
+  });
+
   it('rejects wildcard prefix', () => {
     expect(() => new MqttRepublish({ client: publisher, topic_prefix: 'a/+/b' })).toThrow(/wildcard/);
     expect(() => new MqttRepublish({ client: publisher, topic_prefix: 'a//b' })).toThrow(/empty level/);
