@@ -1,11 +1,9 @@
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
-import { parse as parseYaml } from 'yaml';
-import { InvalidInputError } from '../../scheduler/common/errors.js';
 import type { Order, Site } from '../../scheduler/model/demand.js';
-import { parseScenario, type Scenario } from '../../scheduler/model/scenario.js';
+import type { Scenario } from '../../scheduler/model/scenario.js';
 import type { PlanReport } from '../../scheduler/plan-round.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
@@ -15,17 +13,9 @@ import { OrderMessageError, readOrderMessage } from './order-intake.js';
 import { OrderStore, type StoredOrder } from './order-store.js';
 import { PlanStore } from './plan-store.js';
 import { planView } from './plan-view.js';
+import { checkPlanningSetup } from './planning-check.js';
 import type { PlanningConfig } from './planning-config.js';
 import { runPlanInWorker } from './run-plan.js';
-
-/** The base scenario file could not be read or is invalid; planning does not start. */
-export class PlanningSetupError extends Error {
-  readonly code = 'PLANNING_SETUP_INVALID';
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlanningSetupError';
-  }
-}
 
 /** Time a round waits for the publish of its plan before it finishes without it, in milliseconds. */
 export const PLAN_PUBLISH_TIMEOUT_MS = 10_000;
@@ -49,24 +39,6 @@ export interface PlannerDeps {
   /** Subscribes to the orders topic. */
   subscribe?: (topic: string, handler: (payload: string) => void) => Promise<void>;
   now?: () => number;
-}
-
-function readScenario(file: string): Scenario {
-  let data: unknown;
-  try {
-    const text = readFileSync(file, 'utf8');
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-  } catch (error) {
-    throw new PlanningSetupError(`planning.scenario_file ${file}: cannot read it: ${(error as Error).message}`);
-  }
-  try {
-    return parseScenario(data);
-  } catch (error) {
-    if (!(error instanceof InvalidInputError)) throw error;
-    throw new PlanningSetupError(
-      `planning.scenario_file ${file}: ${error.message}\nCheck it with coldpool plan --scenario ${file}`,
-    );
-  }
 }
 
 /**
@@ -96,16 +68,7 @@ export class Planner implements PlanService {
     private readonly config: PlanningConfig,
     private readonly deps: PlannerDeps,
   ) {
-    if (!config.scenario_file)
-      throw new PlanningSetupError('planning.scenario_file is required when planning is enabled');
-    for (const schedule of config.schedules) {
-      if (!cron.validate(schedule.cron)) {
-        throw new PlanningSetupError(
-          `planning.schedules ${schedule.name}: "${schedule.cron}" is not a valid cron expression; use five or six fields such as "*/15 * * * *"`,
-        );
-      }
-    }
-    this.base = readScenario(config.scenario_file);
+    this.base = checkPlanningSetup(config);
     mkdirSync(dirname(config.store_path), { recursive: true });
     this.store = new PlanStore(config.store_path);
     this.orderStore = new OrderStore(config.store_path);
@@ -263,7 +226,7 @@ export class Planner implements PlanService {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`no acknowledgement from the broker within ${timeoutMs} ms`)),
+        () => reject(new Error(`publish timed out after ${timeoutMs} ms without an acknowledgement from the broker`)),
         timeoutMs,
       );
     });

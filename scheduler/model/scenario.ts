@@ -94,16 +94,29 @@ export const scenarioSchema = z.object({
 export type Scenario = z.infer<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 
+/** A checked scenario document: the scenario with its defaults, or every problem found in it. */
+export type ScenarioCheck = { scenario: Scenario; problems: [] } | { scenario: undefined; problems: string[] };
+
 /**
- * Validates a parsed YAML or JSON document and fills the defaults. Throws `InvalidInputError` that lists
- * every schema and reference problem at once, each with the entry's id and the value.
+ * Validates a parsed YAML or JSON document and fills the defaults. Returns every schema and reference
+ * problem at once, each with the entry's id and the value.
  */
-export function parseScenario(data: unknown): Scenario {
+export function checkScenario(data: unknown): ScenarioCheck {
   const result = scenarioSchema.safeParse(data);
   const problems = [...(result.success ? [] : schemaProblems(data, result.error.issues)), ...referenceProblems(data)];
-  if (!result.success || problems.length > 0) {
-    const count = `${problems.length} problem${problems.length === 1 ? '' : 's'}`;
-    throw new InvalidInputError(`scenario is invalid; fix these ${count}:\n  ${problems.join('\n  ')}`);
+  if (!result.success || problems.length > 0) return { scenario: undefined, problems };
+  return { scenario: result.data, problems: [] };
+}
+
+/**
+ * Validates a parsed YAML or JSON document and fills the defaults. Throws `InvalidInputError` that lists
+ * every problem that `checkScenario` finds.
+ */
+export function parseScenario(data: unknown): Scenario {
+  const checked = checkScenario(data);
+  if (checked.scenario === undefined) {
+    const count = `${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'}`;
+    throw new InvalidInputError(`scenario is invalid; fix these ${count}:\n  ${checked.problems.join('\n  ')}`);
   }
-  return result.data;
+  return checked.scenario;
 }

@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import { noInputsWarning } from '../../config/no-inputs-warning.js';
 import { readSecret, SecretError } from '../../secrets.js';
 import { checkStartupSecurity } from '../../security/startup-check.js';
+import { checkPlanning } from './run.js';
 
 /**
  * Returns a message for every `password_env` or `password_file` in the config that cannot be read now,
@@ -64,7 +65,7 @@ export function registerCheckConfigCommand(program: Command): void {
     .description('validate a configuration file and list every error with its key path')
     .argument('[file]', 'YAML configuration file')
     .option('-c, --config <file>', 'YAML configuration file, as coldpool run takes it')
-    .action((positional: string | undefined, options: { config?: string }) => {
+    .action(async (positional: string | undefined, options: { config?: string }) => {
       const chosen = chooseConfigFile(positional, options.config);
       if ('error' in chosen) {
         process.stderr.write(`${chosen.error}\n`);
@@ -75,8 +76,9 @@ export function registerCheckConfigCommand(program: Command): void {
       try {
         const { config, devices, subscriptions } = loadConfig(file);
         const security = checkStartupSecurity(config, file);
-        if (security.errors.length > 0) {
-          for (const message of security.errors) process.stderr.write(`${file}: ${message}\n`);
+        const errors = [...security.errors, ...(await checkPlanning(config.planning))];
+        if (errors.length > 0) {
+          for (const message of errors) process.stderr.write(`${file}: ${message}\n`);
           process.stderr.write('coldpool run would refuse to start with this file\n');
           process.exitCode = 1;
           return;

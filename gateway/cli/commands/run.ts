@@ -2,9 +2,28 @@ import type { Command } from 'commander';
 import { parseHttpAddress } from '../../api/gateway-api.js';
 import { ConfigError } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load.js';
+import type { GatewayConfig } from '../../config/schema.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger } from '../../logger.js';
 import { onShutdownSignal } from '../shutdown.js';
+
+/**
+ * Returns one message per problem of an enabled `planning` section: invalid cron expressions and a
+ * scenario file that cannot be read or is invalid. The gateway would find them only after its broker and
+ * inputs started, so `run` and `check-config` check them first.
+ */
+export async function checkPlanning(planning: GatewayConfig['planning']): Promise<string[]> {
+  if (!planning.enabled) return [];
+  // Loaded only when planning is enabled, like the planner itself.
+  const { checkPlanningSetup, PlanningSetupError } = await import('../../planning/planning-check.js');
+  try {
+    checkPlanningSetup(planning);
+    return [];
+  } catch (error) {
+    if (!(error instanceof PlanningSetupError)) throw error;
+    return error.problems;
+  }
+}
 
 /** `coldpool run --config FILE`: runs a configured gateway until Ctrl-C or SIGTERM. */
 export function registerRunCommand(program: Command): void {
@@ -21,6 +40,13 @@ export function registerRunCommand(program: Command): void {
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         process.stderr.write(`${error.message}\nnothing was started; fix the file and run again\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const planningProblems = await checkPlanning(resolved.config.planning);
+      if (planningProblems.length > 0) {
+        for (const message of planningProblems) process.stderr.write(`${options.config}: ${message}\n`);
+        process.stderr.write('nothing was started; fix the file and run again\n');
         process.exitCode = 1;
         return;
       }

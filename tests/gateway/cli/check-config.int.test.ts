@@ -205,4 +205,63 @@ describe('coldpool check-config', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('cannot read the configuration file: file not found');
   });
+
+  it('lists every invalid planning schedule', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = writeConfig(planningConfig(dir, 'tests/fixtures/planning/small-county.yaml'));
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `${file}: planning.schedules.0.cron (nightly): "0 25 * * *" is not a valid cron expression`,
+    );
+    expect(result.stderr).toContain(
+      `${file}: planning.schedules.1.cron (evening): "every night" is not a valid cron expression`,
+    );
+    expect(result.stderr).not.toContain('(replan)');
+  });
+
+  it('reports a missing scenario file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const scenario = join(dir, 'missing.yaml');
+    const file = writeConfig(planningConfig(dir, scenario, ["{ name: replan, cron: '*/15 * * * *' }"]));
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}: planning.scenario_file ${scenario}: cannot read it: ENOENT`);
+  });
+
+  it('run rejects planning before listening', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = writeConfig(planningConfig(dir, 'tests/fixtures/planning/small-county.yaml'));
+    const result = await runCli(['run', '--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('"every night" is not a valid cron expression');
+    expect(result.stderr).toContain('nothing was started');
+    expect(result.stdout).not.toContain('listening');
+  });
 });
+
+/** Returns a config with planning enabled on `scenario` and the given schedules, storing its files in `dir`. */
+function planningConfig(
+  dir: string,
+  scenario: string,
+  schedules = [
+    "{ name: nightly, cron: '0 25 * * *' }",
+    "{ name: evening, cron: 'every night' }",
+    "{ name: replan, cron: '*/15 * * * *' }",
+  ],
+): string {
+  return [
+    'mqtt:',
+    '  broker: { port: 0 }',
+    'outputs:',
+    `  local_store: { path: ${join(dir, 'store.db')} }`,
+    'planning:',
+    '  enabled: true',
+    `  scenario_file: ${scenario}`,
+    `  store_path: ${join(dir, 'plans.db')}`,
+    '  schedules:',
+    ...schedules.map((schedule) => `    - ${schedule}`),
+    '',
+  ].join('\n');
+}

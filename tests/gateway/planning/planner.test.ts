@@ -52,7 +52,7 @@ describe('planner', () => {
     const plan = await planner.runRound();
     expect(planner.latest()?.id).toBe(plan.id);
     const warning = lines.find((line) => line.msg.startsWith('plan not published'));
-    expect(warning?.err).toMatch(/within 50 ms/);
+    expect(warning?.err).toMatch(/timed out after 50 ms/);
     expect(warning?.route).toBe(`/api/v1/plans/${plan.id}`);
   });
 
