@@ -29,8 +29,11 @@ const embeddedBroker = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(1883),
-  /** Largest accepted payload, in bytes. */
-  max_payload_bytes: z.number().int().min(64).max(268435455).default(65536),
+  /**
+   * Largest accepted payload, in bytes. The default of 256 KiB fits the plans the gateway publishes on
+   * `planning.plans_topic`: 66 to 75 kB as JSON for the 300 orders of examples/plan/county.yaml.
+   */
+  max_payload_bytes: z.number().int().min(64).max(268435455).default(262144),
   /** Users, roles and topic ACLs; without it only loopback clients connect, anonymously. */
   auth: mqttAuthSchema.optional(),
   /** TLS listener beside the plain one. */

@@ -66,6 +66,7 @@ export const ERROR_CODES = {
   MQTT_TOPIC_FILTER_INVALID: { area: 'mqtt' },
   MQTT_UNKNOWN_TOPIC: { area: 'mqtt' },
   MQTT_RETAINED_SKIPPED: { area: 'mqtt' },
+  MQTT_PAYLOAD_TOO_LARGE: { area: 'mqtt' },
   JSON_PATH_INVALID: { area: 'mqtt' },
   PAYLOAD_MAPPING_INVALID: { area: 'mqtt' },
   PAYLOAD_EMPTY: { area: 'mqtt' },
