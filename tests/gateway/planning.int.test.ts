@@ -110,3 +110,41 @@ describe('gateway planning', () => {
     expect(gateway.planner?.scenario().orders).toHaveLength(4);
   });
 });
+
+describe('gateway planning over payload limit', () => {
+  let gateway: Gateway;
+  const lines: Array<{ msg: string; size_bytes?: number; limit_bytes?: number }> = [];
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-planning-'));
+    const config = validateConfig({
+      mqtt: { broker: { port: await freePort(), max_payload_bytes: 1024 }, republish: { enabled: false } },
+      planning: {
+        enabled: true,
+        scenario_file: 'tests/fixtures/planning/small-county.yaml',
+        schedules: [{ name: 'replan', cron: '0 0 1 1 *' }],
+        store_path: join(dir, 'plans.db'),
+      },
+      outputs: { local_store: { path: join(dir, 'store.db') } },
+      alarms: { store_path: join(dir, 'records.db') },
+    });
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
+    gateway = new Gateway(config, log);
+    await gateway.start();
+  }, 30_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+  });
+
+  it('stores plans it cannot publish', async () => {
+    const first = await gateway.planner!.runRound();
+    const second = await gateway.planner!.runRound();
+    expect(gateway.planner?.list().map((plan) => plan.id)).toEqual(expect.arrayContaining([first.id, second.id]));
+    const warnings = lines.filter((line) => line.msg.startsWith('plan not published'));
+    expect(warnings).toHaveLength(2);
+    expect(warnings[0]?.limit_bytes).toBe(1024);
+    expect(warnings[0]?.size_bytes).toBeGreaterThan(1024);
+    expect(warnings[0]?.msg).toContain('mqtt.broker.max_payload_bytes');
+  });
+});
