@@ -17,6 +17,20 @@ async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   }
 }
 
+/** Returns the planning, output and alarm settings of a test gateway whose files live in `dir`. */
+function planningSettings(dir: string) {
+  return {
+    planning: {
+      enabled: true,
+      scenario_file: 'tests/fixtures/planning/small-county.yaml',
+      schedules: [{ name: 'replan', cron: '0 0 1 1 *' }],
+      store_path: join(dir, 'plans.db'),
+    },
+    outputs: { local_store: { path: join(dir, 'store.db') } },
+    alarms: { store_path: join(dir, 'records.db') },
+  };
+}
+
 describe('gateway planning', () => {
   let gateway: Gateway;
   let client: MqttClient;
@@ -29,14 +43,7 @@ describe('gateway planning', () => {
     const config = validateConfig({
       mqtt: { broker: { port: mqttPort }, republish: { enabled: false } },
       http: { enabled: true, port: 0 },
-      planning: {
-        enabled: true,
-        scenario_file: 'tests/fixtures/planning/small-county.yaml',
-        schedules: [{ name: 'replan', cron: '0 0 1 1 *' }],
-        store_path: join(dir, 'plans.db'),
-      },
-      outputs: { local_store: { path: join(dir, 'store.db') } },
-      alarms: { store_path: join(dir, 'records.db') },
+      ...planningSettings(dir),
     });
     gateway = new Gateway(config, pino({ level: 'silent' }));
     await gateway.start();
@@ -119,14 +126,7 @@ describe('gateway planning over payload limit', () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-planning-'));
     const config = validateConfig({
       mqtt: { broker: { port: await freePort(), max_payload_bytes: 1024 }, republish: { enabled: false } },
-      planning: {
-        enabled: true,
-        scenario_file: 'tests/fixtures/planning/small-county.yaml',
-        schedules: [{ name: 'replan', cron: '0 0 1 1 *' }],
-        store_path: join(dir, 'plans.db'),
-      },
-      outputs: { local_store: { path: join(dir, 'store.db') } },
-      alarms: { store_path: join(dir, 'records.db') },
+      ...planningSettings(dir),
     });
     const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(JSON.parse(line)) });
     gateway = new Gateway(config, log);
