@@ -173,6 +173,7 @@ export const ERROR_CODES = {
   AUTH_TOKEN_MISSING: { area: 'security', http_status: 401 },
   AUTH_TOKEN_INVALID: { area: 'security', http_status: 401 },
   AUTH_TOKEN_EXPIRED: { area: 'security', http_status: 401 },
+  AUTH_SCHEME_UNSUPPORTED: { area: 'security', http_status: 401 },
   AUTH_FORBIDDEN: { area: 'security', http_status: 403 },
   AUTH_LOGIN_FAILED: { area: 'security', http_status: 401 },
   AUTH_LOGIN_RATE_LIMITED: { area: 'security', http_status: 429 },

@@ -1,11 +1,12 @@
 /**
  * Authentication and authorisation of the HTTP API: bearer tokens (RFC 6750), roles per route, a login
  * route with a per-address rate limit, closed CORS and an audit record of every state-changing request.
- * Replies use the API error envelope: 401 for a missing, wrong or expired token, 403 for a role that
- * may not call the route, 429 when logins from one address exceed the limit.
+ * Replies use the API error envelope: 401 for a missing, wrong or expired token or a scheme other than
+ * Bearer, 403 for a role that may not call the route, 429 when logins from one address exceed the limit.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AuditRecord, auditHook, type RequestUser } from './audit-record.js';
+import { parseAuthorization } from './authorization-header.js';
 import { corsHook, sendAuthError } from './cors.js';
 import { API_ROUTE_ROLES, type RouteRole, requiredRole, roleAllows } from './http-roles.js';
 import { HttpUserStore } from './http-users.js';
@@ -46,7 +47,11 @@ export interface HttpAuth {
   loginLimiter: RateLimiter;
 }
 
-const BEARER = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
+function wrongSchemeMessage(name: string): string {
+  const used =
+    name === '' ? 'the Authorization header has no scheme' : `the Authorization scheme ${name} is not supported`;
+  return `${used}; log in and send Authorization: Bearer <token>`;
+}
 
 function challenge(reply: FastifyReply, error: string, code: string, message: string): FastifyReply {
   reply.header('www-authenticate', `Bearer realm="coldpool", error="${error}"`);
@@ -87,7 +92,11 @@ export function httpAuth(options: HttpAuthOptions): HttpAuth {
       );
     }
 
-    const token = BEARER.exec(header)?.[1];
+    const credentials = parseAuthorization(header);
+    if (credentials.scheme === 'other') {
+      return challenge(reply, 'invalid_request', 'AUTH_SCHEME_UNSUPPORTED', wrongSchemeMessage(credentials.name));
+    }
+    const token = credentials.token;
     const checked = token === undefined ? undefined : tokens.check(token);
     if (checked === undefined || !checked.ok) {
       const expired = checked?.ok === false && checked.reason === 'expired';

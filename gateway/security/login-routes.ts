@@ -1,5 +1,6 @@
 /** Login and logout routes of the HTTP API: a user name and password in, a session token out. */
 import type { FastifyInstance } from 'fastify';
+import { parseAuthorization } from './authorization-header.js';
 import { sendAuthError } from './cors.js';
 import type { HttpUserStore } from './http-users.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -62,8 +63,9 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
     },
   );
   app.post(settings.logoutPath, async (request, reply) => {
-    const token = request.headers.authorization?.replace(/^Bearer /, '') ?? '';
-    tokens.revoke(token);
+    const header = request.headers.authorization;
+    const credentials = header === undefined ? undefined : parseAuthorization(header);
+    if (credentials?.scheme === 'bearer' && credentials.token !== undefined) tokens.revoke(credentials.token);
     return reply.code(204).send();
   });
 }

@@ -118,6 +118,41 @@ describe('httpAuth tokens', () => {
     expect(response.status).toBe(401);
   });
 
+  it('names the wrong scheme', async () => {
+    const server = await serve();
+    const response = await fetch(`${server.url}/api/v1/alarms`, { headers: { authorization: 'Basic dmVyYTp4' } });
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('AUTH_SCHEME_UNSUPPORTED');
+    expect(body.error.message).toContain('scheme Basic is not supported');
+    expect(body.error.message).toContain('Authorization: Bearer <token>');
+  });
+
+  it('accepts the scheme in any case', async () => {
+    const server = await serve();
+    const token = await tokenOf(server, 'vera', 'pw-viewer');
+    for (const scheme of ['bearer', 'BEARER', 'bEaReR']) {
+      const response = await fetch(`${server.url}/api/v1/alarms`, { headers: { authorization: `${scheme} ${token}` } });
+      expect(response.status, scheme).toBe(200);
+    }
+  });
+
+  it('logs out with a lowercase scheme', async () => {
+    const server = await serve();
+    const token = await tokenOf(server, 'vera', 'pw-viewer');
+    const logout = await fetch(`${server.url}/api/v1/auth/logout`, {
+      method: 'POST',
+      headers: { authorization: `bearer ${token}` },
+    });
+    expect(logout.status).toBe(204);
+    expect((await call(server, 'GET', '/api/v1/alarms', token)).status).toBe(401);
+  });
+
+  it('rejects a bearer header without token', async () => {
+    const server = await serve();
+    const response = await fetch(`${server.url}/api/v1/alarms`, { headers: { authorization: 'Bearer' } });
+    expect(await errorCode(response)).toBe('AUTH_TOKEN_INVALID');
+  });
+
   it('rejects an expired session token with 401', async () => {
     const server = await serve();
     const token = await tokenOf(server, 'vera', 'pw-viewer');
