@@ -16,6 +16,8 @@ export const API_ERROR_STATUS = {
   /** No route matches the method and path. */
   API_ROUTE_NOT_FOUND: 404,
   API_DEVICE_NOT_FOUND: 404,
+  /** The device is configured but does not have the requested field. */
+  API_FIELD_NOT_FOUND: 404,
   API_ASSET_NOT_FOUND: 404,
   API_ALARM_NOT_FOUND: 404,
   API_PLAN_NOT_FOUND: 404,

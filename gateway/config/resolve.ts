@@ -91,6 +91,12 @@ function fieldNames(payload: PayloadConfig): string[] {
   return [...payload.fields.map((field) => field.name), ...(payload.split?.fields.map((field) => field.name) ?? [])];
 }
 
+/** Lists the field names a configured device writes to its measurement: payload fields or register names. */
+export function deviceFieldNames(device: ResolvedDevice): string[] {
+  if (device.protocol !== 'mqtt') return device.registers.map((register) => register.name);
+  return fieldNames(device.payload);
+}
+
 class Resolver {
   readonly problems: ConfigProblem[] = [];
 

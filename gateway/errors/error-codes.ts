@@ -153,6 +153,7 @@ export const ERROR_CODES = {
   API_HOST_NOT_ALLOWED: { area: 'api', http_status: API_ERROR_STATUS.API_HOST_NOT_ALLOWED },
   API_ROUTE_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ROUTE_NOT_FOUND },
   API_DEVICE_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_DEVICE_NOT_FOUND },
+  API_FIELD_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_FIELD_NOT_FOUND },
   API_ASSET_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ASSET_NOT_FOUND },
   API_ALARM_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ALARM_NOT_FOUND },
   API_PLAN_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_PLAN_NOT_FOUND },

@@ -3,7 +3,7 @@
  * the mean kinetic temperature of the shown window.
  */
 import type { FastifyInstance } from 'fastify';
-import type { ResolvedDevice } from '../../config/resolve.js';
+import { deviceFieldNames, type ResolvedDevice } from '../../config/resolve.js';
 import { type ApiContext, requireService } from '../api-context.js';
 import { TEMPERATURE_FIELDS } from '../asset-view.js';
 import { ApiError } from '../errors.js';
@@ -17,14 +17,6 @@ import { resolveTimeRange, type TimeRange, type TimeRangeQuery } from '../time-r
 /** Most samples of a boolean field read to find its periods, per device and field. */
 const MAX_STATE_POINTS = 20_000;
 
-function fieldNames(device: ResolvedDevice): string[] {
-  if (device.protocol !== 'mqtt') return device.registers.map((register) => register.name);
-  return [
-    ...device.payload.fields.map((field) => field.name),
-    ...(device.payload.split?.fields.map((field) => field.name) ?? []),
-  ];
-}
-
 async function periodsOf(
   source: HistorySource,
   devices: readonly ResolvedDevice[],
@@ -33,7 +25,7 @@ async function periodsOf(
 ): Promise<Period[]> {
   const periods: Period[] = [];
   for (const device of devices) {
-    if (!fieldNames(device).includes(field)) continue;
+    if (!deviceFieldNames(device).includes(field)) continue;
     const request = { device: device.id, measurement: device.measurement, field, ...range };
     // NOTE: a window with more than MAX_STATE_POINTS samples shows only the periods of its oldest part.
     const samples = await upstream(() => source.raw(request, MAX_STATE_POINTS));
@@ -84,7 +76,7 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
       const series = [];
       let bucket_ms: number | null = null;
       for (const device of devices) {
-        const field = TEMPERATURE_FIELDS.find((name) => fieldNames(device).includes(name));
+        const field = TEMPERATURE_FIELDS.find((name) => deviceFieldNames(device).includes(name));
         if (!field) continue;
         const result = await readHistory(source, { device: device.id, measurement: device.measurement, field }, range);
         if (result.bucket_ms !== null) bucket_ms = Math.max(bucket_ms ?? 0, result.bucket_ms);

@@ -1,5 +1,7 @@
 /** Reading history of one device field, with downsampling for long ranges. */
 import type { FastifyInstance } from 'fastify';
+import { closestKey } from '../../config/format-issues.js';
+import { deviceFieldNames } from '../../config/resolve.js';
 import { type ApiContext, requireService } from '../api-context.js';
 import { ApiError } from '../errors.js';
 import { readHistory } from '../history/history-reader.js';
@@ -12,6 +14,13 @@ interface HistoryQuery extends TimeRangeQuery {
 }
 
 const FIELD_PATTERN = '^[A-Za-z0-9_]+$';
+
+function unknownFieldMessage(deviceId: string, field: string, fields: readonly string[]): string {
+  const known = [...fields].sort();
+  const hint = closestKey(field, known);
+  const guess = hint === undefined ? '' : `did you mean ${JSON.stringify(hint)}? `;
+  return `device ${JSON.stringify(deviceId)} has no field ${JSON.stringify(field)}; ${guess}its fields: ${known.join(', ')}`;
+}
 
 export function registerHistoryRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get<{ Querystring: HistoryQuery }>(
@@ -62,6 +71,9 @@ export function registerHistoryRoutes(app: FastifyInstance, context: ApiContext)
           `device ${JSON.stringify(deviceId)} is not configured; GET /api/v1/devices lists them`,
         );
       }
+      const fields = deviceFieldNames(device);
+      if (!fields.includes(field))
+        throw new ApiError('API_FIELD_NOT_FOUND', unknownFieldMessage(deviceId, field, fields));
       const range = resolveTimeRange(request.query);
       const result = await readHistory(source, { device: deviceId, measurement: device.measurement, field }, range);
       return { device: deviceId, field, source: source.name, from_ms: range.from_ms, to_ms: range.to_ms, ...result };

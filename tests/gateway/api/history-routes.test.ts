@@ -81,6 +81,25 @@ describe('history routes', () => {
     expect(response.json().error.code).toBe('API_DEVICE_NOT_FOUND');
   });
 
+  it('rejects an unknown field', async () => {
+    const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1&field=nope' });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('API_FIELD_NOT_FOUND');
+    expect(response.json().error.message).toContain('device "room-1" has no field "nope"');
+    expect(response.json().error.message).toContain('air_temp_c');
+  });
+
+  it('suggests a close field name', async () => {
+    const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1&field=air_temp_f' });
+    expect(response.json().error.message).toContain('did you mean "air_temp_c"?');
+  });
+
+  it('returns empty series without data', async () => {
+    const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1&field=air_temp_c' });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().series).toEqual([]);
+  });
+
   it('rejects max_points above the limit', async () => {
     const response = await fixture.app.inject({
       url: '/api/v1/history?device=room-1&field=air_temp_c&max_points=100000',
