@@ -53,6 +53,7 @@ export function historyFromConfig(config: GatewayConfig): { history?: HistorySou
       ...(influx.username !== undefined ? { username: influx.username } : {}),
       ...(password !== undefined ? { password } : {}),
       timeout_ms: influx.timeout_ms,
+      timeout_key: 'outputs.influx.timeout_ms',
     });
     return { history, close() {} };
   }

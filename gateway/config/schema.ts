@@ -103,7 +103,7 @@ const influxSchema = z.strictObject({
    * queue (`InfluxOutput`). Behind the queue, as `coldpool run` writes, a page is sent once it is committed.
    */
   flush_interval_ms: z.number().int().min(10).max(600000).default(1000),
-  /** Milliseconds to wait for the reply to a write. */
+  /** Milliseconds to wait for the reply to a write, and for the reply to a history query of the API. */
   timeout_ms: z.number().int().min(100).max(600000).default(10000),
   /** Write requests sent before the reply to the first: the next page is on its way while InfluxDB stores one. */
   writes_in_flight: z.number().int().min(1).max(8).default(2),

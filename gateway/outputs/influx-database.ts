@@ -3,6 +3,7 @@
  * `getDatabaseNames` (SHOW DATABASES) and `createDatabase` (CREATE DATABASE).
  */
 import { InfluxDB } from 'influx';
+import { fetchFailureCause, isFetchTimeout } from './fetch-failure.js';
 import { type InfluxTarget, serverUrl } from './influx-url.js';
 import { InfluxWriteError } from './output-errors.js';
 
@@ -25,11 +26,9 @@ async function pingInflux(target: InfluxTarget, timeout_ms: number): Promise<voi
     await response.body?.cancel();
     status = response.status;
   } catch (error) {
-    const timedOut = error instanceof Error && error.name === 'TimeoutError';
-    const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-    const reason = timedOut
+    const reason = isFetchTimeout(error)
       ? `did not respond to /ping within ${timeout_ms} ms`
-      : `is unreachable (${cause?.code ?? cause?.message ?? String(error)})`;
+      : `is unreachable (${fetchFailureCause(error)})`;
     throw new InfluxWriteError(
       'INFLUX_UNREACHABLE',
       `InfluxDB ${target.display_url} ${reason}; check that influxd is running and listens there`,

@@ -2,6 +2,7 @@
  * History from InfluxDB 1.x through its HTTP /query endpoint (InfluxDB 1.x docs, "Query data with the
  * InfluxDB API"). Buckets use InfluxQL `GROUP BY time()`, so only the aggregates cross the network.
  */
+import { fetchFailureCause, isFetchTimeout } from '../../outputs/fetch-failure.js';
 import { parseInfluxUrl, serverUrl } from '../../outputs/influx-url.js';
 import type { FieldValue } from '../../reading.js';
 import type { Bucket, HistoryRequest, HistorySource, RawPoint, Series } from './history-source.js';
@@ -18,6 +19,8 @@ export interface InfluxHistoryOptions {
   password?: string;
   /** Time limit of one query, in milliseconds. Default 10000. */
   timeout_ms?: number;
+  /** Config key that sets `timeout_ms`, named in the timeout error. Default none. */
+  timeout_key?: string;
 }
 
 interface InfluxSeries {
@@ -48,6 +51,7 @@ export class InfluxHistory implements HistorySource {
   private readonly database: string;
   private readonly authorization: string | undefined;
   private readonly timeoutMs: number;
+  private readonly timeoutKey: string | undefined;
 
   constructor(options: InfluxHistoryOptions) {
     const target = parseInfluxUrl(options.url, options.username, options.password);
@@ -58,6 +62,7 @@ export class InfluxHistory implements HistorySource {
         ? `Basic ${Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')}`
         : undefined;
     this.timeoutMs = options.timeout_ms ?? 10_000;
+    this.timeoutKey = options.timeout_key;
   }
 
   async raw(request: HistoryRequest, limit: number): Promise<Array<Series<RawPoint>>> {
@@ -88,6 +93,21 @@ export class InfluxHistory implements HistorySource {
     }));
   }
 
+  /** Describes a query that got no HTTP reply: the timeout or the network cause, and what to check. */
+  private fetchFailureMessage(error: unknown): string {
+    if (isFetchTimeout(error)) {
+      const setting = this.timeoutKey === undefined ? '' : ` (${this.timeoutKey})`;
+      return (
+        `InfluxDB query to ${this.queryUrl} timed out after ${this.timeoutMs} ms${setting}; ` +
+        'check that influxd at that URL is running and not overloaded, or raise the timeout'
+      );
+    }
+    return (
+      `InfluxDB query to ${this.queryUrl} failed: ${fetchFailureCause(error)}; ` +
+      'check that influxd is running and listens at that URL'
+    );
+  }
+
   /** Runs one SELECT with millisecond epochs and returns the series of its single statement. */
   private async query(q: string): Promise<InfluxSeries[]> {
     const params = new URLSearchParams({ db: this.database, q, epoch: 'ms' });
@@ -98,7 +118,7 @@ export class InfluxHistory implements HistorySource {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (error) {
-      throw new HistoryQueryError(`InfluxDB query to ${this.queryUrl} failed: ${(error as Error).message}`);
+      throw new HistoryQueryError(this.fetchFailureMessage(error));
     }
     const text = await response.text();
     if (!response.ok) throw new HistoryQueryError(`InfluxDB returned HTTP ${response.status}: ${text.slice(0, 200)}`);

@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InfluxHistory } from '../../../gateway/api/history/influx-history.js';
 import { toLine } from '../../../gateway/outputs/line-protocol.js';
@@ -78,6 +79,8 @@ describe('influx history', () => {
     await down.close();
     expect(response.statusCode).toBe(502);
     expect(response.json().error.code).toBe('API_UPSTREAM_FAILED');
+    expect(response.json().error.message).toContain('failed: ECONNREFUSED');
+    expect(response.json().error.message).toContain('check that influxd is running');
   });
 
   it('returns upstream failed for a missing database', async () => {
@@ -86,5 +89,35 @@ describe('influx history', () => {
     await missing.close();
     expect(response.json().error).toMatchObject({ code: 'API_UPSTREAM_FAILED' });
     expect(response.json().error.message).toContain('database not found');
+  });
+});
+
+describe('influx history failures', () => {
+  let silent: Server | undefined;
+
+  afterAll(async () => {
+    await new Promise((resolve) => silent?.close(resolve));
+  });
+
+  it('names the timeout and its key', async () => {
+    // A TCP server that accepts connections and never replies, as a stopped (SIGSTOP) influxd does.
+    const sockets: Socket[] = [];
+    silent = createServer((socket) => sockets.push(socket));
+    await new Promise<void>((resolve) => silent?.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    const history = new InfluxHistory({
+      url: `http://reader:s3cret@127.0.0.1:${port}/coldpool`,
+      timeout_ms: 300,
+      timeout_key: 'outputs.influx.timeout_ms',
+    });
+    const fixture = await createApiFixture({}, history);
+    const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1&field=air_temp_c' });
+    await fixture.close();
+    for (const socket of sockets) socket.destroy();
+    const message: string = response.json().error.message;
+    expect(response.statusCode).toBe(502);
+    expect(message).toContain(`http://127.0.0.1:${port}/query timed out after 300 ms (outputs.influx.timeout_ms)`);
+    expect(message).not.toContain('s3cret');
+    expect(message).not.toContain('reader');
   });
 });
