@@ -5,6 +5,8 @@
 import type { FieldValue } from '../../reading.js';
 
 export interface HistoryRequest {
+  /** Value of the `site` tag, so gateways sharing one database read only their own series. */
+  site: string;
   device: string;
   measurement: string;
   field: string;

@@ -42,7 +42,8 @@ export function quoteString(text: string): string {
 function whereClause(request: HistoryRequest): string {
   const from = Math.trunc(request.from_ms);
   const to = Math.trunc(request.to_ms);
-  return `WHERE "device" = ${quoteString(request.device)} AND time >= ${from}ms AND time <= ${to}ms`;
+  const tags = `"site" = ${quoteString(request.site)} AND "device" = ${quoteString(request.device)}`;
+  return `WHERE ${tags} AND time >= ${from}ms AND time <= ${to}ms`;
 }
 
 export class InfluxHistory implements HistorySource {

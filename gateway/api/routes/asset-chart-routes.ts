@@ -26,7 +26,7 @@ async function periodsOf(
   const periods: Period[] = [];
   for (const device of devices) {
     if (!deviceFieldNames(device).includes(field)) continue;
-    const request = { device: device.id, measurement: device.measurement, field, ...range };
+    const request = { site: device.site, device: device.id, measurement: device.measurement, field, ...range };
     // NOTE: a window with more than MAX_STATE_POINTS samples shows only the periods of its oldest part.
     const samples = await upstream(() => source.raw(request, MAX_STATE_POINTS));
     for (const series of samples) periods.push(...truePeriods(series.points, range.to_ms));
@@ -78,7 +78,11 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
       for (const device of devices) {
         const field = TEMPERATURE_FIELDS.find((name) => deviceFieldNames(device).includes(name));
         if (!field) continue;
-        const result = await readHistory(source, { device: device.id, measurement: device.measurement, field }, range);
+        const result = await readHistory(
+          source,
+          { site: device.site, device: device.id, measurement: device.measurement, field },
+          range,
+        );
         if (result.bucket_ms !== null) bucket_ms = Math.max(bucket_ms ?? 0, result.bucket_ms);
         for (const entry of asBuckets(result)) {
           series.push({

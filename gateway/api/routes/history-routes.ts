@@ -11,9 +11,12 @@ import { resolveTimeRange, type TimeRangeQuery } from '../time-range.js';
 interface HistoryQuery extends TimeRangeQuery {
   device: string;
   field: string;
+  site?: string;
 }
 
 const FIELD_PATTERN = '^[A-Za-z0-9_]+$';
+/** Any text without control characters. */
+const SITE_PATTERN = '^[^\\u0000-\\u001f\\u007f]+$';
 
 function unknownFieldMessage(deviceId: string, field: string, fields: readonly string[]): string {
   const known = [...fields].sort();
@@ -41,11 +44,20 @@ export function registerHistoryRoutes(app: FastifyInstance, context: ApiContext)
               maxLength: 100,
               description: 'Field name, such as air_temp_c',
             },
+            site: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 200,
+              pattern: SITE_PATTERN,
+              description:
+                "Value of the site tag to read. Default the device's site, which is this gateway's site unless the device sets its own",
+            },
             ...timeRangeQuery,
           },
         },
         response: {
           200: openObject({
+            site: { type: 'string' },
             device: { type: 'string' },
             field: { type: 'string' },
             source: { type: 'string', enum: ['influx', 'local_store'] },
@@ -75,8 +87,21 @@ export function registerHistoryRoutes(app: FastifyInstance, context: ApiContext)
       if (!fields.includes(field))
         throw new ApiError('API_FIELD_NOT_FOUND', unknownFieldMessage(deviceId, field, fields));
       const range = resolveTimeRange(request.query);
-      const result = await readHistory(source, { device: deviceId, measurement: device.measurement, field }, range);
-      return { device: deviceId, field, source: source.name, from_ms: range.from_ms, to_ms: range.to_ms, ...result };
+      const site = request.query.site ?? device.site;
+      const result = await readHistory(
+        source,
+        { site, device: deviceId, measurement: device.measurement, field },
+        range,
+      );
+      return {
+        site,
+        device: deviceId,
+        field,
+        source: source.name,
+        from_ms: range.from_ms,
+        to_ms: range.to_ms,
+        ...result,
+      };
     },
   );
 }

@@ -49,6 +49,46 @@ describe('history routes', () => {
     expect(compartments).toEqual(['front', 'rear']);
   });
 
+  it('reads only the device site by default', async () => {
+    fixture.publish(roomReading(START_MS, 3));
+    fixture.publish({
+      ...roomReading(START_MS + 1000, 9),
+      tags: { site: 'south-hub', asset: 'room-1', device: 'room-1' },
+    });
+    const url = `/api/v1/history?device=room-1&field=air_temp_c&from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}`;
+    const body = (await fixture.app.inject({ url })).json();
+    expect(body.site).toBe('north-hub');
+    expect(body.series).toHaveLength(1);
+    expect(body.series[0].tags.site).toBe('north-hub');
+    expect(body.series[0].points.map((point: { value: number }) => point.value)).toEqual([3]);
+  });
+
+  it('reads another site on request', async () => {
+    fixture.publish(roomReading(START_MS, 3));
+    fixture.publish({
+      ...roomReading(START_MS + 1000, 9),
+      tags: { site: 'south-hub', asset: 'room-1', device: 'room-1' },
+    });
+    const url = `/api/v1/history?device=room-1&field=air_temp_c&site=south-hub&from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}`;
+    const body = (await fixture.app.inject({ url })).json();
+    expect(body.site).toBe('south-hub');
+    expect(body.series).toHaveLength(1);
+    expect(body.series[0].points.map((point: { value: number }) => point.value)).toEqual([9]);
+  });
+
+  it('rejects an empty site', async () => {
+    const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1&field=air_temp_c&site=' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.code).toBe('API_VALIDATION_FAILED');
+    expect(response.json().error.details[0].field).toBe('query.site');
+  });
+
+  it('rejects a site with control characters', async () => {
+    const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1&field=air_temp_c&site=a%0Ab' });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details[0].field).toBe('query.site');
+  });
+
   it('rejects a missing field parameter', async () => {
     const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1' });
     expect(response.statusCode).toBe(400);

@@ -10,11 +10,16 @@ import { type ApiFixture, createApiFixture, roomReading, truckReading } from './
 const START_MS = Date.UTC(2026, 11, 1, 0, 0, 0);
 const HOUR_MS = 3_600_000;
 
-/** Two hours of room-1 at one reading a minute, values 0..119, a door open at minutes 30-32, and two truck compartments. */
+/**
+ * Two hours of room-1 at one reading a minute, values 0..119, a door open at minutes 30-32, two truck
+ * compartments and one room-1 reading of another site.
+ */
 function readings(): Reading[] {
   const list: Reading[] = [];
   for (let i = 0; i < 120; i++) list.push(roomReading(START_MS + i * 60_000, i, i >= 30 && i < 33));
   list.push(truckReading(START_MS, 'front', -18), truckReading(START_MS, 'rear', 4));
+  // The same device id written by a gateway of another site into the same database.
+  list.push({ ...roomReading(START_MS + 90_000, 999), tags: { site: 'south-hub', asset: 'room-1', device: 'room-1' } });
   return list;
 }
 
@@ -68,6 +73,19 @@ describe('influx history', () => {
   it('reports influx as the source', async () => {
     const body = (await fromInflux.app.inject({ url: urls[0] as string })).json();
     expect(body.source).toBe('influx');
+  });
+
+  it('reads only the device site', async () => {
+    const body = (await fromInflux.app.inject({ url: urls[0] as string })).json();
+    const sites = body.series.map((series: { tags: { site: string } }) => series.tags.site);
+    expect(sites).toEqual(['north-hub']);
+  });
+
+  it('reads another site on request', async () => {
+    const url = `/api/v1/history?device=room-1&field=air_temp_c&site=south-hub&from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}`;
+    const body = (await fromInflux.app.inject({ url })).json();
+    expect(body.series).toHaveLength(1);
+    expect(body.series[0].points).toEqual([{ time_ms: START_MS + 90_000, value: 999 }]);
   });
 
   it('returns upstream failed when influxdb is down', async () => {
