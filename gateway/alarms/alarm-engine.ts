@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { AuditSink } from '../audit/audit-entry.js';
 import type { DeviceState, EventBus } from '../events.js';
 import type { Reading, SensorFault } from '../reading.js';
-import type { Alarm } from './alarm.js';
+import { type Alarm, SITE_ASSET } from './alarm.js';
 import type { AlarmConfig } from './alarm-config.js';
 import { type AlarmEvents, AlarmRegistry, conditionKey } from './alarm-registry.js';
 import type { AlarmStore } from './alarm-store.js';
@@ -276,7 +276,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     }
     if (update.power === 'fail') this.raisePowerFailure(site, 'mains power reported off', reading.time_ms);
     if (update.power === 'restore') {
-      this.registry.clear(conditionKey({ site, asset: '', rule: 'power_failure' }), reading.time_ms);
+      this.registry.clear(conditionKey({ site, asset: SITE_ASSET, rule: 'power_failure' }), reading.time_ms);
     }
   }
 
@@ -332,7 +332,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
         level: this.options.config.power.level,
         rule: 'power_failure',
         site,
-        asset: '',
+        asset: SITE_ASSET,
         message: `site ${site} power failure: ${cause}`,
       },
       time_ms,

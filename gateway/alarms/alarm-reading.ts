@@ -1,6 +1,6 @@
 /** Alarms as readings of the measurement `alarm`, so outputs store and forward them like any reading. */
 import type { FieldValue, Reading } from '../reading.js';
-import { type Alarm, alarmStatus } from './alarm.js';
+import { type Alarm, alarmStatus, siteAssetOf } from './alarm.js';
 
 /**
  * Builds the reading of one alarm transition at `time_ms`. Tags: site, asset, device, rule, kind, level.
@@ -11,7 +11,7 @@ import { type Alarm, alarmStatus } from './alarm.js';
 export function alarmReading(alarm: Alarm, time_ms: number): Reading {
   const tags: Record<string, string> = {
     site: alarm.site,
-    asset: alarm.asset || '_site',
+    asset: siteAssetOf(alarm.asset),
     device: alarm.device ?? 'gateway',
     rule: alarm.rule,
     kind: alarm.kind,

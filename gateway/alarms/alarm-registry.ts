@@ -5,7 +5,7 @@
 import type { EventEmitter } from 'node:events';
 import type { AuditKind, AuditSink } from '../audit/audit-entry.js';
 import type { Reading } from '../reading.js';
-import { type Alarm, AlarmStateError, acknowledgeAlarm, closeAlarm } from './alarm.js';
+import { type Alarm, AlarmStateError, acknowledgeAlarm, closeAlarm, SITE_ASSET, siteAssetOf } from './alarm.js';
 import { alarmReading } from './alarm-reading.js';
 import type { AlarmStore } from './alarm-store.js';
 import { escalationStepAt, type NotificationReason, reachedTargets } from './notification-policy.js';
@@ -41,7 +41,7 @@ export type AlarmDraft = Pick<Alarm, 'kind' | 'level' | 'rule' | 'site' | 'asset
 
 /** Key of the condition an alarm stands for: one active alarm per site, asset, device and rule. */
 export function conditionKey(alarm: Pick<Alarm, 'site' | 'asset' | 'device' | 'rule'>): string {
-  return `${alarm.site}|${alarm.asset}|${alarm.device ?? ''}|${alarm.rule}`;
+  return `${alarm.site}|${siteAssetOf(alarm.asset)}|${alarm.device ?? ''}|${alarm.rule}`;
 }
 
 const AUDIT_KIND: Partial<Record<AlarmTransitionKind, AuditKind>> = {
@@ -93,9 +93,11 @@ export class AlarmRegistry {
   raise(draft: AlarmDraft, time_ms: number): Alarm {
     const existing = this.active(conditionKey(draft));
     if (existing) return existing;
+    const asset = siteAssetOf(draft.asset);
     const alarm: Alarm = {
       ...draft,
-      id: `${draft.asset || draft.site}:${draft.device ? `${draft.device}:` : ''}${draft.rule}:${time_ms}`,
+      asset,
+      id: `${asset === SITE_ASSET ? draft.site : asset}:${draft.device ? `${draft.device}:` : ''}${draft.rule}:${time_ms}`,
       peak_value: draft.value,
       raised_ms: time_ms,
       active: true,

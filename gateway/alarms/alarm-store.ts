@@ -3,7 +3,7 @@
  * state, last reading per device), so that a restart continues where the gateway stopped.
  */
 import type Database from 'better-sqlite3';
-import type { Alarm } from './alarm.js';
+import { type Alarm, SITE_ASSET, siteAssetOf } from './alarm.js';
 
 const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS alarms (
@@ -29,6 +29,12 @@ export interface AlarmQuery {
   /** Alarms active at any time in [from_ms, to_ms] are returned. */
   from_ms?: number;
   to_ms?: number;
+}
+
+/** Parses a stored alarm, reading the empty asset of older site alarms as `SITE_ASSET`. */
+function parseAlarm(json: string): Alarm {
+  const alarm = JSON.parse(json) as Alarm;
+  return { ...alarm, asset: siteAssetOf(alarm.asset) };
 }
 
 export class AlarmStore {
@@ -66,13 +72,13 @@ export class AlarmStore {
     const rows = this.db.prepare('SELECT json FROM alarms WHERE closed = 0 ORDER BY raised_ms, id').all() as Array<{
       json: string;
     }>;
-    return rows.map((row) => JSON.parse(row.json) as Alarm);
+    return rows.map((row) => parseAlarm(row.json));
   }
 
   /** Returns the alarm with this id, or undefined. */
   alarm(id: string): Alarm | undefined {
     const row = this.db.prepare('SELECT json FROM alarms WHERE id = ?').get(id) as { json: string } | undefined;
-    return row ? (JSON.parse(row.json) as Alarm) : undefined;
+    return row ? parseAlarm(row.json) : undefined;
   }
 
   /** Returns the alarms of an asset that were active in the range, oldest first. */
@@ -80,15 +86,16 @@ export class AlarmStore {
     const rows = this.db
       .prepare(
         `SELECT json FROM alarms
-         WHERE (@asset IS NULL OR asset = @asset) AND raised_ms <= @to_ms AND coalesce(cleared_ms, @to_ms) >= @from_ms
+         WHERE (@asset IS NULL OR asset = @asset OR (@asset = @site_asset AND asset = '')) AND raised_ms <= @to_ms AND coalesce(cleared_ms, @to_ms) >= @from_ms
          ORDER BY raised_ms, id`,
       )
       .all({
         asset: query.asset ?? null,
+        site_asset: SITE_ASSET,
         from_ms: query.from_ms ?? 0,
         to_ms: query.to_ms ?? Number.MAX_SAFE_INTEGER,
       }) as Array<{ json: string }>;
-    return rows.map((row) => JSON.parse(row.json) as Alarm);
+    return rows.map((row) => parseAlarm(row.json));
   }
 
   /** Stores one piece of engine state as JSON under `key`. */

@@ -8,6 +8,17 @@ import type { AlarmLevel } from './rule-schemas.js';
 /** Rule family that raised the alarm. */
 export type AlarmKind = 'high' | 'low' | 'rate_of_rise' | 'door_open' | 'no_data' | 'probe_fault' | 'power_failure';
 
+/**
+ * Asset of an alarm about a whole site rather than one asset, such as a power failure. Alarms stored
+ * before this value existed have an empty asset, which `siteAssetOf` maps to it.
+ */
+export const SITE_ASSET = '_site';
+
+/** Returns the asset of an alarm, with an empty asset read as `SITE_ASSET`. */
+export function siteAssetOf(asset: string): string {
+  return asset === '' ? SITE_ASSET : asset;
+}
+
 export type AlarmStatus = 'raised' | 'acknowledged' | 'cleared' | 'closed';
 
 export interface Acknowledgement {

@@ -4,7 +4,7 @@
  * corrections and the calibration status of the asset's probes. Works from SQLite files only, so reports
  * need no database server.
  */
-import type { Alarm } from '../alarms/alarm.js';
+import { type Alarm, SITE_ASSET } from '../alarms/alarm.js';
 import type { AlarmStore } from '../alarms/alarm-store.js';
 import { type AssetProfile, matchesAsset } from '../alarms/asset-profile.js';
 import { ALARM_LEVELS, type AlarmLevel } from '../alarms/rule-schemas.js';
@@ -114,7 +114,7 @@ function alarmsOf(
   const window = { from_ms: options.from_ms, to_ms: options.to_ms };
   const own = store.alarms({ ...window, asset: profile.id });
   const offline = profile.match.asset === profile.id ? [] : store.alarms({ ...window, asset: profile.match.asset });
-  const power = store.alarms({ ...window, asset: '' }).filter((alarm) => sites.includes(alarm.site));
+  const power = store.alarms({ ...window, asset: SITE_ASSET }).filter((alarm) => sites.includes(alarm.site));
   const byId = new Map<string, Alarm>();
   for (const alarm of [...own, ...offline.filter((alarm) => devices.includes(alarm.device ?? '')), ...power]) {
     byId.set(alarm.id, alarm);

@@ -61,3 +61,38 @@ describe('AlarmStore.transaction', () => {
     expect(store.loadState('inner')).toBeUndefined();
   });
 });
+
+describe('AlarmStore site alarms', () => {
+  /** Inserts a site alarm as older gateways stored it, with an empty asset. */
+  function insertLegacySiteAlarm(db: ReturnType<typeof openRecordsDatabase>): void {
+    const alarm = {
+      id: 'north:power_failure:1000',
+      kind: 'power_failure',
+      level: 'critical',
+      rule: 'power_failure',
+      site: 'north',
+      asset: '',
+      message: 'site north power failure: all 3 devices silent',
+      raised_ms: 1000,
+      active: true,
+      comments: [],
+    };
+    db.prepare(
+      `INSERT INTO alarms (id, asset, site, raised_ms, cleared_ms, closed, json)
+       VALUES (@id, '', 'north', 1000, NULL, 0, @json)`,
+    ).run({ id: alarm.id, json: JSON.stringify(alarm) });
+  }
+
+  it('reads an empty asset as _site', () => {
+    const { store, db } = openStore();
+    insertLegacySiteAlarm(db);
+    expect(store.openAlarms()[0]?.asset).toBe('_site');
+    expect(store.alarm('north:power_failure:1000')?.asset).toBe('_site');
+  });
+
+  it('finds older site alarms by _site', () => {
+    const { store, db } = openStore();
+    insertLegacySiteAlarm(db);
+    expect(store.alarms({ asset: '_site' }).map((alarm) => alarm.id)).toEqual(['north:power_failure:1000']);
+  });
+});

@@ -52,6 +52,23 @@ describe('offline and power rules', () => {
     expect(raised(harness)).toEqual(['power_failure']);
   });
 
+  it('site alarm has the site asset', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 90, () => true);
+    const alarm = harness.transitions.find((t) => t.transition === 'raised')?.alarm;
+    expect(alarm?.asset).toBe('_site');
+    expect(alarm?.id.startsWith(`${alarm?.site}:power_failure:`)).toBe(true);
+  });
+
+  it('mains alarm has the site asset', () => {
+    const harness = startEngine(siteConfig());
+    const reading = temperatureReading(START_MS, 2.5);
+    reading.fields.mains_on = false;
+    harness.engine.handleReading(reading);
+    expect(harness.transitions[0]?.alarm.asset).toBe('_site');
+  });
+
   it('power restore clears without offline flood', () => {
     const harness = startEngine(siteConfig());
     drive(harness, 0, 30, () => false);
