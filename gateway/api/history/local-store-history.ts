@@ -29,6 +29,7 @@ export class LocalStoreHistory implements HistorySource {
   }
 
   private read(request: HistoryRequest, limit: number) {
+    // NOTE: the SQL limit counts rows of every site, which matters only after a device's site changed.
     return this.store
       .history({
         device: request.device,
@@ -37,7 +38,6 @@ export class LocalStoreHistory implements HistorySource {
         to_ms: request.to_ms,
         limit: Math.min(limit, MAX_POINTS_FOR_BUCKETS),
       })
-      // NOTE: the SQL limit counts rows of every site, which matters only after a device's site changed.
       .filter((point) => point.tags.site === request.site)
       .map((point) => ({ ...point, tags: point.tags }));
   }
