@@ -61,6 +61,20 @@ export interface ApiServerOptions {
   host_rejected?: (rejection: HostRejection) => void;
 }
 
+/** OpenAPI bearer authentication, required by every operation that does not set its own `security`. */
+const bearerSecurity = {
+  components: {
+    securitySchemes: {
+      bearerAuth: {
+        type: 'http' as const,
+        scheme: 'bearer',
+        description: 'Session token from POST /api/v1/auth/login, or a token listed in http.auth.tokens',
+      },
+    },
+  },
+  security: [{ bearerAuth: [] }],
+};
+
 /** Builds the API server (not yet listening). Close it with `app.close()`, which also ends live streams. */
 export async function createApiServer(deps: ApiDeps, options: ApiServerOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
@@ -97,7 +111,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
       }
     });
   }
-  if (options.auth) await app.register(options.auth.plugin);
+  // Swagger collects the routes registered after it, so it comes before the login and logout routes.
   await app.register(swagger, {
     openapi: {
       info: {
@@ -105,9 +119,11 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
         version: '1',
         description: 'Cold rooms, reefer trucks, alarms and pooled-delivery plans',
       },
+      ...(options.auth ? bearerSecurity : {}),
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, index) => String(json.$id ?? `def-${index}`) },
   });
+  if (options.auth) await app.register(options.auth.plugin);
   app.get('/docs/json', { schema: { hide: true } }, async () => app.swagger());
 
   registerFleetRoutes(app, context);

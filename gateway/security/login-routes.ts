@@ -38,7 +38,14 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
   const { tokens, users, limiter } = settings;
   app.post<{ Body: { username: string; password: string } }>(
     settings.loginPath,
-    { schema: { body: loginBody } },
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Log in with a user name and password and receive a session token',
+        security: [],
+        body: loginBody,
+      },
+    },
     async (request, reply) => {
       // The limit counts every attempt from an address before the scrypt check, so a flood costs no CPU.
       if (!limiter.take(request.ip)) {
@@ -62,7 +69,8 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
       return { token: issued.token, token_type: 'Bearer', role, expires_at_ms: issued.expires_at_ms };
     },
   );
-  app.post(settings.logoutPath, async (request, reply) => {
+  const logoutSchema = { tags: ['auth'], summary: 'Revoke the bearer token of the request' };
+  app.post(settings.logoutPath, { schema: logoutSchema }, async (request, reply) => {
     const header = request.headers.authorization;
     const credentials = header === undefined ? undefined : parseAuthorization(header);
     if (credentials?.scheme === 'bearer' && credentials.token !== undefined) tokens.revoke(credentials.token);

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createApiServer } from '../../../gateway/api/server.js';
 import { validateConfig } from '../../../gateway/config/load.js';
 import { EventBus } from '../../../gateway/events.js';
+import { httpAuth } from '../../../gateway/security/http-auth.js';
+import { httpAuthSchema } from '../../../gateway/security/security-config.js';
+import { generateToken, tokenSha256 } from '../../../gateway/security/token-store.js';
 import { createStats } from '../../../gateway/stats.js';
 import { type ApiFixture, createApiFixture, roomReading } from './api-fixture.js';
 
@@ -23,6 +26,20 @@ describe('api server', () => {
         message: 'no route for GET /api/v1/nothing; the route list is at /docs/json',
       },
     });
+  });
+
+  it('describes bearer auth in openapi', async () => {
+    const token = generateToken();
+    const config = httpAuthSchema.parse({
+      tokens: [{ name: 'dash', token_sha256: tokenSha256(token), role: 'viewer', expires_at: '2099-01-01T00:00:00Z' }],
+    });
+    fixture = await createApiFixture({ auth: httpAuth({ config }) });
+    const response = await fixture.app.inject({ url: '/docs/json', headers: { authorization: `Bearer ${token}` } });
+    const document = response.json();
+    expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.security).toEqual([{ bearerAuth: [] }]);
+    expect(document.paths['/api/v1/auth/login'].post.security).toEqual([]);
+    expect(Object.keys(document.paths)).toContain('/api/v1/auth/logout');
   });
 
   it('publishes an openapi document of every route', async () => {
