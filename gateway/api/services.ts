@@ -130,8 +130,9 @@ export interface PlanStop {
   site_id: string;
   name: string;
   kind: 'depot' | 'pickup' | 'delivery';
-  /** Position on the plan's coordinate plane (km east and north of the depot, or lon/lat). */
+  /** Longitude of the stop's site in degrees, 0 when the site has no position. */
   x: number;
+  /** Latitude of the stop's site in degrees, 0 when the site has no position. */
   y: number;
   /**
    * Clock times `HH:MM` of arrival, of service start after waiting for the stop's window, and of

@@ -1,6 +1,6 @@
 /**
- * Reason codes for orders left unserved, tested in this order: no truck has a compartment of a
- * compatible class (`temperature_class`); no compatible compartment or payload is large enough for the
+ * Reason codes for orders left unserved, tested in this order: the scenario has no truck that may take
+ * the order (`no_vehicle_available`); no truck has a compartment of a compatible class (`temperature_class`); no compatible compartment or payload is large enough for the
  * order alone (`capacity`); no truck could serve the order alone within its windows and shift
  * (`time_window`); otherwise every truck that could take it is full or busy (`no_vehicle_available`).
  * An order that construction never tried because the time limit ran out gets `time_limit` without
@@ -19,6 +19,8 @@ export function diagnoseUnserved(problem: Problem, o: number): UnservedReason {
   const vehicles = problem.vehicles.filter(
     (vehicle) => vehicle.lockedNodes === undefined && (forced < 0 || vehicle.index === forced),
   );
+  // With no vehicle at all, a temperature class mismatch would send the planner looking for the wrong fix.
+  if (vehicles.length === 0) return 'no_vehicle_available';
   const compatible = vehicles.filter((vehicle) => vehicle.compatible[order.temperature_class].length > 0);
   if (compatible.length === 0) return 'temperature_class';
   const roomy = compatible.filter(

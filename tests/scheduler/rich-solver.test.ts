@@ -92,6 +92,12 @@ describe('unserved reasons', { timeout: 60_000 }, () => {
     expect(reasonOf(scenario, 'f')).toBe('temperature_class');
   });
 
+  // A scenario without trucks leaves every order to be picked up, whatever its class.
+  it('reports no vehicle without trucks', () => {
+    const scenario = smallScenario({ vehicles: [], orders: [order('f', { temperature_class: 'frozen' })] });
+    expect(reasonOf(scenario, 'f')).toBe('no_vehicle_available');
+  });
+
   // 700 kg of frozen goods exceed the 500 kg frozen compartment of every truck.
   it('reports capacity', () => {
     const scenario = smallScenario({ orders: [order('heavy', { temperature_class: 'frozen', weight_kg: 700 })] });

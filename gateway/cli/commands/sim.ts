@@ -19,6 +19,7 @@ import { readingsStream } from '../../../firmware-sim/scenario/readings-stream.j
 import { formatRoomReport } from '../../../firmware-sim/scenario/room-report.js';
 import { runScenario, type ScenarioRun, type StartedSite } from '../../../firmware-sim/scenario/run-scenario.js';
 import type { Scenario } from '../../../firmware-sim/scenario/scenario-schema.js';
+import { SITE_ASSET } from '../../alarms/alarm.js';
 import { validateConfig } from '../../config/load.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger } from '../../logger.js';
@@ -126,7 +127,7 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
     for (const report of run.rooms_report) print(formatRoomReport(report));
     for (const { value: alarm, arrived_ms } of run.alarms) {
       const at_min = ((run.simTimeOf(arrived_ms) - run.start_ms) / 60_000).toFixed(1);
-      print(`ALARM ${alarm.state} ${alarm.level} ${alarm.kind} on ${alarm.asset || alarm.site} at ${at_min} min`);
+      print(`ALARM ${alarm.state} ${alarm.level} ${alarm.kind} on ${alarmTarget(alarm)} at ${at_min} min`);
     }
     print(`READINGS ${run.readings.length} seen, ${run.alarms.length} alarm messages, ${run.orders.length} orders`);
     if (options.readings_out) {
@@ -147,6 +148,12 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
     await gateway?.stop();
     if (temp_dir) rmSync(temp_dir, { recursive: true, force: true });
   }
+}
+
+/** Names what an alarm is about: its asset, or its site for a site alarm such as a power failure. */
+function alarmTarget(alarm: { site: string; asset?: string }): string {
+  if (alarm.asset === undefined || alarm.asset === '' || alarm.asset === SITE_ASSET) return `site ${alarm.site}`;
+  return alarm.asset;
 }
 
 function positive(text: string): number {
