@@ -203,6 +203,8 @@ export class Planner implements PlanService {
         this.counters.rounds++;
         const plan = planView(`plan-${created}`, created, scenario, report);
         this.store.save(plan, report);
+        // Warnings such as a search cut short by the time limit; the stored report keeps them too.
+        for (const warning of report.warnings ?? []) this.deps.log.warn({ plan_id: plan.id }, `plan round: ${warning}`);
         for (const listener of this.listeners) listener(plan);
         await this.publishPlan(plan);
         return plan;

@@ -56,6 +56,19 @@ describe('planner', () => {
     expect(warning?.route).toBe(`/api/v1/plans/${plan.id}`);
   });
 
+  it('logs the warnings of a round', async () => {
+    const { log, lines } = recordingLog();
+    const withWarning: PlannerDeps['run_plan'] = async (scenario) => ({
+      ...planRound(scenario),
+      warnings: ['the search ran 0 iterations'],
+    });
+    planner = new Planner(planningConfig(), { log, run_plan: withWarning });
+    const plan = await planner.runRound();
+    const warning = lines.find((line) => line.msg === 'plan round: the search ran 0 iterations');
+    expect(warning?.level).toBe(40);
+    expect(warning?.plan_id).toBe(plan.id);
+  });
+
   it('runs the next round after a publish timed out', async () => {
     const { log } = recordingLog();
     planner = new Planner(planningConfig(), {
