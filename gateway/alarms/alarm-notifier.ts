@@ -105,9 +105,24 @@ export class AlarmNotifier extends EventEmitter<NotifierEvents> {
     }
   }
 
-  /** Waits until every delivery started so far has succeeded or failed. */
-  async flush(): Promise<void> {
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  /**
+   * Waits until every delivery started so far has succeeded or failed, or until `timeout_ms` has passed.
+   * Returns the number of deliveries still under way, 0 when all settled.
+   */
+  async flush(timeout_ms = Number.POSITIVE_INFINITY): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timed_out'>((resolve) => {
+      if (Number.isFinite(timeout_ms)) timer = setTimeout(() => resolve('timed_out'), timeout_ms);
+    });
+    try {
+      while (this.pending.size > 0) {
+        const outcome = await Promise.race([Promise.allSettled([...this.pending]), timedOut]);
+        if (outcome === 'timed_out') break;
+      }
+    } finally {
+      clearTimeout(timer);
+    }
+    return this.pending.size;
   }
 
   private track(

@@ -22,6 +22,8 @@ import type { ConfiguredDevice } from './offline-watch.js';
 import { deviceIdsOf, listIds } from './removed-devices.js';
 
 const CALIBRATION_CHECK_MS = 3_600_000;
+/** Time `stop` waits for alarm notifications under way, in milliseconds. */
+export const NOTIFY_STOP_TIMEOUT_MS = 10_000;
 const MS_PER_DAY = 86_400_000;
 
 export interface ColdChainMonitorOptions {
@@ -130,7 +132,14 @@ export class ColdChainMonitor {
     clearInterval(this.calibrationTimer);
     for (const undo of this.detach.splice(0)) undo();
     this.engine.removeAllListeners('transition');
-    await this.notifier.flush();
+    // A broker or webhook receiver that is down would otherwise hold the gateway's stop for good.
+    const undelivered = await this.notifier.flush(NOTIFY_STOP_TIMEOUT_MS);
+    if (undelivered > 0) {
+      this.options.logger.warn(
+        { undelivered, timeout_ms: NOTIFY_STOP_TIMEOUT_MS },
+        `${undelivered} alarm notification deliveries still under way ${NOTIFY_STOP_TIMEOUT_MS} ms after the stop request are given up; the alarms stay in the alarm store and the API`,
+      );
+    }
     this.db.close();
     this.options.logger.info('cold-chain monitoring stopped');
   }

@@ -123,4 +123,19 @@ describe('alarm notifier', () => {
     expect(published[0]?.[0]).toBe('coldpool/alarms/site-1/room-1/high_alarm');
     expect(JSON.parse(published[0]?.[1] ?? '{}').value).toBe(7.5);
   });
+
+  it('returns zero once all settled', async () => {
+    const notifier = new AlarmNotifier({ notify: notifySchema.parse({}), publish: () => undefined });
+    raiseWith(notifier);
+    expect(await notifier.flush(1_000)).toBe(0);
+  });
+
+  it('gives up a flush after its timeout', async () => {
+    // A publish to a broker that is down never settles.
+    const notifier = new AlarmNotifier({ notify: notifySchema.parse({}), publish: () => new Promise<void>(() => {}) });
+    raiseWith(notifier);
+    const started = performance.now();
+    expect(await notifier.flush(50)).toBe(1);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
 });
