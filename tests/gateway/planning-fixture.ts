@@ -1,4 +1,4 @@
-/** An API order and a gateway config with planning on the small-county fixture, for restart tests. */
+/** An API order and a gateway config with planning on the small-county fixture. */
 import { join, resolve } from 'node:path';
 
 /** A valid `POST /api/v1/orders` body for the small-county scenario. */

@@ -8,6 +8,7 @@ import type { Plan } from '../../gateway/api/services.js';
 import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { freePort } from '../harness/free-port.js';
+import { API_ORDER } from './planning-fixture.js';
 
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -102,16 +103,7 @@ describe('gateway planning', () => {
     const response = await fetch(`${gateway.apiUrl()}/api/v1/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        merchant_id: 'm_b',
-        pickup_site_id: 'm_b',
-        delivery_site_id: 'v3',
-        temperature_class: 'frozen',
-        weight_kg: 5,
-        volume_m3: 0.01,
-        pickup_window: { start: '17:00', end: '21:00' },
-        delivery_window: { start: '18:00', end: '23:00' },
-      }),
+      body: JSON.stringify(API_ORDER),
     });
     expect(response.status).toBeLessThan(300);
     expect(gateway.planner?.scenario().orders).toHaveLength(4);
