@@ -34,7 +34,7 @@ export interface LiveFeedOptions {
 
 export type LiveEventName = 'reading' | 'device_state' | 'sensor_fault' | 'field_error' | 'alarm' | 'plan';
 
-/** Why a reconnecting client gets a `resync` event instead of the events it missed. */
+/** Reason a reconnecting client gets a `resync` event instead of the events it missed. */
 export type ResyncReason = 'gateway_restarted' | 'events_expired' | 'too_many_missed' | 'invalid_last_event_id';
 
 export interface LiveFeedStats {

@@ -1,9 +1,11 @@
 /**
- * The newest events of the live feed, kept for clients that reconnect, bounded by count and by bytes.
- * Sequence numbers are consecutive, so the history knows whether it holds every event after a given one.
+ * The newest events of the live feed, kept for clients that reconnect, bounded by count and by length.
+ * Lengths are in characters, as the feed's send buffer limit is checked, which equal bytes for ASCII
+ * text. Sequence numbers are consecutive, so the history can tell whether it contains every event
+ * after a given one.
  */
 
-/** Frames after a sequence number, with their size in UTF-16 code units as `writableLength` counts strings. */
+/** Frames after a sequence number, with their total length in characters. */
 export interface MissedEvents {
   frames: string[];
   bytes: number;

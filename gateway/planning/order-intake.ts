@@ -54,7 +54,7 @@ export function readOrderMessage(payload: string, planDate: string, zone: string
   } catch {
     throw new OrderMessageError('order message is not valid JSON; publish one JSON object per order');
   }
-  // A message with `order_id` or `window` is a sale order; any other object is read as a scheduler
+  // A message with `order_id` or `window` is a sale order. Any other object is read as a scheduler
   // order, so that its errors name the fields the sender used.
   const isSale = typeof data === 'object' && data !== null && ('order_id' in data || 'window' in data);
   if (!isSale) {

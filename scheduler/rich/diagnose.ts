@@ -1,8 +1,9 @@
 /**
- * Reason codes for orders left unserved, tested in this order: the scenario has no truck that may take
- * the order (`no_vehicle_available`); no truck has a compartment of a compatible class (`temperature_class`); no compatible compartment or payload is large enough for the
- * order alone (`capacity`); no truck could serve the order alone within its windows and shift
- * (`time_window`); otherwise every truck that could take it is full or busy (`no_vehicle_available`).
+ * Reason codes for orders left unserved. A scenario without a truck that may take the order gives
+ * `no_vehicle_available`. Otherwise the codes are tested in this order. No truck has a compartment of a
+ * compatible class (`temperature_class`). No compatible compartment or payload is large enough for the
+ * order alone (`capacity`). No truck could serve the order alone within its windows and shift
+ * (`time_window`). Otherwise every truck that could take it is full or busy (`no_vehicle_available`).
  * An order that construction never tried because the time limit ran out gets `time_limit` without
  * these tests (see `describePlan`).
  */
