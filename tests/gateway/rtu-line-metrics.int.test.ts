@@ -32,7 +32,9 @@ describe('rtu line metrics', () => {
         bus: 'rs485-1',
         unit_id: unit,
         poll_interval_s: 0.3,
-        timeout_ms: 200,
+        // The healthy unit gets a timeout that a loaded test machine still meets; the corrupt unit never
+        // sends a valid reply, so its short timeout only sets how fast its failures are counted.
+        timeout_ms: unit === 1 ? 1000 : 200,
         retries: 0,
         profile: 'generic-tenths-c',
       })),
@@ -40,13 +42,17 @@ describe('rtu line metrics', () => {
     });
     gateway = new Gateway(config, pino({ level: 'silent' }));
     await gateway.start();
-    // The failing unit backs off after each failure, so the wait is for its counts, not a fixed time.
+    // The failing unit backs off after each failure, so the wait is for every count the tests read, not a
+    // fixed time.
     const deadline = Date.now() + 20_000;
     for (;;) {
       metrics = await (await fetch(`${gateway.apiUrl()}/metrics`)).text();
       const crcErrors = sample(metrics, 'coldpool_modbus_rtu_crc_errors_total{bus="rs485-1"}') ?? 0;
       const timeouts = sample(metrics, 'coldpool_modbus_rtu_timeouts_total{bus="rs485-1"}') ?? 0;
-      if ((crcErrors >= 2 && timeouts >= 2) || Date.now() > deadline) break;
+      const requests = sample(metrics, 'coldpool_modbus_rtu_requests_total{bus="rs485-1"}') ?? 0;
+      const replies = sample(metrics, 'coldpool_modbus_rtu_replies_total{bus="rs485-1"}') ?? 0;
+      const counted = crcErrors >= 2 && timeouts >= 2 && requests >= 4 && replies >= 2;
+      if (counted || Date.now() > deadline) break;
       await new Promise((resolve) => setTimeout(resolve, 250));
     }
     await gateway.stop();
