@@ -32,7 +32,7 @@ describe('rtu line metrics', () => {
         bus: 'rs485-1',
         unit_id: unit,
         poll_interval_s: 0.3,
-        // The healthy unit gets a timeout that a loaded test machine still meets; the corrupt unit never
+        // The healthy unit gets a timeout that a loaded test machine still meets. The corrupt unit never
         // sends a valid reply, so its short timeout only sets how fast its failures are counted.
         timeout_ms: unit === 1 ? 1000 : 200,
         retries: 0,
