@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startInfluxd } from '../tests/harness/influxd.js';
 import { writeSubsection } from './support/benchmarks-file.js';
-import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
+import { extraGatewayNodeArgs, forkTs, gatewayNodeArgs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import { type DirectWriteResult, writeDirect } from './support/direct-writer.js';
 import type { GatewayChildStats } from './support/gateway-child.js';
 import { InfluxProbe } from './support/influx-probe.js';
@@ -74,13 +74,9 @@ function gatewayConfig(influxUrl: string, dir: string): unknown {
   };
 }
 
-/** Extra node flags of the gateway child, from GATEWAY_NODE_ARGS. */
-function gatewayNodeArgs(): string[] {
-  return process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-}
-
 function commandLine(): string {
-  const env = gatewayNodeArgs().length > 0 ? `GATEWAY_NODE_ARGS="${gatewayNodeArgs().join(' ')}" ` : '';
+  const extra = extraGatewayNodeArgs();
+  const env = extra.length > 0 ? `GATEWAY_NODE_ARGS="${extra.join(' ')}" ` : '';
   return [`${env}npx tsx bench/ingest.ts`, ...process.argv.slice(2)].join(' ');
 }
 
@@ -114,7 +110,6 @@ async function main(): Promise<void> {
   const influx = await startInfluxd();
   onInterrupt(() => influx.stop());
   const dir = mkdtempSync(join(tmpdir(), 'coldpool-bench-ingest-'));
-  // GATEWAY_NODE_ARGS passes extra node flags to the gateway child, for example `--cpu-prof --cpu-prof-dir=DIR`.
   const nodeArgs = gatewayNodeArgs();
   let gateway: ReturnType<typeof forkTs>;
   try {
@@ -225,7 +220,7 @@ function report(results: PhaseResult[], ceilings: readonly DirectWriteResult[], 
     '',
     `Command: \`${commandLine()}\` (run ${new Date().toISOString().slice(0, 10)}).`,
     '',
-    `Setup: gateway in a child process (node flags: ${gatewayNodeArgs().join(' ') || 'none'}) with the embedded aedes broker, one wildcard subscription (QoS 1), the ` +
+    `Setup: gateway in a child process (node flags: ${gatewayNodeArgs().join(' ')}; the launchers' flags, then GATEWAY_NODE_ARGS) with the embedded aedes broker, one wildcard subscription (QoS 1), the ` +
       'durable queue (SQLite WAL; a reading counts as received once its commit is synced, and a QoS 1 PUBACK waits ' +
       `for that) and the InfluxDB output (batches of 5,000, ${args['writes-in-flight'] ?? 2} writes in flight, ${args['worker-thread'] === 'off' ? 'on the main thread' : 'from a worker thread'}) on, local store ${args['local-store'] === 'on' ? 'on' : 'off'}, ` +
       `republish off, alarm engine ${args.alarms === 'off' ? 'off' : 'on (default config, no assets)'}. ` +

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { writeSubsection } from './support/benchmarks-file.js';
-import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
+import { forkTs, gatewayNodeArgs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import type { GatewayChildStats } from './support/gateway-child.js';
 import { describeMachine } from './support/machine.js';
 import { mib } from './support/percentiles.js';
@@ -84,9 +84,7 @@ async function main(): Promise<void> {
     for (const child of simulators) {
       ports.push(...(await nextMessage<{ ports: number[] }>(child, 'started', 60_000)).ports);
     }
-    // GATEWAY_NODE_ARGS passes extra node flags to the gateway child, for example `--cpu-prof --cpu-prof-dir=DIR`.
-    const nodeArgs = process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-    const started = forkTs(join(here, 'support/gateway-child.ts'), [], nodeArgs);
+    const started = forkTs(join(here, 'support/gateway-child.ts'), [], gatewayNodeArgs());
     gateway = started;
     onInterrupt(() => stopChild(started));
     // Peak RSS covers the whole run, the connections at start included. CPU covers the window only.
@@ -138,7 +136,7 @@ async function main(): Promise<void> {
       '',
       `Setup: ${devices} firmware-sim controllers (${processes} processes) each on its own port on 127.0.0.1, one ` +
         'TCP connection per device, profile generic-tenths-c (one read of input registers per poll), poll interval ' +
-        '1 s, timeout 1 s. The gateway runs from dist/ in its own process with the durable queue and the local ' +
+        `1 s, timeout 1 s. The gateway runs from dist/ in its own process (node flags: ${gatewayNodeArgs().join(' ')}) with the durable queue and the local ` +
         `store on, alarm engine ${args.alarms === 'off' ? 'off' : 'on'}, queue commit_delay_ms=${args['commit-delay-ms'] ?? 'default (0)'}. ` +
         `Window: ${windowS} s after a ${WARMUP_S} s warm-up.`,
       '',

@@ -8,6 +8,7 @@ import { once } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LAUNCH_NODE_FLAGS } from '../../gateway/gc-tuning.js';
 
 /** Repository root, found from this file in bench/support/ or dist/bench/support/. */
 const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
@@ -140,4 +141,17 @@ export function onInterrupt(cleanup: () => Promise<void>): () => void {
   }
   cleanups.add(cleanup);
   return () => cleanups.delete(cleanup);
+}
+
+/** Returns the extra node flags of the gateway child from GATEWAY_NODE_ARGS, such as `--cpu-prof --cpu-prof-dir=DIR`. */
+export function extraGatewayNodeArgs(): string[] {
+  return process.env.GATEWAY_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+}
+
+/**
+ * Returns the node flags of the gateway child: those the coldpool launchers pass, then GATEWAY_NODE_ARGS.
+ * A flag given twice takes its last value, so GATEWAY_NODE_ARGS can override a launcher flag.
+ */
+export function gatewayNodeArgs(): string[] {
+  return [...LAUNCH_NODE_FLAGS, ...extraGatewayNodeArgs()];
 }
