@@ -13,8 +13,9 @@
  * - Each semi-space of the young generation is at most 4 MiB instead of 16, which saves 24 MiB. V8 reads
  *   this size only when the process starts, so the launchers pass it (`LAUNCH_NODE_FLAGS`).
  *
- * Together the three kept the peak at 134-140 MiB at 10,000 readings/s, against 156-174 MiB with Node's
- * defaults, at the same maximum rate (BENCHMARKS.md, "Ingest").
+ * Together the three kept the peak at 127-136 MiB at 10,000 readings/s, against 150-163 MiB with Node's
+ * young generation and growth factor. The QoS 0 maximum was about a tenth lower, mostly because of the
+ * smaller young generation (BENCHMARKS.md, "the old generation's growth factor").
  */
 import v8 from 'node:v8';
 
