@@ -18,7 +18,7 @@ import { noInputsWarning } from './config/no-inputs-warning.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
-import { tuneGarbageCollection } from './gc-tuning.js';
+import { launcherOverrideWarning, tuneGarbageCollection } from './gc-tuning.js';
 import type { ModbusInput } from './inputs/modbus-input.js';
 import { MqttInput } from './inputs/mqtt-input.js';
 import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
@@ -133,7 +133,10 @@ export class Gateway {
   private async startParts(): Promise<void> {
     const { config } = this.resolved;
     writePacketIdsWithoutTable();
-    tuneGarbageCollection();
+    const heapFlags = tuneGarbageCollection();
+    if (heapFlags.length > 0) this.log.debug({ flags: heapFlags }, 'V8 heap flags set');
+    const overridden = launcherOverrideWarning();
+    if (overridden !== undefined) this.log.warn(overridden);
     // The config file may hold credentials whether or not the embedded broker runs.
     for (const warning of this.configPath ? configFileWarnings(this.configPath) : []) this.log.warn(warning);
     for (const warning of databaseFileWarnings(config)) this.log.warn(warning);

@@ -19,7 +19,7 @@
  */
 import v8 from 'node:v8';
 
-/** Node flags that `./coldpool`, `npm start` and the first line of gateway/cli/main.ts pass to node. */
+/** Node flags that `./coldpool` (which `npm start` runs) and the first line of gateway/cli/main.ts pass to node. */
 export const LAUNCH_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
 
 /** V8 flags set at run time, each with the name that shows a process was started with its own value. */
@@ -28,15 +28,18 @@ const RUNTIME_FLAGS: readonly { flag: string; name: string }[] = [
   { flag: '--heap-growing-percent=20', name: 'heap-growing-percent' },
 ];
 
+/** Returns `flag` with underscores written as dashes, the two spellings V8 accepts for a flag name. */
+function dashed(flag: string): string {
+  return flag.replaceAll('_', '-');
+}
+
 /**
- * Sets each flag of `RUNTIME_FLAGS` unless the process was started with a value of its own (in its
- * arguments or `NODE_OPTIONS`). Returns the flags it set.
+ * Sets each flag of `RUNTIME_FLAGS` unless node was started with a value of its own on its command line.
+ * NODE_OPTIONS cannot carry these flags, because node accepts only a few V8 flags there. Returns the
+ * flags it set.
  */
-export function tuneGarbageCollection(
-  execArgv: readonly string[] = process.execArgv,
-  nodeOptions: string | undefined = process.env.NODE_OPTIONS,
-): string[] {
-  const own = [...execArgv, ...(nodeOptions?.split(/\s+/) ?? [])];
+export function tuneGarbageCollection(execArgv: readonly string[] = process.execArgv): string[] {
+  const own = execArgv.map(dashed);
   const applied: string[] = [];
   for (const { flag, name } of RUNTIME_FLAGS) {
     if (own.some((given) => given.includes(name))) continue;
@@ -44,4 +47,23 @@ export function tuneGarbageCollection(
     applied.push(flag);
   }
   return applied;
+}
+
+/**
+ * Returns a warning when NODE_OPTIONS sets the young generation's size and a launcher flag on node's
+ * command line replaced it, as the first line of gateway/cli/main.ts does for the installed command.
+ * Returns undefined otherwise.
+ */
+export function launcherOverrideWarning(
+  execArgv: readonly string[] = process.execArgv,
+  nodeOptions: string | undefined = process.env.NODE_OPTIONS,
+): string | undefined {
+  const name = '--max-semi-space-size';
+  const fromOptions = nodeOptions?.split(/\s+/).find((option) => dashed(option).startsWith(name));
+  const fromCommandLine = execArgv.filter((option) => dashed(option).startsWith(name)).at(-1);
+  if (fromOptions === undefined || fromCommandLine === undefined) return undefined;
+  return (
+    `NODE_OPTIONS sets ${fromOptions}, but node's command line sets ${fromCommandLine}, which wins; ` +
+    `start the gateway with ./coldpool, which keeps NODE_OPTIONS, or run node ${fromOptions} dist/gateway/cli/main.js`
+  );
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { LAUNCH_NODE_FLAGS, tuneGarbageCollection } from '../../gateway/gc-tuning.js';
+import { LAUNCH_NODE_FLAGS, launcherOverrideWarning, tuneGarbageCollection } from '../../gateway/gc-tuning.js';
 
 const root = new URL('../../', import.meta.url);
 
@@ -10,23 +10,42 @@ function text(path: string): string {
 
 describe('gc tuning', () => {
   it('sets both run-time flags by default', () => {
-    expect(tuneGarbageCollection([], undefined)).toEqual([
-      '--no-allocation-site-pretenuring',
-      '--heap-growing-percent=20',
-    ]);
+    expect(tuneGarbageCollection([])).toEqual(['--no-allocation-site-pretenuring', '--heap-growing-percent=20']);
   });
 
   it('keeps a pretenuring flag given at start', () => {
-    expect(tuneGarbageCollection(['--allocation-site-pretenuring'], undefined)).toEqual(['--heap-growing-percent=20']);
-    expect(tuneGarbageCollection([], '--max-old-space-size=256 --no-allocation-site-pretenuring')).toEqual([
-      '--heap-growing-percent=20',
-    ]);
+    expect(tuneGarbageCollection(['--allocation-site-pretenuring'])).toEqual(['--heap-growing-percent=20']);
+    expect(tuneGarbageCollection(['--no-allocation-site-pretenuring'])).toEqual(['--heap-growing-percent=20']);
   });
 
   it('keeps a growing percent given at start', () => {
-    expect(tuneGarbageCollection(['--heap-growing-percent=50'], undefined)).toEqual([
-      '--no-allocation-site-pretenuring',
-    ]);
+    expect(tuneGarbageCollection(['--heap-growing-percent=50'])).toEqual(['--no-allocation-site-pretenuring']);
+  });
+
+  it('reads flags written with underscores', () => {
+    expect(tuneGarbageCollection(['--heap_growing_percent=50'])).toEqual(['--no-allocation-site-pretenuring']);
+    expect(tuneGarbageCollection(['--no_allocation_site_pretenuring'])).toEqual(['--heap-growing-percent=20']);
+  });
+});
+
+describe('launcher override warning', () => {
+  it('names both values when the command line wins', () => {
+    const warning = launcherOverrideWarning(['--max-semi-space-size=4'], '--max-semi-space-size=16');
+    expect(warning).toContain('NODE_OPTIONS sets --max-semi-space-size=16');
+    expect(warning).toContain("node's command line sets --max-semi-space-size=4");
+    expect(warning).toContain('./coldpool');
+  });
+
+  it('reads underscores in NODE_OPTIONS', () => {
+    expect(launcherOverrideWarning(['--max-semi-space-size=4'], '--max_semi_space_size=16')).toContain(
+      '--max_semi_space_size=16',
+    );
+  });
+
+  it('stays quiet without a conflict', () => {
+    expect(launcherOverrideWarning(['--max-semi-space-size=4'], undefined)).toBeUndefined();
+    expect(launcherOverrideWarning([], '--max-semi-space-size=16')).toBeUndefined();
+    expect(launcherOverrideWarning(['--max-semi-space-size=4'], '--max-old-space-size=128')).toBeUndefined();
   });
 });
 
@@ -41,8 +60,8 @@ describe('launch flags', () => {
     expect(text('coldpool')).toContain(`exec node ${flags} "$main" "$@"`);
   });
 
-  it('are passed by npm start', () => {
+  it('reach npm start through ./coldpool', () => {
     const scripts = (JSON.parse(text('package.json')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.start).toBe(`exec node ${flags} dist/gateway/cli/main.js demo`);
+    expect(scripts.start).toBe('exec ./coldpool demo');
   });
 });
