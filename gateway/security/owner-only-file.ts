@@ -27,7 +27,7 @@ export function createOwnerOnlyFile(path: string): void {
   }
 }
 
-/** True for `:memory:`, the empty name (a temporary database) and `file:` URIs, which name no plain file. */
+/** Returns false for `:memory:`, the empty name (a temporary database) and `file:` URIs, and true for a file path. */
 function isPlainPath(path: string): boolean {
   return !(path === '' || path === ':memory:' || path.startsWith('file:'));
 }
