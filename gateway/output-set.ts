@@ -218,6 +218,13 @@ export class OutputSet {
     this.queue.commit();
     for (const consumer of this.consumers) {
       try {
+        // A write that keeps failing (InfluxDB down) delays the stop by up to the consumer's timeout.
+        if (consumer.busy) {
+          this.log.info(
+            { output: consumer.sink.name, timeout_ms: consumer.stopTimeoutMs },
+            'output stopping: waiting for the write in progress; its points stay queued if it fails',
+          );
+        }
         await consumer.stop();
         this.log.info({ output: consumer.sink.name, ...consumer.stats() }, 'output stopped');
       } catch (error) {

@@ -44,8 +44,11 @@ export class ConsumerStoppedError extends Error {
 export class QueueConsumer extends EventEmitter {
   private readonly counters = { written: 0, rejected: 0, dropped: 0, dead_lettered: 0, write_errors: 0 };
   private readonly abort = new AbortController();
-  private readonly stopTimeoutMs: number;
+  /** Time `stop()` lets a page in flight finish before it aborts the page, in milliseconds. */
+  readonly stopTimeoutMs: number;
   private readonly idlePollMs: number;
+  /** Pages handed to the sink and not yet settled, oldest first. */
+  private readonly inFlight: InFlightPage[] = [];
   private readonly pagesInFlight: number;
   private running: Promise<void> | undefined;
   private stopping = false;
@@ -71,6 +74,11 @@ export class QueueConsumer extends EventEmitter {
     await this.sink.start();
     this.queue.on('committed', this.onCommitted);
     this.running = this.loop();
+  }
+
+  /** Returns true while the sink has a page that has not settled, which `stop()` then waits for. */
+  get busy(): boolean {
+    return this.inFlight.length > 0;
   }
 
   /** Lets the current page finish for at most `stop_timeout_ms`, aborts it, then stops the sink. */
@@ -115,7 +123,7 @@ export class QueueConsumer extends EventEmitter {
   }
 
   private async loop(): Promise<void> {
-    const inFlight: InFlightPage[] = [];
+    const inFlight = this.inFlight;
     while (!this.stopping) {
       let page: InFlightPage | undefined;
       let report: DeliveryReport;
@@ -150,6 +158,7 @@ export class QueueConsumer extends EventEmitter {
       this.record(report);
     }
     await Promise.allSettled(inFlight.map((item) => item.delivery));
+    inFlight.splice(0);
   }
 
   private record(report: DeliveryReport): void {

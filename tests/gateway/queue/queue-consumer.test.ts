@@ -125,4 +125,34 @@ describe('QueueConsumer with pages in flight', () => {
     await consumer.stop();
     queue.close();
   });
+
+  it('is busy while a page is held', async () => {
+    const queue = openQueue(10);
+    const sink = new HeldSink();
+    const consumer = new QueueConsumer(queue, sink, { idle_poll_ms: 20 });
+    expect(consumer.busy).toBe(false);
+    await consumer.start();
+    await until(() => sink.pages.length === 1);
+    expect(consumer.busy).toBe(true);
+    sink.pages[0]?.settle();
+    await until(() => consumer.stats().written === 10);
+    expect(consumer.busy).toBe(false);
+    await consumer.stop();
+    queue.close();
+  });
+
+  it('is idle after a stop that aborted a page', async () => {
+    const queue = openQueue(10);
+    const sink = new HeldSink();
+    const consumer = new QueueConsumer(queue, sink, { idle_poll_ms: 20, stop_timeout_ms: 50 });
+    await consumer.start();
+    await until(() => sink.pages.length === 1);
+    const stopped = consumer.stop();
+    // The held sink ignores the abort signal, so the page is failed here, as a sink does on abort.
+    setTimeout(() => sink.pages[0]?.settle(new Error('aborted')), 100);
+    await stopped;
+    expect(consumer.busy).toBe(false);
+    expect(queue.cursorOf('held')).toBe(0);
+    queue.close();
+  });
 });
