@@ -21,6 +21,40 @@ function describeRoot(document: unknown): string {
   return typeof document === 'object' ? 'an object' : `a ${typeof document}`;
 }
 
+/** The top levels of a document at which at least one path of a mapping can start. */
+interface RootShape {
+  /** True when the mapping has no path, or a path of `$` alone, which reads any top level. */
+  any: boolean;
+  /** First keys of the paths that begin with a key, in mapping order; an object passes when there is one. */
+  keys: readonly string[];
+  /** True when a path begins with an index, so an array passes. */
+  array: boolean;
+}
+
+/** Root shapes by compiled mapping, worked out once instead of for every payload. */
+const rootShapes = new WeakMap<CompiledMapping, RootShape>();
+
+function rootShapeOf(compiled: CompiledMapping): RootShape {
+  const known = rootShapes.get(compiled);
+  if (known !== undefined) return known;
+  const paths: CompiledJsonPath[] = compiled.fields.map((field) => field.path);
+  if (compiled.time) paths.push(compiled.time);
+  if (compiled.sequence) paths.push(compiled.sequence);
+  if (compiled.split) paths.push(compiled.split.path);
+  const keys = new Set<string>();
+  let array = false;
+  let any = paths.length === 0;
+  for (const path of paths) {
+    const first = path.segments[0];
+    if (first === undefined) any = true;
+    else if (first.kind === 'key') keys.add(first.key);
+    else array = true;
+  }
+  const shape: RootShape = { any, keys: [...keys], array };
+  rootShapes.set(compiled, shape);
+  return shape;
+}
+
 /**
  * Throws `PAYLOAD_NOT_OBJECT` when no path of the mapping can start at the document's top level: a
  * `null`, array, number, string or boolean where every path begins with a key, or an object where
@@ -28,28 +62,16 @@ function describeRoot(document: unknown): string {
  * the payload would not count as bad. A path of `$` alone reads any top level.
  */
 function checkRoot(document: unknown, compiled: CompiledMapping, payload: Buffer): void {
-  const paths: CompiledJsonPath[] = [...compiled.fields.map((field) => field.path)];
-  if (compiled.time) paths.push(compiled.time);
-  if (compiled.sequence) paths.push(compiled.sequence);
-  if (compiled.split) paths.push(compiled.split.path);
-  if (paths.length === 0) return;
-  const isObject = document !== null && typeof document === 'object' && !Array.isArray(document);
-  const keys = new Set<string>();
-  let wantsArray = false;
-  for (const path of paths) {
-    const first = path.segments[0];
-    if (first === undefined) return;
-    if (first.kind === 'key') {
-      if (isObject) return;
-      keys.add(first.key);
-    } else {
-      if (Array.isArray(document)) return;
-      wantsArray = true;
-    }
+  const shape = rootShapeOf(compiled);
+  if (shape.any) return;
+  if (Array.isArray(document)) {
+    if (shape.array) return;
+  } else if (document !== null && typeof document === 'object' && shape.keys.length > 0) {
+    return;
   }
   const expected = [
-    ...(keys.size > 0 ? [`a JSON object with keys ${[...keys].join(', ')}`] : []),
-    ...(wantsArray ? ['a JSON array'] : []),
+    ...(shape.keys.length > 0 ? [`a JSON object with keys ${shape.keys.join(', ')}`] : []),
+    ...(shape.array ? ['a JSON array'] : []),
   ].join(' or ');
   throw new PayloadError(
     'PAYLOAD_NOT_OBJECT',

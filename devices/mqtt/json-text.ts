@@ -5,6 +5,7 @@
  * Strict parsing rejects such a payload, lenient parsing reads each token as `null` so the other values
  * survive. Tokens inside strings are never touched.
  */
+import { isAscii } from 'node:buffer';
 import { PayloadError, payloadExcerpt } from './payload-error.js';
 
 /** A parsed payload and how many non-finite tokens lenient parsing replaced by `null`. */
@@ -74,7 +75,9 @@ export function decodePayloadText(payload: Buffer): string {
   }
   let text: string;
   try {
-    text = utf8.decode(payload);
+    // ASCII is valid UTF-8 without a byte order mark, and Latin-1 maps each of its bytes to the same character
+    // without the decoder's checks.
+    text = isAscii(payload) ? payload.toString('latin1') : utf8.decode(payload);
   } catch {
     throw new PayloadError(
       'PAYLOAD_NOT_UTF8',
