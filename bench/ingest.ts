@@ -6,7 +6,7 @@
  * BENCHMARKS.md.
  *
  * Run: npx tsx bench/ingest.ts [--phase-s 10] [--devices 10000] [--only qos0-10k,qos1-max]
- *   [--commit-delay-ms 2] [--alarms off] [--local-store on] [--connections 4] [--writes-in-flight 2] [--worker-thread off]
+ *   [--commit-delay-ms 2] [--insert-commit-points 200] [--alarms off] [--local-store on] [--connections 4] [--writes-in-flight 2] [--worker-thread off]
  *   [--variant NAME]
  * Each --variant gets its own "### NAME" part of the section.
  */
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
     devices: { type: 'string', default: '10000' },
     only: { type: 'string' },
     'commit-delay-ms': { type: 'string' },
+    'insert-commit-points': { type: 'string' },
     'local-store': { type: 'string', default: 'off' },
     connections: { type: 'string', default: '4' },
     alarms: { type: 'string', default: 'on' },
@@ -80,10 +81,14 @@ function commandLine(): string {
   return [`${env}npx tsx bench/ingest.ts`, ...process.argv.slice(2)].join(' ');
 }
 
-/** Durable queue settings of the run; only `commit_delay_ms` differs from the defaults, when given. */
+/** Durable queue settings of the run; only the ones given on the command line differ from the defaults. */
 function queueSettings(): Record<string, number> {
   const delay = args['commit-delay-ms'];
-  return delay === undefined ? {} : { commit_delay_ms: Number(delay) };
+  const insertPoints = args['insert-commit-points'];
+  return {
+    ...(delay === undefined ? {} : { commit_delay_ms: Number(delay) }),
+    ...(insertPoints === undefined ? {} : { insert_commit_points: Number(insertPoints) }),
+  };
 }
 
 function row(result: PhaseResult): string {

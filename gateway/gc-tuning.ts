@@ -12,15 +12,22 @@
  *   stayed at 23-29 MiB.
  * - Each semi-space of the young generation is at most 4 MiB instead of 16, which saves 24 MiB. V8 reads
  *   this size only when the process starts, so the launchers pass it (`LAUNCH_NODE_FLAGS`).
+ * - Garbage collection runs on the main thread only (`--single-threaded-gc`, also a launcher flag: set at
+ *   run time it crashed V8 in a collection). On two cores the gateway shares the CPU with influxd: at the
+ *   QoS 0 maximum V8's four helper threads ran 1.6 s in 10 s while the main thread waited 2.8 s for a
+ *   core. With a young generation this small and the queue's small insert commits, little survives a
+ *   scavenge, so one thread does it quickly.
  *
- * Together the three kept the peak at 127-136 MiB at 10,000 readings/s, against 150-163 MiB with Node's
- * young generation and growth factor. The QoS 0 maximum was about a tenth lower, mostly because of the
- * smaller young generation (BENCHMARKS.md, "the old generation's growth factor").
+ * The first three kept the peak at 127-136 MiB at 10,000 readings/s, against 150-163 MiB with Node's
+ * young generation and growth factor, and cost about a tenth of the QoS 0 maximum, mostly through the
+ * smaller young generation (BENCHMARKS.md, "the old generation's growth factor"). Single-threaded
+ * collection with the queue's smaller insert commits won that back: 37-38% of the InfluxDB ceiling on
+ * average instead of 33%, with the peak at 134-142 MiB (BENCHMARKS.md, "garbage collection on one thread").
  */
 import v8 from 'node:v8';
 
 /** Node flags that `./coldpool` (which `npm start` runs) and the first line of gateway/cli/main.ts pass to node. */
-export const LAUNCH_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+export const LAUNCH_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--single-threaded-gc'];
 
 /** V8 flags set at run time, each with the name that shows a process was started with its own value. */
 const RUNTIME_FLAGS: readonly { flag: string; name: string }[] = [

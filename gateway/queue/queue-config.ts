@@ -44,11 +44,12 @@ export const queueConfigSchema = z.strictObject({
   commit_max_points: z.number().int().min(1).max(100_000).default(10_000),
   /**
    * Pending readings that trigger a commit at once while a caller waits only for the insert (QoS 0
-   * messages of the embedded broker). Default 500. Each message then completes soon after it is read, so
-   * V8 collects it young (BENCHMARKS.md, "Ingest"). The count includes QoS 1 readings, and a value above
-   * `commit_max_points` acts as `commit_max_points`.
+   * messages of the embedded broker). Default 200. Each message then completes soon after it is read, so
+   * V8 collects it young, and little survives each scavenge of the gateway's small young generation
+   * (BENCHMARKS.md, "Ingest"). The count includes QoS 1 readings, and a value above `commit_max_points`
+   * acts as `commit_max_points`.
    */
-  insert_commit_points: z.number().int().min(1).max(100_000).default(500),
+  insert_commit_points: z.number().int().min(1).max(100_000).default(200),
   /** Points an output reads from disk per page; bounds memory whatever the backlog. Default 5000. */
   page_points: z.number().int().min(1).max(100_000).default(5000),
   /** Maximum dead letters kept; the oldest are deleted beyond it. Default 100000. */

@@ -60,6 +60,11 @@ describe('launch flags', () => {
     expect(text('coldpool')).toContain(`exec node ${flags} "$main" "$@"`);
   });
 
+  it('are passed by ./coldpool without the young generation size when NODE_OPTIONS gives one', () => {
+    const others = LAUNCH_NODE_FLAGS.filter((flag) => !flag.startsWith('--max-semi-space-size'));
+    expect(text('coldpool')).toContain(`*--max_semi_space_size*) exec node ${others.join(' ')} "$main" "$@" ;;`);
+  });
+
   it('reach npm start through ./coldpool', () => {
     const scripts = (JSON.parse(text('package.json')) as { scripts: Record<string, string> }).scripts;
     expect(scripts.start).toBe('exec ./coldpool demo');
