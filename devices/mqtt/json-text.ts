@@ -69,7 +69,7 @@ export function decodePayloadText(payload: Buffer): string {
   if (payload.includes(0)) {
     throw new PayloadError(
       'PAYLOAD_NOT_UTF8',
-      'payload contains NUL bytes, so it is binary or UTF-16 text, not UTF-8; configure the device to send UTF-8 or ASCII',
+      'payload contains NUL bytes, which text payloads do not hold, so it is likely binary or UTF-16 text; configure the device to send UTF-8 or ASCII',
       payloadExcerpt(payload),
     );
   }

@@ -1,4 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { LAUNCH_NODE_FLAGS, launcherOverrideWarning, tuneGarbageCollection } from '../../gateway/gc-tuning.js';
 
@@ -63,6 +65,18 @@ describe('launch flags', () => {
   it('are passed by ./coldpool without the young generation size when NODE_OPTIONS gives one', () => {
     const others = LAUNCH_NODE_FLAGS.filter((flag) => !flag.startsWith('--max-semi-space-size'));
     expect(text('coldpool')).toContain(`*--max_semi_space_size*) exec node ${others.join(' ')} "$main" "$@" ;;`);
+  });
+
+  it('are refused by ./coldpool when NODE_OPTIONS holds single-threaded-gc', () => {
+    for (const flag of ['--single-threaded-gc', '--no_single_threaded_gc']) {
+      const run = spawnSync('sh', [fileURLToPath(new URL('coldpool', root)), '--version'], {
+        env: { ...process.env, NODE_OPTIONS: flag },
+        encoding: 'utf8',
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toContain('remove it from NODE_OPTIONS');
+      expect(run.stdout).toBe('');
+    }
   });
 
   it('reach npm start through ./coldpool', () => {
