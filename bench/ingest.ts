@@ -81,7 +81,7 @@ function commandLine(): string {
   return [`${env}npx tsx bench/ingest.ts`, ...process.argv.slice(2)].join(' ');
 }
 
-/** Durable queue settings of the run; only the ones given on the command line differ from the defaults. */
+/** Returns the durable queue settings of the run. Only the ones given on the command line differ from the defaults. */
 function queueSettings(): Record<string, number> {
   const delay = args['commit-delay-ms'];
   const insertPoints = args['insert-commit-points'];

@@ -12,11 +12,11 @@
  *   stayed at 23-29 MiB.
  * - Each semi-space of the young generation is at most 4 MiB instead of 16, which saves 24 MiB. V8 reads
  *   this size only when the process starts, so the launchers pass it (`LAUNCH_NODE_FLAGS`).
- * - Garbage collection runs on the main thread only (`--single-threaded-gc`, also a launcher flag: set at
- *   run time it crashed V8 in a collection). On two cores the gateway shares the CPU with influxd: at the
- *   QoS 0 maximum V8's four helper threads ran 1.6 s in 10 s while the main thread waited 2.8 s for a
- *   core. With a young generation this small and the queue's small insert commits, little survives a
- *   scavenge, so one thread does it quickly.
+ * - Garbage collection runs on the main thread only (`--single-threaded-gc`). This is a launcher flag too,
+ *   because setting it at run time crashed V8 in a collection. On two cores the gateway shares the CPU with
+ *   influxd. At the QoS 0 maximum V8's four helper threads ran 1.6 s in 10 s while the main thread waited
+ *   2.8 s for a core. With a young generation this small and the queue's small insert commits, little
+ *   survives a scavenge, so one thread does it quickly.
  *
  * The first three kept the peak at 127-136 MiB at 10,000 readings/s, against 150-163 MiB with Node's
  * young generation and growth factor, and cost about a tenth of the QoS 0 maximum, mostly through the

@@ -25,7 +25,7 @@ function describeRoot(document: unknown): string {
 interface RootShape {
   /** True when the mapping has no path, or a path of `$` alone, which reads any top level. */
   any: boolean;
-  /** First keys of the paths that begin with a key, in mapping order; an object passes when there is one. */
+  /** First keys of the paths that begin with a key, in mapping order. An object passes when there is one. */
   keys: readonly string[];
   /** True when a path begins with an index, so an array passes. */
   array: boolean;

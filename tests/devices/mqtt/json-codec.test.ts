@@ -127,16 +127,22 @@ describe('json-codec bare NaN', () => {
     expect(decodeError(Buffer.from([0x7b, 0xff, 0x7d]), lenientMapping).code).toBe('PAYLOAD_NOT_UTF8');
   });
 
-  it('reads UTF-8 text beyond ASCII and drops a byte order mark', () => {
-    const payload = '{"name":"Kühlraum 2 °C","temperature":4.5}';
-    expect(fieldValues(decode(payload, p1Mapping)[0])).toMatchObject({ probe_name: 'Kühlraum 2 °C' });
-    const withMark = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(payload)]);
-    const samples = decodePayload('DEV-0001', withMark, p1Mapping, context);
+  it('reads UTF-8 beyond ASCII', () => {
+    const samples = decode('{"name":"Kühlraum 2 °C","temperature":4.5}', p1Mapping);
     expect(fieldValues(samples[0])).toMatchObject({ probe_name: 'Kühlraum 2 °C' });
   });
 
-  it('rejects Latin-1 text and ASCII with a NUL byte', () => {
+  it('drops a UTF-8 byte order mark', () => {
+    const payload = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"name":"Kühlraum 2 °C"}')]);
+    const samples = decodePayload('DEV-0001', payload, p1Mapping, context);
+    expect(fieldValues(samples[0])).toMatchObject({ probe_name: 'Kühlraum 2 °C' });
+  });
+
+  it('rejects Latin-1 text', () => {
     expect(decodeError(Buffer.from('{"name":"K\xfchlraum"}', 'latin1'), p1Mapping).code).toBe('PAYLOAD_NOT_UTF8');
+  });
+
+  it('rejects a NUL byte in ASCII', () => {
     expect(decodeError(Buffer.from('{"name":"a\u0000"}'), p1Mapping).code).toBe('PAYLOAD_NOT_UTF8');
   });
 
