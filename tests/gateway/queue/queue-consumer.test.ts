@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DurableQueue } from '../../../gateway/queue/durable-queue.js';
-import { QueueConsumer } from '../../../gateway/queue/queue-consumer.js';
+import { QueueConsumer, type QueueConsumerOptions } from '../../../gateway/queue/queue-consumer.js';
 import type { QueuedPoint } from '../../../gateway/queue/queued-point.js';
 import { type DeliveryReport, emptyReport, type Sink } from '../../../gateway/queue/sink.js';
 import type { Reading } from '../../../gateway/reading.js';
@@ -57,6 +57,16 @@ class HeldSink implements Sink {
   }
 }
 
+/** Opens a queue of `points` points and a consumer, not yet started, that delivers them to a new held sink. */
+function heldConsumer(
+  points: number,
+  options: QueueConsumerOptions,
+): { queue: DurableQueue; sink: HeldSink; consumer: QueueConsumer } {
+  const queue = openQueue(points);
+  const sink = new HeldSink();
+  return { queue, sink, consumer: new QueueConsumer(queue, sink, options) };
+}
+
 async function until(check: () => boolean): Promise<void> {
   const deadline = Date.now() + 5000;
   while (!check()) {
@@ -67,9 +77,7 @@ async function until(check: () => boolean): Promise<void> {
 
 describe('QueueConsumer with pages in flight', () => {
   it('acknowledges pages in queue order', async () => {
-    const queue = openQueue(30);
-    const sink = new HeldSink();
-    const consumer = new QueueConsumer(queue, sink, { pages_in_flight: 2, idle_poll_ms: 20 });
+    const { queue, sink, consumer } = heldConsumer(30, { pages_in_flight: 2, idle_poll_ms: 20 });
     await consumer.start();
     await until(() => sink.pages.length === 2);
     expect(sink.pages.map((page) => page.first)).toEqual([1, 11]);
@@ -89,9 +97,7 @@ describe('QueueConsumer with pages in flight', () => {
   });
 
   it('rereads from cursor after failure', async () => {
-    const queue = openQueue(20);
-    const sink = new HeldSink();
-    const consumer = new QueueConsumer(queue, sink, { pages_in_flight: 2, idle_poll_ms: 20 });
+    const { queue, sink, consumer } = heldConsumer(20, { pages_in_flight: 2, idle_poll_ms: 20 });
     const failures: string[] = [];
     consumer.on('failed', (error: Error) => failures.push(error.message));
     await consumer.start();
@@ -111,9 +117,7 @@ describe('QueueConsumer with pages in flight', () => {
   });
 
   it('keeps one page by default', async () => {
-    const queue = openQueue(20);
-    const sink = new HeldSink();
-    const consumer = new QueueConsumer(queue, sink, { idle_poll_ms: 20 });
+    const { queue, sink, consumer } = heldConsumer(20, { idle_poll_ms: 20 });
     await consumer.start();
     await until(() => sink.pages.length === 1);
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -127,9 +131,7 @@ describe('QueueConsumer with pages in flight', () => {
   });
 
   it('is busy while a page is held', async () => {
-    const queue = openQueue(10);
-    const sink = new HeldSink();
-    const consumer = new QueueConsumer(queue, sink, { idle_poll_ms: 20 });
+    const { queue, sink, consumer } = heldConsumer(10, { idle_poll_ms: 20 });
     expect(consumer.busy).toBe(false);
     await consumer.start();
     await until(() => sink.pages.length === 1);
@@ -142,9 +144,7 @@ describe('QueueConsumer with pages in flight', () => {
   });
 
   it('is idle after a stop that aborted a page', async () => {
-    const queue = openQueue(10);
-    const sink = new HeldSink();
-    const consumer = new QueueConsumer(queue, sink, { idle_poll_ms: 20, stop_timeout_ms: 50 });
+    const { queue, sink, consumer } = heldConsumer(10, { idle_poll_ms: 20, stop_timeout_ms: 50 });
     await consumer.start();
     await until(() => sink.pages.length === 1);
     const stopped = consumer.stop();
