@@ -26,7 +26,11 @@
  */
 import v8 from 'node:v8';
 
-/** Node flags that `./coldpool` (which `npm start` runs) and the first line of gateway/cli/main.ts pass to node. */
+/**
+ * Node flags that `./coldpool` (which `npm start` runs) and the first line of gateway/cli/main.ts pass to node.
+ * NOTE: with --single-threaded-gc in NODE_OPTIONS, the installed command exits with node's own message, which
+ * does not say to remove the flag; only `./coldpool` says so.
+ */
 export const LAUNCH_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4', '--single-threaded-gc'];
 
 /** V8 flags set at run time, each with the name that shows a process was started with its own value. */
