@@ -9,16 +9,29 @@ import type { Logger } from 'pino';
  */
 export const REPEAT_SIGNAL_WINDOW_MS = 1000;
 
+/** Replacements for `process.exit` and `Date.now` in the signal handler, for tests. */
+export interface ShutdownHooks {
+  exit?: (code: number) => void;
+  now?: () => number;
+}
+
 /**
- * Runs `stop` once on the first SIGINT or SIGTERM, then exits with code 0 (1 when `stop` rejects). A
- * signal within `REPEAT_SIGNAL_WINDOW_MS` of the first is logged at debug level and ignored. A later one
- * exits at once with code 130, for an operator who does not want to wait for the flush.
+ * Returns the handler for SIGINT and SIGTERM. The first signal runs `stop` once, then exits with code 0
+ * (1 when `stop` rejects). A signal within `REPEAT_SIGNAL_WINDOW_MS` of the first is logged at debug
+ * level and ignored. A later one exits at once with code 130, for an operator who does not want to wait
+ * for the flush.
  */
-export function onShutdownSignal(stop: () => Promise<void>, log: Pick<Logger, 'info' | 'debug' | 'error'>): void {
+export function shutdownSignalHandler(
+  stop: () => Promise<void>,
+  log: Pick<Logger, 'info' | 'debug' | 'error'>,
+  hooks: ShutdownHooks = {},
+): (signal: NodeJS.Signals) => void {
+  const exit = hooks.exit ?? ((code: number) => process.exit(code));
+  const now = hooks.now ?? Date.now;
   let firstSignalAt: number | undefined;
-  const handle = (signal: NodeJS.Signals) => {
+  return (signal) => {
     if (firstSignalAt !== undefined) {
-      const elapsedMs = Date.now() - firstSignalAt;
+      const elapsedMs = now() - firstSignalAt;
       if (elapsedMs < REPEAT_SIGNAL_WINDOW_MS) {
         log.debug(
           { signal, elapsed_ms: elapsedMs, window_ms: REPEAT_SIGNAL_WINDOW_MS },
@@ -27,18 +40,24 @@ export function onShutdownSignal(stop: () => Promise<void>, log: Pick<Logger, 'i
         return;
       }
       log.info(`${signal} again: exiting without waiting for the flush`);
-      process.exit(130);
+      exit(130);
+      return;
     }
-    firstSignalAt = Date.now();
+    firstSignalAt = now();
     log.info(`${signal} received: stopping and flushing buffered readings (press Ctrl-C again to exit at once)`);
     stop().then(
-      () => process.exit(0),
+      () => exit(0),
       (error: Error) => {
         log.error({ err: error.message }, 'stop failed');
-        process.exit(1);
+        exit(1);
       },
     );
   };
+}
+
+/** Installs `shutdownSignalHandler(stop, log)` for SIGINT and SIGTERM. */
+export function onShutdownSignal(stop: () => Promise<void>, log: Pick<Logger, 'info' | 'debug' | 'error'>): void {
+  const handle = shutdownSignalHandler(stop, log);
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
 }
