@@ -7,8 +7,9 @@
  *
  * Run: npx tsx bench/ingest.ts [--phase-s 10] [--devices 10000] [--only qos0-10k,qos1-max]
  *   [--commit-delay-ms 2] [--insert-commit-points 200] [--alarms off] [--local-store on] [--connections 4] [--writes-in-flight 2] [--worker-thread off]
- *   [--variant NAME]
- * Each --variant gets its own "### NAME" part of the section.
+ *   [--variant NAME] [--qos0-rates 34000,38000]
+ * Each --variant gets its own "### NAME" part of the section. --qos0-rates adds a QoS 0 phase at each fixed
+ * rate, named `qos0-<rate>`, after the standard phases.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,17 +40,34 @@ const { values: args } = parseArgs({
     variant: { type: 'string', default: 'default configuration' },
     'writes-in-flight': { type: 'string' },
     'worker-thread': { type: 'string', default: 'on' },
+    'qos0-rates': { type: 'string' },
   },
 });
 const phaseS = Number(args['phase-s']);
 const devices = Number(args.devices);
 const here = new URL('.', import.meta.url).pathname;
 
+/** Returns a QoS 0 phase for each rate of a comma-separated list. Exits with status 2 on a rate that is not a positive integer. */
+function fixedRatePhases(list: string | undefined): IngestPhase[] {
+  if (list === undefined) return [];
+  return list.split(',').map((text) => {
+    const rate = Number(text);
+    if (!Number.isSafeInteger(rate) || rate <= 0) {
+      console.error(
+        `--qos0-rates: invalid rate "${text}"; give readings per second as positive integers, such as 34000,38000`,
+      );
+      process.exit(2);
+    }
+    return { name: `qos0-${rate}`, qos: 0, rate_per_s: rate };
+  });
+}
+
 const allPhases: IngestPhase[] = [
   { name: 'qos0-10k', qos: 0, rate_per_s: 10_000 },
   { name: 'qos1-10k', qos: 1, rate_per_s: 10_000 },
   { name: 'qos0-max', qos: 0, rate_per_s: 0 },
   { name: 'qos1-max', qos: 1, rate_per_s: 0 },
+  ...fixedRatePhases(args['qos0-rates']),
 ];
 const phases =
   args.only === undefined ? allPhases : allPhases.filter((phase) => args.only?.split(',').includes(phase.name));
