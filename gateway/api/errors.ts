@@ -21,6 +21,7 @@ export const API_ERROR_STATUS = {
   API_ASSET_NOT_FOUND: 404,
   API_ALARM_NOT_FOUND: 404,
   API_PLAN_NOT_FOUND: 404,
+  API_ORDER_NOT_FOUND: 404,
   API_REPORT_NOT_FOUND: 404,
   /** The action does not apply to the current state, such as acknowledging a closed alarm. */
   API_CONFLICT: 409,

@@ -107,6 +107,10 @@ export interface Order extends OrderInput {
   id: string;
   submitted_ms: number;
   status: 'open' | 'planned' | 'unserved' | 'delivered';
+  /** Time the order was reported delivered, only with status `delivered`. */
+  delivered_ms?: number;
+  /** Name given in the delivery report, only with status `delivered`. */
+  delivered_by?: string;
 }
 
 export interface CapacityService {
@@ -114,6 +118,11 @@ export interface CapacityService {
   orders(): MaybePromise<Order[]>;
   /** Throws `ServiceRejection('invalid')` for an order the pool cannot accept (unknown site, window). */
   submit(order: OrderInput): MaybePromise<Order>;
+  /**
+   * Records that an order was delivered, so later rounds leave it out, and returns the order. A repeated
+   * report returns the first one's time. Throws `ServiceRejection('not_found')` for an unknown id.
+   */
+  markDelivered(id: string, by: string): MaybePromise<Order>;
 }
 
 /** Figures of one way of serving the same orders. */

@@ -157,6 +157,7 @@ export const ERROR_CODES = {
   API_ASSET_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ASSET_NOT_FOUND },
   API_ALARM_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ALARM_NOT_FOUND },
   API_PLAN_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_PLAN_NOT_FOUND },
+  API_ORDER_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_ORDER_NOT_FOUND },
   API_REPORT_NOT_FOUND: { area: 'api', http_status: API_ERROR_STATUS.API_REPORT_NOT_FOUND },
   API_CONFLICT: { area: 'api', http_status: API_ERROR_STATUS.API_CONFLICT },
   API_PAYLOAD_TOO_LARGE: { area: 'api', http_status: API_ERROR_STATUS.API_PAYLOAD_TOO_LARGE },

@@ -82,12 +82,25 @@ export class PlanningCapacity implements CapacityService {
     const latest = this.planner.latest();
     const unserved = new Set(latest?.unserved.map((order) => order.order_id) ?? []);
     const planned = new Set(latest?.routes.flatMap((route) => route.stops.flatMap((stop) => stop.order_ids)) ?? []);
-    return this.planner.scenario().orders.map((order) => ({
-      ...toInput(order),
-      id: order.id,
-      submitted_ms: this.planner.receivedAt(order.id) ?? 0,
-      status: unserved.has(order.id) ? 'unserved' : planned.has(order.id) ? 'planned' : 'open',
-    }));
+    return this.planner.allOrders().map((order) => {
+      const view: Order = {
+        ...toInput(order),
+        id: order.id,
+        submitted_ms: this.planner.receivedAt(order.id) ?? 0,
+        status: unserved.has(order.id) ? 'unserved' : planned.has(order.id) ? 'planned' : 'open',
+      };
+      const delivery = this.planner.deliveryOf(order.id);
+      if (delivery === undefined) return view;
+      return { ...view, status: 'delivered', delivered_ms: delivery.delivered_ms, delivered_by: delivery.by };
+    });
+  }
+
+  markDelivered(id: string, by: string): Order {
+    this.planner.markDelivered(id, by);
+    const order = this.orders().find((candidate) => candidate.id === id);
+    // markDelivered throws for an id that allOrders does not list, so the order is found.
+    if (order === undefined) throw new ServiceRejection('not_found', `order ${JSON.stringify(id)} not found`);
+    return order;
   }
 
   submit(input: OrderInput): Order {

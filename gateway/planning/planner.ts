@@ -10,7 +10,7 @@ import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
 import { MqttPayloadTooLargeError } from '../mqtt-payload-limit.js';
 import { systemTimeZone } from './local-time.js';
 import { OrderMessageError, readOrderMessage } from './order-intake.js';
-import { OrderStore, type StoredOrder } from './order-store.js';
+import { type OrderDelivery, OrderStore, type StoredOrder } from './order-store.js';
 import { PlanStore } from './plan-store.js';
 import { planView } from './plan-view.js';
 import { checkPlanningSetup } from './planning-check.js';
@@ -52,6 +52,8 @@ export class Planner implements PlanService {
   private readonly orderStore: OrderStore;
   /** Orders of the next round by arrival, oldest first; `orderStore` has the same orders on disk. */
   private readonly orders = new Map<string, StoredOrder>();
+  /** Delivery records of the plan date's orders, by order id. Later rounds leave these orders out. */
+  private readonly deliveries = new Map<string, OrderDelivery>();
   private readonly sites = new Map<string, Site>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly listeners = new Set<(plan: Plan) => void>();
@@ -84,6 +86,7 @@ export class Planner implements PlanService {
   private restoreOrders(): void {
     const expired = this.orderStore.deleteOtherDates(this.base.plan_date);
     const stored = this.orderStore.list(this.base.plan_date);
+    for (const [id, delivery] of this.orderStore.deliveries(this.base.plan_date)) this.deliveries.set(id, delivery);
     for (const entry of stored) this.addOrder(entry);
     if (stored.length > 0 || expired > 0) {
       this.deps.log.info(
@@ -93,18 +96,48 @@ export class Planner implements PlanService {
     }
   }
 
-  /** Adds an order to the next round, dropping the oldest from memory and disk when the bound is reached. */
+  /**
+   * Adds an order to the next round. When the bound is reached, the oldest delivered order makes room,
+   * or else the oldest order, which counts as dropped. Either leaves memory and disk.
+   */
   private addOrder(entry: StoredOrder): void {
     for (const site of entry.sites) if (!this.sites.has(site.id)) this.sites.set(site.id, site);
     if (!this.orders.has(entry.order.id) && this.orders.size >= this.config.max_pending_orders) {
-      const oldest = this.orders.keys().next().value;
-      if (oldest !== undefined) {
-        this.orders.delete(oldest);
-        this.orderStore.delete(oldest);
+      const delivered = [...this.orders.keys()].find((id) => this.deliveries.has(id));
+      const evicted = delivered ?? this.orders.keys().next().value;
+      if (evicted !== undefined) {
+        this.orders.delete(evicted);
+        this.orderStore.delete(evicted);
       }
-      this.counters.orders_dropped++;
+      if (delivered === undefined) this.counters.orders_dropped++;
     }
     this.orders.set(entry.order.id, entry);
+  }
+
+  /**
+   * Records that order `id` was delivered and returns the record, after committing it to the order store.
+   * Later rounds leave the order out. A second report of the same order returns the first record.
+   * Throws `ServiceRejection('not_found')` for an id that is not an order of the plan date.
+   */
+  markDelivered(id: string, by: string): OrderDelivery {
+    const known = this.deliveries.get(id);
+    if (known !== undefined) return known;
+    if (!this.allOrders().some((order) => order.id === id)) {
+      throw new ServiceRejection(
+        'not_found',
+        `order ${JSON.stringify(id)} is not an order of plan date ${this.base.plan_date}; GET /api/v1/orders lists them`,
+      );
+    }
+    const delivery: OrderDelivery = { delivered_ms: this.now(), by };
+    this.orderStore.saveDelivery(this.base.plan_date, id, delivery);
+    this.deliveries.set(id, delivery);
+    this.deps.log.info({ order_id: id, by, plan_date: this.base.plan_date }, 'order delivered');
+    return delivery;
+  }
+
+  /** Returns the delivery record of order `id`, or undefined while it is not delivered. */
+  deliveryOf(id: string): OrderDelivery | undefined {
+    return this.deliveries.get(id);
   }
 
   async start(): Promise<void> {
@@ -166,17 +199,14 @@ export class Planner implements PlanService {
   }
 
   /**
-   * Builds the scenario of the next round: the base file plus every stored order and its sites.
+   * Builds the scenario of the next round: the base file plus every stored order and its sites, without
+   * the orders reported delivered.
    * NOTE: every round plans the `plan_date` of the scenario file, whatever day the round runs on, because
    * received orders are stored as clock times of that date. See docs/scheduler.md.
    */
   scenario(): Scenario {
     const knownSites = new Set(this.base.sites.map((site) => site.id));
     const extraSites = [...this.sites.values()].filter((site) => !knownSites.has(site.id));
-    const baseOrders = new Set(this.base.orders.map((order) => order.id));
-    const extraOrders = [...this.orders.values()]
-      .map((entry) => entry.order)
-      .filter((order) => !baseOrders.has(order.id));
     const solver = {
       ...this.base.solver,
       ...(this.config.time_limit_s ? { time_limit_s: this.config.time_limit_s } : {}),
@@ -184,9 +214,18 @@ export class Planner implements PlanService {
     return {
       ...this.base,
       sites: [...this.base.sites, ...extraSites],
-      orders: [...this.base.orders, ...extraOrders],
+      orders: this.allOrders().filter((order) => !this.deliveries.has(order.id)),
       solver,
     };
+  }
+
+  /** Returns the scenario file's orders, then the received ones, delivered orders included. */
+  allOrders(): Order[] {
+    const baseOrders = new Set(this.base.orders.map((order) => order.id));
+    const extraOrders = [...this.orders.values()]
+      .map((entry) => entry.order)
+      .filter((order) => !baseOrders.has(order.id));
+    return [...this.base.orders, ...extraOrders];
   }
 
   /** Runs a round now, or waits for the one under way. */

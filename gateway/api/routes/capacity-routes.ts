@@ -1,7 +1,7 @@
 /** Capacity offers and pooled delivery orders. */
 import type { FastifyInstance } from 'fastify';
 import { type ApiContext, callService, requireService } from '../api-context.js';
-import { errorResponses, openObject } from '../schemas.js';
+import { errorResponses, idParam, openObject } from '../schemas.js';
 import type { OrderInput } from '../services.js';
 
 const CLOCK_PATTERN = '^([0-3]?[0-9]|4[0-7]):[0-5][0-9]$';
@@ -58,9 +58,25 @@ const orderSchema = openObject(
     id: { type: 'string' },
     submitted_ms: { type: 'integer' },
     status: { type: 'string', enum: ['open', 'planned', 'unserved', 'delivered'] },
+    delivered_ms: { type: 'integer', description: 'Time the order was reported delivered' },
+    delivered_by: { type: 'string', description: 'Name given in the delivery report' },
   },
   ['id', 'status'],
 );
+
+const deliveryBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['who'],
+  properties: {
+    who: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      description: 'Name of the driver or operator reporting the delivery',
+    },
+  },
+} as const;
 
 const offerSchema = openObject(
   {
@@ -122,6 +138,23 @@ export function registerCapacityRoutes(app: FastifyInstance, context: ApiContext
       const service = requireService(context.deps, 'capacity');
       const order = await callService('API_REQUEST_REJECTED', () => service.submit(request.body));
       return reply.status(201).send(order);
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: { who: string } }>(
+    '/api/v1/orders/:id/delivered',
+    {
+      schema: {
+        tags: ['capacity'],
+        summary: 'Report an order delivered, so later planning rounds leave it out',
+        params: idParam('id', 'Order id'),
+        body: deliveryBody,
+        response: { 200: orderSchema, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const service = requireService(context.deps, 'capacity');
+      return callService('API_ORDER_NOT_FOUND', () => service.markDelivered(request.params.id, request.body.who));
     },
   );
 }

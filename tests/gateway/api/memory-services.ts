@@ -111,6 +111,16 @@ export class MemoryCapacity implements CapacityService {
     this.stored.push(created);
     return created;
   }
+
+  markDelivered(id: string, by: string): Order {
+    const index = this.stored.findIndex((order) => order.id === id);
+    const order = this.stored[index];
+    if (order === undefined) throw new ServiceRejection('not_found', `order ${id} not found`);
+    if (order.status === 'delivered') return order;
+    const delivered: Order = { ...order, status: 'delivered', delivered_ms: Date.now(), delivered_by: by };
+    this.stored[index] = delivered;
+    return delivered;
+  }
 }
 
 /** Plans looked up by scenario name; `run` stores a copy under a new id and notifies subscribers. */

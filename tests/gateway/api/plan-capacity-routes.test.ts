@@ -102,6 +102,35 @@ describe('capacity routes', () => {
     expect(response.json().error).toMatchObject({ code: 'API_REQUEST_REJECTED' });
     expect(response.json().error.message).toContain('site mars is unknown');
   });
+
+  it('reports an order delivered', async () => {
+    await fixture.app.inject({ method: 'POST', url: '/api/v1/orders', payload: ORDER });
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/order-1/delivered',
+      payload: { who: 'driver-3' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json()).toMatchObject({ id: 'order-1', status: 'delivered', delivered_by: 'driver-3' });
+    expect(typeof response.json().delivered_ms).toBe('number');
+  });
+
+  it('rejects delivery of unknown order', async () => {
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/order-9/delivered',
+      payload: { who: 'driver-3' },
+    });
+    expect(response.statusCode).toBe(404);
+    expect(response.json().error.code).toBe('API_ORDER_NOT_FOUND');
+  });
+
+  it('rejects a delivery without who', async () => {
+    await fixture.app.inject({ method: 'POST', url: '/api/v1/orders', payload: ORDER });
+    const response = await fixture.app.inject({ method: 'POST', url: '/api/v1/orders/order-1/delivered', payload: {} });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details[0].field).toBe('body.who');
+  });
 });
 
 describe('plan routes', () => {

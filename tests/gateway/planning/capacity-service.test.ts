@@ -7,6 +7,7 @@ import { PlanningCapacity } from '../../../gateway/planning/capacity-service.js'
 import { Planner } from '../../../gateway/planning/planner.js';
 import { planningConfigSchema } from '../../../gateway/planning/planning-config.js';
 import type { Reading } from '../../../gateway/reading.js';
+import { API_ORDER } from '../planning-fixture.js';
 
 /** 18:00 UTC on the fixture's plan date, inside truck-1's shift. */
 const evening = Date.UTC(2026, 11, 5, 18, 0);
@@ -29,14 +30,14 @@ describe('planning capacity', () => {
     await planner?.stop();
   });
 
-  function setup(now = evening): PlanningCapacity {
+  function setup(now = evening, storePath = join(mkdtempSync(join(tmpdir(), 'coldpool-capacity-')), 'plans.db')) {
     const config = planningConfigSchema.parse({
       enabled: true,
       scenario_file: 'tests/fixtures/planning/small-county.yaml',
       schedules: [],
-      store_path: join(mkdtempSync(join(tmpdir(), 'coldpool-capacity-')), 'plans.db'),
+      store_path: storePath,
     });
-    planner = new Planner(config, { log: pino({ level: 'silent' }) });
+    planner = new Planner(config, { log: pino({ level: 'silent' }), now: () => now });
     return new PlanningCapacity(planner, () => now);
   }
 
@@ -109,5 +110,51 @@ describe('planning capacity', () => {
     }
     expect(message).toContain('pickup_window: window start 21:30 is after its end 17:30');
     expect(message).not.toContain('order_id');
+  });
+
+  it('marks a scenario order delivered', () => {
+    const capacity = setup();
+    const order = capacity.markDelivered('o1', 'driver-3');
+    expect(order.status).toBe('delivered');
+    expect(order.delivered_ms).toBe(evening);
+    expect(order.delivered_by).toBe('driver-3');
+    expect(capacity.orders().find((candidate) => candidate.id === 'o1')?.status).toBe('delivered');
+  });
+
+  it('leaves delivered orders out of rounds', () => {
+    setup();
+    planner?.markDelivered('o1', 'driver-3');
+    expect(planner?.scenario().orders.map((order) => order.id)).toEqual(['o2']);
+    expect(planner?.allOrders().map((order) => order.id)).toEqual(['o1', 'o2']);
+  });
+
+  it('keeps the first delivery report', () => {
+    const capacity = setup();
+    capacity.markDelivered('o1', 'driver-3');
+    const again = capacity.markDelivered('o1', 'driver-4');
+    expect(again.delivered_by).toBe('driver-3');
+  });
+
+  it('rejects delivery of an unknown order', () => {
+    const capacity = setup();
+    expect(() => capacity.markDelivered('o9', 'driver-3')).toThrow(
+      /order "o9" is not an order of plan date 2026-12-05/,
+    );
+  });
+
+  it('keeps deliveries across a restart', async () => {
+    const storePath = join(mkdtempSync(join(tmpdir(), 'coldpool-capacity-')), 'plans.db');
+    const capacity = setup(evening, storePath);
+    const submitted = capacity.submit({ ...API_ORDER, temperature_class: 'frozen' });
+    capacity.markDelivered(submitted.id, 'driver-3');
+    capacity.markDelivered('o2', 'driver-4');
+    await planner?.stop();
+
+    const restarted = setup(evening + 60_000, storePath);
+    const statuses = new Map(restarted.orders().map((order) => [order.id, order.status]));
+    expect(statuses.get(submitted.id)).toBe('delivered');
+    expect(statuses.get('o2')).toBe('delivered');
+    expect(statuses.get('o1')).toBe('open');
+    expect(planner?.scenario().orders.map((order) => order.id)).toEqual(['o1']);
   });
 });
