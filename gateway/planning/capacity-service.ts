@@ -1,4 +1,4 @@
-import { detectIdleCapacity, type TruckSnapshot } from '../../scheduler/idle/detect.js';
+import { detectIdleCapacity, type IdleOffer, type TruckSnapshot } from '../../scheduler/idle/detect.js';
 import { formatClock } from '../../scheduler/model/clock.js';
 import type { Order as SchedulerOrder } from '../../scheduler/model/demand.js';
 import { ServiceRejection } from '../api/errors.js';
@@ -52,14 +52,24 @@ export class PlanningCapacity implements CapacityService {
   offers(): CapacityOffer[] {
     const scenario = this.planner.scenario();
     const now = this.now();
-    // Shifts repeat daily, so clock times count from the current local midnight in the planning zone.
-    // NOTE: a shift that runs past 24:00 is not offered after midnight, because it started the day before.
+    // Shifts repeat daily, so clock times count from a local midnight in the planning zone. A shift that
+    // runs past 24:00 started the day before, so yesterday's shifts are checked as well as today's.
     const zone = this.planner.timeZone;
     const dayStart = localMidnightMs(localDate(now, zone), zone);
-    const idle = detectIdleCapacity(scenario.vehicles, scenario.cold_rooms, [...this.trucks.values()], [], {
-      now_ms: now,
-      day_start_ms: dayStart,
-    });
+    const previousDayStart = localMidnightMs(localDate(dayStart - 1, zone), zone);
+    const trucks = [...this.trucks.values()];
+    const byAsset = new Map<string, IdleOffer>();
+    for (const day_start_ms of [previousDayStart, dayStart]) {
+      for (const offer of detectIdleCapacity(scenario.vehicles, scenario.cold_rooms, trucks, [], {
+        now_ms: now,
+        day_start_ms,
+      })) {
+        const known = byAsset.get(offer.asset_id);
+        // Overlapping shifts of two days can offer the same truck twice, so the offer that ends later is kept.
+        if (known === undefined || offer.expires_ms > known.expires_ms) byAsset.set(offer.asset_id, offer);
+      }
+    }
+    const idle = [...byAsset.values()].sort((left, right) => left.asset_id.localeCompare(right.asset_id));
     return idle.flatMap((offer): CapacityOffer[] => {
       const vehicle = scenario.vehicles.find((candidate) => candidate.id === offer.asset_id);
       if (!vehicle) return [];

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -156,5 +156,32 @@ describe('planning capacity', () => {
     expect(statuses.get('o2')).toBe('delivered');
     expect(statuses.get('o1')).toBe('open');
     expect(planner?.scenario().orders.map((order) => order.id)).toEqual(['o1']);
+  });
+
+  it('offers an overnight shift after midnight', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-capacity-'));
+    const scenarioFile = join(dir, 'overnight.yaml');
+    const fixture = readFileSync('tests/fixtures/planning/small-county.yaml', 'utf8');
+    const overnight = fixture.replace(
+      "shift: { start: '17:00', end: '23:59' }",
+      "shift: { start: '20:00', end: '30:00' }",
+    );
+    expect(overnight).not.toBe(fixture);
+    writeFileSync(scenarioFile, overnight);
+    const config = planningConfigSchema.parse({
+      enabled: true,
+      scenario_file: scenarioFile,
+      schedules: [],
+      store_path: join(dir, 'plans.db'),
+      time_zone: 'UTC',
+    });
+    const night = Date.UTC(2026, 11, 6, 2, 0);
+    planner = new Planner(config, { log: pino({ level: 'silent' }), now: () => night });
+    const capacity = new PlanningCapacity(planner, () => night);
+    capacity.observe({ ...reefer('truck-2', 0, false), time_ms: night - 60_000 });
+
+    const offers = capacity.offers();
+    expect(offers.map((offer) => offer.asset)).toEqual(['truck-2']);
+    expect(offers[0]?.available_to_ms).toBe(Date.UTC(2026, 11, 6, 4, 0));
   });
 });
