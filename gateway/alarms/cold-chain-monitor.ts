@@ -18,11 +18,13 @@ import type { AlarmConfig } from './alarm-config.js';
 import { AlarmEngine } from './alarm-engine.js';
 import { AlarmNotifier, type PublishHook } from './alarm-notifier.js';
 import { AlarmStore } from './alarm-store.js';
+import { NotificationOutbox } from './notification-outbox.js';
+import { logNotifierEvents } from './notifier-log.js';
 import type { ConfiguredDevice } from './offline-watch.js';
 import { deviceIdsOf, listIds } from './removed-devices.js';
 
 const CALIBRATION_CHECK_MS = 3_600_000;
-/** Time `stop` waits for alarm notifications under way, in milliseconds. */
+/** Time `stop` waits for alarm notifications under way, in milliseconds. The rest stay queued. */
 export const NOTIFY_STOP_TIMEOUT_MS = 10_000;
 const MS_PER_DAY = 86_400_000;
 
@@ -68,13 +70,27 @@ export class ColdChainMonitor {
       clock: this.clock,
       ...(options.devices ? { devices: options.devices } : {}),
     });
-    this.notifier = new AlarmNotifier({ notify: options.config.notify, publish: options.publish });
+    // The outbox uses the wall clock (the notifier's default): its retries and age limit concern real
+    // receivers, also when `clock` is a simulator's faster one.
+    this.notifier = new AlarmNotifier({
+      notify: options.config.notify,
+      publish: options.publish,
+      outbox: new NotificationOutbox(this.db, options.config.notify.outbox_max_rows),
+    });
     this.recorder = new ReadingRecorder(this.trail, this.engine.profiles, options.config.records);
   }
 
-  /** Subscribes to the bus, starts the tick and the calibration check, and records a changed configuration. */
+  /**
+   * Subscribes to the bus, starts the tick, the calibration check and the notification retries, sends
+   * the notifications queued by an earlier run, and records a changed configuration.
+   */
   start(): void {
     const { bus, logger } = this.options;
+    logNotifierEvents(this.notifier, logger);
+    const queued = this.notifier.resume();
+    if (queued > 0) {
+      logger.info({ queued }, `${queued} alarm notifications queued by the previous run are sent again`);
+    }
     if (this.options.audited_config !== undefined) {
       const entry = recordConfigChange(
         this.trail,
@@ -101,12 +117,6 @@ export class ColdChainMonitor {
         `alarm ${transition}`,
       );
     });
-    this.notifier.on('delivery_failed', (failure) => {
-      logger.warn(
-        { err: failure.error, channel: failure.channel, target: failure.target, alarm_id: failure.alarm_id },
-        'alarm notification not delivered',
-      );
-    });
     this.clearRemovedDevices();
     this.engine.start();
     this.checkCalibrations();
@@ -126,18 +136,19 @@ export class ColdChainMonitor {
     return applyAlarmCommand(this.engine, parseAlarmCommand(payload), this.clock());
   }
 
-  /** Stops everything, waits for pending notifications, and closes the store. */
+  /** Stops everything, waits for pending notifications, and closes the store. Undelivered ones stay queued. */
   async stop(): Promise<void> {
     this.engine.stop();
     clearInterval(this.calibrationTimer);
     for (const undo of this.detach.splice(0)) undo();
     this.engine.removeAllListeners('transition');
     // A broker or webhook receiver that is down would otherwise hold the gateway's stop for good.
-    const undelivered = await this.notifier.flush(NOTIFY_STOP_TIMEOUT_MS);
+    // After this the notifier no longer touches the outbox, so late callbacks cannot write to the closed db.
+    const undelivered = await this.notifier.stop(NOTIFY_STOP_TIMEOUT_MS);
     if (undelivered > 0) {
       this.options.logger.warn(
         { undelivered, timeout_ms: NOTIFY_STOP_TIMEOUT_MS },
-        `${undelivered} alarm notification deliveries still under way ${NOTIFY_STOP_TIMEOUT_MS} ms after the stop request are given up; the alarms stay in the alarm store and the API`,
+        `${undelivered} alarm notification deliveries still under way ${NOTIFY_STOP_TIMEOUT_MS} ms after the stop request stay queued in the records database and are sent at the next start`,
       );
     }
     this.db.close();

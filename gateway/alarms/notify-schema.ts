@@ -45,5 +45,12 @@ export const notifySchema = z.strictObject({
   webhooks: z.array(webhookSchema).default([]),
   /** First topic levels of alarm messages published over MQTT. Default `coldpool/alarms`. */
   mqtt_topic_prefix: z.string().min(1).default('coldpool/alarms'),
+  /**
+   * Age at which a notification still queued for delivery is dropped, s. The minimum, 600, leaves room
+   * for the retries at 30 s, 1, 2 and 4 min after the first failure. Default 86400 (one day).
+   */
+  outbox_max_age_s: z.number().min(600).default(86_400),
+  /** Maximum number of queued deliveries. A new notification beyond it drops the oldest. Default 10000. */
+  outbox_max_rows: z.number().int().min(1).default(10_000),
 });
 export type NotifyConfig = z.infer<typeof notifySchema>;

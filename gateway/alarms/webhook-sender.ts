@@ -11,7 +11,10 @@ export const SIGNATURE_HEADER = 'x-coldpool-signature';
 /** Header with the send time in integer milliseconds; it is part of the signed text, against replays. */
 export const TIMESTAMP_HEADER = 'x-coldpool-timestamp';
 
-/** Raised when every attempt failed; `attempts` counts them and the message names the last failure. */
+/**
+ * Raised when every attempt failed, or at once on a rejected request. `attempts` counts the attempts, and
+ * the message names the last failure.
+ */
 export class WebhookError extends Error {
   readonly code = 'WEBHOOK_DELIVERY_FAILED';
 
@@ -19,6 +22,8 @@ export class WebhookError extends Error {
     readonly url: string,
     readonly attempts: number,
     reason: string,
+    /** False for a 4xx response other than 429, which sending the same request again cannot fix. */
+    readonly retryable = true,
   ) {
     super(`webhook ${url} failed after ${attempts} attempts: ${reason}; check the receiver and its URL`);
     this.name = 'WebhookError';
@@ -69,7 +74,7 @@ export async function sendWebhook(webhook: WebhookConfig, body: string, options:
       const status = await attemptOnce(webhook, body, options);
       if (status >= 200 && status < 300) return attempt;
       reason = `HTTP ${status}`;
-      if (!isRetryable(status)) throw new WebhookError(webhook.url, attempt, reason);
+      if (!isRetryable(status)) throw new WebhookError(webhook.url, attempt, reason, false);
     } catch (error) {
       if (error instanceof WebhookError) throw error;
       reason = (error as Error).message;

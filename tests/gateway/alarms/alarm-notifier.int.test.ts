@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { AlarmNotifier } from '../../../gateway/alarms/alarm-notifier.js';
 import { notifySchema } from '../../../gateway/alarms/notify-schema.js';
 import { SIGNATURE_HEADER, signWebhook, TIMESTAMP_HEADER } from '../../../gateway/alarms/webhook-sender.js';
-import { START_MS, startEngine, temperatureReading } from './scenario-harness.js';
+import { raiseWith } from './scenario-harness.js';
 
 interface Received {
   headers: IncomingMessage['headers'];
@@ -33,16 +33,6 @@ async function startReceiver(statuses: number[]): Promise<{ url: string; receive
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}/hooks/alarms`, received };
-}
-
-/** Raises one high alarm on a fresh engine and returns it with a notifier attached. */
-function raiseWith(notifier: AlarmNotifier) {
-  const harness = startEngine({
-    assets: [{ id: 'room-1', class: 'chilled', rules: [{ direction: 'high', level: 'alarm', threshold_c: 5 }] }],
-  });
-  notifier.attach(harness.engine);
-  harness.engine.handleReading(temperatureReading(START_MS, 7.5));
-  return harness;
 }
 
 describe('alarm notifier', () => {

@@ -7,6 +7,7 @@ import type Database from 'better-sqlite3';
 import type { ColdRoomModel, ColdRoomState } from '../../../firmware-sim/physics/cold-room-model.js';
 import { type AlarmConfig, alarmConfigSchema } from '../../../gateway/alarms/alarm-config.js';
 import { AlarmEngine } from '../../../gateway/alarms/alarm-engine.js';
+import type { AlarmNotifier } from '../../../gateway/alarms/alarm-notifier.js';
 import type { AlarmNotification, AlarmTransition } from '../../../gateway/alarms/alarm-registry.js';
 import { AlarmStore } from '../../../gateway/alarms/alarm-store.js';
 import type { ConfiguredDevice } from '../../../gateway/alarms/offline-watch.js';
@@ -110,4 +111,14 @@ export function temperatureReading(time_ms: number, air_c: number, options: Read
     time_ms,
     time_source: 'source',
   };
+}
+
+/** Raises one high alarm on a fresh in-memory engine with `notifier` attached, and returns the harness. */
+export function raiseWith(notifier: AlarmNotifier) {
+  const harness = startEngine({
+    assets: [{ id: 'room-1', class: 'chilled', rules: [{ direction: 'high', level: 'alarm', threshold_c: 5 }] }],
+  });
+  notifier.attach(harness.engine);
+  harness.engine.handleReading(temperatureReading(START_MS, 7.5));
+  return harness;
 }
