@@ -165,6 +165,13 @@ export class OutputSet {
     const set = new OutputSet(queue, config, log, context);
     const backlog = queue.stats();
     log.info({ path, depth_points: backlog.depth_points, outputs: names }, 'durable queue opened');
+    for (const removed of queue.removedOutputs) {
+      if (removed.unacknowledged_points === 0) continue;
+      log.warn(
+        { path, output: removed.output, unacknowledged_points: removed.unacknowledged_points },
+        `output ${removed.output} is no longer configured, so the ${removed.unacknowledged_points} queued points it had not delivered are dropped; to keep an output's backlog across a restart, keep the output enabled (a changed address keeps it)`,
+      );
+    }
     const staleOwner = queue.lock_taken_over_from;
     if (staleOwner !== undefined) {
       log.warn({ path, stale_pid: staleOwner }, 'queue lock of a gateway that no longer runs taken over');

@@ -16,14 +16,17 @@ import { parseQueueConfig, type QueueConfig } from './queue-config.js';
 import { QueueError } from './queue-errors.js';
 import { QueueLock } from './queue-lock.js';
 import {
+  DELETE_CURSOR_SQL,
   QUEUE_SCHEMA_SQL,
+  REGISTER_CURSOR_SQL,
   SELECT_CURSOR_SQL,
+  SELECT_CURSORS_SQL,
   SELECT_RECEIVE_CLOCK_SQL,
   UPSERT_CURSOR_SQL,
   UPSERT_RECEIVE_CLOCK_SQL,
 } from './queue-sql.js';
 import { type EncodedPoints, type LineRow, QueueStore } from './queue-store.js';
-import type { DurableQueueOptions, PendingEntry, QueueStats } from './queue-types.js';
+import type { DurableQueueOptions, PendingEntry, QueueStats, RemovedOutput } from './queue-types.js';
 import { encodeReading, type QueuedPoint } from './queued-point.js';
 import { WalSync } from './wal-sync.js';
 
@@ -52,6 +55,8 @@ export class DurableQueue extends EventEmitter {
    */
   private readonly insertTransaction: (entries: readonly PendingEntry[]) => PendingEntry[];
   private readonly cursors = new Map<string, number>();
+  /** Outputs that had a cursor in the file but are not configured now, found at open. */
+  readonly removedOutputs: readonly RemovedOutput[];
   private readonly counters = { accepted: 0, dropped_oldest: 0, dropped_newest: 0, dropped_full: 0, commit_failed: 0 };
   private pending: PendingEntry[] = [];
   private pendingPoints = 0;
@@ -127,6 +132,27 @@ export class DurableQueue extends EventEmitter {
       const row = selectCursor.get(output) as { acked_id: number } | undefined;
       this.cursors.set(output, row?.acked_id ?? 0);
     }
+    this.removedOutputs = this.registerOutputs();
+  }
+
+  /**
+   * Stores a cursor for each configured output that has none, and deletes the cursors of outputs no
+   * longer configured. Returns those outputs with the points they had not acknowledged. No output reads
+   * these points any more, so they are deleted once the configured outputs have acknowledged them.
+   */
+  private registerOutputs(): RemovedOutput[] {
+    const configured = new Set(this.outputs);
+    const stored = this.db.prepare(SELECT_CURSORS_SQL).all() as { output: string; acked_id: number }[];
+    const removed = stored
+      .filter((cursor) => !configured.has(cursor.output))
+      .map((cursor) => ({ output: cursor.output, unacknowledged_points: this.store.pointsAfter(cursor.acked_id) }));
+    const register = this.db.prepare(REGISTER_CURSOR_SQL);
+    const forget = this.db.prepare(DELETE_CURSOR_SQL);
+    this.db.transaction(() => {
+      for (const output of this.outputs) register.run(output);
+      for (const { output } of removed) forget.run(output);
+    })();
+    return removed;
   }
 
   /**

@@ -73,6 +73,13 @@ export const OLDEST_SIZES_SQL = 'SELECT id, points, bytes FROM batches ORDER BY 
 
 export const SELECT_CURSOR_SQL = 'SELECT acked_id FROM cursors WHERE output = ?';
 
+export const SELECT_CURSORS_SQL = 'SELECT output, acked_id FROM cursors ORDER BY output';
+
+/** Registers an output that has no cursor yet, so a later start without it can count its backlog. */
+export const REGISTER_CURSOR_SQL = 'INSERT OR IGNORE INTO cursors (output, acked_id) VALUES (?, 0)';
+
+export const DELETE_CURSOR_SQL = 'DELETE FROM cursors WHERE output = ?';
+
 export const UPSERT_CURSOR_SQL = `
 INSERT INTO cursors (output, acked_id) VALUES (?, ?)
 ON CONFLICT (output) DO UPDATE SET acked_id = max(cursors.acked_id, excluded.acked_id)

@@ -49,3 +49,10 @@ export interface PendingEntry {
   readings: readonly Reading[];
   done: (() => void) | undefined;
 }
+
+/** An output that had a cursor in the queue file but is not configured now. */
+export interface RemovedOutput {
+  output: string;
+  /** Points queued after its cursor, which it never acknowledged. */
+  unacknowledged_points: number;
+}

@@ -128,6 +128,35 @@ describe('durable-queue', () => {
     second.close();
   });
 
+  it('reports a removed output with its backlog', () => {
+    const path = queuePath();
+    const first = new DurableQueue({ path, outputs: ['local_store', 'influx'] });
+    first.enqueue([reading(1), reading(2), reading(3)]);
+    first.commit();
+    first.acknowledge('local_store', first.last_id);
+    first.close();
+
+    const second = new DurableQueue({ path, outputs: ['local_store'] });
+    expect(second.removedOutputs).toEqual([{ output: 'influx', unacknowledged_points: 3 }]);
+    second.enqueue([reading(4)]);
+    second.commit();
+    second.acknowledge('local_store', second.last_id);
+    expect(second.stats().depth_points).toBe(0);
+    second.close();
+
+    const third = new DurableQueue({ path, outputs: ['local_store'] });
+    expect(third.removedOutputs).toEqual([]);
+    third.close();
+  });
+
+  it('reports no removed output on reopen', () => {
+    const path = queuePath();
+    new DurableQueue({ path, outputs: ['influx', 'mqtt_republish'] }).close();
+    const reopened = new DurableQueue({ path, outputs: ['mqtt_republish', 'influx'] });
+    expect(reopened.removedOutputs).toEqual([]);
+    reopened.close();
+  });
+
   it('deletes points once every output acknowledged', async () => {
     const queue = openQueue({ outputs: ['influx', 'mqtt_republish'] });
     queue.enqueue([reading(1), reading(2)]);
