@@ -10,6 +10,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { startMosquitto } from '../tests/harness/mosquitto.js';
+import { integerOption, parseOrExit } from './support/bench-args.js';
 import { writeSection } from './support/benchmarks-file.js';
 import { CountingSubscriber } from './support/broker-subscriber.js';
 import { forkTs, nextMessage, onInterrupt, stopChild } from './support/child.js';
@@ -19,11 +20,14 @@ import { type CpuShares, cpuShares, percent, readCpuTimes } from './support/mach
 import { mib, percentile } from './support/percentiles.js';
 import { childPidByName, UsageSampler } from './support/process-usage.js';
 
-const { values: args } = parseArgs({
-  options: { 'phase-s': { type: 'string', default: '8' }, devices: { type: 'string', default: '10000' } },
-});
-const phaseS = Number(args['phase-s']);
-const devices = Number(args.devices);
+const SCRIPT = 'bench/broker.ts';
+const { values: args } = parseOrExit(SCRIPT, () =>
+  parseArgs({
+    options: { 'phase-s': { type: 'string', default: '8' }, devices: { type: 'string', default: '10000' } },
+  }),
+);
+const phaseS = integerOption(SCRIPT, 'phase-s', args['phase-s'], 1);
+const devices = integerOption(SCRIPT, 'devices', args.devices, 1);
 const here = new URL('.', import.meta.url).pathname;
 
 interface BrokerRun {

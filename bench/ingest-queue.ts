@@ -20,24 +20,28 @@ import { QueueConsumer } from '../gateway/queue/queue-consumer.js';
 import type { Reading } from '../gateway/reading.js';
 import { startInfluxd } from '../tests/harness/influxd.js';
 import { writeQueueSection } from './ingest-queue-report.js';
+import { integerOption, parseOrExit } from './support/bench-args.js';
 
-const { values: args } = parseArgs({
-  options: {
-    points: { type: 'string', default: '200000' },
-    devices: { type: 'string', default: '1000' },
-    burst: { type: 'string', default: '200' },
-    rounds: { type: 'string', default: '3' },
-    'per-reading-points': { type: 'string', default: '3000' },
-    'commit-delay-ms': { type: 'string', default: '0' },
-    write: { type: 'boolean', default: false },
-  },
-});
-const points = Number(args.points);
-const devices = Number(args.devices);
-const burst = Number(args.burst);
-const rounds = Number(args.rounds);
-const perReadingPoints = Number(args['per-reading-points']);
-const commitDelayMs = Number(args['commit-delay-ms']);
+const SCRIPT = 'bench/ingest-queue.ts';
+const { values: args } = parseOrExit(SCRIPT, () =>
+  parseArgs({
+    options: {
+      points: { type: 'string', default: '200000' },
+      devices: { type: 'string', default: '1000' },
+      burst: { type: 'string', default: '200' },
+      rounds: { type: 'string', default: '3' },
+      'per-reading-points': { type: 'string', default: '3000' },
+      'commit-delay-ms': { type: 'string', default: '0' },
+      write: { type: 'boolean', default: false },
+    },
+  }),
+);
+const points = integerOption(SCRIPT, 'points', args.points, 1);
+const devices = integerOption(SCRIPT, 'devices', args.devices, 1);
+const burst = integerOption(SCRIPT, 'burst', args.burst, 1);
+const rounds = integerOption(SCRIPT, 'rounds', args.rounds, 1);
+const perReadingPoints = integerOption(SCRIPT, 'per-reading-points', args['per-reading-points'], 1);
+const commitDelayMs = integerOption(SCRIPT, 'commit-delay-ms', args['commit-delay-ms'], 0);
 const BASE_TIME_MS = 1_764_864_000_000;
 
 /** Reading number `index`: one of `devices` devices, one reading per device and second. */

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { startInfluxd } from '../tests/harness/influxd.js';
+import { integerOption, parseOrExit } from './support/bench-args.js';
 import { writeSubsection } from './support/benchmarks-file.js';
 import { extraGatewayNodeArgs, forkTs, gatewayNodeArgs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import { type DirectWriteResult, writeDirect } from './support/direct-writer.js';
@@ -27,37 +28,35 @@ import { describeMachine } from './support/machine.js';
 import { percent } from './support/machine-cpu.js';
 import { mib, percentile } from './support/percentiles.js';
 
-const { values: args } = parseArgs({
-  options: {
-    'phase-s': { type: 'string', default: '10' },
-    devices: { type: 'string', default: '10000' },
-    only: { type: 'string' },
-    'commit-delay-ms': { type: 'string' },
-    'insert-commit-points': { type: 'string' },
-    'local-store': { type: 'string', default: 'off' },
-    connections: { type: 'string', default: '4' },
-    alarms: { type: 'string', default: 'on' },
-    variant: { type: 'string', default: 'default configuration' },
-    'writes-in-flight': { type: 'string' },
-    'worker-thread': { type: 'string', default: 'on' },
-    'qos0-rates': { type: 'string' },
-  },
-});
-const phaseS = Number(args['phase-s']);
-const devices = Number(args.devices);
+const SCRIPT = 'bench/ingest.ts';
+const { values: args } = parseOrExit(SCRIPT, () =>
+  parseArgs({
+    options: {
+      'phase-s': { type: 'string', default: '10' },
+      devices: { type: 'string', default: '10000' },
+      only: { type: 'string' },
+      'commit-delay-ms': { type: 'string' },
+      'insert-commit-points': { type: 'string' },
+      'local-store': { type: 'string', default: 'off' },
+      connections: { type: 'string', default: '4' },
+      alarms: { type: 'string', default: 'on' },
+      variant: { type: 'string', default: 'default configuration' },
+      'writes-in-flight': { type: 'string' },
+      'worker-thread': { type: 'string', default: 'on' },
+      'qos0-rates': { type: 'string' },
+    },
+  }),
+);
+const phaseS = integerOption(SCRIPT, 'phase-s', args['phase-s'], 1);
+const devices = integerOption(SCRIPT, 'devices', args.devices, 1);
+const connections = integerOption(SCRIPT, 'connections', args.connections, 1);
 const here = new URL('.', import.meta.url).pathname;
 
-/** Returns a QoS 0 phase for each rate of a comma-separated list. Exits with status 2 on a rate that is not a positive integer. */
+/** Returns a QoS 0 phase for each rate of a comma-separated list. Exits with status 2 on a rate that is not a whole number above 0. */
 function fixedRatePhases(list: string | undefined): IngestPhase[] {
   if (list === undefined) return [];
   return list.split(',').map((text) => {
-    const rate = Number(text);
-    if (!Number.isSafeInteger(rate) || rate <= 0) {
-      console.error(
-        `--qos0-rates: invalid rate "${text}"; give readings per second as positive integers, such as 34000,38000`,
-      );
-      process.exit(2);
-    }
+    const rate = integerOption(SCRIPT, 'qos0-rates', text, 1);
     return { name: `qos0-${rate}`, qos: 0, rate_per_s: rate };
   });
 }
@@ -161,7 +160,7 @@ async function main(): Promise<void> {
       const load: LoadSettings = {
         host: '127.0.0.1',
         port,
-        connections: Number(args.connections),
+        connections,
         devices,
         qos: phase.qos,
         rate_per_s: phase.rate_per_s,

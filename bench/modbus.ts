@@ -14,6 +14,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { integerOption, parseOrExit } from './support/bench-args.js';
 import { writeSubsection } from './support/benchmarks-file.js';
 import { forkTs, gatewayNodeArgs, nextMessage, onInterrupt, stopChild } from './support/child.js';
 import type { GatewayChildStats } from './support/gateway-child.js';
@@ -21,19 +22,22 @@ import { describeMachine } from './support/machine.js';
 import { mib } from './support/percentiles.js';
 import { UsageSampler } from './support/process-usage.js';
 
-const { values: args } = parseArgs({
-  options: {
-    devices: { type: 'string', default: '1000' },
-    processes: { type: 'string', default: '4' },
-    'window-s': { type: 'string', default: '30' },
-    alarms: { type: 'string', default: 'on' },
-    'commit-delay-ms': { type: 'string' },
-    variant: { type: 'string', default: 'default configuration' },
-  },
-});
-const devices = Number(args.devices);
-const processes = Number(args.processes);
-const windowS = Number(args['window-s']);
+const SCRIPT = 'bench/modbus.ts';
+const { values: args } = parseOrExit(SCRIPT, () =>
+  parseArgs({
+    options: {
+      devices: { type: 'string', default: '1000' },
+      processes: { type: 'string', default: '4' },
+      'window-s': { type: 'string', default: '30' },
+      alarms: { type: 'string', default: 'on' },
+      'commit-delay-ms': { type: 'string' },
+      variant: { type: 'string', default: 'default configuration' },
+    },
+  }),
+);
+const devices = integerOption(SCRIPT, 'devices', args.devices, 1);
+const processes = integerOption(SCRIPT, 'processes', args.processes, 1);
+const windowS = integerOption(SCRIPT, 'window-s', args['window-s'], 1);
 const here = new URL('.', import.meta.url).pathname;
 /** Time the gateway polls before the measured window starts, so every device has connected. */
 const WARMUP_S = 10;
