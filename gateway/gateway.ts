@@ -141,8 +141,9 @@ export class Gateway {
     for (const warning of this.configPath ? configFileWarnings(this.configPath) : []) this.log.warn(warning);
     for (const warning of databaseFileWarnings(config)) this.log.warn(warning);
     this.wireBus();
-    this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
+    // Read before the stores open, so a missing password file stops the start without creating files.
     this.credentials = configuredCredentials(config);
+    this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     if (!config.mqtt.url && config.mqtt.broker.enabled) await this.startBroker();
     await this.outputs.startRepublish(() => this.brokerUrl(), this.credentials);
     await this.startColdChain();

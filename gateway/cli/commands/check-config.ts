@@ -89,7 +89,7 @@ export function registerCheckConfigCommand(program: Command): void {
         for (const message of security.warnings) process.stderr.write(`warning: ${message}\n`);
         // The file is valid either way, but `coldpool run` in this environment would stop at these.
         for (const message of unreadableSecrets(config)) {
-          process.stderr.write(`warning: coldpool run will stop here: ${message}\n`);
+          process.stderr.write(`warning: coldpool run in this environment would stop at start: ${message}\n`);
         }
         const noInputs = noInputsWarning({ devices, subscriptions }, file);
         if (noInputs !== undefined) process.stderr.write(`warning: ${noInputs}\n`);

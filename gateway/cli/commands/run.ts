@@ -5,6 +5,7 @@ import { loadConfig } from '../../config/load.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger } from '../../logger.js';
+import { checkStartupSecurity } from '../../security/startup-check.js';
 import { onShutdownSignal } from '../shutdown.js';
 
 /**
@@ -53,6 +54,14 @@ export function registerRunCommand(program: Command): void {
       if (options.http !== undefined) {
         const { host, port } = parseHttpAddress(options.http);
         resolved.config.http = { ...resolved.config.http, enabled: true, host, port };
+      }
+      // The gateway makes the same checks as it starts, but only after it has opened its stores.
+      const refusals = checkStartupSecurity(resolved.config, options.config).errors;
+      if (refusals.length > 0) {
+        for (const message of refusals) process.stderr.write(`${options.config}: ${message}\n`);
+        process.stderr.write('nothing was started; fix the file and run again\n');
+        process.exitCode = 1;
+        return;
       }
       const log = createLogger({ level: resolved.config.log_level, pretty: options.pretty ?? false });
       const gateway = new Gateway(resolved, log, { config_path: options.config });

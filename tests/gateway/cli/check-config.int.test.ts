@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -56,7 +56,7 @@ describe('coldpool check-config', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('valid');
     expect(result.stderr).toContain(
-      'warning: coldpool run will stop here: outputs.influx.password_env: environment variable COLDPOOL_CHECK_UNSET is not set',
+      'warning: coldpool run in this environment would stop at start: outputs.influx.password_env: environment variable COLDPOOL_CHECK_UNSET is not set',
     );
   });
 
@@ -72,7 +72,7 @@ describe('coldpool check-config', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('valid');
     expect(result.stderr).toContain(
-      `warning: coldpool run will stop here: outputs.influx.password_file: ${secret} does not exist; ` +
+      `warning: coldpool run in this environment would stop at start: outputs.influx.password_file: ${secret} does not exist; ` +
         'create it with the password on its first line, or correct outputs.influx.password_file\n',
     );
     expect(result.stderr).not.toContain('ENOENT');
@@ -111,6 +111,35 @@ describe('coldpool check-config', () => {
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('the mqtt listener may bind 0.0.0.0 only with authentication');
     expect(result.stderr).toContain('coldpool run would refuse to start with this file');
+  });
+
+  it('run rejects an open broker before opening stores', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = join(dir, 'site.yaml');
+    const storeDir = join(dir, 'stores');
+    writeFileSync(
+      file,
+      `mqtt:\n  broker:\n    host: 0.0.0.0\noutputs:\n  local_store: { path: ${storeDir}/store.db }\n`,
+    );
+    const result = await runCli(['run', '--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}: the mqtt listener may bind 0.0.0.0 only with authentication`);
+    expect(result.stderr).toContain('nothing was started');
+    expect(existsSync(storeDir)).toBe(false);
+  });
+
+  it('run stops at a missing password file before opening stores', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
+    const file = join(dir, 'site.yaml');
+    const storeDir = join(dir, 'stores');
+    writeFileSync(
+      file,
+      `mqtt:\n  url: mqtt://127.0.0.1:9\n  username: u\n  password_file: ${dir}/missing.txt\noutputs:\n  local_store: { path: ${storeDir}/store.db }\n`,
+    );
+    const result = await runCli(['run', '--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`mqtt.password_file: ${dir}/missing.txt does not exist`);
+    expect(existsSync(storeDir)).toBe(false);
   });
 
   it('warns of a config file others can read', async () => {
