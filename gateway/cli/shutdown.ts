@@ -44,7 +44,8 @@ export function shutdownSignalHandler(
       return;
     }
     firstSignalAt = now();
-    log.info(`${signal} received: stopping and flushing buffered readings (press Ctrl-C again to exit at once)`);
+    const again = signal === 'SIGINT' ? 'press Ctrl-C again' : `send ${signal} again`;
+    log.info(`${signal} received: stopping and flushing buffered readings (${again} to exit at once)`);
     stop().then(
       () => exit(0),
       (error: Error) => {

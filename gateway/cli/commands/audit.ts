@@ -2,6 +2,8 @@
  * `coldpool audit ...`: checks the hash chain of the records store, lists entries, corrects a record,
  * and keeps the calibration register.
  */
+
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { AuditTrail } from '../../audit/audit-trail.js';
 import { verifyAuditFile } from '../../audit/audit-verify.js';
@@ -29,8 +31,21 @@ export const processIo: CommandIo = {
   now: Date.now,
 };
 
-/** Opens the trail, runs `work` and closes the database again. */
-function withTrail<T>(store: string, work: (trail: AuditTrail) => T): T {
+/** Throws when `store` does not exist, so a mistyped path is not created as a new, empty records store. */
+function requireStore(store: string): void {
+  if (!existsSync(store)) {
+    throw new Error(
+      `records store ${store} not found; pass the gateway's records store (alarms.store_path, default data/records.db)`,
+    );
+  }
+}
+
+/**
+ * Opens the trail, runs `work` and closes the database again. Only commands that record something new
+ * (`create`) may open a store that does not exist yet, as on a box where the gateway has not run.
+ */
+function withTrail<T>(store: string, work: (trail: AuditTrail) => T, create = false): T {
+  if (!create) requireStore(store);
   const db = openRecordsDatabase(store);
   try {
     return work(new AuditTrail(db));
@@ -51,6 +66,7 @@ function registerVerify(audit: Command, io: CommandIo): void {
     .description('check the hash chain of the audit trail; exit 1 naming the first changed or deleted entry')
     .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
     .action((options: { store: string }) => {
+      requireStore(options.store);
       const result = verifyAuditFile(options.store);
       if (result.ok) {
         io.stdout.write(`audit trail valid: ${result.checked} entries, head ${result.head_hash}\n`);
@@ -116,22 +132,26 @@ function registerCalibrationCommands(audit: Command, io: CommandIo): void {
     .requiredOption('--by <name>', 'person entering the record')
     .option('--laboratory <name>', 'calibration laboratory')
     .action((options: Record<string, string>) => {
-      withTrail(options.store ?? '', (trail) => {
-        const entry = registerCalibration(
-          trail,
-          {
-            probe: options.probe,
-            certificate: options.certificate,
-            calibrated_on: options.calibratedOn,
-            due_on: options.dueOn,
-            offset_c: parseNumber(options.offsetC ?? '', '--offset-c'),
-            by: options.by,
-            ...(options.laboratory ? { laboratory: options.laboratory } : {}),
-          },
-          io.now(),
-        );
-        io.stdout.write(`calibration of ${entry.subject} recorded as entry ${entry.seq}\n`);
-      });
+      withTrail(
+        options.store ?? '',
+        (trail) => {
+          const entry = registerCalibration(
+            trail,
+            {
+              probe: options.probe,
+              certificate: options.certificate,
+              calibrated_on: options.calibratedOn,
+              due_on: options.dueOn,
+              offset_c: parseNumber(options.offsetC ?? '', '--offset-c'),
+              by: options.by,
+              ...(options.laboratory ? { laboratory: options.laboratory } : {}),
+            },
+            io.now(),
+          );
+          io.stdout.write(`calibration of ${entry.subject} recorded as entry ${entry.seq}\n`);
+        },
+        true,
+      );
     });
   calibration
     .command('list')
@@ -160,11 +180,15 @@ function registerShipmentCommands(audit: Command, io: CommandIo): void {
     .requiredOption('--by <name>', 'person recording the loading')
     .option('--at <time>', 'loading time, ISO 8601 (UTC unless an offset is given) or epoch ms; default now')
     .action((options: { store: string; id: string; asset: string; by: string; at?: string }) => {
-      withTrail(options.store, (trail) => {
-        const time_ms = options.at === undefined ? io.now() : parseTime(options.at, '--at');
-        startShipment(trail, { shipment_id: options.id, asset: options.asset, by: options.by, time_ms });
-        io.stdout.write(`shipment ${options.id} loaded into ${options.asset}\n`);
-      });
+      withTrail(
+        options.store,
+        (trail) => {
+          const time_ms = options.at === undefined ? io.now() : parseTime(options.at, '--at');
+          startShipment(trail, { shipment_id: options.id, asset: options.asset, by: options.by, time_ms });
+          io.stdout.write(`shipment ${options.id} loaded into ${options.asset}\n`);
+        },
+        true,
+      );
     });
   shipment
     .command('end')

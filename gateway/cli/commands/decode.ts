@@ -105,7 +105,8 @@ function parseWords(texts: string[], type: RegisterType): number[] {
   });
   const needed = wordCount(type);
   if (words.length !== needed) {
-    throw new Error(`${type} takes ${needed} register words but ${words.length} were given`);
+    const given = words.length === 1 ? '1 was given' : `${words.length} were given`;
+    throw new Error(`${type} takes ${needed} register words but ${given}; pass exactly ${needed} words`);
   }
   return words;
 }

@@ -32,6 +32,12 @@ export class StatusRequestError extends Error {
 /** Environment variable that carries the API token for `coldpool status`, so it never shows in a process list. */
 export const TOKEN_ENV = 'COLDPOOL_API_TOKEN';
 
+/** Returns fetch's message with its cause, such as `connect ECONNREFUSED 127.0.0.1:8080`, which undici keeps apart. */
+function fetchFailure(error: Error): string {
+  const cause = error.cause;
+  return cause instanceof Error ? `${error.message} (${cause.message})` : error.message;
+}
+
 async function getJson<T>(base: string, path: string, timeoutMs: number, token?: string): Promise<T> {
   return (await getResponse<T>(base, path, timeoutMs, token)).body;
 }
@@ -50,7 +56,7 @@ async function getResponse<T>(
     response = await fetch(url, { headers, signal: AbortSignal.timeout(timeoutMs) });
   } catch (error) {
     const reason =
-      (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : (error as Error).message;
+      (error as Error).name === 'TimeoutError' ? `timed out after ${timeoutMs} ms` : fetchFailure(error as Error);
     throw new StatusRequestError(
       'STATUS_UNREACHABLE',
       `GET ${url} failed: ${reason}; check that the gateway runs with --http and the URL is right`,

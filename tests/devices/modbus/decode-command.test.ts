@@ -60,7 +60,7 @@ describe('decode command', () => {
 
   it('rejects wrong word count', async () => {
     await expect(runDecode('--type', 'float32', '077A')).rejects.toThrow(
-      /float32 takes 2 register words but 1 were given/,
+      /float32 takes 2 register words but 1 was given; pass exactly 2 words/,
     );
   });
 

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -64,7 +64,41 @@ describe('coldpool audit verify', () => {
   });
 
   it('exits 1 on a missing file', () => {
-    const result = audit('verify', '--store', join(directory, 'absent.sqlite'));
+    const absent = join(directory, 'absent.sqlite');
+    const result = audit('verify', '--store', absent);
     expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`records store ${absent} not found; pass the gateway's records store`);
+  });
+
+  it('list leaves a missing store uncreated', () => {
+    const absent = join(directory, 'typo.sqlite');
+    const result = audit('list', '--store', absent);
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`records store ${absent} not found`);
+    expect(existsSync(absent)).toBe(false);
+  });
+
+  it('calibration add creates a new store', () => {
+    const fresh = join(directory, 'fresh.sqlite');
+    const result = audit(
+      'calibration',
+      'add',
+      '--store',
+      fresh,
+      '--probe',
+      'room-1/temp_c',
+      '--certificate',
+      'C-1',
+      '--calibrated-on',
+      '2026-01-10',
+      '--due-on',
+      '2027-01-10',
+      '--offset-c',
+      '0.1',
+      '--by',
+      'ops',
+    );
+    expect(result.status, result.stderr).toBe(0);
+    expect(existsSync(fresh)).toBe(true);
   });
 });

@@ -81,6 +81,7 @@ describe('shutdownSignalHandler', () => {
   it('exits 1 when the stop fails', async () => {
     const { handle, exits, lines } = setup(() => Promise.reject(new Error('queue locked')));
     handle('SIGTERM');
+    expect(lines[0]?.msg).toContain('(send SIGTERM again to exit at once)');
     await new Promise((resolve) => setImmediate(resolve));
     expect(exits).toEqual([1]);
     expect(lines.at(-1)).toEqual({ level: 'error', msg: 'stop failed' });
