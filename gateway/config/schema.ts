@@ -22,6 +22,12 @@ const secretRef = {
   password_file: z.string().min(1).optional(),
 };
 
+/**
+ * Default of `mqtt.broker.max_payload_bytes`, 256 KiB. It fits the plans the gateway publishes on
+ * `planning.plans_topic`: 66 to 75 kB as JSON for the 300 orders of examples/plan/county.yaml.
+ */
+export const DEFAULT_MAX_PAYLOAD_BYTES = 262144;
+
 const embeddedBroker = z.strictObject({
   /** Run the embedded aedes broker. */
   enabled: z.boolean().default(true),
@@ -29,11 +35,8 @@ const embeddedBroker = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(1883),
-  /**
-   * Largest accepted payload, in bytes. The default of 256 KiB fits the plans the gateway publishes on
-   * `planning.plans_topic`: 66 to 75 kB as JSON for the 300 orders of examples/plan/county.yaml.
-   */
-  max_payload_bytes: z.number().int().min(64).max(268435455).default(262144),
+  /** Maximum accepted payload, in bytes (`DEFAULT_MAX_PAYLOAD_BYTES`). */
+  max_payload_bytes: z.number().int().min(64).max(268435455).default(DEFAULT_MAX_PAYLOAD_BYTES),
   /** Users, roles and topic ACLs; without it only loopback clients connect, anonymously. */
   auth: mqttAuthSchema.optional(),
   /** TLS listener beside the plain one. */

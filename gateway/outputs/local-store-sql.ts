@@ -67,3 +67,32 @@ WHERE s.device = @device AND r.time_ms BETWEEN @from_ms AND @to_ms AND json_type
 ORDER BY r.time_ms, s.series_key
 LIMIT @limit
 `;
+
+/**
+ * Tags of the series of one `asset` tag value that still have a reading. The `series` table has one row
+ * per series, not per reading, and the readings check is one primary-key probe per series, so the cost
+ * does not grow with the number of readings stored.
+ */
+export const ASSET_SERIES_TAGS_SQL = `
+SELECT s.tags_json
+FROM series AS s
+WHERE json_extract(s.tags_json, '$.asset') = @asset
+  AND EXISTS (SELECT 1 FROM readings AS r WHERE r.series_id = s.series_id)
+`;
+
+/** Distinct `asset` tag values of the series that have a reading, sorted, at most `@limit` of them. */
+export const ASSET_IDS_SQL = `
+SELECT DISTINCT json_extract(s.tags_json, '$.asset') AS asset
+FROM series AS s
+WHERE json_extract(s.tags_json, '$.asset') IS NOT NULL
+  AND EXISTS (SELECT 1 FROM readings AS r WHERE r.series_id = s.series_id)
+ORDER BY asset
+LIMIT @limit
+`;
+
+/** Number of distinct `asset` tag values of the series that have a reading. */
+export const ASSET_COUNT_SQL = `
+SELECT count(DISTINCT json_extract(s.tags_json, '$.asset')) AS total
+FROM series AS s
+WHERE EXISTS (SELECT 1 FROM readings AS r WHERE r.series_id = s.series_id)
+`;

@@ -9,6 +9,9 @@ import type Database from 'better-sqlite3';
 import type { FieldValue, Reading } from '../reading.js';
 import { openOwnerOnlyDatabase } from '../security/owner-only-file.js';
 import {
+  ASSET_COUNT_SQL,
+  ASSET_IDS_SQL,
+  ASSET_SERIES_TAGS_SQL,
   HISTORY_SQL,
   INSERT_SERIES_SQL,
   LATEST_SQL,
@@ -23,6 +26,12 @@ import { OutputConfigError } from './output-errors.js';
 import { storableFields } from './storable-fields.js';
 
 const MS_PER_DAY = 86_400_000;
+
+/** Values of the `asset` tag in a store: the first ones in sorted order, and how many there are in all. */
+export interface StoredAssetIds {
+  ids: string[];
+  total: number;
+}
 
 /** Options of `LocalStore`. */
 export interface LocalStoreOptions {
@@ -211,6 +220,25 @@ export class LocalStore extends EventEmitter implements Output {
       const stored = toStoredReading(row);
       return { time_ms: stored.time_ms, tags: stored.tags, value: stored.fields[query.field] as FieldValue };
     });
+  }
+
+  /**
+   * Returns true when a series with a reading has tags that `matches` accepts, among the series whose
+   * `asset` tag is `asset`. Stops at the first match.
+   */
+  hasAssetSeries(asset: string, matches: (tags: Record<string, string>) => boolean = () => true): boolean {
+    const rows = this.db.prepare(ASSET_SERIES_TAGS_SQL).iterate({ asset }) as Iterable<{ tags_json: string }>;
+    for (const row of rows) {
+      if (matches(JSON.parse(row.tags_json))) return true;
+    }
+    return false;
+  }
+
+  /** Returns the first `limit` values of the `asset` tag over the series that have a reading, and their total. */
+  assetIds(limit: number): StoredAssetIds {
+    const rows = this.db.prepare(ASSET_IDS_SQL).all({ limit }) as Array<{ asset: string }>;
+    const { total } = this.db.prepare(ASSET_COUNT_SQL).get() as { total: number };
+    return { ids: rows.map((row) => row.asset), total };
   }
 
   /** Upserts one reading; returns false when it has no storable field or no integer timestamp. */

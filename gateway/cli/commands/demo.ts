@@ -3,24 +3,33 @@ import type { Command } from 'commander';
 import { startFleet } from '../../../firmware-sim/fleet.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../broker/embedded-broker.js';
 import { validateConfig } from '../../config/load.js';
+import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../config/schema.js';
 import { demoConfig } from '../../demo/demo-config.js';
 import { type DemoFlags, parseDemoFlags } from '../../demo/demo-options.js';
 import { LiveSummary } from '../../demo/live-summary.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger, type Logger } from '../../logger.js';
+import { logBrokerRejections } from '../../security/rejection-log.js';
 import { onShutdownSignal } from '../shutdown.js';
 
-/** Starts the embedded broker on the asked port, or on a free one when that port is taken. */
+/**
+ * Starts the embedded broker on the requested port, or on a free one when that port is taken. It rejects a
+ * PUBLISH larger than the default `mqtt.broker.max_payload_bytes` and closes that client's connection, as
+ * the broker of `coldpool run` does.
+ */
 async function startDemoBroker(port: number, log: Logger): Promise<EmbeddedBroker> {
+  // NOTE: the demo's gateway connects to this broker as an external one, so its own MQTT clients do not
+  // check this limit before they publish. Only the broker enforces it.
+  const options = { host: '127.0.0.1', max_payload_bytes: DEFAULT_MAX_PAYLOAD_BYTES };
   try {
-    return await startEmbeddedBroker({ host: '127.0.0.1', port });
+    return await startEmbeddedBroker({ ...options, port });
   } catch (error) {
     if (port === 0) throw error;
     log.warn(
       { port, err: (error as Error).message },
       'mqtt port unavailable; the demo broker takes a free port instead',
     );
-    return startEmbeddedBroker({ host: '127.0.0.1', port: 0 });
+    return startEmbeddedBroker({ ...options, port: 0 });
   }
 }
 
@@ -30,6 +39,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   const log = createLogger({ level: settings.log_level, pretty: process.stderr.isTTY });
 
   const broker = await startDemoBroker(settings.mqtt_port, log);
+  const stopRejectionLog = logBrokerRejections(broker.events, log);
   const fleet = await startFleet({ broker_url: broker.url, interval_ms: intervalMs, seed: 7 });
   const data = demoConfig(fleet.devices, {
     broker_url: broker.url,
@@ -51,6 +61,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     await fleet.stop();
     await gateway.stop();
     await broker.stop();
+    stopRejectionLog();
     process.stdout.write(
       summary.render(Date.now(), `coldpool demo stopped after ${Math.round((Date.now() - started) / 1000)} s`),
     );

@@ -8,6 +8,7 @@ import { AlarmStore } from '../../alarms/alarm-store.js';
 import { AuditTrail } from '../../audit/audit-trail.js';
 import { openRecordsDatabase } from '../../audit/records-database.js';
 import { LocalStore } from '../../outputs/local-store.js';
+import { resolveStoredAsset } from '../../reports/report-asset-check.js';
 import { reportCsv } from '../../reports/report-csv.js';
 import { buildReport, type ReportData } from '../../reports/report-data.js';
 import { parseTime } from '../../reports/report-format.js';
@@ -54,7 +55,7 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
   const records = openRecords(options.records);
   const readings = new LocalStore({ path: options.store });
   try {
-    let window: { asset: string; from_ms: number; to_ms: number; title?: string };
+    let window: { asset: string; from_ms: number; to_ms: number; title?: string; shipment_id?: string };
     if (options.shipment !== undefined) {
       if (!records) throw new Error('--shipment needs --records, the store where shipments are recorded');
       const shipment = findShipment(records.trail, options.shipment);
@@ -63,6 +64,7 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
         from_ms: shipment.start_ms,
         to_ms: shipment.end_ms ?? now_ms,
         title: `Shipment ${shipment.shipment_id} (${shipment.end_ms === null ? 'in transit' : 'delivered'})`,
+        shipment_id: shipment.shipment_id,
       };
     } else {
       if (!options.asset || !options.from || !options.to) {
@@ -74,7 +76,10 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
         to_ms: parseTime(options.to, '--to'),
       };
     }
-    const profile = reportProfile(window.asset, options.config, { class: options.class, kind: options.kind });
+    const lookup = { asset_id: window.asset, store_path: options.store, shipment_id: window.shipment_id };
+    const profile = resolveStoredAsset(readings, lookup, () =>
+      reportProfile(window.asset, options.config, { class: options.class, kind: options.kind }),
+    );
     return buildReport({ readings, alarms: records?.alarms, trail: records?.trail }, profile, {
       from_ms: window.from_ms,
       to_ms: window.to_ms,

@@ -125,6 +125,34 @@ describe('local-store', () => {
     expect(store.latest('probe-9')[0]?.fields).toEqual({ temp_c: 5 });
   });
 
+  it('lists asset ids with their total', () => {
+    store.write([
+      reading('probe-3', NOW_MS, { temp_c: 1 }, { asset: 'room-3' }),
+      reading('probe-1', NOW_MS, { temp_c: 1 }),
+      reading('probe-2', NOW_MS, { temp_c: 1 }, { asset: 'room-2' }),
+      reading('probe-4', NOW_MS, { temp_c: 1 }, { asset: 'room-2' }),
+    ]);
+    expect(store.assetIds(2)).toEqual({ ids: ['room-1', 'room-2'], total: 3 });
+    expect(store.assetIds(10)).toEqual({ ids: ['room-1', 'room-2', 'room-3'], total: 3 });
+  });
+
+  it('finds asset series by tags', () => {
+    store.write([reading('probe-1', NOW_MS, { temp_c: 1 }, { asset: 'truck-7', compartment: 'front' })]);
+    expect(store.hasAssetSeries('truck-7')).toBe(true);
+    expect(store.hasAssetSeries('truck-7', (tags) => tags.compartment === 'front')).toBe(true);
+    expect(store.hasAssetSeries('truck-7', (tags) => tags.compartment === 'rear')).toBe(false);
+    expect(store.hasAssetSeries('truck-8')).toBe(false);
+  });
+
+  it('skips asset series without readings', () => {
+    store.write([reading('probe-1', NOW_MS, { temp_c: 1 }, { asset: 'room-5' })]);
+    const db = new Database(path);
+    db.prepare('DELETE FROM readings').run();
+    db.close();
+    expect(store.hasAssetSeries('room-5')).toBe(false);
+    expect(store.assetIds(10)).toEqual({ ids: [], total: 0 });
+  });
+
   it('keeps data across reopen', () => {
     store.write([reading('probe-1', NOW_MS, { temp_c: 3.5 })]);
     store.close();
