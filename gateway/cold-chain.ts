@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Logger } from 'pino';
 import { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import type { ConfiguredDevice } from './alarms/offline-watch.js';
@@ -7,6 +5,7 @@ import { maskConfigSecrets } from './config/mask-secrets.js';
 import type { GatewayConfig } from './config/schema.js';
 import type { ControlClient } from './control-client.js';
 import type { EventBus } from './events.js';
+import { createStoreDirectory } from './store-directory.js';
 
 /** Topic on which operators send alarm commands (acknowledge, comment, close) as JSON. */
 export const ALARM_COMMAND_TOPIC = 'coldpool/commands/alarms';
@@ -36,7 +35,7 @@ export async function startColdChain(
   control: ControlClient | undefined,
   clock?: () => number,
 ): Promise<ColdChainMonitor> {
-  mkdirSync(dirname(config.alarms.store_path), { recursive: true });
+  createStoreDirectory(config.alarms.store_path, 'alarms.store_path');
   const monitor = new ColdChainMonitor({
     config: config.alarms,
     bus,

@@ -3,7 +3,6 @@
  * (gateway/queue) first. Each output (local store, InfluxDB, MQTT republish) then reads it from disk
  * and acknowledges it once its destination has it, so an outage or a crash delays points but loses none.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
@@ -28,6 +27,7 @@ import { DevicePollCounter } from './self-metrics/device-poll-counts.js';
 import { collectSelfMetrics, type SelfMetricsSnapshot, type SelfMetricsSources } from './self-metrics/self-metrics.js';
 import { SelfMetricsWriter } from './self-metrics/self-metrics-writer.js';
 import type { GatewayStats } from './stats.js';
+import { createStoreDirectory } from './store-directory.js';
 import { upstreamSink } from './upstream/upstream-sink.js';
 
 /** Output names, as used for queue cursors, logs and the `output` tag of the self-metrics. */
@@ -137,11 +137,14 @@ export class OutputSet {
   static async start(config: GatewayConfig, log: Logger, context: OutputSetContext): Promise<OutputSet> {
     const settings = parseQueueConfig(queueSettingsOf(config));
     const path = queuePath(config, settings);
-    mkdirSync(dirname(path), { recursive: true });
+    // Without outputs.queue.path the queue is kept beside the local store.
+    const pathSetting =
+      settings.path !== undefined ? 'outputs.queue.path' : 'outputs.local_store.path or outputs.queue.path';
+    createStoreDirectory(path, pathSetting);
     const sinks: Sink[] = [];
     const store = config.outputs.local_store;
     if (store.enabled) {
-      mkdirSync(dirname(store.path), { recursive: true });
+      createStoreDirectory(store.path, 'outputs.local_store.path');
       sinks.push(
         new OutputSink('local_store', new LocalStore({ path: store.path, retention_days: store.retention_days })),
       );

@@ -183,6 +183,7 @@ export const ERROR_CODES = {
   LISTENER_AUTH_REQUIRED: { area: 'security' },
   PASSWORD_HASH_INVALID: { area: 'security' },
   PASSWORD_EMPTY: { area: 'security' },
+  PASSWORD_MISMATCH: { area: 'security' },
   MQTT_USERS_FILE_INVALID: { area: 'security' },
   MQTT_USER_DUPLICATE: { area: 'security' },
   HTTP_USER_DUPLICATE: { area: 'security' },

@@ -1,5 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import cron, { type ScheduledTask } from 'node-cron';
 import type { Logger } from 'pino';
 import type { Order, Site } from '../../scheduler/model/demand.js';
@@ -8,6 +6,7 @@ import type { PlanReport } from '../../scheduler/plan-round.js';
 import { ServiceRejection } from '../api/errors.js';
 import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
 import { MqttPayloadTooLargeError } from '../mqtt-payload-limit.js';
+import { createStoreDirectory } from '../store-directory.js';
 import { systemTimeZone } from './local-time.js';
 import { OrderMessageError, readOrderMessage } from './order-intake.js';
 import { type OrderDelivery, OrderStore, type StoredOrder } from './order-store.js';
@@ -71,7 +70,7 @@ export class Planner implements PlanService {
     private readonly deps: PlannerDeps,
   ) {
     this.base = checkPlanningSetup(config);
-    mkdirSync(dirname(config.store_path), { recursive: true });
+    createStoreDirectory(config.store_path, 'planning.store_path');
     this.store = new PlanStore(config.store_path);
     this.orderStore = new OrderStore(config.store_path);
     this.now = deps.now ?? Date.now;

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { registerPasswdCommand } from '../../gateway/cli/commands/passwd.js';
@@ -36,5 +36,22 @@ describe('passwd command', () => {
     const printed = await run('', ['--token']);
     const token = /^token: (\S+)$/m.exec(printed)?.[1] ?? '';
     expect(printed).toContain(`token_sha256: ${tokenSha256(token)}`);
+  });
+
+  it('prompts twice at a terminal', async () => {
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => terminal });
+    let printed = '';
+    let prompts = '';
+    const program = new Command().exitOverride();
+    registerPasswdCommand(
+      program,
+      terminal,
+      { write: (text: string) => (printed += text) },
+      { write: (text: string) => (prompts += text) },
+    );
+    terminal.write('cold-room-7\rcold-room-7\r');
+    await program.parseAsync(['node', 'coldpool', 'passwd']);
+    expect(prompts).toBe('Password: \nRetype password: \n');
+    expect(await verifyPassword('cold-room-7', printed.trim())).toBe(true);
   });
 });

@@ -1,44 +1,84 @@
 /**
- * `coldpool passwd`: reads a password from standard input and prints its salted scrypt hash for
- * `password_hash` in the config or the MQTT users file. The password never appears on the command line,
- * where other local users could read it from the process list. `--token` prints a new API token and
- * the SHA-256 that `http.auth.tokens` stores.
+ * `coldpool passwd`: reads a password and prints its salted scrypt hash for `password_hash` in the config
+ * or the MQTT users file. At a terminal it prompts twice without echo, and otherwise it reads the first
+ * line of standard input. The password never appears on the command line, where other local users could
+ * read it from the process list. `--token` prints a new API token and the SHA-256 that `http.auth.tokens`
+ * stores.
  */
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
 import { hashPassword } from '../../security/password-hash.js';
 import { SecurityError } from '../../security/security-error.js';
 import { generateToken, tokenSha256 } from '../../security/token-store.js';
+import { isTerminalInput, readPasswordLines, type TerminalInput } from '../password-prompt.js';
 
 /** Output target of the command: standard output, or a stream a test captures. */
 export interface TextOutput {
   write(text: string): unknown;
 }
 
-/**
- * Reads `input` to its end and returns the first line without its line break.
- * NOTE: on a terminal the password is echoed while typed and input ends with Ctrl-D, so pipe it in.
- */
+/** Exit status after Ctrl-C at the prompt: 128 plus the number of SIGINT, as shells report it. */
+const INTERRUPTED_EXIT_CODE = 130;
+
+/** Reads `input` to its end and returns the first line without its line break. */
 async function readFirstLine(input: Readable): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of input) chunks.push(Buffer.from(chunk as Buffer));
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
-/** Adds `passwd` to `program`. The command reads from `input` and writes the hash to `output`. */
+/**
+ * Prompts on `prompt` for the password and then for the same password again, without echo. Returns the
+ * password, or undefined after Ctrl-C. Throws a `SecurityError` when no password is given or the two differ.
+ */
+async function readPasswordTwice(input: TerminalInput, prompt: TextOutput): Promise<string | undefined> {
+  const [first, second] = await readPasswordLines(input, prompt, ['Password: ', 'Retype password: ']);
+  if (first?.kind === 'interrupt' || second?.kind === 'interrupt') return undefined;
+  if (first?.kind !== 'line' || first.text === '') {
+    throw new SecurityError('PASSWORD_EMPTY', 'no password was given; type one and press Enter');
+  }
+  if (second?.kind !== 'line') {
+    throw new SecurityError(
+      'PASSWORD_EMPTY',
+      'no password was given at the second prompt; run coldpool passwd again and type the password twice',
+    );
+  }
+  if (second.text !== first.text) {
+    throw new SecurityError('PASSWORD_MISMATCH', 'the two passwords differ; run coldpool passwd again');
+  }
+  return first.text;
+}
+
+/**
+ * Adds `passwd` to `program`. The command reads from `input`, writes the hash to `output`, and writes
+ * the prompts of a terminal to `prompt`.
+ */
 export function registerPasswdCommand(
   program: Command,
   input: Readable = process.stdin,
   output: TextOutput = process.stdout,
+  prompt: TextOutput = process.stderr,
 ): void {
   program
     .command('passwd')
-    .description('read a password from standard input and print its scrypt hash for password_hash')
+    .description(
+      'print the scrypt hash of a password for password_hash; at a terminal it asks twice without echo, ' +
+        'otherwise it reads the first line of standard input',
+    )
     .option('--token', 'print a new random HTTP API token and its token_sha256 instead; reads no input')
     .action(async (options: { token?: boolean }) => {
       if (options.token === true) {
         const token = generateToken();
         output.write(`token: ${token}\ntoken_sha256: ${tokenSha256(token)}\n`);
+        return;
+      }
+      if (isTerminalInput(input)) {
+        const password = await readPasswordTwice(input, prompt);
+        if (password === undefined) {
+          process.exitCode = INTERRUPTED_EXIT_CODE;
+          return;
+        }
+        output.write(`${await hashPassword(password)}\n`);
         return;
       }
       const password = await readFirstLine(input);
