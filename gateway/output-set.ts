@@ -137,6 +137,10 @@ export class OutputSet {
   static async start(config: GatewayConfig, log: Logger, context: OutputSetContext): Promise<OutputSet> {
     const settings = parseQueueConfig(queueSettingsOf(config));
     const path = queuePath(config, settings);
+    // The sinks below read these secrets again. Reading them first stops a start with a missing password
+    // before any store directory or file is created.
+    if (config.outputs.influx !== undefined) readSecret(config.outputs.influx, 'outputs.influx');
+    if (config.upstream !== undefined) readSecret(config.upstream, 'upstream');
     // Without outputs.queue.path the queue is kept beside the local store.
     const pathSetting =
       settings.path !== undefined ? 'outputs.queue.path' : 'outputs.local_store.path or outputs.queue.path';

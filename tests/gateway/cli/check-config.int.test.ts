@@ -113,15 +113,20 @@ describe('coldpool check-config', () => {
     expect(result.stderr).toContain('coldpool run would refuse to start with this file');
   });
 
-  it('run rejects an open broker before opening stores', async () => {
+  /**
+   * Runs `coldpool run` on a config of `mqtt` (a YAML section) and `outputs` (lines under `outputs:`)
+   * whose local store is under `<dir>/stores`. Both get the temporary directory.
+   */
+  async function runWithStores(mqtt: (dir: string) => string, outputs: (dir: string) => string = () => '') {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
     const file = join(dir, 'site.yaml');
     const storeDir = join(dir, 'stores');
-    writeFileSync(
-      file,
-      `mqtt:\n  broker:\n    host: 0.0.0.0\noutputs:\n  local_store: { path: ${storeDir}/store.db }\n`,
-    );
-    const result = await runCli(['run', '--config', file]);
+    writeFileSync(file, `${mqtt(dir)}outputs:\n${outputs(dir)}  local_store: { path: ${storeDir}/store.db }\n`);
+    return { dir, file, storeDir, result: await runCli(['run', '--config', file]) };
+  }
+
+  it('run rejects an open broker before opening stores', async () => {
+    const { file, storeDir, result } = await runWithStores(() => 'mqtt:\n  broker:\n    host: 0.0.0.0\n');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`${file}: the mqtt listener may bind 0.0.0.0 only with authentication`);
     expect(result.stderr).toContain('nothing was started');
@@ -129,16 +134,21 @@ describe('coldpool check-config', () => {
   });
 
   it('run stops at a missing password file before opening stores', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
-    const file = join(dir, 'site.yaml');
-    const storeDir = join(dir, 'stores');
-    writeFileSync(
-      file,
-      `mqtt:\n  url: mqtt://127.0.0.1:9\n  username: u\n  password_file: ${dir}/missing.txt\noutputs:\n  local_store: { path: ${storeDir}/store.db }\n`,
+    const { dir, storeDir, result } = await runWithStores(
+      (dir) => `mqtt:\n  url: mqtt://127.0.0.1:9\n  username: u\n  password_file: ${dir}/missing.txt\n`,
     );
-    const result = await runCli(['run', '--config', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(`mqtt.password_file: ${dir}/missing.txt does not exist`);
+    expect(existsSync(storeDir)).toBe(false);
+  });
+
+  it('run stops at a missing influx password before opening stores', async () => {
+    const { dir, storeDir, result } = await runWithStores(
+      () => 'mqtt:\n  broker: { port: 0 }\n',
+      (dir) => `  influx: { url: http://127.0.0.1:9/db, username: u, password_file: ${dir}/missing.txt }\n`,
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`outputs.influx.password_file: ${dir}/missing.txt does not exist`);
     expect(existsSync(storeDir)).toBe(false);
   });
 
