@@ -86,7 +86,7 @@ function lockText(): string {
 function createLock(lockPath: string): boolean {
   let fd: number;
   try {
-    fd = openSync(lockPath, 'wx');
+    fd = openSync(lockPath, 'wx', 0o600);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw error;

@@ -15,6 +15,7 @@ import type { LocalStore } from '../outputs/local-store.js';
 import { beyondAnyRule, type Excursion, findExcursions, isOutOfRange, timeBeyond, truePeriods } from './excursions.js';
 import { meanKineticTemperature } from './mkt.js';
 import { readingsSha256 } from './report-csv.js';
+import { formatUtc } from './report-format.js';
 import { type Gap, type SeriesPoint, toStepSeries } from './step-series.js';
 
 /** Measurements the gateway itself writes under an asset's tags; their series name no probe device. */
@@ -204,7 +205,7 @@ function seriesStatistics(readings: SeriesPoint[], profile: AssetProfile, option
 export function buildReport(sources: ReportSources, profile: AssetProfile, options: ReportOptions): ReportData {
   if (!(options.to_ms > options.from_ms)) {
     throw new RangeError(
-      `report window ends (${options.to_ms}) before it starts (${options.from_ms}): swap --from and --to`,
+      `report window ends at ${formatUtc(options.to_ms)} UTC, not after its start at ${formatUtc(options.from_ms)} UTC; swap --from and --to`,
     );
   }
   const { devices, sites } = assetDevices(sources.readings, profile);

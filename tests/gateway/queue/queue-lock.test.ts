@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,6 +40,13 @@ describe('QueueLock', () => {
 
   afterAll(() => {
     other.kill();
+  });
+
+  it('creates the lock owner-only', () => {
+    const path = queuePath();
+    const queue = new DurableQueue({ path, outputs: ['influx'] });
+    expect(statSync(`${path}.lock`).mode & 0o777).toBe(0o600);
+    queue.close();
   });
 
   it('rejects a queue that a running process holds', () => {

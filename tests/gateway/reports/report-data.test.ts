@@ -120,6 +120,10 @@ describe('report data', () => {
   });
 
   it('rejects a window that ends first', () => {
-    expect(() => report([reading(0, 3)], -5)).toThrow(/swap --from and --to/);
+    const from = new Date(START).toISOString().replace('T', ' ').slice(0, 19);
+    const to = new Date(START - 5 * MIN).toISOString().replace('T', ' ').slice(0, 19);
+    expect(() => report([reading(0, 3)], -5)).toThrow(
+      `report window ends at ${to} UTC, not after its start at ${from} UTC; swap --from and --to`,
+    );
   });
 });
