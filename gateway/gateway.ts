@@ -22,7 +22,7 @@ import { launcherOverrideWarning, tuneGarbageCollection } from './gc-tuning.js';
 import type { ModbusInput } from './inputs/modbus-input.js';
 import { MqttInput } from './inputs/mqtt-input.js';
 import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
-import { OutputSet, type OutputStats } from './output-set.js';
+import { checkOutputSecrets, OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample, untrustedTimeMessage } from './pipeline/normalise-sample.js';
 import type { PlanningCapacity } from './planning/capacity-service.js';
@@ -37,6 +37,7 @@ import { createInternalMqttUser } from './security/internal-user.js';
 import { checkHttpListenerSafety, disabledHttpWarning } from './security/listener-safety.js';
 import { logBrokerRejections } from './security/rejection-log.js';
 import { createStats, type GatewayStats } from './stats.js';
+import { createStoreDirectory } from './store-directory.js';
 import { DASHBOARD_ROUTES } from './web/dashboard-routes.js';
 
 export interface GatewayOptions {
@@ -143,6 +144,10 @@ export class Gateway {
     this.wireBus();
     // Read before the stores open, so a missing password file stops the start without creating files.
     this.credentials = configuredCredentials(config);
+    checkOutputSecrets(config);
+    // The records and plan stores open later, so their directories are made before any store file exists.
+    if (config.alarms.enabled) createStoreDirectory(config.alarms.store_path, 'alarms.store_path');
+    if (config.planning.enabled) createStoreDirectory(config.planning.store_path, 'planning.store_path');
     this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     if (!config.mqtt.url && config.mqtt.broker.enabled) await this.startBroker();
     await this.outputs.startRepublish(() => this.brokerUrl(), this.credentials);

@@ -63,6 +63,15 @@ function republishWanted(config: GatewayConfig): boolean {
 /** The InfluxDB sink: on a worker thread unless `worker_thread` is off. */
 type InfluxQueueSink = InfluxSink | InfluxWorkerSink;
 
+/**
+ * Reads the InfluxDB and upstream passwords and throws `SecretError` when one cannot be read. The sinks
+ * read them again. Reading them first stops a start before any store directory or file is created.
+ */
+export function checkOutputSecrets(config: GatewayConfig): void {
+  if (config.outputs.influx !== undefined) readSecret(config.outputs.influx, 'outputs.influx');
+  if (config.upstream !== undefined) readSecret(config.upstream, 'upstream');
+}
+
 function influxSink(
   config: GatewayConfig,
   log: Logger,
@@ -137,10 +146,7 @@ export class OutputSet {
   static async start(config: GatewayConfig, log: Logger, context: OutputSetContext): Promise<OutputSet> {
     const settings = parseQueueConfig(queueSettingsOf(config));
     const path = queuePath(config, settings);
-    // The sinks below read these secrets again. Reading them first stops a start with a missing password
-    // before any store directory or file is created.
-    if (config.outputs.influx !== undefined) readSecret(config.outputs.influx, 'outputs.influx');
-    if (config.upstream !== undefined) readSecret(config.upstream, 'upstream');
+    checkOutputSecrets(config);
     // Without outputs.queue.path the queue is kept beside the local store.
     const pathSetting =
       settings.path !== undefined ? 'outputs.queue.path' : 'outputs.local_store.path or outputs.queue.path';

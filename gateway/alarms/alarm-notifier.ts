@@ -5,6 +5,7 @@
  * stored before it starts and retried until it succeeds or grows too old.
  */
 import { EventEmitter } from 'node:events';
+import { redactUrlText } from '../secrets.js';
 import type { AlarmEngine } from './alarm-engine.js';
 import type { AlarmNotification } from './alarm-registry.js';
 import {
@@ -204,7 +205,7 @@ export class AlarmNotifier extends EventEmitter<NotifierEvents> {
     }
     const webhook = this.options.notify.webhooks.find((candidate) => candidate.url === entry.target);
     if (!webhook) {
-      const message = `webhook ${entry.target} is no longer in notify.webhooks, so its queued notification is dropped`;
+      const message = `webhook ${redactUrlText(entry.target)} is no longer in notify.webhooks, so its queued notification is dropped`;
       return Promise.reject(new TargetNotConfiguredError(message));
     }
     const secret = webhook.secret_env ? (this.options.env ?? process.env)[webhook.secret_env] : undefined;

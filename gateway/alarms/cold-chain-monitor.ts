@@ -89,7 +89,8 @@ export class ColdChainMonitor {
     logNotifierEvents(this.notifier, logger);
     const queued = this.notifier.resume();
     if (queued > 0) {
-      logger.info({ queued }, `${queued} alarm notifications queued by the previous run are sent again`);
+      const notifications = queued === 1 ? '1 alarm notification' : `${queued} alarm notifications`;
+      logger.info({ queued }, `${notifications} queued by the previous run: sending again`);
     }
     if (this.options.audited_config !== undefined) {
       const entry = recordConfigChange(

@@ -1,11 +1,17 @@
 /** Log lines of the alarm notifier's events, as the cold-chain monitor writes them. */
 import type { Logger } from '../logger.js';
+import { redactUrlText } from '../secrets.js';
 import type { AlarmNotifier } from './alarm-notifier.js';
 
 /** Logs failed, expired and dropped notifications and outbox errors of `notifier`. */
 export function logNotifierEvents(notifier: AlarmNotifier, logger: Logger): void {
   notifier.on('delivery_failed', (failure) => {
-    const fields = { err: failure.error, channel: failure.channel, target: failure.target, alarm_id: failure.alarm_id };
+    const fields = {
+      err: failure.error,
+      channel: failure.channel,
+      target: failure.channel === 'webhook' ? redactUrlText(failure.target) : failure.target,
+      alarm_id: failure.alarm_id,
+    };
     if (!failure.queued) {
       logger.warn(fields, 'alarm notification not delivered');
       return;
@@ -23,7 +29,7 @@ export function logNotifierEvents(notifier: AlarmNotifier, logger: Logger): void
       {
         alarm_id: expiry.alarm_id,
         channel: expiry.channel,
-        target: expiry.target,
+        target: expiry.channel === 'webhook' ? redactUrlText(expiry.target) : expiry.target,
         age_s: Math.round(expiry.age_ms / 1000),
         last_error: expiry.last_error,
       },

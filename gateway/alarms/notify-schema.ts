@@ -16,7 +16,14 @@ export type EscalationStep = z.infer<typeof escalationStepSchema>;
 /** An HTTP endpoint that receives every alarm notification as a signed JSON POST. */
 export const webhookSchema = z.strictObject({
   /** `http://` or `https://` URL. */
-  url: z.string().regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL'),
+  url: z
+    .string()
+    .regex(/^https?:\/\/\S+$/, 'must be an http:// or https:// URL')
+    // Node's fetch rejects a URL with user info, so every delivery to it would fail.
+    .refine(
+      (url) => !/^https?:\/\/[^/?#]*@/.test(url),
+      'must not contain a user name or password (fetch rejects such a URL); give the receiver a token in the query, such as ?token=..., and sign requests with secret_env',
+    ),
   /** Environment variable that contains the HMAC-SHA256 key; without it requests are sent unsigned. */
   secret_env: z
     .string()

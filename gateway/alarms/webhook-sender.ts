@@ -4,6 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { retryDelay } from '../outputs/retry-backoff.js';
+import { redactUrlText } from '../secrets.js';
 import type { WebhookConfig } from './notify-schema.js';
 
 /** Header with the signature: `sha256=` and the hex HMAC-SHA256 of `<timestamp>.<body>`. */
@@ -25,7 +26,7 @@ export class WebhookError extends Error {
     /** False for a 4xx response other than 429, which sending the same request again cannot fix. */
     readonly retryable = true,
   ) {
-    super(`webhook ${url} failed after ${attempts} attempts: ${reason}; check the receiver and its URL`);
+    super(`webhook ${redactUrlText(url)} failed after ${attempts} attempts: ${reason}; check the receiver and its URL`);
     this.name = 'WebhookError';
   }
 }

@@ -108,7 +108,13 @@ export class Planner implements PlanService {
         this.orders.delete(evicted);
         this.orderStore.delete(evicted);
       }
-      if (delivered === undefined) this.counters.orders_dropped++;
+      if (delivered === undefined && evicted !== undefined) {
+        this.counters.orders_dropped++;
+        this.deps.log.warn(
+          { order_id: evicted, max_pending_orders: this.config.max_pending_orders },
+          `order ${evicted} dropped to make room for order ${entry.order.id}: planning.max_pending_orders is reached; raise it or report delivered orders`,
+        );
+      }
     }
     this.orders.set(entry.order.id, entry);
   }

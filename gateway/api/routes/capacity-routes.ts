@@ -117,7 +117,7 @@ export function registerCapacityRoutes(app: FastifyInstance, context: ApiContext
     {
       schema: {
         tags: ['capacity'],
-        summary: 'Submitted orders',
+        summary: "Orders of the next planning round: the scenario file's and the submitted ones",
         response: { 200: { type: 'array', items: orderSchema }, ...errorResponses },
       },
     },

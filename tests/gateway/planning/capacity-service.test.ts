@@ -184,4 +184,27 @@ describe('planning capacity', () => {
     expect(offers.map((offer) => offer.asset)).toEqual(['truck-2']);
     expect(offers[0]?.available_to_ms).toBe(Date.UTC(2026, 11, 6, 4, 0));
   });
+
+  it('logs an order dropped at the bound', () => {
+    const lines: string[] = [];
+    const config = planningConfigSchema.parse({
+      enabled: true,
+      scenario_file: 'tests/fixtures/planning/small-county.yaml',
+      schedules: [],
+      store_path: join(mkdtempSync(join(tmpdir(), 'coldpool-capacity-')), 'plans.db'),
+      max_pending_orders: 2,
+    });
+    const log = pino({ level: 'warn' }, { write: (line: string) => lines.push(line) });
+    planner = new Planner(config, { log, now: () => evening });
+    const capacity = new PlanningCapacity(planner, () => evening);
+    const first = capacity.submit({ ...API_ORDER, temperature_class: 'frozen' });
+    capacity.submit({ ...API_ORDER, temperature_class: 'frozen' });
+    const third = capacity.submit({ ...API_ORDER, temperature_class: 'frozen' });
+
+    expect(planner.counters.orders_dropped).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] as string).msg).toBe(
+      `order ${first.id} dropped to make room for order ${third.id}: planning.max_pending_orders is reached; raise it or report delivered orders`,
+    );
+  });
 });
