@@ -49,6 +49,8 @@ export interface NotifierEvents {
       /** Failed delivery passes of the outbox row so far, absent without an outbox. */
       failures?: number;
       next_attempt_ms?: number;
+      /** True when an earlier pass of the row failed with another message, such as a key that went missing. */
+      cause_changed?: boolean;
     },
   ];
   /** A queued delivery reached `outbox_max_age_s` and was deleted unsent. */
@@ -274,6 +276,7 @@ export class AlarmNotifier extends EventEmitter<NotifierEvents> {
       error,
       queued: rescheduled !== false,
       failures,
+      cause_changed: row.last_error !== null && row.last_error !== error.message,
       ...(rescheduled ? { next_attempt_ms } : {}),
     });
   }

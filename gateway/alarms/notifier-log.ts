@@ -17,8 +17,9 @@ export function logNotifierEvents(notifier: AlarmNotifier, logger: Logger): void
       return;
     }
     const retry = { ...fields, failures: failure.failures, next_attempt_ms: failure.next_attempt_ms };
-    // While a receiver stays down every pass fails again, so only the first failure of a row is a warning.
-    if (failure.failures === undefined || failure.failures <= 1) {
+    // While a receiver stays down every pass fails again, so only the first failure of a row is a warning,
+    // and a later one whose cause differs from the row's last.
+    if (failure.failures === undefined || failure.failures <= 1 || failure.cause_changed === true) {
       logger.warn(retry, 'alarm notification not delivered; it stays queued and is sent again later');
     } else {
       logger.debug(retry, 'queued alarm notification not delivered again');

@@ -279,6 +279,23 @@ describe('cold chain monitor outbox', () => {
     expect(storedRows()).toEqual([]);
   });
 
+  it('warns when the cause changes', async () => {
+    const receiver = await startReceiver([503]);
+    const first = startMonitor({ webhooks: [{ url: receiver.url, max_attempts: 1 }] });
+    first.bus.emit('reading', temperatureReading(START_MS, 7));
+    await first.monitor.stop();
+
+    const keyName = 'COLDPOOL_TEST_UNSET_WEBHOOK_KEY';
+    delete process.env[keyName];
+    const second = startMonitor({ webhooks: [{ url: receiver.url, max_attempts: 1, secret_env: keyName }] });
+    await once(second.monitor.notifier, 'delivery_failed', { signal: AbortSignal.timeout(5_000) });
+    await second.monitor.stop();
+
+    const warnings = logLines.filter((line) => line.level === 40 && /stays queued/.test(String(line.msg)));
+    expect(warnings.map((line) => line.failures)).toEqual([1, 2]);
+    expect(String((warnings[1]?.err as { message?: string })?.message)).toContain(`${keyName} is not set`);
+  });
+
   it('drops a row on 4xx', async () => {
     const receiver = await startReceiver([400]);
     const { monitor, bus } = startMonitor({ webhooks: [{ url: receiver.url }] });
