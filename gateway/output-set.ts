@@ -64,8 +64,9 @@ function republishWanted(config: GatewayConfig): boolean {
 type InfluxQueueSink = InfluxSink | InfluxWorkerSink;
 
 /**
- * Reads the InfluxDB and upstream passwords and throws `SecretError` when one cannot be read. The sinks
- * read them again. Reading them first stops a start before any store directory or file is created.
+ * Reads the InfluxDB and upstream passwords and throws `SecretError` when one cannot be read. The gateway
+ * calls it before `OutputSet.start`, so a missing password stops the start before any store directory or
+ * file is created. The sinks read the passwords again when they are built.
  */
 export function checkOutputSecrets(config: GatewayConfig): void {
   if (config.outputs.influx !== undefined) readSecret(config.outputs.influx, 'outputs.influx');
@@ -146,7 +147,6 @@ export class OutputSet {
   static async start(config: GatewayConfig, log: Logger, context: OutputSetContext): Promise<OutputSet> {
     const settings = parseQueueConfig(queueSettingsOf(config));
     const path = queuePath(config, settings);
-    checkOutputSecrets(config);
     // Without outputs.queue.path the queue is kept beside the local store.
     const pathSetting =
       settings.path !== undefined ? 'outputs.queue.path' : 'outputs.local_store.path or outputs.queue.path';

@@ -26,7 +26,7 @@ export type PublishHook = (topic: string, payload: string) => void | Promise<voi
 
 /** Interval of the outbox retry pass, in milliseconds. */
 const RETRY_INTERVAL_MS = 1_000;
-/** Deliveries that a retry pass keeps under way at most, so a long backlog does not open thousands of requests. */
+/** Maximum number of deliveries a retry pass keeps under way, so a long backlog does not open thousands of requests. */
 const MAX_RETRIES_IN_FLIGHT = 50;
 
 interface DeliveryTarget {
@@ -76,7 +76,7 @@ export interface AlarmNotifierOptions {
   retry_interval_ms?: number;
 }
 
-/** A delivery to a target that the configuration no longer contains; sending it again cannot succeed. */
+/** A delivery to a target that the configuration no longer contains. Sending it again cannot succeed. */
 class TargetNotConfiguredError extends Error {
   readonly retryable = false;
 }

@@ -70,8 +70,8 @@ export class ColdChainMonitor {
       clock: this.clock,
       ...(options.devices ? { devices: options.devices } : {}),
     });
-    // The outbox uses the wall clock (the notifier's default): its retries and age limit concern real
-    // receivers, also when `clock` is a simulator's faster one.
+    // The outbox uses the wall clock, the notifier's default, because its retries and age limit concern
+    // real receivers, also when `clock` is a simulator's faster one.
     this.notifier = new AlarmNotifier({
       notify: options.config.notify,
       publish: options.publish,
@@ -90,7 +90,7 @@ export class ColdChainMonitor {
     const queued = this.notifier.resume();
     if (queued > 0) {
       const notifications = queued === 1 ? '1 alarm notification' : `${queued} alarm notifications`;
-      logger.info({ queued }, `${notifications} queued by the previous run: sending again`);
+      logger.info({ queued }, `sending ${notifications} queued by the previous run again`);
     }
     if (this.options.audited_config !== undefined) {
       const entry = recordConfigChange(

@@ -105,8 +105,8 @@ function parseWords(texts: string[], type: RegisterType): number[] {
   });
   const needed = wordCount(type);
   if (words.length !== needed) {
-    const given = words.length === 1 ? '1 was given' : `${words.length} were given`;
-    throw new Error(`${type} takes ${needed} register words but ${given}; pass exactly ${needed} words`);
+    const givenWords = words.length === 1 ? '1 was given' : `${words.length} were given`;
+    throw new Error(`${type} takes ${needed} register words but ${givenWords}; pass exactly ${needed} words`);
   }
   return words;
 }

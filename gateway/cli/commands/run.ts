@@ -56,9 +56,9 @@ export function registerRunCommand(program: Command): void {
         resolved.config.http = { ...resolved.config.http, enabled: true, host, port };
       }
       // The gateway makes the same checks as it starts, but only after it has opened its stores.
-      const refusals = checkStartupSecurity(resolved.config, options.config).errors;
-      if (refusals.length > 0) {
-        for (const message of refusals) process.stderr.write(`${options.config}: ${message}\n`);
+      const securityErrors = checkStartupSecurity(resolved.config, options.config).errors;
+      if (securityErrors.length > 0) {
+        for (const message of securityErrors) process.stderr.write(`${options.config}: ${message}\n`);
         process.stderr.write('nothing was started; fix the file and run again\n');
         process.exitCode = 1;
         return;
