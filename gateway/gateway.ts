@@ -26,7 +26,7 @@ import { checkOutputSecrets, OutputSet, type OutputStats } from './output-set.js
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample, untrustedTimeMessage } from './pipeline/normalise-sample.js';
 import type { PlanningCapacity } from './planning/capacity-service.js';
-import type { Planner } from './planning/planner.js';
+import type { Planner, PlanningCounters } from './planning/planner.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { redactUrlText } from './secrets.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
@@ -286,12 +286,17 @@ export class Gateway {
     await planner?.stop();
   }
 
-  /** Base URL of the HTTP API once it listens. */
+  /** Returns the counters of the planner while one runs on this node. */
+  planningCounters(): PlanningCounters | undefined {
+    return this.planner?.counters;
+  }
+
   /** Returns the line counters of each Modbus RTU bus, by bus id; empty without RTU devices. */
   rtuLineStats(): Array<{ bus: string; stats: RtuLineStats }> {
     return this.modbusInput?.rtuLineStats() ?? [];
   }
 
+  /** Base URL of the HTTP API once it listens. */
   apiUrl(): string | undefined {
     return this.api?.url;
   }

@@ -2,6 +2,7 @@ import type { RtuLineStats } from '../../devices/modbus/rtu-transport.js';
 import type { ResolvedDevice } from '../config/resolve.js';
 import type { EventBus } from '../events.js';
 import type { OutputStats } from '../outputs/output.js';
+import type { PlanningCounters } from '../planning/planner.js';
 import type { GatewayStats } from '../stats.js';
 import { ApiError, type ApiErrorCode, ServiceRejection } from './errors.js';
 import type { FleetState } from './fleet-state.js';
@@ -19,6 +20,8 @@ export interface ApiGateway {
   discoveredSubscription?(device_id: string): string | undefined;
   /** Line counters of each Modbus RTU bus, by bus id. Default: no RTU bus. */
   rtuLineStats?(): Array<{ bus: string; stats: RtuLineStats }>;
+  /** Counters of the planner that runs on this node, or undefined while none runs. Default: no planner. */
+  planningCounters?(): PlanningCounters | undefined;
 }
 
 /** The gateway and the optional feature services the API serves. */

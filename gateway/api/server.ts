@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { registerMetricsRoute } from '../metrics/metrics-route.js';
 import { registerDashboard } from '../web/serve-dashboard.js';
 import type { ApiContext, ApiDeps } from './api-context.js';
+import { buildApiValidator } from './body-validator.js';
 import { installErrorHandlers } from './error-handler.js';
 import { ApiError, errorEnvelopeSchema } from './errors.js';
 import { FleetState } from './fleet-state.js';
@@ -81,7 +82,9 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     bodyLimit: options.body_limit_bytes ?? 65_536,
     // `verbose` adds the failing value and its schema to each issue, so a message can state the allowed range.
+    // `coerceTypes` applies to the query string, path parameters and headers only (body-validator.ts).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, allErrors: true, verbose: true } },
+    schemaController: { compilersFactory: { buildValidator: buildApiValidator } },
   }) as unknown as FastifyInstance;
   const fleet = new FleetState(deps.gateway.resolved.devices, deps.gateway.bus, {
     discovered_subscription: (device_id) => deps.gateway.discoveredSubscription?.(device_id),

@@ -6,6 +6,7 @@
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import type { RtuLineStats } from '../../devices/modbus/rtu-transport.js';
 import type { OutputStats } from '../outputs/output.js';
+import type { PlanningCounters } from '../planning/planner.js';
 import type { GatewayStats } from '../stats.js';
 
 /** What the metrics read at scrape time. */
@@ -18,6 +19,11 @@ export interface MetricsSource {
   liveClients(): number;
   /** Line counters of each Modbus RTU bus, by bus id. */
   rtuLines(): Array<{ bus: string; stats: RtuLineStats }>;
+  /**
+   * Counters of the planner that runs on this node, or undefined while none runs, such as on a cluster
+   * follower. Without this function the planning metrics are not registered.
+   */
+  planning?: () => PlanningCounters | undefined;
 }
 
 type CounterKey =
@@ -51,6 +57,14 @@ const OUTPUT_COUNTERS: Array<[keyof OutputStats, string]> = [
   ['rejected', 'Points the destination or the serialiser rejected as invalid'],
   ['dropped', 'Points dropped before reaching the destination'],
   ['write_errors', 'Failed write attempts, retried'],
+];
+
+const PLANNING_COUNTERS: Array<[keyof PlanningCounters, string]> = [
+  ['orders_received', 'Orders received over MQTT or the API and added to the next planning round'],
+  ['orders_dropped', 'Open orders deleted unplanned because planning.max_pending_orders was reached'],
+  ['orders_invalid', 'Order messages rejected because they could not be read or failed validation'],
+  ['rounds', 'Planning rounds whose plan was stored'],
+  ['rounds_skipped', 'Scheduled planning rounds skipped because the previous round was still running'],
 ];
 
 function setCounter(counter: Counter<string>, value: number, labels: Record<string, string> = {}): void {
@@ -129,6 +143,21 @@ export function createGatewayMetrics(source: MetricsSource): Registry {
         for (const { bus, stats } of source.rtuLines()) setCounter(this, stats[key], { bus });
       },
     });
+  }
+  const planning = source.planning;
+  if (planning !== undefined) {
+    for (const [key, help] of PLANNING_COUNTERS) {
+      new Counter({
+        name: `coldpool_planning_${key}_total`,
+        help,
+        registers: [registry],
+        collect() {
+          // A node without a running planner reports 0. A new planner, such as after a leader election,
+          // starts again from 0, which Prometheus reads as a counter reset.
+          setCounter(this, planning()?.[key] ?? 0);
+        },
+      });
+    }
   }
   new Gauge({
     name: 'coldpool_live_clients',

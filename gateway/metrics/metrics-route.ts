@@ -12,6 +12,10 @@ export function registerMetricsRoute(app: FastifyInstance, context: ApiContext):
       context.fleet.devices().map((device) => ({ device: device.id, up: device.health.state === 'up' })),
     liveClients: () => context.live.stats().clients,
     rtuLines: () => gateway.rtuLineStats?.() ?? [],
+    // The API has a plan service exactly when planning is on.
+    ...(context.deps.plans !== undefined && gateway.planningCounters !== undefined
+      ? { planning: () => gateway.planningCounters?.() }
+      : {}),
   });
   app.get(
     '/metrics',

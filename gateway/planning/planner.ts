@@ -22,6 +22,20 @@ export const PLAN_PUBLISH_TIMEOUT_MS = 10_000;
 /** Time `Planner.stop()` waits for a running round before it abandons it, in milliseconds. */
 export const PLANNER_STOP_TIMEOUT_MS = 5_000;
 
+/** Counts of one planner since it started. /metrics serves them as `coldpool_planning_*_total`. */
+export interface PlanningCounters {
+  /** Orders received over MQTT or the API and added to the next round. */
+  orders_received: number;
+  /** Open orders deleted unplanned because `max_pending_orders` was reached. */
+  orders_dropped: number;
+  /** Order messages rejected because they could not be read or failed validation. */
+  orders_invalid: number;
+  /** Rounds whose plan was stored. */
+  rounds: number;
+  /** Scheduled ticks skipped because the previous round was still running. */
+  rounds_skipped: number;
+}
+
 export interface PlannerDeps {
   log: Logger;
   /**
@@ -62,8 +76,13 @@ export class Planner implements PlanService {
   private readonly now: () => number;
   /** IANA time zone of the cron schedules and of the scenario's clock times. */
   readonly timeZone: string;
-  /** Orders dropped because `max_pending_orders` was reached, and order messages that could not be read. */
-  readonly counters = { orders_received: 0, orders_dropped: 0, orders_invalid: 0, rounds: 0, rounds_skipped: 0 };
+  readonly counters: PlanningCounters = {
+    orders_received: 0,
+    orders_dropped: 0,
+    orders_invalid: 0,
+    rounds: 0,
+    rounds_skipped: 0,
+  };
 
   constructor(
     private readonly config: PlanningConfig,
@@ -244,9 +263,9 @@ export class Planner implements PlanService {
     this.running = runPlan(scenario, abort.signal)
       .then(async (report) => {
         if (this.stopped) throw new Error('planning round abandoned: the planner stopped');
-        this.counters.rounds++;
         const plan = planView(`plan-${created}`, created, scenario, report);
         this.store.save(plan, report);
+        this.counters.rounds++;
         // Warnings such as a search cut short by the time limit; the stored report keeps them too.
         for (const warning of report.warnings ?? []) this.deps.log.warn({ plan_id: plan.id }, `plan round: ${warning}`);
         for (const listener of this.listeners) listener(plan);

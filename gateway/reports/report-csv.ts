@@ -1,11 +1,12 @@
 /**
- * CSV form of a report. Comment lines starting with `#` carry the summary, and the rest is the data
- * section with one row per reading. The PDF prints the SHA-256 of the data section, so a copy of either
- * can be checked against the store by hashing the bytes left after removing the `#` lines.
+ * CSV form of a report. Comment lines starting with `#` carry the summary, with temperatures rounded as
+ * in the PDF, and the rest is the data section with one row per reading, its value as stored. The PDF
+ * prints the SHA-256 of the data section, so a copy of either can be checked against the store by
+ * hashing the bytes left after removing the `#` lines.
  */
 import { createHash } from 'node:crypto';
 import type { ReportData } from './report-data.js';
-import { formatUtc } from './report-format.js';
+import { formatCelsius, formatCelsiusValue, formatUtc } from './report-format.js';
 import type { SeriesPoint } from './step-series.js';
 
 /** Builds the data section: header and one `time_utc,time_ms,value_c` row per reading, LF line ends. */
@@ -33,10 +34,10 @@ export function reportCsv(data: ReportData): string {
     comment('from_utc', formatUtc(data.from_ms)),
     comment('to_utc', formatUtc(data.to_ms)),
     comment('readings', data.readings.length),
-    comment('min_c', data.min_c),
-    comment('max_c', data.max_c),
-    comment('mean_c', data.mean_c),
-    comment('mkt_c', data.mkt_c),
+    comment('min_c', formatCelsiusValue(data.min_c)),
+    comment('max_c', formatCelsiusValue(data.max_c)),
+    comment('mean_c', formatCelsiusValue(data.mean_c)),
+    comment('mkt_c', formatCelsiusValue(data.mkt_c)),
     comment('mkt_complete', data.mkt_complete),
     comment('delta_h_over_r_k', data.delta_h_over_r_k),
     comment('out_of_range_s', data.out_of_range_ms.range / 1000),
@@ -47,7 +48,7 @@ export function reportCsv(data: ReportData): string {
       comment(
         `excursion_${index + 1}`,
         `${excursion.direction} ${formatUtc(excursion.start_ms)} to ${formatUtc(excursion.end_ms)}, ` +
-          `peak ${excursion.peak_c} °C, ${excursion.duration_ms / 1000} s`,
+          `peak ${formatCelsius(excursion.peak_c)}, ${excursion.duration_ms / 1000} s`,
       ),
     ),
     ...data.gaps.map((gap, index) =>

@@ -16,10 +16,24 @@ export function formatDuration(ms: number): string {
   return `${seconds} s`;
 }
 
-/** Formats a temperature with two decimals, or `n/a` for NaN. */
-export function formatCelsius(value: number | null): string {
+/** Decimal places of the temperatures in the CSV summary lines and the PDF text. */
+export const CELSIUS_DECIMALS = 2;
+
+/**
+ * Formats a temperature in °C without the unit, rounded to `CELSIUS_DECIMALS` decimals, such as `3.47`.
+ * Returns `n/a` for null, NaN and an infinite value.
+ */
+export function formatCelsiusValue(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
-  return `${value.toFixed(2)} °C`;
+  const text = value.toFixed(CELSIUS_DECIMALS);
+  // toFixed keeps the sign of a negative value that rounds to zero, such as -0.001 to "-0.00".
+  return Number(text) === 0 ? (0).toFixed(CELSIUS_DECIMALS) : text;
+}
+
+/** Formats a temperature as `formatCelsiusValue` does, followed by ` °C`, or `n/a`. */
+export function formatCelsius(value: number | null): string {
+  const text = formatCelsiusValue(value);
+  return text === 'n/a' ? text : `${text} °C`;
 }
 
 /** Parses an ISO 8601 time (UTC when it names no offset) or integer milliseconds since the epoch. */

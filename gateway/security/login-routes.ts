@@ -29,7 +29,8 @@ const loginBody = {
   required: ['username', 'password'],
   properties: {
     username: { type: 'string', minLength: 1, maxLength: 128 },
-    password: { type: 'string', minLength: 1, maxLength: 1024 },
+    // `writeOnly` keeps the value out of validation messages (gateway/api/validation-issue.ts).
+    password: { type: 'string', minLength: 1, maxLength: 1024, writeOnly: true },
   },
 } as const;
 

@@ -8,6 +8,7 @@ import type { Plan } from '../../gateway/api/services.js';
 import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { freePort } from '../harness/free-port.js';
+import { sample } from '../harness/prometheus-sample.js';
 import { API_ORDER } from './planning-fixture.js';
 
 async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
@@ -97,6 +98,14 @@ describe('gateway planning', () => {
     await client.publishAsync('coldpool/orders/in', '{"order_id":1}', { qos: 1 });
     await until(() => gateway.planner?.counters.orders_invalid === 1);
     expect(gateway.planner?.counters.orders_received).toBe(1);
+  });
+
+  it('serves the order counters at /metrics', async () => {
+    const text = await (await fetch(`${gateway.apiUrl()}/metrics`)).text();
+    expect(sample(text, 'coldpool_planning_orders_received_total')).toBe(1);
+    expect(sample(text, 'coldpool_planning_orders_invalid_total')).toBe(1);
+    expect(sample(text, 'coldpool_planning_orders_dropped_total')).toBe(0);
+    expect(sample(text, 'coldpool_planning_rounds_total')).toBe(1);
   });
 
   it('accepts an order through the api', async () => {

@@ -136,6 +136,16 @@ describe('report pdf', () => {
     expect(pdfText.replace(/\s+/g, ' ')).toContain(`Data SHA-256: ${hash}`);
   });
 
+  it('writes the pdf temperatures to csv', () => {
+    const csvPath = join(directory, 'summary.csv');
+    coldpool(...reportArgs('csv', csvPath));
+    const csv = readFileSync(csvPath, 'utf8');
+    expect(csv).toContain(`# mean_c: ${numberAfter('Mean \\(time-weighted\\):').toFixed(2)}\n`);
+    expect(csv).toContain(`# mkt_c: ${numberAfter('MKT:').toFixed(2)}\n`);
+    expect(csv).toContain(`# min_c: ${numberAfter('Minimum:').toFixed(2)}\n`);
+    expect(csv).toContain(`# max_c: ${numberAfter('Maximum:').toFixed(2)}\n`);
+  });
+
   it('renders other scripts with a TrueType font', () => {
     const font = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
     expect(existsSync(font)).toBe(true);

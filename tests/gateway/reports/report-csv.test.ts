@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { alarmConfigSchema } from '../../../gateway/alarms/alarm-config.js';
+import { resolveAssetProfiles } from '../../../gateway/alarms/asset-profile.js';
+import { LocalStore } from '../../../gateway/outputs/local-store.js';
+import type { Reading } from '../../../gateway/reading.js';
+import { reportCsv } from '../../../gateway/reports/report-csv.js';
+import { buildReport, type ReportData } from '../../../gateway/reports/report-data.js';
+import { formatCelsius, formatCelsiusValue } from '../../../gateway/reports/report-format.js';
+
+const START = Date.UTC(2026, 11, 1);
+const MIN = 60_000;
+
+function reading(minute: number, air_temp_c: number): Reading {
+  return {
+    measurement: 'cold_room',
+    tags: { site: 's', asset: 'room-1', device: 'ctl-1' },
+    fields: { air_temp_c },
+    integer_fields: new Set(),
+    time_ms: START + minute * MIN,
+    time_source: 'source',
+  };
+}
+
+/** Builds the report of a chilled room with one reading per minute of `values`, up to `to_minute`. */
+function report(values: number[], to_minute: number): ReportData {
+  const store = new LocalStore({ path: ':memory:', retention_days: 3650 });
+  store.write(values.map((value, minute) => reading(minute, value)));
+  const [profile] = resolveAssetProfiles(alarmConfigSchema.parse({ assets: [{ id: 'room-1', class: 'chilled' }] }));
+  if (!profile) throw new Error('no profile');
+  const data = buildReport({ readings: store }, profile, {
+    from_ms: START,
+    to_ms: START + to_minute * MIN,
+    now_ms: START,
+  });
+  store.close();
+  return data;
+}
+
+/** Returns the value of the `# key: value` comment line of a CSV report. */
+function commentValue(csv: string, key: string): string | undefined {
+  const prefix = `# ${key}: `;
+  return csv
+    .split('\n')
+    .find((line) => line.startsWith(prefix))
+    ?.slice(prefix.length);
+}
+
+describe('report csv', () => {
+  it('rounds the mean', () => {
+    const data = report([3, 3.4, 4], 3);
+    expect(data.mean_c).toBeCloseTo(3.4666666666666663, 12);
+    expect(commentValue(reportCsv(data), 'mean_c')).toBe('3.47');
+  });
+
+  it('rounds the mkt', () => {
+    const data = report([3, 3.4, 4], 3);
+    expect(String(data.mkt_c).length).toBeGreaterThan(6);
+    expect(commentValue(reportCsv(data), 'mkt_c')).toBe(data.mkt_c.toFixed(2));
+  });
+
+  it('rounds the extremes and peak', () => {
+    const csv = reportCsv(report([2.004, 6.126, 3.333], 3));
+    expect(commentValue(csv, 'min_c')).toBe('2.00');
+    expect(commentValue(csv, 'max_c')).toBe('6.13');
+    expect(commentValue(csv, 'excursion_1')).toContain('peak 6.13 °C');
+  });
+
+  it('keeps stored values in data rows', () => {
+    const csv = reportCsv(report([2.004, 6.126, 3.333], 3));
+    expect(csv).toContain(`,${START + MIN},6.126\n`);
+    expect(csv).toContain(`,${START},2.004\n`);
+  });
+
+  it('matches the pdf text', () => {
+    const data = report([3, 3.4, 4], 3);
+    const csv = reportCsv(data);
+    expect(`${commentValue(csv, 'mean_c')} °C`).toBe(formatCelsius(data.mean_c));
+    expect(`${commentValue(csv, 'mkt_c')} °C`).toBe(formatCelsius(data.mkt_c));
+  });
+
+  it('writes n/a without readings', () => {
+    const data = report([], 3);
+    const csv = reportCsv(data);
+    expect(commentValue(csv, 'mean_c')).toBe('n/a');
+    expect(commentValue(csv, 'mkt_c')).toBe('n/a');
+    expect(commentValue(csv, 'min_c')).toBe('n/a');
+    expect(commentValue(csv, 'max_c')).toBe('n/a');
+  });
+});
+
+describe('celsius format', () => {
+  const cases: Array<[number | null, string]> = [
+    [3.4666666666666663, '3.47'],
+    [5, '5.00'],
+    [-18.255, (-18.255).toFixed(2)],
+    [-0.001, '0.00'],
+    [Number.NaN, 'n/a'],
+    [Number.POSITIVE_INFINITY, 'n/a'],
+    [null, 'n/a'],
+  ];
+
+  for (const [value, expected] of cases) {
+    it(`formats ${value} as ${expected}`, () => {
+      expect(formatCelsiusValue(value)).toBe(expected);
+    });
+  }
+
+  it('adds the unit', () => {
+    expect(formatCelsius(3.4666666666666663)).toBe('3.47 °C');
+    expect(formatCelsius(Number.NaN)).toBe('n/a');
+  });
+});
