@@ -10,12 +10,24 @@ import { localDate } from '../../gateway/planning/local-time.js';
 import { freePort } from '../harness/free-port.js';
 import { API_ORDER, planningGatewayConfig } from './planning-fixture.js';
 
-/** Starts a gateway whose planner plans a rolling date in UTC, with its files in `dir`. */
+/**
+ * A fixed-offset IANA zone in which it is now about noon, so that local midnight, where the plan date
+ * changes, is hours away from this test. `Etc/GMT-N` is N hours ahead of UTC.
+ */
+function zoneNearNoon(): string {
+  const hoursAhead = 12 - new Date().getUTCHours();
+  if (hoursAhead === 0) return 'Etc/GMT';
+  return hoursAhead > 0 ? `Etc/GMT-${hoursAhead}` : `Etc/GMT+${-hoursAhead}`;
+}
+
+const zone = zoneNearNoon();
+
+/** Starts a gateway whose planner plans a rolling date in `zone`, with its files in `dir`. */
 async function startGateway(dir: string): Promise<Gateway> {
   const config = planningGatewayConfig(dir, await freePort());
   const planning = config.planning as Record<string, unknown>;
   const gateway = new Gateway(
-    validateConfig({ ...config, planning: { ...planning, plan_date: 'rolling', time_zone: 'UTC' } }),
+    validateConfig({ ...config, planning: { ...planning, plan_date: 'rolling', time_zone: zone } }),
     pino({ level: 'silent' }),
   );
   await gateway.start();
@@ -39,7 +51,7 @@ describe('api with a rolling plan date', () => {
   it('shows plan dates in responses', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-rolling-api-'));
     gateway = await startGateway(dir);
-    const today = localDate(Date.now(), 'UTC');
+    const today = localDate(Date.now(), zone);
     const created = await fetch(`${gateway.apiUrl()}/api/v1/orders`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
