@@ -69,10 +69,18 @@ export const alarmSchema = openObject(
   ['id', 'asset', 'level', 'state', 'kind', 'message', 'raised_ms'],
 );
 
+/** A plan's date. Plans stored by gateway versions without the field lack it. */
+export const planDateSchema = {
+  type: 'string',
+  format: 'date',
+  description: 'Date YYYY-MM-DD the plan is for. Its clock times count from that local midnight',
+} as const;
+
 export const planSchema = openObject(
   {
     id: { type: 'string' },
     scenario: { type: 'string' },
+    plan_date: planDateSchema,
     created_ms: { type: 'integer' },
     routes: { type: 'array', items: openObject({}) },
     unserved: { type: 'array', items: openObject({}) },

@@ -105,6 +105,8 @@ export interface OrderInput {
 
 export interface Order extends OrderInput {
   id: string;
+  /** Plan date `YYYY-MM-DD` whose midnight the windows count from, and whose rounds plan the order. */
+  plan_date?: string;
   submitted_ms: number;
   status: 'open' | 'planned' | 'unserved' | 'delivered';
   /** Time the order was reported delivered, only with status `delivered`. */
@@ -165,6 +167,11 @@ export interface Plan {
   id: string;
   /** Name of the scenario the plan was computed for. */
   scenario: string;
+  /**
+   * Date `YYYY-MM-DD` the plan is for. Its clock times count from that date's local midnight. Plans
+   * stored by gateway versions without this field lack it.
+   */
+  plan_date?: string;
   created_ms: number;
   routes: PlanRoute[];
   unserved: Array<{ order_id: string; reason: string }>;
@@ -175,10 +182,13 @@ export interface Plan {
   comparison: { pooled: PlanFigures; baseline: PlanFigures; baseline_unserved: string[] };
 }
 
+/** One entry of the plan list. */
+export type PlanSummary = Pick<Plan, 'id' | 'scenario' | 'plan_date' | 'created_ms'>;
+
 export interface PlanService {
   latest(): MaybePromise<Plan | undefined>;
   get(id: string): MaybePromise<Plan | undefined>;
-  list(): MaybePromise<Array<Pick<Plan, 'id' | 'scenario' | 'created_ms'>>>;
+  list(): MaybePromise<PlanSummary[]>;
   /** Computes a plan for the named scenario. Throws `ServiceRejection('invalid')` for an unknown scenario. */
   run(scenario: string): MaybePromise<Plan>;
   subscribe?(listener: (plan: Plan) => void): Unsubscribe;

@@ -6,6 +6,7 @@ import type { CapacityOffer, CapacityService, Order, OrderInput } from '../api/s
 import type { Reading } from '../reading.js';
 import { localDate, localMidnightMs } from './local-time.js';
 import { OrderMessageError } from './order-intake.js';
+import type { DatedOrder } from './order-store.js';
 import type { Planner } from './planner.js';
 
 /** Below this speed a truck counts as parked, km/h. */
@@ -88,27 +89,44 @@ export class PlanningCapacity implements CapacityService {
     });
   }
 
+  /**
+   * Lists the orders of every kept plan date. `planned` and `unserved` come from the newest plan of the
+   * order's date.
+   */
   orders(): Order[] {
-    const latest = this.planner.latest();
-    const unserved = new Set(latest?.unserved.map((order) => order.order_id) ?? []);
-    const planned = new Set(latest?.routes.flatMap((route) => route.stops.flatMap((stop) => stop.order_ids)) ?? []);
-    return this.planner.allOrders().map((order) => {
+    const latestByDate = new Map<string, { unserved: Set<string>; planned: Set<string> }>();
+    const outcomesOf = (planDate: string) => {
+      let outcomes = latestByDate.get(planDate);
+      if (outcomes === undefined) {
+        const latest = this.planner.latestOf(planDate);
+        outcomes = {
+          unserved: new Set(latest?.unserved.map((order) => order.order_id) ?? []),
+          planned: new Set(latest?.routes.flatMap((route) => route.stops.flatMap((stop) => stop.order_ids)) ?? []),
+        };
+        latestByDate.set(planDate, outcomes);
+      }
+      return outcomes;
+    };
+    return this.planner.listOrders().map((entry) => {
+      const { unserved, planned } = outcomesOf(entry.plan_date);
+      const id = entry.order.id;
       const view: Order = {
-        ...toInput(order),
-        id: order.id,
-        submitted_ms: this.planner.receivedAt(order.id) ?? 0,
-        status: unserved.has(order.id) ? 'unserved' : planned.has(order.id) ? 'planned' : 'open',
+        ...toInput(entry.order),
+        id,
+        plan_date: entry.plan_date,
+        submitted_ms: entry.received_ms ?? 0,
+        status: unserved.has(id) ? 'unserved' : planned.has(id) ? 'planned' : 'open',
       };
-      const delivery = this.planner.deliveryOf(order.id);
+      const delivery = entry.delivery;
       if (delivery === undefined) return view;
       return { ...view, status: 'delivered', delivered_ms: delivery.delivered_ms, delivered_by: delivery.by };
     });
   }
 
   markDelivered(id: string, by: string): Order {
-    this.planner.markDelivered(id, by);
-    const order = this.orders().find((candidate) => candidate.id === id);
-    // markDelivered throws for an id that allOrders does not list, so the order is found.
+    const delivered = this.planner.markDelivered(id, by);
+    const order = this.orders().find((candidate) => candidate.id === id && candidate.plan_date === delivered.plan_date);
+    // markDelivered throws for an id that listOrders does not list, so the order is found.
     if (order === undefined) throw new ServiceRejection('not_found', `order ${JSON.stringify(id)} not found`);
     return order;
   }
@@ -121,14 +139,15 @@ export class PlanningCapacity implements CapacityService {
       }
     }
     const id = `api-${this.now()}-${this.nextId++}`;
+    let stored: DatedOrder;
     try {
       // The planner commits the order to its SQLite store before it returns.
-      this.planner.receiveOrder(JSON.stringify({ ...input, id }));
+      stored = this.planner.receiveOrder(JSON.stringify({ ...input, id }));
     } catch (error) {
       if (error instanceof OrderMessageError) throw new ServiceRejection('invalid', error.message);
       throw error;
     }
-    return { ...input, id, submitted_ms: this.planner.receivedAt(id) ?? this.now(), status: 'open' };
+    return { ...input, id, plan_date: stored.plan_date, submitted_ms: stored.received_ms, status: 'open' };
   }
 }
 

@@ -57,3 +57,8 @@ export function localMidnightMs(date: string, zone: string): number {
   const guess = utcMidnight - offsetMs(utcMidnight, zone);
   return utcMidnight - offsetMs(guess, zone);
 }
+
+/** Returns the calendar date `days` days after date `YYYY-MM-DD`, or before it for a negative count. */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { type Order, orderSchema, type Site } from '../../scheduler/model/demand.js';
-import { localMidnightMs } from './local-time.js';
+import { localDate, localMidnightMs } from './local-time.js';
 
 /** An order message that cannot be planned; the message names the field and what is expected. */
 export class OrderMessageError extends Error {
@@ -42,12 +42,31 @@ function invalidMessage(issues: readonly z.core.$ZodIssue[]): OrderMessageError 
   return new OrderMessageError(`order message ${fields.join('; ')}; see docs/scheduler.md for the order shape`);
 }
 
+/** An order read from a message, with the sites it brings and the plan date its clock times count from. */
+export interface ReadOrder {
+  order: Order;
+  sites: Site[];
+  plan_date: string;
+}
+
+/**
+ * Plan date of a sale order. `plan_date`: the `planDate` argument. `window_from`: the local date of
+ * `window.from`, which must not be before `planDate`.
+ */
+export type SaleOrderDate = 'plan_date' | 'window_from';
+
 /**
  * Reads one order message: either a scheduler order (site ids of the scenario) or a sale order with
- * positions, whose unknown places become new sites. A sale order's window instants become clock times
- * of `planDate` in time zone `zone`. Throws `OrderMessageError`.
+ * positions, whose unknown places become new sites. A scheduler order belongs to `planDate`, and a sale
+ * order to the date that `saleDate` selects. A sale order's window instants become clock times of its
+ * date in time zone `zone`. Throws `OrderMessageError`.
  */
-export function readOrderMessage(payload: string, planDate: string, zone: string): { order: Order; sites: Site[] } {
+export function readOrderMessage(
+  payload: string,
+  planDate: string,
+  zone: string,
+  saleDate: SaleOrderDate = 'plan_date',
+): ReadOrder {
   let data: unknown;
   try {
     data = JSON.parse(payload);
@@ -59,13 +78,23 @@ export function readOrderMessage(payload: string, planDate: string, zone: string
   const isSale = typeof data === 'object' && data !== null && ('order_id' in data || 'window' in data);
   if (!isSale) {
     const direct = orderSchema.safeParse(data);
-    if (direct.success) return { order: direct.data, sites: [] };
+    if (direct.success) return { order: direct.data, sites: [], plan_date: planDate };
     throw invalidMessage(direct.error.issues);
   }
   const sale = saleOrderSchema.safeParse(data);
   if (!sale.success) throw invalidMessage(sale.error.issues);
   const value = sale.data;
-  const window = { start: clockOf(value.window.from, planDate, zone), end: clockOf(value.window.to, planDate, zone) };
+  const orderDate = saleDate === 'window_from' ? localDate(Date.parse(value.window.from), zone) : planDate;
+  if (orderDate < planDate) {
+    throw new OrderMessageError(
+      `order ${value.order_id}: window.from ${value.window.from} falls on ${orderDate} in ${zone}, before ` +
+        `today's plan date ${planDate}, so no round plans it; send orders whose window starts today or later`,
+    );
+  }
+  const window = {
+    start: clockOf(value.window.from, orderDate, zone),
+    end: clockOf(value.window.to, orderDate, zone),
+  };
   const order = orderSchema.parse({
     id: value.order_id,
     merchant_id: value.merchant_id,
@@ -93,5 +122,5 @@ export function readOrderMessage(payload: string, planDate: string, zone: string
       lon: value.delivery.lon,
     },
   ];
-  return { order, sites };
+  return { order, sites, plan_date: orderDate };
 }

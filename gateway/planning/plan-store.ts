@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Plan } from '../api/services.js';
+import type { Plan, PlanSummary } from '../api/services.js';
 import { openOwnerOnlyDatabase } from '../security/owner-only-file.js';
 
 /** Plans kept on the edge box, newest first: the plan as shown and the round's full report. */
@@ -38,10 +38,25 @@ export class PlanStore {
     return row ? (JSON.parse(row.plan_json) as Plan) : undefined;
   }
 
-  list(limit = 100): Array<Pick<Plan, 'id' | 'scenario' | 'created_ms'>> {
-    return this.db
-      .prepare('SELECT id, scenario, created_ms FROM plans ORDER BY created_ms DESC LIMIT ?')
-      .all(limit) as Array<Pick<Plan, 'id' | 'scenario' | 'created_ms'>>;
+  /** Returns the newest plan of `planDate`. Plans stored without a `plan_date` match no date. */
+  latestOf(planDate: string): Plan | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT plan_json FROM plans WHERE json_extract(plan_json, '$.plan_date') = ? ORDER BY created_ms DESC LIMIT 1",
+      )
+      .get(planDate) as { plan_json: string } | undefined;
+    return row ? (JSON.parse(row.plan_json) as Plan) : undefined;
+  }
+
+  /** Returns the newest `limit` plans, newest first. `plan_date` is absent on plans stored without one. */
+  list(limit = 100): PlanSummary[] {
+    const rows = this.db
+      .prepare(
+        "SELECT id, scenario, json_extract(plan_json, '$.plan_date') AS plan_date, created_ms FROM plans " +
+          'ORDER BY created_ms DESC LIMIT ?',
+      )
+      .all(limit) as Array<{ id: string; scenario: string; plan_date: string | null; created_ms: number }>;
+    return rows.map(({ plan_date, ...row }) => (plan_date === null ? row : { ...row, plan_date }));
   }
 
   close(): void {

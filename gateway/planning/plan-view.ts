@@ -62,6 +62,7 @@ export function planView(id: string, created_ms: number, scenario: Scenario, rep
   return {
     id,
     scenario: scenario.name,
+    plan_date: scenario.plan_date,
     created_ms,
     routes,
     unserved: report.plan.unserved.map((order) => ({ order_id: order.order_id, reason: order.reason })),

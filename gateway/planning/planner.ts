@@ -4,12 +4,19 @@ import type { Order, Site } from '../../scheduler/model/demand.js';
 import type { Scenario } from '../../scheduler/model/scenario.js';
 import type { PlanReport } from '../../scheduler/plan-round.js';
 import { ServiceRejection } from '../api/errors.js';
-import type { Plan, PlanService, Unsubscribe } from '../api/services.js';
+import type { Plan, PlanService, PlanSummary, Unsubscribe } from '../api/services.js';
 import { MqttPayloadTooLargeError } from '../mqtt-payload-limit.js';
 import { createStoreDirectory } from '../store-directory.js';
-import { systemTimeZone } from './local-time.js';
-import { OrderMessageError, readOrderMessage } from './order-intake.js';
-import { type OrderDelivery, OrderStore, type StoredOrder } from './order-store.js';
+import { addDays, localDate, systemTimeZone } from './local-time.js';
+import { OrderMessageError, type ReadOrder, readOrderMessage } from './order-intake.js';
+import {
+  type DatedDelivery,
+  type DatedOrder,
+  type OrderDelivery,
+  OrderStore,
+  type StoredOrder,
+} from './order-store.js';
+import { type EvictedOrder, PendingOrders } from './pending-orders.js';
 import { PlanStore } from './plan-store.js';
 import { planView } from './plan-view.js';
 import { checkPlanningSetup } from './planning-check.js';
@@ -51,26 +58,46 @@ export interface PlannerDeps {
   run_plan?: (scenario: Scenario, signal: AbortSignal) => Promise<PlanReport>;
   /** Subscribes to the orders topic. */
   subscribe?: (topic: string, handler: (payload: string) => void) => Promise<void>;
+  /** Clock of received orders, deliveries, plan ids and, with `plan_date: rolling`, of the plan date. Default `Date.now`. */
   now?: () => number;
+}
+
+/** An order of one plan date as `GET /api/v1/orders` lists it. */
+export interface ListedOrder {
+  plan_date: string;
+  order: Order;
+  /** Arrival time in ms since the epoch, or undefined for a scenario file order. */
+  received_ms: number | undefined;
+  /** Delivery record, or undefined while the order is not delivered. */
+  delivery: OrderDelivery | undefined;
+}
+
+/** Returns the scenario file's parts that hold on every date: all but its orders, `previous_plan` and `now`. */
+function fixedParts(base: Scenario): Omit<Scenario, 'orders' | 'previous_plan' | 'now'> {
+  const { orders, previous_plan, now, ...fixed } = base;
+  return fixed;
 }
 
 /**
  * Runs the off-peak sharing scheduler inside the gateway. It collects orders from MQTT and runs a planning
- * round on each node-cron schedule, one at a time, so a tick that finds a round running is skipped and
- * logged. Every plan is kept in SQLite, the latest is published, and the API reads plans from here.
+ * round on each node-cron schedule, one at a time, so a tick that finds a round of its date running is
+ * skipped and logged. Every plan is kept in SQLite, the latest is published, and the API reads plans from here.
+ * With `plan_date: scenario` every round plans the scenario file's `plan_date`. With `rolling` a round
+ * plans today's or tomorrow's local date in `time_zone`, and orders of past dates are deleted.
  */
 export class Planner implements PlanService {
   private readonly base: Scenario;
   private readonly store: PlanStore;
   private readonly orderStore: OrderStore;
-  /** Orders of the next round by arrival, oldest first; `orderStore` has the same orders on disk. */
-  private readonly orders = new Map<string, StoredOrder>();
-  /** Delivery records of the plan date's orders, by order id. Later rounds leave these orders out. */
-  private readonly deliveries = new Map<string, OrderDelivery>();
+  /** Received orders and delivery records of the kept plan dates, which `orderStore` also has on disk. */
+  private readonly pending: PendingOrders;
+  /** Sites that came with received orders, by id. The first order that names a site gives its position. */
   private readonly sites = new Map<string, Site>();
   private readonly tasks: ScheduledTask[] = [];
   private readonly listeners = new Set<(plan: Plan) => void>();
   private running: Promise<Plan> | undefined;
+  /** Plan date of the round in `running`. */
+  private runningDate: string | undefined;
   private abortRound: AbortController | undefined;
   private stopped = false;
   private readonly now: () => number;
@@ -92,81 +119,122 @@ export class Planner implements PlanService {
     createStoreDirectory(config.store_path, 'planning.store_path');
     this.store = new PlanStore(config.store_path);
     this.orderStore = new OrderStore(config.store_path);
+    this.pending = new PendingOrders(this.orderStore, config.max_pending_orders);
     this.now = deps.now ?? Date.now;
     this.timeZone = config.time_zone ?? systemTimeZone();
     this.restoreOrders();
   }
 
+  private get rolling(): boolean {
+    return this.config.plan_date === 'rolling';
+  }
+
+  /** Returns today's local date in `time_zone`. */
+  private today(): string {
+    return localDate(this.now(), this.timeZone);
+  }
+
+  /** Returns the plan date of a round requested now: today's local date with `rolling`, else the file's. */
+  currentPlanDate(): string {
+    return this.rolling ? this.today() : this.base.plan_date;
+  }
+
   /**
-   * Loads the orders stored for the base scenario's plan date. Orders of other plan dates are deleted,
-   * because their clock times count from another day's midnight.
+   * Returns the plan dates whose orders are listed and can be reported delivered: the file's plan date,
+   * or with `rolling` today and every later date that has orders, earliest first.
+   */
+  private keptDates(): string[] {
+    if (!this.rolling) return [this.base.plan_date];
+    const today = this.today();
+    const dates = new Set([this.base.plan_date, ...this.pending.dates()]);
+    return [...dates].filter((date) => date >= today).sort();
+  }
+
+  /**
+   * Loads the stored orders and deliveries. With `scenario`, those of other plan dates than the file's are
+   * deleted, because their clock times count from another day's midnight. With `rolling`, those of dates
+   * before today are deleted, because no round plans them any more.
    */
   private restoreOrders(): void {
-    const expired = this.orderStore.deleteOtherDates(this.base.plan_date);
-    const stored = this.orderStore.list(this.base.plan_date);
-    for (const [id, delivery] of this.orderStore.deliveries(this.base.plan_date)) this.deliveries.set(id, delivery);
-    for (const entry of stored) this.addOrder(entry);
-    if (stored.length > 0 || expired > 0) {
+    const today = this.today();
+    const deleted = this.rolling
+      ? this.pending.deleteDatesBefore(today)
+      : this.pending.deleteOtherDates(this.base.plan_date);
+    const evicted = this.pending.load();
+    for (const entry of this.pending.all()) this.addSites(entry.sites);
+    for (const order of evicted) this.reportEvicted(order, undefined);
+    if (this.pending.size === 0 && deleted === 0) return;
+    if (this.rolling) {
+      this.deps.log.info({ restored: this.pending.size, deleted_past_dates: deleted, today }, 'stored orders loaded');
+    } else {
       this.deps.log.info(
-        { restored: this.orders.size, deleted_other_dates: expired, plan_date: this.base.plan_date },
+        { restored: this.pending.size, deleted_other_dates: deleted, plan_date: this.base.plan_date },
         'stored orders loaded',
       );
     }
   }
 
-  /**
-   * Adds an order to the next round. When the bound is reached, the oldest delivered order makes room,
-   * or else the oldest order, which counts as dropped. Either leaves memory and disk.
-   */
-  private addOrder(entry: StoredOrder): void {
-    for (const site of entry.sites) if (!this.sites.has(site.id)) this.sites.set(site.id, site);
-    if (!this.orders.has(entry.order.id) && this.orders.size >= this.config.max_pending_orders) {
-      const delivered = [...this.orders.keys()].find((id) => this.deliveries.has(id));
-      const evicted = delivered ?? this.orders.keys().next().value;
-      if (evicted !== undefined) {
-        this.orders.delete(evicted);
-        this.orderStore.delete(evicted);
-      }
-      if (delivered === undefined && evicted !== undefined) {
-        this.counters.orders_dropped++;
-        this.deps.log.warn(
-          { order_id: evicted, max_pending_orders: this.config.max_pending_orders },
-          `order ${evicted} dropped to make room for order ${entry.order.id}: planning.max_pending_orders is reached; raise it or report delivered orders`,
-        );
-      }
-    }
-    this.orders.set(entry.order.id, entry);
+  /** Deletes the orders and deliveries of dates before today and logs how many orders went. */
+  private deletePastOrders(): void {
+    const today = this.today();
+    const deleted = this.pending.deleteDatesBefore(today);
+    if (deleted > 0) this.deps.log.info({ deleted_past_dates: deleted, today }, 'orders of past plan dates deleted');
+  }
+
+  private addSites(sites: Site[]): void {
+    for (const site of sites) if (!this.sites.has(site.id)) this.sites.set(site.id, site);
+  }
+
+  /** Counts and logs an open order removed at `max_pending_orders`. A delivered order goes without a log line. */
+  private reportEvicted(evicted: EvictedOrder, newId: string | undefined): void {
+    if (evicted.delivered) return;
+    this.counters.orders_dropped++;
+    const max = this.config.max_pending_orders;
+    const room = newId === undefined ? 'at start-up' : `to make room for order ${newId}`;
+    this.deps.log.warn(
+      { order_id: evicted.id, plan_date: evicted.plan_date, max_pending_orders: max },
+      `order ${evicted.id} dropped ${room}: planning.max_pending_orders is reached; raise it or report delivered orders`,
+    );
   }
 
   /**
    * Records that order `id` was delivered and returns the record, after committing it to the order store.
-   * Later rounds leave the order out. A second report of the same order returns the first record.
-   * Throws `ServiceRejection('not_found')` for an id that is not an order of the plan date.
+   * Later rounds leave the order out. With `rolling`, the order of the earliest plan date from today on
+   * that has one with this id is the one marked. A second report of that order returns the first record.
+   * Throws `ServiceRejection('not_found')` for an id that is not an order of a kept plan date.
    */
-  markDelivered(id: string, by: string): OrderDelivery {
-    const known = this.deliveries.get(id);
-    if (known !== undefined) return known;
-    if (!this.allOrders().some((order) => order.id === id)) {
+  markDelivered(id: string, by: string): DatedDelivery {
+    const planDate = this.keptDates().find((date) => this.allOrders(date).some((order) => order.id === id));
+    if (planDate === undefined) {
+      const dates = this.rolling ? `today (${this.today()}) or a later plan date` : `plan date ${this.base.plan_date}`;
       throw new ServiceRejection(
         'not_found',
-        `order ${JSON.stringify(id)} is not an order of plan date ${this.base.plan_date}; GET /api/v1/orders lists them`,
+        `order ${JSON.stringify(id)} is not an order of ${dates}; GET /api/v1/orders lists them`,
       );
     }
+    const known = this.pending.deliveryOf(planDate, id);
+    if (known !== undefined) return { ...known, order_id: id, plan_date: planDate };
     const delivery: OrderDelivery = { delivered_ms: this.now(), by };
-    this.orderStore.saveDelivery(this.base.plan_date, id, delivery);
-    this.deliveries.set(id, delivery);
-    this.deps.log.info({ order_id: id, by, plan_date: this.base.plan_date }, 'order delivered');
-    return delivery;
+    this.pending.saveDelivery(planDate, id, delivery);
+    this.deps.log.info({ order_id: id, by, plan_date: planDate }, 'order delivered');
+    return { ...delivery, order_id: id, plan_date: planDate };
   }
 
-  /** Returns the delivery record of order `id`, or undefined while it is not delivered. */
-  deliveryOf(id: string): OrderDelivery | undefined {
-    return this.deliveries.get(id);
+  /** Returns the orders of every kept plan date, earliest date first, each date's file orders first. */
+  listOrders(): ListedOrder[] {
+    return this.keptDates().flatMap((planDate) =>
+      this.allOrders(planDate).map((order) => ({
+        plan_date: planDate,
+        order,
+        received_ms: this.pending.get(planDate, order.id)?.received_ms,
+        delivery: this.pending.deliveryOf(planDate, order.id),
+      })),
+    );
   }
 
   async start(): Promise<void> {
     for (const schedule of this.config.schedules) {
-      const task = cron.schedule(schedule.cron, () => this.tick(schedule.name), {
+      const task = cron.schedule(schedule.cron, () => void this.tick(schedule), {
         name: `planning-${schedule.name}`,
         timezone: this.timeZone,
       });
@@ -176,7 +244,7 @@ export class Planner implements PlanService {
     this.deps.log.info(
       {
         scenario: this.base.name,
-        plan_date: this.base.plan_date,
+        plan_date: this.rolling ? 'rolling' : this.base.plan_date,
         time_zone: this.timeZone,
         schedules: this.config.schedules,
         orders_topic: this.config.orders_topic,
@@ -186,79 +254,120 @@ export class Planner implements PlanService {
   }
 
   /**
-   * Adds one order message to the next round and commits it to the order store before returning it. An
-   * unreadable message is counted and the `OrderMessageError` rethrown for logging. A failed write to
-   * the store is rethrown as it is, and the order is not added.
+   * Adds one order message to the rounds of its plan date and commits it to the order store before
+   * returning it. An unreadable message is counted and the `OrderMessageError` rethrown for logging. A
+   * failed write to the store is rethrown as it is, and the order is not added.
    */
-  receiveOrder(payload: string): Order {
-    let message: { order: Order; sites: Site[] };
+  receiveOrder(payload: string): DatedOrder {
+    let message: ReadOrder;
     try {
-      message = readOrderMessage(payload, this.base.plan_date, this.timeZone);
+      const saleDate = this.rolling ? 'window_from' : 'plan_date';
+      message = readOrderMessage(payload, this.currentPlanDate(), this.timeZone, saleDate);
     } catch (error) {
       if (error instanceof OrderMessageError) this.counters.orders_invalid++;
       throw error;
     }
-    const entry: StoredOrder = { ...message, received_ms: this.now() };
-    this.orderStore.save(this.base.plan_date, entry);
-    this.addOrder(entry);
+    const entry: StoredOrder = { order: message.order, sites: message.sites, received_ms: this.now() };
+    const evicted = this.pending.add(message.plan_date, entry);
+    this.addSites(entry.sites);
+    if (evicted !== undefined) this.reportEvicted(evicted, entry.order.id);
     this.counters.orders_received++;
-    return entry.order;
-  }
-
-  /** Returns when the order with `id` was received, in ms since the epoch, or undefined for a scenario order. */
-  receivedAt(id: string): number | undefined {
-    return this.orders.get(id)?.received_ms;
-  }
-
-  private tick(name: string): void {
-    if (this.running) {
-      this.counters.rounds_skipped++;
-      this.deps.log.warn({ schedule: name }, 'planning round still running; this tick is skipped');
-      return;
-    }
-    this.runRound().then(
-      (plan) => this.deps.log.info({ schedule: name, plan_id: plan.id, routes: plan.routes.length }, 'plan ready'),
-      (error: Error) => this.deps.log.error({ schedule: name, err: error.message }, 'planning round failed'),
-    );
+    return { ...entry, plan_date: message.plan_date };
   }
 
   /**
-   * Builds the scenario of the next round: the base file plus every stored order and its sites, without
-   * the orders reported delivered.
-   * NOTE: every round plans the `plan_date` of the scenario file, whatever day the round runs on, because
-   * received orders are stored as clock times of that date. See docs/scheduler.md.
+   * Runs the round of one tick of the first schedule named `name`, as node-cron does, and returns its
+   * plan. With `rolling` the round plans the tick's local date plus the schedule's `day`. A tick that
+   * finds a round of the same date running is skipped, and one that finds a round of another date
+   * running waits for it, so that two schedules firing at the same minute both get their round. Returns
+   * undefined, and logs why, when the tick is skipped or the round fails.
    */
-  scenario(): Scenario {
+  runScheduledRound(name: string): Promise<Plan | undefined> {
+    const schedule = this.config.schedules.find((candidate) => candidate.name === name);
+    if (schedule === undefined) throw new Error(`planning.schedules has no schedule named ${JSON.stringify(name)}`);
+    return this.tick(schedule);
+  }
+
+  private async tick(schedule: PlanningConfig['schedules'][number]): Promise<Plan | undefined> {
+    const name = schedule.name;
+    let planDate = this.base.plan_date;
+    if (this.rolling) planDate = schedule.day === 'tomorrow' ? addDays(this.today(), 1) : this.today();
+    if (this.running && this.runningDate === planDate) {
+      this.counters.rounds_skipped++;
+      this.deps.log.warn({ schedule: name, plan_date: planDate }, 'planning round still running; this tick is skipped');
+      return undefined;
+    }
+    try {
+      const plan = await this.runRound(planDate);
+      this.deps.log.info(
+        { schedule: name, plan_id: plan.id, plan_date: planDate, routes: plan.routes.length },
+        'plan ready',
+      );
+      return plan;
+    } catch (error) {
+      this.deps.log.error(
+        { schedule: name, plan_date: planDate, err: (error as Error).message },
+        'planning round failed',
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * Builds the scenario of a round of `planDate` (default `currentPlanDate()`): the scenario file with
+   * that plan date, every received order of the date and its sites, without the orders reported
+   * delivered. The file's own orders, `previous_plan` and `now` belong to the file's plan date, so a
+   * round of another date leaves them out.
+   */
+  scenario(planDate = this.currentPlanDate()): Scenario {
     const knownSites = new Set(this.base.sites.map((site) => site.id));
     const extraSites = [...this.sites.values()].filter((site) => !knownSites.has(site.id));
     const solver = {
       ...this.base.solver,
       ...(this.config.time_limit_s ? { time_limit_s: this.config.time_limit_s } : {}),
     };
+    const fileParts = planDate === this.base.plan_date ? this.base : { ...fixedParts(this.base), previous_plan: [] };
     return {
-      ...this.base,
+      ...fileParts,
+      plan_date: planDate,
       sites: [...this.base.sites, ...extraSites],
-      orders: this.allOrders().filter((order) => !this.deliveries.has(order.id)),
+      orders: this.allOrders(planDate).filter((order) => this.pending.deliveryOf(planDate, order.id) === undefined),
       solver,
     };
   }
 
-  /** Returns the scenario file's orders, then the received ones, delivered orders included. */
-  allOrders(): Order[] {
-    const baseOrders = new Set(this.base.orders.map((order) => order.id));
-    const extraOrders = [...this.orders.values()]
+  /**
+   * Returns the orders of `planDate` (default `currentPlanDate()`): the scenario file's when that is its
+   * plan date, then the received ones, delivered orders included.
+   */
+  allOrders(planDate = this.currentPlanDate()): Order[] {
+    const fileOrders = planDate === this.base.plan_date ? this.base.orders : [];
+    const fileIds = new Set(fileOrders.map((order) => order.id));
+    const received = this.pending
+      .ofDate(planDate)
       .map((entry) => entry.order)
-      .filter((order) => !baseOrders.has(order.id));
-    return [...this.base.orders, ...extraOrders];
+      .filter((order) => !fileIds.has(order.id));
+    return [...fileOrders, ...received];
   }
 
-  /** Runs a round now, or waits for the one under way. */
-  runRound(): Promise<Plan> {
-    if (this.running) return this.running;
-    const scenario = this.scenario();
+  /**
+   * Runs a round of `planDate` (default `currentPlanDate()`) now, or waits for the one under way when it
+   * plans the same date. A round of another date under way is waited for, and then this one runs.
+   */
+  runRound(planDate?: string): Promise<Plan> {
+    const date = planDate ?? this.currentPlanDate();
+    if (this.running) {
+      if (this.runningDate === date) return this.running;
+      const ignore = () => undefined;
+      return this.running.then(ignore, ignore).then(() => this.runRound(planDate));
+    }
+    if (this.stopped) return Promise.reject(new Error('planning round not started: the planner stopped'));
+    if (this.rolling) this.deletePastOrders();
+    const scenario = this.scenario(date);
     const created = this.now();
     const abort = new AbortController();
     this.abortRound = abort;
+    this.runningDate = date;
     const runPlan = this.deps.run_plan ?? runPlanInWorker;
     this.running = runPlan(scenario, abort.signal)
       .then(async (report) => {
@@ -274,6 +383,7 @@ export class Planner implements PlanService {
       })
       .finally(() => {
         this.running = undefined;
+        this.runningDate = undefined;
         this.abortRound = undefined;
       });
     return this.running;
@@ -320,11 +430,19 @@ export class Planner implements PlanService {
     return this.store.latest();
   }
 
+  /**
+   * Returns the newest plan of `planDate`. With `scenario` every plan is of the file's plan date, so this
+   * is the newest plan, also one stored before plans named their date.
+   */
+  latestOf(planDate: string): Plan | undefined {
+    return this.rolling ? this.store.latestOf(planDate) : this.store.latest();
+  }
+
   get(id: string): Plan | undefined {
     return this.store.get(id);
   }
 
-  list(): Array<Pick<Plan, 'id' | 'scenario' | 'created_ms'>> {
+  list(): PlanSummary[] {
     return this.store.list();
   }
 

@@ -11,11 +11,29 @@ export const planningConfigSchema = z
      * its orders are planned together with those received over MQTT.
      */
     scenario_file: z.string().min(1).optional(),
-    /** node-cron expressions, in `time_zone`. A round that is still running skips the next tick. */
-    schedules: z.array(z.strictObject({ name: z.string().min(1), cron: z.string().min(1) })).default([
-      { name: 'nightly', cron: '0 22 * * *' },
-      { name: 'replan', cron: '*/15 * * * *' },
-    ]),
+    /**
+     * Date that rounds plan. `scenario`: every round plans the scenario file's `plan_date`. `rolling`: a
+     * scheduled round plans the local date of its tick plus the schedule's `day`, and a round requested
+     * through the API plans today's local date, both in `time_zone`.
+     */
+    plan_date: z.enum(['scenario', 'rolling']).default('scenario'),
+    /**
+     * node-cron expressions, in `time_zone`. A tick that finds a round of its plan date still running is
+     * skipped. `day` is the date a tick plans with `plan_date: rolling` (default `today`), and it is
+     * ignored with `scenario`.
+     */
+    schedules: z
+      .array(
+        z.strictObject({
+          name: z.string().min(1),
+          cron: z.string().min(1),
+          day: z.enum(['today', 'tomorrow']).default('today'),
+        }),
+      )
+      .default([
+        { name: 'nightly', cron: '0 22 * * *', day: 'tomorrow' },
+        { name: 'replan', cron: '*/15 * * * *', day: 'today' },
+      ]),
     /**
      * IANA time zone name, such as `Asia/Shanghai`, in which the schedules run and the scenario's clock
      * times (shifts, waves, windows) are read. Default: the gateway's own zone.

@@ -56,6 +56,11 @@ const orderSchema = openObject(
   {
     ...orderInputSchema.properties,
     id: { type: 'string' },
+    plan_date: {
+      type: 'string',
+      format: 'date',
+      description: 'Date YYYY-MM-DD whose rounds plan the order. Its windows count from that local midnight',
+    },
     submitted_ms: { type: 'integer' },
     status: { type: 'string', enum: ['open', 'planned', 'unserved', 'delivered'] },
     delivered_ms: { type: 'integer', description: 'Time the order was reported delivered' },
@@ -117,7 +122,8 @@ export function registerCapacityRoutes(app: FastifyInstance, context: ApiContext
     {
       schema: {
         tags: ['capacity'],
-        summary: "Orders of the next planning round: the scenario file's and the submitted ones",
+        summary:
+          "Orders of the planning rounds: the scenario file's and the submitted ones, with the plan date of each",
         response: { 200: { type: 'array', items: orderSchema }, ...errorResponses },
       },
     },

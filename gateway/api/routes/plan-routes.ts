@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type ApiContext, callService, requireService } from '../api-context.js';
 import { ApiError } from '../errors.js';
-import { errorResponses, idParam, openObject, planSchema } from '../schemas.js';
+import { errorResponses, idParam, openObject, planDateSchema, planSchema } from '../schemas.js';
 import type { Plan, PlanFigures } from '../services.js';
 
 const figuresSchema = openObject({
@@ -43,6 +43,7 @@ export function registerPlanRoutes(app: FastifyInstance, context: ApiContext): v
             items: openObject({
               id: { type: 'string' },
               scenario: { type: 'string' },
+              plan_date: planDateSchema,
               created_ms: { type: 'integer' },
             }),
           },

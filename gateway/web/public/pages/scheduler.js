@@ -176,7 +176,12 @@ export function renderScheduler(container) {
         el(
           'p',
           { class: 'muted' },
-          `${t('scheduler.scenario')}: ${plan.scenario} · ${t('scheduler.created')}: ${formatTime(plan.created_ms)}`,
+          [
+            `${t('scheduler.scenario')}: ${plan.scenario}`,
+            // Plans stored by gateway versions without plan dates lack the field.
+            ...(plan.plan_date ? [`${t('scheduler.plan_date')}: ${plan.plan_date}`] : []),
+            `${t('scheduler.created')}: ${formatTime(plan.created_ms)}`,
+          ].join(' · '),
         ),
         el('h3', {}, t('scheduler.comparison')),
         el('div', { class: 'table-scroll' }, comparisonTable(comparison)),
