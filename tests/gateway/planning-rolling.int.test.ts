@@ -11,7 +11,7 @@ import { freePort } from '../harness/free-port.js';
 import { API_ORDER, planningGatewayConfig } from './planning-fixture.js';
 
 /**
- * A fixed-offset IANA zone in which it is now about noon, so that local midnight, where the plan date
+ * Returns a fixed-offset IANA zone in which it is now about noon, so that local midnight, where the plan date
  * changes, is hours away from this test. `Etc/GMT-N` is N hours ahead of UTC.
  */
 function zoneNearNoon(): string {
