@@ -7,14 +7,25 @@ import { onLive } from '../live.js';
 /** Minimum time between two refreshes of the asset list triggered by live events, in milliseconds. */
 const REFRESH_INTERVAL_MS = 1000;
 
+/** Returns the translated name of a temperature field, or the field name when it has none. */
+function fieldLabel(field) {
+  const key = `field.${field}`;
+  const text = t(key);
+  return text === key ? field : text;
+}
+
 function temperatureList(asset) {
   if (asset.temperatures.length === 0) return el('p', { class: 'temperature' }, '–');
   if (asset.temperatures.length === 1) {
-    return el(
-      'p',
-      { class: 'temperature', 'data-field': 'temperature' },
-      formatTemperature(asset.temperatures[0].value_c),
-    );
+    const [entry] = asset.temperatures;
+    // The air temperature needs no label. A tile that shows another field, such as the product probe
+    // while the air probe is faulted, names it, so the value is not read as the air temperature.
+    const label =
+      entry.field === 'air_temp_c' ? [] : [' ', el('span', { class: 'field-label' }, fieldLabel(entry.field))];
+    return el('p', { class: 'temperature', 'data-field': 'temperature', 'data-source': entry.field }, [
+      formatTemperature(entry.value_c),
+      ...label,
+    ]);
   }
   return el(
     'ul',
