@@ -41,9 +41,11 @@ async function startGateway(dir: string, port: number, log = pino({ level: 'sile
   const readings: Reading[] = [];
   const alarmReadings: Reading[] = [];
   gateway.bus.on('reading', (reading) => {
+    readings.push(reading);
+    // Gateways before the `alarm_reading` event sent alarm readings here.
     if (reading.measurement === 'alarm') alarmReadings.push(reading);
-    else readings.push(reading);
   });
+  gateway.bus.on('alarm_reading', (reading) => alarmReadings.push(reading));
   await gateway.start();
   const client = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'test-publisher' });
   return { gateway, client, readings, alarmReadings };
@@ -106,5 +108,29 @@ describe('receive clock across a restart', () => {
     const warning = lines.find((line) => line.stored_receive_time !== undefined);
     expect(warning?.stored_receive_time).toBe(new Date(stored_ms).toISOString());
     expect(typeof warning?.wall_clock).toBe('string');
+  }, 60_000);
+});
+
+describe('reading counters with alarms', () => {
+  let running: { gateway: Gateway; client: MqttClient } | undefined;
+
+  afterEach(async () => {
+    await running?.client.endAsync();
+    await running?.gateway.stop();
+    running = undefined;
+  });
+
+  it('counts alarm readings apart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-alarm-counts-'));
+    const started = await startGateway(dir, await freePort());
+    running = started;
+    const fault = { seq: 1, ts: Date.now(), temp_c: -127, rh_pct: 80 };
+    await started.client.publishAsync('test/room-1/state', JSON.stringify(fault), { qos: 1 });
+    await until(() => started.alarmReadings.length === 1);
+    const { stats } = started.gateway;
+    expect(stats.readings).toBe(1);
+    expect(Object.fromEntries(stats.readings_by_device)).toEqual({ 'room-1': 1 });
+    expect(stats.alarm_readings).toBe(1);
+    expect(started.readings.map((reading) => reading.measurement)).toEqual(['cold_room']);
   }, 60_000);
 });
