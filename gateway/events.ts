@@ -39,7 +39,10 @@ export interface DeviceState {
  * later features (alarms, capacity) subscribe. No feature calls another directly.
  */
 export interface GatewayEvents {
+  /** A reading of an input (MQTT, Modbus) that the pipeline accepted. */
   reading: [Reading];
+  /** An `alarm` reading of an alarm transition, written to the outputs beside the input readings. */
+  alarm_reading: [Reading];
   sensor_fault: [SensorFault];
   input_problem: [InputProblem];
   field_error: [FieldProblem];

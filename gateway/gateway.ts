@@ -496,6 +496,10 @@ export class Gateway {
       this.outputs?.accept(reading);
       this.capacity?.observe(reading);
     });
+    this.bus.on('alarm_reading', (reading) => {
+      this.stats.alarm_readings++;
+      this.outputs?.accept(reading);
+    });
     this.bus.on('device_health', (reading) => this.outputs?.accept(reading));
     this.bus.on('sensor_fault', (fault) => {
       this.stats.sensor_faults++;

@@ -15,13 +15,13 @@ import { LocalStore } from './outputs/local-store.js';
 import type { OutputStats } from './outputs/output.js';
 import { OutputSink } from './outputs/output-sink.js';
 import { createRepublishOutput } from './outputs/republish-client.js';
-import { startReceiveTimesAfter } from './pipeline/normalise-sample.js';
 import { DurableQueue } from './queue/durable-queue.js';
 import { parseQueueConfig, type QueueConfig } from './queue/queue-config.js';
 import { type ConsumerStats, QueueConsumer } from './queue/queue-consumer.js';
 import type { DeliveryReport, Sink } from './queue/sink.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import type { Reading } from './reading.js';
+import { resumeReceiveTimes } from './resume-receive-times.js';
 import { readSecret } from './secrets.js';
 import { DevicePollCounter } from './self-metrics/device-poll-counts.js';
 import { collectSelfMetrics, type SelfMetricsSnapshot, type SelfMetricsSources } from './self-metrics/self-metrics.js';
@@ -173,8 +173,8 @@ export class OutputSet {
       // JSON is kept only for outputs that read readings rather than lines.
       keep_readings: names.some((name) => name !== influx?.name),
     });
-    // Readings without a device time that a previous run stamped ahead of the clock keep their times.
-    startReceiveTimesAfter(queue.newest_receive_ms);
+    // Receive times of this run start after those that the previous run stored.
+    resumeReceiveTimes(queue, path, log);
     const set = new OutputSet(queue, config, log, context);
     const backlog = queue.stats();
     log.info({ path, depth_points: backlog.depth_points, outputs: names }, 'durable queue opened');

@@ -5,6 +5,14 @@
 
 export type FieldValue = number | boolean | string;
 
+/**
+ * Origin of a reading's `time_ms`. `source`: the device's own stamp. `receive`: the clock of the
+ * gateway that received or made the point, the only times that advance the durable queue's receive clock.
+ * `event`: the time of the event an `alarm` reading records, which the alarm engine took from a reading
+ * (a device stamp or a receive time), from a sensor fault, or from its own clock (a tick, a command).
+ */
+export type TimeSource = 'source' | 'receive' | 'event';
+
 export interface Reading {
   /** InfluxDB measurement (`cold_room`, `reefer`, ...). */
   measurement: string;
@@ -16,8 +24,7 @@ export interface Reading {
   integer_fields: ReadonlySet<string>;
   /** Timestamp in integer milliseconds since the epoch. */
   time_ms: number;
-  /** Where `time_ms` came from: the device's own stamp, or the gateway's receive time. */
-  time_source: 'source' | 'receive';
+  time_source: TimeSource;
   /** Sequence number from the payload, when the device sends one. */
   sequence?: number;
 }
@@ -32,5 +39,7 @@ export interface SensorFault {
   code: string;
   /** The raw value as received, for the operator. */
   raw_value: string;
+  /** Time of the sample the value came in: the device's stamp, or the gateway's receive time. */
   time_ms: number;
+  time_source: 'source' | 'receive';
 }

@@ -1,9 +1,11 @@
 /** Counters of the gateway's own work, shown in the summary and written as self-metrics. */
 export interface GatewayStats {
-  /** Readings accepted by the pipeline. */
+  /** Readings of the inputs (MQTT, Modbus) accepted by the pipeline. */
   readings: number;
-  /** Readings per device id. */
+  /** `readings` per device id. */
   readings_by_device: Map<string, number>;
+  /** `alarm` readings of alarm transitions, queued for the outputs and not part of `readings`. */
+  alarm_readings: number;
   /** Field values refused as sensor faults (sentinel, out of range, wrong type). */
   sensor_faults: number;
   /** Payloads that could not be decoded at all. */
@@ -32,6 +34,7 @@ export function createStats(): GatewayStats {
   return {
     readings: 0,
     readings_by_device: new Map(),
+    alarm_readings: 0,
     sensor_faults: 0,
     payload_errors: 0,
     unknown_topics: 0,

@@ -115,12 +115,15 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     };
   }
 
-  /** Subscribes to the bus and forwards alarm readings to it. Returns a function that undoes both. */
+  /**
+   * Subscribes to the bus and forwards alarm readings to its `alarm_reading` event, which keeps them out of
+   * the listeners of input readings. Returns a function that undoes both.
+   */
   attach(bus: EventBus): () => void {
     const onReading = (reading: Reading) => this.handleReading(reading);
     const onFault = (fault: SensorFault) => this.handleSensorFault(fault);
     const onDeviceState = (state: DeviceState) => this.handleDeviceState(state);
-    const forward = (reading: Reading) => bus.emit('reading', reading);
+    const forward = (reading: Reading) => bus.emit('alarm_reading', reading);
     bus.on('reading', onReading);
     bus.on('sensor_fault', onFault);
     bus.on('device_state', onDeviceState);

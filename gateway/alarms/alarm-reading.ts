@@ -3,10 +3,12 @@ import type { FieldValue, Reading } from '../reading.js';
 import { type Alarm, alarmStatus, siteAssetOf } from './alarm.js';
 
 /**
- * Builds the reading of one alarm transition at `time_ms`. Tags: site, asset, device, rule, kind, level.
- * A site power failure has asset `_site`, and an alarm about no single device has device `gateway`, so
- * every alarm reading carries the three tags a `Reading` promises. Fields: alarm id, status, message,
- * values, who acknowledged or closed it, and `clear_reason` when the alarm has one.
+ * Builds the reading of one alarm transition at `time_ms`, with time source `event`, because the time may
+ * be a device's stamp, a receive time or the alarm engine's clock, which can be a simulator's.
+ * Tags: site, asset, device, rule, kind, level. A site power failure has asset `_site`, and an alarm about
+ * no single device has device `gateway`, so every alarm reading carries the three tags a `Reading`
+ * promises. Fields: alarm id, status, message, values, who acknowledged or closed it, and `clear_reason`
+ * when the alarm has one.
  */
 export function alarmReading(alarm: Alarm, time_ms: number): Reading {
   const tags: Record<string, string> = {
@@ -43,6 +45,6 @@ export function alarmReading(alarm: Alarm, time_ms: number): Reading {
     fields,
     integer_fields: new Set(['raised_ms']),
     time_ms,
-    time_source: 'receive',
+    time_source: 'event',
   };
 }

@@ -27,6 +27,7 @@ export interface MetricsSource {
 }
 
 type CounterKey =
+  | 'alarm_readings'
   | 'sensor_faults'
   | 'payload_errors'
   | 'poll_errors'
@@ -35,6 +36,7 @@ type CounterKey =
   | 'untrusted_times';
 
 const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
+  ['alarm_readings', 'Alarm readings of alarm transitions queued for the outputs, not counted as readings'],
   ['sensor_faults', 'Field values rejected as sensor faults (sentinel, out of range, wrong type)'],
   ['payload_errors', 'MQTT payloads that could not be decoded'],
   ['poll_errors', 'Failed Modbus polls, and Modbus read requests that got an exception reply'],
@@ -78,7 +80,7 @@ export function createGatewayMetrics(source: MetricsSource): Registry {
   collectDefaultMetrics({ register: registry });
   new Counter({
     name: 'coldpool_readings_total',
-    help: 'Readings accepted by the pipeline, per device',
+    help: 'Readings of the inputs (MQTT, Modbus) accepted by the pipeline, per device',
     labelNames: ['device'],
     registers: [registry],
     collect() {

@@ -243,6 +243,7 @@ export function normaliseSample(
         code: outcome.code,
         raw_value: outcome.raw,
         time_ms: time.time_ms,
+        time_source: time.source,
       });
     } else {
       fields[field.spec.name] = outcome.value;
@@ -285,6 +286,6 @@ export function faultReading(fault: SensorFault): Reading {
     fields: { code: fault.code, raw_value: fault.raw_value },
     integer_fields: new Set(),
     time_ms: fault.time_ms,
-    time_source: 'receive',
+    time_source: fault.time_source,
   };
 }

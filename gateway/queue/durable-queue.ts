@@ -17,6 +17,7 @@ import { QueueError } from './queue-errors.js';
 import { QueueLock } from './queue-lock.js';
 import {
   DELETE_CURSOR_SQL,
+  DELETE_RECEIVE_CLOCK_SQL,
   QUEUE_SCHEMA_SQL,
   REGISTER_CURSOR_SQL,
   SELECT_CURSOR_SQL,
@@ -448,8 +449,9 @@ export class DurableQueue extends EventEmitter {
     }
     if (this.settings.overflow === 'drop_oldest') this.trimAdmitted(admitted);
     if (admitted.bodies.length > 0) {
-      this.store.insertRows(admitted, Date.now(), this.settings.commit_max_points);
-      this.recordReceiveTimes(admitted.readings);
+      const now_ms = Date.now();
+      this.store.insertRows(admitted, now_ms, this.settings.commit_max_points);
+      this.recordReceiveTimes(admitted.readings, now_ms);
       this.capacity.add(admitted.bodies.length, admitted.total_bytes);
       this.counters.accepted += admitted.bodies.length;
     }
@@ -463,11 +465,21 @@ export class DurableQueue extends EventEmitter {
     return clock?.newest_ms ?? 0;
   }
 
-  /** Stores the newest receive time among `readings` when it is later than the one on file. */
-  private recordReceiveTimes(readings: readonly Reading[]): void {
+  /**
+   * Stores the newest receive time among `readings` when it is later than the one on file. Only times of
+   * source `receive` count, because only they come from this gateway's clock. A time ahead of the wall
+   * clock `now_ms` (a series made unique during a burst) is capped at `now_ms` rather than ignored,
+   * because the next run must still start after the wall clock. A stored lead would instead make every
+   * series of the next run start ahead of the clock, stamped 1 ms apart until the clock caught up.
+   */
+  private recordReceiveTimes(readings: readonly Reading[], now_ms: number): void {
     let newest = this.newestReceiveMs;
     for (const reading of readings) {
-      if (reading.time_source === 'receive' && reading.time_ms > newest) newest = reading.time_ms;
+      if (reading.time_source !== 'receive') continue;
+      // NOTE: a series that ran ahead of the clock can, after a restart quicker than its lead, get a time
+      // it already has, and InfluxDB then merges the two points into one.
+      const time = Math.min(reading.time_ms, now_ms);
+      if (time > newest) newest = time;
     }
     if (newest === this.newestReceiveMs) return;
     this.db.prepare(UPSERT_RECEIVE_CLOCK_SQL).run(newest);
@@ -475,11 +487,18 @@ export class DurableQueue extends EventEmitter {
   }
 
   /**
-   * Newest time given to a committed reading without a device time. Receive times are made unique per
-   * series by running ahead of the clock, so a restarted gateway starts its receive times after it.
+   * Newest time given to a committed reading stamped at receive time, at most the wall clock of its
+   * commit. Receive times are made unique per series by running ahead of the clock, so a restarted gateway
+   * starts its receive times after it.
    */
   get newest_receive_ms(): number {
     return this.newestReceiveMs;
+  }
+
+  /** Deletes the stored receive clock, so that the next commits record it again from 0. */
+  resetReceiveClock(): void {
+    this.db.prepare(DELETE_RECEIVE_CLOCK_SQL).run();
+    this.newestReceiveMs = 0;
   }
 
   /**

@@ -41,6 +41,8 @@ export const SELECT_RECEIVE_CLOCK_SQL = 'SELECT newest_ms FROM receive_clock WHE
 export const UPSERT_RECEIVE_CLOCK_SQL =
   'INSERT INTO receive_clock (id, newest_ms) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET newest_ms = max(newest_ms, excluded.newest_ms)';
 
+export const DELETE_RECEIVE_CLOCK_SQL = 'DELETE FROM receive_clock';
+
 export const INSERT_BATCH_SQL = 'INSERT INTO batches (enqueued_ms, points, bytes, body, lines) VALUES (?, ?, ?, ?, ?)';
 
 /** Adds the `lines` column to a queue file created before it existed. */

@@ -1,5 +1,5 @@
 /** Encoding of a `Reading` as the JSON text of a queue row, and back, without losing field types. */
-import type { FieldValue, Reading } from '../reading.js';
+import type { FieldValue, Reading, TimeSource } from '../reading.js';
 
 /** A reading read back from the queue, with its row id (the order it was accepted in). */
 export interface QueuedPoint {
@@ -17,7 +17,7 @@ interface EncodedReading {
   /** Names of integer fields. */
   i: string[];
   ms: number;
-  s: 'source' | 'receive';
+  s: TimeSource;
   q?: number;
 }
 

@@ -5,7 +5,7 @@
  * Readings keep their integer field names, so the central InfluxDB gets the same field types as the site.
  */
 import { sanitiseTopicLevel as topicLevel } from '../outputs/mqtt-republish.js';
-import type { FieldValue, Reading } from '../reading.js';
+import type { FieldValue, Reading, TimeSource } from '../reading.js';
 
 /** One reading on the wire. */
 export interface UpstreamReading {
@@ -16,7 +16,7 @@ export interface UpstreamReading {
   integer_fields: string[];
   /** Timestamp, integer milliseconds since the epoch. */
   time_ms: number;
-  time_source: 'source' | 'receive';
+  time_source: TimeSource;
   /** Sequence number of the device, when it sends one. */
   seq?: number;
 }
@@ -61,6 +61,11 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** Returns a known time source as sent, and `receive` for any other value. */
+function timeSourceOf(value: unknown): TimeSource {
+  return value === 'source' || value === 'event' ? value : 'receive';
+}
+
 function decodeOne(value: unknown, index: number): Reading {
   if (
     !isRecord(value) ||
@@ -80,7 +85,7 @@ function decodeOne(value: unknown, index: number): Reading {
     fields: value.fields as Record<string, FieldValue>,
     integer_fields: new Set(value.integer_fields as string[]),
     time_ms: value.time_ms as number,
-    time_source: value.time_source === 'source' ? 'source' : 'receive',
+    time_source: timeSourceOf(value.time_source),
   };
   if (typeof value.seq === 'number') reading.sequence = value.seq;
   return reading;

@@ -11,6 +11,7 @@ export function selfMetrics(context: ApiContext) {
   return {
     readings: stats.readings,
     readings_by_device: Object.fromEntries(stats.readings_by_device),
+    alarm_readings: stats.alarm_readings,
     sensor_faults: stats.sensor_faults,
     field_errors: stats.field_errors,
     payload_errors: stats.payload_errors,
@@ -37,6 +38,7 @@ export function registerSelfRoutes(app: FastifyInstance, context: ApiContext): v
         response: {
           200: openObject({
             readings: { type: 'integer' },
+            alarm_readings: { type: 'integer' },
             sensor_faults: { type: 'integer' },
             field_errors: { type: 'integer' },
             payload_errors: { type: 'integer' },

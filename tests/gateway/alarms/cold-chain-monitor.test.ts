@@ -61,15 +61,19 @@ function monitor(now: { ms: number }, published: Array<[string, string]> = [], d
 }
 
 describe('cold chain monitor', () => {
-  it('forwards alarm readings to the bus', async () => {
+  it('forwards alarm readings apart from input readings', async () => {
     const now = { ms: START_MS };
     const { coldChain, bus } = monitor(now);
     const seen: Reading[] = [];
+    const alarms: Reading[] = [];
     bus.on('reading', (reading) => seen.push(reading));
+    bus.on('alarm_reading', (reading) => alarms.push(reading));
     coldChain.start();
     bus.emit('reading', temperatureReading(START_MS, 7));
     await coldChain.stop();
-    expect(seen.map((reading) => reading.measurement)).toEqual(['cold_room', 'alarm']);
+    expect(seen.map((reading) => reading.measurement)).toEqual(['cold_room']);
+    expect(alarms.map((reading) => reading.measurement)).toEqual(['alarm']);
+    expect(alarms[0]?.time_source).toBe('event');
   });
 
   it('logs a raised alarm with one level', async () => {

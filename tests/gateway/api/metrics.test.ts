@@ -50,6 +50,7 @@ describe('prometheus metrics', () => {
   it('exposes the gateway error counters', async () => {
     const text = (await fixture.app.inject({ url: '/metrics' })).body;
     for (const name of [
+      'coldpool_alarm_readings_total',
       'coldpool_sensor_faults_total',
       'coldpool_payload_errors_total',
       'coldpool_poll_errors_total',

@@ -111,6 +111,7 @@ describe('api server', () => {
     fixture.publish(roomReading(Date.now(), 4));
     const body = (await fixture.app.inject({ url: '/api/v1/gateway/metrics' })).json();
     expect(body.readings).toBe(1);
+    expect(body.alarm_readings).toBe(0);
     expect(body.devices_up).toBe(1);
     expect(body.devices_total).toBe(3);
     expect(body.outputs.local_store.written).toBe(1);

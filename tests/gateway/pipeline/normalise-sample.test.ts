@@ -3,7 +3,7 @@ import { decodeRequestFields } from '../../../devices/modbus/field-decoder.js';
 import type { RegisterField } from '../../../devices/modbus/register-field.js';
 import { planRequests } from '../../../devices/modbus/request-plan.js';
 import type { DeviceSample, FieldSpec, RawField } from '../../../devices/sample.js';
-import { normaliseSample, untrustedTimeMessage } from '../../../gateway/pipeline/normalise-sample.js';
+import { faultReading, normaliseSample, untrustedTimeMessage } from '../../../gateway/pipeline/normalise-sample.js';
 
 const identity = { site: 'depot', asset: 'room-a', measurement: 'cold_room', tags: {} };
 const options = { max_clock_skew_ms: 300_000 };
@@ -146,6 +146,25 @@ describe('normaliseSample', () => {
     );
     expect(result.reading?.time_ms).toBe(1_699_999_990_000);
     expect(result.reading?.time_source).toBe('source');
+  });
+
+  it('keeps the source time of a fault reading', () => {
+    const spec = { name: 'air_temp_c', unit: 'C' as const, sentinels: [-127] };
+    const result = normaliseSample(
+      sample([field(spec, -127)], { source_time_ms: 1_700_000_240_000 }),
+      identity,
+      options,
+    );
+    const reading = faultReading(result.faults[0]!);
+    expect(reading.time_ms).toBe(1_700_000_240_000);
+    expect(reading.time_source).toBe('source');
+  });
+
+  it('marks a fault reading without source time as received', () => {
+    const spec = { name: 'air_temp_c', unit: 'C' as const, sentinels: [-127] };
+    const reading = faultReading(normaliseSample(sample([field(spec, -127)]), identity, options).faults[0]!);
+    expect(reading.time_ms).toBe(1_700_000_000_000);
+    expect(reading.time_source).toBe('receive');
   });
 
   it('falls back to receive time for a future stamp', () => {

@@ -2,6 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { Alarm } from '../../../gateway/alarms/alarm.js';
+import { alarmReading } from '../../../gateway/alarms/alarm-reading.js';
 import { listDeadLetters } from '../../../gateway/queue/dead-letters.js';
 import { DurableQueue, type DurableQueueOptions } from '../../../gateway/queue/durable-queue.js';
 import type { Reading } from '../../../gateway/reading.js';
@@ -239,14 +241,64 @@ describe('durable-queue', () => {
 
   it('keeps the newest receive time', async () => {
     const path = queuePath();
+    const received_ms = Date.now() - 60_000;
     const queue = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
-    const received = { ...reading(1, 1_800_000_009_000), time_source: 'receive' as const };
-    queue.enqueue([received, reading(2, 1_800_000_099_000)]);
+    const received = { ...reading(1, received_ms), time_source: 'receive' as const };
+    queue.enqueue([received, reading(2, received_ms + 30_000)]);
     await committed(queue);
-    expect(queue.newest_receive_ms).toBe(1_800_000_009_000);
+    expect(queue.newest_receive_ms).toBe(received_ms);
     queue.close();
     const reopened = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
-    expect(reopened.newest_receive_ms).toBe(1_800_000_009_000);
+    expect(reopened.newest_receive_ms).toBe(received_ms);
+    reopened.close();
+  });
+
+  it('caps a receive time ahead of the clock', async () => {
+    const queue = openQueue();
+    const before_ms = Date.now();
+    queue.enqueue([{ ...reading(1, before_ms + 240_000), time_source: 'receive' }]);
+    await committed(queue);
+    const after_ms = Date.now();
+    expect(queue.newest_receive_ms).toBeGreaterThanOrEqual(before_ms);
+    expect(queue.newest_receive_ms).toBeLessThanOrEqual(after_ms);
+    queue.close();
+  });
+
+  it('ignores alarm reading times', async () => {
+    const queue = openQueue();
+    const raised_ms = Date.now() - 1000;
+    const alarm: Alarm = {
+      id: 'room-1:room-1:probe_fault:1',
+      kind: 'probe_fault',
+      level: 'warning',
+      rule: 'probe_fault',
+      site: 's',
+      asset: 'room-1',
+      device: 'room-1',
+      message: 'room-1 probe air_temp_c on room-1 reports SENSOR_SENTINEL (-127)',
+      raised_ms,
+      active: true,
+      comments: [],
+      last_notified_ms: raised_ms,
+      escalation_step: -1,
+      notifications: 0,
+    };
+    queue.enqueue([alarmReading(alarm, raised_ms)]);
+    await committed(queue);
+    expect(queue.newest_receive_ms).toBe(0);
+    queue.close();
+  });
+
+  it('resets the receive clock', async () => {
+    const path = queuePath();
+    const queue = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
+    queue.enqueue([{ ...reading(1, Date.now() - 1000), time_source: 'receive' }]);
+    await committed(queue);
+    queue.resetReceiveClock();
+    expect(queue.newest_receive_ms).toBe(0);
+    queue.close();
+    const reopened = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
+    expect(reopened.newest_receive_ms).toBe(0);
     reopened.close();
   });
 
