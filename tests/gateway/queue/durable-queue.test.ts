@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Alarm } from '../../../gateway/alarms/alarm.js';
 import { alarmReading } from '../../../gateway/alarms/alarm-reading.js';
 import { listDeadLetters } from '../../../gateway/queue/dead-letters.js';
@@ -200,8 +200,7 @@ describe('durable-queue', () => {
     const stored = committed(queue).then(() => {
       acknowledged = true;
     });
-    await sleep(50);
-    expect(done).toEqual([1, 2]);
+    await vi.waitFor(() => expect(done).toEqual([1, 2]), { timeout: 5000 });
     expect(acknowledged).toBe(false);
     expect(queue.stats().full).toBe(true);
     expect(queue.stats().dropped_full).toBe(0);
@@ -218,11 +217,12 @@ describe('durable-queue', () => {
     const queue = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1, max_queue_points: 2 });
     const done: number[] = [];
     for (let seq = 1; seq <= 4; seq++) queue.enqueue([reading(seq)], () => done.push(seq));
+    // The commit's sync runs in libuv's thread pool, which a loaded machine can delay beyond a fixed sleep.
+    await vi.waitFor(() => expect(done).toEqual([1, 2]), { timeout: 5000 });
     await sleep(50);
     expect(done).toEqual([1, 2]);
     queue.close();
-    await sleep(50);
-    expect(done).toEqual([1, 2, 3, 4]);
+    await vi.waitFor(() => expect(done).toEqual([1, 2, 3, 4]), { timeout: 5000 });
     const reopened = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
     expect(reopened.readPage(0, 10).map((point) => point.reading.sequence)).toEqual([1, 2, 3, 4]);
     reopened.close();
@@ -231,8 +231,7 @@ describe('durable-queue', () => {
   it('drops beyond the held bound', async () => {
     const queue = openQueue({ max_queue_points: 2, max_blocked_points: 1 });
     for (let seq = 1; seq <= 4; seq++) queue.enqueue([reading(seq)]);
-    await sleep(50);
-    expect(queue.stats().dropped_full).toBe(1);
+    await vi.waitFor(() => expect(queue.stats().dropped_full).toBe(1), { timeout: 5000 });
     queue.acknowledge('influx', queue.last_id);
     await committed(queue);
     expect(queue.readPage(queue.cursorOf('influx'), 10).map((point) => point.reading.sequence)).toEqual([3]);
@@ -322,8 +321,9 @@ describe('durable-queue', () => {
     const stored = committed(queue).then(() => done.push('waiter'));
     await sleep(100);
     queue.enqueue([reading(5000)]);
-    await sleep(50);
-    expect(errors.map((error) => error.code)).toEqual(['QUEUE_COMMIT_FAILED']);
+    await vi.waitFor(() => expect(errors.map((error) => error.code)).toEqual(['QUEUE_COMMIT_FAILED']), {
+      timeout: 5000,
+    });
     expect(errors[0]?.message).toContain('2000 points wait in memory');
     expect(done).toEqual([]);
     expect(queue.stats().commit_failed).toBe(0);
