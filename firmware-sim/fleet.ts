@@ -1,3 +1,4 @@
+import { BrokerRequiredError } from './broker-required-error.js';
 import type { DeviceFaults, FleetDeviceKind } from './fault-options.js';
 import { DeviceNotFoundError, type Fault } from './faults.js';
 import { ModbusController } from './modbus-controller.js';
@@ -12,8 +13,11 @@ import { MqttWireFaults } from './wire-faults.js';
 export type { Fault } from './faults.js';
 
 export interface FleetOptions {
-  /** Broker the MQTT devices publish to, such as `mqtt://127.0.0.1:1883`. */
-  broker_url: string;
+  /**
+   * Broker the MQTT devices publish to, such as `mqtt://127.0.0.1:1883`. Required when the fleet has room
+   * nodes or trucks. `startFleet` raises `BrokerRequiredError` without it.
+   */
+  broker_url?: string;
   /** Number of MQTT room sensor nodes. Default 3. */
   rooms?: number;
   /** Number of Modbus TCP room controllers. Default 2. */
@@ -28,6 +32,13 @@ export interface FleetOptions {
   seed?: number;
   /** Address the Modbus controllers listen on. Default `127.0.0.1`. */
   modbus_host?: string;
+  /**
+   * First TCP port of the Modbus controllers: `ctrl-1` listens on it, `ctrl-2` on the next one, and so on.
+   * Default: each controller takes a free port picked at start.
+   */
+  modbus_port?: number;
+  /** Setting that gave `modbus_port`, named in the error when a port is in use. Default `modbus_port`. */
+  modbus_port_origin?: string;
   /** MQTT user name. Default: none. */
   mqtt_username?: string;
   /** MQTT password. Default: none. */
@@ -68,13 +79,16 @@ export interface Fleet {
 
 type Simulator = MqttRoomNode | ModbusController | ReeferTruck;
 
+/** Fleet options once a broker is known, which MQTT devices need. */
+type MqttFleetOptions = FleetOptions & { broker_url: string };
+
 interface Member {
   device: SimulatedDevice;
   simulator: Simulator;
 }
 
 /** Room nodes: room-2 speaks the fahrenheit dialect; every third room is a freezer. */
-function roomMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
+function roomMember(index: number, options: MqttFleetOptions, clock: ScaledClock, seed: number): Member {
   const id = `room-${index}`;
   const dialect: RoomDialect = index === 2 ? 'fahrenheit' : 'celsius';
   const roomParams = index % 3 === 0 ? FROZEN_ROOM : CHILLED_ROOM;
@@ -108,10 +122,12 @@ function roomMember(index: number, options: FleetOptions, clock: ScaledClock, se
 function controllerMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
   const controllerParams = index % 2 === 0 ? FROZEN_ROOM : CHILLED_ROOM;
   const wire_faults = options.faults?.get(`ctrl-${index}`)?.modbus_wire;
+  const base = options.modbus_port;
   const simulator = new ModbusController({
     device_id: `ctrl-${index}`,
     host: options.modbus_host ?? '127.0.0.1',
-    port: 0,
+    port: base === undefined ? 0 : base + index - 1,
+    ...(base === undefined ? {} : { port_origin: modbusPortOrigin(options, base) }),
     unit_id: 1,
     params: controllerParams,
     seed: deriveSeed(seed, 100 + index),
@@ -130,8 +146,13 @@ function controllerMember(index: number, options: FleetOptions, clock: ScaledClo
   };
 }
 
+/** Names the setting of the controllers' ports and how each port derives from it. */
+function modbusPortOrigin(options: FleetOptions, base: number): string {
+  return `${options.modbus_port_origin ?? 'modbus_port'} (ctrl-N listens on ${base} + N - 1)`;
+}
+
 /** Trucks start parked at different stops of the round, so their positions differ. */
-function truckMember(index: number, options: FleetOptions, clock: ScaledClock, seed: number): Member {
+function truckMember(index: number, options: MqttFleetOptions, clock: ScaledClock, seed: number): Member {
   const simulator = new ReeferTruck({
     device_id: `truck-${index}`,
     broker_url: options.broker_url,
@@ -202,6 +223,19 @@ function countOption(value: number | undefined, fallback: number, name: string):
   return count;
 }
 
+/** Checks that every controller's port, `modbus_port` + N - 1, is a TCP port. */
+function checkModbusPorts(options: FleetOptions): void {
+  const base = options.modbus_port;
+  if (base === undefined) return;
+  const name = options.modbus_port_origin ?? 'modbus_port';
+  const last = base + countOption(options.controllers, 2, 'controllers') - 1;
+  if (!Number.isInteger(base) || base < 1 || last > 65535) {
+    throw new RangeError(
+      `${name} ${base} is invalid: give a whole number from 1 to 65535 that leaves room for every controller (ctrl-N listens on ${name} + N - 1)`,
+    );
+  }
+}
+
 function range(count: number): number[] {
   return Array.from({ length: count }, (_, i) => i + 1);
 }
@@ -211,12 +245,20 @@ function range(count: number): number[] {
  * on one shared simulated clock. If any device fails to start, the ones already started are stopped.
  */
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
+  const broker_url = options.broker_url;
+  if (broker_url === undefined) {
+    const mqtt_devices = plannedDevices(options).filter((device) => device.kind !== 'controller');
+    if (mqtt_devices.length > 0) throw new BrokerRequiredError(mqtt_devices.map((device) => device.id));
+  }
+  checkModbusPorts(options);
   const clock = new ScaledClock(options.time_scale ?? 1);
   const seed = options.seed ?? 1;
+  // Room nodes and trucks are built only when the check above found a broker URL, so '' is never used.
+  const mqtt_options = { ...options, broker_url: broker_url ?? '' };
   const members: Member[] = [
-    ...range(countOption(options.rooms, 3, 'rooms')).map((i) => roomMember(i, options, clock, seed)),
+    ...range(countOption(options.rooms, 3, 'rooms')).map((i) => roomMember(i, mqtt_options, clock, seed)),
     ...range(countOption(options.controllers, 2, 'controllers')).map((i) => controllerMember(i, options, clock, seed)),
-    ...range(countOption(options.trucks, 2, 'trucks')).map((i) => truckMember(i, options, clock, seed)),
+    ...range(countOption(options.trucks, 2, 'trucks')).map((i) => truckMember(i, mqtt_options, clock, seed)),
   ];
   const ids = members.map((member) => member.device.id);
   for (const device_id of options.faults?.keys() ?? []) {

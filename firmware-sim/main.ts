@@ -3,6 +3,7 @@
  * Standalone simulator: starts a fleet against a broker and prints where each device can be reached.
  * Example: `node dist/firmware-sim/main.js --broker mqtt://127.0.0.1:1883 --rooms 3 --time-scale 60`.
  * `--fault DEVICE:KEY=VALUE` (repeatable) starts a device with a fault, such as `ctrl-1:drop_share=0.2`.
+ * `--broker` is needed only when room nodes or trucks run; `--rooms 0 --trucks 0` runs controllers alone.
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
@@ -12,6 +13,14 @@ import { plannedDevices, type SimulatedDevice, startFleet } from './fleet.js';
 function parseCount(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0) throw new InvalidArgumentError(`"${text}" is not a whole number >= 0.`);
+  return value;
+}
+
+function parsePort(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    throw new InvalidArgumentError(`"${text}" is not a TCP port from 1 to 65535.`);
+  }
   return value;
 }
 
@@ -33,7 +42,7 @@ function describeDevice(device: SimulatedDevice): string {
 async function main(): Promise<void> {
   const program = new Command('coldpool-sim')
     .description('Simulated cold-room sensors, Modbus room controllers and reefer trucks')
-    .requiredOption('--broker <url>', 'MQTT broker URL the MQTT devices publish to')
+    .option('--broker <url>', 'MQTT broker URL the room nodes and trucks publish to; required unless both counts are 0')
     .option('--rooms <n>', 'number of MQTT room sensor nodes', parseCount, 3)
     .option('--controllers <n>', 'number of Modbus TCP room controllers', parseCount, 2)
     .option('--trucks <n>', 'number of reefer trucks', parseCount, 2)
@@ -41,6 +50,11 @@ async function main(): Promise<void> {
     .option('--time-scale <x>', 'simulated seconds per real second', parsePositive, 1)
     .option('--seed <n>', 'seed of every random process', parseCount, 1)
     .option('--modbus-host <host>', 'address the Modbus controllers listen on', '127.0.0.1')
+    .option(
+      '--modbus-port <port>',
+      'TCP port of ctrl-1; ctrl-N listens on this port + N - 1 (default: a free port per controller)',
+      parsePort,
+    )
     .option('--username <name>', 'MQTT user name; the password is read from COLDPOOL_SIM_MQTT_PASSWORD')
     .option(
       '--fault <device:key=value>',
@@ -49,7 +63,7 @@ async function main(): Promise<void> {
     )
     .parse();
   const options = program.opts<{
-    broker: string;
+    broker?: string;
     rooms: number;
     controllers: number;
     trucks: number;
@@ -57,6 +71,7 @@ async function main(): Promise<void> {
     timeScale: number;
     seed: number;
     modbusHost: string;
+    modbusPort?: number;
     username?: string;
     fault?: FaultOption[];
   }>();
@@ -65,7 +80,7 @@ async function main(): Promise<void> {
   const failures = new Map<string, number>();
 
   const fleet = await startFleet({
-    broker_url: options.broker,
+    ...(options.broker === undefined ? {} : { broker_url: options.broker }),
     rooms: options.rooms,
     controllers: options.controllers,
     trucks: options.trucks,
@@ -73,6 +88,9 @@ async function main(): Promise<void> {
     time_scale: options.timeScale,
     seed: options.seed,
     modbus_host: options.modbusHost,
+    ...(options.modbusPort === undefined
+      ? {}
+      : { modbus_port: options.modbusPort, modbus_port_origin: '--modbus-port' }),
     mqtt_username: options.username,
     mqtt_password: process.env.COLDPOOL_SIM_MQTT_PASSWORD,
     faults,

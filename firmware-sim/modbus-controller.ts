@@ -15,6 +15,7 @@ import { decodeInt16Tenths, encodeInt16Tenths } from './modbus-words.js';
 import { type Clock, ScaledClock } from './physics/clock.js';
 import { ColdRoomModel } from './physics/cold-room-model.js';
 import { CHILLED_ROOM, type ColdRoomParams } from './physics/cold-room-params.js';
+import { ModbusPortInUseError } from './port-in-use-error.js';
 import { ProbeDrift } from './probe-drift.js';
 
 type ServerTcp = InstanceType<typeof ModbusRTU.ServerTCP>;
@@ -50,6 +51,11 @@ export interface ModbusControllerOptions {
   host?: string;
   /** TCP port; 0 picks a free one. Default 0. */
   port?: number;
+  /**
+   * Setting that gave a fixed `port`, such as `--modbus-port 5020`, which a `ModbusPortInUseError` names.
+   * Default `the port option`.
+   */
+  port_origin?: string;
   /** Modbus unit id the server responds to. Requests for other ids get no reply. Default 1. */
   unit_id?: number;
   /** Thermal model parameters. Default `CHILLED_ROOM`. */
@@ -82,6 +88,8 @@ export class ModbusController extends EventEmitter {
   private readonly clock: Clock;
   private readonly interval_ms: number;
   private requested_port: number;
+  private readonly fixed_port: boolean;
+  private readonly port_origin: string;
   private server: ServerTcp | undefined;
   private timer: NodeJS.Timeout | undefined;
   private running = false;
@@ -94,6 +102,8 @@ export class ModbusController extends EventEmitter {
     this.device_id = options.device_id;
     this.host = options.host ?? '127.0.0.1';
     this.requested_port = options.port ?? 0;
+    this.fixed_port = this.requested_port !== 0;
+    this.port_origin = options.port_origin ?? 'the port option';
     this.unit_id = options.unit_id ?? 1;
     this.clock = options.clock ?? new ScaledClock();
     this.interval_ms = options.interval_ms ?? 1000;
@@ -109,7 +119,10 @@ export class ModbusController extends EventEmitter {
     return this.requested_port;
   }
 
-  /** Starts listening and advancing the model. */
+  /**
+   * Starts listening and advancing the model. Rejects with `ModbusPortInUseError` when a fixed port is
+   * taken.
+   */
   async start(): Promise<void> {
     this.running = true;
     try {
@@ -284,6 +297,8 @@ export class ModbusController extends EventEmitter {
         return;
       } catch (error) {
         const in_use = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+        if (in_use && this.fixed_port)
+          throw new ModbusPortInUseError(this.device_id, this.host, port, this.port_origin);
         if (!in_use || attempt >= BIND_ATTEMPTS || this.requested_port !== 0) throw error;
       }
     }

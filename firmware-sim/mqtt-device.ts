@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { connectAsync, type MqttClient } from 'mqtt';
+import { connectFailureFix } from './connect-failure-fix.js';
 import type { Fault } from './faults.js';
 import { type Clock, ScaledClock } from './physics/clock.js';
 import type { MqttWireFaults, WireFault } from './wire-faults.js';
@@ -39,13 +40,19 @@ export interface PublishedMessage {
   wire_fault?: WireFault;
 }
 
-/** Raised when the simulator cannot reach its broker at start. */
+/** Returns the MQTT client id of a simulated device. */
+function clientIdOf(device_id: string): string {
+  return `coldpool-sim-${device_id}`;
+}
+
+/** Raised when the simulator cannot reach its broker at start, or the broker refuses the connection. */
 export class BrokerConnectError extends Error {
   readonly code = 'SIM_BROKER_CONNECT_FAILED';
 
   constructor(device_id: string, broker_url: string, cause: unknown) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super(`Device ${device_id} failed to connect to MQTT broker ${broker_url}: ${reason}; check that it listens there`);
+    const fix = connectFailureFix(cause, clientIdOf(device_id));
+    super(`Device ${device_id} failed to connect to MQTT broker ${broker_url}: ${reason}; ${fix}`);
     this.name = 'BrokerConnectError';
   }
 }
@@ -176,7 +183,7 @@ export abstract class MqttDevice extends EventEmitter {
     try {
       client = await connectAsync(
         broker_url,
-        { clientId: `coldpool-sim-${this.device_id}`, username, password, reconnectPeriod: 1000 },
+        { clientId: clientIdOf(this.device_id), username, password, reconnectPeriod: 1000 },
         false,
       );
     } catch (error) {

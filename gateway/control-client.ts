@@ -1,5 +1,6 @@
 import { connect, ErrorWithReasonCode, type MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { connackRefusalFix, isConnackRefusal } from '../devices/mqtt/connack-refusal.js';
 import { redact } from '../devices/mqtt/subscriber-error.js';
 import { logConnectionState } from './mqtt-connection-log.js';
 import { checkPayloadSize } from './mqtt-payload-limit.js';
@@ -87,10 +88,8 @@ export class ControlClient {
       return controlClient;
     }
     await client.endAsync(true);
-    // mqtt.js reports CONNACK return codes 4 and 5 (MQTT 3.1.1 section 3.2.2.3) as these messages.
-    const refusedLogin = /Bad username or password|Not authorized/i.test(detail);
-    const fix = refusedLogin
-      ? 'check mqtt.username and the password that mqtt.password_env or mqtt.password_file gives'
+    const fix = isConnackRefusal(error)
+      ? connackRefusalFix(error.code)
       : "check mqtt.url, mqtt.client_id and the broker's settings";
     throw new Error(`MQTT connection to ${redactUrl(options.url)} failed: ${detail}; ${fix}`);
   }

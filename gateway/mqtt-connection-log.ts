@@ -1,5 +1,6 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
+import { connackRefusalFix, isConnackRefusal } from '../devices/mqtt/connack-refusal.js';
 import { redact } from '../devices/mqtt/subscriber-error.js';
 import { RateLimitedLog } from './rate-limited-log.js';
 import { redactUrlText } from './secrets.js';
@@ -30,6 +31,14 @@ export function logConnectionState(
   let outageStartMs = options.outage_start_ms;
 
   client.on('error', (error) => {
+    // mqtt.js stops reconnecting after a CONNACK refusal, so that error is logged once, with its fix.
+    if (isConnackRefusal(error)) {
+      log.error(
+        { url, err: redact(error.message, options.password), connack_code: error.code },
+        `${options.name} was refused by the broker and stops reconnecting; ${connackRefusalFix(error.code)}`,
+      );
+      return;
+    }
     failedAttempts++;
     outageStartMs ??= Date.now();
     errorLog.warn(

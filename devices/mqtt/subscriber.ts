@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { connect, ErrorWithReasonCode, type IClientOptions, type IPublishPacket, type MqttClient } from 'mqtt';
 import type { DeviceSample } from '../sample.js';
+import { connackRefusalFix, isConnackRefusal } from './connack-refusal.js';
 import { decodePayload } from './json-codec.js';
 import { PayloadError, payloadExcerpt, printableText } from './payload-error.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
@@ -271,7 +272,10 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
         else {
           // mqtt.js reports a CONNACK return code other than 0 as ErrorWithReasonCode and stops reconnecting.
           const connackCode = error instanceof ErrorWithReasonCode ? error.code : undefined;
-          reject(this.wrap('MQTT_CONNECT_FAILED', `connect to ${this.address.url} failed`, error, connackCode));
+          const fix = isConnackRefusal(error)
+            ? connackRefusalFix(error.code)
+            : 'check mqtt.url and that the broker is running and listens there';
+          reject(this.wrap('MQTT_CONNECT_FAILED', `connect to ${this.address.url} failed`, error, connackCode, fix));
         }
       };
       const cleanup = () => {
@@ -461,8 +465,10 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     context: string,
     error: unknown,
     connackCode?: number,
+    fix?: string,
   ): MqttSubscriberError {
     const message = error instanceof Error ? error.message : String(error);
-    return new MqttSubscriberError(code, redact(`${context}: ${message}`, this.password), connackCode);
+    const text = fix === undefined ? `${context}: ${message}` : `${context}: ${message}; ${fix}`;
+    return new MqttSubscriberError(code, redact(text, this.password), connackCode);
   }
 }

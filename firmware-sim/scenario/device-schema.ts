@@ -66,6 +66,8 @@ export const modbusTcpDeviceSchema = z.strictObject({
   watches: idSchema,
   /** Modbus unit id the server answers, 1 to 247. Default 1. */
   unit_id: z.number().int().min(1).max(247).default(1),
+  /** TCP port the controller listens on, on 127.0.0.1. Default: `coldpool sim --modbus-port`, or a free port. */
+  port: z.number().int().min(1).max(65535).optional(),
   /** Register map the controller serves. Only the simulated controller's `generic-tenths-c` map exists. */
   register_map: z.literal('generic-tenths-c').default('generic-tenths-c'),
   wire_faults: modbusWireFaultsSchema.prefault({}),

@@ -1,5 +1,6 @@
 import type { ObservedAlarm } from './alarm-message.js';
 import { KitBroker } from './kit-broker.js';
+import { modbusTcpPorts } from './modbus-ports.js';
 import { type Arrival, type ObservedReading, Observer } from './observer.js';
 import { type RoomReport, roomReport } from './room-report.js';
 import { type RtuLine, RtuUnit, startRtuLine } from './rtu-line.js';
@@ -32,6 +33,11 @@ export interface ScenarioRunOptions {
   broker_url?: string;
   mqtt_username?: string;
   mqtt_password?: string;
+  /**
+   * First port of the Modbus TCP devices without a `port` key: the Nth listens on this port + N - 1.
+   * Default: each picks a free port at start.
+   */
+  modbus_port?: number;
   /** Runs once the devices are up, before time starts (the embedded gateway starts here). */
   beforeStart?: (site: StartedSite) => Promise<void>;
   /** Runs after the last reading had time to arrive, before the devices and the broker stop. */
@@ -100,6 +106,8 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
   const end_ms = start_ms + Math.round(scenario.run.duration_min * 60) * 1000;
   const interval_ms = scenario.run.publish_interval_s * 1000;
   const scheduler = new SimScheduler(start_ms, scenario.run.time_scale);
+  // Checked before the kit broker starts, so that a port clash leaves nothing running.
+  const modbus_ports = modbusTcpPorts(scenario, options.modbus_port);
 
   const kit_broker = options.broker_url === undefined ? new KitBroker() : undefined;
   await kit_broker?.start();
@@ -111,6 +119,7 @@ export async function runScenario(scenario: Scenario, options: ScenarioRunOption
     scheduler,
     mqtt_username: credentials.username,
     mqtt_password: credentials.password,
+    modbus_ports,
   });
   const started: SimDevice[] = [];
   let observer: Observer | undefined;

@@ -35,6 +35,9 @@ export function checkReferences(scenario: Scenario): ScenarioProblem[] {
     problems.push({ path: 'site', message: `asset id "${id}" is used twice` });
   for (const id of duplicates(scenario.devices.map((d) => d.id)))
     problems.push({ path: 'devices', message: `device id "${id}" is used twice` });
+  const ports = scenario.devices.flatMap((d) => (d.protocol === 'modbus_tcp' && d.port !== undefined ? [d.port] : []));
+  for (const port of duplicates(ports.map(String)))
+    problems.push({ path: 'devices', message: `Modbus TCP port ${port} is given to two devices; give each its own` });
   for (const id of duplicates(scenario.timeline.map(eventId)))
     problems.push({ path: 'timeline', message: `event id "${id}" is used twice` });
 

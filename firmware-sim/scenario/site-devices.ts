@@ -8,6 +8,7 @@ import { RoomMeter } from '../physics/room-meter.js';
 import { ReeferTruck } from '../reefer-truck.js';
 import { MqttWireFaults } from '../wire-faults.js';
 import type { DeviceSpec, MqttDeviceSpec, MqttWireFaults as WireFaultSpec } from './device-schema.js';
+import type { ModbusPortChoice } from './modbus-ports.js';
 import { RtuUnit } from './rtu-line.js';
 import type { Scenario } from './scenario-schema.js';
 import type { SimScheduler } from './sim-scheduler.js';
@@ -40,6 +41,8 @@ export interface SiteDeviceOptions {
   scheduler: SimScheduler;
   mqtt_username?: string;
   mqtt_password?: string;
+  /** Port of each Modbus TCP device by id (`modbusTcpPorts`). Default: every one picks a free port. */
+  modbus_ports?: ReadonlyMap<string, ModbusPortChoice>;
 }
 
 function wireFaults(spec: WireFaultSpec, seed: number): MqttWireFaults | undefined {
@@ -121,10 +124,12 @@ export function buildDevices(scenario: Scenario, rooms: Map<string, SimRoom>, op
       );
       return { spec, asset: spec.watches, simulator: unit, published: [] };
     }
+    const port = options.modbus_ports?.get(spec.id) ?? { port: 0 };
     const controller = new ModbusController({
       device_id: spec.id,
       host: '127.0.0.1',
-      port: 0,
+      port: port.port,
+      ...(port.origin === undefined ? {} : { port_origin: port.origin }),
       unit_id: spec.unit_id,
       model: room.model,
       seed: deriveSeed(scenario.seed, 100 + index),

@@ -2,7 +2,8 @@
  * `coldpool read`: reads one Modbus device once and prints every field with its raw register words and
  * decoded value, to check a register map against a device during commissioning. The device is given by
  * address and profile (`--host` or `--serial`, `--unit`, `--profile`) or by its entry in a config file
- * (`--device`, `--config`).
+ * (`--device`, `--config`). Exit status: 0 when every field was read, 2 when some were, and 1 when none
+ * was or the command failed before reading (an invalid option, no connection).
  */
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -44,6 +45,21 @@ export interface ReadOptions {
   timeoutMs: string;
 }
 
+/** Exit status of `coldpool read` when some fields were read and others failed. */
+export const READ_EXIT_PARTIAL = 2;
+/** Exit status of `coldpool read` when no field could be read, as for any other failed command. */
+export const READ_EXIT_NONE = 1;
+
+/** Result of one read: the table to print, the failed rows and the exit status. */
+export interface ReadResult {
+  text: string;
+  /** Number of fields in the register map. */
+  field_count: number;
+  failed: FieldDumpRow[];
+  /** 0 when every field was read, `READ_EXIT_PARTIAL` when some were, `READ_EXIT_NONE` when none was. */
+  exit_code: number;
+}
+
 /** Reader factory and register map of the device to read, resolved from the options. */
 interface ReadTarget {
   open(): Promise<RegisterReader>;
@@ -51,8 +67,15 @@ interface ReadTarget {
   max_gap: number;
 }
 
-/** Adds `read` to `program`. The command writes to `output`, standard output by default. */
-export function registerReadCommand(program: Command, output: TextOutput = process.stdout): void {
+/**
+ * Adds `read` to `program`. The command writes the table to `output` and the failed fields to `errors`,
+ * standard output and standard error by default, and sets `process.exitCode` (see `ReadResult`).
+ */
+export function registerReadCommand(
+  program: Command,
+  output: TextOutput = process.stdout,
+  errors: TextOutput = process.stderr,
+): void {
   program
     .command('read')
     .description('read one Modbus device once and print each field with its raw words and decoded value')
@@ -68,20 +91,46 @@ export function registerReadCommand(program: Command, output: TextOutput = proce
     .option('--config <file>', 'gateway config file that defines --device')
     .option('--timeout-ms <ms>', 'time to wait for each reply, in milliseconds', '1000')
     .action(async (options: ReadOptions) => {
-      output.write(await readCommandText(options));
+      const result = await readCommand(options);
+      output.write(result.text);
+      if (result.failed.length > 0) errors.write(formatFailures(result));
+      process.exitCode = result.exit_code;
     });
 }
 
 /** Reads the device and returns the table the command prints. */
 export async function readCommandText(options: ReadOptions): Promise<string> {
+  return (await readCommand(options)).text;
+}
+
+/** Reads the device and returns the table, the fields that failed and the exit status. */
+export async function readCommand(options: ReadOptions): Promise<ReadResult> {
   const target = resolveTarget(options);
   const reader = await target.open();
+  let rows: FieldDumpRow[];
   try {
-    const rows = await dumpFields(reader, target.fields, { max_gap: target.max_gap });
-    return formatRows(rows);
+    rows = await dumpFields(reader, target.fields, { max_gap: target.max_gap });
   } finally {
     await reader.close();
   }
+  const failed = rows.filter((row) => row.error !== undefined);
+  let exit_code = 0;
+  if (failed.length === rows.length && rows.length > 0) exit_code = READ_EXIT_NONE;
+  else if (failed.length > 0) exit_code = READ_EXIT_PARTIAL;
+  return { text: formatRows(rows), field_count: rows.length, failed, exit_code };
+}
+
+/** Formats the failed fields for standard error: a summary line, then one line per field with its error. */
+function formatFailures(result: ReadResult): string {
+  const count = `${result.failed.length} of ${result.field_count} fields`;
+  const summary =
+    result.exit_code === READ_EXIT_NONE
+      ? `coldpool: no field could be read (${count} failed); check the address, the unit id and the register map`
+      : `coldpool: ${count} could not be read; the table shows the others`;
+  const lines = result.failed.map(
+    (row) => `  ${row.field.name} (${row.field.table} ${row.field.address}): ${row.error}`,
+  );
+  return `${[summary, ...lines].join('\n')}\n`;
 }
 
 function resolveTarget(options: ReadOptions): ReadTarget {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { ModbusController } from '../../../firmware-sim/modbus-controller.js';
 import {
   checkExpectations,
   type ExpectationResult,
@@ -17,6 +18,7 @@ import { type DeviceAddress, scenarioGatewayConfig } from '../../../firmware-sim
 import { loadScenario } from '../../../firmware-sim/scenario/load-scenario.js';
 import { readingsStream } from '../../../firmware-sim/scenario/readings-stream.js';
 import { formatRoomReport } from '../../../firmware-sim/scenario/room-report.js';
+import { RtuUnit } from '../../../firmware-sim/scenario/rtu-line.js';
 import { runScenario, type ScenarioRun, type StartedSite } from '../../../firmware-sim/scenario/run-scenario.js';
 import type { Scenario } from '../../../firmware-sim/scenario/scenario-schema.js';
 import { SITE_ASSET } from '../../alarms/alarm.js';
@@ -47,6 +49,11 @@ export interface SimOptions {
   readings_out?: string;
   /** Writes the gateway configuration for the started devices (JSON) here. */
   config_out?: string;
+  /**
+   * First port of the Modbus TCP devices without a `port` key: the Nth listens on this port + N - 1, on
+   * 127.0.0.1. Default: each picks a free port at start.
+   */
+  modbus_port?: number;
   /** Log level of the embedded gateway. Default `warn`. */
   log_level?: string;
 }
@@ -80,6 +87,16 @@ function addresses(site: StartedSite): DeviceAddress[] {
   });
 }
 
+/** Formats where the gateway reaches one started device, as a `DEVICE` line. */
+function deviceLine(device: StartedSite['devices'][number], serial_path: string | undefined): string {
+  const simulator = device.simulator;
+  const id = device.spec.id;
+  if (simulator instanceof ModbusController)
+    return `DEVICE ${id} modbus tcp ${simulator.host}:${simulator.port} unit ${simulator.unit_id}`;
+  if (simulator instanceof RtuUnit) return `DEVICE ${id} modbus rtu ${serial_path} unit ${simulator.unit_id}`;
+  return `DEVICE ${id} mqtt topic ${simulator.topic}`;
+}
+
 /** Runs one scenario and prints its report (and its expectations with `expect`) through `print`. */
 export async function runSim(options: SimOptions, print: (line: string) => void): Promise<SimOutcome> {
   const scenario = withOverrides(loadScenario(options.scenario), options);
@@ -102,8 +119,10 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
   try {
     const run = await runScenario(scenario, {
       ...(options.broker ? { broker_url: options.broker } : {}),
+      ...(options.modbus_port === undefined ? {} : { modbus_port: options.modbus_port }),
       onError: reportError,
       beforeStart: async (site) => {
+        for (const device of site.devices) print(deviceLine(device, site.serial_path));
         const config = scenarioGatewayConfig(site.scenario, addresses(site), {
           broker_url: site.broker_url,
           store_path,
@@ -163,6 +182,13 @@ function positive(text: string): number {
   return value;
 }
 
+function tcpPort(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1 || value > 65535)
+    throw new InvalidArgumentError(`"${text}" is not a TCP port from 1 to 65535.`);
+  return value;
+}
+
 function seedOf(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0)
@@ -195,6 +221,11 @@ export function registerSimCommand(program: Command): void {
     .option('--store <path>', 'local SQLite store of the embedded gateway (default: a temporary file)')
     .option('--readings-out <file>', 'write the readings of MQTT devices, sorted by device and time, as JSON lines')
     .option('--config-out <file>', 'write the gateway configuration for the started devices as JSON')
+    .option(
+      '--modbus-port <port>',
+      'TCP port of the first Modbus TCP device without a port key; the Nth listens on this port + N - 1 (default: free ports)',
+      tcpPort,
+    )
     .option('--log-level <level>', 'log level of the embedded gateway', 'warn')
     .action(async (flags: Record<string, unknown>) => {
       const outcome = await runSim(
@@ -209,6 +240,7 @@ export function registerSimCommand(program: Command): void {
           ...(flags.store ? { store: flags.store as string } : {}),
           ...(flags.readingsOut ? { readings_out: flags.readingsOut as string } : {}),
           ...(flags.configOut ? { config_out: flags.configOut as string } : {}),
+          ...(flags.modbusPort !== undefined ? { modbus_port: flags.modbusPort as number } : {}),
           log_level: flags.logLevel as string,
         },
         (line) => process.stdout.write(`${line}\n`),

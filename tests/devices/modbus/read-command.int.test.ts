@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RtuControllerSim } from '../../../firmware-sim/rtu/rtu-controller-sim.js';
-import { type ReadOptions, readCommandText, registerReadCommand } from '../../../gateway/cli/commands/read.js';
+import {
+  type ReadOptions,
+  readCommand,
+  readCommandText,
+  registerReadCommand,
+} from '../../../gateway/cli/commands/read.js';
 import { KNOWN_VALUES } from '../../firmware-sim/rtu/known-values.js';
 import { type RunningServer, startRegisterServer } from './modbus-peers.js';
 import { type PtyPair, startPtyPair } from './pty-pair.js';
@@ -17,6 +22,7 @@ let server: RunningServer | undefined;
 let folder: string | undefined;
 
 afterEach(async () => {
+  process.exitCode = undefined;
   await sim?.stop();
   await pair?.close();
   await server?.close();
@@ -65,6 +71,29 @@ function knownRegisterMap() {
       [3, true],
     ]),
   };
+}
+
+/** Modbus exception 04 SERVER DEVICE FAILURE, as a modbus-serial service vector throws it. */
+const DEVICE_FAILURE = { modbusErrorCode: 0x04, msg: 'Server device failure' };
+
+function failRead(): never {
+  throw DEVICE_FAILURE;
+}
+
+/** Runs `coldpool read` through commander against the TCP server on `port`, collecting both outputs. */
+async function runReadCommand(port: number): Promise<{ stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const program = new Command().exitOverride();
+  registerReadCommand(
+    program,
+    { write: (text: string) => (stdout += text) },
+    { write: (text: string) => (stderr += text) },
+  );
+  await program.parseAsync(['read', '--host', '127.0.0.1', '--port', String(port), '--profile', 'generic-tenths-c'], {
+    from: 'user',
+  });
+  return { stdout, stderr };
 }
 
 /** Serves `map` over Modbus TCP and reads it with the generic-tenths-c profile, returning the rows by field. */
@@ -152,6 +181,54 @@ describe('read-command', () => {
     );
     expect(printed.split('\n')[0]).toMatch(/^field +address +raw +value$/);
     expect(rowsByField(printed).get('air_temp_c')).toEqual(['input 0', 'FFEC', '-2 C']);
+  });
+
+  it('exits 0 when every field reads', async () => {
+    server = await startRegisterServer(knownRegisterMap());
+    const { stderr } = await runReadCommand(server.port);
+    expect(stderr).toBe('');
+    expect(process.exitCode).toBe(0);
+  });
+
+  it('exits 2 when input reads fail', async () => {
+    server = await startRegisterServer(knownRegisterMap(), { getInputRegister: failRead });
+    const { stdout, stderr } = await runReadCommand(server.port);
+    const rows = rowsByField(stdout);
+    expect(rows.get('air_temp_c')?.[1]).toMatch(/^error: Modbus exception 4/);
+    expect(rows.get('setpoint_c')).toEqual(['holding 100', 'FF4C', '-18 C']);
+    expect(process.exitCode).toBe(2);
+    const lines = stderr.trim().split('\n');
+    expect(lines[0]).toBe('coldpool: 5 of 14 fields could not be read; the table shows the others');
+    expect(lines[1]).toMatch(/^ {2}air_temp_c \(input 0\): Modbus exception 4/);
+    expect(lines).toHaveLength(6);
+  });
+
+  it('exits 1 when no field reads', async () => {
+    server = await startRegisterServer(knownRegisterMap(), {
+      getInputRegister: failRead,
+      getHoldingRegister: failRead,
+      getCoil: failRead,
+      getDiscreteInput: failRead,
+    });
+    const { stderr } = await runReadCommand(server.port);
+    expect(process.exitCode).toBe(1);
+    expect(stderr.split('\n')[0]).toBe(
+      'coldpool: no field could be read (14 of 14 fields failed); check the address, the unit id and the register map',
+    );
+    expect(stderr).toMatch(/^ {2}setpoint_c \(holding 100\): Modbus exception 4/m);
+  });
+
+  it('reports failures in the result', async () => {
+    server = await startRegisterServer(knownRegisterMap(), { getCoil: failRead });
+    const result = await readCommand({
+      ...DEFAULTS,
+      host: '127.0.0.1',
+      port: String(server.port),
+      profile: 'generic-tenths-c',
+    });
+    expect(result.exit_code).toBe(2);
+    expect(result.field_count).toBe(14);
+    expect(result.failed.map((row) => row.field.table)).toEqual(['coil', 'coil', 'coil']);
   });
 
   it.each<[Partial<ReadOptions>, RegExp]>([
