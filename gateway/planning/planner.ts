@@ -203,7 +203,7 @@ export class Planner implements PlanService {
    * that has one with this id is the one marked. A second report of that order returns the first record.
    * Throws `ServiceRejection('not_found')` for an id that is not an order of a kept plan date.
    */
-  markDelivered(id: string, by: string): DatedDelivery {
+  markDelivered(id: string, by: string, on_behalf_of?: string): DatedDelivery {
     const planDate = this.keptDates().find((date) => this.allOrders(date).some((order) => order.id === id));
     if (planDate === undefined) {
       const dates = this.rolling ? `today (${this.today()}) or a later plan date` : `plan date ${this.base.plan_date}`;
@@ -214,9 +214,13 @@ export class Planner implements PlanService {
     }
     const known = this.pending.deliveryOf(planDate, id);
     if (known !== undefined) return { ...known, order_id: id, plan_date: planDate };
-    const delivery: OrderDelivery = { delivered_ms: this.now(), by };
+    const delivery: OrderDelivery = {
+      delivered_ms: this.now(),
+      by,
+      ...(on_behalf_of !== undefined ? { on_behalf_of } : {}),
+    };
     this.pending.saveDelivery(planDate, id, delivery);
-    this.deps.log.info({ order_id: id, by, plan_date: planDate }, 'order delivered');
+    this.deps.log.info({ order_id: id, by, on_behalf_of, plan_date: planDate }, 'order delivered');
     return { ...delivery, order_id: id, plan_date: planDate };
   }
 
