@@ -14,6 +14,7 @@ import { leaderPlanService } from './cluster/leader-plan-service.js';
 import type { Leadership } from './cluster/leadership.js';
 import { nodeScopedConfig } from './cluster/node-config.js';
 import { startColdChain } from './cold-chain.js';
+import { slowPollWarnings, unmatchedAssetWarnings } from './config/alarm-coverage-warnings.js';
 import { noInputsWarning } from './config/no-inputs-warning.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { ControlClient } from './control-client.js';
@@ -32,6 +33,7 @@ import { redactUrlText } from './secrets.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
 import { databaseFileWarnings } from './security/database-file-warnings.js';
+import { expiredTokenWarnings } from './security/expired-token-warnings.js';
 import { httpAuth } from './security/http-auth.js';
 import { createInternalMqttUser } from './security/internal-user.js';
 import { checkHttpListenerSafety, disabledHttpWarning } from './security/listener-safety.js';
@@ -162,6 +164,9 @@ export class Gateway {
     );
     const noInputs = noInputsWarning(this.resolved, this.configPath);
     if (noInputs !== undefined) this.log.warn(noInputs);
+    for (const warning of unmatchedAssetWarnings(this.resolved)) this.log.warn(warning);
+    for (const warning of slowPollWarnings(this.resolved)) this.log.warn(warning);
+    for (const warning of expiredTokenWarnings(config.http.auth, Date.now())) this.log.warn(warning);
   }
 
   /** Logs one line when the MQTT clients started without their broker and keep retrying. */
