@@ -60,6 +60,8 @@ export interface PlannerDeps {
   subscribe?: (topic: string, handler: (payload: string) => void) => Promise<void>;
   /** Clock of received orders, deliveries, plan ids and, with `plan_date: rolling`, of the plan date. Default `Date.now`. */
   now?: () => number;
+  /** Setting named when the store's directory cannot be created. Default `planning.store_path`. */
+  store_path_setting?: string;
 }
 
 /** An order of one plan date as `GET /api/v1/orders` lists it. */
@@ -116,7 +118,7 @@ export class Planner implements PlanService {
     private readonly deps: PlannerDeps,
   ) {
     this.base = checkPlanningSetup(config);
-    createStoreDirectory(config.store_path, 'planning.store_path');
+    createStoreDirectory(config.store_path, deps.store_path_setting ?? 'planning.store_path');
     this.store = new PlanStore(config.store_path);
     this.orderStore = new OrderStore(config.store_path);
     this.pending = new PendingOrders(this.orderStore, config.max_pending_orders);
