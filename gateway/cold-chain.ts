@@ -3,6 +3,7 @@ import { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import type { ConfiguredDevice } from './alarms/offline-watch.js';
 import { maskConfigSecrets } from './config/mask-secrets.js';
 import type { GatewayConfig } from './config/schema.js';
+import { stateFileSetting } from './config/state-file-setting.js';
 import type { ControlClient } from './control-client.js';
 import type { EventBus } from './events.js';
 import { createStoreDirectory } from './store-directory.js';
@@ -35,7 +36,7 @@ export async function startColdChain(
   control: ControlClient | undefined,
   clock?: () => number,
 ): Promise<ColdChainMonitor> {
-  createStoreDirectory(config.alarms.store_path, 'alarms.store_path');
+  createStoreDirectory(config.alarms.store_path, stateFileSetting(config, 'alarms'));
   const monitor = new ColdChainMonitor({
     config: config.alarms,
     bus,

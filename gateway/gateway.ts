@@ -14,8 +14,10 @@ import { leaderPlanService } from './cluster/leader-plan-service.js';
 import type { Leadership } from './cluster/leadership.js';
 import { nodeScopedConfig } from './cluster/node-config.js';
 import { startColdChain } from './cold-chain.js';
+import { slowPollWarnings, unmatchedAssetWarnings } from './config/alarm-coverage-warnings.js';
 import { noInputsWarning } from './config/no-inputs-warning.js';
 import type { ResolvedConfig } from './config/resolve.js';
+import { stateFileSetting } from './config/state-file-setting.js';
 import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
 import { launcherOverrideWarning, tuneGarbageCollection } from './gc-tuning.js';
@@ -32,6 +34,7 @@ import { redactUrlText } from './secrets.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
 import { databaseFileWarnings } from './security/database-file-warnings.js';
+import { expiredTokenWarnings } from './security/expired-token-warnings.js';
 import { httpAuth } from './security/http-auth.js';
 import { createInternalMqttUser } from './security/internal-user.js';
 import { checkHttpListenerSafety, disabledHttpWarning } from './security/listener-safety.js';
@@ -146,8 +149,10 @@ export class Gateway {
     this.credentials = configuredCredentials(config);
     checkOutputSecrets(config);
     // The records and plan stores open later, so their directories are made before any store file exists.
-    if (config.alarms.enabled) createStoreDirectory(config.alarms.store_path, 'alarms.store_path');
-    if (config.planning.enabled) createStoreDirectory(config.planning.store_path, 'planning.store_path');
+    if (config.alarms.enabled) createStoreDirectory(config.alarms.store_path, stateFileSetting(config, 'alarms'));
+    if (config.planning.enabled) {
+      createStoreDirectory(config.planning.store_path, stateFileSetting(config, 'planning'));
+    }
     this.outputs = await OutputSet.start(config, this.log, { bus: this.bus, stats: () => this.stats });
     if (!config.mqtt.url && config.mqtt.broker.enabled) await this.startBroker();
     await this.outputs.startRepublish(() => this.brokerUrl(), this.credentials);
@@ -162,6 +167,9 @@ export class Gateway {
     );
     const noInputs = noInputsWarning(this.resolved, this.configPath);
     if (noInputs !== undefined) this.log.warn(noInputs);
+    for (const warning of unmatchedAssetWarnings(this.resolved)) this.log.warn(warning);
+    for (const warning of slowPollWarnings(this.resolved)) this.log.warn(warning);
+    for (const warning of expiredTokenWarnings(config.http.auth, Date.now())) this.log.warn(warning);
   }
 
   /** Logs one line when the MQTT clients started without their broker and keep retrying. */
@@ -266,6 +274,7 @@ export class Gateway {
     const { PlanningCapacity } = await import('./planning/capacity-service.js');
     this.planner = new Planner(this.resolved.config.planning, {
       log,
+      store_path_setting: stateFileSetting(this.resolved.config, 'planning'),
       ...(control
         ? {
             publish: (topic: string, payload: string, retain: boolean) =>

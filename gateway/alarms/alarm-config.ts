@@ -116,8 +116,10 @@ export const alarmConfigSchema = z
       if (custom && (custom.low_c === undefined || custom.high_c === undefined) && custom.rules === undefined) {
         context.addIssue({
           code: 'custom',
-          path: ['assets', index],
-          message: 'class custom needs low_c and high_c (null for no bound) or a rules list',
+          path: ['assets', index, 'class'],
+          input: asset.class,
+          message:
+            'class custom needs low_c and high_c (null for no bound) or a rules list, on the asset or under alarms.classes.custom',
         });
       }
     });

@@ -8,7 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { AuditSink } from '../audit/audit-entry.js';
 import type { DeviceState, EventBus } from '../events.js';
 import type { Reading, SensorFault } from '../reading.js';
-import { type Alarm, SITE_ASSET } from './alarm.js';
+import { type Actor, type Alarm, SITE_ASSET, toActor } from './alarm.js';
 import type { AlarmConfig } from './alarm-config.js';
 import { type AlarmEvents, AlarmRegistry, conditionKey } from './alarm-registry.js';
 import type { AlarmStore } from './alarm-store.js';
@@ -230,17 +230,18 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     return cleared;
   }
 
-  acknowledge(alarm_id: string, by: string, comment: string, time_ms: number = this.clock()): Alarm {
-    return this.registry.acknowledge(alarm_id, by, comment, time_ms);
+  /** Acknowledges an alarm. `by` is the actor's name, or an `Actor` with the name they act for. */
+  acknowledge(alarm_id: string, by: string | Actor, comment: string, time_ms: number = this.clock()): Alarm {
+    return this.registry.acknowledge(alarm_id, toActor(by), comment, time_ms);
   }
 
-  comment(alarm_id: string, by: string, text: string, time_ms: number = this.clock()): Alarm {
-    return this.registry.comment(alarm_id, by, text, time_ms);
+  comment(alarm_id: string, by: string | Actor, text: string, time_ms: number = this.clock()): Alarm {
+    return this.registry.comment(alarm_id, toActor(by), text, time_ms);
   }
 
   /** Closes a cleared alarm with what was done with the product. */
-  close(alarm_id: string, by: string, corrective_action: string, time_ms: number = this.clock()): Alarm {
-    return this.registry.close(alarm_id, by, corrective_action, time_ms);
+  close(alarm_id: string, by: string | Actor, corrective_action: string, time_ms: number = this.clock()): Alarm {
+    return this.registry.close(alarm_id, toActor(by), corrective_action, time_ms);
   }
 
   /** Changes an asset's operating state, which gates its alarms, and records who changed it. */

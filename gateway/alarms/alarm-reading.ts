@@ -7,8 +7,8 @@ import { type Alarm, alarmStatus, siteAssetOf } from './alarm.js';
  * be a device's stamp, a receive time or the alarm engine's clock, which can be a simulator's.
  * Tags: site, asset, device, rule, kind, level. A site power failure has asset `_site`, and an alarm about
  * no single device has device `gateway`, so every alarm reading carries the three tags a `Reading`
- * promises. Fields: alarm id, status, message, values, who acknowledged or closed it, and `clear_reason`
- * when the alarm has one.
+ * promises. Fields: alarm id, status, message, values, who acknowledged or closed it and whom they named
+ * as acting for, and `clear_reason` when the alarm has one.
  */
 export function alarmReading(alarm: Alarm, time_ms: number): Reading {
   const tags: Record<string, string> = {
@@ -31,10 +31,13 @@ export function alarmReading(alarm: Alarm, time_ms: number): Reading {
   if (alarm.threshold !== undefined) fields.threshold = alarm.threshold;
   if (alarm.acknowledgement) {
     fields.acknowledged_by = alarm.acknowledgement.by;
+    if (alarm.acknowledgement.on_behalf_of !== undefined)
+      fields.acknowledged_on_behalf_of = alarm.acknowledgement.on_behalf_of;
     fields.acknowledge_comment = alarm.acknowledgement.comment;
   }
   if (alarm.closure) {
     fields.closed_by = alarm.closure.by;
+    if (alarm.closure.on_behalf_of !== undefined) fields.closed_on_behalf_of = alarm.closure.on_behalf_of;
     fields.corrective_action = alarm.closure.corrective_action;
   }
   if (alarm.parent_id) fields.parent_id = alarm.parent_id;

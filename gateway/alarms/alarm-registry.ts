@@ -5,7 +5,15 @@
 import type { EventEmitter } from 'node:events';
 import type { AuditKind, AuditSink } from '../audit/audit-entry.js';
 import type { Reading } from '../reading.js';
-import { type Alarm, AlarmStateError, acknowledgeAlarm, closeAlarm, SITE_ASSET, siteAssetOf } from './alarm.js';
+import {
+  type Actor,
+  type Alarm,
+  AlarmStateError,
+  acknowledgeAlarm,
+  closeAlarm,
+  SITE_ASSET,
+  siteAssetOf,
+} from './alarm.js';
 import { alarmReading } from './alarm-reading.js';
 import type { AlarmStore } from './alarm-store.js';
 import { escalationStepAt, type NotificationReason, reachedTargets } from './notification-policy.js';
@@ -42,6 +50,11 @@ export type AlarmDraft = Pick<Alarm, 'kind' | 'level' | 'rule' | 'site' | 'asset
 /** Key of the condition an alarm stands for: one active alarm per site, asset, device and rule. */
 export function conditionKey(alarm: Pick<Alarm, 'site' | 'asset' | 'device' | 'rule'>): string {
   return `${alarm.site}|${siteAssetOf(alarm.asset)}|${alarm.device ?? ''}|${alarm.rule}`;
+}
+
+/** Audit payload part of an actor's claim to act for someone else, empty without a claim. */
+function claimOf(actor: Actor): { on_behalf_of?: string } {
+  return actor.on_behalf_of === undefined ? {} : { on_behalf_of: actor.on_behalf_of };
 }
 
 const AUDIT_KIND: Partial<Record<AlarmTransitionKind, AuditKind>> = {
@@ -155,25 +168,25 @@ export class AlarmRegistry {
     }
   }
 
-  acknowledge(id: string, by: string, comment: string, time_ms: number): Alarm {
+  acknowledge(id: string, actor: Actor, comment: string, time_ms: number): Alarm {
     const alarm = this.get(id);
-    acknowledgeAlarm(alarm, { by, time_ms, comment });
-    this.record(alarm, 'acknowledged', time_ms, by, { comment });
+    acknowledgeAlarm(alarm, { ...actor, time_ms, comment });
+    this.record(alarm, 'acknowledged', time_ms, actor.by, { comment, ...claimOf(actor) });
     this.notifyNow(alarm, 'acknowledged', time_ms);
     return alarm;
   }
 
-  comment(id: string, by: string, text: string, time_ms: number): Alarm {
+  comment(id: string, actor: Actor, text: string, time_ms: number): Alarm {
     const alarm = this.get(id);
-    alarm.comments.push({ by, time_ms, comment: text });
-    this.record(alarm, 'commented', time_ms, by, { comment: text });
+    alarm.comments.push({ ...actor, time_ms, comment: text });
+    this.record(alarm, 'commented', time_ms, actor.by, { comment: text, ...claimOf(actor) });
     return alarm;
   }
 
-  close(id: string, by: string, corrective_action: string, time_ms: number): Alarm {
+  close(id: string, actor: Actor, corrective_action: string, time_ms: number): Alarm {
     const alarm = this.get(id);
-    closeAlarm(alarm, { by, time_ms, corrective_action });
-    this.record(alarm, 'closed', time_ms, by, { corrective_action });
+    closeAlarm(alarm, { ...actor, time_ms, corrective_action });
+    this.record(alarm, 'closed', time_ms, actor.by, { corrective_action, ...claimOf(actor) });
     this.open.delete(id);
     return alarm;
   }

@@ -21,14 +21,32 @@ export function siteAssetOf(asset: string): string {
 
 export type AlarmStatus = 'raised' | 'acknowledged' | 'cleared' | 'closed';
 
-export interface Acknowledgement {
+/**
+ * Person recorded for an operator action. `by` is the actor: the authenticated user when the API
+ * requires a login, else the name the client gave. `on_behalf_of` is a different name that an
+ * authenticated user typed, kept as that user's claim and not verified.
+ */
+export interface Actor {
   by: string;
+  on_behalf_of?: string;
+}
+
+/** Returns `actor` as an `Actor`, reading a plain string as the actor's name. */
+export function toActor(actor: string | Actor): Actor {
+  return typeof actor === 'string' ? { by: actor } : actor;
+}
+
+/** Describes an actor for a report line: `erp` or `erp on behalf of Li Wei`. */
+export function describeActor(actor: Actor): string {
+  return actor.on_behalf_of === undefined ? actor.by : `${actor.by} on behalf of ${actor.on_behalf_of}`;
+}
+
+export interface Acknowledgement extends Actor {
   time_ms: number;
   comment: string;
 }
 
-export interface Closure {
-  by: string;
+export interface Closure extends Actor {
   time_ms: number;
   /** Action taken on the product and the equipment (`product moved to room 2, compressor fuse replaced`). */
   corrective_action: string;
@@ -116,6 +134,11 @@ export function closeAlarm(alarm: Alarm, closure: Closure): void {
       `alarm ${alarm.id} is still active; close it after it clears, or acknowledge it now`,
     );
   }
-  alarm.acknowledgement ??= { by: closure.by, time_ms: closure.time_ms, comment: 'acknowledged on close' };
+  alarm.acknowledgement ??= {
+    by: closure.by,
+    ...(closure.on_behalf_of !== undefined ? { on_behalf_of: closure.on_behalf_of } : {}),
+    time_ms: closure.time_ms,
+    comment: 'acknowledged on close',
+  };
   alarm.closure = closure;
 }

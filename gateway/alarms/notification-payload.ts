@@ -22,6 +22,7 @@ export function notificationPayload(notification: AlarmNotification): string {
     time_ms: notification.time_ms,
     targets: notification.targets,
     acknowledged_by: alarm.acknowledgement?.by ?? null,
+    acknowledged_on_behalf_of: alarm.acknowledgement?.on_behalf_of ?? null,
     clear_reason: alarm.clear_reason ?? null,
   });
 }

@@ -3,17 +3,26 @@
  * the alarm store, and acknowledgements and closures go through the engine, which records, audits and
  * notifies them.
  */
-import type { Alarm as EngineAlarm } from '../alarms/alarm.js';
+import type { Actor, Alarm as EngineAlarm } from '../alarms/alarm.js';
 import { AlarmStateError } from '../alarms/alarm.js';
 import type { AlarmEngine } from '../alarms/alarm-engine.js';
 import type { AlarmTransition } from '../alarms/alarm-registry.js';
 import type { AlarmStore } from '../alarms/alarm-store.js';
 import { ServiceRejection } from './errors.js';
-import type { Alarm, AlarmEvent, AlarmService, AlarmState } from './services.js';
+import type { Alarm, AlarmEvent, AlarmService, AlarmState, OperatorActor } from './services.js';
 
 function stateOf(alarm: EngineAlarm): AlarmState {
   if (alarm.closure) return 'closed';
   return alarm.acknowledgement ? 'acknowledged' : 'active';
+}
+
+function operatorOf(actor: Actor): OperatorActor {
+  return actor.on_behalf_of === undefined ? { who: actor.by } : { who: actor.by, on_behalf_of: actor.on_behalf_of };
+}
+
+/** Returns the engine's actor of an API actor. */
+function engineActor(actor: OperatorActor): Actor {
+  return actor.on_behalf_of === undefined ? { by: actor.who } : { by: actor.who, on_behalf_of: actor.on_behalf_of };
 }
 
 function historyOf(alarm: EngineAlarm): AlarmEvent[] {
@@ -23,14 +32,14 @@ function historyOf(alarm: EngineAlarm): AlarmEvent[] {
     events.push({ time_ms: alarm.cleared_ms, action: 'cleared', ...reason });
   }
   if (alarm.acknowledgement) {
-    const { by, time_ms, comment } = alarm.acknowledgement;
-    events.push({ time_ms, action: 'acknowledged', who: by, comment });
+    const { time_ms, comment } = alarm.acknowledgement;
+    events.push({ time_ms, action: 'acknowledged', ...operatorOf(alarm.acknowledgement), comment });
   }
-  for (const { by, time_ms, comment } of alarm.comments)
-    events.push({ time_ms, action: 'commented', who: by, comment });
+  for (const entry of alarm.comments)
+    events.push({ time_ms: entry.time_ms, action: 'commented', ...operatorOf(entry), comment: entry.comment });
   if (alarm.closure) {
-    const { by, time_ms, corrective_action } = alarm.closure;
-    events.push({ time_ms, action: 'closed', who: by, comment: corrective_action });
+    const { time_ms, corrective_action } = alarm.closure;
+    events.push({ time_ms, action: 'closed', ...operatorOf(alarm.closure), comment: corrective_action });
   }
   return events.sort((left, right) => left.time_ms - right.time_ms);
 }
@@ -72,8 +81,8 @@ export function alarmServiceFromEngine(engine: AlarmEngine, store: AlarmStore): 
       const alarm = store.alarm(id);
       return alarm ? toApiAlarm(alarm) : undefined;
     },
-    acknowledge: (id, who, comment) => viaEngine(() => engine.acknowledge(id, who, comment)),
-    close: (id, who, corrective_action) => viaEngine(() => engine.close(id, who, corrective_action)),
+    acknowledge: (id, actor, comment) => viaEngine(() => engine.acknowledge(id, engineActor(actor), comment)),
+    close: (id, actor, corrective_action) => viaEngine(() => engine.close(id, engineActor(actor), corrective_action)),
     subscribe(listener) {
       const onTransition = ({ alarm }: AlarmTransition) => listener(toApiAlarm(alarm));
       engine.on('transition', onTransition);

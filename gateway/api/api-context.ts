@@ -1,8 +1,10 @@
+import type { FastifyRequest } from 'fastify';
 import type { RtuLineStats } from '../../devices/modbus/rtu-transport.js';
 import type { ResolvedDevice } from '../config/resolve.js';
 import type { EventBus } from '../events.js';
 import type { OutputStats } from '../outputs/output.js';
 import type { PlanningCounters } from '../planning/planner.js';
+import type { RequestUser } from '../security/audit-record.js';
 import type { GatewayStats } from '../stats.js';
 import { ApiError, type ApiErrorCode, ServiceRejection } from './errors.js';
 import type { FleetState } from './fleet-state.js';
@@ -42,6 +44,8 @@ export interface ApiContext {
   deps: ApiDeps;
   fleet: FleetState;
   live: LiveFeed;
+  /** Returns the authenticated user of a request, or undefined when the API has no login. */
+  userOf(request: FastifyRequest): RequestUser | undefined;
 }
 
 const FEATURE_NAMES = {

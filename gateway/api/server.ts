@@ -7,6 +7,7 @@ import swagger from '@fastify/swagger';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { registerMetricsRoute } from '../metrics/metrics-route.js';
+import type { RequestUser } from '../security/audit-record.js';
 import { registerDashboard } from '../web/serve-dashboard.js';
 import type { ApiContext, ApiDeps } from './api-context.js';
 import { buildApiValidator } from './body-validator.js';
@@ -40,9 +41,13 @@ export interface ApiServerOptions {
   authenticate?: (request: FastifyRequest) => boolean | Promise<boolean>;
   /**
    * Users, tokens and roles (gateway/security/http-auth.ts): registered before every route, it answers 401
-   * without a valid token and 403 for a role that may not, and adds the login and logout routes.
+   * without a valid token and 403 for a role that may not, and adds the login and logout routes. Its
+   * `userOf` names the actor that operator actions record.
    */
-  auth?: { plugin(app: FastifyInstance): Promise<void> };
+  auth?: {
+    plugin(app: FastifyInstance): Promise<void>;
+    userOf?(request: FastifyRequest): RequestUser | undefined;
+  };
   /** Logger for request errors. Default: no logging. */
   logger?: Logger;
   /** Time without a reading after which a device counts as stale, in milliseconds. Default 60000. */
@@ -92,7 +97,8 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   });
   const live = new LiveFeed(options.live);
   const unwire = wireLiveFeed(deps, live, fleet);
-  const context: ApiContext = { deps, fleet, live };
+  const userOf = options.auth?.userOf;
+  const context: ApiContext = { deps, fleet, live, userOf: (request) => userOf?.(request) };
   app.addHook('onClose', async () => {
     unwire();
     live.close();

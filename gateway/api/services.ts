@@ -18,8 +18,13 @@ export type AlarmState = 'active' | 'acknowledged' | 'closed';
 export interface AlarmEvent {
   time_ms: number;
   action: 'raised' | 'escalated' | 'cleared' | 'acknowledged' | 'commented' | 'closed';
-  /** Operator who acted; absent for steps the gateway took. */
+  /**
+   * Operator who acted: the authenticated user when the API requires a login, else the name the client
+   * sent. Absent for steps the gateway took.
+   */
   who?: string;
+  /** Name that the authenticated user `who` typed for someone else; their claim, not verified. */
+  on_behalf_of?: string;
   /**
    * Operator's comment, the corrective action for `closed`, or the gateway's reason for a `cleared` whose
    * condition was not seen to end (`device removed from the configuration`).
@@ -45,6 +50,12 @@ export interface Alarm {
   history: AlarmEvent[];
 }
 
+/** Person an operator action records; see `AlarmEvent.who` and `AlarmEvent.on_behalf_of`. */
+export interface OperatorActor {
+  who: string;
+  on_behalf_of?: string;
+}
+
 export interface AlarmFilter {
   state?: AlarmState;
   asset?: string;
@@ -55,9 +66,9 @@ export interface AlarmService {
   /** Returns `undefined` for an unknown id. */
   get(id: string): MaybePromise<Alarm | undefined>;
   /** Throws `ServiceRejection('not_found' | 'conflict')`. */
-  acknowledge(id: string, who: string, comment: string): MaybePromise<Alarm>;
+  acknowledge(id: string, actor: OperatorActor, comment: string): MaybePromise<Alarm>;
   /** Closes the alarm with the corrective action taken. Throws `ServiceRejection('not_found' | 'conflict')`. */
-  close(id: string, who: string, corrective_action: string): MaybePromise<Alarm>;
+  close(id: string, actor: OperatorActor, corrective_action: string): MaybePromise<Alarm>;
   /** Calls `listener` with every raised or changed alarm, for the live feed. */
   subscribe?(listener: (alarm: Alarm) => void): Unsubscribe;
 }
@@ -111,8 +122,13 @@ export interface Order extends OrderInput {
   status: 'open' | 'planned' | 'unserved' | 'delivered';
   /** Time the order was reported delivered, only with status `delivered`. */
   delivered_ms?: number;
-  /** Name given in the delivery report, only with status `delivered`. */
+  /**
+   * User who reported the delivery when the API requires a login, else the name the client sent. Only
+   * with status `delivered`.
+   */
   delivered_by?: string;
+  /** Name that the user in `delivered_by` typed for someone else; their claim, not verified. */
+  delivered_on_behalf_of?: string;
 }
 
 export interface CapacityService {
@@ -124,7 +140,7 @@ export interface CapacityService {
    * Records that an order was delivered, so later rounds leave it out, and returns the order. A repeated
    * report returns the first one's time. Throws `ServiceRejection('not_found')` for an unknown id.
    */
-  markDelivered(id: string, by: string): MaybePromise<Order>;
+  markDelivered(id: string, actor: OperatorActor): MaybePromise<Order>;
 }
 
 /** Figures of one way of serving the same orders. */

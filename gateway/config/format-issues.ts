@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { type ConfigProblem, joinPath, showValue } from './config-error.js';
+import { maskConfigSecrets } from './mask-secrets.js';
 import { describeBounds, numberBoundsOf } from './number-bounds.js';
 import { objectKeys } from './schema-keys.js';
 
@@ -120,6 +121,21 @@ function missingMessage(
   return undefined;
 }
 
+/**
+ * Returns true when the value at `path` may be a secret, judged by the last key name on the path. A
+ * password pasted where a variable name belongs must not be echoed back to a terminal or a log, but keys
+ * beside a secret, such as `http.auth.tokens[0].expires_at`, are shown.
+ */
+function isSecretPath(path: readonly PropertyKey[]): boolean {
+  const key = path.findLast((each) => typeof each === 'string');
+  return typeof key === 'string' && /password|token|secret/i.test(key);
+}
+
+/** Returns a mapping or list with its secrets masked, and any other value as it is. */
+function maskObjectSecrets(input: unknown): unknown {
+  return typeof input === 'object' && input !== null ? maskConfigSecrets(input) : input;
+}
+
 /** Turns zod issues into problems that name the key path, the bad value and what is allowed. */
 export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: SchemaAt): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -151,11 +167,9 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: Sche
       problems.push({ path: joinPath(issue.path), message: missing });
       continue;
     }
-    // A password pasted where a variable name belongs must not be echoed back to a terminal or a log.
-    const sensitive = issue.path.some((key) => typeof key === 'string' && /password|token|secret/i.test(key));
     problems.push({
       path: joinPath(issue.path),
-      value: sensitive ? '[hidden]' : showValue(input),
+      value: isSecretPath(issue.path) ? '[hidden]' : showValue(maskObjectSecrets(input)),
       message: messageOf(issue, input, schemaAt(issue.path)),
     });
   }

@@ -10,20 +10,35 @@ import { type ResolvedConfig, resolveConfig } from './resolve.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { schemaAt } from './schema-keys.js';
 
+/**
+ * Returns `line L, column C` of a YAML error at `offset`, and whether the line starts with indentation. The yaml package places an error about a
+ * wrongly indented line (`Sequence item without - indicator`) at the line's first character, so the
+ * position moves past the indentation to the first character of the content that is out of place.
+ */
+function errorPosition(text: string, offset: number, lineCounter: LineCounter): { where: string; indented: boolean } {
+  let start = offset;
+  while (text[start] === ' ' || text[start] === '\t') start++;
+  const atLineStart = offset === 0 || text[offset - 1] === '\n';
+  const lineContinues = start < text.length && text[start] !== '\n' && text[start] !== '\r';
+  const indented = atLineStart && lineContinues && start > offset;
+  const position = lineCounter.linePos(indented ? start : offset);
+  return { where: `line ${position.line}, column ${position.col}`, indented };
+}
+
 /** Parses YAML text into plain data, turning syntax errors into problems with line and column. */
 function parseYaml(text: string): { data: unknown; problems: ConfigProblem[] } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true });
   const problems = document.errors.map((error) => {
-    const position = error.linePos?.[0];
-    const where = position ? `line ${position.line}, column ${position.col}` : '(file)';
+    const { where, indented } = errorPosition(text, error.pos[0], lineCounter);
     // The problem's path already gives the line and column that the yaml package appends to its message.
     const message = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
     if (error.code === 'DUPLICATE_KEY') {
       const key = /^\s*("[^"]*"|'[^']*'|[^:,}\n]*)/.exec(text.slice(error.pos[0]))?.[1]?.trim() ?? '';
       return { path: where, message: `invalid YAML: key ${key} appears twice in the same mapping; keep one of them` };
     }
-    return { path: where, message: `invalid YAML: ${message}` };
+    const hint = indented ? '; indent this line like the other keys of its mapping' : '';
+    return { path: where, message: `invalid YAML: ${message}${hint}` };
   });
   if (problems.length > 0) return { data: undefined, problems };
   try {

@@ -2,7 +2,7 @@ import { detectIdleCapacity, type IdleOffer, type TruckSnapshot } from '../../sc
 import { formatClock } from '../../scheduler/model/clock.js';
 import type { Order as SchedulerOrder } from '../../scheduler/model/demand.js';
 import { ServiceRejection } from '../api/errors.js';
-import type { CapacityOffer, CapacityService, Order, OrderInput } from '../api/services.js';
+import type { CapacityOffer, CapacityService, OperatorActor, Order, OrderInput } from '../api/services.js';
 import type { Reading } from '../reading.js';
 import { localDate, localMidnightMs } from './local-time.js';
 import { OrderMessageError } from './order-intake.js';
@@ -119,12 +119,20 @@ export class PlanningCapacity implements CapacityService {
       };
       const delivery = entry.delivery;
       if (delivery === undefined) return view;
-      return { ...view, status: 'delivered', delivered_ms: delivery.delivered_ms, delivered_by: delivery.by };
+      return {
+        ...view,
+        status: 'delivered',
+        delivered_ms: delivery.delivered_ms,
+        delivered_by: delivery.by,
+        ...(delivery.on_behalf_of !== undefined ? { delivered_on_behalf_of: delivery.on_behalf_of } : {}),
+      };
     });
   }
 
-  markDelivered(id: string, by: string): Order {
-    const delivered = this.planner.markDelivered(id, by);
+  /** Records a delivery. `actor` is the reporter's name, or an `OperatorActor` with the name they act for. */
+  markDelivered(id: string, actor: string | OperatorActor): Order {
+    const { who, on_behalf_of } = typeof actor === 'string' ? { who: actor, on_behalf_of: undefined } : actor;
+    const delivered = this.planner.markDelivered(id, who, on_behalf_of);
     const order = this.orders().find((candidate) => candidate.id === id && candidate.plan_date === delivered.plan_date);
     // markDelivered throws for an id that listOrders does not list, so the order is found.
     if (order === undefined) throw new ServiceRejection('not_found', `order ${JSON.stringify(id)} not found`);

@@ -12,8 +12,10 @@ export interface StoredOrder {
 /** Record of an order reported delivered. */
 export interface OrderDelivery {
   delivered_ms: number;
-  /** Name of the operator or driver who reported it. */
+  /** User who reported it when the API requires a login, else the name of the operator or driver given. */
   by: string;
+  /** Name that the user `by` typed for someone else; their claim, not verified. */
+  on_behalf_of?: string;
 }
 
 /** A stored order with the plan date its clock times count from. */
@@ -56,8 +58,17 @@ export class OrderStore {
       plan_date TEXT NOT NULL,
       delivered_ms INTEGER NOT NULL,
       delivered_by TEXT NOT NULL,
+      delivered_on_behalf_of TEXT,
       PRIMARY KEY (order_id, plan_date)
     )`);
+    this.addOnBehalfOfColumn();
+  }
+
+  /** Adds `delivered_on_behalf_of` to a `deliveries` table that older gateways created without it. */
+  private addOnBehalfOfColumn(): void {
+    const columns = this.db.prepare('PRAGMA table_info(deliveries)').all() as Array<{ name: string }>;
+    if (columns.some((column) => column.name === 'delivered_on_behalf_of')) return;
+    this.db.exec('ALTER TABLE deliveries ADD COLUMN delivered_on_behalf_of TEXT');
   }
 
   /**
@@ -107,20 +118,33 @@ export class OrderStore {
   /** Records that order `id` of `planDate` was delivered. A second record of the same order is ignored. */
   saveDelivery(planDate: string, id: string, delivery: OrderDelivery): void {
     this.db
-      .prepare('INSERT OR IGNORE INTO deliveries (order_id, plan_date, delivered_ms, delivered_by) VALUES (?, ?, ?, ?)')
-      .run(id, planDate, delivery.delivered_ms, delivery.by);
+      .prepare(
+        'INSERT OR IGNORE INTO deliveries (order_id, plan_date, delivered_ms, delivered_by, delivered_on_behalf_of) ' +
+          'VALUES (?, ?, ?, ?, ?)',
+      )
+      .run(id, planDate, delivery.delivered_ms, delivery.by, delivery.on_behalf_of ?? null);
   }
 
   /** Returns the deliveries of every plan date. */
   deliveries(): DatedDelivery[] {
     const rows = this.db
-      .prepare('SELECT order_id, plan_date, delivered_ms, delivered_by FROM deliveries ORDER BY plan_date, rowid')
-      .all() as Array<{ order_id: string; plan_date: string; delivered_ms: number; delivered_by: string }>;
+      .prepare(
+        'SELECT order_id, plan_date, delivered_ms, delivered_by, delivered_on_behalf_of FROM deliveries ' +
+          'ORDER BY plan_date, rowid',
+      )
+      .all() as Array<{
+      order_id: string;
+      plan_date: string;
+      delivered_ms: number;
+      delivered_by: string;
+      delivered_on_behalf_of: string | null;
+    }>;
     return rows.map((row) => ({
       order_id: row.order_id,
       plan_date: row.plan_date,
       delivered_ms: row.delivered_ms,
       by: row.delivered_by,
+      ...(row.delivered_on_behalf_of !== null ? { on_behalf_of: row.delivered_on_behalf_of } : {}),
     }));
   }
 

@@ -44,10 +44,8 @@ export class PendingOrders {
    */
   load(): EvictedOrder[] {
     for (const delivery of this.store.deliveries()) {
-      this.deliveries.set(keyOf(delivery.plan_date, delivery.order_id), {
-        delivered_ms: delivery.delivered_ms,
-        by: delivery.by,
-      });
+      const { order_id, plan_date, ...record } = delivery;
+      this.deliveries.set(keyOf(plan_date, order_id), record);
     }
     const evicted: EvictedOrder[] = [];
     for (const entry of this.store.list()) {

@@ -60,6 +60,8 @@ export interface PlannerDeps {
   subscribe?: (topic: string, handler: (payload: string) => void) => Promise<void>;
   /** Clock of received orders, deliveries, plan ids and, with `plan_date: rolling`, of the plan date. Default `Date.now`. */
   now?: () => number;
+  /** Setting named when the store's directory cannot be created. Default `planning.store_path`. */
+  store_path_setting?: string;
 }
 
 /** An order of one plan date as `GET /api/v1/orders` lists it. */
@@ -116,7 +118,7 @@ export class Planner implements PlanService {
     private readonly deps: PlannerDeps,
   ) {
     this.base = checkPlanningSetup(config);
-    createStoreDirectory(config.store_path, 'planning.store_path');
+    createStoreDirectory(config.store_path, deps.store_path_setting ?? 'planning.store_path');
     this.store = new PlanStore(config.store_path);
     this.orderStore = new OrderStore(config.store_path);
     this.pending = new PendingOrders(this.orderStore, config.max_pending_orders);
@@ -203,7 +205,7 @@ export class Planner implements PlanService {
    * that has one with this id is the one marked. A second report of that order returns the first record.
    * Throws `ServiceRejection('not_found')` for an id that is not an order of a kept plan date.
    */
-  markDelivered(id: string, by: string): DatedDelivery {
+  markDelivered(id: string, by: string, on_behalf_of?: string): DatedDelivery {
     const planDate = this.keptDates().find((date) => this.allOrders(date).some((order) => order.id === id));
     if (planDate === undefined) {
       const dates = this.rolling ? `today (${this.today()}) or a later plan date` : `plan date ${this.base.plan_date}`;
@@ -214,9 +216,13 @@ export class Planner implements PlanService {
     }
     const known = this.pending.deliveryOf(planDate, id);
     if (known !== undefined) return { ...known, order_id: id, plan_date: planDate };
-    const delivery: OrderDelivery = { delivered_ms: this.now(), by };
+    const delivery: OrderDelivery = {
+      delivered_ms: this.now(),
+      by,
+      ...(on_behalf_of !== undefined ? { on_behalf_of } : {}),
+    };
     this.pending.saveDelivery(planDate, id, delivery);
-    this.deps.log.info({ order_id: id, by, plan_date: planDate }, 'order delivered');
+    this.deps.log.info({ order_id: id, by, on_behalf_of, plan_date: planDate }, 'order delivered');
     return { ...delivery, order_id: id, plan_date: planDate };
   }
 

@@ -5,6 +5,7 @@
  * hashing the bytes left after removing the `#` lines.
  */
 import { createHash } from 'node:crypto';
+import { describeActor } from '../alarms/alarm.js';
 import type { ReportData } from './report-data.js';
 import { formatCelsius, formatCelsiusValue, formatUtc } from './report-format.js';
 import type { SeriesPoint } from './step-series.js';
@@ -57,7 +58,7 @@ export function reportCsv(data: ReportData): string {
     ...data.alarms.map((alarm) =>
       comment(
         `alarm ${alarm.id}`,
-        `${alarm.level} ${alarm.message}; acknowledged by ${alarm.acknowledgement?.by ?? 'nobody'}; ` +
+        `${alarm.level} ${alarm.message}; acknowledged by ${alarm.acknowledgement ? describeActor(alarm.acknowledgement) : 'nobody'}; ` +
           `corrective action: ${alarm.closure?.corrective_action ?? 'none yet'}`,
       ),
     ),

@@ -5,7 +5,7 @@
  * The sections after it list excursions, alarms, gaps, corrections and calibrations.
  */
 import PDFDocument from 'pdfkit';
-import type { Alarm } from '../alarms/alarm.js';
+import { type Alarm, describeActor } from '../alarms/alarm.js';
 import { drawTemperatureChart, type PdfDoc } from './report-chart.js';
 import type { ReportData } from './report-data.js';
 import { formatCelsius, formatDuration, formatUtc } from './report-format.js';
@@ -68,14 +68,19 @@ function alarmLines(doc: PdfDoc, alarm: Alarm): void {
     `${alarm.level.toUpperCase()} ${alarm.rule}: raised ${formatUtc(alarm.raised_ms)}, ${cleared}. ${alarm.message}`,
   );
   const ack = alarm.acknowledgement;
-  line(doc, ack ? `   Acknowledged by ${ack.by} at ${formatUtc(ack.time_ms)}: ${ack.comment}` : '   Not acknowledged');
+  line(
+    doc,
+    ack
+      ? `   Acknowledged by ${describeActor(ack)} at ${formatUtc(ack.time_ms)}: ${ack.comment}`
+      : '   Not acknowledged',
+  );
   for (const comment of alarm.comments)
-    line(doc, `   Comment by ${comment.by} at ${formatUtc(comment.time_ms)}: ${comment.comment}`);
+    line(doc, `   Comment by ${describeActor(comment)} at ${formatUtc(comment.time_ms)}: ${comment.comment}`);
   const closure = alarm.closure;
   line(
     doc,
     closure
-      ? `   Closed by ${closure.by} at ${formatUtc(closure.time_ms)}. Corrective action: ${closure.corrective_action}`
+      ? `   Closed by ${describeActor(closure)} at ${formatUtc(closure.time_ms)}. Corrective action: ${closure.corrective_action}`
       : '   Not closed: no corrective action recorded',
   );
 }

@@ -104,7 +104,10 @@ export const httpTokenSchema = z.strictObject({
   token_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
   role: z.enum(HTTP_ROLES),
   /** Expiry as an ISO 8601 date-time with offset, such as 2027-06-30T00:00:00Z. */
-  expires_at: z.iso.datetime({ offset: true }),
+  expires_at: z.iso.datetime({
+    offset: true,
+    error: 'must be an ISO 8601 date-time with a time and an offset, such as 2027-06-30T00:00:00Z',
+  }),
 });
 
 export const httpAuthSchema = z.strictObject({

@@ -42,6 +42,22 @@ describe('gateway start that fails', () => {
     expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
   });
 
+  it('names the local store path under /proc', async () => {
+    // Only outputs.local_store.path is set, and the alarm records file is placed in its folder.
+    const config = validateConfig({
+      site: 'failed-start',
+      mqtt: { broker: { port: 0 }, republish: { enabled: false } },
+      devices: [{ id: 'room-1', protocol: 'mqtt', topic: 'rooms/1', profile: 'coldpool-room-celsius' }],
+      outputs: { local_store: { path: '/proc/coldpool-test-nope/store.db' } },
+    });
+    const gateway = new Gateway(config, pino({ level: 'silent' }));
+    await expect(gateway.start()).rejects.toThrow(
+      'store file /proc/coldpool-test-nope/records.db: cannot create directory /proc/coldpool-test-nope: ' +
+        'the file system at /proc rejects new directories (ENOENT), as procfs and sysfs do; ' +
+        'set outputs.local_store.path or alarms.store_path to a path on a writable file system',
+    );
+  });
+
   it('names the broker port in use', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-failed-start-'));
     const occupied = await occupiedPort();

@@ -80,4 +80,12 @@ describe('dashboard with http auth', () => {
     await page.locator(`[data-asset="${fleet.devices[0]?.id}"]`).waitFor();
     expect(await page.locator('form.login').count()).toBe(0);
   });
+
+  it('labels the name as a claim', async () => {
+    // With a login the gateway records the logged-in user, so the typed name is only "on behalf of".
+    await page.goto(`${url}/#/alarms`);
+    await page.locator('#operator').waitFor();
+    expect(await page.locator('label[for="operator"]').textContent()).toBe('On behalf of (optional)');
+    expect(await page.locator('#operator').getAttribute('title')).toContain('records the logged-in user');
+  });
 });

@@ -96,7 +96,7 @@ describe('dashboard', () => {
         timeout: 10_000,
       })
       .toBe('critical');
-    running.alarms.close('tile-alarm', 'test', 'cleared for the next tests');
+    running.alarms.close('tile-alarm', { who: 'test' }, 'cleared for the next tests');
   });
 
   it('draws the temperature chart of an asset', async () => {

@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type ApiContext, callService, requireService } from '../api-context.js';
 import { ApiError } from '../errors.js';
+import { requestActor } from '../request-actor.js';
 import { alarmSchema, errorResponses, idParam } from '../schemas.js';
 import type { AlarmFilter } from '../services.js';
 
@@ -9,9 +10,15 @@ const operatorBody = (textField: string, description: string) =>
   ({
     type: 'object',
     additionalProperties: false,
-    required: ['who', textField],
+    required: [textField],
     properties: {
-      who: { type: 'string', minLength: 1, maxLength: 100, description: 'Name of the operator' },
+      who: {
+        type: 'string',
+        minLength: 1,
+        maxLength: 100,
+        description:
+          'Name of the operator. Required without a login. With a login the token holder is recorded as the actor, and a different name here is kept as on_behalf_of',
+      },
       [textField]: { type: 'string', minLength: 1, maxLength: 2000, description },
     },
   }) as const;
@@ -61,7 +68,7 @@ export function registerAlarmRoutes(app: FastifyInstance, context: ApiContext): 
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { who: string; comment: string } }>(
+  app.post<{ Params: { id: string }; Body: { who?: string; comment: string } }>(
     '/api/v1/alarms/:id/acknowledge',
     {
       schema: {
@@ -75,11 +82,12 @@ export function registerAlarmRoutes(app: FastifyInstance, context: ApiContext): 
     async (request) => {
       const service = requireService(context.deps, 'alarms');
       const { who, comment } = request.body;
-      return callService('API_ALARM_NOT_FOUND', () => service.acknowledge(request.params.id, who, comment));
+      const actor = requestActor(context, request, who, 'who');
+      return callService('API_ALARM_NOT_FOUND', () => service.acknowledge(request.params.id, actor, comment));
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { who: string; corrective_action: string } }>(
+  app.post<{ Params: { id: string }; Body: { who?: string; corrective_action: string } }>(
     '/api/v1/alarms/:id/close',
     {
       schema: {
@@ -93,7 +101,8 @@ export function registerAlarmRoutes(app: FastifyInstance, context: ApiContext): 
     async (request) => {
       const service = requireService(context.deps, 'alarms');
       const { who, corrective_action } = request.body;
-      return callService('API_ALARM_NOT_FOUND', () => service.close(request.params.id, who, corrective_action));
+      const actor = requestActor(context, request, who, 'who');
+      return callService('API_ALARM_NOT_FOUND', () => service.close(request.params.id, actor, corrective_action));
     },
   );
 }

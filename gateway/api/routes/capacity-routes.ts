@@ -1,6 +1,7 @@
 /** Capacity offers and pooled delivery orders. */
 import type { FastifyInstance } from 'fastify';
 import { type ApiContext, callService, requireService } from '../api-context.js';
+import { requestActor } from '../request-actor.js';
 import { errorResponses, idParam, openObject } from '../schemas.js';
 import type { OrderInput } from '../services.js';
 
@@ -64,7 +65,14 @@ const orderSchema = openObject(
     submitted_ms: { type: 'integer' },
     status: { type: 'string', enum: ['open', 'planned', 'unserved', 'delivered'] },
     delivered_ms: { type: 'integer', description: 'Time the order was reported delivered' },
-    delivered_by: { type: 'string', description: 'Name given in the delivery report' },
+    delivered_by: {
+      type: 'string',
+      description: 'User who reported the delivery with a login, else the name given in the report',
+    },
+    delivered_on_behalf_of: {
+      type: 'string',
+      description: 'Name the user in delivered_by typed for someone else; their claim, not verified',
+    },
   },
   ['id', 'status'],
 );
@@ -72,13 +80,13 @@ const orderSchema = openObject(
 const deliveryBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['who'],
   properties: {
     who: {
       type: 'string',
       minLength: 1,
       maxLength: 100,
-      description: 'Name of the driver or operator reporting the delivery',
+      description:
+        'Name of the driver or operator reporting the delivery. Required without a login. With a login the token holder is recorded, and a different name here is kept as delivered_on_behalf_of',
     },
   },
 } as const;
@@ -147,7 +155,7 @@ export function registerCapacityRoutes(app: FastifyInstance, context: ApiContext
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { who: string } }>(
+  app.post<{ Params: { id: string }; Body: { who?: string } }>(
     '/api/v1/orders/:id/delivered',
     {
       schema: {
@@ -160,7 +168,8 @@ export function registerCapacityRoutes(app: FastifyInstance, context: ApiContext
     },
     async (request) => {
       const service = requireService(context.deps, 'capacity');
-      return callService('API_ORDER_NOT_FOUND', () => service.markDelivered(request.params.id, request.body.who));
+      const actor = requestActor(context, request, request.body?.who, 'who');
+      return callService('API_ORDER_NOT_FOUND', () => service.markDelivered(request.params.id, actor));
     },
   );
 }

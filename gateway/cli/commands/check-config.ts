@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { slowPollWarnings, unmatchedAssetWarnings } from '../../config/alarm-coverage-warnings.js';
 import { ConfigError, joinPath } from '../../config/config-error.js';
 import { loadConfig } from '../../config/load.js';
 import { noInputsWarning } from '../../config/no-inputs-warning.js';
 import { readSecret, SecretError } from '../../secrets.js';
+import { expiredTokenWarnings } from '../../security/expired-token-warnings.js';
 import { checkStartupSecurity } from '../../security/startup-check.js';
 import { checkPlanning } from './run.js';
 
@@ -93,6 +95,13 @@ export function registerCheckConfigCommand(program: Command): void {
         }
         const noInputs = noInputsWarning({ devices, subscriptions }, file);
         if (noInputs !== undefined) process.stderr.write(`warning: ${noInputs}\n`);
+        const resolved = { config, devices, subscriptions };
+        const alarmAndTokenWarnings = [
+          ...unmatchedAssetWarnings(resolved),
+          ...slowPollWarnings(resolved),
+          ...expiredTokenWarnings(config.http.auth, Date.now()),
+        ];
+        for (const message of alarmAndTokenWarnings) process.stderr.write(`warning: ${message}\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         process.stderr.write(`${error.message}\n`);

@@ -31,6 +31,7 @@ export const api = {
   chart: (asset, fromMs, toMs) =>
     request('GET', `/api/v1/assets/${encodeURIComponent(asset)}/chart?from_ms=${fromMs}&to_ms=${toMs}&max_points=600`),
   alarms: (state) => request('GET', state ? `/api/v1/alarms?state=${state}` : '/api/v1/alarms'),
+  // `who` may be undefined when the gateway requires a login, which records the logged-in user.
   acknowledge: (id, who, comment) =>
     request('POST', `/api/v1/alarms/${encodeURIComponent(id)}/acknowledge`, { who, comment }),
   close: (id, who, correctiveAction) =>

@@ -125,7 +125,7 @@ describe('alarm routes', () => {
   });
 
   it('returns a conflict for a closed alarm', async () => {
-    fixture.alarms.close('a1', 'li', 'defrosted the evaporator');
+    fixture.alarms.close('a1', { who: 'li' }, 'defrosted the evaporator');
     const response = await fixture.app.inject({
       method: 'POST',
       url: '/api/v1/alarms/a1/acknowledge',

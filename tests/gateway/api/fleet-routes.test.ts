@@ -141,7 +141,7 @@ describe('fleet routes', () => {
       message: '12 °C',
       raised_ms: 1,
     });
-    fixture.alarms.close('a1', 'li', 'moved stock');
+    fixture.alarms.close('a1', { who: 'li' }, 'moved stock');
     const asset = (await fixture.app.inject({ method: 'GET', url: '/api/v1/assets/room-1' })).json();
     expect(asset.alarm_level).toBe('none');
   });

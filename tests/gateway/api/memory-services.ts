@@ -10,6 +10,7 @@ import type {
   AlarmService,
   CapacityOffer,
   CapacityService,
+  OperatorActor,
   Order,
   OrderInput,
   Plan,
@@ -47,21 +48,21 @@ export class MemoryAlarms implements AlarmService {
     return this.alarms.get(id);
   }
 
-  acknowledge(id: string, who: string, comment: string): Alarm {
+  acknowledge(id: string, actor: OperatorActor, comment: string): Alarm {
     const alarm = this.find(id);
     if (alarm.state !== 'active')
       throw new ServiceRejection('conflict', `alarm ${id} is ${alarm.state}; only an active alarm can be acknowledged`);
     alarm.state = 'acknowledged';
-    alarm.history.push({ time_ms: Date.now(), action: 'acknowledged', who, comment });
+    alarm.history.push({ time_ms: Date.now(), action: 'acknowledged', ...actor, comment });
     this.notify(alarm);
     return alarm;
   }
 
-  close(id: string, who: string, corrective_action: string): Alarm {
+  close(id: string, actor: OperatorActor, corrective_action: string): Alarm {
     const alarm = this.find(id);
     if (alarm.state === 'closed') throw new ServiceRejection('conflict', `alarm ${id} is already closed`);
     alarm.state = 'closed';
-    alarm.history.push({ time_ms: Date.now(), action: 'closed', who, comment: corrective_action });
+    alarm.history.push({ time_ms: Date.now(), action: 'closed', ...actor, comment: corrective_action });
     this.notify(alarm);
     return alarm;
   }
@@ -112,12 +113,18 @@ export class MemoryCapacity implements CapacityService {
     return created;
   }
 
-  markDelivered(id: string, by: string): Order {
+  markDelivered(id: string, actor: OperatorActor): Order {
     const index = this.stored.findIndex((order) => order.id === id);
     const order = this.stored[index];
     if (order === undefined) throw new ServiceRejection('not_found', `order ${id} not found`);
     if (order.status === 'delivered') return order;
-    const delivered: Order = { ...order, status: 'delivered', delivered_ms: Date.now(), delivered_by: by };
+    const delivered: Order = {
+      ...order,
+      status: 'delivered',
+      delivered_ms: Date.now(),
+      delivered_by: actor.who,
+      ...(actor.on_behalf_of !== undefined ? { delivered_on_behalf_of: actor.on_behalf_of } : {}),
+    };
     this.stored[index] = delivered;
     return delivered;
   }

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { httpAuth } from '../../../gateway/security/http-auth.js';
+import { httpAuthSchema } from '../../../gateway/security/security-config.js';
+import { generateToken, tokenSha256 } from '../../../gateway/security/token-store.js';
 import { type ApiFixture, createApiFixture } from './api-fixture.js';
 
 const ORDER = {
@@ -130,6 +133,52 @@ describe('capacity routes', () => {
     const response = await fixture.app.inject({ method: 'POST', url: '/api/v1/orders/order-1/delivered', payload: {} });
     expect(response.statusCode).toBe(400);
     expect(response.json().error.details[0].field).toBe('body.who');
+  });
+});
+
+describe('delivery report with a login', () => {
+  let fixture: ApiFixture;
+  const token = generateToken();
+
+  beforeEach(async () => {
+    const config = httpAuthSchema.parse({
+      tokens: [{ name: 'erp', token_sha256: tokenSha256(token), role: 'admin', expires_at: '2099-01-01T00:00:00Z' }],
+    });
+    fixture = await createApiFixture({ auth: httpAuth({ config }) });
+    await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      payload: ORDER,
+      headers: { authorization: `Bearer ${token}` },
+    });
+  });
+
+  afterEach(async () => {
+    await fixture.close();
+  });
+
+  it('records the token holder and the claim', async () => {
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/order-1/delivered',
+      payload: { who: 'driver-3' },
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().delivered_by).toBe('erp');
+    expect(response.json().delivered_on_behalf_of).toBe('driver-3');
+  });
+
+  it('accepts a report without who', async () => {
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders/order-1/delivered',
+      payload: {},
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().delivered_by).toBe('erp');
+    expect(response.json()).not.toHaveProperty('delivered_on_behalf_of');
   });
 });
 

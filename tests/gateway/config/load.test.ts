@@ -136,6 +136,13 @@ devices:
     expect(problems[0]).toMatch(/^line \d+, column \d+: invalid YAML/);
   });
 
+  it('places an indentation error at its content', () => {
+    const problems = problemsOf('devices:\n  - id: room-1\n    protocol: mqtt\n   topic: rooms/1\n');
+    expect(problems).toEqual([
+      'line 4, column 4: invalid YAML: Sequence item without - indicator; indent this line like the other keys of its mapping',
+    ]);
+  });
+
   it('names a duplicate YAML key', () => {
     const problems = problemsOf('version: 1\nsite: a\nsite: b\n');
     expect(problems).toEqual([
@@ -235,6 +242,51 @@ devices:
     } catch (error) {
       expect((error as Error).message).not.toContain('hunter2');
       expect((error as ConfigError).problems[0]?.value).toBe('[hidden]');
+    }
+  });
+
+  it('shows an expiry without a time', () => {
+    const token = `{ name: erp, token_sha256: "not-hex-secret", role: operator, expires_at: "2027-06-30" }`;
+    try {
+      parseConfig(`http: { auth: { tokens: [${token}] } }`);
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      const expiry = problems.find((problem) => problem.path === 'http.auth.tokens[0].expires_at');
+      expect(expiry?.value).toBe('"2027-06-30"');
+      expect(expiry?.message).toBe(
+        'must be an ISO 8601 date-time with a time and an offset, such as 2027-06-30T00:00:00Z',
+      );
+      const hash = problems.find((problem) => problem.path === 'http.auth.tokens[0].token_sha256');
+      expect(hash?.value).toBe('[hidden]');
+      expect((error as Error).message).not.toContain('not-hex-secret');
+    }
+  });
+
+  it('masks hashes inside a shown mapping', () => {
+    const hash = 'scrypt$16384$8$1$c2FsdHNhbHRzYWx0$aGFzaGhhc2hoYXNoaGFzaA';
+    try {
+      parseConfig(`http: { auth: [{ password_hash: "${hash}" }] }`);
+      expect.unreachable();
+    } catch (error) {
+      const problem = (error as ConfigError).problems.find((each) => each.path === 'http.auth');
+      expect(problem?.value).toMatch(/^\[\{"password_hash":"\[set [0-9a-f]{8}\]"\}\]$/);
+      expect((error as Error).message).not.toContain(hash);
+    }
+  });
+
+  it('points a boundless custom class at its asset', () => {
+    try {
+      parseConfig('alarms: { assets: [{ id: room-1, class: chilled }, { id: room-2, class: custom }] }');
+      expect.unreachable();
+    } catch (error) {
+      const problems = (error as ConfigError).problems;
+      expect(problems).toHaveLength(1);
+      expect(problems[0]?.path).toBe('alarms.assets[1].class');
+      expect(problems[0]?.value).toBe('"custom"');
+      expect(problems[0]?.message).toBe(
+        'class custom needs low_c and high_c (null for no bound) or a rules list, on the asset or under alarms.classes.custom',
+      );
     }
   });
 

@@ -60,6 +60,43 @@ describe('order store', () => {
     store.close();
   });
 
+  it('keeps the claimed name of a delivery', () => {
+    const path = storePath();
+    const store = new OrderStore(path);
+    store.saveDelivery('2027-03-10', 'a', { delivered_ms: 4, by: 'erp', on_behalf_of: 'driver-3' });
+    store.saveDelivery('2027-03-10', 'b', { delivered_ms: 5, by: 'driver-4' });
+    store.close();
+
+    const reopened = new OrderStore(path);
+    const deliveries = reopened.deliveries();
+    expect(deliveries[0]).toMatchObject({ order_id: 'a', by: 'erp', on_behalf_of: 'driver-3' });
+    expect(deliveries[1]).toMatchObject({ order_id: 'b', by: 'driver-4' });
+    expect(deliveries[1]).not.toHaveProperty('on_behalf_of');
+    reopened.close();
+  });
+
+  it('adds the claim column to an old deliveries table', () => {
+    const path = storePath();
+    const old = new Database(path);
+    old.exec(`CREATE TABLE deliveries (
+      order_id TEXT NOT NULL,
+      plan_date TEXT NOT NULL,
+      delivered_ms INTEGER NOT NULL,
+      delivered_by TEXT NOT NULL,
+      PRIMARY KEY (order_id, plan_date)
+    )`);
+    old.prepare('INSERT INTO deliveries VALUES (?, ?, ?, ?)').run('a', '2027-03-10', 4, 'driver-3');
+    old.close();
+
+    const store = new OrderStore(path);
+    store.saveDelivery('2027-03-10', 'b', { delivered_ms: 5, by: 'erp', on_behalf_of: 'driver-4' });
+    expect(store.deliveries().map((delivery) => [delivery.order_id, delivery.by, delivery.on_behalf_of])).toEqual([
+      ['a', 'driver-3', undefined],
+      ['b', 'erp', 'driver-4'],
+    ]);
+    store.close();
+  });
+
   it('rekeys a table keyed by id', () => {
     const path = storePath();
     const old = new Database(path);

@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { sessionToken } from '../session.js';
 
 const OPERATOR_KEY = 'coldpool.operator';
 
@@ -14,6 +15,7 @@ function historyList(alarm) {
       el('li', {}, [
         `${formatTime(step.time_ms)} ${t(`alarm_action.${step.action}`)}`,
         step.who ? ` · ${step.who}` : '',
+        step.on_behalf_of ? ` ${t('alarms.on_behalf_of_entry', { name: step.on_behalf_of })}` : '',
         step.comment ? ` · ${step.comment}` : '',
       ]),
     ),
@@ -45,11 +47,14 @@ function actionForm(alarm, label, button, action, submit) {
 }
 
 export function renderAlarms(container) {
+  // With a login the gateway records the logged-in user, so the name field is an optional "on behalf of".
+  const loggedIn = sessionToken() !== undefined;
   const operator = el('input', {
     type: 'text',
     id: 'operator',
     value: localStorage.getItem(OPERATOR_KEY) ?? '',
     autocomplete: 'name',
+    title: t(loggedIn ? 'alarms.on_behalf_of_help' : 'alarms.operator_help'),
   });
   operator.addEventListener('change', () => localStorage.setItem(OPERATOR_KEY, operator.value.trim()));
   const filter = el('select', { id: 'alarm-filter' }, [
@@ -60,24 +65,28 @@ export function renderAlarms(container) {
   const list = el('div', { class: 'alarm-list', 'data-testid': 'alarm-list' });
   container.replaceChildren(
     el('h2', {}, t('alarms.heading')),
-    el('div', { class: 'toolbar' }, [el('label', { for: 'operator' }, t('alarms.operator')), operator, filter]),
+    el('div', { class: 'toolbar' }, [
+      el('label', { for: 'operator' }, t(loggedIn ? 'alarms.on_behalf_of' : 'alarms.operator')),
+      operator,
+      filter,
+    ]),
     message,
     list,
   );
   let stopped = false;
 
   async function act(call) {
-    const who = operator.value.trim();
-    if (who === '') {
+    const typed = operator.value.trim();
+    if (typed === '' && !loggedIn) {
       message.textContent = t('alarms.operator_missing');
       message.hidden = false;
       operator.focus();
       return;
     }
-    localStorage.setItem(OPERATOR_KEY, who);
+    localStorage.setItem(OPERATOR_KEY, typed);
     message.hidden = true;
     try {
-      await call(who);
+      await call(typed === '' ? undefined : typed);
       await refresh();
     } catch (error) {
       message.textContent = `${t('error.request')}: ${error.message}`;
