@@ -17,6 +17,7 @@ export const API_ROUTE_ROLES: readonly RouteRole[] = [
   { method: 'POST', url: '/api/v1/alarms/:id/acknowledge', role: 'operator' },
   { method: 'POST', url: '/api/v1/alarms/:id/close', role: 'operator' },
   { method: 'POST', url: '/api/v1/orders', role: 'operator' },
+  { method: 'POST', url: '/api/v1/orders/:id/delivered', role: 'operator' },
   { method: 'POST', url: '/api/v1/plans', role: 'operator' },
 ];
 
