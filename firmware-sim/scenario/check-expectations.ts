@@ -21,6 +21,11 @@ function onAsset(alarm_asset: string, asset: string): boolean {
   return alarm_asset === asset || alarm_asset.startsWith(`${asset}/`);
 }
 
+/** Alarm asset an alarm expectation watches: `<truck>/<compartment>` for a compartment. */
+function alarmAsset(e: Extract<Expectation, { expect: 'alarm' }>): string {
+  return e.compartment === undefined ? e.asset : `${e.asset}/${e.compartment}`;
+}
+
 function eventTime(run: ScenarioRun, id: string | undefined): number {
   if (id === undefined) return run.start_ms;
   return run.events.find((event) => event.id === id)?.time_ms ?? run.start_ms;
@@ -29,7 +34,7 @@ function eventTime(run: ScenarioRun, id: string | undefined): number {
 function defaultName(expectation: Expectation): string {
   switch (expectation.expect) {
     case 'alarm':
-      return `${expectation.level} alarm on ${expectation.asset} within ${expectation.within_min} min of ${expectation.after}`;
+      return `${expectation.level} alarm on ${alarmAsset(expectation)} within ${expectation.within_min} min of ${expectation.after}`;
     case 'no_alarm':
       return `no ${expectation.kind ?? ''}${expectation.kind ? ' ' : ''}alarm on ${expectation.asset ?? 'any asset'} during ${expectation.during}`;
     case 'no_reading_lost':
@@ -46,9 +51,9 @@ function defaultName(expectation: Expectation): string {
 function checkAlarm(run: ScenarioRun, e: Extract<Expectation, { expect: 'alarm' }>): ExpectationResult {
   const from_ms = eventTime(run, e.after);
   const to_ms = from_ms + e.within_min * MS_PER_MIN;
+  const asset = alarmAsset(e);
   const candidates = run.alarms.filter(
-    ({ value }) =>
-      value.state === 'raised' && value.asset === e.asset && (e.kind === undefined || value.kind === e.kind),
+    ({ value }) => value.state === 'raised' && value.asset === asset && (e.kind === undefined || value.kind === e.kind),
   );
   const hit = candidates.find(({ value, arrived_ms }) => {
     const time_ms = run.simTimeOf(arrived_ms);
@@ -65,7 +70,7 @@ function checkAlarm(run: ScenarioRun, e: Extract<Expectation, { expect: 'alarm' 
   return {
     name: defaultName(e),
     pass: false,
-    detail: `no raised alarm of level ${e.level} or higher in the window; ${candidates.length} raised alarms on ${e.asset} in the run`,
+    detail: `no raised alarm of level ${e.level} or higher in the window; ${candidates.length} raised alarms on ${asset} in the run`,
   };
 }
 

@@ -12,6 +12,8 @@ const alarmRaised = z.strictObject({
   /** Lowest level that satisfies the expectation. */
   level: z.enum(['warning', 'alarm', 'critical']),
   asset: idSchema,
+  /** Truck compartment whose alarm counts (`front` on `truck-1` matches `truck-1/front`). Default: the asset itself. */
+  compartment: idSchema.optional(),
   /** Alarm kind (`high`, `low`, `power_failure`...). Default: any. */
   kind: z.string().min(1).optional(),
   /** Event id the window starts at. */

@@ -78,6 +78,11 @@ export function checkReferences(scenario: Scenario): ScenarioProblem[] {
     const path = `expectations[${index}]`;
     if ('asset' in expectation) need(`${path}.asset`, expectation.asset, assets, 'asset');
     if ('after' in expectation) need(`${path}.after`, expectation.after, events, 'event');
+    if (expectation.expect === 'alarm' && expectation.compartment !== undefined) {
+      const truck = scenario.site.trucks.find((candidate) => candidate.id === expectation.asset);
+      const compartments = new Set(truck?.compartments.map((compartment) => compartment.id));
+      need(`${path}.compartment`, expectation.compartment, compartments, `compartment of ${expectation.asset}`);
+    }
     if (expectation.expect === 'no_reading_lost')
       need(`${path}.device`, expectation.device, mqtt_devices, 'MQTT device');
     if (expectation.expect === 'no_alarm' && !['defrost', 'run'].includes(expectation.during)) {

@@ -12,7 +12,13 @@ import { type Actor, type Alarm, SITE_ASSET, toActor } from './alarm.js';
 import type { AlarmConfig } from './alarm-config.js';
 import { type AlarmEvents, AlarmRegistry, conditionKey } from './alarm-registry.js';
 import type { AlarmStore } from './alarm-store.js';
-import { type AssetRuntime, evaluateAssetReading, newAssetRuntime, type RuleOutcome } from './asset-evaluator.js';
+import {
+  type AssetRuntime,
+  evaluateAssetReading,
+  newAssetRuntime,
+  type RuleOutcome,
+  restoreAssetRuntime,
+} from './asset-evaluator.js';
 import { type AssetProfile, matchesAsset, resolveAssetProfiles } from './asset-profile.js';
 import { type AssetState, allowedLevel } from './asset-state.js';
 import { dueNotification } from './notification-policy.js';
@@ -102,7 +108,7 @@ export class AlarmEngine extends EventEmitter<AlarmEvents> {
     for (const profile of this.profiles) {
       this.configuredStates.set(profile.id, profile.state);
       const runtime = store.loadState<AssetRuntime>(assetKey(profile.id));
-      if (runtime) this.runtimes.set(profile.id, runtime);
+      if (runtime) this.runtimes.set(profile.id, restoreAssetRuntime(runtime));
       // A state set by command survives a restart unless the configured state changed since the command.
       const saved = store.loadState<SavedAssetState>(`${assetKey(profile.id)}:state`);
       if (saved && saved.configured === profile.state) profile.state = saved.state;

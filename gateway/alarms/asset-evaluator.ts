@@ -7,8 +7,13 @@ import type { AlarmKind } from './alarm.js';
 import type { AssetProfile } from './asset-profile.js';
 import { allowedLevel } from './asset-state.js';
 import { resetConditionTimer } from './condition-timer.js';
-import { type DefrostState, isDefrostSuppressing, newDefrostState, updateDefrost } from './defrost-tracker.js';
-import { type DoorState, isDoorSuppressing, newDoorState, updateDoor } from './door-tracker.js';
+import {
+  type DefrostState,
+  type DeviceDefrosts,
+  isAnyDefrostSuppressing,
+  updateDeviceDefrost,
+} from './defrost-tracker.js';
+import { type DoorState, isDoorSuppressing, newDoorState, restoreDoorState, updateDoor } from './door-tracker.js';
 import { evaluateRateRule, newRateState, type RateState } from './rate-rule.js';
 import type { AlarmLevel } from './rule-schemas.js';
 import { evaluateThresholdRule, newRuleState, type RuleState } from './threshold-rule.js';
@@ -18,7 +23,8 @@ export interface AssetRuntime {
   site: string;
   rules: Record<string, RuleState>;
   rate: RateState;
-  defrost: DefrostState;
+  /** Defrost state of each device of the asset. */
+  defrosts: DeviceDefrosts;
   door: DoorState;
   /** Time of the last reading that carried the temperature field, ms. */
   last_temperature_ms: number | null;
@@ -29,10 +35,26 @@ export function newAssetRuntime(site: string): AssetRuntime {
     site,
     rules: {},
     rate: newRateState(),
-    defrost: newDefrostState(),
+    defrosts: {},
     door: newDoorState(),
     last_temperature_ms: null,
   };
+}
+
+/** Runtime state as older versions saved it, with one defrost state for the whole asset. */
+type SavedAssetRuntime = AssetRuntime & { defrost?: DefrostState };
+
+/**
+ * Fills in the fields that runtime states saved by older versions lack. Their single defrost state
+ * goes under the device id '', where it still ends by `max_s` and `grace_s`.
+ */
+export function restoreAssetRuntime(saved: SavedAssetRuntime): AssetRuntime {
+  if (saved.defrosts === undefined) {
+    saved.defrosts = saved.defrost === undefined ? {} : { '': saved.defrost };
+    delete saved.defrost;
+  }
+  saved.door = restoreDoorState(saved.door);
+  return saved;
 }
 
 /** A rule that raised or cleared on this reading. */
@@ -47,7 +69,10 @@ export interface RuleOutcome {
 }
 
 export interface EvaluationContext {
-  /** A gap longer than this between temperature readings restarts every on-delay, ms. */
+  /**
+   * A gap longer than this between temperature readings restarts every on-delay, and a device's door
+   * report older than this no longer keeps the door open, ms.
+   */
   max_gap_ms: number;
   /** True while a parent alarm (site power failure) suppresses the asset's temperature alarms. */
   flood_suppressed: boolean;
@@ -65,7 +90,7 @@ export interface AssetEvaluation {
 
 function suppressionOf(runtime: AssetRuntime, profile: AssetProfile, time_ms: number, context: EvaluationContext) {
   if (context.flood_suppressed) return 'flood';
-  if (isDefrostSuppressing(runtime.defrost, profile.defrost, time_ms)) return 'defrost';
+  if (isAnyDefrostSuppressing(runtime.defrosts, profile.defrost, time_ms)) return 'defrost';
   if (isDoorSuppressing(runtime.door, profile.door, time_ms)) return 'door';
   return null;
 }
@@ -73,6 +98,10 @@ function suppressionOf(runtime: AssetRuntime, profile: AssetProfile, time_ms: nu
 /**
  * Evaluates the threshold rules on the points this reading carries (each rule watches its own `point`,
  * the temperature field by default), and the rate rule on the temperature field.
+ *
+ * NOTE: readings of every device of the asset form one series here. Two probes that read apart (a
+ * room node by the door, a controller's return-air probe) therefore mix: the rate window fits one slope
+ * through both, and a consecutive on-delay restarts whenever the probe inside the limit reports.
  */
 function evaluateTemperature(
   runtime: AssetRuntime,
@@ -130,8 +159,14 @@ export function evaluateAssetReading(
 ): AssetEvaluation {
   const time_ms = reading.time_ms;
   const outcomes: RuleOutcome[] = [];
-  updateDefrost(runtime.defrost, profile.defrost, reading.fields, time_ms);
-  const door = updateDoor(runtime.door, profile.door, reading.fields, time_ms);
+  const device = reading.tags.device ?? '';
+  updateDeviceDefrost(runtime.defrosts, profile.defrost, device, reading.fields, time_ms);
+  const door = updateDoor(runtime.door, profile.door, {
+    device,
+    fields: reading.fields,
+    time_ms,
+    stale_after_ms: context.max_gap_ms,
+  });
   if (door.change !== null) {
     const allowed = allowedLevel(profile.state, 'door', profile.door.level);
     if (allowed !== null || door.change === 'clear') {

@@ -82,3 +82,31 @@ export function isDefrostSuppressing(state: DefrostState, rule: DefrostRule, tim
   if (state.active && state.start_ms !== null) return time_ms - state.start_ms <= rule.max_s * 1000;
   return state.end_ms !== null && time_ms - state.end_ms <= rule.grace_s * 1000;
 }
+
+/**
+ * Defrost state of each device of one asset, by device id ('' for readings without a `device` tag).
+ * Each controller defrosts its own evaporator, so one controller's `defrost_on: false` must not end
+ * another's defrost, and coil readings of two evaporators must not form one inference window.
+ */
+export type DeviceDefrosts = Record<string, DefrostState>;
+
+/** Updates the defrost state of the reading's device. Returns the defrost period that just ended, if any. */
+export function updateDeviceDefrost(
+  defrosts: DeviceDefrosts,
+  rule: DefrostRule,
+  device: string,
+  fields: Record<string, FieldValue>,
+  time_ms: number,
+): DefrostPeriod | null {
+  let state = defrosts[device];
+  if (state === undefined) {
+    state = newDefrostState();
+    defrosts[device] = state;
+  }
+  return updateDefrost(state, rule, fields, time_ms);
+}
+
+/** Returns true while any device's defrost suppresses, each bounded by `max_s` and `grace_s` on its own. */
+export function isAnyDefrostSuppressing(defrosts: DeviceDefrosts, rule: DefrostRule, time_ms: number): boolean {
+  return Object.values(defrosts).some((state) => isDefrostSuppressing(state, rule, time_ms));
+}

@@ -149,6 +149,8 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
     }
   }
   const site = siteOf(state, site_id);
+  // NOTE: the last mains reading of any device sets the site's power state, so a device that reports
+  // `mains_on: true` clears a failure that another device still reports.
   const mains = reading.fields[detection.field];
   let power: ReadingWatchUpdate['power'] = null;
   if (mains === false && !site.power_failure) {

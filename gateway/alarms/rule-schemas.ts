@@ -67,6 +67,11 @@ export const doorRuleSchema = z.strictObject({
   suppress_max_s: z.number().min(0).default(900),
   /** Temperature alarms keep waiting this long after the door closes, s. Default 600 (1800 for truck compartments). */
   grace_s: z.number().min(0).default(600),
+  /**
+   * Cap on the suppression of one episode, counted from its first opening, s. An opening while the
+   * previous one still suppresses continues the episode. Default `suppress_max_s + grace_s`.
+   */
+  suppress_total_max_s: z.number().min(0).optional(),
 });
 export type DoorRule = z.infer<typeof doorRuleSchema>;
 

@@ -144,6 +144,8 @@ function booleanPeriods(
   field: string,
   options: ReportOptions,
 ) {
+  // NOTE: the readings of all devices form one series, so a device that reports the door shut ends a
+  // period that another device still reports open. The alarm engine keeps one switch per device instead.
   const points = fieldHistory(sources.readings, profile, devices, field, options)
     .filter((point) => typeof point.value === 'boolean')
     .map((point) => ({ time_ms: point.time_ms, value: point.value as boolean }));

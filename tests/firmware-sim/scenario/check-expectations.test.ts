@@ -11,8 +11,11 @@ function runWith(expectations: unknown[], parts: Partial<ScenarioRun>): Scenario
   const scenario = validateScenario({
     name: 't',
     run: { start: '2026-07-15T23:00:00+08:00', duration_min: 60 },
-    site: { id: 's', rooms: [{ id: 'chill-1', kind: 'chilled' }] },
-    devices: [{ id: 'node-1', protocol: 'mqtt', watches: 'chill-1' }],
+    site: { id: 's', rooms: [{ id: 'chill-1', kind: 'chilled' }], trucks: [{ id: 'truck-1' }] },
+    devices: [
+      { id: 'node-1', protocol: 'mqtt', watches: 'chill-1' },
+      { id: 'tk-1', protocol: 'mqtt', watches: 'truck-1' },
+    ],
     timeline: [{ id: 'fail', at_min: 10, event: 'compressor_failure', asset: 'chill-1' }],
     expectations,
   });
@@ -68,6 +71,20 @@ describe('checkExpectations', () => {
     const expectation = { expect: 'no_alarm', asset: 'chill-1', during: 'run' };
     const [result] = checkExpectations(runWith([expectation], { alarms: [alarmAt(5, 'warning', 'chill-1/front')] }));
     expect(result?.pass).toBe(false);
+  });
+
+  it('matches an alarm on a truck compartment', () => {
+    const expectation = { ...ALARM, asset: 'truck-1', compartment: 'front' };
+    const front = checkExpectations(runWith([expectation], { alarms: [alarmAt(25, 'alarm', 'truck-1/front')] }));
+    const rear = checkExpectations(runWith([expectation], { alarms: [alarmAt(25, 'alarm', 'truck-1/rear')] }));
+    expect(front[0]?.pass).toBe(true);
+    expect(front[0]?.name).toBe('alarm alarm on truck-1/front within 30 min of fail');
+    expect(rear[0]?.pass).toBe(false);
+  });
+
+  it('rejects an unknown compartment', () => {
+    const expectation = { ...ALARM, asset: 'truck-1', compartment: 'middle' };
+    expect(() => runWith([expectation], {})).toThrow(/expectations\[0\]\.compartment/);
   });
 
   it('reads booleans as 0 and 1', () => {

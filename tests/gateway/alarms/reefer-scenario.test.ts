@@ -85,6 +85,15 @@ describe('reefer delivery round', () => {
     expect(deliveryRound(DELIVERIES, { suppress_max_s: 0, grace_s: 0 }).length).toBeGreaterThan(0);
   });
 
+  it('stops every 6-7 minutes raise temperature alarms', () => {
+    // A town tour: the door opens for a minute at every stop, before the 30 min grace of the last stop ends.
+    const tour: Stops = Array.from({ length: 27 }, (_, stop) => [Math.floor(stop * 6.5), 1]);
+    const raised = deliveryRound(tour, {});
+    expect(raised).toContain('truck-1/front/high_critical');
+    expect(raised).toContain('truck-1/rear/high_alarm');
+    expect(raised).not.toContain('truck-1/front/door_open');
+  });
+
   it('doors left open alarm in both compartments', () => {
     const raised = deliveryRound([[30, 25]], { max_open_s: 600 });
     expect(raised.slice(0, 2).sort()).toEqual(['truck-1/front/door_open', 'truck-1/rear/door_open']);
