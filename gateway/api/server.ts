@@ -35,8 +35,9 @@ export interface ApiServerOptions {
   /** TCP port; 0 picks a free one. Default 8080. */
   port?: number;
   /**
-   * Decides whether a request may proceed; returning false answers 401 `API_UNAUTHORIZED`. Runs as the
-   * one preHandler of every route, including the dashboard and /metrics. Default: every request passes.
+   * Decides whether a request may proceed; returning false rejects it with 401 `API_UNAUTHORIZED`. Runs as an
+   * onRequest hook of every route, including the dashboard and /metrics, before the body is read and
+   * validated. Default: every request passes.
    */
   authenticate?: (request: FastifyRequest) => boolean | Promise<boolean>;
   /**
@@ -114,7 +115,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   app.addHook('onRequest', hostCheckHook(options.allowed_hosts ?? [], options.host_rejected));
   const authenticate = options.authenticate;
   if (authenticate) {
-    app.addHook('preHandler', async (request) => {
+    app.addHook('onRequest', async (request) => {
       if (!(await authenticate(request))) {
         throw new ApiError('API_UNAUTHORIZED', 'the request has no valid credentials; sign in and retry');
       }

@@ -36,11 +36,14 @@ export interface HttpAuthOptions {
 
 /** The parts `httpAuth` returns. */
 export interface HttpAuth {
-  /** preHandler hook for every route: checks the bearer token and the route's role. */
-  preHandler(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
-  /** Installs CORS, `preHandler`, the audit hook and the login and logout routes on the whole app. */
+  /**
+   * onRequest hook for every route: checks the bearer token and the route's role. It runs before the body
+   * is read and validated, so a request without a valid token gets 401 whatever its body.
+   */
+  onRequest(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined>;
+  /** Installs CORS, `onRequest`, the audit hook and the login and logout routes on the whole app. */
   plugin(app: FastifyInstance): Promise<void>;
-  /** Returns the user of an authenticated request, undefined before `preHandler` ran or for public routes. */
+  /** Returns the user of an authenticated request, undefined before `onRequest` ran or for public routes. */
   userOf(request: FastifyRequest): RequestUser | undefined;
   tokens: TokenStore;
   users: HttpUserStore;
@@ -78,7 +81,7 @@ export function httpAuth(options: HttpAuthOptions): HttpAuth {
   ];
   const requestUsers = new WeakMap<FastifyRequest, RequestUser>();
 
-  const preHandler = async (request: FastifyRequest, reply: FastifyReply) => {
+  const onRequest = async (request: FastifyRequest, reply: FastifyReply) => {
     const route = request.routeOptions.url;
     if (route !== undefined && publicRoutes.has(route)) return undefined;
 
@@ -125,7 +128,7 @@ export function httpAuth(options: HttpAuthOptions): HttpAuth {
   const userOf = (request: FastifyRequest) => requestUsers.get(request);
   const plugin = async (app: FastifyInstance) => {
     app.addHook('onRequest', corsHook(config.cors_origins));
-    app.addHook('preHandler', preHandler);
+    app.addHook('onRequest', onRequest);
     if (options.audit !== undefined) app.addHook('onResponse', auditHook(options.audit, userOf, now));
     registerLoginRoutes(app, {
       loginPath,
@@ -138,5 +141,5 @@ export function httpAuth(options: HttpAuthOptions): HttpAuth {
   };
   // Makes fastify apply the hooks to the app that registers the plugin, as fastify-plugin does.
   Object.assign(plugin, { [Symbol.for('skip-override')]: true });
-  return { preHandler, plugin, userOf, tokens, users, loginLimiter };
+  return { onRequest, plugin, userOf, tokens, users, loginLimiter };
 }

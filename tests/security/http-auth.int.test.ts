@@ -59,6 +59,9 @@ async function serve(extra: Record<string, unknown> = {}): Promise<Server> {
   app.get('/api/v1/alarms', async () => ({ alarms: [] }));
   app.post('/api/v1/alarms/:id/acknowledge', async (request) => ({ acknowledged_by: auth.userOf(request)?.name }));
   app.put('/api/v1/config', async () => ({ saved: true }));
+  // The body schema needs `who`, so a body without it fails validation.
+  const deliveredBody = { type: 'object', required: ['who'], properties: { who: { type: 'string' } } };
+  app.post('/api/v1/orders/:id/delivered', { schema: { body: deliveredBody } }, async () => ({ delivered: true }));
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return { url, audit, failures, advance: (ms) => (now += ms) };
 }
@@ -88,6 +91,38 @@ function call(server: Server, method: string, path: string, token?: string, head
 async function errorCode(response: Response): Promise<string> {
   return ((await response.json()) as { error: { code: string } }).error.code;
 }
+
+/** Posts a delivery report without `who`, which the route's body schema rejects. */
+function postInvalidBody(server: Server, token?: string): Promise<Response> {
+  return fetch(`${server.url}/api/v1/orders/o-1/delivered`, {
+    method: 'POST',
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+    body: JSON.stringify({ note: 'left at the gate' }),
+  });
+}
+
+describe('httpAuth before body validation', () => {
+  it('rejects a missing token first', async () => {
+    const server = await serve();
+    const response = await postInvalidBody(server);
+    expect(response.status).toBe(401);
+    expect(await errorCode(response)).toBe('AUTH_TOKEN_MISSING');
+  });
+
+  it('rejects a role first', async () => {
+    const server = await serve();
+    const response = await postInvalidBody(server, await tokenOf(server, 'vera', 'pw-viewer'));
+    expect(response.status).toBe(403);
+    expect(await errorCode(response)).toBe('AUTH_FORBIDDEN');
+  });
+
+  it('audits a bad body with its user', async () => {
+    const server = await serve();
+    const response = await postInvalidBody(server, await tokenOf(server, 'otto', 'pw-operator'));
+    expect(response.status).toBe(400);
+    expect(server.audit.at(-1)).toMatchObject({ status: 400, user: 'otto' });
+  });
+});
 
 describe('httpAuth tokens', () => {
   it('rejects a missing token with 401', async () => {
