@@ -7,7 +7,7 @@ import { ServiceRejection } from '../api/errors.js';
 import type { Plan, PlanService, PlanSummary, Unsubscribe } from '../api/services.js';
 import { MqttPayloadTooLargeError } from '../mqtt-payload-limit.js';
 import { createStoreDirectory } from '../store-directory.js';
-import { addDays, localDate, systemTimeZone } from './local-time.js';
+import { addDays, localDate, localMidnightMs, systemTimeZone } from './local-time.js';
 import { OrderMessageError, type ReadOrder, readOrderMessage } from './order-intake.js';
 import {
   type DatedDelivery,
@@ -72,6 +72,18 @@ export interface ListedOrder {
   received_ms: number | undefined;
   /** Delivery record, or undefined while the order is not delivered. */
   delivery: OrderDelivery | undefined;
+}
+
+/**
+ * Returns the vehicles with each shift starting no earlier than `from_min`, minutes since local midnight,
+ * because a truck cannot leave in the past. A shift that ended before `from_min` becomes empty.
+ */
+function availableFrom(vehicles: Scenario['vehicles'], from_min: number): Scenario['vehicles'] {
+  return vehicles.map((vehicle) => {
+    if (vehicle.shift.start >= from_min) return vehicle;
+    const start = Math.min(from_min, vehicle.shift.end);
+    return { ...vehicle, shift: { start, end: vehicle.shift.end } };
+  });
 }
 
 /** Returns the scenario file's parts that hold on every date: all but its orders, `previous_plan` and `now`. */
@@ -323,7 +335,9 @@ export class Planner implements PlanService {
    * Builds the scenario of a round of `planDate` (default `currentPlanDate()`): the scenario file with
    * that plan date, every received order of the date and its sites, without the orders reported
    * delivered. The file's own orders, `previous_plan` and `now` belong to the file's plan date, so a
-   * round of another date leaves them out.
+   * round of another date leaves them out. With `rolling`, a round of today starts every vehicle's shift
+   * at the current local time at the earliest, so no route leaves in the past and an order whose window
+   * has passed is reported unserved.
    */
   scenario(planDate = this.currentPlanDate()): Scenario {
     const knownSites = new Set(this.base.sites.map((site) => site.id));
@@ -333,8 +347,14 @@ export class Planner implements PlanService {
       ...(this.config.time_limit_s ? { time_limit_s: this.config.time_limit_s } : {}),
     };
     const fileParts = planDate === this.base.plan_date ? this.base : { ...fixedParts(this.base), previous_plan: [] };
+    const nowMs = this.now();
+    const vehicles =
+      this.rolling && planDate === localDate(nowMs, this.timeZone)
+        ? availableFrom(fileParts.vehicles, Math.floor((nowMs - localMidnightMs(planDate, this.timeZone)) / 60_000))
+        : fileParts.vehicles;
     return {
       ...fileParts,
+      vehicles,
       plan_date: planDate,
       sites: [...this.base.sites, ...extraSites],
       orders: this.allOrders(planDate).filter((order) => this.pending.deliveryOf(planDate, order.id) === undefined),

@@ -54,6 +54,38 @@ describe('rolling plan date', () => {
     expect(rounds.map((round) => round.plan_date)).toEqual([D, NEXT]);
   });
 
+  it('starts shifts of today at the current time', async () => {
+    const { planner, rounds } = setup(shanghai(D, '09:00'));
+    await planner.runScheduledRound('replan');
+    const shifts = rounds[0]?.vehicles.map((vehicle) => vehicle.shift);
+
+    // The fixture's trucks work 00:00-23:59 and 17:00-23:59.
+    expect(shifts).toEqual([
+      { start: 9 * 60, end: 23 * 60 + 59 },
+      { start: 17 * 60, end: 23 * 60 + 59 },
+    ]);
+  });
+
+  it('empties a shift that has ended', async () => {
+    const { planner, rounds } = setup(shanghai(D, '23:59'));
+    await planner.runScheduledRound('replan');
+    const shifts = rounds[0]?.vehicles.map((vehicle) => vehicle.shift);
+    expect(shifts).toEqual([
+      { start: 23 * 60 + 59, end: 23 * 60 + 59 },
+      { start: 23 * 60 + 59, end: 23 * 60 + 59 },
+    ]);
+  });
+
+  it('keeps whole shifts of tomorrow', async () => {
+    const { planner, rounds } = setup(shanghai(D, '22:00'));
+    await planner.runScheduledRound('nightly');
+    const shifts = rounds[0]?.vehicles.map((vehicle) => vehicle.shift);
+    expect(shifts).toEqual([
+      { start: 0, end: 23 * 60 + 59 },
+      { start: 17 * 60, end: 23 * 60 + 59 },
+    ]);
+  });
+
   it('nightly after midnight plans the day after', async () => {
     const { planner } = setup(shanghai(NEXT, '00:30'));
     const nightly = await planner.runScheduledRound('nightly');
@@ -246,6 +278,7 @@ describe('scenario plan date', () => {
     expect(nightly?.plan_date).toBe(FILE_DATE);
     expect(requested.plan_date).toBe(FILE_DATE);
     expect(orderIds(setup.rounds[0])).toEqual(['o1', 'o2']);
+    expect(setup.rounds[0]?.vehicles[0]?.shift.start).toBe(0);
   });
 
   it('clamps a later sale order to the file date', async () => {
