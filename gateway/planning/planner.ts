@@ -290,6 +290,14 @@ export class Planner implements PlanService {
     this.addSites(entry.sites);
     if (evicted !== undefined) this.reportEvicted(evicted, entry.order.id);
     this.counters.orders_received++;
+    const delivery = this.pending.deliveryOf(message.plan_date, entry.order.id);
+    if (delivery !== undefined) {
+      const id = entry.order.id;
+      this.deps.log.warn(
+        { order_id: id, plan_date: message.plan_date, delivered_ms: delivery.delivered_ms },
+        `order ${id} of ${message.plan_date} is stored again, but it was reported delivered, so rounds leave it out; give a new delivery a new order id`,
+      );
+    }
     return { ...entry, plan_date: message.plan_date };
   }
 

@@ -86,6 +86,16 @@ describe('rolling plan date', () => {
     ]);
   });
 
+  it('warns of an update to a delivered order', () => {
+    const { planner, lines } = setup(shanghai(D, '09:00'));
+    planner.receiveOrder(clockOrder('c-1'));
+    planner.markDelivered('c-1', 'driver-3');
+    planner.receiveOrder(clockOrder('c-1', '18:00'));
+    const warning = lines.find((line) => line.level === 40 && line.order_id === 'c-1');
+    expect(warning?.msg).toContain('was reported delivered, so rounds leave it out');
+    expect(warning?.plan_date).toBe(D);
+  });
+
   it('nightly after midnight plans the day after', async () => {
     const { planner } = setup(shanghai(NEXT, '00:30'));
     const nightly = await planner.runScheduledRound('nightly');
