@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { ModbusController } from '../../../firmware-sim/modbus-controller.js';
+import type { ObservedAlarm } from '../../../firmware-sim/scenario/alarm-message.js';
 import {
   checkExpectations,
   type ExpectationResult,
@@ -144,9 +145,11 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
       print(`EVENT ${event.id} (${event.event}) at ${at_min} min${event.skipped ? `: skipped, ${event.skipped}` : ''}`);
     }
     for (const report of run.rooms_report) print(formatRoomReport(report));
-    for (const { value: alarm, arrived_ms } of run.alarms) {
-      const at_min = ((run.simTimeOf(arrived_ms) - run.start_ms) / 60_000).toFixed(1);
-      print(`ALARM ${alarm.state} ${alarm.level} ${alarm.kind} on ${alarmTarget(alarm)} at ${at_min} min`);
+    for (const line of alarmLines(
+      run.alarms.map(({ value, arrived_ms }) => ({ alarm: value, sim_ms: run.simTimeOf(arrived_ms) })),
+      run.start_ms,
+    )) {
+      print(line);
     }
     print(`READINGS ${run.readings.length} seen, ${run.alarms.length} alarm messages, ${run.orders.length} orders`);
     if (options.readings_out) {
@@ -167,6 +170,25 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
     await gateway?.stop();
     if (temp_dir) rmSync(temp_dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Formats one `ALARM` line per alarm message, in arrival order, with its time in minutes after `start_ms`.
+ * The gateway sends an alarm's message again while it stays unacknowledged (`renotify_s`), so a message
+ * of an alarm and state already listed ends with `(repeat of alarm ID)`.
+ */
+export function alarmLines(
+  messages: ReadonlyArray<{ alarm: ObservedAlarm; sim_ms: number }>,
+  start_ms: number,
+): string[] {
+  const listed = new Set<string>();
+  return messages.map(({ alarm, sim_ms }) => {
+    const at_min = ((sim_ms - start_ms) / 60_000).toFixed(1);
+    const key = `${alarm.id}\n${alarm.state}`;
+    const repeat = listed.has(key) ? ` (repeat of alarm ${alarm.id})` : '';
+    listed.add(key);
+    return `ALARM ${alarm.state} ${alarm.level} ${alarm.kind} on ${alarmTarget(alarm)} at ${at_min} min${repeat}`;
+  });
 }
 
 /** Names what an alarm is about: its asset, or its site for a site alarm such as a power failure. */
