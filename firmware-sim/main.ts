@@ -7,6 +7,7 @@
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { pino } from 'pino';
+import { failureMessage } from './failure-message.js';
 import { collectFaultOption, type FaultOption, fleetFaults } from './fault-options.js';
 import { plannedDevices, type SimulatedDevice, startFleet } from './fleet.js';
 
@@ -127,6 +128,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`coldpool-sim: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(`${failureMessage(error)}\n`);
   process.exit(1);
 });

@@ -170,6 +170,7 @@ export class Gateway {
     for (const warning of unmatchedAssetWarnings(this.resolved)) this.log.warn(warning);
     for (const warning of slowPollWarnings(this.resolved)) this.log.warn(warning);
     for (const warning of expiredTokenWarnings(config.http.auth, Date.now())) this.log.warn(warning);
+    for (const warning of this.resolved.file_warnings ?? []) this.log.warn(warning);
   }
 
   /** Logs one line when the MQTT clients started without their broker and keep retrying. */

@@ -183,9 +183,15 @@ export class AlarmRegistry {
     return alarm;
   }
 
+  /** Closes a cleared alarm. An unacknowledged one is acknowledged too, with its own `alarm_acknowledged` audit entry. */
   close(id: string, actor: Actor, corrective_action: string, time_ms: number): Alarm {
     const alarm = this.get(id);
+    const wasAcknowledged = alarm.acknowledgement !== undefined;
     closeAlarm(alarm, { ...actor, time_ms, corrective_action });
+    if (!wasAcknowledged && alarm.acknowledgement) {
+      const { comment } = alarm.acknowledgement;
+      this.appendAudit(alarm, 'acknowledged', time_ms, actor.by, { comment, ...claimOf(actor) });
+    }
     this.record(alarm, 'closed', time_ms, actor.by, { corrective_action, ...claimOf(actor) });
     this.open.delete(id);
     return alarm;
@@ -209,10 +215,14 @@ export class AlarmRegistry {
 
   private record(alarm: Alarm, transition: AlarmTransitionKind, time_ms: number, actor: string, details: object) {
     this.store.saveAlarm(alarm);
+    this.appendAudit(alarm, transition, time_ms, actor, details);
+    this.events.emit('transition', { alarm, transition, time_ms });
+    this.events.emit('reading', alarmReading(alarm, time_ms));
+  }
+
+  private appendAudit(alarm: Alarm, transition: AlarmTransitionKind, time_ms: number, actor: string, details: object) {
     const kind = AUDIT_KIND[transition];
     if (kind)
       this.audit?.append({ time_ms, kind, actor, subject: alarm.id, payload: { level: alarm.level, ...details } });
-    this.events.emit('transition', { alarm, transition, time_ms });
-    this.events.emit('reading', alarmReading(alarm, time_ms));
   }
 }

@@ -7,6 +7,7 @@ import { type ProfileConfig, profileSchema } from './device-schema.js';
 import { labelEntries } from './entry-labels.js';
 import { formatIssues } from './format-issues.js';
 import { type ResolvedConfig, resolveConfig } from './resolve.js';
+import { ignoredScheduleDayWarnings } from './schedule-day-warnings.js';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { schemaAt } from './schema-keys.js';
 
@@ -97,7 +98,7 @@ export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig
   placeStateFiles(result.data, data);
   const { resolved, problems: crossProblems } = resolveConfig(result.data, builtInProfiles());
   if (crossProblems.length > 0) throw new ConfigError(file, labelEntries(crossProblems, data));
-  return resolved;
+  return { ...resolved, file_warnings: ignoredScheduleDayWarnings(result.data, data) };
 }
 
 /**

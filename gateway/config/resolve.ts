@@ -56,6 +56,11 @@ export interface ResolvedConfig {
   config: GatewayConfig;
   devices: ResolvedDevice[];
   subscriptions: ResolvedSubscription[];
+  /**
+   * Warnings that need the file as written rather than the config with its defaults, such as a key that
+   * has no effect. `validateConfig` sets them.
+   */
+  file_warnings?: string[];
 }
 
 function duplicateNames(names: readonly string[]): string[] {

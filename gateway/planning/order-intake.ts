@@ -5,7 +5,11 @@ import { localDate, localMidnightMs } from './local-time.js';
 /** An order message that cannot be planned; the message names the field and what is expected. */
 export class OrderMessageError extends Error {
   readonly code = 'PLANNING_ORDER_INVALID';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** Id of the order, when the message has a readable one. */
+    readonly order_id?: string,
+  ) {
     super(message);
     this.name = 'OrderMessageError';
   }
@@ -36,10 +40,18 @@ function clockOf(iso: string, planDate: string, zone: string): string {
   return `${Math.floor(bounded / 60)}:${String(bounded % 60).padStart(2, '0')}`;
 }
 
+/** Returns the id of an order message, `order_id` for a sale order and `id` otherwise, if it is a string. */
+function idOf(data: unknown, key: 'id' | 'order_id'): string | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const id: unknown = (data as Record<string, unknown>)[key];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 /** Builds the error for an order message that fails its schema, listing every invalid field. */
-function invalidMessage(issues: readonly z.core.$ZodIssue[]): OrderMessageError {
+function invalidMessage(issues: readonly z.core.$ZodIssue[], orderId: string | undefined): OrderMessageError {
   const fields = issues.map((issue) => `field ${issue.path.join('.') || '(message)'}: ${issue.message}`);
-  return new OrderMessageError(`order message ${fields.join('; ')}; see docs/scheduler.md for the order shape`);
+  const subject = orderId === undefined ? 'order message' : `order ${orderId}:`;
+  return new OrderMessageError(`${subject} ${fields.join('; ')}; see docs/scheduler.md for the order shape`, orderId);
 }
 
 /** An order read from a message, with the sites it brings and the plan date its clock times count from. */
@@ -79,24 +91,55 @@ export function readOrderMessage(
   if (!isSale) {
     const direct = orderSchema.safeParse(data);
     if (direct.success) return { order: direct.data, sites: [], plan_date: planDate };
-    throw invalidMessage(direct.error.issues);
+    throw invalidMessage(direct.error.issues, idOf(data, 'id'));
   }
   const sale = saleOrderSchema.safeParse(data);
-  if (!sale.success) throw invalidMessage(sale.error.issues);
-  const value = sale.data;
+  if (!sale.success) throw invalidMessage(sale.error.issues, idOf(data, 'order_id'));
+  return readSaleOrder(sale.data, planDate, zone, saleDate);
+}
+
+type SaleOrder = z.infer<typeof saleOrderSchema>;
+
+/**
+ * Sale-order field that each scheduler-order field is converted from, so that an error after the
+ * conversion names the field the sender used.
+ */
+const SALE_FIELDS: Record<string, string> = {
+  id: 'order_id',
+  merchant_id: 'merchant_id',
+  pickup_site_id: 'pickup.site_id',
+  delivery_site_id: 'delivery.site_id',
+  temperature_class: 'temperature_class',
+  weight_kg: 'kg',
+  volume_m3: 'm3',
+  pickup_window: 'window',
+  delivery_window: 'window',
+};
+
+/** Converts a valid sale order to a scheduler order with its two sites. Throws `OrderMessageError`. */
+function readSaleOrder(value: SaleOrder, planDate: string, zone: string, saleDate: SaleOrderDate): ReadOrder {
+  const id = value.order_id;
+  if (Date.parse(value.window.to) < Date.parse(value.window.from)) {
+    throw new OrderMessageError(
+      `order ${id}: window.to ${value.window.to} is before window.from ${value.window.from}; ` +
+        'send a window that ends at or after its start',
+      id,
+    );
+  }
   const orderDate = saleDate === 'window_from' ? localDate(Date.parse(value.window.from), zone) : planDate;
   if (orderDate < planDate) {
     throw new OrderMessageError(
-      `order ${value.order_id}: window.from ${value.window.from} falls on ${orderDate} in ${zone}, before ` +
+      `order ${id}: window.from ${value.window.from} falls on ${orderDate} in ${zone}, before ` +
         `today's plan date ${planDate}, so no round plans it; send orders whose window starts today or later`,
+      id,
     );
   }
   const window = {
     start: clockOf(value.window.from, orderDate, zone),
     end: clockOf(value.window.to, orderDate, zone),
   };
-  const order = orderSchema.parse({
-    id: value.order_id,
+  const converted = orderSchema.safeParse({
+    id,
     merchant_id: value.merchant_id,
     pickup_site_id: value.pickup.site_id,
     delivery_site_id: value.delivery.site_id,
@@ -106,6 +149,8 @@ export function readOrderMessage(
     pickup_window: window,
     delivery_window: window,
   });
+  if (!converted.success) throw conversionError(converted.error.issues, value, orderDate, zone);
+  const order = converted.data;
   const sites: Site[] = [
     {
       id: value.pickup.site_id,
@@ -123,4 +168,32 @@ export function readOrderMessage(
     },
   ];
   return { order, sites, plan_date: orderDate };
+}
+
+/**
+ * Builds the error for a sale order that passed its own schema but not the scheduler's. It names the
+ * sale-order fields and leaves out the scheduler's advice on clock times, which the sender did not write.
+ */
+function conversionError(
+  issues: readonly z.core.$ZodIssue[],
+  value: SaleOrder,
+  orderDate: string,
+  zone: string,
+): OrderMessageError {
+  const problems = new Set<string>();
+  for (const issue of issues) {
+    const field = SALE_FIELDS[String(issue.path[0])] ?? String(issue.path[0] ?? '(message)');
+    if (field === 'window') {
+      problems.add(
+        `window.from ${value.window.from} and window.to ${value.window.to} do not form a window within ` +
+          `${orderDate} and the next day in ${zone}`,
+      );
+    } else {
+      problems.add(`field ${field}: ${issue.message}`);
+    }
+  }
+  return new OrderMessageError(
+    `order ${value.order_id}: ${[...problems].join('; ')}; see docs/scheduler.md for the sale order shape`,
+    value.order_id,
+  );
 }

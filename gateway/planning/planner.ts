@@ -258,7 +258,7 @@ export class Planner implements PlanService {
       });
       this.tasks.push(task);
     }
-    await this.deps.subscribe?.(this.config.orders_topic, (payload) => this.receiveOrder(payload));
+    await this.deps.subscribe?.(this.config.orders_topic, (payload) => this.receiveOrderMessage(payload));
     this.deps.log.info(
       {
         scenario: this.base.name,
@@ -299,6 +299,22 @@ export class Planner implements PlanService {
       );
     }
     return { ...entry, plan_date: message.plan_date };
+  }
+
+  /**
+   * Receives one message of the orders topic and logs an invalid order, which `receiveOrder` counts,
+   * with its order id. Other errors, such as a failed write to the order store, are rethrown.
+   */
+  private receiveOrderMessage(payload: string): void {
+    try {
+      this.receiveOrder(payload);
+    } catch (error) {
+      if (!(error instanceof OrderMessageError)) throw error;
+      this.deps.log.warn(
+        { topic: this.config.orders_topic, code: error.code, order_id: error.order_id, err: error.message },
+        'order message invalid',
+      );
+    }
   }
 
   /**

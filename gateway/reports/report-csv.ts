@@ -59,6 +59,7 @@ export function reportCsv(data: ReportData): string {
       comment(
         `alarm ${alarm.id}`,
         `${alarm.level} ${alarm.message}; acknowledged by ${alarm.acknowledgement ? describeActor(alarm.acknowledgement) : 'nobody'}; ` +
+          `closed by ${alarm.closure ? describeActor(alarm.closure) : 'nobody'}; ` +
           `corrective action: ${alarm.closure?.corrective_action ?? 'none yet'}`,
       ),
     ),

@@ -117,6 +117,7 @@ describe('simulator CLI ports and broker', () => {
       2,
     );
     expect(output.exit_code).toBe(1);
+    expect(output.stderr).toContain('coldpool-sim: SIM_MODBUS_PORT_IN_USE: Device ctrl-2 cannot listen');
     expect(output.stderr).toContain(`ctrl-2 cannot listen on Modbus TCP 127.0.0.1:${base + 1}`);
     expect(output.stderr).toContain('already in use');
     expect(output.stderr).toContain(`--modbus-port (ctrl-N listens on ${base} + N - 1)`);
@@ -142,8 +143,15 @@ describe('simulator CLI ports and broker', () => {
   it('names the MQTT devices that need --broker', async () => {
     const output = await runSimulator(['--rooms', '2', '--trucks', '1', '--controllers', '0'], 3);
     expect(output.exit_code).toBe(1);
+    expect(output.stderr).toContain('coldpool-sim: SIM_BROKER_REQUIRED: No MQTT broker URL is set');
     expect(output.stderr).toContain('room-1, room-2, truck-1 publish over MQTT');
     expect(output.stderr).toContain('--broker');
     expect(output.stdout).toBe('');
+  });
+
+  it('names one MQTT device in the singular', async () => {
+    const output = await runSimulator(['--rooms', '1', '--trucks', '0', '--controllers', '0'], 1);
+    expect(output.exit_code).toBe(1);
+    expect(output.stderr).toContain('but room-1 publishes over MQTT;');
   });
 });

@@ -94,6 +94,18 @@ describe('gateway planning', () => {
     expect(plan.comparison.baseline.km).toBeGreaterThan(0);
   });
 
+  it('rejects an unknown scenario name', async () => {
+    const response = await fetch(`${gateway.apiUrl()}/api/v1/plans`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ scenario: 'noon' }),
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('API_REQUEST_REJECTED');
+    expect(body.error.message).toBe('unknown scenario "noon"; this gateway plans "small-county"');
+  });
+
   it('counts an unreadable order message', async () => {
     await client.publishAsync('coldpool/orders/in', '{"order_id":1}', { qos: 1 });
     await until(() => gateway.planner?.counters.orders_invalid === 1);

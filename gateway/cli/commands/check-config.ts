@@ -76,7 +76,7 @@ export function registerCheckConfigCommand(program: Command): void {
       }
       const { file } = chosen;
       try {
-        const { config, devices, subscriptions } = loadConfig(file);
+        const { config, devices, subscriptions, file_warnings = [] } = loadConfig(file);
         const security = checkStartupSecurity(config, file);
         const errors = [...security.errors, ...(await checkPlanning(config.planning))];
         if (errors.length > 0) {
@@ -96,12 +96,13 @@ export function registerCheckConfigCommand(program: Command): void {
         const noInputs = noInputsWarning({ devices, subscriptions }, file);
         if (noInputs !== undefined) process.stderr.write(`warning: ${noInputs}\n`);
         const resolved = { config, devices, subscriptions };
-        const alarmAndTokenWarnings = [
+        const settingWarnings = [
           ...unmatchedAssetWarnings(resolved),
           ...slowPollWarnings(resolved),
           ...expiredTokenWarnings(config.http.auth, Date.now()),
+          ...file_warnings,
         ];
-        for (const message of alarmAndTokenWarnings) process.stderr.write(`warning: ${message}\n`);
+        for (const message of settingWarnings) process.stderr.write(`warning: ${message}\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         process.stderr.write(`${error.message}\n`);

@@ -150,6 +150,34 @@ describe('alarm actor with a login', () => {
     expect(setup.trail.entries({ kind: 'alarm_closed' })[0]?.payload).toMatchObject({ on_behalf_of: 'Li Wei' });
   });
 
+  it('audits the acknowledgement on close', async () => {
+    setup = await setUp(true);
+    setup.feed(START_MS + 10 * 60_000, 4);
+    const response = await post(setup, `/api/v1/alarms/${setup.alarmId}/close`, {
+      who: 'Li Wei',
+      corrective_action: 'moved stock to room 2',
+    });
+    expect(response.statusCode).toBe(200);
+    const acknowledged = setup.trail.entries({ kind: 'alarm_acknowledged' });
+    expect(acknowledged).toHaveLength(1);
+    expect(acknowledged[0]?.actor).toBe('erp');
+    expect(acknowledged[0]?.subject).toBe(setup.alarmId);
+    expect(acknowledged[0]?.payload).toMatchObject({ comment: 'acknowledged on close', on_behalf_of: 'Li Wei' });
+  });
+
+  it('audits an explicit acknowledgement once', async () => {
+    setup = await setUp(true);
+    await post(setup, `/api/v1/alarms/${setup.alarmId}/acknowledge`, { comment: 'checking' });
+    setup.feed(START_MS + 10 * 60_000, 4);
+    const response = await post(setup, `/api/v1/alarms/${setup.alarmId}/close`, {
+      corrective_action: 'moved stock to room 2',
+    });
+    expect(response.statusCode).toBe(200);
+    const acknowledged = setup.trail.entries({ kind: 'alarm_acknowledged' });
+    expect(acknowledged).toHaveLength(1);
+    expect(acknowledged[0]?.payload).toMatchObject({ comment: 'checking' });
+  });
+
   it('puts the claim in the alarm reading', async () => {
     setup = await setUp(true);
     await post(setup, `/api/v1/alarms/${setup.alarmId}/acknowledge`, { who: 'Li Wei', comment: 'checking' });

@@ -78,6 +78,25 @@ describe('check-config alarm and token warnings', () => {
     expect(result.stderr).toContain('set poll_interval_s below 900, or raise alarms.no_data.timeout_s above 900');
   });
 
+  it('warns of an ignored schedule day', async () => {
+    const file = writeConfig([
+      'planning:',
+      '  enabled: true',
+      '  scenario_file: tests/fixtures/planning/small-county.yaml',
+      `  store_path: ${join(tmpdir(), 'unused-plans.db')}`,
+      '  schedules:',
+      "    - { name: nightly, cron: '0 22 * * *', day: tomorrow }",
+    ]);
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'warning: planning.schedules[0].day (schedule nightly) is tomorrow, but planning.plan_date is scenario',
+    );
+    expect(result.stderr).toContain(
+      'set planning.plan_date: rolling to plan the date of each tick plus day, or remove day',
+    );
+  });
+
   it('warns of an expired api token', async () => {
     const file = writeConfig([
       'http:',

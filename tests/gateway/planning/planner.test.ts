@@ -56,6 +56,36 @@ describe('planner', () => {
     expect(warning?.route).toBe(`/api/v1/plans/${plan.id}`);
   });
 
+  it('logs an invalid order message', async () => {
+    const { log, lines } = recordingLog();
+    const handlers: Array<(payload: string) => void> = [];
+    planner = new Planner(planningConfig(), {
+      log,
+      run_plan: inProcess,
+      subscribe: async (_topic, handler) => {
+        handlers.push(handler);
+      },
+    });
+    await planner.start();
+    const payload = {
+      order_id: 'sale-7',
+      merchant_id: 'm1',
+      pickup: { site_id: 'p1', lat: 31.2, lon: 121.5 },
+      delivery: { site_id: 'd1', lat: 31.3, lon: 121.6 },
+      temperature_class: 'chilled',
+      kg: 5,
+      m3: 0.01,
+      window: { from: '2026-12-06T22:00:00Z', to: '2026-12-06T18:00:00Z' },
+    };
+    expect(handlers).toHaveLength(1);
+    expect(() => handlers[0]?.(JSON.stringify(payload))).not.toThrow();
+    expect(planner.counters.orders_invalid).toBe(1);
+    const warning = lines.find((line) => line.msg === 'order message invalid');
+    expect(warning?.order_id).toBe('sale-7');
+    expect(warning?.code).toBe('PLANNING_ORDER_INVALID');
+    expect(warning?.err).toContain('window.to 2026-12-06T18:00:00Z is before window.from');
+  });
+
   it('logs the warnings of a round', async () => {
     const { log, lines } = recordingLog();
     const withWarning: PlannerDeps['run_plan'] = async (scenario) => ({

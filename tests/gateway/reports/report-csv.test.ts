@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { Alarm } from '../../../gateway/alarms/alarm.js';
 import { alarmConfigSchema } from '../../../gateway/alarms/alarm-config.js';
 import { resolveAssetProfiles } from '../../../gateway/alarms/asset-profile.js';
 import { LocalStore } from '../../../gateway/outputs/local-store.js';
@@ -34,6 +35,28 @@ function report(values: number[], to_minute: number): ReportData {
   });
   store.close();
   return data;
+}
+
+/** Builds an alarm that `otto` acknowledged and then closed on behalf of Li Wei. */
+function closedAlarm(): Alarm {
+  return {
+    id: `room-1:high_alarm:${START}`,
+    kind: 'high',
+    level: 'alarm',
+    rule: 'high_alarm',
+    site: 's',
+    asset: 'room-1',
+    message: 'room-1 above 8 °C',
+    raised_ms: START,
+    active: false,
+    cleared_ms: START + 10 * MIN,
+    acknowledgement: { by: 'otto', time_ms: START + MIN, comment: 'checking' },
+    closure: { by: 'otto', on_behalf_of: 'Li Wei', time_ms: START + 20 * MIN, corrective_action: 'product moved' },
+    comments: [],
+    last_notified_ms: START,
+    escalation_step: 0,
+    notifications: 1,
+  };
 }
 
 /** Returns the value of the `# key: value` comment line of a CSV report. */
@@ -76,6 +99,37 @@ describe('report csv', () => {
     const csv = reportCsv(data);
     expect(`${commentValue(csv, 'mean_c')} °C`).toBe(formatCelsius(data.mean_c));
     expect(`${commentValue(csv, 'mkt_c')} °C`).toBe(formatCelsius(data.mkt_c));
+  });
+
+  it('names acknowledger and closer', () => {
+    const data = report([3, 3.4, 4], 3);
+    const alarm = closedAlarm();
+    data.alarms = [alarm];
+    expect(commentValue(reportCsv(data), `alarm ${alarm.id}`)).toBe(
+      'alarm room-1 above 8 °C; acknowledged by otto; closed by otto on behalf of Li Wei; ' +
+        'corrective action: product moved',
+    );
+  });
+
+  it('names the acknowledgement claim', () => {
+    const data = report([3, 3.4, 4], 3);
+    const alarm = closedAlarm();
+    if (alarm.acknowledgement) alarm.acknowledgement.on_behalf_of = 'Li Wei';
+    data.alarms = [alarm];
+    expect(commentValue(reportCsv(data), `alarm ${alarm.id}`)).toContain(
+      'acknowledged by otto on behalf of Li Wei; closed by otto on behalf of Li Wei;',
+    );
+  });
+
+  it('names nobody on an open alarm', () => {
+    const data = report([3, 3.4, 4], 3);
+    const alarm = closedAlarm();
+    delete alarm.acknowledgement;
+    delete alarm.closure;
+    data.alarms = [alarm];
+    expect(commentValue(reportCsv(data), `alarm ${alarm.id}`)).toBe(
+      'alarm room-1 above 8 °C; acknowledged by nobody; closed by nobody; corrective action: none yet',
+    );
   });
 
   it('writes n/a without readings', () => {

@@ -59,7 +59,7 @@ export function buildReportFixture(directory: string): ReportFixture {
     engine.comment(door.id, 'olga', 'ΔT 6 K, проверено', door.raised_ms + 180_000);
     engine.close(
       door.id,
-      'wang.fang',
+      { by: 'otto', on_behalf_of: 'Li Wei' },
       'pallet moved, product core checked at 4.2 C, released',
       door.raised_ms + 3_600_000,
     );

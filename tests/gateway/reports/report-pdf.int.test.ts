@@ -121,6 +121,16 @@ describe('report pdf', () => {
     expect(pdfText).toMatch(/Corrective action: pallet moved/);
   });
 
+  it('names the closer and the claim', () => {
+    expect(pdfText).toContain('Closed by otto on behalf of Li Wei');
+    const csvPath = join(directory, 'closer.csv');
+    coldpool(...reportArgs('csv', csvPath));
+    const csv = readFileSync(csvPath, 'utf8');
+    expect(csv).toContain(
+      '; acknowledged by wang.fang; closed by otto on behalf of Li Wei; corrective action: pallet moved',
+    );
+  });
+
   it('prints the calibration status', () => {
     expect(pdfText).toMatch(/ctl-1\/air_temp_c: valid, certificate CAL-2026-0117/);
   });
