@@ -18,10 +18,23 @@ import { evaluateRateRule, newRateState, type RateState } from './rate-rule.js';
 import type { AlarmLevel } from './rule-schemas.js';
 import { evaluateThresholdRule, newRuleState, type RuleState } from './threshold-rule.js';
 
+/** Latest value of one point from one device, for the threshold rules. */
+export interface DevicePoint {
+  value: number;
+  time_ms: number;
+  /** Time between the device's last two values of the point, ms; null after its first. */
+  interval_ms: number | null;
+}
+
+/** How many of a device's own reporting intervals its value keeps counting for the other devices. */
+const INTERVALS_VALID = 2;
+
 /** Serialisable runtime state of one asset. */
 export interface AssetRuntime {
   site: string;
   rules: Record<string, RuleState>;
+  /** Latest value of each point watched by a threshold rule, by point and then by device id. */
+  points: Record<string, Record<string, DevicePoint>>;
   rate: RateState;
   /** Defrost state of each device of the asset. */
   defrosts: DeviceDefrosts;
@@ -34,6 +47,7 @@ export function newAssetRuntime(site: string): AssetRuntime {
   return {
     site,
     rules: {},
+    points: {},
     rate: newRateState(),
     defrosts: {},
     door: newDoorState(),
@@ -54,6 +68,7 @@ export function restoreAssetRuntime(saved: SavedAssetRuntime): AssetRuntime {
     delete saved.defrost;
   }
   saved.door = restoreDoorState(saved.door);
+  saved.points ??= {};
   return saved;
 }
 
@@ -96,25 +111,64 @@ function suppressionOf(runtime: AssetRuntime, profile: AssetProfile, time_ms: nu
 }
 
 /**
+ * Records this reading's value of `point` for its device and returns the value a rule of `direction`
+ * judges: the highest (for `high`) or lowest (for `low`) of this value and the latest values of the
+ * asset's other devices that are still current. Two probes that read apart, such as a room node by the
+ * door and a controller's return-air probe, thus cannot restart each other's on-delay, and an alarm
+ * clears only once every device reads inside the clear margin. Another device's value is current for
+ * `INTERVALS_VALID` of its own reporting intervals and at most `max_gap_ms`, so a device that reported
+ * once or went silent stops counting.
+ */
+function worstValue(
+  runtime: AssetRuntime,
+  point: string,
+  device: string,
+  reading_value: number,
+  time_ms: number,
+  direction: 'high' | 'low',
+  max_gap_ms: number,
+): number {
+  const byDevice = (runtime.points[point] ??= {});
+  const previous = byDevice[device];
+  const interval_ms = previous !== undefined && time_ms > previous.time_ms ? time_ms - previous.time_ms : null;
+  byDevice[device] = { value: reading_value, time_ms, interval_ms: interval_ms ?? previous?.interval_ms ?? null };
+  let worst = reading_value;
+  for (const [id, latest] of Object.entries(byDevice)) {
+    if (id === device) continue;
+    const age_ms = time_ms - latest.time_ms;
+    if (age_ms > max_gap_ms) {
+      delete byDevice[id];
+      continue;
+    }
+    if (latest.interval_ms === null || age_ms > INTERVALS_VALID * latest.interval_ms) continue;
+    worst = direction === 'high' ? Math.max(worst, latest.value) : Math.min(worst, latest.value);
+  }
+  return worst;
+}
+
+/**
  * Evaluates the threshold rules on the points this reading carries (each rule watches its own `point`,
- * the temperature field by default), and the rate rule on the temperature field.
+ * the temperature field by default), with the worst recent value among the asset's devices, and the
+ * rate rule on the temperature field.
  *
- * NOTE: readings of every device of the asset form one series here. Two probes that read apart (a
- * room node by the door, a controller's return-air probe) therefore mix: the rate window fits one slope
- * through both, and a consecutive on-delay restarts whenever the probe inside the limit reports.
+ * NOTE: the rate rule takes the readings of every device of the asset as one series, so two probes that
+ * read apart make its window fit one slope through both.
  */
 function evaluateTemperature(
   runtime: AssetRuntime,
   profile: AssetProfile,
   reading: Reading,
   suppressed: boolean,
+  max_gap_ms: number,
 ): RuleOutcome[] {
   const outcomes: RuleOutcome[] = [];
   const time_ms = reading.time_ms;
+  const device = reading.tags.device ?? '';
   for (const rule of profile.rules) {
     const point = rule.point ?? profile.temperature_field;
-    const value = reading.fields[point];
-    if (typeof value !== 'number') continue;
+    const reading_value = reading.fields[point];
+    if (typeof reading_value !== 'number') continue;
+    const value = worstValue(runtime, point, device, reading_value, time_ms, rule.direction, max_gap_ms);
     const state = runtime.rules[rule.id] ?? newRuleState();
     runtime.rules[rule.id] = state;
     const blocked = allowedLevel(profile.state, 'temperature', rule.level) === null;
@@ -183,6 +237,6 @@ export function evaluateAssetReading(
     }
     runtime.last_temperature_ms = time_ms;
   }
-  outcomes.push(...evaluateTemperature(runtime, profile, reading, suppression !== null));
+  outcomes.push(...evaluateTemperature(runtime, profile, reading, suppression !== null, context.max_gap_ms));
   return { outcomes, suppression, temperature: typeof value === 'number' ? value : undefined };
 }
