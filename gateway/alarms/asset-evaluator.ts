@@ -128,7 +128,8 @@ function worstValue(
   direction: 'high' | 'low',
   max_gap_ms: number,
 ): number {
-  const byDevice = (runtime.points[point] ??= {});
+  runtime.points[point] ??= {};
+  const byDevice = runtime.points[point];
   const previous = byDevice[device];
   const interval_ms = previous !== undefined && time_ms > previous.time_ms ? time_ms - previous.time_ms : null;
   byDevice[device] = { value: reading_value, time_ms, interval_ms: interval_ms ?? previous?.interval_ms ?? null };
