@@ -1,35 +1,19 @@
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
-import { Aedes } from 'aedes';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MqttRoomNode } from '../../firmware-sim/mqtt-room-node.js';
 import { freePort } from '../harness/free-port.js';
+import { type RefusingBroker, startRefusingBroker } from '../harness/refusing-broker.js';
 
-let broker: Aedes | undefined;
-let server: Server | undefined;
-const sockets = new Set<Socket>();
+const brokers: RefusingBroker[] = [];
 
 afterEach(async () => {
-  for (const socket of sockets) socket.destroy();
-  sockets.clear();
-  if (broker !== undefined) await new Promise<void>((resolve) => broker!.close(() => resolve()));
-  if (server !== undefined) await new Promise<void>((resolve) => server!.close(() => resolve()));
-  broker = undefined;
-  server = undefined;
+  for (const broker of brokers.splice(0)) await broker.stop();
 });
 
-/** Starts an aedes broker on 127.0.0.1 that refuses every connection with CONNACK return code `code`. */
-async function startRefusingBroker(code: number): Promise<string> {
-  const refusing = await Aedes.createBroker({
-    authenticate: (_client, _username, _password, done) =>
-      done(Object.assign(new Error('refused by the test'), { returnCode: code }), false),
-  });
-  broker = refusing;
-  server = createServer((socket) => {
-    sockets.add(socket);
-    refusing.handle(socket);
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Starts a broker that rejects every connection with CONNACK return code `code`, stopped after the test. */
+async function refusingBrokerUrl(code: number): Promise<string> {
+  const broker = await startRefusingBroker(code);
+  brokers.push(broker);
+  return broker.url;
 }
 
 /** Starts a room node against `broker_url` and returns the message it rejects with. */
@@ -55,7 +39,7 @@ describe('simulator broker refusal', () => {
       "check the user name (--username) and the password (COLDPOOL_SIM_MQTT_PASSWORD), and that the broker's ACL",
     ],
   ])('gives return code %i its fix', async (code, reason, fix) => {
-    const message = await startFailure(await startRefusingBroker(code));
+    const message = await startFailure(await refusingBrokerUrl(code));
     expect(message).toContain(`Connection refused: ${reason}; ${fix}`);
     expect(message).not.toContain('check that it listens there');
   });

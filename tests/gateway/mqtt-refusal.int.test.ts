@@ -1,6 +1,4 @@
-import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
-import { Aedes } from 'aedes';
 import { connect } from 'mqtt';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -8,35 +6,21 @@ import { MqttSubscriber } from '../../devices/mqtt/subscriber.js';
 import { MqttSubscriberError } from '../../devices/mqtt/subscriber-error.js';
 import { logConnectionState } from '../../gateway/mqtt-connection-log.js';
 import { freePort } from '../harness/free-port.js';
+import { type RefusingBroker, startRefusingBroker } from '../harness/refusing-broker.js';
 
-let broker: Aedes | undefined;
-let server: Server | undefined;
-const sockets = new Set<Socket>();
 const cleanups: (() => Promise<unknown>)[] = [];
+const brokers: RefusingBroker[] = [];
 
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) await cleanup();
-  for (const socket of sockets) socket.destroy();
-  sockets.clear();
-  if (broker !== undefined) await new Promise<void>((resolve) => broker!.close(() => resolve()));
-  if (server !== undefined) await new Promise<void>((resolve) => server!.close(() => resolve()));
-  broker = undefined;
-  server = undefined;
+  for (const broker of brokers.splice(0)) await broker.stop();
 });
 
-/** Starts an aedes broker on 127.0.0.1 that refuses every connection with CONNACK return code `code`. */
-async function startRefusingBroker(code: number): Promise<string> {
-  const refusing = await Aedes.createBroker({
-    authenticate: (_client, _username, _password, done) =>
-      done(Object.assign(new Error('refused by the test'), { returnCode: code }), false),
-  });
-  broker = refusing;
-  server = createServer((socket) => {
-    sockets.add(socket);
-    refusing.handle(socket);
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  return `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`;
+/** Starts a broker that rejects every connection with CONNACK return code `code`, stopped after the test. */
+async function refusingBrokerUrl(code: number): Promise<string> {
+  const broker = await startRefusingBroker(code);
+  brokers.push(broker);
+  return broker.url;
 }
 
 /** Starts a subscriber against `url` and returns the error its start rejects with. */
@@ -79,7 +63,7 @@ const REFUSALS: [number, string, string][] = [
 
 describe('MQTT connection refusal', () => {
   it.each(REFUSALS)('subscriber names return code %i fix', async (code, reason, fix) => {
-    const error = await subscriberError(await startRefusingBroker(code));
+    const error = await subscriberError(await refusingBrokerUrl(code));
     expect(error.code).toBe('MQTT_CONNECT_FAILED');
     expect(error.connack_code).toBe(code);
     expect(error.message).toContain(`Connection refused: ${reason}; ${fix}`);
@@ -94,7 +78,7 @@ describe('MQTT connection refusal', () => {
   });
 
   it.each(REFUSALS)('republish log names return code %i fix', async (code, reason, fix) => {
-    const url = await startRefusingBroker(code);
+    const url = await refusingBrokerUrl(code);
     const lines: { level: number; msg: string; err?: string; connack_code?: number }[] = [];
     const sink = new Writable({
       write(chunk, _encoding, done) {
