@@ -110,30 +110,35 @@ function suppressionOf(runtime: AssetRuntime, profile: AssetProfile, time_ms: nu
   return null;
 }
 
+/** Highest and lowest current value of one point among an asset's devices. */
+interface PointRange {
+  high: number;
+  low: number;
+}
+
 /**
- * Records this reading's value of `point` for its device and returns the value a rule of `direction`
- * judges: the highest (for `high`) or lowest (for `low`) of this value and the latest values of the
- * asset's other devices that are still current. Two probes that read apart, such as a room node by the
- * door and a controller's return-air probe, thus cannot restart each other's on-delay, and an alarm
- * clears only once every device reads inside the clear margin. Another device's value is current for
- * `INTERVALS_VALID` of its own reporting intervals and at most `max_gap_ms`, so a device that reported
- * once or went silent stops counting.
+ * Records this reading's value of `point` for its device and returns the range of this value and the
+ * latest values of the asset's other devices that are still current. A `high` rule judges the highest
+ * and a `low` rule the lowest, so two probes that read apart, such as a room node by the door and a
+ * controller's return-air probe, cannot restart each other's on-delay, and an alarm clears only once
+ * every device reads inside the clear margin. Another device's value is current for `INTERVALS_VALID`
+ * of its own reporting intervals and at most `max_gap_ms`, so a device that reported once or went
+ * silent stops counting.
  */
-function worstValue(
+function recordPoint(
   runtime: AssetRuntime,
   point: string,
   device: string,
   reading_value: number,
   time_ms: number,
-  direction: 'high' | 'low',
   max_gap_ms: number,
-): number {
+): PointRange {
   runtime.points[point] ??= {};
   const byDevice = runtime.points[point];
   const previous = byDevice[device];
   const interval_ms = previous !== undefined && time_ms > previous.time_ms ? time_ms - previous.time_ms : null;
   byDevice[device] = { value: reading_value, time_ms, interval_ms: interval_ms ?? previous?.interval_ms ?? null };
-  let worst = reading_value;
+  const range = { high: reading_value, low: reading_value };
   for (const [id, latest] of Object.entries(byDevice)) {
     if (id === device) continue;
     const age_ms = time_ms - latest.time_ms;
@@ -142,9 +147,10 @@ function worstValue(
       continue;
     }
     if (latest.interval_ms === null || age_ms > INTERVALS_VALID * latest.interval_ms) continue;
-    worst = direction === 'high' ? Math.max(worst, latest.value) : Math.min(worst, latest.value);
+    range.high = Math.max(range.high, latest.value);
+    range.low = Math.min(range.low, latest.value);
   }
-  return worst;
+  return range;
 }
 
 /**
@@ -165,11 +171,18 @@ function evaluateTemperature(
   const outcomes: RuleOutcome[] = [];
   const time_ms = reading.time_ms;
   const device = reading.tags.device ?? '';
+  // Several rules usually watch one point, so each point's range is recorded once per reading.
+  const ranges = new Map<string, PointRange>();
   for (const rule of profile.rules) {
     const point = rule.point ?? profile.temperature_field;
     const reading_value = reading.fields[point];
     if (typeof reading_value !== 'number') continue;
-    const value = worstValue(runtime, point, device, reading_value, time_ms, rule.direction, max_gap_ms);
+    let range = ranges.get(point);
+    if (range === undefined) {
+      range = recordPoint(runtime, point, device, reading_value, time_ms, max_gap_ms);
+      ranges.set(point, range);
+    }
+    const value = rule.direction === 'high' ? range.high : range.low;
     const state = runtime.rules[rule.id] ?? newRuleState();
     runtime.rules[rule.id] = state;
     const blocked = allowedLevel(profile.state, 'temperature', rule.level) === null;
