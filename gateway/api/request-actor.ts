@@ -1,6 +1,6 @@
 /**
  * The person an operator action records. With a login the actor is the authenticated user, so a client
- * cannot act under another name; a different name in the body is kept as `on_behalf_of`, that user's
+ * cannot act under another name. A different name in the body is kept as `on_behalf_of`, that user's
  * unverified claim. Without a login the name in the body is the actor.
  */
 import type { FastifyRequest } from 'fastify';
