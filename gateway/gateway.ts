@@ -57,8 +57,8 @@ function withBrokerPortKey(error: unknown): unknown {
   if (error instanceof EmbeddedBrokerError && error.code === 'BROKER_LISTEN_FAILED' && error.option !== undefined) {
     return new EmbeddedBrokerError(error.code, `${error.message}; set it in mqtt.broker.${error.option}`, error.option);
   }
-  if (error instanceof ClusterError && error.code === 'CLUSTER_BROKER_LISTEN_FAILED') {
-    return new ClusterError(error.code, `${error.message}; set it in mqtt.broker.port`);
+  if (error instanceof ClusterError && error.code === 'CLUSTER_BROKER_LISTEN_FAILED' && error.option !== undefined) {
+    return new ClusterError(error.code, `${error.message}; set it in mqtt.broker.${error.option}`, error.option);
   }
   return error;
 }
@@ -215,15 +215,12 @@ export class Gateway {
       max_payload_bytes: settings.max_payload_bytes,
       ...(security.access ? { access: security.access } : {}),
     };
+    const tls = security.tls ? { tls: security.tls } : {};
     const cluster = this.resolved.config.cluster;
     try {
       this.broker = cluster
-        ? await startClusteredBroker({ ...options, ...clusterBrokerOptions(cluster) })
-        : await startEmbeddedBroker({
-            ...options,
-            ...(security.tls ? { tls: security.tls } : {}),
-            hold_until_tapped: this.readsBrokerInProcess(),
-          });
+        ? await startClusteredBroker({ ...options, ...tls, ...clusterBrokerOptions(cluster) })
+        : await startEmbeddedBroker({ ...options, ...tls, hold_until_tapped: this.readsBrokerInProcess() });
     } catch (error) {
       throw withBrokerPortKey(error);
     }
