@@ -13,6 +13,7 @@ import { clusterBrokerOptions, startClusteredBroker } from './cluster/clustered-
 import { leaderPlanService } from './cluster/leader-plan-service.js';
 import type { Leadership } from './cluster/leadership.js';
 import { nodeScopedConfig } from './cluster/node-config.js';
+import type { PlanRelay } from './cluster/plan-relay.js';
 import { startColdChain } from './cold-chain.js';
 import { slowPollWarnings, unmatchedAssetWarnings } from './config/alarm-coverage-warnings.js';
 import { noInputsWarning } from './config/no-inputs-warning.js';
@@ -57,8 +58,8 @@ function withBrokerPortKey(error: unknown): unknown {
   if (error instanceof EmbeddedBrokerError && error.code === 'BROKER_LISTEN_FAILED' && error.option !== undefined) {
     return new EmbeddedBrokerError(error.code, `${error.message}; set it in mqtt.broker.${error.option}`, error.option);
   }
-  if (error instanceof ClusterError && error.code === 'CLUSTER_BROKER_LISTEN_FAILED') {
-    return new ClusterError(error.code, `${error.message}; set it in mqtt.broker.port`);
+  if (error instanceof ClusterError && error.code === 'CLUSTER_BROKER_LISTEN_FAILED' && error.option !== undefined) {
+    return new ClusterError(error.code, `${error.message}; set it in mqtt.broker.${error.option}`, error.option);
   }
   return error;
 }
@@ -94,6 +95,8 @@ export class Gateway {
   private running = false;
   /** Leader election of a cluster node, which runs the planner only while this node leads. */
   private leadership: Leadership | undefined;
+  /** Relay of the leader's plans to the live feed of every cluster node, over Redis pub/sub. */
+  private planRelay: PlanRelay | undefined;
   /** The config; on a cluster node its MQTT client ids end in `-<node_id>`. */
   readonly resolved: ResolvedConfig;
 
@@ -192,6 +195,7 @@ export class Gateway {
     await this.mqttInput?.stop();
     await this.leadership?.stop();
     await this.planner?.stop();
+    await this.planRelay?.stop();
     await this.coldChain?.stop();
     await this.outputs?.stop();
     await this.control?.stop();
@@ -215,15 +219,12 @@ export class Gateway {
       max_payload_bytes: settings.max_payload_bytes,
       ...(security.access ? { access: security.access } : {}),
     };
+    const tls = security.tls ? { tls: security.tls } : {};
     const cluster = this.resolved.config.cluster;
     try {
       this.broker = cluster
-        ? await startClusteredBroker({ ...options, ...clusterBrokerOptions(cluster) })
-        : await startEmbeddedBroker({
-            ...options,
-            ...(security.tls ? { tls: security.tls } : {}),
-            hold_until_tapped: this.readsBrokerInProcess(),
-          });
+        ? await startClusteredBroker({ ...options, ...tls, ...clusterBrokerOptions(cluster) })
+        : await startEmbeddedBroker({ ...options, ...tls, hold_until_tapped: this.readsBrokerInProcess() });
     } catch (error) {
       throw withBrokerPortKey(error);
     }
@@ -262,6 +263,8 @@ export class Gateway {
       return;
     }
     const task = { name: 'planner', start: () => this.startPlanning(), stop: () => this.stopPlanning() };
+    const { PlanRelay } = await import('./cluster/plan-relay.js');
+    this.planRelay = await PlanRelay.start(config.cluster, this.log);
     const { Leadership } = await import('./cluster/leadership.js');
     this.leadership = await Leadership.start(config.cluster, task, this.log);
   }
@@ -285,6 +288,8 @@ export class Gateway {
         : {}),
     });
     this.capacity = new PlanningCapacity(this.planner);
+    const relay = this.planRelay;
+    if (relay) this.planner.subscribe((plan) => void relay.publish(plan));
     await this.planner.start();
   }
 
@@ -380,7 +385,8 @@ export class Gateway {
   /** Collects the services the API serves besides readings: alarms, plans, capacity and chart limits. */
   private apiServices(): Parameters<typeof startGatewayApi>[2] {
     const coldChain = this.coldChain;
-    const plans = this.leadership ? leaderPlanService(() => this.planner) : this.planner;
+    const relay = this.planRelay;
+    const plans = relay ? leaderPlanService(() => this.planner, relay) : this.planner;
     // NOTE: on a cluster node the capacity service is the one of the planner at API start, if any.
     const planning = {
       ...(plans ? { plans } : {}),

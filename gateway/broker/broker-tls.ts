@@ -1,7 +1,9 @@
-/** The TLS listener's settings and the reading of its PEM files. */
+/** The TLS listener's settings, the reading of its PEM files and the listener itself. */
 import { readFileSync } from 'node:fs';
-import type { TlsOptions } from 'node:tls';
+import type { Server, Socket } from 'node:net';
+import { createServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { EmbeddedBrokerError } from './broker-error.js';
+import type { BrokerRejection } from './broker-rejection.js';
 
 /** TLS listener of the embedded broker (MQTT over TLS, MQTT 3.1.1 section 5.4.5 recommends it). */
 export interface BrokerTlsOptions {
@@ -48,5 +50,31 @@ export function tlsServerOptions(options: BrokerTlsOptions): TlsOptions {
     server.requestCert = true;
     server.rejectUnauthorized = options.require_client_cert === true;
   }
+  return server;
+}
+
+/** Callbacks of `createBrokerTlsServer`. */
+export interface BrokerTlsHandlers {
+  /** Receives each raw connection before its handshake, and returns false after destroying one it rejects. */
+  admit(socket: Socket): boolean;
+  /** Receives each connection whose handshake succeeded, such as aedes `handle`. */
+  handle(socket: TLSSocket): void;
+  /** Receives a `tls_failed` rejection for each failed handshake. */
+  reject(rejection: BrokerRejection): void;
+}
+
+/** Creates a broker's TLS listener from `tlsServerOptions` output. The caller starts it with `listen`. */
+export function createBrokerTlsServer(settings: TlsOptions, handlers: BrokerTlsHandlers): Server {
+  const server = createServer(settings, (socket) => handlers.handle(socket));
+  // The rate limit applies to the raw connection before the handshake, which costs the broker more than the client.
+  server.on('connection', (socket: Socket) => handlers.admit(socket));
+  server.on('tlsClientError', (error, socket) =>
+    handlers.reject({
+      reason: 'tls_failed',
+      listener: 'tls',
+      remote_address: socket.remoteAddress,
+      detail: error.message,
+    }),
+  );
   return server;
 }

@@ -5,7 +5,6 @@
  */
 import { once } from 'node:events';
 import { createServer, isIP, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
 import type { Aedes, Client } from 'aedes';
 import { checkBrokerListenerSafety, isLoopbackHost } from '../security/listener-safety.js';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
@@ -14,7 +13,7 @@ import { SecurityError } from '../security/security-error.js';
 import { EmbeddedBrokerError } from './broker-error.js';
 import { type BrokerAuthenticator, brokerHooks } from './broker-hooks.js';
 import { BrokerEventEmitter, type BrokerRejection } from './broker-rejection.js';
-import { type BrokerTlsOptions, tlsServerOptions } from './broker-tls.js';
+import { type BrokerTlsOptions, createBrokerTlsServer, tlsServerOptions } from './broker-tls.js';
 import { ConnackGate } from './connack-gate.js';
 import { PublishTapSlot } from './publish-tap.js';
 
@@ -178,14 +177,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const servers: Server[] = [server];
   let tlsServer: Server | undefined;
   if (tlsSettings !== undefined) {
-    const secure = createTlsServer(tlsSettings, (socket) => broker.handle(socket));
-    // Rate limit the raw connection before the handshake, which costs the broker more than the client.
-    secure.on('connection', (socket: Socket) => admit(socket, 'tls'));
-    secure.on('tlsClientError', (error, socket) =>
-      reject({ reason: 'tls_failed', listener: 'tls', remote_address: socket.remoteAddress, detail: error.message }),
-    );
-    tlsServer = secure;
-    servers.push(secure);
+    tlsServer = createBrokerTlsServer(tlsSettings, {
+      admit: (socket) => admit(socket, 'tls'),
+      handle: (socket) => broker.handle(socket),
+      reject,
+    });
+    servers.push(tlsServer);
   }
   const closeAll = async () => {
     await new Promise<void>((resolve) => broker.close(() => resolve()));

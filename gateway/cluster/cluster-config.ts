@@ -43,7 +43,7 @@ export function parseClusterConfig(input: unknown): ClusterConfig {
 /** The parts of the gateway config that the cluster rules read. */
 export interface ClusterRuleInput {
   cluster?: ClusterConfig | undefined;
-  mqtt: { url?: string | undefined; broker: { enabled: boolean; tls?: unknown } };
+  mqtt: { url?: string | undefined; broker: { enabled: boolean } };
 }
 
 /**
@@ -66,14 +66,6 @@ export function checkClusterRules(config: ClusterRuleInput, ctx: z.RefinementCtx
       path: ['mqtt', 'broker', 'enabled'],
       message: 'must be true with cluster, because the embedded broker is the cluster node; set it to true',
       input: false,
-    });
-  }
-  // NOTE: the clustered broker node has no TLS listener yet.
-  if (config.mqtt.broker.tls !== undefined) {
-    ctx.addIssue({
-      code: 'custom',
-      path: ['mqtt', 'broker', 'tls'],
-      message: 'is not supported with cluster yet; remove it and terminate TLS in front of the node',
     });
   }
 }

@@ -7,6 +7,8 @@ export class ClusterError extends Error {
   constructor(
     readonly code: ClusterErrorCode,
     message: string,
+    /** Option of `startClusteredBroker` whose port could not be listened on. */
+    readonly option?: 'port' | 'tls.port',
   ) {
     super(message);
   }

@@ -5,16 +5,17 @@
  * to any node, and with clean session off it gets the QoS 1 messages queued while it was away.
  */
 import { once } from 'node:events';
-import { createServer, type Socket } from 'node:net';
+import { createServer, isIP, type Server, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Aedes, Client } from 'aedes';
 import { brokerHooks } from '../broker/broker-hooks.js';
 import { BrokerEventEmitter, type BrokerRejection } from '../broker/broker-rejection.js';
+import { type BrokerTlsOptions, createBrokerTlsServer, tlsServerOptions } from '../broker/broker-tls.js';
 import { ConnackGate } from '../broker/connack-gate.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
 import { PublishTapSlot } from '../broker/publish-tap.js';
 import { redactUrl } from '../secrets.js';
-import { checkListenerSafety } from '../security/listener-safety.js';
+import { checkBrokerListenerSafety } from '../security/listener-safety.js';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
 import { RateLimiter } from '../security/rate-limiter.js';
 import { SecurityError } from '../security/security-error.js';
@@ -37,9 +38,11 @@ export interface ClusteredBrokerOptions {
   max_payload_bytes?: number;
   /** Users, roles, topic ACLs and connection rate, as for the embedded broker. Default none. */
   access?: MqttAccessPolicy;
+  /** TLS listener next to the plain one, with the embedded broker's settings and rules. Default none. */
+  tls?: BrokerTlsOptions;
 }
 
-/** A running broker node; the same shape as the embedded broker, without a TLS listener. */
+/** A running broker node, of the same shape as the embedded broker. */
 export type ClusteredBroker = EmbeddedBroker;
 
 /** Returns the node options that come from the `cluster` config section. */
@@ -53,29 +56,58 @@ interface Closable {
   close(callback: () => void): void;
 }
 
-/** Throws `ClusterError` when the node would listen beyond loopback without authentication. */
+/** Throws `ClusterError` when a listener of the node would bind beyond loopback without authentication. */
 function checkSafety(options: ClusteredBrokerOptions, host: string): void {
+  const authenticated = options.access !== undefined && !options.access.allow_anonymous;
   try {
-    checkListenerSafety({
-      name: 'mqtt',
-      host,
-      auth_configured: options.access !== undefined && !options.access.allow_anonymous,
-      auth_key: 'mqtt.broker.auth.users with allow_anonymous: false',
-      host_key: 'mqtt.broker.host',
-    });
+    checkBrokerListenerSafety('mqtt', host, authenticated);
+    if (options.tls !== undefined) checkBrokerListenerSafety('mqtt tls', tlsHostOf(options.tls), authenticated);
   } catch (error) {
     if (error instanceof SecurityError) throw new ClusterError('CLUSTER_BROKER_LISTEN_FAILED', error.message);
     throw error;
   }
 }
 
+function tlsHostOf(tls: BrokerTlsOptions): string {
+  return tls.host ?? '127.0.0.1';
+}
+
+function urlOf(scheme: 'mqtt' | 'mqtts', host: string, port: number): string {
+  return `${scheme}://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+}
+
+/** Listens on `host:port` and returns the bound port. Throws `ClusterError` naming `option` on failure. */
+async function listen(
+  server: Server,
+  host: string,
+  port: number,
+  node_id: string,
+  option: 'port' | 'tls.port',
+): Promise<number> {
+  server.listen(port, host);
+  try {
+    await once(server, 'listening');
+  } catch (error) {
+    throw new ClusterError(
+      'CLUSTER_BROKER_LISTEN_FAILED',
+      `broker node ${node_id} cannot listen on ${host}:${port} (${(error as Error).message}); choose another port`,
+      option,
+    );
+  }
+  const address = server.address();
+  return typeof address === 'object' && address !== null ? address.port : 0;
+}
+
 /**
- * Starts one node with the embedded broker's authentication, ACL and payload hooks. Throws `ClusterError`
- * when the listener would be open beyond loopback, Redis is unreachable or the port is taken.
+ * Starts one node with the embedded broker's authentication, ACL and payload hooks, and its TLS listener
+ * when `tls` is set. Throws `ClusterError` when a listener would be open beyond loopback, Redis is
+ * unreachable or a port is taken, and `EmbeddedBrokerError` `BROKER_TLS_INVALID` when a PEM file cannot
+ * be read.
  */
 export async function startClusteredBroker(options: ClusteredBrokerOptions): Promise<ClusteredBroker> {
   const host = options.host ?? '127.0.0.1';
   checkSafety(options, host);
+  const tlsSettings = options.tls === undefined ? undefined : tlsServerOptions(options.tls);
   await checkRedis(options.redis_url, options.node_id);
   const { default: createEmitter } = await import('mqemitter-redis');
   const { default: createPersistence } = await import('aedes-persistence-redis');
@@ -115,45 +147,61 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
       ? undefined
       : new RateLimiter({ max_events: access.max_connections_per_window, window_s: access.connection_window_s });
   const sockets = new Set<Socket>();
-  const server = createServer((socket) => {
-    if (limiter !== undefined && !limiter.take(socket.remoteAddress ?? '')) {
-      reject({
-        reason: 'connection_rate',
-        listener: 'tcp',
-        remote_address: socket.remoteAddress,
-        detail: 'too many new connections',
-      });
+  const admit = (socket: Socket, listener: 'tcp' | 'tls'): boolean => {
+    const remote_address = socket.remoteAddress;
+    if (limiter !== undefined && !limiter.take(remote_address ?? '')) {
+      reject({ reason: 'connection_rate', listener, remote_address, detail: 'too many new connections' });
       socket.destroy();
-      return;
+      return false;
     }
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
-    broker.handle(socket);
+    return true;
+  };
+  const server = createServer((socket) => {
+    if (admit(socket, 'tcp')) broker.handle(socket);
   });
-  server.listen(options.port ?? 1883, host);
-  try {
-    await once(server, 'listening');
-  } catch (error) {
-    await new Promise<void>((resolve) => broker.close(() => resolve()));
-    throw new ClusterError(
-      'CLUSTER_BROKER_LISTEN_FAILED',
-      `broker node ${options.node_id} cannot listen on ${host}:${options.port} (${(error as Error).message}); choose another port`,
+  const servers: Server[] = [server];
+  const tlsServer =
+    tlsSettings === undefined
+      ? undefined
+      : createBrokerTlsServer(tlsSettings, {
+          admit: (socket) => admit(socket, 'tls'),
+          handle: (socket) => broker.handle(socket),
+          reject,
+        });
+  if (tlsServer !== undefined) servers.push(tlsServer);
+  const closeServers = () =>
+    Promise.all(
+      servers
+        .filter((each) => each.listening)
+        .map((each) => new Promise<void>((resolve) => each.close(() => resolve()))),
     );
+  let port: number;
+  let tlsPort: number | undefined;
+  try {
+    port = await listen(server, host, options.port ?? 1883, options.node_id, 'port');
+    if (options.tls !== undefined && tlsServer !== undefined) {
+      tlsPort = await listen(tlsServer, tlsHostOf(options.tls), options.tls.port ?? 8883, options.node_id, 'tls.port');
+    }
+  } catch (error) {
+    await closeServers();
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw error;
   }
-  const address = server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
   return {
-    url: `mqtt://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    url: urlOf('mqtt', host, port),
     port,
     host,
-    tls_url: undefined,
-    tls_port: undefined,
+    tls_url:
+      options.tls === undefined || tlsPort === undefined ? undefined : urlOf('mqtts', tlsHostOf(options.tls), tlsPort),
+    tls_port: tlsPort,
     events,
     clientCount: () => broker.connectedClients,
     tap,
     async stop() {
       for (const socket of sockets) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await closeServers();
       // Each disconnect makes aedes write session state to Redis; closing the Redis connections under
       // those writes rejects them with "Connection is closed", unhandled inside the persistence package.
       // NOTE: the 50 ms settle after the last client is gone is an estimate, not a guarantee.

@@ -1,13 +1,18 @@
 /**
  * The plan service of a cluster node for the HTTP API. A node has a planner only while it leads, so every
- * call goes to the current planner. A follower lists no plans and rejects a run.
+ * call goes to the current planner. A follower lists no plans and rejects a run. The live feed gets the
+ * plans of whichever node leads through `feed`, so it moves with the lease.
  */
 import { ServiceRejection } from '../api/errors.js';
 import type { PlanService } from '../api/services.js';
 import type { Planner } from '../planning/planner.js';
+import type { PlanRelay } from './plan-relay.js';
 
-/** Returns a `PlanService` that forwards to `current()`, the planner while this node leads. */
-export function leaderPlanService(current: () => Planner | undefined): PlanService {
+/**
+ * Returns a `PlanService` that forwards to `current()`, the planner while this node leads, and subscribes
+ * to the plans of every node's planner through `feed`.
+ */
+export function leaderPlanService(current: () => Planner | undefined, feed: Pick<PlanRelay, 'subscribe'>): PlanService {
   return {
     latest: () => current()?.latest(),
     get: (id) => current()?.get(id),
@@ -22,7 +27,6 @@ export function leaderPlanService(current: () => Planner | undefined): PlanServi
       }
       return planner.run(scenario);
     },
-    // NOTE: there is no `subscribe`, so the API streams no plans on a cluster node. A listener would have
-    // to move from planner to planner at every election.
+    subscribe: (listener) => feed.subscribe(listener),
   };
 }

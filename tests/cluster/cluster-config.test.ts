@@ -79,10 +79,11 @@ describe('cluster and upstream config sections', () => {
     expect(problems[0]).toMatch(/^mqtt\.broker\.enabled: must be true with cluster/);
   });
 
-  it('rejects broker tls with cluster', () => {
+  it('accepts broker tls with cluster', () => {
     const tls = '{ cert_file: cert.pem, key_file: key.pem }';
-    const problems = problemsOf(`${CLUSTER}mqtt: { broker: { tls: ${tls} } }\n`);
-    expect(problems.some((problem) => problem.startsWith('mqtt.broker.tls: is not supported with cluster'))).toBe(true);
+    const { config } = parseConfig(`${CLUSTER}mqtt: { broker: { tls: ${tls} } }\n`, 'node.yaml');
+    expect(config.mqtt.broker.tls?.cert_file).toBe('cert.pem');
+    expect(config.mqtt.broker.tls?.host).toBe('127.0.0.1');
   });
 
   it('rejects an upstream url without mqtt scheme', () => {
