@@ -4,12 +4,15 @@
  * Example: `node dist/firmware-sim/main.js --broker mqtt://127.0.0.1:1883 --rooms 3 --time-scale 60`.
  * `--fault DEVICE:KEY=VALUE` (repeatable) starts a device with a fault, such as `ctrl-1:drop_share=0.2`.
  * `--broker` is needed only when room nodes or trucks run; `--rooms 0 --trucks 0` runs controllers alone.
+ * `--fault-commands` reads `fault DEVICE FAULT` and `clear DEVICE` lines from standard input while it runs.
  */
+import { createInterface } from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { failureMessage } from './failure-message.js';
+import { FAULT_COMMAND_HELP, parseFaultCommand } from './fault-commands.js';
 import { collectFaultOption, type FaultOption, fleetFaults } from './fault-options.js';
-import { plannedDevices, type SimulatedDevice, startFleet } from './fleet.js';
+import { type Fleet, plannedDevices, type SimulatedDevice, startFleet } from './fleet.js';
 
 function parseCount(text: string): number {
   const value = Number(text);
@@ -40,6 +43,36 @@ function describeDevice(device: SimulatedDevice): string {
   return `${device.id.padEnd(10)} ${device.kind.padEnd(10)} ${where}`;
 }
 
+/**
+ * Applies the fault commands of standard input to the fleet until the input ends. A line that is not a
+ * command, or names a device or fault the fleet cannot show, is reported on stderr and skipped.
+ */
+function readFaultCommands(fleet: Fleet, log: Logger): void {
+  const lines = createInterface({ input: process.stdin, terminal: false });
+  lines.on('line', (line) => {
+    try {
+      const command = parseFaultCommand(line);
+      switch (command.kind) {
+        case 'fault':
+          fleet.injectFault(command.device_id, command.fault);
+          log.info({ device_id: command.device_id, fault: command.fault }, 'fault injected');
+          return;
+        case 'clear':
+          fleet.clearFault(command.device_id);
+          log.info({ device_id: command.device_id }, 'fault cleared');
+          return;
+        case 'help':
+          process.stdout.write(`${FAULT_COMMAND_HELP}\n`);
+          return;
+        case 'none':
+          return;
+      }
+    } catch (error) {
+      process.stderr.write(`${failureMessage(error)}\n`);
+    }
+  });
+}
+
 async function main(): Promise<void> {
   const program = new Command('coldpool-sim')
     .description('Simulated cold-room sensors, Modbus room controllers and reefer trucks')
@@ -62,6 +95,10 @@ async function main(): Promise<void> {
       'start a device with a fault or event, such as ctrl-1:drop_share=0.2 or room-1:fault=stuck; repeatable (keys in docs/simulation.md)',
       collectFaultOption,
     )
+    .option(
+      '--fault-commands',
+      'read "fault DEVICE FAULT" and "clear DEVICE" lines from standard input while running (see docs/simulation.md)',
+    )
     .parse();
   const options = program.opts<{
     broker?: string;
@@ -75,6 +112,7 @@ async function main(): Promise<void> {
     modbusPort?: number;
     username?: string;
     fault?: FaultOption[];
+    faultCommands?: boolean;
   }>();
   const faults = fleetFaults(options.fault ?? [], plannedDevices(options));
   const log = pino({ name: 'coldpool-sim' });
@@ -112,6 +150,7 @@ async function main(): Promise<void> {
     },
     'fleet started',
   );
+  if (options.faultCommands === true) readFaultCommands(fleet, log);
 
   const stop = (signal: string) => {
     log.info({ signal }, 'stopping fleet');
