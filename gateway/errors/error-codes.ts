@@ -202,6 +202,7 @@ export const ERROR_CODES = {
   SIM_FAULT_UNSUPPORTED: { area: 'simulator' },
   SIM_DEVICE_NOT_FOUND: { area: 'simulator' },
   SIM_FAULT_OPTION_INVALID: { area: 'simulator' },
+  SIM_COMMAND_INVALID: { area: 'simulator' },
   SIM_BROKER_REQUIRED: { area: 'simulator' },
   SIM_MODBUS_PORT_IN_USE: { area: 'simulator' },
   SCENARIO_INVALID: { area: 'simulator' },
