@@ -13,8 +13,9 @@ import {
   isAnyDefrostSuppressing,
   updateDeviceDefrost,
 } from './defrost-tracker.js';
+import { INTERVALS_VALID } from './device-values.js';
 import { type DoorState, isDoorSuppressing, newDoorState, restoreDoorState, updateDoor } from './door-tracker.js';
-import { evaluateRateRule, newRateState, type RateState } from './rate-rule.js';
+import { evaluateRateRule, newRateState, type RateState, resetRateWindows, restoreRateState } from './rate-rule.js';
 import type { AlarmLevel } from './rule-schemas.js';
 import { evaluateThresholdRule, newRuleState, type RuleState } from './threshold-rule.js';
 
@@ -25,9 +26,6 @@ export interface DevicePoint {
   /** Time between the device's last two values of the point, ms; null after its first. */
   interval_ms: number | null;
 }
-
-/** How many of a device's own reporting intervals its value keeps counting for the other devices. */
-const INTERVALS_VALID = 2;
 
 /** Serialisable runtime state of one asset. */
 export interface AssetRuntime {
@@ -69,6 +67,7 @@ export function restoreAssetRuntime(saved: SavedAssetRuntime): AssetRuntime {
   }
   saved.door = restoreDoorState(saved.door);
   saved.points ??= {};
+  saved.rate = restoreRateState(saved.rate);
   return saved;
 }
 
@@ -156,10 +155,7 @@ function recordPoint(
 /**
  * Evaluates the threshold rules on the points this reading carries (each rule watches its own `point`,
  * the temperature field by default), with the worst recent value among the asset's devices, and the
- * rate rule on the temperature field.
- *
- * NOTE: the rate rule takes the readings of every device of the asset as one series, so two probes that
- * read apart make its window fit one slope through both.
+ * rate rule on the temperature field, with the steepest recent slope among the asset's devices.
  */
 function evaluateTemperature(
   runtime: AssetRuntime,
@@ -202,7 +198,7 @@ function evaluateTemperature(
   const value = reading.fields[profile.temperature_field];
   if (rate && typeof value === 'number') {
     const blocked = allowedLevel(profile.state, 'temperature', rate.level) === null;
-    const change = evaluateRateRule(runtime.rate, rate, value, time_ms, suppressed || blocked);
+    const change = evaluateRateRule(runtime.rate, rate, device, value, time_ms, suppressed || blocked, max_gap_ms);
     if (change !== null) {
       outcomes.push({
         rule: 'rate_of_rise',
@@ -247,7 +243,7 @@ export function evaluateAssetReading(
   if (typeof value === 'number') {
     if (runtime.last_temperature_ms !== null && time_ms - runtime.last_temperature_ms > context.max_gap_ms) {
       for (const state of Object.values(runtime.rules)) resetConditionTimer(state.timer);
-      runtime.rate.points = [];
+      resetRateWindows(runtime.rate);
     }
     runtime.last_temperature_ms = time_ms;
   }

@@ -35,6 +35,11 @@ export interface SiteWatch {
   power_failure: boolean;
   /** `field`: the site reported mains off; `inferred`: every device went silent together. */
   source: 'field' | 'inferred' | null;
+  /**
+   * Devices of the site whose latest mains field is false. Missing in state saved before the mains
+   * state was kept per device, whose reported failure then ends on the first mains on of any device.
+   */
+  mains_off?: string[];
 }
 
 /** Serialisable state of all devices and sites. */
@@ -106,6 +111,7 @@ export function registerDevices(state: WatchState, devices: ConfiguredDevice[], 
   // watched, so it never raises an offline alarm. Devices only seen through a wildcard subscription stay.
   for (const [id, device] of Object.entries(state.devices)) {
     if (device.configured === true && !listed.has(id)) {
+      forgetMainsOff(state.sites[device.site], id);
       delete state.devices[id];
       removed.push(id);
     }
@@ -125,6 +131,41 @@ export function registerDevices(state: WatchState, devices: ConfiguredDevice[], 
   return removed;
 }
 
+/** Takes `device_id` out of the site's devices that report mains off, if it is there. */
+function forgetMainsOff(site: SiteWatch | undefined, device_id: string): void {
+  const off = site?.mains_off;
+  if (off === undefined) return;
+  const index = off.indexOf(device_id);
+  if (index >= 0) off.splice(index, 1);
+}
+
+/**
+ * Applies one reading's mains field (`mains`, undefined when the reading has none) to its site. The site
+ * is in power failure while any device's latest mains field is false, so a device that reports mains on
+ * does not end a failure that another device still reports. A reported failure ends once every device
+ * that reported mains off has reported mains on. An inferred failure ends on the next reading, with
+ * mains on or without the field. A mains-off report during an inferred failure makes it a reported one.
+ */
+function notePower(site: SiteWatch, device_id: string, mains: unknown): ReadingWatchUpdate['power'] {
+  if (mains === false) {
+    site.mains_off ??= [];
+    if (!site.mains_off.includes(device_id)) site.mains_off.push(device_id);
+    site.source = 'field';
+    if (site.power_failure) return null;
+    site.power_failure = true;
+    return 'fail';
+  }
+  if (mains === true) forgetMainsOff(site, device_id);
+  if (!site.power_failure) return null;
+  let restored = false;
+  if (mains === true) restored = (site.mains_off?.length ?? 0) === 0;
+  else if (mains === undefined) restored = site.source === 'inferred';
+  if (!restored) return null;
+  site.power_failure = false;
+  site.source = null;
+  return 'restore';
+}
+
 /** Records a reading: the device is seen, and a mains field or a fresh reading may end a power failure. */
 export function noteReading(state: WatchState, reading: Reading, detection: PowerDetection): ReadingWatchUpdate {
   const device_id = reading.tags.device ?? '';
@@ -139,7 +180,10 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
   } else {
     // Updated in place, because a new record per reading lives until the device's next reading. That is
     // long enough to reach the old generation, which would then fill with garbage at the reading rate.
-    if (previous.site !== site_id) previous.site = site_id;
+    if (previous.site !== site_id) {
+      forgetMainsOff(state.sites[previous.site], device_id);
+      previous.site = site_id;
+    }
     if (previous.asset !== asset) previous.asset = asset;
     previous.last_seen_ms = Math.max(previous.last_seen_ms, reading.time_ms);
     if (previous.never_reported) previous.never_reported = false;
@@ -149,18 +193,8 @@ export function noteReading(state: WatchState, reading: Reading, detection: Powe
     }
   }
   const site = siteOf(state, site_id);
-  // NOTE: the last mains reading of any device sets the site's power state, so a device that reports
-  // `mains_on: true` clears a failure that another device still reports.
-  const mains = reading.fields[detection.field];
-  let power: ReadingWatchUpdate['power'] = null;
-  if (mains === false && !site.power_failure) {
-    site.power_failure = true;
-    site.source = 'field';
-    power = 'fail';
-  } else if (site.power_failure && (mains === true || (mains === undefined && site.source === 'inferred'))) {
-    site.power_failure = false;
-    site.source = null;
-    power = 'restore';
+  const power = notePower(site, device_id, reading.fields[detection.field]);
+  if (power === 'restore') {
     // Devices restart at their own pace after a power cut: each gets one full timeout from the restore
     // before it counts as offline, so the restore does not turn into one offline alarm per device. A down
     // report from the outage is void too, because the input sends no new one while the device stays down.

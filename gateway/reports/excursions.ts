@@ -90,3 +90,21 @@ export function truePeriods(points: ReadonlyArray<{ time_ms: number; value: bool
   if (start !== null) periods.push({ start_ms: start, end_ms });
   return periods;
 }
+
+/**
+ * Returns the union of `periods`, sorted by start. Periods that overlap or touch become one, so an
+ * asset's door counts as open while any of its devices reports it open.
+ */
+export function unionOfPeriods(periods: ReadonlyArray<{ start_ms: number; end_ms: number }>) {
+  const sorted = [...periods].sort((left, right) => left.start_ms - right.start_ms);
+  const union: Array<{ start_ms: number; end_ms: number }> = [];
+  for (const period of sorted) {
+    const last = union.at(-1);
+    if (last !== undefined && period.start_ms <= last.end_ms) {
+      last.end_ms = Math.max(last.end_ms, period.end_ms);
+      continue;
+    }
+    union.push({ start_ms: period.start_ms, end_ms: period.end_ms });
+  }
+  return union;
+}

@@ -12,7 +12,15 @@ import type { AuditEntry } from '../audit/audit-entry.js';
 import type { AuditTrail } from '../audit/audit-trail.js';
 import { type CalibrationStatus, calibrationRegister, calibrationStatus } from '../calibration/calibration-register.js';
 import type { LocalStore } from '../outputs/local-store.js';
-import { beyondAnyRule, type Excursion, findExcursions, isOutOfRange, timeBeyond, truePeriods } from './excursions.js';
+import {
+  beyondAnyRule,
+  type Excursion,
+  findExcursions,
+  isOutOfRange,
+  timeBeyond,
+  truePeriods,
+  unionOfPeriods,
+} from './excursions.js';
 import { meanKineticTemperature } from './mkt.js';
 import { readingsSha256 } from './report-csv.js';
 import { formatUtc } from './report-format.js';
@@ -137,6 +145,11 @@ function fieldHistory(
   );
 }
 
+/**
+ * Returns the periods in which any device of the asset reported the boolean `field` true. Each device's
+ * readings form their own series, because a device that reports the door shut, such as a controller
+ * with an unwired door input, must not end a period that another device still reports open.
+ */
 function booleanPeriods(
   sources: ReportSources,
   profile: AssetProfile,
@@ -144,12 +157,13 @@ function booleanPeriods(
   field: string,
   options: ReportOptions,
 ) {
-  // NOTE: the readings of all devices form one series, so a device that reports the door shut ends a
-  // period that another device still reports open. The alarm engine keeps one switch per device instead.
-  const points = fieldHistory(sources.readings, profile, devices, field, options)
-    .filter((point) => typeof point.value === 'boolean')
-    .map((point) => ({ time_ms: point.time_ms, value: point.value as boolean }));
-  return truePeriods(points, options.to_ms);
+  const periods = devices.flatMap((device) => {
+    const points = fieldHistory(sources.readings, profile, [device], field, options)
+      .filter((point) => typeof point.value === 'boolean')
+      .map((point) => ({ time_ms: point.time_ms, value: point.value as boolean }));
+    return truePeriods(points, options.to_ms);
+  });
+  return unionOfPeriods(periods);
 }
 
 function calibrationsOf(sources: ReportSources, profile: AssetProfile, devices: string[], options: ReportOptions) {

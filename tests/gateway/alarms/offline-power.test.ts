@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { newWatchState, noteReading, registerDevices } from '../../../gateway/alarms/offline-watch.js';
 import { START_MS, startEngine, temperatureReading } from './scenario-harness.js';
 
 const MIN = 60_000;
@@ -42,6 +43,21 @@ function drive(
 
 function raised(harness: ReturnType<typeof startEngine>): string[] {
   return harness.transitions.filter((t) => t.transition === 'raised').map((t) => t.alarm.rule);
+}
+
+/** Returns the power-failure transitions, as `<transition>@<seconds after the start>s`. */
+function powerTransitions(harness: ReturnType<typeof startEngine>): string[] {
+  return harness.transitions
+    .filter((t) => t.alarm.rule === 'power_failure')
+    .map((t) => `${t.transition}@${(t.time_ms - START_MS) / 1000}s`);
+}
+
+/** Sends a reading of `device` with the mains field set to `mains_on`, `second` s after the start. */
+function sendMains(harness: ReturnType<typeof startEngine>, device: string, second: number, mains_on: boolean) {
+  const entry = DEVICES.find((candidate) => candidate.device === device);
+  const reading = temperatureReading(START_MS + second * 1000, 2.5, { device, asset: entry?.asset ?? '' });
+  reading.fields.mains_on = mains_on;
+  harness.engine.handleReading(reading);
 }
 
 describe('offline and power rules', () => {
@@ -86,6 +102,71 @@ describe('offline and power rules', () => {
     reading.fields.mains_on = false;
     harness.engine.handleReading(reading);
     expect(raised(harness)).toEqual(['power_failure']);
+  });
+
+  it('mains on elsewhere keeps failure', () => {
+    const harness = startEngine(siteConfig());
+    // The controller of room 1 is on the failed supply, and the node of room 2 is on a UPS.
+    sendMains(harness, 'ctl-1', 0, false);
+    sendMains(harness, 'node-3', 30, true);
+    sendMains(harness, 'node-3', 90, true);
+    expect(powerTransitions(harness)).toEqual(['raised@0s']);
+    sendMains(harness, 'ctl-1', 120, true);
+    expect(powerTransitions(harness)).toEqual(['raised@0s', 'cleared@120s']);
+  });
+
+  it('restore waits for every device', () => {
+    const harness = startEngine(siteConfig());
+    sendMains(harness, 'ctl-1', 0, false);
+    sendMains(harness, 'ctl-2', 10, false);
+    sendMains(harness, 'ctl-1', 60, true);
+    expect(powerTransitions(harness)).toEqual(['raised@0s']);
+    sendMains(harness, 'ctl-2', 70, true);
+    expect(powerTransitions(harness)).toEqual(['raised@0s', 'cleared@70s']);
+  });
+
+  it('mains off keeps an inferred failure', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 90, () => true);
+    expect(powerTransitions(harness)).toEqual([`raised@${(39 * MIN + 10_000) / 1000}s`]);
+    // The controller comes back on battery and reports mains off. A reading without the mains field
+    // from the node then no longer ends the failure, and the controller's mains on does.
+    sendMains(harness, 'ctl-1', 90 * 60, false);
+    harness.engine.handleReading(temperatureReading(START_MS + 91 * MIN, 2.5, { device: 'node-3', asset: 'room-2' }));
+    expect(powerTransitions(harness)).toHaveLength(1);
+    sendMains(harness, 'ctl-1', 92 * 60, true);
+    expect(powerTransitions(harness).at(-1)).toBe(`cleared@${92 * 60}s`);
+  });
+
+  it('inferred failure ends on any reading', () => {
+    const harness = startEngine(siteConfig());
+    drive(harness, 0, 30, () => false);
+    drive(harness, 30, 90, () => true);
+    harness.engine.handleReading(temperatureReading(START_MS + 90 * MIN, 2.5, { device: 'node-3', asset: 'room-2' }));
+    expect(powerTransitions(harness).at(-1)).toBe(`cleared@${90 * 60}s`);
+  });
+
+  it('removed device leaves the mains off list', () => {
+    const detection = { field: 'mains_on', min_devices: 2, window_ms: 300_000, timeout_ms: 600_000 };
+    const state = newWatchState();
+    registerDevices(
+      state,
+      [
+        { id: 'ctl-1', site: 'site-1', asset: 'room-1' },
+        { id: 'ctl-2', site: 'site-1', asset: 'room-2' },
+      ],
+      START_MS,
+    );
+    const mainsOff = temperatureReading(START_MS, 2.5, { device: 'ctl-1', asset: 'room-1' });
+    mainsOff.fields.mains_on = false;
+    expect(noteReading(state, mainsOff, detection).power).toBe('fail');
+    expect(state.sites['site-1']?.mains_off).toEqual(['ctl-1']);
+    registerDevices(state, [{ id: 'ctl-2', site: 'site-1', asset: 'room-2' }], START_MS + MIN);
+    expect(state.sites['site-1']?.mains_off).toEqual([]);
+    const mainsOn = temperatureReading(START_MS + 2 * MIN, 2.5, { device: 'ctl-2', asset: 'room-2' });
+    mainsOn.fields.mains_on = true;
+    expect(noteReading(state, mainsOn, detection).power).toBe('restore');
   });
 
   it('offline probe alarms after the timeout', () => {

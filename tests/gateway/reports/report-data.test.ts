@@ -6,6 +6,7 @@ import { resolveAssetProfiles } from '../../../gateway/alarms/asset-profile.js';
 import { openRecordsDatabase } from '../../../gateway/audit/records-database.js';
 import { LocalStore } from '../../../gateway/outputs/local-store.js';
 import type { Reading } from '../../../gateway/reading.js';
+import { unionOfPeriods } from '../../../gateway/reports/excursions.js';
 import { readingsSha256 } from '../../../gateway/reports/report-csv.js';
 import { buildReport } from '../../../gateway/reports/report-data.js';
 
@@ -21,6 +22,11 @@ function reading(minute: number, air_temp_c: number, extra: Reading['fields'] = 
     time_ms: START + minute * MIN,
     time_source: 'source',
   };
+}
+
+/** Builds a reading of `device` that carries only `fields`, `minute` min after the start. */
+function deviceReading(device: string, minute: number, fields: Reading['fields']): Reading {
+  return { ...reading(minute, 3, fields), tags: { site: 's', asset: 'room-1', device }, fields };
 }
 
 function report(readings: Reading[], to_minute: number) {
@@ -82,6 +88,54 @@ describe('report data', () => {
     expect(data.defrost_periods).toEqual([{ start_ms: START + 2 * MIN, end_ms: START + 4 * MIN }]);
   });
 
+  it('joins overlapping door periods of two devices', () => {
+    // The node reports the door open from minute 1 to 4 and the controller from minute 2 to 6. The
+    // node's shut report at minute 4 falls inside the controller's period, so the door is open 1 to 6.
+    const readings = [
+      deviceReading('node-1', 0, { door_open: false }),
+      deviceReading('node-1', 1, { door_open: true }),
+      deviceReading('ctl-1', 2, { door_open: true }),
+      deviceReading('node-1', 4, { door_open: false }),
+      deviceReading('ctl-1', 6, { door_open: false }),
+    ];
+    const data = report(readings, 8);
+    expect(data.door_periods).toEqual([{ start_ms: START + MIN, end_ms: START + 6 * MIN }]);
+  });
+
+  it('keeps disjoint door periods of two devices', () => {
+    const readings = [
+      deviceReading('node-1', 1, { door_open: true }),
+      deviceReading('node-1', 2, { door_open: false }),
+      deviceReading('ctl-1', 4, { door_open: true }),
+      deviceReading('ctl-1', 5, { door_open: false }),
+    ];
+    const data = report(readings, 8);
+    expect(data.door_periods).toEqual([
+      { start_ms: START + MIN, end_ms: START + 2 * MIN },
+      { start_ms: START + 4 * MIN, end_ms: START + 5 * MIN },
+    ]);
+  });
+
+  it('ignores a shut report of another device', () => {
+    // The controller's door input is not wired and reads shut every minute, while the node reports the
+    // door open from minute 1 until the end of the window.
+    const readings = [0, 1, 2, 3, 4, 5].map((minute) => deviceReading('ctl-1', minute, { door_open: false }));
+    readings.push(deviceReading('node-1', 1, { door_open: true }));
+    const data = report(readings, 6);
+    expect(data.door_periods).toEqual([{ start_ms: START + MIN, end_ms: START + 6 * MIN }]);
+  });
+
+  it('joins defrost periods of two devices', () => {
+    const readings = [
+      deviceReading('ctl-1', 0, { defrost_on: true }),
+      deviceReading('ctl-2', 1, { defrost_on: true }),
+      deviceReading('ctl-1', 2, { defrost_on: false }),
+      deviceReading('ctl-2', 3, { defrost_on: false }),
+    ];
+    const data = report(readings, 5);
+    expect(data.defrost_periods).toEqual([{ start_ms: START, end_ms: START + 3 * MIN }]);
+  });
+
   it('hashes the readings it reports', () => {
     const data = report([reading(0, 3), reading(1, 4)], 2);
     expect(data.data_sha256).toBe(
@@ -125,5 +179,39 @@ describe('report data', () => {
     expect(() => report([reading(0, 3)], -5)).toThrow(
       `report window ends at ${to} UTC, not after its start at ${from} UTC; swap --from and --to`,
     );
+  });
+});
+
+describe('period union', () => {
+  it('merges touching periods', () => {
+    const periods = [
+      { start_ms: 2, end_ms: 3 },
+      { start_ms: 1, end_ms: 2 },
+    ];
+    expect(unionOfPeriods(periods)).toEqual([{ start_ms: 1, end_ms: 3 }]);
+  });
+
+  it('keeps a period inside another once', () => {
+    const periods = [
+      { start_ms: 1, end_ms: 9 },
+      { start_ms: 2, end_ms: 3 },
+      { start_ms: 10, end_ms: 11 },
+    ];
+    expect(unionOfPeriods(periods)).toEqual([
+      { start_ms: 1, end_ms: 9 },
+      { start_ms: 10, end_ms: 11 },
+    ]);
+  });
+
+  it('leaves its input unchanged', () => {
+    const periods = [
+      { start_ms: 1, end_ms: 5 },
+      { start_ms: 2, end_ms: 8 },
+    ];
+    unionOfPeriods(periods);
+    expect(periods).toEqual([
+      { start_ms: 1, end_ms: 5 },
+      { start_ms: 2, end_ms: 8 },
+    ]);
   });
 });
