@@ -111,6 +111,16 @@ describe('PacketHeaderScanner', () => {
       }
     });
 
+    it('finds a 4-byte header split at every byte', () => {
+      const fourByte = Buffer.concat([packet(300), header(268_435_455)]);
+      for (let split = 0; split <= fourByte.length; split++) {
+        const scanner = new PacketHeaderScanner(2_097_152);
+        scanner.scan(fourByte.subarray(0, split));
+        expect(scanner.scan(fourByte.subarray(split)), `split at ${split}`).toBe(false);
+        expect(scanner.announced_bytes, `split at ${split}`).toBe(268_435_455);
+      }
+    });
+
     it('passes valid packets split at every byte', () => {
       for (let split = 0; split <= valid.length; split++) {
         const scanner = new PacketHeaderScanner(limit);
