@@ -123,8 +123,9 @@ function publishHook(
   const { access, max_payload_bytes: max } = settings;
   // MQTT 3.1.1 section 3.3.5: a server that does not accept a PUBLISH has no way to tell the client,
   // so it closes the connection, and aedes does that when this hook returns an error.
-  // NOTE: aedes parses the whole packet before this hook runs, so the payload limit does not bound the
-  // memory one oversized packet takes (MQTT allows up to 256 MB).
+  // aedes parses the whole packet before this hook runs. The packet size guard (packet-size-guard.ts)
+  // closes a connection whose packet announces more than the payload limit plus the largest topic and
+  // packet id, before aedes buffers the body.
   return (
     client: Client | null,
     packet: { topic: string; payload: Buffer | string },

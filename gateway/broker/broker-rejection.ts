@@ -1,7 +1,11 @@
 /** Rejections the embedded broker emits, so the gateway can log them (the broker itself never logs). */
 import { EventEmitter } from 'node:events';
 
-/** Reason the broker rejected a connection, a CONNECT, a PUBLISH or a SUBSCRIBE. */
+/**
+ * Reason the broker rejected a connection, a CONNECT, a PUBLISH or a SUBSCRIBE. `packet_too_large` and
+ * `malformed_packet` come from the packet size guard, which reads each fixed header before aedes
+ * parses the packet.
+ */
 export type BrokerRejectionReason =
   | 'connection_rate'
   | 'tls_failed'
@@ -9,6 +13,8 @@ export type BrokerRejectionReason =
   | 'publish_denied'
   | 'subscribe_denied'
   | 'payload_too_large'
+  | 'packet_too_large'
+  | 'malformed_packet'
   | 'topic_too_deep';
 
 /** One rejection. It names the client, never its password. */

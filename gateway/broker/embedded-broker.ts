@@ -15,6 +15,7 @@ import { type BrokerAuthenticator, brokerHooks } from './broker-hooks.js';
 import { BrokerEventEmitter, type BrokerRejection } from './broker-rejection.js';
 import { type BrokerTlsOptions, createBrokerTlsServer, tlsServerOptions } from './broker-tls.js';
 import { ConnackGate } from './connack-gate.js';
+import { guardedHandler } from './packet-size-guard.js';
 import { PublishTapSlot } from './publish-tap.js';
 
 export { EmbeddedBrokerError, type EmbeddedBrokerErrorCode } from './broker-error.js';
@@ -30,7 +31,11 @@ export interface EmbeddedBrokerOptions {
   host?: string;
   /** TCP port, where 0 picks a free one. Default 1883. */
   port?: number;
-  /** Maximum PUBLISH payload in bytes. A client that sends a larger one is disconnected. Default no limit. */
+  /**
+   * Maximum PUBLISH payload in bytes. A client that sends a larger one is disconnected, and so is a client
+   * whose packet header announces more than this plus 65,539 bytes (`maxPacketBytes`), before the broker
+   * reads the packet's body. Default no limit.
+   */
   max_payload_bytes?: number;
   /** User name and password check for CONNECT. A checker that throws rejects the client. Default none. */
   authenticate?: BrokerAuthenticator;
@@ -169,17 +174,24 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
     socket.once('close', () => sockets.delete(socket));
     return true;
   };
+  const max_payload_bytes = options.max_payload_bytes;
+  const handleTcp = guardedHandler((socket: Socket) => broker.handle(socket), {
+    max_payload_bytes,
+    listener: 'tcp',
+    reject,
+  });
   // aedes hands all packets of one socket read to its handlers together and reads again once all are
   // handled, so a larger read buffer lets a busy connection share one group commit among more messages.
   const server = createServer({ highWaterMark: SOCKET_READ_BUFFER_BYTES }, (socket) => {
-    if (admit(socket, 'tcp')) broker.handle(socket);
+    if (admit(socket, 'tcp')) handleTcp(socket);
   });
   const servers: Server[] = [server];
   let tlsServer: Server | undefined;
   if (tlsSettings !== undefined) {
     tlsServer = createBrokerTlsServer(tlsSettings, {
       admit: (socket) => admit(socket, 'tls'),
-      handle: (socket) => broker.handle(socket),
+      // The guard watches the TLSSocket that aedes reads, which carries the decrypted stream.
+      handle: guardedHandler((socket) => broker.handle(socket), { max_payload_bytes, listener: 'tls', reject }),
       reject,
     });
     servers.push(tlsServer);

@@ -13,6 +13,7 @@ import { BrokerEventEmitter, type BrokerRejection } from '../broker/broker-rejec
 import { type BrokerTlsOptions, createBrokerTlsServer, tlsServerOptions } from '../broker/broker-tls.js';
 import { ConnackGate } from '../broker/connack-gate.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
+import { guardedHandler } from '../broker/packet-size-guard.js';
 import { PublishTapSlot } from '../broker/publish-tap.js';
 import { redactUrl } from '../secrets.js';
 import { checkBrokerListenerSafety } from '../security/listener-safety.js';
@@ -34,7 +35,10 @@ export interface ClusteredBrokerOptions {
   port?: number;
   /** Maximum offline QoS 1 messages sent to a reconnecting persistent session. Default 100000. */
   max_session_delivery?: number;
-  /** Maximum PUBLISH payload in bytes; a client that sends a larger one is disconnected. Default no limit. */
+  /**
+   * Maximum PUBLISH payload in bytes. A client that sends a larger one is disconnected. As on the embedded
+   * broker, so is a client whose packet header announces more than this plus 65,539 bytes. Default no limit.
+   */
   max_payload_bytes?: number;
   /** Users, roles, topic ACLs and connection rate, as for the embedded broker. Default none. */
   access?: MqttAccessPolicy;
@@ -158,8 +162,14 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
     socket.once('close', () => sockets.delete(socket));
     return true;
   };
+  const max_payload_bytes = options.max_payload_bytes;
+  const handleTcp = guardedHandler((socket: Socket) => broker.handle(socket), {
+    max_payload_bytes,
+    listener: 'tcp',
+    reject,
+  });
   const server = createServer((socket) => {
-    if (admit(socket, 'tcp')) broker.handle(socket);
+    if (admit(socket, 'tcp')) handleTcp(socket);
   });
   const servers: Server[] = [server];
   const tlsServer =
@@ -167,7 +177,8 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
       ? undefined
       : createBrokerTlsServer(tlsSettings, {
           admit: (socket) => admit(socket, 'tls'),
-          handle: (socket) => broker.handle(socket),
+          // The guard watches the TLSSocket that aedes reads, which carries the decrypted stream.
+          handle: guardedHandler((socket) => broker.handle(socket), { max_payload_bytes, listener: 'tls', reject }),
           reject,
         });
   if (tlsServer !== undefined) servers.push(tlsServer);

@@ -35,7 +35,10 @@ const embeddedBroker = z.strictObject({
   host: z.string().min(1).default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(1883),
-  /** Maximum accepted payload, in bytes (`DEFAULT_MAX_PAYLOAD_BYTES`). */
+  /**
+   * Maximum accepted PUBLISH payload, in bytes (`DEFAULT_MAX_PAYLOAD_BYTES`). Packets of every type are
+   * limited to this plus 65,539 bytes before the broker reads their body (`maxPacketBytes`).
+   */
   max_payload_bytes: z.number().int().min(64).max(268435455).default(DEFAULT_MAX_PAYLOAD_BYTES),
   /** Users, roles and topic ACLs; without it only loopback clients connect, anonymously. */
   auth: mqttAuthSchema.optional(),

@@ -8,6 +8,7 @@ import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../../gateway/config/schema.js';
 import { type CliProcess, spawnCli } from './run-cli.js';
 
 const REJECTION_LOG = 'mqtt broker rejected a client: payload_too_large';
+const GUARD_REJECTION_LOG = 'mqtt broker rejected a client: packet_too_large';
 /** Time the broker gets to close a connection or deliver a message, ms. */
 const BROKER_TIMEOUT_MS = 10_000;
 
@@ -63,7 +64,7 @@ describe('coldpool demo broker payload limit', () => {
     subscriber.on('message', (_topic, payload) => receivedSizes.push(payload.length));
     const publisher = await connect('oversize-publisher');
     const closed = new Promise<boolean>((resolve) => publisher.once('close', () => resolve(true)));
-    publisher.publish('limit-test/oversize', Buffer.alloc(1_048_576, 0x78), { qos: 0 });
+    publisher.publish('limit-test/oversize', Buffer.alloc(DEFAULT_MAX_PAYLOAD_BYTES + 1, 0x78), { qos: 0 });
 
     expect(await Promise.race([closed, delay(BROKER_TIMEOUT_MS, false)])).toBe(true);
     expect(publisher.connected).toBe(false);
@@ -78,7 +79,23 @@ describe('coldpool demo broker payload limit', () => {
     expect(entry?.reason).toBe('payload_too_large');
     expect(entry?.client_id).toBe('oversize-publisher');
     expect(entry?.topic).toBe('limit-test/oversize');
-    expect(String(entry?.detail)).toContain(`1048576 bytes, limit ${DEFAULT_MAX_PAYLOAD_BYTES}`);
+    expect(String(entry?.detail)).toContain(
+      `${DEFAULT_MAX_PAYLOAD_BYTES + 1} bytes, limit ${DEFAULT_MAX_PAYLOAD_BYTES}`,
+    );
+  });
+
+  it('closes a 1 MiB publish at its header', async () => {
+    const publisher = await connect('huge-publisher');
+    const closed = new Promise<boolean>((resolve) => publisher.once('close', () => resolve(true)));
+    publisher.publish('limit-test/huge', Buffer.alloc(1_048_576, 0x78), { qos: 0 });
+
+    expect(await Promise.race([closed, delay(BROKER_TIMEOUT_MS, false)])).toBe(true);
+    await demo.waitForStderr(GUARD_REJECTION_LOG);
+    const [entry] = logLines(GUARD_REJECTION_LOG);
+    expect(entry?.client_id).toBe('huge-publisher');
+    // Remaining length: the topic's 2-byte length prefix, the topic and the payload.
+    const announced = 2 + 'limit-test/huge'.length + 1_048_576;
+    expect(String(entry?.detail)).toContain(`packet of ${announced} bytes announced`);
   });
 
   it('delivers a payload at the limit', async () => {
