@@ -4,18 +4,17 @@
  * broker. Every rejection is emitted as a `rejected` event on `events`.
  */
 import { once } from 'node:events';
-import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { isIP, type Server, type Socket } from 'node:net';
 import type { Aedes, Client } from 'aedes';
 import { checkBrokerListenerSafety, isLoopbackHost } from '../security/listener-safety.js';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
-import { RateLimiter } from '../security/rate-limiter.js';
 import { SecurityError } from '../security/security-error.js';
 import { EmbeddedBrokerError } from './broker-error.js';
 import { type BrokerAuthenticator, brokerHooks } from './broker-hooks.js';
+import { createBrokerListeners } from './broker-listeners.js';
 import { BrokerEventEmitter, type BrokerRejection } from './broker-rejection.js';
-import { type BrokerTlsOptions, createBrokerTlsServer, tlsServerOptions } from './broker-tls.js';
+import { type BrokerTlsOptions, tlsServerOptions } from './broker-tls.js';
 import { ConnackGate } from './connack-gate.js';
-import { guardedHandler } from './packet-size-guard.js';
 import { PublishTapSlot } from './publish-tap.js';
 
 export { EmbeddedBrokerError, type EmbeddedBrokerErrorCode } from './broker-error.js';
@@ -155,55 +154,21 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions = {}): 
   const { Aedes: AedesBroker } = await import('aedes');
   const broker: Aedes = await AedesBroker.createBroker(hooks);
   connackGate.watch(broker);
-  const limiter =
-    options.access === undefined
-      ? undefined
-      : new RateLimiter({
-          max_events: options.access.max_connections_per_window,
-          window_s: options.access.connection_window_s,
-        });
-  const sockets = new Set<Socket>();
-  const admit = (socket: Socket, listener: 'tcp' | 'tls'): boolean => {
-    const remote_address = socket.remoteAddress;
-    if (limiter !== undefined && !limiter.take(remote_address ?? '')) {
-      reject({ reason: 'connection_rate', listener, remote_address, detail: 'too many new connections' });
-      socket.destroy();
-      return false;
-    }
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    return true;
-  };
-  const max_payload_bytes = options.max_payload_bytes;
-  const handleTcp = guardedHandler((socket: Socket) => broker.handle(socket), {
-    max_payload_bytes,
-    listener: 'tcp',
-    reject,
-  });
   // aedes hands all packets of one socket read to its handlers together and reads again once all are
   // handled, so a larger read buffer lets a busy connection share one group commit among more messages.
-  const server = createServer({ highWaterMark: SOCKET_READ_BUFFER_BYTES }, (socket) => {
-    if (admit(socket, 'tcp')) handleTcp(socket);
+  const listeners = createBrokerListeners({
+    handle: (socket) => broker.handle(socket as Socket),
+    access: options.access,
+    max_payload_bytes: options.max_payload_bytes,
+    tls: tlsSettings,
+    reject,
+    read_buffer_bytes: SOCKET_READ_BUFFER_BYTES,
   });
-  const servers: Server[] = [server];
-  let tlsServer: Server | undefined;
-  if (tlsSettings !== undefined) {
-    tlsServer = createBrokerTlsServer(tlsSettings, {
-      admit: (socket) => admit(socket, 'tls'),
-      // The guard watches the TLSSocket that aedes reads, which carries the decrypted stream.
-      handle: guardedHandler((socket) => broker.handle(socket), { max_payload_bytes, listener: 'tls', reject }),
-      reject,
-    });
-    servers.push(tlsServer);
-  }
+  const { server, tls_server: tlsServer } = listeners;
   const closeAll = async () => {
     await new Promise<void>((resolve) => broker.close(() => resolve()));
-    for (const socket of sockets) socket.destroy();
-    await Promise.all(
-      servers
-        .filter((each) => each.listening)
-        .map((each) => new Promise<void>((resolve) => each.close(() => resolve()))),
-    );
+    listeners.destroySockets();
+    await listeners.close();
   };
   let port: number;
   let tlsPort: number | undefined;

@@ -5,20 +5,19 @@
  * to any node, and with clean session off it gets the QoS 1 messages queued while it was away.
  */
 import { once } from 'node:events';
-import { createServer, isIP, type Server, type Socket } from 'node:net';
+import { isIP, type Server, type Socket } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Aedes, Client } from 'aedes';
 import { brokerHooks } from '../broker/broker-hooks.js';
+import { createBrokerListeners } from '../broker/broker-listeners.js';
 import { BrokerEventEmitter, type BrokerRejection } from '../broker/broker-rejection.js';
-import { type BrokerTlsOptions, createBrokerTlsServer, tlsServerOptions } from '../broker/broker-tls.js';
+import { type BrokerTlsOptions, tlsServerOptions } from '../broker/broker-tls.js';
 import { ConnackGate } from '../broker/connack-gate.js';
 import type { EmbeddedBroker } from '../broker/embedded-broker.js';
-import { guardedHandler } from '../broker/packet-size-guard.js';
 import { PublishTapSlot } from '../broker/publish-tap.js';
 import { redactUrl } from '../secrets.js';
 import { checkBrokerListenerSafety } from '../security/listener-safety.js';
 import type { MqttAccessPolicy, MqttIdentity } from '../security/mqtt-access.js';
-import { RateLimiter } from '../security/rate-limiter.js';
 import { SecurityError } from '../security/security-error.js';
 import type { ClusterConfig } from './cluster-config.js';
 import { ClusterError } from './cluster-error.js';
@@ -145,49 +144,14 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
       `broker node ${options.node_id} could not open its Redis state at ${redactUrl(options.redis_url)}: ${(error as Error).message}; check that Redis runs`,
     );
   }
-  const access = options.access;
-  const limiter =
-    access === undefined
-      ? undefined
-      : new RateLimiter({ max_events: access.max_connections_per_window, window_s: access.connection_window_s });
-  const sockets = new Set<Socket>();
-  const admit = (socket: Socket, listener: 'tcp' | 'tls'): boolean => {
-    const remote_address = socket.remoteAddress;
-    if (limiter !== undefined && !limiter.take(remote_address ?? '')) {
-      reject({ reason: 'connection_rate', listener, remote_address, detail: 'too many new connections' });
-      socket.destroy();
-      return false;
-    }
-    sockets.add(socket);
-    socket.once('close', () => sockets.delete(socket));
-    return true;
-  };
-  const max_payload_bytes = options.max_payload_bytes;
-  const handleTcp = guardedHandler((socket: Socket) => broker.handle(socket), {
-    max_payload_bytes,
-    listener: 'tcp',
+  const listeners = createBrokerListeners({
+    handle: (socket) => broker.handle(socket as Socket),
+    access: options.access,
+    max_payload_bytes: options.max_payload_bytes,
+    tls: tlsSettings,
     reject,
   });
-  const server = createServer((socket) => {
-    if (admit(socket, 'tcp')) handleTcp(socket);
-  });
-  const servers: Server[] = [server];
-  const tlsServer =
-    tlsSettings === undefined
-      ? undefined
-      : createBrokerTlsServer(tlsSettings, {
-          admit: (socket) => admit(socket, 'tls'),
-          // The guard watches the TLSSocket that aedes reads, which carries the decrypted stream.
-          handle: guardedHandler((socket) => broker.handle(socket), { max_payload_bytes, listener: 'tls', reject }),
-          reject,
-        });
-  if (tlsServer !== undefined) servers.push(tlsServer);
-  const closeServers = () =>
-    Promise.all(
-      servers
-        .filter((each) => each.listening)
-        .map((each) => new Promise<void>((resolve) => each.close(() => resolve()))),
-    );
+  const { server, tls_server: tlsServer } = listeners;
   let port: number;
   let tlsPort: number | undefined;
   try {
@@ -196,7 +160,7 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
       tlsPort = await listen(tlsServer, tlsHostOf(options.tls), options.tls.port ?? 8883, options.node_id, 'tls.port');
     }
   } catch (error) {
-    await closeServers();
+    await listeners.close();
     await new Promise<void>((resolve) => broker.close(() => resolve()));
     throw error;
   }
@@ -211,8 +175,8 @@ export async function startClusteredBroker(options: ClusteredBrokerOptions): Pro
     clientCount: () => broker.connectedClients,
     tap,
     async stop() {
-      for (const socket of sockets) socket.destroy();
-      await closeServers();
+      listeners.destroySockets();
+      await listeners.close();
       // Each disconnect makes aedes write session state to Redis; closing the Redis connections under
       // those writes rejects them with "Connection is closed", unhandled inside the persistence package.
       // NOTE: the 50 ms settle after the last client is gone is an estimate, not a guarantee.
