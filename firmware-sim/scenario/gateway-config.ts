@@ -29,6 +29,8 @@ export interface GatewayConfigOptions {
   max_clock_skew_s: number;
   /** Serial port of the kit's RS-485 line, when the scenario has Modbus RTU devices. */
   serial_path?: string;
+  /** Port of the gateway's HTTP API on 127.0.0.1. Default: the API stays off. */
+  api_port?: number;
 }
 
 /** Fields of a LoRaWAN room node's decoded object, under `prefix`. */
@@ -163,6 +165,7 @@ export function scenarioGatewayConfig(
       ? { buses: [{ id: RTU_BUS_ID, path: options.serial_path, baud_rate: 9600, parity: 'none' }] }
       : {}),
     devices: devices.map((device) => deviceEntry(device, scenario)),
+    ...(options.api_port === undefined ? {} : { http: { enabled: true, host: '127.0.0.1', port: options.api_port } }),
     alarms: { store_path: options.alarms_store_path, assets: alarmAssets(scenario) },
     outputs: { local_store: { enabled: true, path: options.store_path } },
   };

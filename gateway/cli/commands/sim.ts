@@ -2,12 +2,14 @@
  * `coldpool sim --scenario FILE [--expect]`: runs a hardware-in-the-loop scenario from firmware-sim
  * against a gateway and prints one PASS or FAIL line per expectation. With `--gateway embedded` (the
  * default) a coldpool Gateway runs in-process, configured for the scenario's devices. With `--broker URL`
- * the devices publish to that broker and the gateway under test is whatever reads it.
+ * the devices publish to that broker and the gateway under test is whatever reads it. When the caller
+ * starts that gateway from `--config-out FILE`, the kit waits for its HTTP API before time starts.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { findFreePort } from '../../../firmware-sim/free-port.js';
 import { ModbusController } from '../../../firmware-sim/modbus-controller.js';
 import type { ObservedAlarm } from '../../../firmware-sim/scenario/alarm-message.js';
 import {
@@ -26,6 +28,12 @@ import { SITE_ASSET } from '../../alarms/alarm.js';
 import { validateConfig } from '../../config/load.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger } from '../../logger.js';
+import {
+  type ExternalStores,
+  gatewayHealthUrl,
+  prepareExternalStores,
+  waitForGateway,
+} from './sim-external-gateway.js';
 
 /** Options of one `coldpool sim` run. */
 export interface SimOptions {
@@ -36,7 +44,6 @@ export interface SimOptions {
   /** `embedded` starts a coldpool Gateway in-process; `none` leaves the gateway to the caller. Default `embedded`. */
   gateway?: 'embedded' | 'none';
   /** External broker URL. Default: a broker the kit starts on 127.0.0.1. */
-  // NOTE: no test runs the kit against an external broker and gateway yet; only the embedded path is tested.
   broker?: string;
   /** Simulated seconds per real second; overrides the scenario's. */
   time_scale?: number;
@@ -44,12 +51,22 @@ export interface SimOptions {
   duration_min?: number;
   /** Seed; overrides the scenario's. */
   seed?: number;
-  /** Local store of the embedded gateway. Default: a file in a temporary folder, removed afterwards. */
+  /**
+   * Local store of the gateway, with its alarm records beside it. Default for the embedded gateway: a file
+   * in a temporary folder, removed afterwards. Default with `gateway: 'none'` and `config_out`: a
+   * `<name>-data` directory beside the configuration file, kept afterwards.
+   */
   store?: string;
   /** Writes the canonical readings stream (JSON lines) here. */
   readings_out?: string;
-  /** Writes the gateway configuration for the started devices (JSON) here. */
+  /**
+   * Writes the gateway configuration for the started devices (JSON) here. With `gateway: 'none'` the
+   * configuration also enables the HTTP API on 127.0.0.1 and a free port, and the devices start publishing
+   * only once that API returns 200 from its health route.
+   */
   config_out?: string;
+  /** Seconds to wait for the gateway started from `config_out`. Default 120. */
+  gateway_wait_s?: number;
   /**
    * First port of the Modbus TCP devices without a `port` key: the Nth listens on this port + N - 1, on
    * 127.0.0.1. Default: each picks a free port at start.
@@ -103,8 +120,20 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
   const scenario = withOverrides(loadScenario(options.scenario), options);
   const embedded = (options.gateway ?? 'embedded') === 'embedded';
   const log = createLogger({ level: options.log_level ?? 'warn' });
-  const temp_dir = options.store === undefined ? mkdtempSync(join(tmpdir(), 'coldpool-sim-')) : undefined;
-  const store_path = options.store ?? join(temp_dir!, 'sim.db');
+  // The caller starts this gateway from the written file, so its stores must outlive the kit.
+  const caller_gateway = !embedded && options.config_out !== undefined;
+  const external_stores: ExternalStores | undefined =
+    caller_gateway && options.store === undefined ? prepareExternalStores(options.config_out!) : undefined;
+  const temp_dir =
+    options.store === undefined && external_stores === undefined
+      ? mkdtempSync(join(tmpdir(), 'coldpool-sim-'))
+      : undefined;
+  // A gateway the caller starts may run in another working directory, so its paths are absolute.
+  const given_store = options.store !== undefined && caller_gateway ? resolve(options.store) : options.store;
+  const store_path = given_store ?? external_stores?.store_path ?? join(temp_dir!, 'sim.db');
+  const alarms_store_path =
+    external_stores?.alarms_store_path ?? join(dirname(store_path), `${basename(store_path, '.db')}-records.db`);
+  const api_port = caller_gateway ? await findFreePort('127.0.0.1') : undefined;
   let gateway: Gateway | undefined;
   const failures = new Map<string, number>();
   const reportError = (source: string, error: unknown) => {
@@ -127,11 +156,16 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
         const config = scenarioGatewayConfig(site.scenario, addresses(site), {
           broker_url: site.broker_url,
           store_path,
-          alarms_store_path: join(dirname(store_path), `${basename(store_path, '.db')}-records.db`),
+          alarms_store_path,
           max_clock_skew_s: site.max_clock_skew_s,
           ...(site.serial_path ? { serial_path: site.serial_path } : {}),
+          ...(api_port === undefined ? {} : { api_port }),
         });
         if (options.config_out) writeFileSync(options.config_out, `${JSON.stringify(config, null, 2)}\n`);
+        if (api_port !== undefined) {
+          await waitForCallerGateway(api_port, resolve(options.config_out!), store_path, options, print);
+          return;
+        }
         if (!embedded) return;
         gateway = new Gateway(validateConfig(config, `scenario ${scenario.name}`), log, { clock: site.sim_now });
         await gateway.start();
@@ -170,6 +204,32 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
     await gateway?.stop();
     if (temp_dir) rmSync(temp_dir, { recursive: true, force: true });
   }
+}
+
+/** Default of `--gateway-wait-s`, seconds. */
+const DEFAULT_GATEWAY_WAIT_S = 120;
+
+/**
+ * Prints where the gateway's stores go and the command that starts it, then waits until its API responds.
+ * The devices are up but publish nothing until simulated time starts after this returns.
+ */
+async function waitForCallerGateway(
+  api_port: number,
+  config_file: string,
+  store_path: string,
+  options: SimOptions,
+  print: (line: string) => void,
+): Promise<void> {
+  const health_url = gatewayHealthUrl(api_port);
+  const timeout_s = options.gateway_wait_s ?? DEFAULT_GATEWAY_WAIT_S;
+  print(`STORES ${dirname(store_path)} (kept after the run)`);
+  print(
+    `WAITING for the gateway at ${health_url}: start it with \`coldpool run --config ${config_file}\` ` +
+      `(timeout ${timeout_s} s)`,
+  );
+  const waited_from_ms = Date.now();
+  await waitForGateway(health_url, config_file, timeout_s);
+  print(`GATEWAY ready after ${((Date.now() - waited_from_ms) / 1000).toFixed(1)} s`);
 }
 
 /**
@@ -240,9 +300,22 @@ export function registerSimCommand(program: Command): void {
     .option('--time-scale <x>', 'simulated seconds per real second (overrides the scenario)', positive)
     .option('--duration-min <min>', 'simulated minutes to run (overrides the scenario)', positive)
     .option('--seed <n>', 'seed of every random process (overrides the scenario)', seedOf)
-    .option('--store <path>', 'local SQLite store of the embedded gateway (default: a temporary file)')
+    .option(
+      '--store <path>',
+      'local SQLite store of the gateway (default: a temporary file for the embedded gateway, ' +
+        'FILE-data/sim.db beside --config-out FILE with --gateway none)',
+    )
     .option('--readings-out <file>', 'write the readings of MQTT devices, sorted by device and time, as JSON lines')
-    .option('--config-out <file>', 'write the gateway configuration for the started devices as JSON')
+    .option(
+      '--config-out <file>',
+      'write the gateway configuration for the started devices as JSON; with --gateway none or --broker, ' +
+        'wait until the HTTP API of the gateway started from it responds before time starts',
+    )
+    .option(
+      '--gateway-wait-s <s>',
+      `seconds to wait for the gateway started from --config-out (default ${DEFAULT_GATEWAY_WAIT_S})`,
+      positive,
+    )
     .option(
       '--modbus-port <port>',
       'TCP port of the first Modbus TCP device without a port key; the Nth listens on this port + N - 1 (default: free ports)',
@@ -262,6 +335,7 @@ export function registerSimCommand(program: Command): void {
           ...(flags.store ? { store: flags.store as string } : {}),
           ...(flags.readingsOut ? { readings_out: flags.readingsOut as string } : {}),
           ...(flags.configOut ? { config_out: flags.configOut as string } : {}),
+          ...(flags.gatewayWaitS !== undefined ? { gateway_wait_s: flags.gatewayWaitS as number } : {}),
           ...(flags.modbusPort !== undefined ? { modbus_port: flags.modbusPort as number } : {}),
           log_level: flags.logLevel as string,
         },
