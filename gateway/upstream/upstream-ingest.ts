@@ -82,7 +82,8 @@ export interface UpstreamIngestStats {
 
 /**
  * Events: `invalid` ({ topic, error }), `write_error` ({ error, attempt }), `rejected` ({ count, reason }),
- * `unreachable` (MqttSubscriberError) when the first connection fails and is retried, `connect`,
+ * `unreachable` (MqttSubscriberError) when the first connection fails and is retried, `refused`
+ * (MqttSubscriberError with `connack_code`) when a broker first reached after that rejects the connection, `connect`,
  * `offline`, `subscribed`, `queue_full` and `queue_resumed` ({ points, bytes }), and `error` (Error)
  * while a listener is attached.
  */
@@ -249,7 +250,7 @@ export class UpstreamIngest extends EventEmitter {
       if (error instanceof MqttSubscriberError && error.connack_code === undefined) {
         this.safeEmit('unreachable', error);
         client.once('connect', () => void this.subscribe(client));
-        client.on('error', (clientError) => this.safeEmit('error', clientError));
+        client.on('error', (clientError) => this.lateConnectError(clientError));
         return;
       }
       await this.stop();
@@ -257,6 +258,20 @@ export class UpstreamIngest extends EventEmitter {
     }
     client.on('error', (clientError) => this.safeEmit('error', clientError));
     await this.subscribe(client);
+  }
+
+  /**
+   * Reports an error of a client whose first connection failed. mqtt.js 5 stops reconnecting after a
+   * CONNACK refusal, so that one becomes `refused` and the caller decides whether to stop.
+   */
+  private lateConnectError(error: Error): void {
+    if (!isConnackRefusal(error)) {
+      this.safeEmit('error', error);
+      return;
+    }
+    const password = this.options.password ?? this.address.password;
+    const message = `connect to ${this.address.url} failed: ${redact(error.message, password)}`;
+    this.safeEmit('refused', new MqttSubscriberError('MQTT_CONNECT_FAILED', message, error.code));
   }
 
   /** Resolves on the first CONNACK; rejects with `MqttSubscriberError`, with `connack_code` for a refusal. */

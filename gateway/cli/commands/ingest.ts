@@ -152,6 +152,13 @@ export function registerIngestCommand(program: Command): void {
         queue: settings.ingest.queue_path,
         client_id: settings.ingest.client_id ?? DEFAULT_INGEST_CLIENT_ID,
       };
+      // A broker first reached after a failed start can still reject the connection; mqtt.js then stops.
+      ingest.on('refused', (error: MqttSubscriberError) => {
+        const message = startErrorMessage(error);
+        log.error({ ...target, err: message }, 'central broker rejected the connection; upstream ingest stops');
+        process.stderr.write(`coldpool ingest: ${message}\n`);
+        void ingest.stop().finally(() => process.exit(1));
+      });
       try {
         await ingest.start();
       } catch (error) {

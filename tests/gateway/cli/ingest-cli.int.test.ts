@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../harness/free-port.js';
 import { type Mosquitto, startMosquitto } from '../../harness/mosquitto.js';
-import { startRefusingBroker } from '../../harness/refusing-broker.js';
+import { type RefusingBroker, startRefusingBroker } from '../../harness/refusing-broker.js';
 import { runCli, spawnCli } from './run-cli.js';
 
 const NOT_STARTED = 'nothing was started; fix the options and run again';
@@ -144,6 +144,31 @@ describe('coldpool ingest options', () => {
       await broker.stop();
     }
   });
+
+  it('exits when a late broker rejects it', async () => {
+    const port = await freePort();
+    const ingest = spawnCli([
+      'ingest',
+      '--broker',
+      `mqtt://127.0.0.1:${port}`,
+      '--influx',
+      influxUrl,
+      '--queue',
+      join(dir, 'late-refused', 'queue.db'),
+    ]);
+    let broker: RefusingBroker | undefined;
+    try {
+      await ingest.waitForStderr('central broker unreachable at start; upstream ingest keeps retrying');
+      broker = await startRefusingBroker(5, port);
+      const result = await ingest.exited;
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('Connection refused: Not authorized');
+      expect(result.stderr).toContain('check --username and the password that --password-env or --password-file gives');
+    } finally {
+      ingest.child.kill('SIGKILL');
+      await broker?.stop();
+    }
+  }, 60_000);
 
   it('retries a broker that starts later', async () => {
     const port = await freePort();
