@@ -4,12 +4,14 @@ import { defineConfig } from 'vitest/config';
 /**
  * Integration files that assert on elapsed real time. They check poll intervals and their gaps, reconnect
  * back-off, lease and election deadlines, scan duration and how long a gateway takes to stop under a
- * flood. The RTU simulator's tests read a reply for a fixed 150 ms. A neighbour's load would stretch
+ * flood. The upstream ingest test needs the central bridge to keep pace with a publisher at 400 messages/s.
+ * The RTU simulator's tests read a reply for a fixed 150 ms. A neighbour's load would stretch
  * those times, so these files run one at a time, in a group of their own.
  */
 const TIMING_FILES = [
   'tests/cluster/cluster.int.test.ts',
   'tests/cluster/leader-election.int.test.ts',
+  'tests/cluster/upstream-ingest.int.test.ts',
   'tests/devices/modbus/rtu-bus.int.test.ts',
   'tests/devices/modbus/rtu-device.int.test.ts',
   'tests/devices/modbus/scan-command.int.test.ts',

@@ -21,11 +21,23 @@ export function readSecret(
   key: string,
   env: NodeJS.ProcessEnv = process.env,
 ): string | undefined {
+  return readSecretOption(source, { env: `${key}.password_env`, file: `${key}.password_file` }, env);
+}
+
+/**
+ * Reads a password like `readSecret`, with errors that name `options.env` or `options.file` (command-line
+ * options such as `--password-env`) in place of config keys.
+ */
+export function readSecretOption(
+  source: SecretSource,
+  options: { env: string; file: string },
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
   if (source.password_env) {
     const value = env[source.password_env];
     if (value === undefined || value === '') {
       throw new SecretError(
-        `${key}.password_env: environment variable ${source.password_env} is not set; export it before starting`,
+        `${options.env}: environment variable ${source.password_env} is not set; export it before starting`,
       );
     }
     return value;
@@ -34,7 +46,7 @@ export function readSecret(
     try {
       return readFileSync(source.password_file, 'utf8').split(/\r?\n/)[0] ?? '';
     } catch (error) {
-      throw new SecretError(unreadableFileMessage(`${key}.password_file`, source.password_file, error));
+      throw new SecretError(unreadableFileMessage(options.file, source.password_file, error));
     }
   }
   return undefined;

@@ -13,6 +13,7 @@ type Register = (program: Command) => void;
 const COMMANDS: Record<string, () => Promise<Register>> = {
   demo: async () => (await import('./commands/demo.js')).registerDemoCommand,
   run: async () => (await import('./commands/run.js')).registerRunCommand,
+  ingest: async () => (await import('./commands/ingest.js')).registerIngestCommand,
   'check-config': async () => (await import('./commands/check-config.js')).registerCheckConfigCommand,
   decode: async () => (await import('./commands/decode.js')).registerDecodeCommand,
   status: async () => (await import('./commands/status.js')).registerStatusCommand,

@@ -1,7 +1,8 @@
 /** The `upstream` config section: forwarding a site's readings and alarms to a central MQTT broker. */
 import { z } from 'zod';
 
-const topicPrefix = z
+/** A topic prefix: plain topic levels, as the sites and the central bridge use it. */
+export const topicPrefixSchema = z
   .string()
   .min(1)
   .refine(
@@ -13,7 +14,7 @@ export const upstreamConfigSchema = z.strictObject({
   /** Central broker, `mqtt://host:1883` or `mqtts://host:8883` (any MQTT 3.1.1 broker). Required. */
   url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL'),
   /** First topic levels of everything this site sends. Default `coldpool/upstream`. */
-  topic_prefix: topicPrefix.default('coldpool/upstream'),
+  topic_prefix: topicPrefixSchema.default('coldpool/upstream'),
   /**
    * Client id of the persistent session at the central broker; keep it stable and unique per gateway
    * process so unacknowledged messages are resent after a restart. Default `coldpool-<site>-<node_id>`,

@@ -121,7 +121,12 @@ describe('cluster of three coldpool run processes', () => {
     startedAt = Date.now();
     dir = mkdtempSync(join(tmpdir(), 'coldpool-cluster-'));
     [redis, central, influx] = await Promise.all([startRedisServer(), startMosquitto(), startInfluxd()]);
-    ingest = new UpstreamIngest({ broker_url: central.url, topic_prefix: PREFIX, influx_url: `${influx.url}/central` });
+    ingest = new UpstreamIngest({
+      broker_url: central.url,
+      topic_prefix: PREFIX,
+      influx_url: `${influx.url}/central`,
+      queue_path: join(dir, 'ingest', 'queue.db'),
+    });
     await ingest.start();
     tally = await startUpstreamTally(central.url, PREFIX, 'cold_room');
     for (const node_id of NODE_IDS) {

@@ -17,6 +17,11 @@ export interface MosquittoOptions {
   ready_timeout_ms?: number;
   /** Port on 127.0.0.1 to listen on, for a broker that starts after its clients. Default: a free port. */
   port?: number;
+  /**
+   * Keep mosquitto's own per-client limits (`max_queued_messages 1000`, `max_inflight_messages 20`) and
+   * log notices, which include "Outgoing messages are being dropped for client ...". Default false.
+   */
+  default_queue_limits?: boolean;
 }
 
 /** A running mosquitto on 127.0.0.1. */
@@ -28,12 +33,14 @@ export interface Mosquitto {
   stop(): Promise<void>;
   /** Kills the broker and starts it again on the same port and config; clients see a disconnect. */
   restart(): Promise<void>;
+  /** Everything the broker wrote to stderr since it first started, across restarts. */
+  log(): string;
 }
 
 /**
  * Builds mosquitto.conf (see mosquitto.conf(5) for 2.0.11). `max_queued_messages 0` and
  * `max_inflight_messages 0` lift the per-client QoS 1/2 limits (defaults 1000 and 20), so a fast
- * publisher's messages are queued rather than silently dropped.
+ * publisher's messages are queued rather than silently dropped, unless `default_queue_limits` keeps them.
  */
 function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): string {
   const lines = [
@@ -43,8 +50,9 @@ function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): 
     'log_dest stderr',
     'log_type error',
     'log_type warning',
-    'max_queued_messages 0',
-    'max_inflight_messages 0',
+    ...(options.default_queue_limits === true
+      ? ['log_type notice']
+      : ['max_queued_messages 0', 'max_inflight_messages 0']),
     'set_tcp_nodelay true',
     `persistence ${options.persistence === true}`,
     ...(options.persistence === true ? [`persistence_location ${dir}/`] : []),
@@ -66,8 +74,12 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   await writeFile(configPath, mosquittoConfig(dir, port, options));
   const readyTimeout = options.ready_timeout_ms ?? 10_000;
 
+  let log = '';
   async function launch(): Promise<ChildServer> {
     const server = spawnServer(MOSQUITTO_PATH, ['-c', configPath]);
+    server.child.stderr?.on('data', (chunk: string) => {
+      log += chunk;
+    });
     await waitUntilReady(server, 'mosquitto', () => portAccepts(port), readyTimeout);
     return server;
   }
@@ -91,5 +103,6 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       await server.stop();
       server = await launch();
     },
+    log: () => log,
   };
 }

@@ -7,8 +7,11 @@ export interface RefusingBroker {
   stop(): Promise<void>;
 }
 
-/** Starts a broker that answers every CONNECT with CONNACK return code `code`. `stop` closes it and its sockets. */
-export async function startRefusingBroker(code: number): Promise<RefusingBroker> {
+/**
+ * Starts a broker that replies to every CONNECT with CONNACK return code `code`, on `port` (default a free
+ * port). `stop` closes it and its sockets.
+ */
+export async function startRefusingBroker(code: number, port = 0): Promise<RefusingBroker> {
   const broker = await Aedes.createBroker({
     authenticate: (_client, _username, _password, done) =>
       done(Object.assign(new Error('refused by the test'), { returnCode: code }), false),
@@ -18,7 +21,7 @@ export async function startRefusingBroker(code: number): Promise<RefusingBroker>
     sockets.add(socket);
     broker.handle(socket);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
   return {
     url: `mqtt://127.0.0.1:${(server.address() as AddressInfo).port}`,
     async stop() {
