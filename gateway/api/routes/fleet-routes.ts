@@ -1,5 +1,6 @@
 /** Sites, assets and devices with their newest readings and health. */
 import type { FastifyInstance } from 'fastify';
+import { WILDCARD_IDENTITIES } from '../../inputs/mqtt-input.js';
 import type { ApiContext } from '../api-context.js';
 import { type AssetView, buildAssetViews } from '../asset-view.js';
 import { ApiError } from '../errors.js';
@@ -163,7 +164,10 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
       if (!device) {
         throw new ApiError(
           'API_DEVICE_NOT_FOUND',
-          `device ${JSON.stringify(request.params.id)} is not configured and no wildcard subscription has routed it; GET /api/v1/devices lists them`,
+          `device ${JSON.stringify(request.params.id)} is not configured and not among the discovered devices. ` +
+            'A device is discovered when a wildcard subscription routes a message of it after the gateway starts, ' +
+            `and the ${WILDCARD_IDENTITIES.toLocaleString('en-US')} most recently seen are kept. ` +
+            'GET /api/v1/devices lists the devices',
         );
       }
       return device;
