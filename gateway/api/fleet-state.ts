@@ -179,6 +179,12 @@ export class FleetState {
     return { total, devices: selected.map((record) => this.view(record)) };
   }
 
+  /** Returns `limit` discovered devices (by id) from `offset`, without the configured ones. */
+  discoveredPage(offset: number, limit: number): DevicePage {
+    const ids = [...this.discovered.keys()].sort().slice(offset, offset + limit);
+    return { total: this.discovered.size, devices: ids.map((id) => this.view(this.discovered.get(id)!)) };
+  }
+
   /** Returns the `field_errors` count of the configured or discovered device `id`. */
   fieldErrors(id: string): number | undefined {
     return this.record(id)?.field_errors;

@@ -108,6 +108,15 @@ describe('devices discovered through a wildcard subscription', () => {
     expect(second.total).toBe('4');
   });
 
+  it('pages the discovered devices alone', async () => {
+    const all = await getDevices('?discovered=true');
+    const second = await getDevices('?discovered=true&offset=1&limit=1');
+    expect(all.devices.map((device) => device.id)).toEqual(ROOMS);
+    expect(all.total).toBe('3');
+    expect(second.devices.map((device) => device.id)).toEqual(['room-b']);
+    expect(second.total).toBe('3');
+  });
+
   it('rejects a limit above the maximum', async () => {
     const response = await fetch(`${api.url}/api/v1/devices?limit=10001`);
     expect(response.status).toBe(400);

@@ -116,7 +116,7 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
     },
   );
 
-  app.get<{ Querystring: { offset?: number; limit?: number } }>(
+  app.get<{ Querystring: { offset?: number; limit?: number; discovered?: boolean } }>(
     '/api/v1/devices',
     {
       schema: {
@@ -129,6 +129,11 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
           additionalProperties: false,
           properties: {
             offset: { type: 'integer', minimum: 0, default: 0, description: 'Devices to skip' },
+            discovered: {
+              type: 'boolean',
+              default: false,
+              description: 'List only the devices discovered through wildcard subscriptions, by id',
+            },
             limit: {
               type: 'integer',
               minimum: 1,
@@ -142,8 +147,8 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
       },
     },
     async (request, reply) => {
-      const { offset = 0, limit = DEVICE_PAGE_DEFAULT } = request.query;
-      const page = context.fleet.page(offset, limit);
+      const { offset = 0, limit = DEVICE_PAGE_DEFAULT, discovered = false } = request.query;
+      const page = discovered ? context.fleet.discoveredPage(offset, limit) : context.fleet.page(offset, limit);
       reply.header(TOTAL_COUNT_HEADER, String(page.total));
       return page.devices;
     },
