@@ -23,7 +23,7 @@ import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
 import { launcherOverrideWarning, tuneGarbageCollection } from './gc-tuning.js';
 import type { ModbusInput } from './inputs/modbus-input.js';
-import { MqttInput } from './inputs/mqtt-input.js';
+import { type DiscoveredRoute, MqttInput } from './inputs/mqtt-input.js';
 import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
 import { checkOutputSecrets, OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
@@ -469,9 +469,9 @@ export class Gateway {
     }
   }
 
-  /** Returns the filter of the wildcard subscription that routed an unconfigured device, if one did. */
-  discoveredSubscription(device_id: string): string | undefined {
-    return this.mqttInput?.subscriptionOf(device_id);
+  /** Returns the wildcard subscription that routed an unconfigured device and the identity it gave, if one did. */
+  discoveredRoute(device_id: string): DiscoveredRoute | undefined {
+    return this.mqttInput?.discoveredRoute(device_id);
   }
 
   /** Runs the pipeline step: decoded sample → normalised reading and faults, published on the bus. */

@@ -122,7 +122,8 @@ function timeoutAdvice(activity: LineActivity | undefined, requestBytes: number)
     const echoOnly = activity !== undefined && activity.echoes > 0 ? ' (only the echo of the request came back)' : '';
     return `${echoOnly}: check that the device is powered and reachable, or raise timeout_ms`;
   }
-  const crc = activity.crc_errors > 0 ? `, ${activity.crc_errors} of them with a bad CRC` : '';
+  const frames = activity.crc_errors === 1 ? 'frame' : 'frames';
+  const crc = activity.crc_errors > 0 ? `, among them ${activity.crc_errors} ${frames} with a bad CRC` : '';
   return (
     `, while ${foreignBytes} bytes arrived that formed no valid reply${crc}: check the baud rate, parity and ` +
     'wiring, that the unit id and register count match the device, and that no second master drives the line'

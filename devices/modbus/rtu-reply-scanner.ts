@@ -38,7 +38,9 @@ export function replyByteCount(functionCode: number, quantity: number): number {
 /**
  * Scans `buffer` for the first complete reply to `expected`. A candidate starts with the request's unit id
  * and either its function code followed by the expected byte count, or the function code with bit 7 set
- * (an exception). A candidate with a bad CRC, or one equal to the request bytes, is skipped.
+ * (an exception). A candidate with a bad CRC, or one equal to the request bytes, is skipped. A frame of the
+ * expected length whose header differs from the expected one in one bit is skipped too. It counts in
+ * `bad_crc` when its CRC fails, because a flipped header bit breaks the CRC as a flipped data bit does.
  */
 export function scanForReply(buffer: Uint8Array, expected: ExpectedReply): ScanResult {
   let keepFrom = buffer.length;
@@ -46,7 +48,15 @@ export function scanForReply(buffer: Uint8Array, expected: ExpectedReply): ScanR
   let badCrc = 0;
   for (let start = 0; start < buffer.length; start++) {
     const length = candidateLength(buffer, start, expected);
-    if (length === 0) continue;
+    if (length === 0) {
+      const corrupted = corruptedReplyLength(buffer, start, expected);
+      if (corrupted < 0 || start + corrupted > buffer.length) {
+        keepFrom = Math.min(keepFrom, start);
+      } else if (corrupted > 0 && !hasValidCrc(buffer.subarray(start, start + corrupted))) {
+        badCrc++;
+      }
+      continue;
+    }
     if (length < 0 || start + length > buffer.length) {
       // Possibly the start of a frame whose remaining bytes are still on their way.
       keepFrom = Math.min(keepFrom, start);
@@ -81,6 +91,29 @@ function candidateLength(buffer: Uint8Array, start: number, expected: ExpectedRe
   if (buffer[start + 2] === expected.byte_count) return expected.byte_count + 5;
   // A request echo has the start address where a reply has its byte count; recognise it by its own length.
   return isEchoPrefix(buffer, start, expected.request) ? expected.request.length : 0;
+}
+
+/**
+ * Returns the length of a reply with one flipped bit in its unit id, function code or byte count at
+ * `start`. That is the expected length when those three bytes differ from the expected ones in exactly
+ * one bit, 0 when they differ more, and -1 when too few bytes have arrived to tell. Such a frame is never
+ * the reply. With a bad CRC it is a corrupted reply, and with a valid CRC another unit's frame.
+ */
+function corruptedReplyLength(buffer: Uint8Array, start: number, expected: ExpectedReply): number {
+  const header = [expected.unit_id, expected.function_code, expected.byte_count];
+  let flippedBits = 0;
+  for (let i = 0; i < header.length; i++) {
+    if (start + i >= buffer.length) return flippedBits <= 1 ? -1 : 0;
+    flippedBits += bitCount(buffer[start + i]! ^ header[i]!);
+    if (flippedBits > 1) return 0;
+  }
+  return flippedBits === 1 ? expected.byte_count + 5 : 0;
+}
+
+function bitCount(value: number): number {
+  let count = 0;
+  for (let rest = value; rest !== 0; rest >>= 1) count += rest & 1;
+  return count;
 }
 
 /** True when the bytes from `start` match the request as far as they go, to the request's full length. */

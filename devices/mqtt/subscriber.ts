@@ -70,6 +70,11 @@ export type {
  */
 const VALID_DEVICE_ID = /^(?!\.+$)[A-Za-z0-9._:-]{1,64}$/;
 
+/** Returns whether `id` is a valid device id (1 to 64 letters, digits, '.', '_', ':' or '-', not dots alone). */
+export function isValidDeviceId(id: string): boolean {
+  return VALID_DEVICE_ID.test(id);
+}
+
 /** Maximum number of topics counted one by one in `payload_errors_by_topic`, so topic spam cannot grow it. */
 const MAX_COUNTED_TOPICS = 1000;
 /** Key in `payload_errors_by_topic` of the errors on topics past `MAX_COUNTED_TOPICS`. */

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { RtuLineStats } from '../../devices/modbus/rtu-transport.js';
 import type { ResolvedDevice } from '../config/resolve.js';
 import type { EventBus } from '../events.js';
+import type { DiscoveredRoute } from '../inputs/mqtt-input.js';
 import type { OutputStats } from '../outputs/output.js';
 import type { PlanningCounters } from '../planning/planner.js';
 import type { RequestUser } from '../security/audit-record.js';
@@ -18,8 +19,8 @@ export interface ApiGateway {
   stats: GatewayStats;
   outputStats(): Array<{ name: string; stats: OutputStats }>;
   resolved: { devices: readonly ResolvedDevice[] };
-  /** Filter of the wildcard subscription that routed an unconfigured device. Default: no discovery. */
-  discoveredSubscription?(device_id: string): string | undefined;
+  /** Wildcard subscription that routed an unconfigured device, with its identity. Default: no discovery. */
+  discoveredRoute?(device_id: string): DiscoveredRoute | undefined;
   /** Line counters of each Modbus RTU bus, by bus id. Default: no RTU bus. */
   rtuLineStats?(): Array<{ bus: string; stats: RtuLineStats }>;
   /** Counters of the planner that runs on this node, or undefined while none runs. Default: no planner. */

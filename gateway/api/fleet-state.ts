@@ -5,7 +5,7 @@
  */
 import type { ResolvedDevice } from '../config/resolve.js';
 import type { DeviceState, EventBus, FieldProblem, GatewayEvents, InputProblem } from '../events.js';
-import { WILDCARD_IDENTITIES } from '../inputs/mqtt-input.js';
+import { type DiscoveredRoute, WILDCARD_IDENTITIES } from '../inputs/mqtt-input.js';
 import type { FieldValue, Reading, SensorFault } from '../reading.js';
 import { tagKey } from './history/history-source.js';
 
@@ -85,10 +85,11 @@ export interface FleetStateOptions {
   /** Clock, for tests. Default `Date.now`. */
   now?: () => number;
   /**
-   * Returns the wildcard subscription filter that routed an unconfigured device, so that its readings
-   * add it as discovered. Default: readings of unconfigured devices are ignored.
+   * Returns the wildcard subscription that routed an unconfigured device, so that its first event (a
+   * reading, field error, sensor fault, input problem or state change) adds it as discovered. Default:
+   * events of unconfigured devices are ignored.
    */
-  discovered_subscription?: (device_id: string) => string | undefined;
+  discovered_route?: (device_id: string) => DiscoveredRoute | undefined;
   /**
    * Discovered devices kept at most. The least recently seen one makes room for a new one. Default
    * `WILDCARD_IDENTITIES`, the bound of the MQTT input's wildcard identities.
@@ -119,18 +120,18 @@ function seriesId(reading: Reading): string {
 
 export class FleetState {
   private readonly records = new Map<string, DeviceRecord>();
-  /** Discovered devices, least recently seen first: a reading moves its device to the end. */
+  /** Discovered devices, least recently seen first. Each event of a device moves it to the end. */
   private readonly discovered = new Map<string, DeviceRecord>();
   private readonly staleAfterMs: number;
   private readonly now: () => number;
-  private readonly discoveredSubscription: ((device_id: string) => string | undefined) | undefined;
+  private readonly discoveredRoute: ((device_id: string) => DiscoveredRoute | undefined) | undefined;
   private readonly maxDiscovered: number;
   private readonly detachers: Array<() => void> = [];
 
   constructor(devices: readonly ResolvedDevice[], bus: EventBus, options: FleetStateOptions = {}) {
     this.staleAfterMs = options.stale_after_ms ?? 60_000;
     this.now = options.now ?? Date.now;
-    this.discoveredSubscription = options.discovered_subscription;
+    this.discoveredRoute = options.discovered_route;
     this.maxDiscovered = options.max_discovered ?? WILDCARD_IDENTITIES;
     for (const device of devices) this.records.set(device.id, newRecord(device));
     this.listen(bus, 'reading', (reading: Reading) => this.onReading(reading));
@@ -178,6 +179,12 @@ export class FleetState {
     return { total, devices: selected.map((record) => this.view(record)) };
   }
 
+  /** Returns `limit` discovered devices (by id) from `offset`, without the configured ones. */
+  discoveredPage(offset: number, limit: number): DevicePage {
+    const ids = [...this.discovered.keys()].sort().slice(offset, offset + limit);
+    return { total: this.discovered.size, devices: ids.map((id) => this.view(this.discovered.get(id)!)) };
+  }
+
   /** Returns the `field_errors` count of the configured or discovered device `id`. */
   fieldErrors(id: string): number | undefined {
     return this.record(id)?.field_errors;
@@ -195,8 +202,15 @@ export class FleetState {
     return this.records.get(device_id) ?? this.discovered.get(device_id);
   }
 
-  /** Returns the record of a discovered device, adding it when a wildcard subscription routed it. */
-  private discoveredRecord(reading: Reading, device_id: string): DeviceRecord | undefined {
+  /**
+   * Returns the record of the configured device `device_id`, or of the discovered one, which is added
+   * when a wildcard subscription routed it.
+   */
+  private routedRecord(device_id: string): DeviceRecord | undefined {
+    return this.records.get(device_id) ?? this.discoveredRecord(device_id);
+  }
+
+  private discoveredRecord(device_id: string): DeviceRecord | undefined {
     const known = this.discovered.get(device_id);
     if (known !== undefined) {
       // Moved to the end, so that the first entry is always the least recently seen.
@@ -204,20 +218,20 @@ export class FleetState {
       this.discovered.set(device_id, known);
       return known;
     }
-    const subscription = this.discoveredSubscription?.(device_id);
-    if (subscription === undefined || this.maxDiscovered <= 0) return undefined;
+    const route = this.discoveredRoute?.(device_id);
+    if (route === undefined || this.maxDiscovered <= 0) return undefined;
     if (this.discovered.size >= this.maxDiscovered) {
       const oldest = this.discovered.keys().next().value;
       if (oldest !== undefined) this.discovered.delete(oldest);
     }
     const device: DeviceSummary = {
       id: device_id,
-      site: reading.tags.site ?? '',
-      asset: reading.tags.asset ?? device_id,
-      measurement: reading.measurement,
+      site: route.site,
+      asset: device_id,
+      measurement: route.measurement,
       protocol: 'mqtt',
     };
-    const record = newRecord(device, subscription);
+    const record = newRecord(device, route.subscription);
     this.discovered.set(device_id, record);
     return record;
   }
@@ -237,7 +251,7 @@ export class FleetState {
     // data the device sent, so it neither marks the device up nor becomes its latest reading.
     if (reading.measurement === 'alarm') return;
     const device_id = reading.tags.device ?? '';
-    const record = this.records.get(device_id) ?? this.discoveredRecord(reading, device_id);
+    const record = this.routedRecord(device_id);
     if (!record) return;
     const key = seriesId(reading);
     const previous = record.series.get(key);
@@ -265,26 +279,26 @@ export class FleetState {
   }
 
   private onFault(fault: SensorFault): void {
-    const record = this.record(fault.device_id);
+    const record = this.routedRecord(fault.device_id);
     if (record) record.sensor_faults += 1;
   }
 
   private onFieldError(problem: FieldProblem): void {
-    const record = this.record(problem.device_id);
+    const record = this.routedRecord(problem.device_id);
     if (!record) return;
     record.field_errors += 1;
     record.last_field_error = `${problem.code}: ${problem.message}`;
   }
 
   private onProblem(problem: InputProblem): void {
-    const record = problem.device_id === undefined ? undefined : this.record(problem.device_id);
+    const record = problem.device_id === undefined ? undefined : this.routedRecord(problem.device_id);
     if (!record) return;
     record.input_problems += 1;
     record.last_error = `${problem.code}: ${problem.message}`;
   }
 
   private onDeviceState(state: DeviceState): void {
-    const record = this.record(state.device_id);
+    const record = this.routedRecord(state.device_id);
     if (!record) return;
     record.up = state.up;
     record.consecutive_failures = state.consecutive_failures;

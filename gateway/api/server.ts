@@ -93,7 +93,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
     schemaController: { compilersFactory: { buildValidator: buildApiValidator } },
   }) as unknown as FastifyInstance;
   const fleet = new FleetState(deps.gateway.resolved.devices, deps.gateway.bus, {
-    discovered_subscription: (device_id) => deps.gateway.discoveredSubscription?.(device_id),
+    discovered_route: (device_id) => deps.gateway.discoveredRoute?.(device_id),
     ...(options.stale_after_ms !== undefined ? { stale_after_ms: options.stale_after_ms } : {}),
   });
   const live = new LiveFeed(options.live);

@@ -1,4 +1,4 @@
-import { type AcknowledgedSamplesEvent, MqttSubscriber } from '../../devices/mqtt/subscriber.js';
+import { type AcknowledgedSamplesEvent, isValidDeviceId, MqttSubscriber } from '../../devices/mqtt/subscriber.js';
 import type { LocalMessageSource } from '../../devices/mqtt/subscriber-options.js';
 import { type TopicSubscription, topicMatches } from '../../devices/mqtt/topic-router.js';
 import type { DeviceSample } from '../../devices/sample.js';
@@ -37,6 +37,13 @@ export interface MqttInputOptions {
 
 /** Wildcard-routed device identities kept at most, ten times the 10,000 devices of the ingest benchmark. */
 export const WILDCARD_IDENTITIES = 100_000;
+
+/** Wildcard subscription filter that routed an unconfigured device, with the identity it gave the device. */
+export interface DiscoveredRoute {
+  subscription: string;
+  site: string;
+  measurement: string;
+}
 
 /** A decoded sample together with the identity that tags it. */
 export type SampleHandler = (sample: DeviceSample, identity: DeviceIdentity) => void;
@@ -129,10 +136,13 @@ export class MqttInput {
     return identity;
   }
 
-  /** Returns the filter of the wildcard subscription that routed `deviceId`, while its identity is kept. */
-  subscriptionOf(deviceId: string): string | undefined {
+  /** Returns the wildcard subscription that routed `deviceId` and its identity, while the identity is kept. */
+  discoveredRoute(deviceId: string): DiscoveredRoute | undefined {
     for (const [filter, byDevice] of this.wildcardIdentities) {
-      if (byDevice.has(deviceId)) return filter;
+      const identity = byDevice.get(deviceId);
+      if (identity !== undefined) {
+        return { subscription: filter, site: identity.site, measurement: identity.measurement };
+      }
     }
     return undefined;
   }
@@ -156,6 +166,9 @@ export class MqttInput {
       'payload_error',
       ({ topic, device_id, error }: { topic: string; device_id: string; error: Error }) => {
         const code = (error as { code?: string }).code ?? 'PAYLOAD_INVALID';
+        // A payload that could not be decoded still routes its device, so that the device is listed
+        // with this problem. An id that is not a valid device id gets no identity.
+        if (isValidDeviceId(device_id)) this.identityFor(device_id, '', topic);
         this.bus.emit('input_problem', { source: 'mqtt', code, message: error.message, topic, device_id });
       },
     );

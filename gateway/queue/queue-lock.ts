@@ -120,9 +120,11 @@ export class QueueLock {
         if (createLock(this.path)) return;
         const owner = ownerOf(this.path);
         if (owner !== undefined && ownerRuns(owner)) {
+          const queue_path = this.path.slice(0, -'.lock'.length);
           throw new QueueError(
             'QUEUE_LOCKED',
-            `queue file ${this.path.slice(0, -'.lock'.length)} is in use by process ${owner.pid}; stop that gateway or give this one its own outputs.queue.path (if no gateway runs, delete ${this.path})`,
+            `queue file ${queue_path} is in use by process ${owner.pid}; stop that gateway or give this one its own outputs.queue.path (if no gateway runs, delete ${this.path})`,
+            { pid: owner.pid, queue_path, lock_path: this.path },
           );
         }
         this.takenOver = owner;

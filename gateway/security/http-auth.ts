@@ -13,7 +13,7 @@ import { HttpUserStore } from './http-users.js';
 import { type LoginFailure, registerLoginRoutes } from './login-routes.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { HttpAuthConfig } from './security-config.js';
-import { TokenStore } from './token-store.js';
+import { type TokenHolder, TokenStore } from './token-store.js';
 
 /** Options of `httpAuth`. */
 export interface HttpAuthOptions {
@@ -61,6 +61,20 @@ function challenge(reply: FastifyReply, error: string, code: string, message: st
   return sendAuthError(reply, 401, code, message);
 }
 
+/**
+ * Returns the 401 message for an expired token. Logging in renews a session token, but a token from
+ * `http.auth.tokens` is renewed only by replacing its entry in the config.
+ */
+function expiredTokenMessage(holder: TokenHolder): string {
+  if (holder.kind === 'session') return 'the token has expired; log in again';
+  const expiresAt = new Date(holder.expires_at_ms).toISOString();
+  return (
+    `the token ${holder.name} from http.auth.tokens expired at ${expiresAt}, and logging in cannot renew it; ` +
+    'create a new token with coldpool passwd --token, and set its token_sha256 and a later expires_at in ' +
+    'that http.auth.tokens entry'
+  );
+}
+
 /** Builds the HTTP authentication of the API from `http.auth`. */
 export function httpAuth(options: HttpAuthOptions): HttpAuth {
   const now = options.now_ms ?? Date.now;
@@ -101,14 +115,11 @@ export function httpAuth(options: HttpAuthOptions): HttpAuth {
     }
     const token = credentials.token;
     const checked = token === undefined ? undefined : tokens.check(token);
-    if (checked === undefined || !checked.ok) {
-      const expired = checked?.ok === false && checked.reason === 'expired';
-      return challenge(
-        reply,
-        'invalid_token',
-        expired ? 'AUTH_TOKEN_EXPIRED' : 'AUTH_TOKEN_INVALID',
-        expired ? 'the token has expired; log in again' : 'the bearer token is not valid; log in again',
-      );
+    if (checked === undefined || (!checked.ok && checked.reason === 'invalid')) {
+      return challenge(reply, 'invalid_token', 'AUTH_TOKEN_INVALID', 'the bearer token is not valid; log in again');
+    }
+    if (!checked.ok) {
+      return challenge(reply, 'invalid_token', 'AUTH_TOKEN_EXPIRED', expiredTokenMessage(checked.holder));
     }
 
     const holder = checked.holder;

@@ -19,7 +19,10 @@ export interface TokenHolder {
   expires_at_ms: number;
 }
 
-export type TokenCheck = { ok: true; holder: TokenHolder } | { ok: false; reason: 'invalid' | 'expired' };
+export type TokenCheck =
+  | { ok: true; holder: TokenHolder }
+  | { ok: false; reason: 'invalid' }
+  | { ok: false; reason: 'expired'; holder: TokenHolder };
 
 /** Returns a new random token: the prefix and 32 random bytes in base64url. */
 export function generateToken(): string {
@@ -73,7 +76,7 @@ export class TokenStore {
     if (holder === undefined) return { ok: false, reason: 'invalid' };
     if (holder.expires_at_ms <= this.now()) {
       if (holder.kind === 'session') this.remove(hash);
-      return { ok: false, reason: 'expired' };
+      return { ok: false, reason: 'expired', holder };
     }
     return { ok: true, holder };
   }

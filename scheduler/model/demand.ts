@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { temperatureClassSchema } from './carbon-factors.js';
-import { windowSchema } from './clock.js';
+import { formatClock, windowSchema } from './clock.js';
 
 /** A place trucks stop at. */
 export const siteSchema = z.object({
@@ -16,8 +16,8 @@ export const siteSchema = z.object({
 });
 export type Site = z.infer<typeof siteSchema>;
 
-/** One group order. */
-export const orderSchema = z.object({
+/** Fields of one group order, each checked on its own. */
+const orderFieldsSchema = z.object({
   id: z.string().min(1),
   /** Merchant that sold the goods and pays its share. */
   merchant_id: z.string().min(1),
@@ -40,5 +40,27 @@ export const orderSchema = z.object({
   delivery_service_min: z.number().nonnegative().default(2),
   /** Weight of leaving the order unserved: 1 normal, higher is more urgent. Default 1. */
   priority: z.number().positive().default(1),
+});
+
+/**
+ * One group order. A delivery window that ends before the pickup window opens leaves the order
+ * unservable, so every intake path (scenario file, API, MQTT) rejects it instead of planning it unserved.
+ */
+export const orderSchema = orderFieldsSchema.check((ctx) => {
+  const { pickup_window: pickup, delivery_window: delivery } = ctx.value;
+  // An invalid clock time is NaN here and already has its own issue.
+  const times = [pickup.start, pickup.end, delivery.start, delivery.end];
+  if (!times.every(Number.isFinite) || delivery.end >= pickup.start) return;
+  const pickupText = `${formatClock(pickup.start)}-${formatClock(pickup.end)}`;
+  const deliveryText = `${formatClock(delivery.start)}-${formatClock(delivery.end)}`;
+  ctx.issues.push({
+    code: 'custom',
+    input: ctx.value,
+    path: ['delivery_window'],
+    message:
+      `delivery window ${deliveryText} ends before the pickup window ${pickupText} opens, so no truck can ` +
+      `serve the order; end the delivery window at ${formatClock(pickup.start)} or later, or open the ` +
+      `pickup window by ${formatClock(delivery.end)}`,
+  });
 });
 export type Order = z.infer<typeof orderSchema>;

@@ -108,6 +108,15 @@ describe('devices discovered through a wildcard subscription', () => {
     expect(second.total).toBe('4');
   });
 
+  it('pages the discovered devices alone', async () => {
+    const all = await getDevices('?discovered=true');
+    const second = await getDevices('?discovered=true&offset=1&limit=1');
+    expect(all.devices.map((device) => device.id)).toEqual(ROOMS);
+    expect(all.total).toBe('3');
+    expect(second.devices.map((device) => device.id)).toEqual(['room-b']);
+    expect(second.total).toBe('3');
+  });
+
   it('rejects a limit above the maximum', async () => {
     const response = await fetch(`${api.url}/api/v1/devices?limit=10001`);
     expect(response.status).toBe(400);
@@ -128,5 +137,93 @@ describe('devices discovered through a wildcard subscription', () => {
     expect(text).toContain('devices up 4/4');
     expect(text).toMatch(/room-b\s+room-b\s+mqtt\s+discovered rooms\/\+\/state\s+up\s/);
     expect(text).toMatch(/truck-1\s+truck-1\s+mqtt\s+config\s+up\s/);
+  });
+});
+
+describe('discovered devices whose payloads all fail', () => {
+  const BAD_FILTER = 'sim/rooms/+/state';
+  let dir: string;
+  let gateway: Gateway;
+  let api: RunningApi;
+  let client: MqttClient;
+
+  async function getDevice(id: string): Promise<Response> {
+    return fetch(`${api.url}/api/v1/devices/${id}`);
+  }
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'coldpool-discovered-bad-'));
+    const port = await freePort();
+    const resolved = validateConfig({
+      version: 1,
+      site: 'north-hub',
+      mqtt: {
+        broker: { port },
+        republish: { enabled: false },
+        subscriptions: [{ topic: BAD_FILTER, device_id_segment: 2, profile: 'coldpool-room-celsius' }],
+      },
+      outputs: { local_store: { enabled: true, path: join(dir, 'store.db') } },
+    });
+    gateway = new Gateway(resolved, pino({ level: 'silent' }));
+    await gateway.start();
+    api = await startGatewayApi(gateway, { port: 0 });
+    client = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'discovered-bad-test' });
+    // The fahrenheit dialect under a celsius profile: no field of the profile is in the payload.
+    const fahrenheit = { time: new Date().toISOString(), temperature_f: 38.3, humidity: 81, door: false };
+    for (let index = 0; index < 3; index += 1) {
+      await client.publishAsync('sim/rooms/room-2/state', JSON.stringify(fahrenheit), { qos: 1 });
+    }
+    await client.publishAsync('sim/rooms/room-3/state', '{"temp_c": ', { qos: 1 });
+    await until(async () => (await getDevice('room-3')).status === 200);
+  });
+
+  afterAll(async () => {
+    await client?.endAsync();
+    await api?.stop();
+    await gateway?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('lists a device with field errors only', async () => {
+    const response = await getDevice('room-2');
+    expect(response.status).toBe(200);
+    const device = (await response.json()) as DeviceView;
+    expect(device.discovered).toBe(true);
+    expect(device.subscription).toBe(BAD_FILTER);
+    expect(device.site).toBe('north-hub');
+    expect(device.health.readings).toBe(0);
+    expect(device.health.field_errors).toBe(gateway.stats.field_errors_by_device.get('room-2'));
+    expect(device.health.field_errors).toBeGreaterThan(0);
+    expect(device.health.last_field_error).toMatch(/^FIELD_MISSING: /);
+    expect(device.latest).toEqual([]);
+  });
+
+  it('lists a device whose payload is not JSON', async () => {
+    const device = (await (await getDevice('room-3')).json()) as DeviceView;
+    expect(device.subscription).toBe(BAD_FILTER);
+    expect(device.health.input_problems).toBe(1);
+    expect(device.health.last_error).toMatch(/^PAYLOAD_JSON_INVALID: /);
+  });
+
+  it('includes them in the device list', async () => {
+    const response = await fetch(`${api.url}/api/v1/devices`);
+    const devices = (await response.json()) as DeviceView[];
+    expect(devices.map((device) => device.id)).toEqual(['room-2', 'room-3']);
+    expect(response.headers.get('x-total-count')).toBe('2');
+  });
+
+  it('shows them in status', async () => {
+    const text = formatStatus(await fetchStatus(api.url));
+    expect(text).toMatch(/room-2\s+room-2\s+mqtt\s+discovered sim\/rooms\/\+\/state\s+unknown\s.*FIELD_MISSING: /);
+    expect(text).toMatch(
+      /room-3\s+room-3\s+mqtt\s+discovered sim\/rooms\/\+\/state\s+unknown\s.*PAYLOAD_JSON_INVALID: /,
+    );
+  });
+
+  it('explains a device that is not listed', async () => {
+    const response = await getDevice('room-9');
+    expect(response.status).toBe(404);
+    const body = (await response.json()) as { error: { message: string } };
+    expect(body.error.message).toContain('is not configured and not among the discovered devices');
   });
 });

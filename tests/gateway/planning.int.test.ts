@@ -129,6 +129,29 @@ describe('gateway planning', () => {
     expect(response.status).toBeLessThan(300);
     expect(gateway.planner?.scenario().orders).toHaveLength(4);
   });
+
+  it('rejects a delivery before pickup', async () => {
+    const order = {
+      ...API_ORDER,
+      pickup_window: { start: '17:30', end: '21:30' },
+      delivery_window: { start: '10:00', end: '11:00' },
+    };
+    const response = await fetch(`${gateway.apiUrl()}/api/v1/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(order),
+    });
+    expect(response.status).toBe(422);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('API_REQUEST_REJECTED');
+    expect(body.error.message).toContain(
+      'delivery_window: delivery window 10:00-11:00 ends before the pickup window 17:30-21:30 opens',
+    );
+    expect(body.error.message).toContain(
+      'end the delivery window at 17:30 or later, or open the pickup window by 11:00',
+    );
+    expect(gateway.planner?.scenario().orders).toHaveLength(4);
+  });
 });
 
 describe('gateway planning over payload limit', () => {

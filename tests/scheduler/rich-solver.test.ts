@@ -104,13 +104,14 @@ describe('unserved reasons', { timeout: 60_000 }, () => {
     expect(reasonOf(scenario, 'heavy')).toBe('capacity');
   });
 
-  // Delivery window closes before any truck can get there after the pickup opens.
+  // Delivery window closes one minute after the pickup opens, before loading and the drive can end.
+  // A delivery window that closes before the pickup opens is rejected at intake instead.
   it('reports time window', () => {
     const scenario = smallScenario({
       orders: [
         order('early', {
           pickup_window: { start: '20:00', end: '21:00' },
-          delivery_window: { start: '17:00', end: '17:30' },
+          delivery_window: { start: '17:00', end: '20:01' },
         }),
       ],
     });

@@ -37,6 +37,15 @@ describe('scenario errors', () => {
     expect(errorOf(data)).toContain('orders[1] (order o2) pickup_window: window start 21:30 is after its end 17:30');
   });
 
+  it('rejects a delivery before pickup', () => {
+    const data = fixture();
+    data.orders[1]!.pickup_window = { start: '17:30', end: '21:30' };
+    data.orders[1]!.delivery_window = { start: '10:00', end: '11:00' };
+    expect(errorOf(data)).toContain(
+      'orders[1] (order o2) delivery_window: delivery window 10:00-11:00 ends before the pickup window 17:30-21:30 opens',
+    );
+  });
+
   it('lists schema and reference problems together', () => {
     const data = fixture();
     data.wave.start = 1020;

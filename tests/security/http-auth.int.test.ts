@@ -193,12 +193,23 @@ describe('httpAuth tokens', () => {
     const token = await tokenOf(server, 'vera', 'pw-viewer');
     server.advance(3600 * 1000);
     const response = await call(server, 'GET', '/api/v1/alarms', token);
-    expect(await errorCode(response)).toBe('AUTH_TOKEN_EXPIRED');
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('AUTH_TOKEN_EXPIRED');
+    expect(body.error.message).toBe('the token has expired; log in again');
   });
 
   it('rejects an expired config token with 401', async () => {
     const server = await serve();
-    expect((await call(server, 'GET', '/api/v1/alarms', oldToken)).status).toBe(401);
+    const response = await call(server, 'GET', '/api/v1/alarms', oldToken);
+    expect(response.status).toBe(401);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('AUTH_TOKEN_EXPIRED');
+    expect(body.error.message).toBe(
+      'the token old-erp from http.auth.tokens expired at 2026-01-01T00:00:00.000Z, and logging in cannot ' +
+        'renew it; create a new token with coldpool passwd --token, and set its token_sha256 and a later ' +
+        'expires_at in that http.auth.tokens entry',
+    );
+    expect(body.error.message).not.toContain('log in again');
   });
 
   it('accepts a config token', async () => {

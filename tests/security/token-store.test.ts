@@ -30,7 +30,7 @@ describe('TokenStore', () => {
     const { tokens, advance } = store();
     const { token } = tokens.issue('vera', 'viewer');
     advance(60_000);
-    expect(tokens.check(token)).toEqual({ ok: false, reason: 'expired' });
+    expect(tokens.check(token)).toMatchObject({ ok: false, reason: 'expired', holder: { kind: 'session' } });
   });
 
   it('forgets an expired token', () => {

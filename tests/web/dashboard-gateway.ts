@@ -23,8 +23,13 @@ import {
   NIGHT_SCENARIO,
 } from '../gateway/api/memory-services.js';
 
+/** Wildcard subscription filter of the test gateway. Its third level is the device id. */
+export const DISCOVERY_FILTER = 'wild/rooms/+/state';
+
 export interface DashboardGateway {
   url: string;
+  /** URL of the embedded broker that the gateway and the simulated fleet use. */
+  broker_url: string;
   fleet: Fleet;
   gateway: Gateway;
   alarms: MemoryAlarms;
@@ -38,6 +43,9 @@ export async function startDashboardGateway(): Promise<DashboardGateway> {
   const broker: EmbeddedBroker = await startEmbeddedBroker({ host: '127.0.0.1', port: 0 });
   const fleet = await startFleet({ broker_url: broker.url, interval_ms: 500, seed: 7 });
   const config = demoConfig(fleet.devices, { broker_url: broker.url, store_path: storePath, poll_interval_s: 0.5 });
+  // A wildcard subscription that no simulated device publishes on, for the tests of discovered devices.
+  const subscription = { topic: DISCOVERY_FILTER, device_id_segment: 2, profile: 'coldpool-room-celsius' };
+  config.mqtt = { ...(config.mqtt as Record<string, unknown>), subscriptions: [subscription] };
   const gateway = new Gateway(validateConfig(config, 'dashboard-test'), pino({ level: 'silent' }));
   await gateway.start();
   // A second connection to the gateway's SQLite file reads the history the gateway writes (WAL mode).
@@ -56,6 +64,7 @@ export async function startDashboardGateway(): Promise<DashboardGateway> {
   const url = await startApiServer(app, { port: 0 });
   return {
     url,
+    broker_url: broker.url,
     fleet,
     gateway,
     alarms,

@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
+import { connectAsync } from 'mqtt';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alarm } from '../../gateway/api/services.js';
 import { launchBrowser, type TestBrowser } from './browser.js';
-import { type DashboardGateway, startDashboardGateway } from './dashboard-gateway.js';
+import { type DashboardGateway, DISCOVERY_FILTER, startDashboardGateway } from './dashboard-gateway.js';
 
 const ARTIFACTS = 'test-artifacts';
 
@@ -142,6 +143,33 @@ describe('dashboard', () => {
     });
     await expect.poll(() => badge.getAttribute('data-count'), { timeout: 10_000 }).toBe(String(before + 1));
     expect(await badge.getAttribute('title')).toContain('FIELD_NOT_BOOLEAN');
+  });
+
+  it('lists a discovered device whose fields all fail', async () => {
+    const client = await connectAsync(running.broker_url, { clientId: 'dashboard-discovered-test' });
+    try {
+      // The fahrenheit dialect under the subscription's celsius profile: no field of the profile is sent.
+      const payload = JSON.stringify({
+        time: new Date().toISOString(),
+        temperature_f: 38.3,
+        humidity: 81,
+        door: false,
+      });
+      await client.publishAsync('wild/rooms/room-x/state', payload, { qos: 1 });
+      await client.publishAsync('wild/rooms/room-x/state', payload, { qos: 1 });
+    } finally {
+      await client.endAsync();
+    }
+    await page.goto(running.url);
+    const row = page.locator('[data-testid="discovered"] [data-device="room-x"]');
+    const badge = row.locator('[data-field="field_errors"]');
+    await expect.poll(() => badge.getAttribute('data-count'), { timeout: 10_000 }).not.toBe(null);
+    expect(Number(await badge.getAttribute('data-count'))).toBeGreaterThan(0);
+    expect(await badge.getAttribute('class')).toContain('level-warning');
+    expect(await row.textContent()).toContain(DISCOVERY_FILTER);
+    expect(await row.locator('[data-field="health"]').getAttribute('data-state')).toBe('unknown');
+    expect(await row.locator('[data-field="last_problem"]').textContent()).toMatch(/^FIELD_MISSING: /);
+    await page.screenshot({ path: `${ARTIFACTS}/overview-discovered.png`, fullPage: true });
   });
 
   it('shows no highlight without field errors', async () => {

@@ -1,5 +1,6 @@
 /** Sites, assets and devices with their newest readings and health. */
 import type { FastifyInstance } from 'fastify';
+import { WILDCARD_IDENTITIES } from '../../inputs/mqtt-input.js';
 import type { ApiContext } from '../api-context.js';
 import { type AssetView, buildAssetViews } from '../asset-view.js';
 import { ApiError } from '../errors.js';
@@ -115,7 +116,7 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
     },
   );
 
-  app.get<{ Querystring: { offset?: number; limit?: number } }>(
+  app.get<{ Querystring: { offset?: number; limit?: number; discovered?: boolean } }>(
     '/api/v1/devices',
     {
       schema: {
@@ -128,6 +129,11 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
           additionalProperties: false,
           properties: {
             offset: { type: 'integer', minimum: 0, default: 0, description: 'Devices to skip' },
+            discovered: {
+              type: 'boolean',
+              default: false,
+              description: 'List only the devices discovered through wildcard subscriptions, by id',
+            },
             limit: {
               type: 'integer',
               minimum: 1,
@@ -141,8 +147,8 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
       },
     },
     async (request, reply) => {
-      const { offset = 0, limit = DEVICE_PAGE_DEFAULT } = request.query;
-      const page = context.fleet.page(offset, limit);
+      const { offset = 0, limit = DEVICE_PAGE_DEFAULT, discovered = false } = request.query;
+      const page = discovered ? context.fleet.discoveredPage(offset, limit) : context.fleet.page(offset, limit);
       reply.header(TOTAL_COUNT_HEADER, String(page.total));
       return page.devices;
     },
@@ -163,7 +169,10 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
       if (!device) {
         throw new ApiError(
           'API_DEVICE_NOT_FOUND',
-          `device ${JSON.stringify(request.params.id)} is not configured and no wildcard subscription has routed it; GET /api/v1/devices lists them`,
+          `device ${JSON.stringify(request.params.id)} is not configured and not among the discovered devices. ` +
+            'A device is discovered when a wildcard subscription routes a message of it after the gateway starts, ' +
+            `and the ${WILDCARD_IDENTITIES.toLocaleString('en-US')} most recently seen are kept. ` +
+            'GET /api/v1/devices lists the devices',
         );
       }
       return device;

@@ -9,6 +9,11 @@ import { expiredTokenWarnings } from '../../security/expired-token-warnings.js';
 import { checkStartupSecurity } from '../../security/startup-check.js';
 import { checkPlanning } from './run.js';
 
+/** Returns `count` followed by `noun`, with an `s` added unless the count is one: `1 device`, `2 devices`. */
+export function countText(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /**
  * Returns a message for every `password_env` or `password_file` in the config that cannot be read now,
  * as `coldpool run` would find it in this environment.
@@ -86,7 +91,7 @@ export function registerCheckConfigCommand(program: Command): void {
           return;
         }
         process.stdout.write(
-          `${file}: valid (${devices.length} devices, ${subscriptions.length} wildcard subscriptions)\n`,
+          `${file}: valid (${countText(devices.length, 'device')}, ${countText(subscriptions.length, 'wildcard subscription')})\n`,
         );
         for (const message of security.warnings) process.stderr.write(`warning: ${message}\n`);
         // The file is valid either way, but `coldpool run` in this environment would stop at these.

@@ -9,6 +9,7 @@ import { type DemoFlags, parseDemoFlags } from '../../demo/demo-options.js';
 import { LiveSummary } from '../../demo/live-summary.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger, type Logger } from '../../logger.js';
+import { QueueError } from '../../queue/queue-errors.js';
 import { logBrokerRejections } from '../../security/rejection-log.js';
 import { onShutdownSignal } from '../shutdown.js';
 
@@ -31,6 +32,21 @@ async function startDemoBroker(port: number, log: Logger): Promise<EmbeddedBroke
     );
     return startEmbeddedBroker({ ...options, port: 0 });
   }
+}
+
+/**
+ * Returns the error of a failed demo start. A queue lock error is reworded to name `--store`, because the
+ * demo keeps its queue beside that store and has no `outputs.queue.path` option.
+ */
+function demoStartError(error: unknown, storePath: string): unknown {
+  if (!(error instanceof QueueError) || error.lock_owner === undefined) return error;
+  const { pid, queue_path, lock_path } = error.lock_owner;
+  return new QueueError(
+    error.code,
+    `queue file ${queue_path}, kept beside --store ${storePath}, is in use by process ${pid}; stop that process ` +
+      `or give this demo a --store in another folder (if no gateway runs, delete ${lock_path})`,
+    error.lock_owner,
+  );
 }
 
 async function runDemo(flags: DemoFlags): Promise<void> {
@@ -74,7 +90,11 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   }, summaryMs);
 
   onShutdownSignal(stop, log);
-  await gateway.start();
+  try {
+    await gateway.start();
+  } catch (error) {
+    throw demoStartError(error, settings.store_path);
+  }
   log.info({ devices: fleet.devices.map((device) => device.id), broker: broker.url }, 'demo fleet running');
   const apiUrl = gateway.apiUrl();
   if (apiUrl) process.stdout.write(`dashboard and API: ${apiUrl}/\n`);

@@ -28,6 +28,7 @@ async function request(method, path, body) {
 export const api = {
   assets: () => request('GET', '/api/v1/assets'),
   asset: (asset) => request('GET', `/api/v1/assets/${encodeURIComponent(asset)}`),
+  discoveredDevices: (limit) => request('GET', `/api/v1/devices?discovered=true&limit=${limit}`),
   chart: (asset, fromMs, toMs) =>
     request('GET', `/api/v1/assets/${encodeURIComponent(asset)}/chart?from_ms=${fromMs}&to_ms=${toMs}&max_points=600`),
   alarms: (state) => request('GET', state ? `/api/v1/alarms?state=${state}` : '/api/v1/alarms'),

@@ -143,8 +143,26 @@ describe('rtu-device', () => {
       line_activity: { bytes: 7, crc_errors: 1, echoes: 0 },
     });
     expect(polled.health().last_error).toContain(
-      '7 bytes arrived that formed no valid reply, 1 of them with a bad CRC',
+      '7 bytes arrived that formed no valid reply, among them 1 frame with a bad CRC',
     );
+  });
+
+  it('flipped header bit is a bad CRC', async () => {
+    const rtu = await startBus((request) => {
+      const reply = registerReply(request.unit_id, request.function_code, request.quantity);
+      // The byte count, 2, becomes 3: the reply keeps its length, and its CRC no longer matches.
+      reply[2]! ^= 0x01;
+      return reply;
+    });
+    const polled = rtu.addDevice(device(9));
+    await expect(polled.readOnce()).rejects.toMatchObject({
+      code: 'MODBUS_TIMEOUT',
+      line_activity: { bytes: 7, crc_errors: 1, echoes: 0 },
+    });
+    expect(polled.health().last_error).toContain(
+      '7 bytes arrived that formed no valid reply, among them 1 frame with a bad CRC',
+    );
+    expect(rtu.stats().crc_errors).toBe(1);
   });
 
   it('timeout names the request quantity', async () => {

@@ -65,7 +65,30 @@ describe('rtu-reply-scanner', () => {
 
   it('ignores another unit', () => {
     const result = scanForReply(hexBytes('02 03 04 00 00 00 00 FA 00'), READ_0_2);
+    // The last byte, 00, is one bit away from unit id 01, so it may start a corrupted reply and is kept.
+    expect(result).toEqual({ kind: 'incomplete', keep_from: 8, echoes: 0, bad_crc: 0 });
+  });
+
+  it('ignores a valid frame of a unit one bit away', () => {
+    // Unit 3 differs from unit 1 in one bit, but the frame's CRC is valid, so it is no corrupted reply.
+    const result = scanForReply(hexBytes('03 03 04 00 00 00 00 D9 F3'), READ_0_2);
     expect(result).toEqual({ kind: 'incomplete', keep_from: 9, echoes: 0, bad_crc: 0 });
+  });
+
+  it.each([
+    ['unit id', '00 03 04 00 00 00 00 FA 33'],
+    ['function code', '01 07 04 00 00 00 00 FA 33'],
+    ['byte count', '01 03 05 00 00 00 00 FA 33'],
+    ['data', '01 03 04 00 00 00 01 FA 33'],
+  ])('counts a flipped %s bit as a bad crc', (_, reply) => {
+    const result = scanForReply(hexBytes(reply), READ_0_2);
+    expect(result.kind).toBe('incomplete');
+    expect(result.bad_crc).toBe(1);
+  });
+
+  it('waits for a corrupted reply cut short', () => {
+    const result = scanForReply(hexBytes('00 03 04 00'), READ_0_2);
+    expect(result).toEqual({ kind: 'incomplete', keep_from: 0, echoes: 0, bad_crc: 0 });
   });
 
   it('ignores a wrong byte count', () => {

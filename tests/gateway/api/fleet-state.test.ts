@@ -96,6 +96,8 @@ describe('FleetState field errors', () => {
 });
 
 describe('FleetState discovered devices', () => {
+  const roomRoute = { subscription: 'rooms/+/state', site: 'north-hub', measurement: 'cold_room' };
+
   function roomReading(device: string, time_ms: number): Reading {
     return { ...reading(time_ms, { air_temp_c: 3 }), tags: { site: 'north-hub', asset: device, device } };
   }
@@ -112,7 +114,7 @@ describe('FleetState discovered devices', () => {
   it('evicts the least recently seen', () => {
     const bus = new EventBus();
     const fleet = new FleetState(resolved.devices, bus, {
-      discovered_subscription: (id) => (id.startsWith('room-') ? 'rooms/+/state' : undefined),
+      discovered_route: (id) => (id.startsWith('room-') ? roomRoute : undefined),
       max_discovered: 2,
     });
     bus.emit('reading', roomReading('room-7', 1_000));
@@ -130,11 +132,47 @@ describe('FleetState discovered devices', () => {
 
   it('counts faults and state of discovered devices', () => {
     const bus = new EventBus();
-    const fleet = new FleetState(resolved.devices, bus, { discovered_subscription: () => 'rooms/+/state' });
+    const fleet = new FleetState(resolved.devices, bus, { discovered_route: () => roomRoute });
     bus.emit('reading', roomReading('room-7', 1_000));
     bus.emit('device_state', { device_id: 'room-7', up: false, consecutive_failures: 2, last_error: 'gone' });
     expect(fleet.device('room-7')?.health.state).toBe('down');
     expect(fleet.device('room-7')?.health.last_error).toBe('gone');
+    fleet.detach();
+  });
+
+  it('lists a device whose every field fails', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus, { discovered_route: () => roomRoute });
+    bus.emit('field_error', { device_id: 'room-2', field: 'air_temp_c', code: 'FIELD_MISSING', message: 'no value' });
+    bus.emit('field_error', { device_id: 'room-2', field: 'door_open', code: 'FIELD_MISSING', message: 'none' });
+    const device = fleet.device('room-2');
+    expect(device?.discovered).toBe(true);
+    expect(device?.subscription).toBe('rooms/+/state');
+    expect(device?.site).toBe('north-hub');
+    expect(device?.measurement).toBe('cold_room');
+    expect(device?.health.readings).toBe(0);
+    expect(device?.health.field_errors).toBe(2);
+    expect(device?.health.last_field_error).toBe('FIELD_MISSING: none');
+    expect(device?.health.state).toBe('unknown');
+    expect(fleet.page(0, 10).devices.map((view) => view.id)).toEqual(['room-1', 'room-2']);
+    fleet.detach();
+  });
+
+  it('lists a device with only input problems', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus, { discovered_route: () => roomRoute });
+    bus.emit('input_problem', { source: 'mqtt', code: 'PAYLOAD_JSON_INVALID', message: 'bad', device_id: 'room-3' });
+    expect(fleet.device('room-3')?.health.input_problems).toBe(1);
+    expect(fleet.device('room-3')?.health.last_error).toBe('PAYLOAD_JSON_INVALID: bad');
+    fleet.detach();
+  });
+
+  it('keeps field errors of unrouted devices out', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus, { discovered_route: () => undefined });
+    bus.emit('field_error', { device_id: 'room-2', field: 'air_temp_c', code: 'FIELD_MISSING', message: 'none' });
+    expect(fleet.device('room-2')).toBeUndefined();
+    expect(fleet.counts().total).toBe(1);
     fleet.detach();
   });
 });

@@ -103,6 +103,16 @@ describe('coldpool check-config', () => {
     expect(result.stderr).toContain(`warning: no devices and no mqtt.subscriptions are configured in ${file}`);
   });
 
+  it('counts one device in the singular', async () => {
+    const file = writeConfig(
+      'devices:\n  - { id: room-1, protocol: mqtt, topic: rooms/1, profile: coldpool-room-celsius }\n' +
+        'mqtt:\n  subscriptions:\n    - { topic: rooms/+/state, device_id_segment: 1, profile: coldpool-room-celsius }\n',
+    );
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(`${file}: valid (1 device, 1 wildcard subscription)`);
+  });
+
   it('rejects an open broker address', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'coldpool-check-'));
     const file = join(dir, 'site.yaml');

@@ -2,6 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { QueueLock } from '../../../gateway/queue/queue-lock.js';
 import { runCli } from './run-cli.js';
 
 /** Runs `coldpool demo` with a throwaway store, a free broker port and `args`. */
@@ -26,5 +27,27 @@ describe('coldpool demo flags', () => {
     expect(run.stderr).toMatch(/^coldpool: --http "0\.0\.0\.0:18081" is not allowed: /);
     expect(run.stderr).toContain('use --http 127.0.0.1:18081');
     expect(run.stderr).not.toContain('http.host');
+  });
+});
+
+describe('coldpool demo on a locked store', () => {
+  it('names --store in the lock error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-demo-lock-'));
+    const store = join(dir, 'demo.db');
+    // This test process holds the queue lock, as a running demo on the same --store would.
+    const lock = new QueueLock(join(dir, 'queue.db'));
+    lock.acquire();
+    try {
+      const run = await runCli(['demo', '--mqtt-port', '0', '--duration', '1', '--store', store], {
+        timeout_ms: 30_000,
+      });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`coldpool: queue file ${join(dir, 'queue.db')}, kept beside --store ${store}`);
+      expect(run.stderr).toContain(`is in use by process ${process.pid}`);
+      expect(run.stderr).toContain('give this demo a --store in another folder');
+      expect(run.stderr).not.toContain('outputs.queue.path');
+    } finally {
+      lock.release();
+    }
   });
 });

@@ -93,3 +93,36 @@ describe('scheduler order intake', () => {
     expect(error.message).toMatch(/^order message field id: /);
   });
 });
+
+describe('order window order', () => {
+  it('rejects a delivery before pickup', () => {
+    const payload = JSON.parse(clockOrder({ start: '17:30', end: '21:30' })) as Record<string, unknown>;
+    payload.delivery_window = { start: '10:00', end: '11:00' };
+    const error = readError(JSON.stringify(payload));
+    expect(error.message).toContain(
+      'order clock-3: field delivery_window: delivery window 10:00-11:00 ends before the pickup window 17:30-21:30 opens',
+    );
+    expect(error.order_id).toBe('clock-3');
+  });
+
+  it('skips the rule for invalid times', () => {
+    const payload = JSON.parse(clockOrder({ start: '8pm', end: '21:30' })) as Record<string, unknown>;
+    payload.delivery_window = { start: '10:00', end: '11:00' };
+    const error = readError(JSON.stringify(payload));
+    expect(error.message).toContain('field pickup_window.start: clock time "8pm" is invalid');
+    expect(error.message).not.toContain('NaN');
+    expect(error.message).not.toContain('ends before the pickup window');
+  });
+
+  it('accepts a delivery ending at pickup', () => {
+    const payload = JSON.parse(clockOrder({ start: '17:30', end: '21:30' })) as Record<string, unknown>;
+    payload.delivery_window = { start: '10:00', end: '17:30' };
+    expect(readOrderMessage(JSON.stringify(payload), PLAN_DATE, ZONE).order.delivery_window.end).toBe(17 * 60 + 30);
+  });
+
+  it('accepts a next-day delivery', () => {
+    const payload = JSON.parse(clockOrder({ start: '17:30', end: '21:30' })) as Record<string, unknown>;
+    payload.delivery_window = { start: '32:00', end: '36:00' };
+    expect(readOrderMessage(JSON.stringify(payload), PLAN_DATE, ZONE).order.delivery_window.start).toBe(32 * 60);
+  });
+});

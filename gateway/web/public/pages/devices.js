@@ -11,7 +11,7 @@ import { onLive } from '../live.js';
 const REFRESH_INTERVAL_MS = 1000;
 
 /** Creates the badge of a field error count, a warning when the count is not 0, titled with the newest error. */
-function fieldErrorBadge(health) {
+export function fieldErrorBadge(health) {
   const count = health.field_errors;
   return el(
     'span',

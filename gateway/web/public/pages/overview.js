@@ -1,11 +1,18 @@
-/** Overview: one tile per cold room and truck, updated from the live feed. */
+/**
+ * Overview: one tile per cold room and truck, and a table of the devices discovered through wildcard
+ * subscriptions, updated from the live feed.
+ */
 import { api } from '../api.js';
 import { el, formatTemperature, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { fieldErrorBadge } from './devices.js';
 
 /** Minimum time between two refreshes of the asset list triggered by live events, in milliseconds. */
 const REFRESH_INTERVAL_MS = 1000;
+
+/** Discovered devices shown at most, the first by id. */
+const DISCOVERED_SHOWN = 100;
 
 /** Returns the translated name of a temperature field, or the field name when it has none. */
 function fieldLabel(field) {
@@ -64,18 +71,70 @@ function tile(asset) {
   );
 }
 
+function discoveredRow(device) {
+  const { health } = device;
+  return el('tr', { 'data-device': device.id }, [
+    el('td', {}, device.id),
+    el('td', {}, device.subscription ?? ''),
+    el('td', { 'data-field': 'health', 'data-state': health.state }, t(`health.${health.state}`)),
+    el('td', {}, formatTime(health.last_seen_ms)),
+    el('td', {}, fieldErrorBadge(health)),
+    el('td', { 'data-field': 'last_problem' }, health.last_error ?? health.last_field_error ?? ''),
+  ]);
+}
+
+/** Returns the discovered-device section, or nothing when no device was discovered. */
+function discoveredSection(devices) {
+  if (devices.length === 0) return [];
+  const headings = [
+    t('devices.device'),
+    t('devices.subscription'),
+    t('devices.health'),
+    t('devices.last_seen'),
+    t('devices.field_errors'),
+    t('devices.last_problem'),
+  ];
+  const table = el('table', { class: 'table', 'data-testid': 'discovered' }, [
+    el(
+      'thead',
+      {},
+      el(
+        'tr',
+        {},
+        headings.map((text) => el('th', {}, text)),
+      ),
+    ),
+    el('tbody', {}, devices.map(discoveredRow)),
+  ]);
+  const more =
+    devices.length >= DISCOVERED_SHOWN
+      ? [el('p', { class: 'muted' }, t('overview.discovered_more', { count: DISCOVERED_SHOWN }))]
+      : [];
+  return [
+    el('h3', {}, t('overview.discovered')),
+    el('p', { class: 'muted' }, t('overview.discovered_note')),
+    // The table scrolls on its own, so that a long problem text does not widen the page on a phone.
+    el('div', { class: 'table-scroll' }, table),
+    ...more,
+  ];
+}
+
 export function renderOverview(container) {
   const grid = el('div', { class: 'tiles', 'data-testid': 'tiles' });
-  container.replaceChildren(el('h2', {}, t('overview.heading')), grid);
+  const discovered = el('section', { 'data-testid': 'discovered-section' });
+  container.replaceChildren(el('h2', {}, t('overview.heading')), grid, discovered);
   let timer;
   let stopped = false;
 
   async function refresh() {
     timer = undefined;
     try {
-      const assets = await api.assets();
+      const [assets, discoveredDevices] = await Promise.all([api.assets(), api.discoveredDevices(DISCOVERED_SHOWN)]);
       if (stopped) return;
-      grid.replaceChildren(...(assets.length > 0 ? assets.map(tile) : [el('p', {}, t('overview.empty'))]));
+      // With only discovered devices, the empty-overview text would state falsely that no device exists.
+      const empty = discoveredDevices.length > 0 ? [] : [el('p', {}, t('overview.empty'))];
+      grid.replaceChildren(...(assets.length > 0 ? assets.map(tile) : empty));
+      discovered.replaceChildren(...discoveredSection(discoveredDevices));
     } catch (error) {
       if (!stopped) showError(grid, error);
     }
@@ -85,7 +144,9 @@ export function renderOverview(container) {
     if (timer === undefined) timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
   }
 
-  const unsubscribers = ['reading', 'alarm', 'device_state'].map((name) => onLive(name, scheduleRefresh));
+  const unsubscribers = ['reading', 'alarm', 'device_state', 'field_error'].map((name) =>
+    onLive(name, scheduleRefresh),
+  );
   refresh();
   return () => {
     stopped = true;
