@@ -13,6 +13,7 @@ const TIMING_FILES = [
   'tests/cluster/leader-election.int.test.ts',
   'tests/cluster/upstream-ingest.int.test.ts',
   'tests/devices/modbus/rtu-bus.int.test.ts',
+  'tests/devices/modbus/rtu-corrupt-reply.int.test.ts',
   'tests/devices/modbus/rtu-device.int.test.ts',
   'tests/devices/modbus/scan-command.int.test.ts',
   'tests/devices/modbus/tcp-device.int.test.ts',

@@ -33,7 +33,9 @@ describe('rtu corrupted replies', () => {
       id: 'room-2',
       unit_id: 2,
       poll_interval_ms: 60_000,
-      timeout_ms: 150,
+      // Every reply is corrupted, so every read waits the whole timeout. A reply that arrived after it
+      // would not be counted, so the timeout leaves room for a loaded machine.
+      timeout_ms: 500,
       retries: 0,
       backoff_max_ms: 1000,
       fields: [{ ...field }],
