@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildServer, portAccepts, spawnServer, waitUntilReady } from './child-server.js';
@@ -17,6 +17,12 @@ export interface MosquittoOptions {
   ready_timeout_ms?: number;
   /** Port on 127.0.0.1 to listen on, for a broker that starts after its clients. Default: a free port. */
   port?: number;
+  /**
+   * A mosquitto.conf whose settings replace the harness's queue and persistence settings, such as one of
+   * examples/mosquitto/. Its listeners, logging, authentication and persistence location are left out for
+   * the harness's own; `persistence` is then ignored. Default: the settings of `mosquittoConfig`.
+   */
+  settings_file?: string;
 }
 
 /** A running mosquitto on 127.0.0.1. */
@@ -28,14 +34,46 @@ export interface Mosquitto {
   stop(): Promise<void>;
   /** Kills the broker and starts it again on the same port and config; clients see a disconnect. */
   restart(): Promise<void>;
+  /** Sends SIGHUP: mosquitto reads its config and password file again; connected clients stay connected. */
+  reload(): void;
+}
+
+/** Settings of a `settings_file` that the harness sets itself: where to listen, log, authenticate, persist. */
+const HARNESS_KEYS = new Set([
+  'listener',
+  'port',
+  'bind_address',
+  'log_dest',
+  'log_type',
+  'allow_anonymous',
+  'password_file',
+  'acl_file',
+  'persistence_location',
+  'user',
+  'pid_file',
+]);
+
+/** The lines of `file` that set anything but `HARNESS_KEYS`, without comments and blank lines. */
+async function brokerSettings(file: string): Promise<string[]> {
+  const lines = (await readFile(file, 'utf8')).split('\n').map((line) => line.trim());
+  return lines.filter((line) => line !== '' && !line.startsWith('#') && !HARNESS_KEYS.has(line.split(/\s+/)[0] ?? ''));
 }
 
 /**
- * Builds mosquitto.conf (see mosquitto.conf(5) for 2.0.11). `max_queued_messages 0` and
- * `max_inflight_messages 0` lift the per-client QoS 1/2 limits (defaults 1000 and 20), so a fast
+ * Builds mosquitto.conf (see mosquitto.conf(5) for 2.0.11). Without `settings_file`, `max_queued_messages 0`
+ * and `max_inflight_messages 0` lift the per-client QoS 1/2 limits (defaults 1000 and 20), so a fast
  * publisher's messages are queued rather than silently dropped.
  */
-function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): string {
+async function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): Promise<string> {
+  const settings =
+    options.settings_file === undefined
+      ? [
+          'max_queued_messages 0',
+          'max_inflight_messages 0',
+          'set_tcp_nodelay true',
+          `persistence ${options.persistence === true}`,
+        ]
+      : await brokerSettings(options.settings_file);
   const lines = [
     `listener ${port} 127.0.0.1`,
     options.password_file === undefined ? 'allow_anonymous true' : 'allow_anonymous false',
@@ -43,11 +81,8 @@ function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): 
     'log_dest stderr',
     'log_type error',
     'log_type warning',
-    'max_queued_messages 0',
-    'max_inflight_messages 0',
-    'set_tcp_nodelay true',
-    `persistence ${options.persistence === true}`,
-    ...(options.persistence === true ? [`persistence_location ${dir}/`] : []),
+    ...settings,
+    `persistence_location ${dir}/`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -63,7 +98,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   await chmod(dir, 0o777);
   const port = options.port ?? (await freePort());
   const configPath = join(dir, 'mosquitto.conf');
-  await writeFile(configPath, mosquittoConfig(dir, port, options));
+  await writeFile(configPath, await mosquittoConfig(dir, port, options));
   const readyTimeout = options.ready_timeout_ms ?? 10_000;
 
   async function launch(): Promise<ChildServer> {
@@ -90,6 +125,9 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
     async restart() {
       await server.stop();
       server = await launch();
+    },
+    reload() {
+      server.child.kill('SIGHUP');
     },
   };
 }
