@@ -19,8 +19,8 @@ export interface MosquittoOptions {
   port?: number;
   /**
    * A mosquitto.conf whose settings replace the harness's queue and persistence settings, such as one of
-   * examples/mosquitto/. Its listeners, logging, authentication and persistence location are left out for
-   * the harness's own; `persistence` is then ignored. Default: the settings of `mosquittoConfig`.
+   * examples/mosquitto/. Its listeners, TLS files, logging, authentication and persistence location are
+   * left out for the harness's own; `persistence` is then ignored. Default: the settings of `mosquittoConfig`.
    */
   settings_file?: string;
 }
@@ -38,11 +38,20 @@ export interface Mosquitto {
   reload(): void;
 }
 
-/** Settings of a `settings_file` that the harness sets itself: where to listen, log, authenticate, persist. */
+/**
+ * Settings of a `settings_file` that the harness sets itself: where and how to listen (TLS included),
+ * log, authenticate and persist.
+ */
 const HARNESS_KEYS = new Set([
   'listener',
   'port',
   'bind_address',
+  'certfile',
+  'keyfile',
+  'cafile',
+  'capath',
+  'require_certificate',
+  'tls_version',
   'log_dest',
   'log_type',
   'allow_anonymous',
