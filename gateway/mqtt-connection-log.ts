@@ -41,7 +41,8 @@ export function logConnectionState(client: ConnectionEvents, log: Logger, option
 
   client.on('error', (error: Error) => {
     const err = redact(error.message, options.password);
-    if (isConnackRefusal(error) && options.refused?.retries !== true) {
+    const refusal = isConnackRefusal(error);
+    if (refusal && options.refused?.retries !== true) {
       // mqtt.js stops reconnecting after a CONNACK refusal, so that error is logged once, with its fix.
       log.error(
         { url, err, connack_code: error.code },
@@ -51,7 +52,7 @@ export function logConnectionState(client: ConnectionEvents, log: Logger, option
     }
     failedAttempts++;
     outageStartMs ??= Date.now();
-    if (isConnackRefusal(error)) {
+    if (refusal) {
       const retryMs = options.retry_delay_ms?.();
       const retry = retryMs === undefined ? '' : ` and tries again in ${Math.round(retryMs / 1000)} s`;
       // Keyed apart from other errors, so a broker that starts refusing is logged at once.

@@ -285,8 +285,9 @@ export class OutputSet {
     if (sink instanceof InfluxWorkerSink || sink instanceof InfluxSink) sink.on('write_error', countFailedAttempt);
     // A page waits in the upstream output while its broker is down or refuses the gateway: each failed
     // connection attempt counts as a write error, so `coldpool status` and /metrics show the outage.
-    if (sink instanceof OutputSink && sink.output instanceof UpstreamOutput)
+    if (sink instanceof OutputSink && sink.output instanceof UpstreamOutput) {
       sink.output.on('error', countFailedAttempt);
+    }
     await consumer.start();
     this.consumers.push(consumer);
     this.log.info({ output: sink.name }, 'output started');

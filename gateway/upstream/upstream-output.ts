@@ -146,6 +146,7 @@ export class UpstreamOutput extends EventEmitter implements Output {
     });
   }
 
+  /** Wait before the attempt after a refusal: the first wait, then twice the previous one up to the longest. */
   private nextRefusalRetryMs(): number {
     const first = this.options.refusal_retry_ms ?? 5000;
     const max = this.options.max_refusal_retry_ms ?? 60_000;
