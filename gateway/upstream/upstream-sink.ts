@@ -21,7 +21,7 @@ export function upstreamNodeId(config: GatewayConfig): string {
 /**
  * Returns the sink for `config.upstream`, or undefined when the section is absent. Throws `SecretError`.
  * Connection errors are logged at most once a minute per kind (unreachable, refused), as for the
- * gateway's other MQTT clients; a refusal names the settings to check.
+ * gateway's other MQTT clients. The line of a refusal names the settings to check.
  */
 export function upstreamSink(config: GatewayConfig, log: Logger): OutputSink | undefined {
   const upstream = config.upstream;

@@ -2,8 +2,8 @@
  * A gateway reading an external site broker (`mqtt.url`) is killed with SIGKILL under load and started
  * again a few seconds later, while a publisher keeps sending QoS 1 readings. With the settings of
  * examples/mosquitto/site-broker.conf the broker queues every reading for the gateway's persistent
- * session and the local store gets them all; with mosquitto's defaults it drops what exceeds 1000 queued
- * messages, which docs/deployment.md ("Broker settings that keep every reading") reports.
+ * session, so the local store gets them all. With mosquitto's defaults the broker drops what exceeds 1000
+ * queued messages, as docs/deployment.md ("Broker settings that keep every reading") reports.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

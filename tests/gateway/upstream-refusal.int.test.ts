@@ -1,7 +1,7 @@
 /**
- * A gateway whose central broker (mosquitto with a password file) refuses its login: the upstream output
- * keeps trying on its back-off, logs what to check, counts the attempts as write errors, and delivers
- * every queued reading once the broker's password file is mended and reloaded.
+ * A gateway whose central broker (mosquitto with a password file) refuses its login. The upstream output
+ * keeps trying on its back-off, logs what to check and counts the attempts as write errors. Once the
+ * broker's password file is mended and reloaded, it delivers every queued reading.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync } from 'node:fs';
@@ -112,7 +112,7 @@ describe('upstream output refused by its broker', () => {
   }, 90_000);
 });
 
-/** A gateway on the site broker with one room node, forwarding upstream as user `gw`, logging into `lines`. */
+/** Builds a gateway on the site broker with one room node that forwards upstream as user `gw` and logs into `lines`. */
 function siteGateway(dir: string, site: Mosquitto, central: Mosquitto, lines: LogLine[]): Gateway {
   const config = validateConfig({
     site: 'refusal',

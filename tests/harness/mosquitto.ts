@@ -62,7 +62,7 @@ const HARNESS_KEYS = new Set([
   'pid_file',
 ]);
 
-/** The lines of `file` that set anything but `HARNESS_KEYS`, without comments and blank lines. */
+/** Returns the lines of `file` that set anything but `HARNESS_KEYS`, without comments and blank lines. */
 async function brokerSettings(file: string): Promise<string[]> {
   const lines = (await readFile(file, 'utf8')).split('\n').map((line) => line.trim());
   return lines.filter((line) => line !== '' && !line.startsWith('#') && !HARNESS_KEYS.has(line.split(/\s+/)[0] ?? ''));
