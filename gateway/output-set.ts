@@ -28,6 +28,7 @@ import { collectSelfMetrics, type SelfMetricsSnapshot, type SelfMetricsSources }
 import { SelfMetricsWriter } from './self-metrics/self-metrics-writer.js';
 import type { GatewayStats } from './stats.js';
 import { createStoreDirectory } from './store-directory.js';
+import { UpstreamOutput } from './upstream/upstream-output.js';
 import { upstreamSink } from './upstream/upstream-sink.js';
 
 /** Output names, as used for queue cursors, logs and the `output` tag of the self-metrics. */
@@ -277,11 +278,15 @@ export class OutputSet {
       failedAttempts += 1;
       this.log.warn({ output: sink.name, err: error.message }, 'output failed to deliver a page; retrying');
     });
-    if (sink instanceof InfluxWorkerSink || sink instanceof InfluxSink) {
-      sink.on('write_error', () => {
-        failedAttempts += 1;
-        consumer.countWriteError();
-      });
+    const countFailedAttempt = (): void => {
+      failedAttempts += 1;
+      consumer.countWriteError();
+    };
+    if (sink instanceof InfluxWorkerSink || sink instanceof InfluxSink) sink.on('write_error', countFailedAttempt);
+    // A page waits in the upstream output while its broker is down or refuses the gateway: each failed
+    // connection attempt counts as a write error, so `coldpool status` and /metrics show the outage.
+    if (sink instanceof OutputSink && sink.output instanceof UpstreamOutput) {
+      sink.output.on('error', countFailedAttempt);
     }
     await consumer.start();
     this.consumers.push(consumer);

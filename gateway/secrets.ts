@@ -52,6 +52,16 @@ export function readSecretOption(
   return undefined;
 }
 
+/**
+ * Names the setting that gives the password, as `readSecret` picks it, with the variable or file it
+ * names: `upstream.password_env (CENTRAL_PASSWORD)`. Undefined when no password is configured.
+ */
+export function passwordSetting(source: SecretSource, key: string): string | undefined {
+  if (source.password_env) return `${key}.password_env (${source.password_env})`;
+  if (source.password_file) return `${key}.password_file (${source.password_file})`;
+  return undefined;
+}
+
 /** States why a password file cannot be read and what to change, by the error's `code`. */
 function unreadableFileMessage(option: string, file: string, error: unknown): string {
   const code = (error as NodeJS.ErrnoException).code;

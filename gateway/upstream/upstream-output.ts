@@ -4,9 +4,15 @@
  * stable client id), and `flush()` resolves only once the broker has acknowledged every message, so the
  * queue deletes a page only after the central broker has it. A gateway killed mid-page sends that page
  * again after its restart, and the central side overwrites the repeated points (same series and time).
+ *
+ * A broker that is down is tried again every second. A CONNACK refusal (a wrong password, a user the
+ * broker's ACL does not let in) is tried again too, after a wait that doubles from `refusal_retry_ms` up to
+ * `max_refusal_retry_ms`: mqtt.js 5 would otherwise stop reconnecting, and the readings would wait in the
+ * queue until the gateway restarts, even after the broker's settings were mended.
  */
 import { EventEmitter } from 'node:events';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
+import { isConnackRefusal } from '../../devices/mqtt/connack-refusal.js';
 import type { Output, OutputStats } from '../outputs/output.js';
 import type { Reading } from '../reading.js';
 import { alarmsTopic, encodeBatch, readingsTopic } from './upstream-message.js';
@@ -29,11 +35,23 @@ export interface UpstreamOutputOptions {
   password?: string;
   /** Time `stop()` waits for unacknowledged messages, in milliseconds. Default 5000. */
   stop_timeout_ms?: number;
+  /** Wait before the attempt after a first CONNACK refusal, in milliseconds; it doubles after each refusal. Default 5000. */
+  refusal_retry_ms?: number;
+  /** Longest wait between attempts while the broker keeps refusing, in milliseconds. Default 60000. */
+  max_refusal_retry_ms?: number;
 }
 
-/** Output to a central broker. Events: `connect`, `offline`, `error` (Error from the MQTT client). */
+/** Wait between attempts while the broker cannot be reached, in milliseconds. */
+const RECONNECT_MS = 1000;
+
+/**
+ * Output to a central broker. Events: `connect`, `offline`, `error` (Error from the MQTT client, one per
+ * failed connection attempt; a refusal is an `ErrorWithReasonCode`).
+ */
 export class UpstreamOutput extends EventEmitter implements Output {
   private client: MqttClient | undefined;
+  /** Wait after the latest refusal, in milliseconds; undefined until the broker refuses, and after a connection. */
+  private refusalRetryMs: number | undefined;
   private readonly counters = { written: 0, rejected: 0, dropped: 0, write_errors: 0 };
   private pending = 0;
   private stopped = false;
@@ -51,18 +69,30 @@ export class UpstreamOutput extends EventEmitter implements Output {
       clientId: this.options.client_id,
       protocolVersion: 4,
       clean: false,
-      reconnectPeriod: 1000,
+      reconnectPeriod: RECONNECT_MS,
+      reconnectOnConnackError: true,
       connectTimeout: 10_000,
       ...(this.options.username !== undefined ? { username: this.options.username } : {}),
       ...(this.options.password !== undefined ? { password: this.options.password } : {}),
     };
     const client = connect(this.options.url, clientOptions);
-    client.on('connect', () => this.emit('connect'));
+    client.on('connect', () => {
+      this.refusalRetryMs = undefined;
+      client.options.reconnectPeriod = RECONNECT_MS;
+      this.emit('connect');
+    });
     client.on('offline', () => this.emit('offline'));
     client.on('error', (error) => {
+      // mqtt.js arms the timer of the next attempt after this event, with the period it reads then.
+      client.options.reconnectPeriod = isConnackRefusal(error) ? this.nextRefusalRetryMs() : RECONNECT_MS;
       if (this.listenerCount('error') > 0) this.emit('error', error);
     });
     this.client = client;
+  }
+
+  /** Wait before the next connection attempt, in milliseconds. */
+  get retryDelayMs(): number {
+    return this.client?.options.reconnectPeriod ?? RECONNECT_MS;
   }
 
   write(readings: readonly Reading[]): void {
@@ -114,6 +144,14 @@ export class UpstreamOutput extends EventEmitter implements Output {
       else this.counters.written += batch.length;
       if (this.pending === 0) this.releaseWaiters();
     });
+  }
+
+  /** Wait before the attempt after a refusal: the first wait, then twice the previous one up to the longest. */
+  private nextRefusalRetryMs(): number {
+    const first = this.options.refusal_retry_ms ?? 5000;
+    const max = this.options.max_refusal_retry_ms ?? 60_000;
+    this.refusalRetryMs = this.refusalRetryMs === undefined ? first : Math.min(max, this.refusalRetryMs * 2);
+    return this.refusalRetryMs;
   }
 
   private releaseWaiters(): void {

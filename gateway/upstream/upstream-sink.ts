@@ -5,8 +5,9 @@
  */
 import type { Logger } from 'pino';
 import type { GatewayConfig } from '../config/schema.js';
+import { logConnectionState } from '../mqtt-connection-log.js';
 import { OutputSink } from '../outputs/output-sink.js';
-import { readSecret } from '../secrets.js';
+import { passwordSetting, readSecret, redactUrlText } from '../secrets.js';
 import { UpstreamOutput } from './upstream-output.js';
 
 /** Name of the upstream output, as used for its queue cursor, logs and self-metrics. */
@@ -17,7 +18,11 @@ export function upstreamNodeId(config: GatewayConfig): string {
   return config.cluster?.node_id ?? config.mqtt.client_id;
 }
 
-/** Returns the sink for `config.upstream`, or undefined when the section is absent. Throws `SecretError`. */
+/**
+ * Returns the sink for `config.upstream`, or undefined when the section is absent. Throws `SecretError`.
+ * Connection errors are logged at most once a minute per kind (unreachable, refused), as for the
+ * gateway's other MQTT clients. The line of a refusal names the settings to check.
+ */
 export function upstreamSink(config: GatewayConfig, log: Logger): OutputSink | undefined {
   const upstream = config.upstream;
   if (upstream === undefined) return undefined;
@@ -33,12 +38,18 @@ export function upstreamSink(config: GatewayConfig, log: Logger): OutputSink | u
     ...(upstream.username !== undefined ? { username: upstream.username } : {}),
     ...(password !== undefined ? { password } : {}),
   });
-  output.on('connect', () => log.info({ output: UPSTREAM_OUTPUT, url: upstream.url }, 'upstream broker connected'));
-  output.on('offline', () =>
-    log.warn({ output: UPSTREAM_OUTPUT, url: upstream.url }, 'upstream broker offline; readings stay queued'),
-  );
-  output.on('error', (error: Error) =>
-    log.warn({ output: UPSTREAM_OUTPUT, err: error.message }, 'upstream broker connection error'),
-  );
+  const outputLog = log.child({ output: UPSTREAM_OUTPUT });
+  const url = redactUrlText(upstream.url);
+  // Later connections are logged as `upstream output reconnected`, with the failed attempts and the outage.
+  output.once('connect', () => outputLog.info({ url }, 'upstream broker connected'));
+  output.on('offline', () => outputLog.warn({ url }, 'upstream broker offline; readings stay queued'));
+  const password_key = passwordSetting(upstream, 'upstream');
+  logConnectionState(output, outputLog, {
+    name: 'upstream output',
+    url: upstream.url,
+    ...(password !== undefined ? { password } : {}),
+    refused: { section: 'upstream', retries: true, ...(password_key !== undefined ? { password_key } : {}) },
+    retry_delay_ms: () => output.retryDelayMs,
+  });
   return new OutputSink(UPSTREAM_OUTPUT, output);
 }

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSecret, SecretError } from '../../gateway/secrets.js';
+import { passwordSetting, readSecret, SecretError } from '../../gateway/secrets.js';
 
 function secretError(password_file: string): SecretError {
   try {
@@ -45,5 +45,16 @@ describe('password files', () => {
     expect(secretError(file).message).toBe(
       `mqtt.password_file: ${file} is not readable (EACCES); let the user that runs coldpool read it, or correct mqtt.password_file`,
     );
+  });
+});
+
+describe('password setting', () => {
+  it('names the setting readSecret reads', () => {
+    const both = { password_env: 'CENTRAL_PASSWORD', password_file: '/etc/coldpool/central.pass' };
+    expect(passwordSetting(both, 'upstream')).toBe('upstream.password_env (CENTRAL_PASSWORD)');
+    expect(passwordSetting({ password_file: both.password_file }, 'upstream')).toBe(
+      'upstream.password_file (/etc/coldpool/central.pass)',
+    );
+    expect(passwordSetting({}, 'upstream')).toBeUndefined();
   });
 });

@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ChildServer, portAccepts, spawnServer, waitUntilReady } from './child-server.js';
@@ -22,6 +22,12 @@ export interface MosquittoOptions {
    * log notices, which include "Outgoing messages are being dropped for client ...". Default false.
    */
   default_queue_limits?: boolean;
+  /**
+   * A mosquitto.conf whose settings replace the harness's queue and persistence settings, such as one of
+   * examples/mosquitto/. Its listeners, TLS files, logging, authentication and persistence location are
+   * left out for the harness's own; `persistence` is then ignored. Default: the settings of `mosquittoConfig`.
+   */
+  settings_file?: string;
 }
 
 /** A running mosquitto on 127.0.0.1. */
@@ -35,14 +41,54 @@ export interface Mosquitto {
   restart(): Promise<void>;
   /** Everything the broker wrote to stderr since it first started, across restarts. */
   log(): string;
+  /** Sends SIGHUP: mosquitto reads its config and password file again; connected clients stay connected. */
+  reload(): void;
 }
 
 /**
- * Builds mosquitto.conf (see mosquitto.conf(5) for 2.0.11). `max_queued_messages 0` and
- * `max_inflight_messages 0` lift the per-client QoS 1/2 limits (defaults 1000 and 20), so a fast
+ * Settings of a `settings_file` that the harness sets itself: where and how to listen (TLS included),
+ * log, authenticate and persist.
+ */
+const HARNESS_KEYS = new Set([
+  'listener',
+  'port',
+  'bind_address',
+  'certfile',
+  'keyfile',
+  'cafile',
+  'capath',
+  'require_certificate',
+  'tls_version',
+  'log_dest',
+  'log_type',
+  'allow_anonymous',
+  'password_file',
+  'acl_file',
+  'persistence_location',
+  'user',
+  'pid_file',
+]);
+
+/** Returns the lines of `file` that set anything but `HARNESS_KEYS`, without comments and blank lines. */
+async function brokerSettings(file: string): Promise<string[]> {
+  const lines = (await readFile(file, 'utf8')).split('\n').map((line) => line.trim());
+  return lines.filter((line) => line !== '' && !line.startsWith('#') && !HARNESS_KEYS.has(line.split(/\s+/)[0] ?? ''));
+}
+
+/**
+ * Builds mosquitto.conf (see mosquitto.conf(5) for 2.0.11). Without `settings_file`, `max_queued_messages 0`
+ * and `max_inflight_messages 0` lift the per-client QoS 1/2 limits (defaults 1000 and 20), so a fast
  * publisher's messages are queued rather than silently dropped, unless `default_queue_limits` keeps them.
  */
-function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): string {
+async function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): Promise<string> {
+  const settings =
+    options.settings_file === undefined
+      ? [
+          ...(options.default_queue_limits === true ? [] : ['max_queued_messages 0', 'max_inflight_messages 0']),
+          'set_tcp_nodelay true',
+          `persistence ${options.persistence === true}`,
+        ]
+      : await brokerSettings(options.settings_file);
   const lines = [
     `listener ${port} 127.0.0.1`,
     options.password_file === undefined ? 'allow_anonymous true' : 'allow_anonymous false',
@@ -50,12 +96,9 @@ function mosquittoConfig(dir: string, port: number, options: MosquittoOptions): 
     'log_dest stderr',
     'log_type error',
     'log_type warning',
-    ...(options.default_queue_limits === true
-      ? ['log_type notice']
-      : ['max_queued_messages 0', 'max_inflight_messages 0']),
-    'set_tcp_nodelay true',
-    `persistence ${options.persistence === true}`,
-    ...(options.persistence === true ? [`persistence_location ${dir}/`] : []),
+    ...(options.default_queue_limits === true ? ['log_type notice'] : []),
+    ...settings,
+    `persistence_location ${dir}/`,
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -71,7 +114,7 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
   await chmod(dir, 0o777);
   const port = options.port ?? (await freePort());
   const configPath = join(dir, 'mosquitto.conf');
-  await writeFile(configPath, mosquittoConfig(dir, port, options));
+  await writeFile(configPath, await mosquittoConfig(dir, port, options));
   const readyTimeout = options.ready_timeout_ms ?? 10_000;
 
   let log = '';
@@ -104,5 +147,8 @@ export async function startMosquitto(options: MosquittoOptions = {}): Promise<Mo
       server = await launch();
     },
     log: () => log,
+    reload() {
+      server.child.kill('SIGHUP');
+    },
   };
 }
