@@ -18,7 +18,7 @@
  *
  * The read that contains an oversized header never reaches aedes: the wrapper destroys the socket and
  * returns null, so aedes also drops the packets of that read that precede the header. The broker thus
- * holds at most one read of an oversized packet, about one socket read buffer
+ * keeps at most one read of an oversized packet, about one socket read buffer
  * (`SOCKET_READ_BUFFER_BYTES` on the embedded broker's plain listener, Node's default elsewhere).
  */
 import type { Readable } from 'node:stream';

@@ -37,7 +37,7 @@ export interface UpstreamOutputOptions {
   stop_timeout_ms?: number;
   /** Wait before the attempt after a first CONNACK refusal, in milliseconds; it doubles after each refusal. Default 5000. */
   refusal_retry_ms?: number;
-  /** Longest wait between attempts while the broker keeps refusing, in milliseconds. Default 60000. */
+  /** Maximum wait between attempts while the broker keeps rejecting the connection, in milliseconds. Default 60000. */
   max_refusal_retry_ms?: number;
 }
 

@@ -1,7 +1,7 @@
 /**
- * What `coldpool sim` needs when the caller starts the gateway from the written configuration
- * (`--gateway none` or `--broker` with `--config-out`): a store directory that outlives the kit, and a
- * wait until that gateway's HTTP API returns 200 from its health route.
+ * Store directory and readiness wait of `coldpool sim` when the caller starts the gateway from the written
+ * configuration (`--gateway none` or `--broker` with `--config-out`). The directory outlives the kit, and
+ * the wait ends once that gateway's HTTP API returns 200 from its health route.
  */
 import { existsSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
