@@ -1,6 +1,7 @@
 /**
  * Device table of the asset page: each device's health, last reading and field error count, refreshed
- * from the live feed when one of the devices changes state or sends a field that could not be read.
+ * from the live feed when one of the devices changes state, sends a field that could not be read or
+ * sends a payload that was rejected.
  */
 import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
@@ -93,7 +94,7 @@ export function mountDevices(container, assetName) {
     if (deviceIds.has(event.device_id) && timer === undefined) timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
   }
 
-  const unsubscribers = ['field_error', 'device_state'].map((name) => onLive(name, scheduleRefresh));
+  const unsubscribers = ['field_error', 'payload_error', 'device_state'].map((name) => onLive(name, scheduleRefresh));
   refresh();
   return () => {
     stopped = true;

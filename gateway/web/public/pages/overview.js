@@ -144,7 +144,7 @@ export function renderOverview(container) {
     if (timer === undefined) timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
   }
 
-  const unsubscribers = ['reading', 'alarm', 'device_state', 'field_error'].map((name) =>
+  const unsubscribers = ['reading', 'alarm', 'device_state', 'field_error', 'payload_error'].map((name) =>
     onLive(name, scheduleRefresh),
   );
   refresh();
