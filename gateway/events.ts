@@ -12,6 +12,8 @@ export interface InputProblem {
   topic?: string;
   /** Modbus read request that failed, as `fc4@0+7` (function code, start address, quantity). */
   request?: string;
+  /** True when the device's payload was rejected whole, such as invalid JSON or a missing device id. */
+  payload_rejected?: boolean;
 }
 
 /**

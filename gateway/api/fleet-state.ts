@@ -23,8 +23,12 @@ export interface LatestReading {
   time_ms: number;
 }
 
-/** `up`: reporting. `down`: the input marked it down. `stale`: silent for `stale_after_ms`. `unknown`: never seen. */
-export type HealthState = 'up' | 'down' | 'stale' | 'unknown';
+/**
+ * `up`: reporting. `down`: the input marked it down. `stale`: silent for `stale_after_ms`. `unknown`: never
+ * seen. `payload_errors`: a payload was rejected after the last accepted reading, and no reading was
+ * accepted within `stale_after_ms` or ever, so the device sends data that the gateway cannot read.
+ */
+export type HealthState = 'up' | 'down' | 'stale' | 'unknown' | 'payload_errors';
 
 export interface DeviceHealth {
   state: HealthState;
@@ -38,6 +42,13 @@ export interface DeviceHealth {
   input_problems: number;
   consecutive_failures: number;
   last_error: string | null;
+  /**
+   * Code and message of the newest payload of the device that was rejected whole (`PAYLOAD_JSON_INVALID`)
+   * or had a field that could not be read (`FIELD_MISSING`).
+   */
+  last_payload_error: string | null;
+  /** Gateway time of `last_payload_error`, in milliseconds since the epoch. */
+  last_payload_error_ms: number | null;
 }
 
 export interface DeviceView {
@@ -77,6 +88,10 @@ interface DeviceRecord {
   up: boolean | undefined;
   consecutive_failures: number;
   last_error: string | null;
+  last_payload_error: string | null;
+  last_payload_error_ms: number | null;
+  /** True when a payload was rejected after the newest accepted reading, or before the first one. */
+  rejected_since_reading: boolean;
 }
 
 export interface FleetStateOptions {
@@ -111,6 +126,9 @@ function newRecord(device: DeviceSummary, subscription?: string): DeviceRecord {
     up: undefined,
     consecutive_failures: 0,
     last_error: null,
+    last_payload_error: null,
+    last_payload_error_ms: null,
+    rejected_since_reading: false,
   };
 }
 
@@ -276,6 +294,7 @@ export class FleetState {
     }
     record.readings += 1;
     record.last_seen_ms = this.now();
+    record.rejected_since_reading = false;
   }
 
   private onFault(fault: SensorFault): void {
@@ -288,6 +307,9 @@ export class FleetState {
     if (!record) return;
     record.field_errors += 1;
     record.last_field_error = `${problem.code}: ${problem.message}`;
+    // The pipeline emits the field errors of a sample before its reading, so a payload with some readable
+    // fields clears this again when its reading arrives.
+    this.notePayloadError(record, record.last_field_error);
   }
 
   private onProblem(problem: InputProblem): void {
@@ -295,6 +317,13 @@ export class FleetState {
     if (!record) return;
     record.input_problems += 1;
     record.last_error = `${problem.code}: ${problem.message}`;
+    if (problem.payload_rejected === true) this.notePayloadError(record, record.last_error);
+  }
+
+  private notePayloadError(record: DeviceRecord, error: string): void {
+    record.last_payload_error = error;
+    record.last_payload_error_ms = this.now();
+    record.rejected_since_reading = true;
   }
 
   private onDeviceState(state: DeviceState): void {
@@ -306,10 +335,12 @@ export class FleetState {
   }
 
   private health(record: DeviceRecord): DeviceHealth {
+    const silent = record.last_seen_ms === null || this.now() - record.last_seen_ms > this.staleAfterMs;
     let state: HealthState;
     if (record.up === false) state = 'down';
+    else if (silent && record.rejected_since_reading) state = 'payload_errors';
     else if (record.last_seen_ms === null) state = 'unknown';
-    else state = this.now() - record.last_seen_ms > this.staleAfterMs ? 'stale' : 'up';
+    else state = silent ? 'stale' : 'up';
     return {
       state,
       last_seen_ms: record.last_seen_ms,
@@ -320,6 +351,8 @@ export class FleetState {
       input_problems: record.input_problems,
       consecutive_failures: record.consecutive_failures,
       last_error: record.last_error,
+      last_payload_error: record.last_payload_error,
+      last_payload_error_ms: record.last_payload_error_ms,
     };
   }
 

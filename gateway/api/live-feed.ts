@@ -32,7 +32,14 @@ export interface LiveFeedOptions {
   clock?: () => number;
 }
 
-export type LiveEventName = 'reading' | 'device_state' | 'sensor_fault' | 'field_error' | 'alarm' | 'plan';
+export type LiveEventName =
+  | 'reading'
+  | 'device_state'
+  | 'sensor_fault'
+  | 'field_error'
+  | 'payload_error'
+  | 'alarm'
+  | 'plan';
 
 /** Reason a reconnecting client gets a `resync` event instead of the events it missed. */
 export type ResyncReason = 'gateway_restarted' | 'events_expired' | 'too_many_missed' | 'invalid_last_event_id';

@@ -1,6 +1,6 @@
 /** Connects the bus and the services' subscriptions to the live feed. */
 
-import type { DeviceState, FieldProblem } from '../events.js';
+import type { DeviceState, FieldProblem, InputProblem } from '../events.js';
 import type { Reading, SensorFault } from '../reading.js';
 import type { ApiDeps } from './api-context.js';
 import type { FleetState } from './fleet-state.js';
@@ -33,15 +33,25 @@ export function wireLiveFeed(deps: ApiDeps, live: LiveFeed, fleet: FleetState): 
   const onState = (state: DeviceState) => live.publish('device_state', withFieldErrors(fleet, state));
   const onFault = (fault: SensorFault) => live.publish('sensor_fault', fault);
   const onFieldError = (problem: FieldProblem) => live.publish('field_error', withFieldErrors(fleet, problem));
+  // Rejected payloads of devices the fleet lists, so that the dashboard refreshes only for a device it shows.
+  const onInputProblem = (problem: InputProblem) => {
+    const { device_id } = problem;
+    if (problem.payload_rejected !== true || device_id === undefined) return;
+    if (fleet.fieldErrors(device_id) === undefined) return;
+    const { code, message, topic } = problem;
+    live.publish('payload_error', { device_id, code, message, ...(topic === undefined ? {} : { topic }) });
+  };
   bus.on('reading', onReading);
   bus.on('device_state', onState);
   bus.on('sensor_fault', onFault);
   bus.on('field_error', onFieldError);
+  bus.on('input_problem', onInputProblem);
   const unsubscribers: Unsubscribe[] = [
     () => bus.off('reading', onReading),
     () => bus.off('device_state', onState),
     () => bus.off('sensor_fault', onFault),
     () => bus.off('field_error', onFieldError),
+    () => bus.off('input_problem', onInputProblem),
   ];
   const alarms = deps.alarms?.subscribe?.((alarm) => live.publish('alarm', alarm));
   if (alarms) unsubscribers.push(alarms);

@@ -169,7 +169,14 @@ export class MqttInput {
         // A payload that could not be decoded still routes its device, so that the device is listed
         // with this problem. An id that is not a valid device id gets no identity.
         if (isValidDeviceId(device_id)) this.identityFor(device_id, '', topic);
-        this.bus.emit('input_problem', { source: 'mqtt', code, message: error.message, topic, device_id });
+        this.bus.emit('input_problem', {
+          source: 'mqtt',
+          code,
+          message: error.message,
+          topic,
+          device_id,
+          payload_rejected: true,
+        });
       },
     );
     this.subscriber.on('unknown_topic', ({ topic }: { topic: string }) => {

@@ -146,12 +146,14 @@ describe('discovered devices whose payloads all fail', () => {
   let gateway: Gateway;
   let api: RunningApi;
   let client: MqttClient;
+  let startedMs: number;
 
   async function getDevice(id: string): Promise<Response> {
     return fetch(`${api.url}/api/v1/devices/${id}`);
   }
 
   beforeAll(async () => {
+    startedMs = Date.now();
     dir = await mkdtemp(join(tmpdir(), 'coldpool-discovered-bad-'));
     const port = await freePort();
     const resolved = validateConfig({
@@ -198,11 +200,22 @@ describe('discovered devices whose payloads all fail', () => {
     expect(device.latest).toEqual([]);
   });
 
+  it('marks field errors only as payload errors', async () => {
+    const device = (await (await getDevice('room-2')).json()) as DeviceView;
+    expect(device.health.state).toBe('payload_errors');
+    expect(device.health.last_payload_error).toMatch(/^FIELD_MISSING: /);
+    expect(device.health.last_payload_error_ms).toBeGreaterThanOrEqual(startedMs);
+    expect(device.health.last_payload_error_ms).toBeLessThanOrEqual(Date.now());
+  });
+
   it('lists a device whose payload is not JSON', async () => {
     const device = (await (await getDevice('room-3')).json()) as DeviceView;
     expect(device.subscription).toBe(BAD_FILTER);
     expect(device.health.input_problems).toBe(1);
     expect(device.health.last_error).toMatch(/^PAYLOAD_JSON_INVALID: /);
+    expect(device.health.state).toBe('payload_errors');
+    expect(device.health.last_payload_error).toMatch(/^PAYLOAD_JSON_INVALID: /);
+    expect(device.health.last_payload_error_ms).toBeGreaterThanOrEqual(startedMs);
   });
 
   it('includes them in the device list', async () => {
@@ -214,10 +227,22 @@ describe('discovered devices whose payloads all fail', () => {
 
   it('shows them in status', async () => {
     const text = formatStatus(await fetchStatus(api.url));
-    expect(text).toMatch(/room-2\s+room-2\s+mqtt\s+discovered sim\/rooms\/\+\/state\s+unknown\s.*FIELD_MISSING: /);
     expect(text).toMatch(
-      /room-3\s+room-3\s+mqtt\s+discovered sim\/rooms\/\+\/state\s+unknown\s.*PAYLOAD_JSON_INVALID: /,
+      /room-2\s+room-2\s+mqtt\s+discovered sim\/rooms\/\+\/state\s+payload_errors\s.*FIELD_MISSING: /,
     );
+    expect(text).toMatch(
+      /room-3\s+room-3\s+mqtt\s+discovered sim\/rooms\/\+\/state\s+payload_errors\s.*PAYLOAD_JSON_INVALID: /,
+    );
+  });
+
+  it('switches to up on a valid reading', async () => {
+    const payload = { seq: 2, ts: Date.now(), temp_c: 3.4, rh_pct: 84, door_open: false, battery_pct: 90 };
+    await client.publishAsync('sim/rooms/room-3/state', JSON.stringify(payload), { qos: 1 });
+    await until(async () => ((await (await getDevice('room-3')).json()) as DeviceView).health.readings === 1);
+    const device = (await (await getDevice('room-3')).json()) as DeviceView;
+    expect(device.health.state).toBe('up');
+    expect(device.health.last_payload_error).toMatch(/^PAYLOAD_JSON_INVALID: /);
+    expect(device.latest[0]?.fields.air_temp_c).toBe(3.4);
   });
 
   it('explains a device that is not listed', async () => {

@@ -167,9 +167,29 @@ describe('dashboard', () => {
     expect(Number(await badge.getAttribute('data-count'))).toBeGreaterThan(0);
     expect(await badge.getAttribute('class')).toContain('level-warning');
     expect(await row.textContent()).toContain(DISCOVERY_FILTER);
-    expect(await row.locator('[data-field="health"]').getAttribute('data-state')).toBe('unknown');
+    const health = row.locator('[data-field="health"]');
+    expect(await health.getAttribute('data-state')).toBe('payload_errors');
+    expect(await health.textContent()).toContain('Sending, every payload rejected');
+    const payloadError = health.locator('[data-field="last_payload_error"]');
+    expect(await payloadError.textContent()).toMatch(/^Last rejected .+: FIELD_MISSING: /);
+    expect(Number(await payloadError.getAttribute('data-time-ms'))).toBeGreaterThan(Date.now() - MINUTE_MS);
     expect(await row.locator('[data-field="last_problem"]').textContent()).toMatch(/^FIELD_MISSING: /);
     await page.screenshot({ path: `${ARTIFACTS}/overview-discovered.png`, fullPage: true });
+  });
+
+  it('shows a discovered device as up after a valid reading', async () => {
+    const client = await connectAsync(running.broker_url, { clientId: 'dashboard-recovered-test' });
+    try {
+      const payload = JSON.stringify({ seq: 1, ts: Date.now(), temp_c: 3.1, rh_pct: 80, door_open: false });
+      await client.publishAsync('wild/rooms/room-x/state', payload, { qos: 1 });
+    } finally {
+      await client.endAsync();
+    }
+    await page.goto(running.url);
+    const health = page.locator('[data-testid="discovered"] [data-device="room-x"] [data-field="health"]');
+    await expect.poll(() => health.getAttribute('data-state'), { timeout: 10_000 }).toBe('up');
+    expect(await health.textContent()).toBe('Up');
+    expect(await health.locator('[data-field="last_payload_error"]').count()).toBe(0);
   });
 
   it('shows no highlight without field errors', async () => {

@@ -17,8 +17,13 @@ const deviceSchema = openObject(
     discovered: { type: 'boolean', description: 'True for a device seen through a wildcard subscription' },
     subscription: { type: 'string', description: 'Subscription filter that routed a discovered device' },
     health: openObject({
-      state: { type: 'string', enum: ['up', 'down', 'stale', 'unknown'] },
+      state: { type: 'string', enum: ['up', 'down', 'stale', 'unknown', 'payload_errors'] },
       last_seen_ms: { type: ['integer', 'null'] },
+      last_payload_error: {
+        type: ['string', 'null'],
+        description: 'Code and message of the newest rejected payload or unreadable field',
+      },
+      last_payload_error_ms: { type: ['integer', 'null'], description: 'Gateway time of last_payload_error' },
     }),
     latest: { type: 'array', items: openObject({}) },
   },

@@ -8,6 +8,10 @@ import { freePort } from '../../harness/free-port.js';
 export interface RedisServer {
   url: string;
   port: number;
+  /** Stops the redis-server process and keeps its folder, so that `startProcess` can start it again. */
+  stopProcess(): Promise<void>;
+  /** Starts redis-server again on the same port. It comes back empty, because persistence is off. */
+  startProcess(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -20,11 +24,18 @@ export async function startRedisServer(password?: string): Promise<RedisServer> 
   const port = await freePort();
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir];
   if (password !== undefined) args.push('--requirepass', password);
-  const server: ChildServer = spawnServer('redis-server', args);
+  let server: ChildServer = spawnServer('redis-server', args);
   await waitUntilReady(server, 'redis-server', () => portAccepts(port), 10_000);
   return {
     url: `redis://127.0.0.1:${port}/0`,
     port,
+    async stopProcess() {
+      await server.stop();
+    },
+    async startProcess() {
+      server = spawnServer('redis-server', args);
+      await waitUntilReady(server, 'redis-server', () => portAccepts(port), 10_000);
+    },
     async stop() {
       await server.stop();
       await rm(dir, { recursive: true, force: true });

@@ -153,7 +153,7 @@ describe('FleetState discovered devices', () => {
     expect(device?.health.readings).toBe(0);
     expect(device?.health.field_errors).toBe(2);
     expect(device?.health.last_field_error).toBe('FIELD_MISSING: none');
-    expect(device?.health.state).toBe('unknown');
+    expect(device?.health.state).toBe('payload_errors');
     expect(fleet.page(0, 10).devices.map((view) => view.id)).toEqual(['room-1', 'room-2']);
     fleet.detach();
   });
@@ -173,6 +173,132 @@ describe('FleetState discovered devices', () => {
     bus.emit('field_error', { device_id: 'room-2', field: 'air_temp_c', code: 'FIELD_MISSING', message: 'none' });
     expect(fleet.device('room-2')).toBeUndefined();
     expect(fleet.counts().total).toBe(1);
+    fleet.detach();
+  });
+});
+
+describe('FleetState payload errors', () => {
+  const STALE_AFTER_MS = 60_000;
+  const fieldMissing = { device_id: 'room-1', field: 'air_temp_c', code: 'FIELD_MISSING', message: 'no value' };
+  const jsonInvalid = {
+    source: 'mqtt' as const,
+    code: 'PAYLOAD_JSON_INVALID',
+    message: 'unexpected end of JSON input',
+    device_id: 'room-1',
+    topic: 'rooms/1',
+    payload_rejected: true,
+  };
+
+  function fleetAt(clock: { now_ms: number }): { bus: EventBus; fleet: FleetState } {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus, { stale_after_ms: STALE_AFTER_MS, now: () => clock.now_ms });
+    return { bus, fleet };
+  }
+
+  it('starts without a payload error', () => {
+    const { fleet } = fleetAt({ now_ms: 1_000 });
+    const health = fleet.device('room-1')?.health;
+    expect(health?.state).toBe('unknown');
+    expect(health?.last_payload_error).toBeNull();
+    expect(health?.last_payload_error_ms).toBeNull();
+    fleet.detach();
+  });
+
+  it('marks unreadable fields before any reading', () => {
+    const clock = { now_ms: 5_000 };
+    const { bus, fleet } = fleetAt(clock);
+    bus.emit('field_error', fieldMissing);
+    const health = fleet.device('room-1')?.health;
+    expect(health?.state).toBe('payload_errors');
+    expect(health?.last_payload_error).toBe('FIELD_MISSING: no value');
+    expect(health?.last_payload_error_ms).toBe(5_000);
+    expect(health?.last_seen_ms).toBeNull();
+    fleet.detach();
+  });
+
+  it('marks a rejected payload before any reading', () => {
+    const clock = { now_ms: 7_000 };
+    const { bus, fleet } = fleetAt(clock);
+    bus.emit('input_problem', jsonInvalid);
+    const health = fleet.device('room-1')?.health;
+    expect(health?.state).toBe('payload_errors');
+    expect(health?.last_payload_error).toBe('PAYLOAD_JSON_INVALID: unexpected end of JSON input');
+    expect(health?.last_payload_error_ms).toBe(7_000);
+    expect(health?.last_error).toBe('PAYLOAD_JSON_INVALID: unexpected end of JSON input');
+    fleet.detach();
+  });
+
+  it('ignores problems that reject no payload', () => {
+    const { bus, fleet } = fleetAt({ now_ms: 1_000 });
+    bus.emit('input_problem', {
+      source: 'mqtt',
+      code: 'MQTT_RETAINED_SKIPPED',
+      message: 'retained message without a timestamp skipped',
+      device_id: 'room-1',
+    });
+    bus.emit('input_problem', { source: 'modbus', code: 'MODBUS_TIMEOUT', message: 'no reply', device_id: 'room-1' });
+    const health = fleet.device('room-1')?.health;
+    expect(health?.state).toBe('unknown');
+    expect(health?.input_problems).toBe(2);
+    expect(health?.last_payload_error).toBeNull();
+    fleet.detach();
+  });
+
+  it('switches to up on a reading', () => {
+    const clock = { now_ms: 1_000 };
+    const { bus, fleet } = fleetAt(clock);
+    bus.emit('input_problem', jsonInvalid);
+    clock.now_ms = 2_000;
+    bus.emit('reading', reading(2_000, { air_temp_c: 3.5 }));
+    const health = fleet.device('room-1')?.health;
+    expect(health?.state).toBe('up');
+    // The newest error stays listed after the device recovered.
+    expect(health?.last_payload_error).toBe('PAYLOAD_JSON_INVALID: unexpected end of JSON input');
+    expect(health?.last_payload_error_ms).toBe(1_000);
+    fleet.detach();
+  });
+
+  it('stays up on a partly readable payload', () => {
+    const clock = { now_ms: 1_000 };
+    const { bus, fleet } = fleetAt(clock);
+    bus.emit('reading', reading(1_000, { air_temp_c: 3.5, door_open: false }));
+    clock.now_ms = 1_000 + STALE_AFTER_MS + 1;
+    // One payload: the pipeline emits its field error, then the reading of its other fields.
+    bus.emit('field_error', { ...fieldMissing, field: 'door_open' });
+    bus.emit('reading', reading(clock.now_ms, { air_temp_c: 3.6 }));
+    expect(fleet.device('room-1')?.health.state).toBe('up');
+    fleet.detach();
+  });
+
+  it('marks rejected payloads after readings stop', () => {
+    const clock = { now_ms: 1_000 };
+    const { bus, fleet } = fleetAt(clock);
+    bus.emit('reading', reading(1_000, { air_temp_c: 3.5 }));
+    clock.now_ms = 2_000;
+    bus.emit('input_problem', jsonInvalid);
+    // Within stale_after_ms of the last reading the device still counts as up.
+    expect(fleet.device('room-1')?.health.state).toBe('up');
+    clock.now_ms = 1_000 + STALE_AFTER_MS + 1;
+    expect(fleet.device('room-1')?.health.state).toBe('payload_errors');
+    expect(fleet.counts().up).toBe(0);
+    fleet.detach();
+  });
+
+  it('keeps stale without rejected payloads', () => {
+    const clock = { now_ms: 1_000 };
+    const { bus, fleet } = fleetAt(clock);
+    bus.emit('input_problem', jsonInvalid);
+    bus.emit('reading', reading(1_000, { air_temp_c: 3.5 }));
+    clock.now_ms = 1_000 + STALE_AFTER_MS + 1;
+    expect(fleet.device('room-1')?.health.state).toBe('stale');
+    fleet.detach();
+  });
+
+  it('puts down before payload errors', () => {
+    const { bus, fleet } = fleetAt({ now_ms: 1_000 });
+    bus.emit('field_error', fieldMissing);
+    bus.emit('device_state', { device_id: 'room-1', up: false, consecutive_failures: 3, last_error: 'timeout' });
+    expect(fleet.device('room-1')?.health.state).toBe('down');
     fleet.detach();
   });
 });

@@ -104,6 +104,45 @@ describe('live feed', () => {
     controller.abort();
   });
 
+  it('pushes rejected payloads', async () => {
+    const controller = new AbortController();
+    const reader = (await fetch(`${url}/api/v1/live`, { signal: controller.signal })).body!.getReader();
+    fixture.bus.emit('input_problem', {
+      source: 'mqtt',
+      code: 'PAYLOAD_JSON_INVALID',
+      message: 'unexpected end of JSON input',
+      device_id: 'room-1',
+      topic: 'rooms/1',
+      payload_rejected: true,
+    });
+    const event = await nextEvent(reader, (name) => name === 'payload_error');
+    expect(JSON.parse(event.data)).toEqual({
+      device_id: 'room-1',
+      code: 'PAYLOAD_JSON_INVALID',
+      message: 'unexpected end of JSON input',
+      topic: 'rooms/1',
+    });
+    controller.abort();
+  });
+
+  it('leaves other input problems out', async () => {
+    const controller = new AbortController();
+    const reader = (await fetch(`${url}/api/v1/live`, { signal: controller.signal })).body!.getReader();
+    const rejected = { source: 'mqtt' as const, code: 'PAYLOAD_JSON_INVALID', message: 'x', payload_rejected: true };
+    fixture.bus.emit('input_problem', { ...rejected, device_id: 'not-configured' });
+    fixture.bus.emit('input_problem', {
+      source: 'mqtt',
+      code: 'MQTT_RETAINED_SKIPPED',
+      message: 'y',
+      device_id: 'room-1',
+    });
+    // A later event of another name shows that the feed sent no payload_error before it.
+    fixture.bus.emit('field_error', { device_id: 'room-1', field: 'air_temp_c', code: 'FIELD_MISSING', message: 'z' });
+    const event = await nextEvent(reader, (name) => name === 'payload_error' || name === 'field_error');
+    expect(event.name).toBe('field_error');
+    controller.abort();
+  });
+
   it('pushes alarm changes', async () => {
     const controller = new AbortController();
     const reader = (await fetch(`${url}/api/v1/live`, { signal: controller.signal })).body!.getReader();

@@ -1,6 +1,7 @@
 /**
  * Device table of the asset page: each device's health, last reading and field error count, refreshed
- * from the live feed when one of the devices changes state or sends a field that could not be read.
+ * from the live feed when one of the devices changes state, sends a field that could not be read or
+ * sends a payload that was rejected.
  */
 import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
@@ -25,10 +26,29 @@ export function fieldErrorBadge(health) {
   );
 }
 
+/**
+ * Creates the health cell of a device. A device whose every payload since its last accepted reading was
+ * rejected also shows the newest error and the time the gateway received it.
+ */
+export function healthCell(health) {
+  const details =
+    health.state === 'payload_errors' && health.last_payload_error !== null
+      ? el(
+          'div',
+          { class: 'muted', 'data-field': 'last_payload_error', 'data-time-ms': health.last_payload_error_ms },
+          t('health.last_payload_error', {
+            time: formatTime(health.last_payload_error_ms),
+            error: health.last_payload_error,
+          }),
+        )
+      : null;
+  return el('td', { 'data-field': 'health', 'data-state': health.state }, [t(`health.${health.state}`), details]);
+}
+
 function deviceRow(device) {
   return el('tr', { 'data-device': device.id }, [
     el('td', {}, device.id),
-    el('td', { 'data-field': 'health', 'data-state': device.health.state }, t(`health.${device.health.state}`)),
+    healthCell(device.health),
     el('td', {}, formatTime(device.health.last_seen_ms)),
     el('td', {}, fieldErrorBadge(device.health)),
   ]);
@@ -74,7 +94,7 @@ export function mountDevices(container, assetName) {
     if (deviceIds.has(event.device_id) && timer === undefined) timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
   }
 
-  const unsubscribers = ['field_error', 'device_state'].map((name) => onLive(name, scheduleRefresh));
+  const unsubscribers = ['field_error', 'payload_error', 'device_state'].map((name) => onLive(name, scheduleRefresh));
   refresh();
   return () => {
     stopped = true;

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { el, formatTemperature, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
-import { fieldErrorBadge } from './devices.js';
+import { fieldErrorBadge, healthCell } from './devices.js';
 
 /** Minimum time between two refreshes of the asset list triggered by live events, in milliseconds. */
 const REFRESH_INTERVAL_MS = 1000;
@@ -76,7 +76,7 @@ function discoveredRow(device) {
   return el('tr', { 'data-device': device.id }, [
     el('td', {}, device.id),
     el('td', {}, device.subscription ?? ''),
-    el('td', { 'data-field': 'health', 'data-state': health.state }, t(`health.${health.state}`)),
+    healthCell(health),
     el('td', {}, formatTime(health.last_seen_ms)),
     el('td', {}, fieldErrorBadge(health)),
     el('td', { 'data-field': 'last_problem' }, health.last_error ?? health.last_field_error ?? ''),
@@ -144,7 +144,7 @@ export function renderOverview(container) {
     if (timer === undefined) timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
   }
 
-  const unsubscribers = ['reading', 'alarm', 'device_state', 'field_error'].map((name) =>
+  const unsubscribers = ['reading', 'alarm', 'device_state', 'field_error', 'payload_error'].map((name) =>
     onLive(name, scheduleRefresh),
   );
   refresh();
