@@ -40,6 +40,8 @@ import { httpAuth } from './security/http-auth.js';
 import { createInternalMqttUser } from './security/internal-user.js';
 import { checkHttpListenerSafety, disabledHttpWarning } from './security/listener-safety.js';
 import { logBrokerRejections } from './security/rejection-log.js';
+import type { HttpAuthConfig } from './security/security-config.js';
+import { openSessionPersistence, type SessionPersistence } from './security/session-persistence.js';
 import { createStats, type GatewayStats } from './stats.js';
 import { createStoreDirectory } from './store-directory.js';
 import { DASHBOARD_ROUTES } from './web/dashboard-routes.js';
@@ -77,6 +79,8 @@ export class Gateway {
   private mqttInput: MqttInput | undefined;
   private modbusInput: ModbusInput | undefined;
   private api: RunningApi | undefined;
+  /** Session file of the HTTP API, open while the API runs with `http.auth`. */
+  private sessions: SessionPersistence | undefined;
   private control: ControlClient | undefined;
   /** Credentials of the gateway's own MQTT clients: the internal user when the embedded broker checks users. */
   private credentials: MqttCredentials = {};
@@ -191,6 +195,8 @@ export class Gateway {
     if (!this.running) return;
     this.running = false;
     await this.api?.stop();
+    this.sessions?.close();
+    this.sessions = undefined;
     await this.modbusInput?.stop();
     await this.mqttInput?.stop();
     await this.leadership?.stop();
@@ -324,9 +330,11 @@ export class Gateway {
       return;
     }
     checkHttpListenerSafety(http.host, http.auth);
+    this.sessions = http.auth ? this.openSessions(http.auth) : undefined;
     const auth = http.auth
       ? httpAuth({
           config: http.auth,
+          ...(this.sessions ? { sessions: this.sessions.records, session_sink: this.sessions.sink } : {}),
           public_routes: [...DASHBOARD_ROUTES, HEALTH_ROUTE],
           audit: (record) => this.auditRequest(record),
           // One line per address, user name and reason per minute, so a password guesser cannot flood the log.
@@ -369,6 +377,17 @@ export class Gateway {
       );
     }
     this.log.info({ url: this.api.url }, 'http api and dashboard listening');
+  }
+
+  /** Opens the session file of `http.auth`, so logins survive a restart; undefined after a logged failure. */
+  private openSessions(auth: HttpAuthConfig): SessionPersistence | undefined {
+    return openSessionPersistence({
+      path: auth.session_store_path,
+      setting: stateFileSetting(this.resolved.config, 'sessions'),
+      users: auth.users,
+      log: this.log,
+      problemLog: this.problemLog,
+    });
   }
 
   /** Writes a state-changing HTTP request to the audit trail with who made it, when monitoring runs. */

@@ -102,7 +102,7 @@ export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig
 }
 
 /**
- * Puts the alarm records and plan stores that the file does not place in the local store's folder. One
+ * Puts the alarm records, plan and session stores that the file does not place in the local store's folder. One
  * `outputs.local_store.path` then keeps all of a gateway's state files together (`data/` by default),
  * and two gateways with different folders never share a file.
  */
@@ -114,6 +114,10 @@ function placeStateFiles(config: GatewayConfig, data: unknown): void {
   };
   if (section('alarms')?.store_path === undefined) config.alarms.store_path = join(folder, 'records.db');
   if (section('planning')?.store_path === undefined) config.planning.store_path = join(folder, 'plans.db');
+  const auth = section('http')?.auth as Record<string, unknown> | undefined;
+  if (config.http.auth !== undefined && auth?.session_store_path === undefined) {
+    config.http.auth.session_store_path = join(folder, 'sessions.db');
+  }
 }
 
 /** Reads and validates a configuration file. */

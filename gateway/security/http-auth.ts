@@ -13,6 +13,7 @@ import { HttpUserStore } from './http-users.js';
 import { type LoginFailure, registerLoginRoutes } from './login-routes.js';
 import { RateLimiter } from './rate-limiter.js';
 import type { HttpAuthConfig } from './security-config.js';
+import type { SessionRecord, SessionRecordSink } from './session-record.js';
 import { type TokenHolder, TokenStore } from './token-store.js';
 
 /** Options of `httpAuth`. */
@@ -32,6 +33,10 @@ export interface HttpAuthOptions {
   login_failed?: (failure: LoginFailure) => void;
   /** Clock in milliseconds, default `Date.now`. */
   now_ms?: () => number;
+  /** Session tokens restored from the session file. Default none. */
+  sessions?: readonly SessionRecord[];
+  /** Receives every session token issued and removed, to write the session file. Default none. */
+  session_sink?: SessionRecordSink;
 }
 
 /** The parts `httpAuth` returns. */
@@ -79,7 +84,13 @@ function expiredTokenMessage(holder: TokenHolder): string {
 export function httpAuth(options: HttpAuthOptions): HttpAuth {
   const now = options.now_ms ?? Date.now;
   const config = options.config;
-  const tokens = new TokenStore({ session_ttl_s: config.session_ttl_s, config_tokens: config.tokens, now_ms: now });
+  const tokens = new TokenStore({
+    session_ttl_s: config.session_ttl_s,
+    config_tokens: config.tokens,
+    now_ms: now,
+    ...(options.sessions !== undefined ? { sessions: options.sessions } : {}),
+    ...(options.session_sink !== undefined ? { session_sink: options.session_sink } : {}),
+  });
   const users = new HttpUserStore(config.users);
   const loginLimiter = new RateLimiter({
     max_events: config.max_logins_per_window,

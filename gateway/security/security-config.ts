@@ -116,6 +116,11 @@ export const httpAuthSchema = z.strictObject({
   tokens: z.array(httpTokenSchema).default([]),
   /** Lifetime of a session token issued at login, seconds, default 43200 (12 hours). */
   session_ttl_s: z.number().int().min(60).max(2592000).default(43200),
+  /**
+   * SQLite file of the session records, so logins survive a restart. Default `sessions.db` in the folder
+   * of `outputs.local_store.path`, placed by the config loader.
+   */
+  session_store_path: z.string().min(1).default('data/sessions.db'),
   /** Login attempts one source address may make per `login_window_s`, default 5. */
   max_logins_per_window: z.number().int().min(1).max(10000).default(5),
   /** Window of `max_logins_per_window`, seconds, default 300. */

@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { HttpRole, HttpTokenConfig } from './security-config.js';
+import type { SessionRecord, SessionRecordSink } from './session-record.js';
 
 /** Prefix of every token, so a leaked one is easy to recognise in logs and secret scanners. */
 export const TOKEN_PREFIX = 'cpt_';
@@ -42,6 +43,10 @@ export interface TokenStoreOptions {
   config_tokens?: readonly HttpTokenConfig[];
   /** Session tokens kept at once, default 10000. When full, the one that expires first is dropped. */
   max_sessions?: number;
+  /** Sessions restored from the session file at start. Expired ones are skipped, and the cap applies. */
+  sessions?: readonly SessionRecord[];
+  /** Receives every session added and removed, to keep the session file in step. Default none. */
+  session_sink?: SessionRecordSink;
   /** Clock in milliseconds, default `Date.now`. */
   now_ms?: () => number;
 }
@@ -57,16 +62,35 @@ export class TokenStore {
       const expires_at_ms = Date.parse(token.expires_at);
       this.byHash.set(token.token_sha256, { name: token.name, role: token.role, kind: 'config', expires_at_ms });
     }
+    for (const record of options.sessions ?? []) this.restore(record);
   }
 
-  /** Issues a session token for `name` with `role`; returns the token, which is not stored anywhere. */
+  /**
+   * Issues a session token for `name` with `role` and returns it. Only its SHA-256 is kept, in memory and
+   * through `session_sink`.
+   */
   issue(name: string, role: HttpRole): { token: string; expires_at_ms: number } {
-    if (this.sessions >= (this.options.max_sessions ?? 10000)) this.dropSoonestSession();
+    this.sweepExpired();
+    if (this.sessions >= this.maxSessions()) this.dropSoonestSession();
     const token = generateToken();
-    const expires_at_ms = this.now() + this.options.session_ttl_s * 1000;
-    this.byHash.set(tokenSha256(token), { name, role, kind: 'session', expires_at_ms });
+    const issued_at_ms = this.now();
+    const expires_at_ms = issued_at_ms + this.options.session_ttl_s * 1000;
+    const token_sha256 = tokenSha256(token);
+    this.byHash.set(token_sha256, { name, role, kind: 'session', expires_at_ms });
     this.sessions++;
+    this.options.session_sink?.insert({ token_sha256, name, role, issued_at_ms, expires_at_ms });
     return { token, expires_at_ms };
+  }
+
+  /** Removes every expired session token and returns the count. Each login runs it before the cap check. */
+  sweepExpired(): number {
+    const now = this.now();
+    const expired: string[] = [];
+    for (const [hash, holder] of this.byHash) {
+      if (holder.kind === 'session' && holder.expires_at_ms <= now) expired.push(hash);
+    }
+    for (const hash of expired) this.remove(hash);
+    return expired.length;
   }
 
   /** Checks `token`. An expired session token is removed on the way. */
@@ -94,8 +118,27 @@ export class TokenStore {
     return this.sessions;
   }
 
+  private maxSessions(): number {
+    return this.options.max_sessions ?? 10000;
+  }
+
+  /**
+   * Adds a stored session unless it has expired or its hash is already held. Over the cap, the session
+   * that expires first is dropped, which may be the one just added.
+   */
+  private restore(record: SessionRecord): void {
+    if (record.expires_at_ms <= this.now() || this.byHash.has(record.token_sha256)) return;
+    const { name, role, expires_at_ms } = record;
+    this.byHash.set(record.token_sha256, { name, role, kind: 'session', expires_at_ms });
+    this.sessions++;
+    if (this.sessions > this.maxSessions()) this.dropSoonestSession();
+  }
+
+  /** Removes a session token and reports it to the sink. Config tokens are never passed here. */
   private remove(hash: string): void {
-    if (this.byHash.delete(hash)) this.sessions--;
+    if (!this.byHash.delete(hash)) return;
+    this.sessions--;
+    this.options.session_sink?.delete(hash);
   }
 
   private dropSoonestSession(): void {

@@ -68,4 +68,21 @@ describe.skipIf(process.platform === 'win32')('database file modes', () => {
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toContain(`outputs.queue.path ${path} is writable by group or others (mode 620)`);
   });
+
+  it('warns for a session file others can read', () => {
+    const path = join(dir, 'sessions.db');
+    writeFileSync(path, '');
+    chmodSync(path, 0o604);
+    const settings = {
+      alarms: { store_path: join(dir, 'missing', 'records.db') },
+      outputs: { local_store: { path: join(dir, 'missing', 'store.db') } },
+    };
+    const auth = { users: [], session_store_path: path };
+    const enabled = validateConfig({ ...settings, http: { enabled: true, auth } }).config;
+    expect(databaseFileWarnings(enabled)).toEqual([
+      `http.auth.session_store_path ${path} is readable by group or others (mode 604) and lists who is logged in to the HTTP API; run chmod 600 ${path}`,
+    ]);
+    const disabled = validateConfig({ ...settings, http: { enabled: false, auth } }).config;
+    expect(databaseFileWarnings(disabled)).toEqual([]);
+  });
 });
