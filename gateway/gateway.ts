@@ -3,6 +3,7 @@ import type { RtuLineStats } from '../devices/modbus/rtu-transport.js';
 import type { DeviceSample } from '../devices/sample.js';
 import type { ColdChainMonitor } from './alarms/cold-chain-monitor.js';
 import { alarmServiceFromEngine } from './api/alarm-engine-service.js';
+import { AssetReportService } from './api/asset-report-service.js';
 import type { RunningApi, startGatewayApi } from './api/gateway-api.js';
 import { HEALTH_ROUTE } from './api/health-route.js';
 import { EmbeddedBrokerError } from './broker/broker-error.js';
@@ -401,7 +402,7 @@ export class Gateway {
     });
   }
 
-  /** Collects the services the API serves besides readings: alarms, plans, capacity and chart limits. */
+  /** Collects the services the API serves besides readings: alarms, plans, capacity, reports and chart limits. */
   private apiServices(): Parameters<typeof startGatewayApi>[2] {
     const coldChain = this.coldChain;
     const relay = this.planRelay;
@@ -412,8 +413,20 @@ export class Gateway {
       ...(this.capacity ? { capacity: this.capacity } : {}),
     };
     if (!coldChain) return planning;
+    // Reports read the readings from the local store file, so a gateway that writes only to InfluxDB has none.
+    const localStore = this.resolved.config.outputs.local_store;
+    const reports = localStore.enabled
+      ? new AssetReportService({
+          store_path: localStore.path,
+          profiles: coldChain.engine.profiles,
+          alarms: coldChain.store,
+          trail: coldChain.trail,
+          now: this.clock ?? Date.now,
+        })
+      : undefined;
     return {
       ...planning,
+      ...(reports ? { reports } : {}),
       alarms: alarmServiceFromEngine(coldChain.engine, coldChain.store),
       limits: (asset) => {
         const profile = coldChain.engine.profiles.find(

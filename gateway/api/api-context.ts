@@ -49,19 +49,27 @@ export interface ApiContext {
   userOf(request: FastifyRequest): RequestUser | undefined;
 }
 
-const FEATURE_NAMES = {
-  history: 'reading history (enable outputs.local_store or outputs.influx)',
-  alarms: 'the alarm service',
-  capacity: 'the capacity-sharing service',
-  plans: 'the scheduler',
-  reports: 'the report service',
+/** Message of `API_SERVICE_UNAVAILABLE` for each optional service: what is missing and the setting that enables it. */
+const UNAVAILABLE_MESSAGES = {
+  history:
+    'reading history is not configured in this gateway; set outputs.local_store.enabled to true or configure outputs.influx',
+  alarms: 'the alarm service is not configured in this gateway; set alarms.enabled to true',
+  capacity:
+    'the capacity-sharing service is not configured in this gateway; set planning.enabled to true ' +
+    '(a cluster node serves it only when it held the leader lease as its HTTP API started)',
+  plans: 'the scheduler is not configured in this gateway; set planning.enabled to true',
+  reports:
+    'the report service is not configured in this gateway; set alarms.enabled and outputs.local_store.enabled to true',
 } as const;
 
-/** Returns the service, or throws `API_SERVICE_UNAVAILABLE` naming what to configure. */
-export function requireService<K extends keyof typeof FEATURE_NAMES>(deps: ApiDeps, key: K): NonNullable<ApiDeps[K]> {
+/** Returns the service, or throws `API_SERVICE_UNAVAILABLE` naming the setting that enables it. */
+export function requireService<K extends keyof typeof UNAVAILABLE_MESSAGES>(
+  deps: ApiDeps,
+  key: K,
+): NonNullable<ApiDeps[K]> {
   const service = deps[key];
   if (service === undefined) {
-    throw new ApiError('API_SERVICE_UNAVAILABLE', `${FEATURE_NAMES[key]} is not configured in this gateway`);
+    throw new ApiError('API_SERVICE_UNAVAILABLE', UNAVAILABLE_MESSAGES[key]);
   }
   return service as NonNullable<ApiDeps[K]>;
 }

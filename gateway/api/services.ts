@@ -222,10 +222,19 @@ export interface RenderedReport {
   body: Buffer | string;
 }
 
+/** Window of one report download, ms since the epoch. The service picks any bound that is missing. */
+export interface ReportWindowRequest {
+  from_ms?: number;
+  to_ms?: number;
+}
+
 export interface ReportService {
   list(): MaybePromise<ReportInfo[]>;
-  /** Returns `undefined` when the report or the format does not exist. */
-  render(id: string, format: 'pdf' | 'csv'): MaybePromise<RenderedReport | undefined>;
+  /**
+   * Returns `undefined` when the report or the format does not exist. Throws
+   * `ServiceRejection('invalid')` for a window it cannot report.
+   */
+  render(id: string, format: 'pdf' | 'csv', window?: ReportWindowRequest): MaybePromise<RenderedReport | undefined>;
 }
 
 /** Temperature limits of an asset, °C, drawn on its chart. */

@@ -1,8 +1,8 @@
 /** Report list and downloads as PDF or CSV. */
 import type { FastifyInstance } from 'fastify';
-import { type ApiContext, requireService } from '../api-context.js';
+import { type ApiContext, callService, requireService } from '../api-context.js';
 import { ApiError } from '../errors.js';
-import { errorResponses, openObject } from '../schemas.js';
+import { errorResponses, openObject, timeRangeQuery } from '../schemas.js';
 
 const CONTENT_TYPES = { pdf: 'application/pdf', csv: 'text/csv; charset=utf-8' } as const;
 
@@ -30,7 +30,7 @@ export function registerReportRoutes(app: FastifyInstance, context: ApiContext):
     async () => requireService(context.deps, 'reports').list(),
   );
 
-  app.get<{ Params: { id: string; format: 'pdf' | 'csv' } }>(
+  app.get<{ Params: { id: string; format: 'pdf' | 'csv' }; Querystring: { from_ms?: number; to_ms?: number } }>(
     '/api/v1/reports/:id/:format',
     {
       schema: {
@@ -44,12 +44,18 @@ export function registerReportRoutes(app: FastifyInstance, context: ApiContext):
             format: { type: 'string', enum: ['pdf', 'csv'] },
           },
         },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { from_ms: timeRangeQuery.from_ms, to_ms: timeRangeQuery.to_ms },
+        },
         response: { 200: { description: 'The report file', type: 'string' }, ...errorResponses },
       },
     },
     async (request, reply) => {
       const { id, format } = request.params;
-      const report = await requireService(context.deps, 'reports').render(id, format);
+      const reports = requireService(context.deps, 'reports');
+      const report = await callService('API_REPORT_NOT_FOUND', () => reports.render(id, format, request.query));
       if (!report) {
         throw new ApiError(
           'API_REPORT_NOT_FOUND',

@@ -15,7 +15,8 @@ import { endShipment, startShipment } from '../../reports/shipment.js';
 
 /** Output streams, exit status and clock of a command; tests pass their own. */
 export interface CommandIo {
-  stdout: { write(text: string | Uint8Array): unknown };
+  /** Standard output; `isTTY` is true when it is a terminal, as on `process.stdout`. */
+  stdout: { write(text: string | Uint8Array): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown };
   setExitCode(code: number): void;
   /** Current time, ms since the epoch. */

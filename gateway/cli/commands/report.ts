@@ -35,6 +35,12 @@ interface ReportCommandOptions {
   font?: string;
 }
 
+/** Report formats whose output is binary data that a terminal cannot display as text. */
+const BINARY_FORMATS: ReadonlySet<string> = new Set(['pdf']);
+
+/** Exit status of a report that `coldpool report` does not write because stdout is a terminal. */
+export const TERMINAL_OUTPUT_EXIT_CODE = 2;
+
 function parsePositive(text: string, option: string): number {
   const value = Number(text);
   if (!(value > 0)) throw new Error(`${option} ${text} is invalid: use a positive number`);
@@ -107,7 +113,7 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
     .option('--format <format>', 'pdf or csv', 'pdf')
     .requiredOption('--store <file>', 'local readings store (SQLite) written by the gateway')
     .option('--records <file>', 'records store (SQLite) with alarms, audit trail and calibrations')
-    .option('--out <file>', 'output file; default: standard output')
+    .option('--out <file>', 'output file; default: standard output, which must not be a terminal for pdf')
     .option('--config <file>', 'gateway configuration (YAML) whose alarms section defines the asset')
     .option('--class <class>', 'temperature class when no --config: frozen, chilled, pharma, ambient', 'chilled')
     .option('--kind <kind>', 'asset kind when no --config: cold_room, room_zone, truck_compartment', 'cold_room')
@@ -118,6 +124,14 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
     .action(async (options: ReportCommandOptions) => {
       if (options.format !== 'pdf' && options.format !== 'csv') {
         throw new Error(`--format ${options.format} is invalid: use pdf or csv`);
+      }
+      if (options.out === undefined && BINARY_FORMATS.has(options.format) && io.stdout.isTTY === true) {
+        io.stderr.write(
+          `coldpool: --format ${options.format} is binary and standard output is a terminal; ` +
+            `pass --out FILE, such as --out report.${options.format}, or redirect standard output to a file\n`,
+        );
+        io.setExitCode(TERMINAL_OUTPUT_EXIT_CODE);
+        return;
       }
       const data = reportFromOptions(options, io.now());
       const output =

@@ -134,19 +134,20 @@ describe('api server without services', () => {
   });
   const gateway = { bus: new EventBus(), stats: createStats(), resolved, outputStats: () => [] };
 
-  for (const url of [
-    '/api/v1/alarms',
-    '/api/v1/offers',
-    '/api/v1/plans/latest',
-    '/api/v1/reports',
-    '/api/v1/history?device=a&field=b',
-  ]) {
+  for (const [url, setting] of [
+    ['/api/v1/alarms', 'set alarms.enabled to true'],
+    ['/api/v1/offers', 'set planning.enabled to true'],
+    ['/api/v1/plans/latest', 'set planning.enabled to true'],
+    ['/api/v1/reports', 'set alarms.enabled and outputs.local_store.enabled to true'],
+    ['/api/v1/history?device=a&field=b', 'set outputs.local_store.enabled to true or configure outputs.influx'],
+  ] as const) {
     it(`returns service unavailable for ${url.split('?')[0]}`, async () => {
       const app = await createApiServer({ gateway }, { dashboard: false });
       const response = await app.inject({ url });
       await app.close();
       expect(response.statusCode).toBe(503);
       expect(response.json().error.code).toBe('API_SERVICE_UNAVAILABLE');
+      expect(response.json().error.message).toContain(`is not configured in this gateway; ${setting}`);
     });
   }
 
