@@ -42,7 +42,7 @@ function roomProfile(asset: string): ChartProfile {
   return { id: asset, match: { asset }, low_c: 0, high_c: 8 };
 }
 
-/** A simulated truck's profiles: its front compartment frozen, its rear compartment chilled. */
+/** Returns the profiles of a simulated truck: its front compartment frozen, its rear compartment chilled. */
 function truckProfiles(asset: string): ChartProfile[] {
   return [
     { id: `${asset}/front`, match: { asset, compartment: 'front' }, low_c: null, high_c: -18 },
