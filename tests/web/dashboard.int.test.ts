@@ -122,6 +122,8 @@ describe('dashboard', () => {
     await expect.poll(() => front.textContent(), { timeout: 15_000 }).toMatch(/temperature: -\d+\.\d °C/);
     await expect.poll(() => rear.textContent(), { timeout: 15_000 }).toMatch(/temperature: \d+\.\d °C/);
     expect(await page.locator('[data-field="mkt"]').count()).toBe(0);
+    await page.locator('[data-testid="chart"] canvas').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/truck.png`, fullPage: true });
   });
 
   it('shows field errors per device', async () => {
