@@ -402,7 +402,7 @@ export class Gateway {
     });
   }
 
-  /** Collects the services the API serves besides readings: alarms, plans, capacity, reports and chart limits. */
+  /** Collects the services the API serves besides readings: alarms, plans, capacity, reports and chart profiles. */
   private apiServices(): Parameters<typeof startGatewayApi>[2] {
     const coldChain = this.coldChain;
     const relay = this.planRelay;
@@ -428,16 +428,7 @@ export class Gateway {
       ...planning,
       ...(reports ? { reports } : {}),
       alarms: alarmServiceFromEngine(coldChain.engine, coldChain.store),
-      limits: (asset) => {
-        const profile = coldChain.engine.profiles.find(
-          (candidate) => candidate.id === asset || candidate.match.asset === asset,
-        );
-        if (!profile) return undefined;
-        return {
-          ...(profile.low_c !== null ? { min_c: profile.low_c } : {}),
-          ...(profile.high_c !== null ? { max_c: profile.high_c } : {}),
-        };
-      },
+      profiles: (asset) => coldChain.engine.profiles.filter((profile) => profile.match.asset === asset),
     };
   }
 

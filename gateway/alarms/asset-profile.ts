@@ -114,7 +114,7 @@ export function resolveAssetProfiles(config: AlarmConfig): AssetProfile[] {
  * tag that differs from the asset's. A truck-level reading without a compartment tag (door, unit power)
  * therefore applies to every compartment of the truck.
  */
-export function matchesAsset(profile: AssetProfile, tags: Record<string, string>): boolean {
+export function matchesAsset(profile: Pick<AssetProfile, 'match'>, tags: Record<string, string>): boolean {
   const { asset, compartment, device } = profile.match;
   if (tags.asset !== asset) return false;
   if (compartment !== undefined && tags.compartment !== undefined && tags.compartment !== compartment) return false;

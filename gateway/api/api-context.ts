@@ -9,9 +9,10 @@ import type { RequestUser } from '../security/audit-record.js';
 import type { GatewayStats } from '../stats.js';
 import { ApiError, type ApiErrorCode, ServiceRejection } from './errors.js';
 import type { FleetState } from './fleet-state.js';
+import type { ChartProfile } from './history/chart-groups.js';
 import type { HistorySource } from './history/history-source.js';
 import type { LiveFeed } from './live-feed.js';
-import type { AlarmService, CapacityService, PlanService, ReportService, TemperatureLimits } from './services.js';
+import type { AlarmService, CapacityService, PlanService, ReportService } from './services.js';
 
 /** What the API reads of the running gateway; `Gateway` from gateway/gateway.ts satisfies it. */
 export interface ApiGateway {
@@ -36,8 +37,11 @@ export interface ApiDeps {
   capacity?: CapacityService;
   plans?: PlanService;
   reports?: ReportService;
-  /** Temperature limits drawn on an asset's chart; `undefined` draws none. */
-  limits?: (asset: string) => TemperatureLimits | undefined;
+  /**
+   * Alarm profiles whose `match.asset` is the asset, whose MKT and limits the chart shows per profile and
+   * compartment. Default: none, so the chart shows no limits and one MKT per compartment.
+   */
+  profiles?: (asset: string) => readonly ChartProfile[];
 }
 
 /** Everything a route module needs. */

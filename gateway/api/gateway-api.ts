@@ -68,7 +68,7 @@ export function historyFromConfig(config: GatewayConfig): { history?: HistorySou
 
 /**
  * Starts the API for `gateway` on `options.host` and `options.port` (defaults 127.0.0.1 and 8080).
- * `services` adds the alarm, capacity, plan and report services and the chart limits.
+ * `services` adds the alarm, capacity, plan and report services and the chart profiles.
  */
 export async function startGatewayApi(
   gateway: ServedGateway,

@@ -69,15 +69,39 @@ LIMIT @limit
 `;
 
 /**
- * Tags of the series of one `asset` tag value that still have a reading. The `series` table has one row
- * per series, not per reading, and the readings check is one primary-key probe per series, so the cost
- * does not grow with the number of readings stored.
+ * Measurement and tags of the series of one `asset` tag value that still have a reading. The `series`
+ * table has one row per series, not per reading, and the readings check is one primary-key probe per
+ * series, so the cost does not grow with the number of readings stored.
  */
 export const ASSET_SERIES_TAGS_SQL = `
-SELECT s.tags_json
+SELECT s.measurement, s.tags_json
 FROM series AS s
 WHERE json_extract(s.tags_json, '$.asset') = @asset
   AND EXISTS (SELECT 1 FROM readings AS r WHERE r.series_id = s.series_id)
+`;
+
+/**
+ * Tags of the series of one `asset` tag value that have a reading containing the field at JSON path
+ * `@path`. The probe stops at the first such reading of a series but reads every row of a series
+ * without the field.
+ */
+export const ASSET_FIELD_SERIES_SQL = `
+SELECT s.tags_json
+FROM series AS s
+WHERE json_extract(s.tags_json, '$.asset') = @asset
+  AND EXISTS (
+    SELECT 1 FROM readings AS r WHERE r.series_id = s.series_id AND json_type(r.fields_json, @path) IS NOT NULL
+  )
+`;
+
+/** Each series of one `asset` tag value with the distinct field names of all its readings, as a JSON array. */
+export const ASSET_SERIES_FIELDS_SQL = `
+SELECT s.measurement, s.tags_json, json_group_array(DISTINCT j.key) AS fields_json
+FROM series AS s
+JOIN readings AS r ON r.series_id = s.series_id
+JOIN json_each(r.fields_json) AS j
+WHERE json_extract(s.tags_json, '$.asset') = @asset
+GROUP BY s.series_id
 `;
 
 /** Distinct `asset` tag values of the series that have a reading, sorted, at most `@limit` of them. */

@@ -10,7 +10,9 @@ import type { FieldValue, Reading } from '../reading.js';
 import { openOwnerOnlyDatabase } from '../security/owner-only-file.js';
 import {
   ASSET_COUNT_SQL,
+  ASSET_FIELD_SERIES_SQL,
   ASSET_IDS_SQL,
+  ASSET_SERIES_FIELDS_SQL,
   ASSET_SERIES_TAGS_SQL,
   HISTORY_SQL,
   INSERT_SERIES_SQL,
@@ -91,6 +93,11 @@ function compareStrings(left: string, right: string): number {
 export function seriesKey(measurement: string, tags: Record<string, string>): string {
   const sorted = Object.entries(tags).sort(([left], [right]) => compareStrings(left, right));
   return JSON.stringify([measurement, sorted]);
+}
+
+/** Returns the SQLite JSON path of a top-level field, quoted so that any field name is one key. */
+function fieldPath(field: string): string {
+  return `$."${field.replace(/["\\]/g, (character) => `\\${character}`)}"`;
 }
 
 function toStoredReading(row: ReadingRow): StoredReading {
@@ -211,7 +218,7 @@ export class LocalStore extends EventEmitter implements Output {
   history(query: HistoryQuery): HistoryPoint[] {
     const rows = this.db.prepare(HISTORY_SQL).all({
       device: query.device,
-      path: `$."${query.field.replace(/["\\]/g, (character) => `\\${character}`)}"`,
+      path: fieldPath(query.field),
       from_ms: query.from_ms ?? 0,
       to_ms: query.to_ms ?? Number.MAX_SAFE_INTEGER,
       limit: query.limit ?? 1000,
@@ -232,6 +239,46 @@ export class LocalStore extends EventEmitter implements Output {
       if (matches(JSON.parse(row.tags_json))) return true;
     }
     return false;
+  }
+
+  /** Returns the measurement and tags of each series with a reading whose `asset` tag is `asset`. */
+  assetSeries(asset: string): Array<{ measurement: string; tags: Record<string, string> }> {
+    const rows = this.db.prepare(ASSET_SERIES_TAGS_SQL).all({ asset }) as Array<{
+      measurement: string;
+      tags_json: string;
+    }>;
+    return rows.map((row) => ({ measurement: row.measurement, tags: JSON.parse(row.tags_json) }));
+  }
+
+  /**
+   * Returns true when a series whose `asset` tag is `asset` and whose tags `matches` accepts has a
+   * reading that contains `field`.
+   */
+  hasAssetField(asset: string, field: string, matches: (tags: Record<string, string>) => boolean): boolean {
+    const rows = this.db.prepare(ASSET_FIELD_SERIES_SQL).iterate({ asset, path: fieldPath(field) }) as Iterable<{
+      tags_json: string;
+    }>;
+    for (const row of rows) {
+      if (matches(JSON.parse(row.tags_json))) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Returns the measurement, tags and field names of each series whose `asset` tag is `asset`, with the
+   * names sorted and taken from every reading of the series. Reads every row of those series.
+   */
+  assetSeriesFields(asset: string): Array<{ measurement: string; tags: Record<string, string>; fields: string[] }> {
+    const rows = this.db.prepare(ASSET_SERIES_FIELDS_SQL).all({ asset }) as Array<{
+      measurement: string;
+      tags_json: string;
+      fields_json: string;
+    }>;
+    return rows.map((row) => ({
+      measurement: row.measurement,
+      tags: JSON.parse(row.tags_json),
+      fields: (JSON.parse(row.fields_json) as string[]).sort(),
+    }));
   }
 
   /** Returns the first `limit` values of the `asset` tag over the series that have a reading, and their total. */

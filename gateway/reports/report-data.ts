@@ -27,7 +27,7 @@ import { formatUtc } from './report-format.js';
 import { type Gap, type SeriesPoint, toStepSeries } from './step-series.js';
 
 /** Measurements the gateway itself writes under an asset's tags; their series name no probe device. */
-const NON_DEVICE_MEASUREMENTS = new Set(['alarm', 'sensor_fault']);
+export const NON_DEVICE_MEASUREMENTS = new Set(['alarm', 'sensor_fault']);
 
 /** Largest number of points read per device and field. */
 const HISTORY_LIMIT = 5_000_000;

@@ -22,17 +22,28 @@ export class AssetNotConfiguredError extends RangeError {
   }
 }
 
+/** Settings of the asset when no configuration file is given. */
+export interface FallbackAsset {
+  class: string;
+  /** Asset kind. Default `truck_compartment` when `match` names a compartment, else `cold_room`. */
+  kind?: string;
+  /** Tags of the asset's readings. Default `asset=<asset_id>`. */
+  match?: { asset: string; compartment?: string };
+}
+
 /**
- * Resolves asset `asset_id` from the YAML file `config_path`, or when that is undefined from the class
- * and kind given. Throws an `AssetNotConfiguredError` when the file has no such asset.
+ * Resolves asset `asset_id` from the YAML file `config_path`, or when that is undefined from the
+ * fallback settings. Throws an `AssetNotConfiguredError` when the file has no such asset.
  */
 export function reportProfile(
   asset_id: string,
   config_path: string | undefined,
-  fallback: { class: string; kind: string },
+  fallback: FallbackAsset,
 ): AssetProfile {
   if (config_path === undefined) {
-    return resolveAssetProfile(assetSchema.parse({ id: asset_id, class: fallback.class, kind: fallback.kind }), {});
+    const kind = fallback.kind ?? (fallback.match?.compartment === undefined ? 'cold_room' : 'truck_compartment');
+    const asset = { id: asset_id, class: fallback.class, kind, ...(fallback.match ? { match: fallback.match } : {}) };
+    return resolveAssetProfile(assetSchema.parse(asset), {});
   }
   const document = parse(readFileSync(config_path, 'utf8')) as Record<string, unknown> | null;
   const config = alarmConfigSchema.parse(document?.alarms ?? {});

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { type Fleet, startFleet } from '../../firmware-sim/fleet.js';
+import type { ChartProfile } from '../../gateway/api/history/chart-groups.js';
 import { LocalStoreHistory } from '../../gateway/api/history/local-store-history.js';
 import { createApiServer, startApiServer } from '../../gateway/api/server.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../gateway/broker/embedded-broker.js';
@@ -37,6 +38,18 @@ export interface DashboardGateway {
   stop(): Promise<void>;
 }
 
+function roomProfile(asset: string): ChartProfile {
+  return { id: asset, match: { asset }, low_c: 0, high_c: 8 };
+}
+
+/** Returns the profiles of a simulated truck: its front compartment frozen, its rear compartment chilled. */
+function truckProfiles(asset: string): ChartProfile[] {
+  return [
+    { id: `${asset}/front`, match: { asset, compartment: 'front' }, low_c: null, high_c: -18 },
+    { id: `${asset}/rear`, match: { asset, compartment: 'rear' }, low_c: 2, high_c: 8 },
+  ];
+}
+
 export async function startDashboardGateway(): Promise<DashboardGateway> {
   const dir = await mkdtemp(join(tmpdir(), 'coldpool-dashboard-'));
   const storePath = join(dir, 'store.db');
@@ -59,7 +72,7 @@ export async function startDashboardGateway(): Promise<DashboardGateway> {
     plans,
     capacity: new MemoryCapacity([]),
     reports: new AlarmReports(alarms),
-    limits: (asset) => (asset.startsWith('truck') ? { max_c: 8 } : { min_c: 0, max_c: 8 }),
+    profiles: (asset) => (asset.startsWith('truck') ? truckProfiles(asset) : [roomProfile(asset)]),
   });
   const url = await startApiServer(app, { port: 0 });
   return {

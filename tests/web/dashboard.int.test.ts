@@ -112,6 +112,20 @@ describe('dashboard', () => {
     await page.screenshot({ path: `${ARTIFACTS}/asset.png`, fullPage: true });
   });
 
+  it('shows mkt and limits per compartment', async () => {
+    await page.goto(`${running.url}/#/asset/truck-1`);
+    const front = page.locator('[data-field="group-mkt"][data-group="front"]');
+    const rear = page.locator('[data-field="group-mkt"][data-group="rear"]');
+    await front.waitFor({ timeout: 15_000 });
+    expect(await front.textContent()).toContain('Limits: ≤ -18 °C');
+    expect(await rear.textContent()).toContain('Limits: ≥ 2 °C, ≤ 8 °C');
+    await expect.poll(() => front.textContent(), { timeout: 15_000 }).toMatch(/temperature: -\d+\.\d °C/);
+    await expect.poll(() => rear.textContent(), { timeout: 15_000 }).toMatch(/temperature: \d+\.\d °C/);
+    expect(await page.locator('[data-field="mkt"]').count()).toBe(0);
+    await page.locator('[data-testid="chart"] canvas').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: `${ARTIFACTS}/truck.png`, fullPage: true });
+  });
+
   it('shows field errors per device', async () => {
     const fieldError = {
       device_id: 'ctrl-1',

@@ -1,21 +1,23 @@
 /**
  * The data behind an asset page: temperature curves, defrost and door-open periods, limits, alarms and
- * the mean kinetic temperature of the shown window.
+ * the mean kinetic temperature of the shown window, per alarm profile and compartment.
  */
 import type { FastifyInstance } from 'fastify';
 import { deviceFieldNames, type ResolvedDevice } from '../../config/resolve.js';
 import { type ApiContext, requireService } from '../api-context.js';
 import { TEMPERATURE_FIELDS } from '../asset-view.js';
 import { ApiError } from '../errors.js';
+import { chartGroups } from '../history/chart-groups.js';
 import { asBuckets, readHistory, upstream } from '../history/history-reader.js';
 import type { HistorySource } from '../history/history-source.js';
-import { meanKineticTemperatureC } from '../history/mkt.js';
 import { mergePeriods, type Period, truePeriods } from '../history/periods.js';
 import { errorResponses, idParam, openObject, timeRangeQuery } from '../schemas.js';
 import { resolveTimeRange, type TimeRange, type TimeRangeQuery } from '../time-range.js';
 
 /** Most samples of a boolean field read to find its periods, per device and field. */
 const MAX_STATE_POINTS = 20_000;
+
+const limitsSchema = openObject({ min_c: { type: 'number' }, max_c: { type: 'number' } });
 
 async function periodsOf(
   source: HistorySource,
@@ -51,9 +53,24 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
             bucket_ms: { type: ['integer', 'null'] },
             mkt_c: {
               type: ['number', 'null'],
-              description: 'Mean kinetic temperature of the window, °C (ΔH/R = 10000 K)',
+              description:
+                'Mean kinetic temperature of the window, °C (ΔH/R = 10000 K), or null when there are several groups',
             },
-            limits: openObject({ min_c: { type: 'number' }, max_c: { type: 'number' } }),
+            limits: {
+              ...limitsSchema,
+              type: ['object', 'null'],
+              description: 'Limits of the only group, or null when there are several groups',
+            },
+            groups: {
+              type: 'array',
+              description: 'MKT and limits per alarm profile and compartment',
+              items: openObject({
+                profile: { type: ['string', 'null'] },
+                compartment: { type: ['string', 'null'] },
+                mkt_c: { type: ['number', 'null'] },
+                limits: limitsSchema,
+              }),
+            },
             series: { type: 'array', items: openObject({}) },
             periods: openObject({ defrost: { type: 'array' }, door_open: { type: 'array' } }),
             alarms: { type: 'array', items: openObject({}) },
@@ -89,25 +106,23 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
             device: device.id,
             field,
             label: entry.tags.compartment ?? device.id,
-            tags: entry.tags,
+            tags: { asset, device: device.id, ...entry.tags },
             points: entry.points,
           });
         }
       }
-      // Weights are sample counts, so a bucket's mean stands for its samples. NOTE: within a bucket this
-      // uses the mean instead of each sample, which slightly lowers the MKT when the bucket spans a swing.
-      const weighted = series.flatMap((entry) =>
-        entry.points.map((point) => ({ value_c: point.mean, weight: point.count })),
-      );
+      const { groups, series_profiles } = chartGroups(series, context.deps.profiles?.(asset) ?? []);
+      const [single] = groups;
       const alarms = context.deps.alarms ? await context.deps.alarms.list({ asset }) : [];
       return {
         asset,
         from_ms: range.from_ms,
         to_ms: range.to_ms,
         bucket_ms,
-        mkt_c: meanKineticTemperatureC(weighted),
-        limits: context.deps.limits?.(asset) ?? {},
-        series,
+        mkt_c: groups.length > 1 ? null : (single?.mkt_c ?? null),
+        limits: groups.length > 1 ? null : (single?.limits ?? {}),
+        groups,
+        series: series.map((entry, index) => ({ ...entry, profile: series_profiles[index] })),
         periods: {
           defrost: await periodsOf(source, devices, 'defrost_on', range),
           door_open: await periodsOf(source, devices, 'door_open', range),

@@ -14,6 +14,7 @@ import { buildReport, type ReportData } from '../../reports/report-data.js';
 import { parseTime } from '../../reports/report-format.js';
 import { renderReportPdf } from '../../reports/report-pdf.js';
 import { reportProfile } from '../../reports/report-profile.js';
+import { checkReportSeries, storedCompartment } from '../../reports/report-series-check.js';
 import { findShipment } from '../../reports/shipment.js';
 import { type CommandIo, processIo } from './audit.js';
 
@@ -28,7 +29,7 @@ interface ReportCommandOptions {
   out?: string;
   config?: string;
   class: string;
-  kind: string;
+  kind?: string;
   deltaHOverRK: string;
   maxGapS?: string;
   remindDays: string;
@@ -83,9 +84,10 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
       };
     }
     const lookup = { asset_id: window.asset, store_path: options.store, shipment_id: window.shipment_id };
-    const profile = resolveStoredAsset(readings, lookup, () =>
-      reportProfile(window.asset, options.config, { class: options.class, kind: options.kind }),
-    );
+    const match = options.config === undefined ? storedCompartment(readings, window.asset) : undefined;
+    const fallback = { class: options.class, kind: options.kind, match };
+    const profile = resolveStoredAsset(readings, lookup, () => reportProfile(window.asset, options.config, fallback));
+    checkReportSeries(readings, profile, { ...lookup, config_path: options.config });
     return buildReport({ readings, alarms: records?.alarms, trail: records?.trail }, profile, {
       from_ms: window.from_ms,
       to_ms: window.to_ms,
@@ -106,7 +108,10 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
   program
     .command('report')
     .description('temperature report of an asset: statistics, MKT, excursions, alarms, gaps, calibration, chart')
-    .option('--asset <id>', 'asset id, as under alarms.assets')
+    .option(
+      '--asset <id>',
+      'asset id, as under alarms.assets; without --config, <asset>/<compartment> for a truck compartment',
+    )
     .option('--from <time>', 'window start, ISO 8601 (UTC unless an offset is given) or epoch ms')
     .option('--to <time>', 'window end, ISO 8601 (UTC unless an offset is given) or epoch ms')
     .option('--shipment <id>', 'report one shipment from loading to delivery instead of --asset/--from/--to')
@@ -116,7 +121,10 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
     .option('--out <file>', 'output file; default: standard output, which must not be a terminal for pdf')
     .option('--config <file>', 'gateway configuration (YAML) whose alarms section defines the asset')
     .option('--class <class>', 'temperature class when no --config: frozen, chilled, pharma, ambient', 'chilled')
-    .option('--kind <kind>', 'asset kind when no --config: cold_room, room_zone, truck_compartment', 'cold_room')
+    .option(
+      '--kind <kind>',
+      'asset kind when no --config: cold_room, room_zone, truck_compartment; default truck_compartment for an <asset>/<compartment> id, else cold_room',
+    )
     .option('--delta-h-over-r-k <kelvin>', 'activation energy over the gas constant for MKT, K', '10000')
     .option('--max-gap-s <seconds>', 'longest interval between readings that is not a gap, s; default 3 intervals')
     .option('--remind-days <days>', 'days before a calibration is due at which it shows as due soon', '30')

@@ -1,5 +1,6 @@
 /** Builds an API server over a real bus, a real in-memory SQLite store and in-process services. */
 import type { FastifyInstance } from 'fastify';
+import type { ChartProfile } from '../../../gateway/api/history/chart-groups.js';
 import type { HistorySource } from '../../../gateway/api/history/history-source.js';
 import { LocalStoreHistory } from '../../../gateway/api/history/local-store-history.js';
 import { type ApiServerOptions, createApiServer } from '../../../gateway/api/server.js';
@@ -33,6 +34,13 @@ const CONFIG = {
   ],
   outputs: { local_store: { enabled: false } },
 };
+
+/** Alarm profiles of the chart: room-1 chilled, and truck-1 with a frozen front and a chilled rear. */
+const PROFILES: ChartProfile[] = [
+  { id: 'room-1', match: { asset: 'room-1' }, low_c: 0, high_c: 8 },
+  { id: 'truck-1/front', match: { asset: 'truck-1', compartment: 'front' }, low_c: null, high_c: -18 },
+  { id: 'truck-1/rear', match: { asset: 'truck-1', compartment: 'rear' }, low_c: 2, high_c: 8 },
+];
 
 export function roomReading(time_ms: number, air_temp_c: number, door_open = false): Reading {
   return {
@@ -92,7 +100,7 @@ export async function createApiFixture(options: ApiServerOptions = {}, history?:
       capacity,
       plans,
       reports: new AlarmReports(alarms),
-      limits: (asset) => (asset === 'room-1' ? { min_c: 0, max_c: 8 } : undefined),
+      profiles: (asset) => PROFILES.filter((profile) => profile.match.asset === asset),
     },
     { dashboard: false, ...options },
   );

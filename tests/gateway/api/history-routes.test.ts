@@ -207,6 +207,52 @@ describe('asset chart route', () => {
     expect(body.series.map((series: { label: string }) => series.label).sort()).toEqual(['front', 'rear']);
   });
 
+  it('splits mkt and limits by compartment', async () => {
+    for (let i = 0; i < 10; i++) {
+      fixture.publish(truckReading(START_MS + i * 60_000, 'front', -18));
+      fixture.publish(truckReading(START_MS + i * 60_000, 'rear', 3));
+    }
+    const body = (
+      await fixture.app.inject({ url: `/api/v1/assets/truck-1/chart?from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}` })
+    ).json();
+    expect(body.mkt_c).toBeNull();
+    expect(body.limits).toBeNull();
+    const groups = [...body.groups].sort((left, right) => left.compartment.localeCompare(right.compartment));
+    expect(groups).toHaveLength(2);
+    expect(groups[0]).toMatchObject({ profile: 'truck-1/front', compartment: 'front', limits: { max_c: -18 } });
+    expect(groups[0].mkt_c).toBeCloseTo(-18, 9);
+    expect(groups[1]).toMatchObject({ profile: 'truck-1/rear', compartment: 'rear', limits: { min_c: 2, max_c: 8 } });
+    expect(groups[1].mkt_c).toBeCloseTo(3, 9);
+    const profiles = body.series.map(
+      (series: { label: string; profile: string }) => `${series.label}:${series.profile}`,
+    );
+    expect(profiles.sort()).toEqual(['front:truck-1/front', 'rear:truck-1/rear']);
+  });
+
+  it('lists compartment limits without readings', async () => {
+    const body = (
+      await fixture.app.inject({ url: `/api/v1/assets/truck-1/chart?from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}` })
+    ).json();
+    expect(body.limits).toBeNull();
+    expect(body.groups.map((group: { profile: string }) => group.profile).sort()).toEqual([
+      'truck-1/front',
+      'truck-1/rear',
+    ]);
+    expect(body.groups.every((group: { mkt_c: number | null }) => group.mkt_c === null)).toBe(true);
+  });
+
+  it('keeps top-level figures for one group', async () => {
+    for (let i = 0; i < 10; i++) fixture.publish(roomReading(START_MS + i * 60_000, 5));
+    const body = (
+      await fixture.app.inject({ url: `/api/v1/assets/room-1/chart?from_ms=${START_MS}&to_ms=${START_MS + HOUR_MS}` })
+    ).json();
+    expect(body.groups).toHaveLength(1);
+    expect(body.groups[0]).toMatchObject({ profile: 'room-1', compartment: null, limits: { min_c: 0, max_c: 8 } });
+    expect(body.groups[0].mkt_c).toBeCloseTo(5, 9);
+    expect(body.mkt_c).toBeCloseTo(5, 9);
+    expect(body.limits).toEqual({ min_c: 0, max_c: 8 });
+  });
+
   it('includes the alarms of the asset', async () => {
     fixture.alarms.raise({
       id: 'a1',

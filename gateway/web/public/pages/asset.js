@@ -1,9 +1,12 @@
-/** Asset page: temperature curves with limits and shaded periods, MKT of the window, devices and alarms. */
+/**
+ * Asset page: temperature curves with limits and shaded periods, MKT of the window (per compartment
+ * for a truck with several), devices and alarms.
+ */
 import { api } from '../api.js';
 import { el, formatDuration, formatTemperature, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
-import { drawChart, PERIOD_LEGEND } from './chart.js';
+import { drawChart, groupName, PERIOD_LEGEND } from './chart.js';
 import { mountDevices } from './devices.js';
 
 const WINDOWS_MS = [
@@ -21,6 +24,31 @@ function limitsText(limits) {
   if (typeof limits.min_c === 'number') parts.push(`≥ ${limits.min_c} °C`);
   if (typeof limits.max_c === 'number') parts.push(`≤ ${limits.max_c} °C`);
   return parts.length > 0 ? parts.join(', ') : t('asset.no_limits');
+}
+
+function mktText(mkt_c) {
+  return mkt_c === null ? t('asset.mkt_none') : formatTemperature(mkt_c);
+}
+
+/**
+ * Returns the MKT and limits lines of the summary: one pair for an asset with one group, else one line
+ * per group, because a truck's frozen and chilled compartments must not share one figure.
+ */
+function summaryLines(chart) {
+  if (chart.groups.length <= 1) {
+    return [
+      el('p', { 'data-field': 'mkt' }, [`${t('asset.mkt')}: `, el('strong', {}, mktText(chart.mkt_c))]),
+      el('p', {}, `${t('asset.limits')}: ${limitsText(chart.limits ?? {})}`),
+    ];
+  }
+  return chart.groups.map((group) =>
+    el('p', { 'data-field': 'group-mkt', 'data-group': groupName(group) }, [
+      el('strong', {}, groupName(group)),
+      ` ${t('asset.mkt')}: `,
+      el('strong', {}, mktText(group.mkt_c)),
+      `  ${t('asset.limits')}: ${limitsText(group.limits)}`,
+    ]),
+  );
 }
 
 function alarmRows(alarms) {
@@ -109,13 +137,7 @@ export function renderAsset(container, assetName) {
     try {
       const chart = await api.chart(assetName, toMs - windowMs, toMs);
       if (stopped) return;
-      summary.replaceChildren(
-        el('p', { 'data-field': 'mkt' }, [
-          `${t('asset.mkt')}: `,
-          el('strong', {}, chart.mkt_c === null ? t('asset.mkt_none') : formatTemperature(chart.mkt_c)),
-        ]),
-        el('p', {}, `${t('asset.limits')}: ${limitsText(chart.limits)}`),
-      );
+      summary.replaceChildren(...summaryLines(chart));
       plot?.destroy();
       plot = undefined;
       chartBox.replaceChildren();

@@ -1,13 +1,44 @@
 /**
  * Temperature chart of an asset with uPlot 1.6 (loaded as the global `uPlot`): one line per series,
- * bucket minimum and maximum as dashed lines, limits as red dashed lines, and defrost and door-open
- * periods shaded behind the curves.
+ * bucket minimum and maximum as dashed lines, the limits of each group (alarm profile and compartment)
+ * as red dashed lines, and defrost and door-open periods shaded behind the curves.
  */
 import { t } from '../i18n.js';
 
 const COLOURS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#17becf'];
 const DEFROST_FILL = 'rgba(120, 170, 255, 0.18)';
 const DOOR_FILL = 'rgba(255, 170, 60, 0.22)';
+/** Dash patterns of the limit lines, one per group of the chart, so each compartment's limits differ. */
+const LIMIT_DASHES = [
+  [8, 4],
+  [2, 4],
+  [12, 4, 2, 4],
+];
+
+/** Name of a chart group on the page: its compartment, else its alarm profile. */
+export function groupName(group) {
+  return group.compartment ?? group.profile ?? '';
+}
+
+/**
+ * Returns one line per limit of each group of the chart, labelled with the group's name when the chart
+ * has several groups, such as the frozen front and the chilled rear compartment of a truck.
+ */
+function limitLines(chart) {
+  const lines = [];
+  chart.groups.forEach((group, i) => {
+    const prefix = chart.groups.length > 1 ? `${groupName(group)} ` : '';
+    for (const limit of [group.limits.min_c, group.limits.max_c]) {
+      if (typeof limit !== 'number') continue;
+      lines.push({
+        value: limit,
+        label: `${prefix}${t('asset.limits')} ${limit} °C`,
+        dash: LIMIT_DASHES[i % LIMIT_DASHES.length],
+      });
+    }
+  });
+  return lines;
+}
 
 /**
  * Aligns the series on the union of their timestamps and the window edges, in seconds as uPlot expects.
@@ -26,9 +57,7 @@ function alignData(chart, withRange) {
       columns.push(column);
     }
   }
-  for (const limit of [chart.limits.min_c, chart.limits.max_c]) {
-    if (typeof limit === 'number') columns.push(times.map(() => limit));
-  }
+  for (const line of limitLines(chart)) columns.push(times.map(() => line.value));
   return columns;
 }
 
@@ -48,9 +77,8 @@ function seriesOptions(chart, withRange) {
       options.push({ label: `${series.label} ${t('asset.max')}`, stroke, width: 1, dash: [4, 4], spanGaps: true });
     }
   });
-  for (const limit of [chart.limits.min_c, chart.limits.max_c]) {
-    if (typeof limit === 'number')
-      options.push({ label: `${t('asset.limits')} ${limit} °C`, stroke: '#d62728', width: 1, dash: [8, 4] });
+  for (const line of limitLines(chart)) {
+    options.push({ label: line.label, stroke: '#d62728', width: 1, dash: line.dash });
   }
   return options;
 }
