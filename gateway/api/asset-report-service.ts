@@ -11,6 +11,7 @@ import { reportCsv } from '../reports/report-csv.js';
 import { buildReport } from '../reports/report-data.js';
 import { formatUtc } from '../reports/report-format.js';
 import { renderReportPdf } from '../reports/report-pdf.js';
+import { checkReportSeries } from '../reports/report-series-check.js';
 import { ServiceRejection } from './errors.js';
 import type { RenderedReport, ReportInfo, ReportService, ReportWindowRequest } from './services.js';
 
@@ -59,7 +60,8 @@ export class AssetReportService implements ReportService {
   /**
    * Builds the report of asset `id` over the window. Returns `undefined` for an id not under
    * `alarms.assets`. Throws `ServiceRejection('not_found')` for an asset without readings in the store,
-   * and `ServiceRejection('invalid')` for a window that does not end after its start.
+   * and `ServiceRejection('invalid')` for a window that does not end after its start, for readings of
+   * several compartments and for an asset that never sent the profile's temperature field.
    */
   async render(
     id: string,
@@ -84,6 +86,17 @@ export class AssetReportService implements ReportService {
           `asset ${id} has no readings in the local store ${this.sources.store_path} yet; ` +
             'GET /api/v1/reports lists the assets that have readings',
         );
+      }
+      // The same checks as `coldpool report`: one compartment per report, and a temperature field that the
+      // asset sends.
+      try {
+        checkReportSeries(store, profile, {
+          asset_id: id,
+          store_path: this.sources.store_path,
+          config_path: "the gateway's config file",
+        });
+      } catch (error) {
+        throw new ServiceRejection('invalid', (error as Error).message);
       }
       const sources = { readings: store, alarms: this.sources.alarms, trail: this.sources.trail };
       return buildReport(sources, profile, { from_ms, to_ms, now_ms });
