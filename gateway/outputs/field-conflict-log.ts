@@ -3,7 +3,8 @@ import type { FieldConflictCount } from './removed-field-letters.js';
 
 /**
  * Counts the points written without a field that InfluxDB rejected for its type, by measurement, field
- * and types, and logs each conflict at most once a minute with the total since start.
+ * and types. Each conflict is logged with the total since start through `log`, which limits repeats per
+ * conflict (once a minute with the `RateLimitedLog` default).
  */
 export class FieldConflictLog {
   private readonly totals = new Map<string, number>();
