@@ -99,7 +99,10 @@ export class InfluxBatchWriter {
       this.hooks.onWriteError(outcome.error, attempt);
       if (outcome.database_missing) this.database_ready = false;
       if (state.give_up()) {
-        state.result.abandoned.push(...this.originsOf(lines, state));
+        const abandoned = this.originsOf(lines, state);
+        // An abandoned point is not written, so its removed fields are not reported either.
+        for (const line of abandoned) state.removed.delete(line);
+        state.result.abandoned.push(...abandoned);
         return;
       }
       await this.hooks.sleep(retryDelay(attempt, this.settings.backoff));
