@@ -6,7 +6,7 @@ import { resolveInfluxOptions } from '../../../gateway/outputs/influx-options.js
 const CONFLICT =
   'partial write: field type conflict: input field "h" on measurement "m" is type boolean, already exists as type float';
 
-/** Returns a writer whose HTTP client answers with `responses` in order, and the bodies it was sent. */
+/** Returns a writer whose HTTP client returns `responses` in order, and the bodies sent to it. */
 function scriptedWriter(responses: WriteResponse[]): { writer: InfluxBatchWriter; bodies: string[] } {
   const bodies: string[] = [];
   const http = {
@@ -36,7 +36,7 @@ describe('InfluxBatchWriter type conflicts', () => {
     expect(result.removed_fields[0]?.conflicts.map((conflict) => conflict.field)).toEqual(['h']);
   });
 
-  it('names the first line of a rejected resend', async () => {
+  it('reports original of rejected resend', async () => {
     const unparsable = {
       status: 400,
       body: JSON.stringify({ error: "partial write: unable to parse 'm t=1 1': bad dropped=0" }),
