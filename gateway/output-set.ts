@@ -8,12 +8,14 @@ import type { Logger } from 'pino';
 import type { GatewayConfig } from './config/schema.js';
 import type { EventBus } from './events.js';
 import type { MqttCredentials } from './mqtt-credentials.js';
+import { FieldConflictLog } from './outputs/field-conflict-log.js';
 import type { DroppedFieldsReport } from './outputs/influx-line-encoder.js';
 import { InfluxSink } from './outputs/influx-sink.js';
 import { InfluxWorkerSink } from './outputs/influx-worker-sink.js';
 import { LocalStore } from './outputs/local-store.js';
 import type { OutputStats } from './outputs/output.js';
 import { OutputSink } from './outputs/output-sink.js';
+import type { FieldConflictCount } from './outputs/removed-field-letters.js';
 import { createRepublishOutput } from './outputs/republish-client.js';
 import { DurableQueue } from './queue/durable-queue.js';
 import { parseQueueConfig, type QueueConfig } from './queue/queue-config.js';
@@ -104,6 +106,8 @@ function influxSink(
   );
   // The gateway logs these through its rate-limited log, one line per device, field and reason.
   sink.on('fields_dropped', (report: DroppedFieldsReport) => bus.emit('influx_fields_dropped', report));
+  const conflictLog = new FieldConflictLog(new RateLimitedLog(log));
+  sink.on('field_type_conflict', (conflict: FieldConflictCount) => conflictLog.record(conflict));
   return sink;
 }
 

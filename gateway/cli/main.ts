@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   scan: async () => (await import('./commands/scan.js')).registerScanCommand,
   report: async () => (await import('./commands/report.js')).registerReportCommand,
   audit: async () => (await import('./commands/audit.js')).registerAuditCommand,
+  'dead-letters': async () => (await import('./commands/dead-letters.js')).registerDeadLettersCommand,
   passwd: async () => (await import('./commands/passwd.js')).registerPasswdCommand,
   plan: async () => (await import('./commands/plan.js')).registerPlanCommand,
   bench: async () => (await import('./commands/bench.js')).registerBenchCommand,

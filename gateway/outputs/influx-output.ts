@@ -14,6 +14,7 @@ import { LineBuffer } from './line-buffer.js';
 import { toLine } from './line-protocol.js';
 import type { Output, OutputStats } from './output.js';
 import { LineProtocolError } from './output-errors.js';
+import { countConflicts } from './removed-field-letters.js';
 
 /** `OutputStats` plus the count of single fields left out of written points (null, NaN, ±Infinity...). */
 export interface InfluxOutputStats extends OutputStats {
@@ -23,8 +24,9 @@ export interface InfluxOutputStats extends OutputStats {
 /**
  * Buffers readings and writes them to InfluxDB 1.x. Events: `written` (count), `rejected`
  * ({ count, reason }), `write_error` ({ error, attempt }), `dropped` ({ count, reason }),
- * `fields_dropped` (`DroppedFieldsReport`) for a buffered line that leaves out fields. Errors and
- * events never contain the credentials.
+ * `fields_dropped` (`DroppedFieldsReport`) for a buffered line that leaves out fields,
+ * `field_type_conflict` (`FieldConflictCount`) for points written without fields that InfluxDB rejected
+ * for their type. Errors and events never contain the credentials.
  */
 export class InfluxOutput extends EventEmitter implements Output {
   private readonly settings: InfluxSettings;
@@ -167,6 +169,7 @@ export class InfluxOutput extends EventEmitter implements Output {
       this.emit('written', result.written);
     }
     for (const { count, reason } of result.rejected) this.reject(count, reason);
+    for (const conflict of countConflicts(result.removed_fields)) this.emit('field_type_conflict', conflict);
     this.drop(result.abandoned.length, 'stopped before InfluxDB accepted the points');
   }
 

@@ -15,6 +15,7 @@ import { droppedFieldsReport, InfluxLineEncoder, lineResult } from './influx-lin
 import { type InfluxOutputOptions, type InfluxSettings, resolveInfluxOptions } from './influx-options.js';
 import { toLine } from './line-protocol.js';
 import { LineProtocolError } from './output-errors.js';
+import { countConflicts, removedFieldLetters } from './removed-field-letters.js';
 
 /** Adds `point` to the points that produced `line`. */
 function addPoint(page: SerialisedPage, line: string, point: QueuedPoint): void {
@@ -56,7 +57,9 @@ export function chunkLines(lines: readonly string[], max_lines: number, max_byte
 
 /**
  * InfluxDB sink of the durable queue. Events: `write_error` ({ error, attempt }), `rejected`
- * ({ count, reason }), `fields_dropped` (`DroppedFieldsReport`) for a written line that leaves out fields.
+ * ({ count, reason }), `fields_dropped` (`DroppedFieldsReport`) for a written line that leaves out fields,
+ * `field_type_conflict` (`FieldConflictCount`) for points written without fields that InfluxDB rejected
+ * for their type. Those fields become dead letters.
  */
 export class InfluxSink extends EventEmitter implements Sink {
   readonly name = 'influx';
@@ -153,16 +156,25 @@ export class InfluxSink extends EventEmitter implements Sink {
       if (result.abandoned.length > 0) throw signal.reason;
       report.written += result.written;
       for (const rejected of result.rejected) {
-        this.findStoredPoints(rejected, page, stored);
+        this.findStoredPoints(rejected.lines, page, stored);
         this.recordRejected(rejected, page, report);
       }
+      this.findStoredPoints(
+        result.removed_fields.map((removed) => removed.line),
+        page,
+        stored,
+      );
+      for (const removed of result.removed_fields) {
+        report.dead_letters.push(...removedFieldLetters(removed, page.pointsByLine.get(removed.line)));
+      }
+      for (const conflict of countConflicts(result.removed_fields)) this.emit('field_type_conflict', conflict);
     }
     return report;
   }
 
-  /** Adds the points behind rejected stored lines to `page.pointsByLine`, decoding only the rows that hold them. */
-  private findStoredPoints(rejected: RejectedLines, page: SerialisedPage, stored: readonly StoredLines[]): void {
-    const unknown = new Set(rejected.lines.filter((line) => !page.pointsByLine.has(line)));
+  /** Adds the points behind stored lines to `page.pointsByLine`, decoding only the rows that hold them. */
+  private findStoredPoints(lines: readonly string[], page: SerialisedPage, stored: readonly StoredLines[]): void {
+    const unknown = new Set(lines.filter((line) => !page.pointsByLine.has(line)));
     if (unknown.size === 0) return;
     for (const { rows, readingsOf } of stored) {
       for (const row of rows) {

@@ -2,7 +2,8 @@
  * The InfluxDB sink of the durable queue, with its writes on a worker thread (`influx-worker.ts`). Line
  * protocol is still made on the calling thread at commit time (`encodeLine`). The worker splits pages
  * into batches, sends them and waits for the replies. Events are those of `InfluxSink`: `write_error`
- * ({ error, attempt }), `rejected` ({ count, reason }) and `fields_dropped` (`DroppedFieldsReport`).
+ * ({ error, attempt }), `rejected` ({ count, reason }), `fields_dropped` (`DroppedFieldsReport`) and
+ * `field_type_conflict` (`FieldConflictCount`).
  *
  * A worker that dies (out of memory, a bug) fails the pages it was sending. The queue consumer reports
  * the failure and reads those pages again, and the next page starts a new worker.
@@ -253,6 +254,9 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
       case 'fields_dropped':
         this.sendDroppedFields += message.report.dropped_fields.length;
         this.emit('fields_dropped', message.report);
+        return;
+      case 'field_type_conflict':
+        this.emit('field_type_conflict', message.conflict);
         return;
     }
   }

@@ -12,6 +12,7 @@ import type { DeliveryReport } from '../queue/sink.js';
 import type { DroppedFieldsReport } from './influx-line-encoder.js';
 import { type InfluxOutputOptions, resolveInfluxOptions } from './influx-options.js';
 import { InfluxSink } from './influx-sink.js';
+import type { FieldConflictCount } from './removed-field-letters.js';
 import { WriteSlots } from './write-slots.js';
 
 /** Data the main thread gives the worker when it starts it. */
@@ -37,6 +38,7 @@ export type FromInfluxWorker =
   | { type: 'write_error'; message: string; code: string | undefined; attempt: number }
   | { type: 'rejected'; count: number; reason: string }
   | { type: 'fields_dropped'; report: DroppedFieldsReport }
+  | { type: 'field_type_conflict'; conflict: FieldConflictCount }
   | { type: 'stopped' };
 
 const port = parentPort;
@@ -77,6 +79,7 @@ sink.on('rejected', ({ count, reason }: { count: number; reason: string }) =>
   send({ type: 'rejected', count, reason }),
 );
 sink.on('fields_dropped', (report: DroppedFieldsReport) => send({ type: 'fields_dropped', report }));
+sink.on('field_type_conflict', (conflict: FieldConflictCount) => send({ type: 'field_type_conflict', conflict }));
 
 port.on('message', (message: ToInfluxWorker) => {
   switch (message.type) {

@@ -18,7 +18,10 @@ export interface DeadLetter {
   output: string;
   /** Time the rejection was stored, in milliseconds since the epoch. */
   failed_ms: number;
-  /** The server's reason, as it sent it (at most 500 characters). */
+  /**
+   * The server's reason, as it sent it (cut after 500 characters). For fields removed after a field type
+   * conflict, the conflict of each removed field.
+   */
   reason: string;
   /** The rejected reading, when the queue kept it as JSON. */
   reading?: Reading;

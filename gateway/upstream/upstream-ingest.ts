@@ -16,6 +16,7 @@ import {
   splitBrokerUrl,
 } from '../../devices/mqtt/subscriber-error.js';
 import { InfluxSink } from '../outputs/influx-sink.js';
+import type { FieldConflictCount } from '../outputs/removed-field-letters.js';
 import { DurableQueue } from '../queue/durable-queue.js';
 import type { QueueConfig } from '../queue/queue-config.js';
 import { QueueConsumer } from '../queue/queue-consumer.js';
@@ -82,6 +83,7 @@ export interface UpstreamIngestStats {
 
 /**
  * Events: `invalid` ({ topic, error }), `write_error` ({ error, attempt }), `rejected` ({ count, reason }),
+ * `field_type_conflict` (`FieldConflictCount`) for readings written without a field of a conflicting type,
  * `unreachable` (MqttSubscriberError) when the first connection fails and is retried, `refused`
  * (MqttSubscriberError with `connack_code`) when a broker first reached after that rejects the connection, `connect`,
  * `offline`, `subscribed`, `queue_full` and `queue_resumed` ({ points, bytes }), and `error` (Error)
@@ -203,6 +205,7 @@ export class UpstreamIngest extends EventEmitter {
     });
     sink.on('write_error', (event: { error: Error; attempt: number }) => this.safeEmit('write_error', event));
     sink.on('rejected', (event: { count: number; reason: string }) => this.safeEmit('rejected', event));
+    sink.on('field_type_conflict', (conflict: FieldConflictCount) => this.safeEmit('field_type_conflict', conflict));
     return sink;
   }
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { slowPollWarnings, unmatchedAssetWarnings } from '../../config/alarm-coverage-warnings.js';
 import { ConfigError, joinPath } from '../../config/config-error.js';
+import { fieldTypeConflictWarnings } from '../../config/field-type-warnings.js';
 import { loadConfig } from '../../config/load.js';
 import { noInputsWarning } from '../../config/no-inputs-warning.js';
 import { readSecret, SecretError } from '../../secrets.js';
@@ -104,6 +105,7 @@ export function registerCheckConfigCommand(program: Command): void {
         const settingWarnings = [
           ...unmatchedAssetWarnings(resolved),
           ...slowPollWarnings(resolved),
+          ...fieldTypeConflictWarnings(resolved),
           ...expiredTokenWarnings(config.http.auth, Date.now()),
           ...file_warnings,
         ];

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import type { Logger } from 'pino';
 import { MqttSubscriberError } from '../../../devices/mqtt/subscriber-error.js';
 import { createLogger } from '../../logger.js';
+import { FieldConflictLog } from '../../outputs/field-conflict-log.js';
+import type { FieldConflictCount } from '../../outputs/removed-field-letters.js';
 import { RateLimitedLog } from '../../rate-limited-log.js';
 import { redactUrl } from '../../secrets.js';
 import { createStoreDirectory } from '../../store-directory.js';
@@ -81,6 +83,8 @@ function logEvents(ingest: UpstreamIngest, log: Logger): void {
   ingest.on('rejected', ({ count, reason }: { count: number; reason: string }) =>
     log.error({ output: 'influx', count, reason }, 'influxdb rejected readings; they are stored as dead letters'),
   );
+  const conflictLog = new FieldConflictLog(limited);
+  ingest.on('field_type_conflict', (conflict: FieldConflictCount) => conflictLog.record(conflict));
 
   ingest.on('queue_full', (size: { points: number; bytes: number }) =>
     log.error({ ...size }, 'durable queue full; messages stay unacknowledged at the broker until influxdb catches up'),

@@ -3,6 +3,7 @@ import { InfluxHttpClient } from '../../../gateway/outputs/influx-http.js';
 import { InfluxOutput, type InfluxOutputOptions } from '../../../gateway/outputs/influx-output.js';
 import { classifyWriteResponse } from '../../../gateway/outputs/influx-response.js';
 import { parseInfluxUrl } from '../../../gateway/outputs/influx-url.js';
+import type { FieldConflictCount } from '../../../gateway/outputs/removed-field-letters.js';
 import type { Reading } from '../../../gateway/reading.js';
 import { type Influxd, startInfluxd } from '../../harness/influxd.js';
 
@@ -144,6 +145,23 @@ describe('influx-output', () => {
     expect(requestsAfter - requestsBefore).toBe(1);
     expect(rejections[0]?.reason).toContain('field type conflict');
     expect(rows(await influxd.query('SELECT count(temp_c) FROM cold_room', db))[0]?.count).toBe(1);
+  });
+
+  it('writes point without conflicting field', async () => {
+    const { output, db } = await startOutput();
+    const conflicts: FieldConflictCount[] = [];
+    output.on('field_type_conflict', (conflict: FieldConflictCount) => conflicts.push(conflict));
+    output.write([reading({ temp_c: 20 }, BASE_TIME_MS, { integer_fields: new Set(['temp_c']) })]);
+    await output.flush();
+    output.write([reading({ temp_c: 20.5, rh_pct: 60 }, BASE_TIME_MS + 1000)]);
+    await output.flush();
+    await output.stop();
+    expect(output.stats().written).toBe(2);
+    expect(output.stats().rejected).toBe(0);
+    expect(conflicts).toEqual([
+      { measurement: 'cold_room', field: 'temp_c', input_type: 'float', existing_type: 'integer', count: 1 },
+    ]);
+    expect(rows(await influxd.query('SELECT count(rh_pct) FROM cold_room', db))[0]?.count).toBe(1);
   });
 
   it('counts partial write in batch', async () => {

@@ -90,16 +90,35 @@ describe('influx-delivery', () => {
     queue.enqueue([integerLevel(1, 1)]);
     await until(() => consumer.stats().written === 1);
     queue.enqueue([reading(2, { level: 2.5 }), integerLevel(3, 3)]);
+    await until(() => consumer.stats().dead_lettered === 1);
+    await consumer.stop();
+    const letters = listDeadLetters(queue.settings.path);
+    queue.close();
+    expect(consumer.stats().written).toBe(3);
+    expect(consumer.stats().rejected).toBe(0);
+    expect(letters).toHaveLength(1);
+    expect(letters[0]?.reading?.sequence).toBe(2);
+    expect(letters[0]?.reading?.fields).toEqual({ level: 2.5 });
+    expect(letters[0]?.reason).toContain('field type conflict');
+    expect(await count(influxd, 'conflict', 'level')).toBe(2);
+    expect(await count(influxd, 'conflict', 'seq')).toBe(3);
+  });
+
+  it('dead-letters a point with only conflicting fields', async () => {
+    const sink = new InfluxSink({ url: `${influxd.url}/conflict_only` });
+    const queue = openQueue();
+    const consumer = new QueueConsumer(queue, sink);
+    await consumer.start();
+    queue.enqueue([{ ...reading(1, { level: 1 }), integer_fields: new Set(['seq', 'level']) }]);
+    await until(() => consumer.stats().written === 1);
+    queue.enqueue([{ ...reading(2), fields: { level: 2.5 } }]);
     await until(() => consumer.stats().rejected === 1);
     await consumer.stop();
     const letters = listDeadLetters(queue.settings.path);
     queue.close();
-    expect(consumer.stats().written).toBe(2);
-    expect(consumer.stats().dead_lettered).toBe(1);
     expect(letters).toHaveLength(1);
-    expect(letters[0]?.reading?.sequence).toBe(2);
-    expect(letters[0]?.reason).toContain('field type conflict');
-    expect(await count(influxd, 'conflict', 'level')).toBe(2);
+    expect(letters[0]?.reading?.fields).toEqual({ level: 2.5 });
+    expect(letters[0]?.reason).toContain('the point has no other field');
   });
 
   it('sends stored lines as written', async () => {
@@ -129,7 +148,7 @@ describe('influx-delivery', () => {
     const integerLevel: Reading = { ...reading(1, { level: 1 }), integer_fields: new Set(['seq', 'level']) };
     queue.enqueue([integerLevel]);
     await until(() => consumer.stats().written === 1);
-    queue.enqueue([reading(2, { level: 2.5 })]);
+    queue.enqueue([{ ...reading(2), fields: { level: 2.5 } }]);
     await until(() => consumer.stats().rejected === 1);
     await consumer.stop();
     const letters = listDeadLetters(queue.settings.path);

@@ -70,7 +70,7 @@ describe('InfluxDB output on a worker thread', () => {
     await until(() => consumer.stats().written === 1);
     const rejected: string[] = [];
     sink.on('rejected', ({ reason }: { reason: string }) => rejected.push(reason));
-    queue.enqueue([reading(2, { level: 2.5 })]);
+    queue.enqueue([{ ...reading(2), fields: { level: 2.5 } }]);
     await until(() => consumer.stats().rejected === 1);
     await consumer.stop();
     const letters = listDeadLetters(queue.settings.path);
