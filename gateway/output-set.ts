@@ -168,6 +168,7 @@ export class OutputSet {
     const queue = new DurableQueue({
       ...settings,
       path,
+      path_setting: pathSetting,
       outputs: names,
       // Rows keep InfluxDB line protocol beside the JSON, so the InfluxDB output sends them as stored.
       ...(influx !== undefined ? { line_encoder: (reading: Reading) => influx.encodeLine(reading) } : {}),

@@ -92,14 +92,14 @@ export class DurableQueue extends EventEmitter {
    */
   constructor(options: DurableQueueOptions) {
     super();
-    const { outputs, max_blocked_points, line_encoder, keep_readings, ...config } = options;
+    const { outputs, max_blocked_points, line_encoder, keep_readings, path_setting, ...config } = options;
     this.lineEncoder = line_encoder;
     this.keepReadings = keep_readings ?? true;
     this.settings = { ...parseQueueConfig(config), path: options.path };
     this.outputs = [...outputs];
     this.maxBlocked = max_blocked_points ?? 10_000;
     this.capacity = new QueueCapacity(this.settings.max_queue_points, this.settings.max_queue_bytes);
-    this.lock = new QueueLock(this.settings.path);
+    this.lock = new QueueLock(this.settings.path, path_setting);
     this.lock.acquire();
     try {
       this.db = openOwnerOnlyDatabase(this.settings.path);

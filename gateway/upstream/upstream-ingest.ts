@@ -54,6 +54,8 @@ export interface UpstreamIngestOptions {
   timeout_ms?: number;
   /** SQLite file of the bridge's durable queue; missing directories are created with mode 0700. */
   queue_path: string;
+  /** Option or key that set `queue_path`, named in errors, such as `--queue`. Default `queue_path`. */
+  queue_path_setting?: string;
   /** Queue settings other than the path (`max_queue_points`, `max_queue_bytes`, `overflow`...). */
   queue?: Partial<Omit<QueueConfig, 'path'>>;
   /** Time to wait for the first CONNACK, in milliseconds. Default 10000. */
@@ -123,11 +125,13 @@ export class UpstreamIngest extends EventEmitter {
    * the queue cannot be opened, and with an Error when its directory cannot be created.
    */
   async start(): Promise<void> {
-    createStoreDirectory(this.options.queue_path, 'queue_path');
+    const pathSetting = this.options.queue_path_setting ?? 'queue_path';
+    createStoreDirectory(this.options.queue_path, pathSetting);
     const sink = this.createSink();
     const queue = new DurableQueue({
       ...this.options.queue,
       path: this.options.queue_path,
+      path_setting: pathSetting,
       outputs: [sink.name],
       // Rows keep the line protocol that the InfluxDB output sends, so nothing is encoded twice.
       line_encoder: (reading: Reading) => sink.encodeLine(reading),

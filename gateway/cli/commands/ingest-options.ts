@@ -183,6 +183,7 @@ export function parseIngestOptions(raw: IngestCliOptions, env: NodeJS.ProcessEnv
     broker_url: raw.broker as string,
     influx_url: raw.influx as string,
     queue_path: raw.queue ?? DEFAULT_INGEST_QUEUE_PATH,
+    queue_path_setting: '--queue',
     ...(raw.clientId !== undefined ? { client_id: raw.clientId } : {}),
     ...(raw.topicPrefix !== undefined ? { topic_prefix: raw.topicPrefix } : {}),
     ...(raw.username !== undefined ? { username: raw.username } : {}),
