@@ -87,6 +87,8 @@ function influxSink(
     url: influx.url,
     ...(influx.username !== undefined ? { username: influx.username } : {}),
     ...(password !== undefined ? { password } : {}),
+    credential_settings:
+      'outputs.influx.username and the password that outputs.influx.password_env or outputs.influx.password_file gives',
     batch_size: influx.batch_size,
     max_batch_bytes: influx.max_batch_bytes,
     timeout_ms: influx.timeout_ms,

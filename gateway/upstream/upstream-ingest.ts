@@ -50,6 +50,8 @@ export interface UpstreamIngestOptions {
   influx_username?: string;
   /** Password for InfluxDB HTTP basic authentication. Default none. */
   influx_password?: string;
+  /** Settings that set the InfluxDB credentials, named in errors. Default `influx_username and influx_password`. */
+  influx_credential_settings?: string;
   /** Time to wait for a write response, in milliseconds. Default 10000. */
   timeout_ms?: number;
   /** SQLite file of the bridge's durable queue; missing directories are created with mode 0700. */
@@ -203,6 +205,7 @@ export class UpstreamIngest extends EventEmitter {
       url: this.options.influx_url,
       ...(this.options.influx_username !== undefined ? { username: this.options.influx_username } : {}),
       ...(this.options.influx_password !== undefined ? { password: this.options.influx_password } : {}),
+      credential_settings: this.options.influx_credential_settings ?? 'influx_username and influx_password',
       timeout_ms: this.options.timeout_ms ?? 10_000,
     });
     sink.on('write_error', (event: { error: Error; attempt: number }) => this.safeEmit('write_error', event));

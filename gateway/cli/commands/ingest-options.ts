@@ -190,6 +190,8 @@ export function parseIngestOptions(raw: IngestCliOptions, env: NodeJS.ProcessEnv
     ...(password !== undefined ? { password } : {}),
     ...(raw.influxUsername !== undefined ? { influx_username: raw.influxUsername } : {}),
     ...(influxPassword !== undefined ? { influx_password: influxPassword } : {}),
+    influx_credential_settings:
+      '--influx-username and the password that --influx-password-env or --influx-password-file gives',
     ...(queue !== undefined ? { queue } : {}),
   };
   return { ingest, log_level: logLevel as IngestSettings['log_level'], pretty: raw.pretty === true };
