@@ -256,8 +256,9 @@ export class OutputSet {
       }
     }
     this.pollCounter.close();
-    this.log.info({ ...this.queue.stats() }, 'durable queue closed');
-    this.queue.close();
+    // The depth is read after close() commits the readings still held in memory.
+    const stats = this.queue.close();
+    this.log.info({ ...stats }, 'durable queue closed');
   }
 
   private async startConsumer(sink: Sink): Promise<void> {

@@ -178,8 +178,7 @@ export class UpstreamIngest extends EventEmitter {
     if (queue === undefined || !queue.db.open) return;
     queue.commit();
     await this.consumer?.stop();
-    this.closedQueueStats = queue.stats();
-    queue.close();
+    this.closedQueueStats = queue.close();
   }
 
   stats(): UpstreamIngestStats {
