@@ -23,6 +23,7 @@ import { stateFileSetting } from './config/state-file-setting.js';
 import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
 import { launcherOverrideWarning, tuneGarbageCollection } from './gc-tuning.js';
+import { gatewayOwnTopics } from './inputs/gateway-topics.js';
 import type { ModbusInput } from './inputs/modbus-input.js';
 import { type DiscoveredRoute, MqttInput } from './inputs/mqtt-input.js';
 import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.js';
@@ -463,7 +464,9 @@ export class Gateway {
           retained: config.mqtt.retained,
           watch_topics: config.mqtt.watch_topics,
           ack_after_commit: config.mqtt.qos === 1 && this.outputs?.commitBeforeAck === true,
-          ...(this.broker !== undefined && this.readsBrokerInProcess() ? { local_source: this.broker.tap } : {}),
+          ...(this.broker !== undefined && this.readsBrokerInProcess()
+            ? { local_source: this.broker.tap, own_topics: gatewayOwnTopics(config) }
+            : {}),
           after_commit: (done) => {
             if (this.outputs) this.outputs.afterCommit(done);
             else done();

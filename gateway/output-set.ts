@@ -89,6 +89,8 @@ function influxSink(
     url: influx.url,
     ...(influx.username !== undefined ? { username: influx.username } : {}),
     ...(password !== undefined ? { password } : {}),
+    credential_settings:
+      'outputs.influx.username and the password that outputs.influx.password_env or outputs.influx.password_file gives',
     batch_size: influx.batch_size,
     max_batch_bytes: influx.max_batch_bytes,
     timeout_ms: influx.timeout_ms,
@@ -172,6 +174,7 @@ export class OutputSet {
     const queue = new DurableQueue({
       ...settings,
       path,
+      path_setting: pathSetting,
       outputs: names,
       // Rows keep InfluxDB line protocol beside the JSON, so the InfluxDB output sends them as stored.
       ...(influx !== undefined ? { line_encoder: (reading: Reading) => influx.encodeLine(reading) } : {}),
@@ -257,8 +260,9 @@ export class OutputSet {
       }
     }
     this.pollCounter.close();
-    this.log.info({ ...this.queue.stats() }, 'durable queue closed');
-    this.queue.close();
+    // The depth is read after close() commits the readings still held in memory.
+    const stats = this.queue.close();
+    this.log.info({ ...stats }, 'durable queue closed');
   }
 
   private async startConsumer(sink: Sink): Promise<void> {

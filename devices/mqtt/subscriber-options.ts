@@ -41,9 +41,15 @@ export interface MqttSubscriberOptions {
   /**
    * A broker in the same process to read from instead of connecting to `url` (which then only names
    * the broker in errors). Every message published to it is offered to the subscriber; messages on
-   * topics no filter matches are passed on untouched. Default none.
+   * topics no filter matches are passed on untouched and become `unknown_topic` events, except on
+   * `own_topics` and on topics that start with `$`. Default none.
    */
   local_source?: LocalMessageSource;
+  /**
+   * With `local_source`: topics that the reading process publishes or subscribes to itself (exact
+   * topics, or a topic followed by `/#` for its subtree), which are no unknown topics. Default none.
+   */
+  own_topics?: readonly string[];
 }
 
 /** A message published to an in-process broker. */

@@ -9,6 +9,7 @@ import { connect, ErrorWithReasonCode, type IClientOptions, type IPublishPacket,
 import type { DeviceSample } from '../sample.js';
 import { connackRefusalFix, isConnackRefusal } from './connack-refusal.js';
 import { decodePayload } from './json-codec.js';
+import { OwnTopics } from './own-topics.js';
 import { PayloadError, payloadExcerpt, printableText } from './payload-error.js';
 import { type BrokerAddress, MqttSubscriberError, redact, splitBrokerUrl } from './subscriber-error.js';
 import type {
@@ -88,6 +89,7 @@ export const OTHER_TOPICS_KEY = '(other topics)';
 export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
   private readonly options: MqttSubscriberOptions & AcknowledgeOptions;
   private readonly router: TopicRouter;
+  private readonly ownTopics: OwnTopics;
   private readonly address: BrokerAddress;
   private client: MqttClient | undefined;
   /** With `ack_after_commit`: per QoS 1 packet, settles once its samples are stored. */
@@ -107,6 +109,7 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
     this.options = options;
     this.address = splitBrokerUrl(options.url);
     this.router = new TopicRouter(options.subscriptions);
+    this.ownTopics = new OwnTopics(options.own_topics ?? []);
     for (const filter of options.watch_filters ?? []) validateTopicFilter(filter);
   }
 
@@ -311,12 +314,15 @@ export class MqttSubscriber extends EventEmitter<MqttSubscriberEvents> {
 
   /**
    * Takes a message from the in-process broker. A live message reaches subscribers with the retain flag
-   * cleared (MQTT 3.1.1 section 3.3.1.3), so it is never treated as an old retained value here.
+   * cleared (MQTT 3.1.1 section 3.3.1.3), so it is never treated as an old retained value here. The
+   * broker hands over every message, so one that no filter matches is an unknown topic unless it is
+   * an own topic or a `$` topic.
    */
   private receiveLocal(message: LocalMessage, done: () => void): void {
     const { topic } = message;
     const route = this.router.route(topic);
     if (route === undefined && !this.watched(topic)) {
+      if (!this.ownTopics.includes(topic)) this.decodeMessage(topic, message.payload, false, undefined);
       done();
       return;
     }

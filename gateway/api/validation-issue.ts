@@ -67,11 +67,37 @@ function jsonType(value: unknown): string {
   return typeof value;
 }
 
+/** Joins names as `a`, `a and b` or `a, b and c`. */
+function joinNames(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 /**
- * Returns how to send `value` as JSON type `expected`, with the corrected value as an example where one
- * follows from it, unless `secret` is set.
+ * Returns how to send an object of `schema`: the keys it requires, and the first of its `examples`
+ * where it has one, such as `send an object with the keys start and end in JSON, such as
+ * {"start":"17:30","end":"21:30"}`.
  */
-function typeFix(expected: string, value: unknown, secret: boolean): string {
+function objectFix(schema: Record<string, unknown> | undefined): string {
+  const required = Array.isArray(schema?.required) ? schema.required.filter((key) => typeof key === 'string') : [];
+  let keys = '';
+  if (required.length === 1) keys = ` with the key ${required[0]}`;
+  if (required.length > 1) keys = ` with the keys ${joinNames(required)}`;
+  const examples = schema?.examples;
+  const example = Array.isArray(examples) && examples.length > 0 ? `, such as ${JSON.stringify(examples[0])}` : '';
+  return `send an object${keys} in JSON${example}`;
+}
+
+/**
+ * Returns how to send `value` as JSON type `expected` of `schema`, with the corrected value as an
+ * example where one follows from it, unless `secret` is set.
+ */
+function typeFix(
+  expected: string,
+  value: unknown,
+  secret: boolean,
+  schema: Record<string, unknown> | undefined,
+): string {
   if (expected === 'string' && (typeof value === 'number' || typeof value === 'boolean')) {
     const example = secret ? '' : `, such as ${JSON.stringify(String(value))}`;
     return `send the text in double quotes${example}`;
@@ -84,6 +110,7 @@ function typeFix(expected: string, value: unknown, secret: boolean): string {
   if (expected === 'boolean') {
     return value === 'true' || value === 'false' ? `send ${value} without quotes` : 'send true or false';
   }
+  if (expected === 'object') return objectFix(schema);
   return `send ${TYPE_NAMES[expected] ?? expected} in JSON`;
 }
 
@@ -103,7 +130,7 @@ function bodyTypeMessage(issue: AjvIssue): string | undefined {
   // A field marked `writeOnly`, such as a password, is named by its type only, so its value is not echoed.
   const secret = issue.parentSchema?.writeOnly === true;
   const received = actual === 'null' || secret ? actual : `${actual} ${shownValue(issue.data)}`;
-  return `${requirement}; got ${received}; ${typeFix(expected, issue.data, secret)}`;
+  return `${requirement}; got ${received}; ${typeFix(expected, issue.data, secret, issue.parentSchema)}`;
 }
 
 /**

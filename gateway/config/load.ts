@@ -73,11 +73,19 @@ export function builtInProfiles(): Record<string, ProfileConfig> {
 
 /**
  * Validates configuration text. The schema's problems are thrown together as one `ConfigError`, and
- * the cross-key rules run once the schema passes. Nothing here touches the network.
+ * the cross-key rules run once the schema passes. A file with no document, or only a null one (empty,
+ * comments only, `~`), is rejected too, because a gateway with every default reads no device. Nothing
+ * here touches the network.
  */
 export function parseConfig(text: string, file = '<config>'): ResolvedConfig {
   const { data, problems } = parseYaml(text);
   if (problems.length > 0) throw new ConfigError(file, problems);
+  if (data === null || data === undefined) {
+    const message =
+      'the file contains no settings (it is empty, contains only comments, or is null); ' +
+      'start from an example under examples/config/, such as examples/config/mqtt-room-node.yaml';
+    throw new ConfigError(file, [{ path: '(file)', message }]);
+  }
   return validateConfig(data, file);
 }
 

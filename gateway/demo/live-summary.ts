@@ -19,8 +19,12 @@ interface DeviceLine {
   faults: number;
 }
 
-function show(value: FieldValue): string {
-  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toFixed(1);
+/**
+ * Formats a field value for the summary. A float field always shows one decimal (`2.0`, `3.5`), so a
+ * whole-number reading looks like its neighbours, and an integer field shows none.
+ */
+function show(value: FieldValue, integer: boolean): string {
+  if (typeof value === 'number') return integer ? String(value) : value.toFixed(1);
   return String(value);
 }
 
@@ -74,7 +78,7 @@ export class LiveSummary {
     for (const [key, line] of rows) {
       const fields = headlineFields
         .filter((name) => line.last.fields[name] !== undefined)
-        .map((name) => `${name}=${show(line.last.fields[name]!)}`)
+        .map((name) => `${name}=${show(line.last.fields[name]!, line.last.integer_fields.has(name))}`)
         .join(' ');
       const age = `${Math.max(0, Math.round((now - line.last.time_ms) / 1000))}s`;
       const state = this.down.has(line.last.tags.device ?? '') ? ' DOWN' : '';

@@ -27,6 +27,8 @@ export interface MqttInputOptions {
   subscriptions: readonly ResolvedSubscription[];
   /** The embedded broker's publish hook, read in process instead of over a TCP connection. */
   local_source?: LocalMessageSource;
+  /** With `local_source`: topics the gateway uses itself, which are not counted as unknown topics. */
+  own_topics?: readonly string[];
   /** Start without the broker when it is unreachable, and subscribe once it accepts a connection. */
   retry_unreachable_broker?: boolean;
   /** Called each time the broker grants the subscriptions, at start or once it is reachable again. */
@@ -87,6 +89,7 @@ export class MqttInput {
       watch_filters: [...options.watch_topics],
       ack_after_commit: options.ack_after_commit === true && options.after_commit !== undefined,
       ...(options.local_source !== undefined ? { local_source: options.local_source } : {}),
+      ...(options.own_topics !== undefined ? { own_topics: options.own_topics } : {}),
       retry_unreachable_broker: options.retry_unreachable_broker === true,
     });
     this.wire();

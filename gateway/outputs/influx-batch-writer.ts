@@ -181,7 +181,7 @@ export class InfluxBatchWriter {
         this.database_ready = true;
       }
       const response = await this.http.write(lines.join('\n'), this.settings.precision);
-      return classifyWriteResponse(response, lines.length, target.display_url);
+      return classifyWriteResponse(response, lines.length, target.display_url, this.settings.credential_settings);
     } catch (error) {
       const writeError =
         error instanceof InfluxWriteError

@@ -12,6 +12,11 @@ export interface InfluxOutputOptions {
   username?: string;
   /** Password for HTTP basic authentication; overrides one in the URL. Default: none. */
   password?: string;
+  /**
+   * Settings that set `username` and `password`, named in the error of a 401 or 403 response, such as
+   * `--influx-username and --influx-password-file`. Default `username and password`.
+   */
+  credential_settings?: string;
   /** Maximum lines per write request. Default 5000 (the batch size the InfluxDB 1.x docs recommend). */
   batch_size?: number;
   /** Maximum body bytes per write request; a 413 response splits the batch further. Default 1000000. */
@@ -48,6 +53,7 @@ function positiveInteger(name: string, value: number | undefined, fallback: numb
 /** Options with defaults applied and the URL parsed. */
 export interface InfluxSettings {
   target: InfluxTarget;
+  credential_settings: string;
   batch_size: number;
   max_batch_bytes: number;
   flush_interval_ms: number;
@@ -67,6 +73,7 @@ export function resolveInfluxOptions(options: InfluxOutputOptions): InfluxSettin
   }
   return {
     target: parseInfluxUrl(options.url, options.username, options.password),
+    credential_settings: options.credential_settings ?? 'username and password',
     batch_size: positiveInteger('batch_size', options.batch_size, 5000),
     max_batch_bytes: positiveInteger('max_batch_bytes', options.max_batch_bytes, 1_000_000),
     flush_interval_ms: positiveInteger('flush_interval_ms', options.flush_interval_ms, 1000),

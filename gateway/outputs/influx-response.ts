@@ -50,8 +50,16 @@ function countPartialRejects(error: string, lineCount: number): number {
   return Math.min(lineCount, Math.max(1, dropped + unparsable));
 }
 
-/** Classifies the response to a write of `lineCount` lines. */
-export function classifyWriteResponse(response: WriteResponse, lineCount: number, display_url: string): WriteOutcome {
+/**
+ * Classifies the response to a write of `lineCount` lines. `credential_settings` names the settings
+ * that set the username and password, for the error of a 401 or 403 response.
+ */
+export function classifyWriteResponse(
+  response: WriteResponse,
+  lineCount: number,
+  display_url: string,
+  credential_settings = 'username and password',
+): WriteOutcome {
   const { status } = response;
   if (status === 204 || status === 200) return { kind: 'written' };
   const error = responseError(response.body);
@@ -71,7 +79,7 @@ export function classifyWriteResponse(response: WriteResponse, lineCount: number
     };
   }
   if (status === 401 || status === 403) {
-    const message = `${where} rejected the credentials with HTTP ${status} (${error}); check username and password`;
+    const message = `${where} rejected the credentials with HTTP ${status} (${error}); check ${credential_settings}`;
     return {
       kind: 'retry',
       error: new InfluxWriteError('INFLUX_AUTH_FAILED', message, status),

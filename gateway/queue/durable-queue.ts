@@ -92,14 +92,14 @@ export class DurableQueue extends EventEmitter {
    */
   constructor(options: DurableQueueOptions) {
     super();
-    const { outputs, max_blocked_points, line_encoder, keep_readings, ...config } = options;
+    const { outputs, max_blocked_points, line_encoder, keep_readings, path_setting, ...config } = options;
     this.lineEncoder = line_encoder;
     this.keepReadings = keep_readings ?? true;
     this.settings = { ...parseQueueConfig(config), path: options.path };
     this.outputs = [...outputs];
     this.maxBlocked = max_blocked_points ?? 10_000;
     this.capacity = new QueueCapacity(this.settings.max_queue_points, this.settings.max_queue_bytes);
-    this.lock = new QueueLock(this.settings.path);
+    this.lock = new QueueLock(this.settings.path, path_setting);
     this.lock.acquire();
     try {
       this.db = openOwnerOnlyDatabase(this.settings.path);
@@ -395,9 +395,11 @@ export class DurableQueue extends EventEmitter {
    * committed too, beyond `max_queue_points` and `max_queue_bytes` (by at most `max_blocked_points`), so a
    * stop loses none of them, and the callbacks that waited for them run. Readings whose commit fails even
    * then are counted as dropped, and their callbacks never run, so their MQTT messages stay unacknowledged.
+   * Returns the counters and depth after that last commit. On a closed queue it returns them again, with
+   * `oldest_age_ms` 0.
    */
-  close(): void {
-    if (!this.db.open) return;
+  close(): QueueStats {
+    if (!this.db.open) return this.stats();
     this.closing = true;
     this.pending = [...this.blocked, ...this.pending];
     this.pendingPoints += this.blockedPoints;
@@ -413,8 +415,10 @@ export class DurableQueue extends EventEmitter {
     for (const entry of this.blocked) this.dropFull(entry, 'the queue closed while its commits failed');
     this.blocked = [];
     this.blockedPoints = 0;
+    const stats = this.stats();
     this.db.close();
     this.lock.release();
+    return stats;
   }
 
   private scheduleCommit(): void {

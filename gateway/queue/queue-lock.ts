@@ -105,7 +105,14 @@ export class QueueLock {
   /** The stale owner whose lock `acquire` replaced, for the log; undefined when there was none. */
   takenOver: LockOwner | undefined;
 
-  constructor(queue_path: string) {
+  /**
+   * `path_setting` is the configuration key or command-line option that set `queue_path`. The error of a
+   * held lock names it, so that the user knows how to give a second process its own queue file.
+   */
+  constructor(
+    queue_path: string,
+    private readonly path_setting = 'outputs.queue.path',
+  ) {
     this.path = `${queue_path}.lock`;
   }
 
@@ -123,7 +130,7 @@ export class QueueLock {
           const queue_path = this.path.slice(0, -'.lock'.length);
           throw new QueueError(
             'QUEUE_LOCKED',
-            `queue file ${queue_path} is in use by process ${owner.pid}; stop that gateway or give this one its own outputs.queue.path (if no gateway runs, delete ${this.path})`,
+            `queue file ${queue_path} is in use by process ${owner.pid}; stop that process or give this one its own ${this.path_setting} (if no such process runs, delete ${this.path})`,
             { pid: owner.pid, queue_path, lock_path: this.path },
           );
         }
@@ -139,7 +146,7 @@ export class QueueLock {
     }
     throw new QueueError(
       'QUEUE_LOCKED',
-      `queue lock ${this.path} was taken by another process while this one opened it; stop the other gateway`,
+      `queue lock ${this.path} was taken by another process while this one opened it; stop that process or give this one its own ${this.path_setting}`,
     );
   }
 

@@ -6,6 +6,8 @@ import type { QueueConfig } from './queue-config.js';
 export interface DurableQueueOptions extends Partial<QueueConfig> {
   /** SQLite database file of the queue, created when missing; `:memory:` keeps it in memory (tests only). */
   path: string;
+  /** Configuration key or command-line option that set `path`, named in errors. Default `outputs.queue.path`. */
+  path_setting?: string;
   /** Names of the outputs that must each acknowledge a point before it is deleted. */
   outputs: readonly string[];
   /** Maximum readings held in memory, unacknowledged, while `block` keeps the queue closed. Default 10000. */

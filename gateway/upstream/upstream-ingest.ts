@@ -51,10 +51,14 @@ export interface UpstreamIngestOptions {
   influx_username?: string;
   /** Password for InfluxDB HTTP basic authentication. Default none. */
   influx_password?: string;
+  /** Settings that set the InfluxDB credentials, named in errors. Default `influx_username and influx_password`. */
+  influx_credential_settings?: string;
   /** Time to wait for a write response, in milliseconds. Default 10000. */
   timeout_ms?: number;
   /** SQLite file of the bridge's durable queue; missing directories are created with mode 0700. */
   queue_path: string;
+  /** Option or key that set `queue_path`, named in errors, such as `--queue`. Default `queue_path`. */
+  queue_path_setting?: string;
   /** Queue settings other than the path (`max_queue_points`, `max_queue_bytes`, `overflow`...). */
   queue?: Partial<Omit<QueueConfig, 'path'>>;
   /** Time to wait for the first CONNACK, in milliseconds. Default 10000. */
@@ -125,11 +129,13 @@ export class UpstreamIngest extends EventEmitter {
    * the queue cannot be opened, and with an Error when its directory cannot be created.
    */
   async start(): Promise<void> {
-    createStoreDirectory(this.options.queue_path, 'queue_path');
+    const pathSetting = this.options.queue_path_setting ?? 'queue_path';
+    createStoreDirectory(this.options.queue_path, pathSetting);
     const sink = this.createSink();
     const queue = new DurableQueue({
       ...this.options.queue,
       path: this.options.queue_path,
+      path_setting: pathSetting,
       outputs: [sink.name],
       // Rows keep the line protocol that the InfluxDB output sends, so nothing is encoded twice.
       line_encoder: (reading: Reading) => sink.encodeLine(reading),
@@ -174,8 +180,7 @@ export class UpstreamIngest extends EventEmitter {
     if (queue === undefined || !queue.db.open) return;
     queue.commit();
     await this.consumer?.stop();
-    this.closedQueueStats = queue.stats();
-    queue.close();
+    this.closedQueueStats = queue.close();
   }
 
   stats(): UpstreamIngestStats {
@@ -201,6 +206,7 @@ export class UpstreamIngest extends EventEmitter {
       url: this.options.influx_url,
       ...(this.options.influx_username !== undefined ? { username: this.options.influx_username } : {}),
       ...(this.options.influx_password !== undefined ? { password: this.options.influx_password } : {}),
+      credential_settings: this.options.influx_credential_settings ?? 'influx_username and influx_password',
       timeout_ms: this.options.timeout_ms ?? 10_000,
     });
     sink.on('write_error', (event: { error: Error; attempt: number }) => this.safeEmit('write_error', event));

@@ -42,7 +42,7 @@ describe('parseClusterConfig', () => {
 
 describe('cluster and upstream config sections', () => {
   it('leaves both sections off by default', () => {
-    const { config } = parseConfig('', 'empty.yaml');
+    const { config } = parseConfig('version: 1\n', 'minimal.yaml');
     expect(config.cluster).toBeUndefined();
     expect(config.upstream).toBeUndefined();
   });
@@ -106,7 +106,7 @@ describe('nodeScopedConfig', () => {
   });
 
   it('keeps the client id without cluster', () => {
-    const resolved = nodeScopedConfig(parseConfig('', 'empty.yaml'));
+    const resolved = nodeScopedConfig(parseConfig('version: 1\n', 'minimal.yaml'));
     expect(resolved.config.mqtt.client_id).toBe('coldpool-gateway');
   });
 });

@@ -14,6 +14,7 @@ const windowSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['start', 'end'],
+  examples: [{ start: '17:30', end: '21:30' }],
   properties: {
     start: { type: 'string', pattern: CLOCK_PATTERN, description: CLOCK_DESCRIPTION },
     end: { type: 'string', pattern: CLOCK_PATTERN, description: CLOCK_DESCRIPTION },

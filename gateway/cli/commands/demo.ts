@@ -74,8 +74,10 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     if (stopped) return;
     stopped = true;
     clearInterval(ticker);
-    await fleet.stop();
+    // The gateway stops its inputs first, then commits what it read to the durable queue and stops its
+    // outputs. The simulated fleet stops after it, so no Modbus poll meets a controller that has closed.
     await gateway.stop();
+    await fleet.stop();
     await broker.stop();
     stopRejectionLog();
     process.stdout.write(

@@ -183,12 +183,15 @@ export function parseIngestOptions(raw: IngestCliOptions, env: NodeJS.ProcessEnv
     broker_url: raw.broker as string,
     influx_url: raw.influx as string,
     queue_path: raw.queue ?? DEFAULT_INGEST_QUEUE_PATH,
+    queue_path_setting: '--queue',
     ...(raw.clientId !== undefined ? { client_id: raw.clientId } : {}),
     ...(raw.topicPrefix !== undefined ? { topic_prefix: raw.topicPrefix } : {}),
     ...(raw.username !== undefined ? { username: raw.username } : {}),
     ...(password !== undefined ? { password } : {}),
     ...(raw.influxUsername !== undefined ? { influx_username: raw.influxUsername } : {}),
     ...(influxPassword !== undefined ? { influx_password: influxPassword } : {}),
+    influx_credential_settings:
+      '--influx-username and the password that --influx-password-env or --influx-password-file gives',
     ...(queue !== undefined ? { queue } : {}),
   };
   return { ingest, log_level: logLevel as IngestSettings['log_level'], pretty: raw.pretty === true };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { httpAuth } from '../../../gateway/security/http-auth.js';
 import { hashPassword } from '../../../gateway/security/password-hash.js';
@@ -139,6 +140,32 @@ describe('json body types', () => {
         field: 'body.weight_kg',
         message:
           'must be a finite number, greater than 0 and at most 40000; got string "5"; send the number without quotes, such as 5',
+      },
+    ]);
+  });
+
+  it('accepts the documented order body', async () => {
+    const docs = readFileSync(new URL('../../../docs/api.md', import.meta.url), 'utf8');
+    const example = /Orders: the body of `POST \/api\/v1\/orders` is a JSON object such as\s+```json\n([^`]+)```/.exec(
+      docs,
+    );
+    expect(example).not.toBeNull();
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/orders',
+      payload: JSON.parse(example?.[1] ?? '{}'),
+    });
+    expect(response.statusCode).toBe(201);
+  });
+
+  it('names the keys of a window', async () => {
+    const result = await post('/api/v1/orders', { ...ORDER, pickup_window: '17:30-21:30' });
+    expect(result.status).toBe(400);
+    expect(result.details).toEqual([
+      {
+        field: 'body.pickup_window',
+        message:
+          'must be an object; got string "17:30-21:30"; send an object with the keys start and end in JSON, such as {"start":"17:30","end":"21:30"}',
       },
     ]);
   });

@@ -103,6 +103,16 @@ describe('coldpool check-config', () => {
     expect(result.stderr).toContain(`warning: no devices and no mqtt.subscriptions are configured in ${file}`);
   });
 
+  it('rejects an empty file', async () => {
+    const file = writeConfig('# site settings go here\n');
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).not.toContain('valid');
+    expect(result.stderr).toContain(`${file}: 1 configuration error`);
+    expect(result.stderr).toContain('the file contains no settings');
+    expect(result.stderr).toContain('start from an example under examples/config/');
+  });
+
   it('counts one device in the singular', async () => {
     const file = writeConfig(
       'devices:\n  - { id: room-1, protocol: mqtt, topic: rooms/1, profile: coldpool-room-celsius }\n' +

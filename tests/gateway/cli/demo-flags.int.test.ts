@@ -51,3 +51,15 @@ describe('coldpool demo on a locked store', () => {
     }
   });
 });
+
+describe('coldpool demo stop', () => {
+  it('stops without device down warnings', async () => {
+    // Polls every 20 ms, so a controller stopped before the gateway would fail a poll.
+    const run = await runDemo(['--duration', '2', '--interval-ms', '20']);
+    expect(run.code).toBe(0);
+    expect(run.stderr).not.toContain('ECONNREFUSED');
+    expect(run.stderr).not.toContain('device down');
+    expect(run.stdout).toContain('coldpool demo stopped after');
+    expect(run.stdout).not.toContain(' DOWN');
+  });
+});

@@ -2,7 +2,7 @@
  * `coldpool ingest` option checks, a CONNACK refusal and a broker that comes up after the bridge, run
  * as child processes against brokers on 127.0.0.1 and free ports.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -113,6 +113,26 @@ describe('coldpool ingest options', () => {
     ]);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('is not a directory (ENOTDIR); set --queue to a path on a writable file system');
+  });
+
+  it('names --queue when another process holds the queue', async () => {
+    const queue = join(dir, 'locked', 'queue.db');
+    mkdirSync(join(dir, 'locked'));
+    // The test process is the other bridge: the lock file records its process id.
+    writeFileSync(`${queue}.lock`, `${process.pid}\n`);
+    const result = await runCli([
+      'ingest',
+      '--broker',
+      `mqtt://127.0.0.1:${await freePort()}`,
+      '--influx',
+      influxUrl,
+      '--queue',
+      queue,
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`queue file ${queue} is in use by process ${process.pid}`);
+    expect(result.stderr).toContain('give this one its own --queue');
+    expect(result.stderr).not.toContain('outputs.queue.path');
   });
 
   it('names the credential options after a CONNACK refusal', async () => {

@@ -13,12 +13,25 @@ function problemsOf(text: string): string[] {
 }
 
 describe('config loader', () => {
-  it('accepts an empty file with defaults', () => {
-    const { config } = parseConfig('', 'empty.yaml');
+  it('applies defaults to a minimal file', () => {
+    const { config } = parseConfig('version: 1\n', 'minimal.yaml');
     expect(config.mqtt.broker.host).toBe('127.0.0.1');
     expect(config.mqtt.broker.enabled).toBe(true);
     expect(config.outputs.local_store.enabled).toBe(true);
     expect(config.outputs.influx).toBeUndefined();
+  });
+
+  it('rejects a file without settings', () => {
+    for (const text of ['', '\n\n', '# no settings yet\n', '~\n', 'null\n', '---\n']) {
+      expect(problemsOf(text)).toEqual([
+        '(file): the file contains no settings (it is empty, contains only comments, or is null); ' +
+          'start from an example under examples/config/, such as examples/config/mqtt-room-node.yaml',
+      ]);
+    }
+  });
+
+  it('names the file without settings', () => {
+    expect(() => parseConfig('', 'site.yaml')).toThrow(/^site\.yaml: 1 configuration error\n/);
   });
 
   it('reports three mistakes with key paths', () => {

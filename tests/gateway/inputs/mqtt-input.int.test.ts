@@ -75,3 +75,47 @@ describe('MqttInput with the embedded broker', () => {
     expect(received[1]?.sample.tags).toBe(received[0]?.sample.tags);
   });
 });
+
+describe('MqttInput unknown topics with the embedded broker', () => {
+  it('counts unmapped topics but not own or $ topics', async () => {
+    const broker = await startEmbeddedBroker({ port: 0 });
+    cleanups.push(() => broker.stop());
+    const bus = new EventBus();
+    const unknown: string[] = [];
+    bus.on('input_problem', (problem) => {
+      if (problem.code === 'MQTT_UNKNOWN_TOPIC' && problem.topic !== undefined) unknown.push(problem.topic);
+    });
+    const input = new MqttInput(
+      {
+        url: broker.url,
+        client_id: 'input-test',
+        qos: 1,
+        retained: 'source_time',
+        watch_topics: [],
+        devices: [],
+        subscriptions: [
+          { topic: 'sensors/+/state', device_id_segment: 1, site: 'dock', measurement: 'cold_room', tags: {}, payload },
+        ],
+        local_source: broker.tap,
+        own_topics: ['coldpool/readings/#', 'coldpool/orders/in'],
+      },
+      bus,
+      () => {},
+    );
+    await input.start();
+    cleanups.push(() => input.stop());
+    const device = await connectAsync(broker.url, { reconnectPeriod: 0, clientId: 'input-test-device' });
+    cleanups.push(() => device.endAsync(true));
+
+    const ignored = ['coldpool/readings', 'coldpool/readings/dock/room-1', 'coldpool/orders/in', '$custom/status'];
+    for (const topic of ignored) await device.publishAsync(topic, '{}', { qos: 1 });
+    await device.publishAsync('sensors/room-1/state', JSON.stringify({ temperature: 3.5, ts: 1_764_864_000_000 }), {
+      qos: 1,
+    });
+    await device.publishAsync('sites/depot/rooms/9/state', '{"temperature":3}', { qos: 1 });
+    await device.publishAsync('coldpool/orders/in/extra', '{}', { qos: 0 });
+    await waitFor(() => unknown.length === 2);
+
+    expect(unknown).toEqual(['sites/depot/rooms/9/state', 'coldpool/orders/in/extra']);
+  });
+});

@@ -106,6 +106,17 @@ describe('influx-response', () => {
     expect(serverError.kind === 'retry' ? serverError.error.code : undefined).toBe('INFLUX_SERVER_ERROR');
     expect(missing.kind === 'retry' ? missing.database_missing : undefined).toBe(true);
   });
+
+  it('names credential settings on 401 and 403', () => {
+    const settings = 'outputs.influx.username and outputs.influx.password_file';
+    for (const status of [401, 403]) {
+      const outcome = classifyWriteResponse({ status, body: '{"error":"authorization failed"}' }, 2, url, settings);
+      const error = outcome.kind === 'retry' ? outcome.error : undefined;
+      expect(error?.code).toBe('INFLUX_AUTH_FAILED');
+      expect(error?.message).toContain(`rejected the credentials with HTTP ${status} (authorization failed)`);
+      expect(error?.message).toContain(`check ${settings}`);
+    }
+  });
 });
 
 describe('retry-backoff', () => {

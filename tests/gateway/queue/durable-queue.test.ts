@@ -221,7 +221,9 @@ describe('durable-queue', () => {
     await vi.waitFor(() => expect(done).toEqual([1, 2]), { timeout: 5000 });
     await sleep(50);
     expect(done).toEqual([1, 2]);
-    queue.close();
+    const closed = queue.close();
+    expect(closed.depth_points).toBe(4);
+    expect(closed.accepted).toBe(4);
     await vi.waitFor(() => expect(done).toEqual([1, 2, 3, 4]), { timeout: 5000 });
     const reopened = new DurableQueue({ path, outputs: ['influx'], commit_delay_ms: 1 });
     expect(reopened.readPage(0, 10).map((point) => point.reading.sequence)).toEqual([1, 2, 3, 4]);

@@ -59,6 +59,15 @@ describe('QueueLock', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('names the queue path setting', () => {
+    const path = queuePath();
+    writeFileSync(`${path}.lock`, `${other.pid}\n`);
+    const error = errorOf(() => new DurableQueue({ path, path_setting: '--queue', outputs: ['influx'] }));
+    expect(error?.code).toBe('QUEUE_LOCKED');
+    expect(error?.message).toContain('stop that process or give this one its own --queue');
+    expect(error?.message).not.toContain('outputs.queue.path');
+  });
+
   it('takes over the lock of an exited process', () => {
     const path = queuePath();
     writeFileSync(`${path}.lock`, `${exitedPid()}\n`);
