@@ -1,22 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Plan } from '../../gateway/api/services.js';
 import { DELIVERED_PLANS_MAX, DeliveredPlans } from '../../gateway/cluster/delivered-plans.js';
-
-/** Returns a plan without routes or orders. */
-function planOf(id: string, created_ms: number): Plan {
-  return {
-    id,
-    scenario: 'small-county',
-    created_ms,
-    routes: [],
-    unserved: [],
-    comparison: {
-      pooled: { km: 0, trips: 0, load_factor: 0, kg_co2: 0, orders_served: 0 },
-      baseline: { km: 0, trips: 0, load_factor: 0, kg_co2: 0, orders_served: 0 },
-      baseline_unserved: [],
-    },
-  };
-}
+import { emptyPlan as planOf } from './support/empty-plan.js';
 
 describe('DeliveredPlans', () => {
   it('records each id once', () => {

@@ -1,30 +1,14 @@
 import { Redis } from 'ioredis';
 import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { Plan } from '../../gateway/api/services.js';
 import { parseClusterConfig } from '../../gateway/cluster/cluster-config.js';
 import { latestPlanKey, PlanRelay, planChannel } from '../../gateway/cluster/plan-relay.js';
 import { RESEND_PLAN_SCRIPT } from '../../gateway/cluster/resend-plan-script.js';
 import { freePort } from '../harness/free-port.js';
+import { emptyPlan as planOf } from './support/empty-plan.js';
 import { type RedisServer, startRedisServer } from './support/redis-server.js';
 
 const LEADER_KEY = 'coldpool:leader:relay-test';
-
-/** Returns a plan without routes or orders. */
-function planOf(id: string, created_ms = 1_000): Plan {
-  return {
-    id,
-    scenario: 'small-county',
-    created_ms,
-    routes: [],
-    unserved: [],
-    comparison: {
-      pooled: { km: 0, trips: 0, load_factor: 0, kg_co2: 0, orders_served: 0 },
-      baseline: { km: 0, trips: 0, load_factor: 0, kg_co2: 0, orders_served: 0 },
-      baseline_unserved: [],
-    },
-  };
-}
 
 describe('PlanRelay', () => {
   let redis: RedisServer;
