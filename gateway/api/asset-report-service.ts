@@ -45,10 +45,15 @@ export class AssetReportService implements ReportService {
     this.now = sources.now ?? Date.now;
   }
 
-  /** Lists the assets with readings in the store, in `alarms.assets` order. */
+  /**
+   * Lists the assets whose report can be built from the store, in `alarms.assets` order: those with
+   * readings of one compartment that contain the profile's temperature field.
+   */
   list(): ReportInfo[] {
     const created_ms = this.now();
-    const profiles = this.withStore((store) => this.sources.profiles.filter((profile) => hasReadings(store, profile)));
+    const profiles = this.withStore((store) =>
+      this.sources.profiles.filter((profile) => hasReadings(store, profile) && this.passesChecks(store, profile)),
+    );
     return profiles.map((profile) => ({
       id: profile.id,
       title: `Temperature report ${profile.id}`,
@@ -90,11 +95,7 @@ export class AssetReportService implements ReportService {
       // The same checks as `coldpool report`: one compartment per report, and a temperature field that the
       // asset sends.
       try {
-        checkReportSeries(store, profile, {
-          asset_id: id,
-          store_path: this.sources.store_path,
-          config_path: "the gateway's config file",
-        });
+        this.checkSeries(store, profile);
       } catch (error) {
         throw new ServiceRejection('invalid', (error as Error).message);
       }
@@ -104,6 +105,25 @@ export class AssetReportService implements ReportService {
     const filename = `${id}_${fileTime(from_ms)}_${fileTime(to_ms)}.${format}`;
     const body = format === 'pdf' ? await renderReportPdf(data) : reportCsv(data);
     return { filename, body };
+  }
+
+  /** Throws the error of `checkReportSeries` when the profile's readings cannot make one report. */
+  private checkSeries(store: LocalStore, profile: AssetProfile): void {
+    checkReportSeries(store, profile, {
+      asset_id: profile.id,
+      store_path: this.sources.store_path,
+      config_path: "the gateway's config file",
+      select_by_id: 'request the report of that id',
+    });
+  }
+
+  private passesChecks(store: LocalStore, profile: AssetProfile): boolean {
+    try {
+      this.checkSeries(store, profile);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**

@@ -177,6 +177,7 @@ export const ERROR_CODES = {
   AUTH_TOKEN_EXPIRED: { area: 'security', http_status: 401 },
   AUTH_SCHEME_UNSUPPORTED: { area: 'security', http_status: 401 },
   AUTH_FORBIDDEN: { area: 'security', http_status: 403 },
+  AUTH_TOKEN_NOT_REVOCABLE: { area: 'security', http_status: 409 },
   AUTH_LOGIN_FAILED: { area: 'security', http_status: 401 },
   AUTH_LOGIN_RATE_LIMITED: { area: 'security', http_status: 429 },
   CORS_ORIGIN_REJECTED: { area: 'security', http_status: 403 },

@@ -14,6 +14,8 @@ import { NON_DEVICE_MEASUREMENTS } from './report-data.js';
 export interface SeriesLookup extends AssetLookup {
   /** Path of the --config file, or undefined when the limits come from --class and --kind. */
   config_path?: string;
+  /** Fix text's instruction for selecting an asset's report by id. Default `pass its id as --asset`. */
+  select_by_id?: string;
 }
 
 /**
@@ -56,8 +58,8 @@ function compartmentsError(profile: AssetProfile, compartments: string[], lookup
     lookup.config_path === undefined
       ? `Report one compartment at a time: ${compartments.map((name) => `--asset ${asset}/${name}`).join(' or ')}.`
       : `Report one compartment at a time: give each compartment its own entry under alarms.assets in ` +
-        `${lookup.config_path}, such as match: { asset: ${asset}, compartment: ${compartments[0]} }, and pass ` +
-        'its id as --asset.';
+        `${lookup.config_path}, such as match: { asset: ${asset}, compartment: ${compartments[0]} }, and ` +
+        `${lookup.select_by_id ?? 'pass its id as --asset'}.`;
   const source = lookup.shipment_id === undefined ? '' : ` The shipment was recorded with asset ${lookup.asset_id}.`;
   return new Error(
     `asset ${profile.id}${shipmentText(lookup)} has readings of ${compartments.length} compartments in readings ` +

@@ -70,11 +70,24 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
       return { token: issued.token, token_type: 'Bearer', role, expires_at_ms: issued.expires_at_ms };
     },
   );
-  const logoutSchema = { tags: ['auth'], summary: 'Revoke the bearer token of the request' };
+  const logoutSchema = { tags: ['auth'], summary: 'Revoke the session token of the request' };
   app.post(settings.logoutPath, { schema: logoutSchema }, async (request, reply) => {
     const header = request.headers.authorization;
     const credentials = header === undefined ? undefined : parseAuthorization(header);
-    if (credentials?.scheme === 'bearer' && credentials.token !== undefined) tokens.revoke(credentials.token);
+    const token = credentials?.scheme === 'bearer' ? credentials.token : undefined;
+    if (token === undefined) return reply.code(204).send();
+    // A token of `http.auth.tokens` stays valid until the config changes, so a 204 would mislead its holder.
+    const check = tokens.check(token);
+    if (check.ok && check.holder.kind === 'config') {
+      return sendAuthError(
+        reply,
+        409,
+        'AUTH_TOKEN_NOT_REVOCABLE',
+        `token ${check.holder.name} comes from http.auth.tokens, so logging out cannot revoke it; remove its entry ` +
+          'or set an earlier expires_at in the config file and restart the gateway',
+      );
+    }
+    tokens.revoke(token);
     return reply.code(204).send();
   });
 }

@@ -42,7 +42,7 @@ async function serve(extra: Record<string, unknown> = {}): Promise<Server> {
     users,
     session_ttl_s: 3600,
     tokens: [
-      { name: 'erp', token_sha256: tokenSha256(upstreamToken), role: 'operator', expires_at: '2027-01-01T00:00:00Z' },
+      { name: 'erp', token_sha256: tokenSha256(upstreamToken), role: 'operator', expires_at: '2099-01-01T00:00:00Z' },
       { name: 'old-erp', token_sha256: tokenSha256(oldToken), role: 'admin', expires_at: '2026-01-01T00:00:00Z' },
     ],
     ...extra,
@@ -214,6 +214,16 @@ describe('httpAuth tokens', () => {
 
   it('accepts a config token', async () => {
     const server = await serve();
+    expect((await call(server, 'POST', '/api/v1/alarms/a1/acknowledge', upstreamToken)).status).toBe(200);
+  });
+
+  it('keeps a config token after logout', async () => {
+    const server = await serve();
+    const logout = await call(server, 'POST', '/api/v1/auth/logout', upstreamToken);
+    const body = (await logout.json()) as { error: { code: string; message: string } };
+    expect(logout.status).toBe(409);
+    expect(body.error.code).toBe('AUTH_TOKEN_NOT_REVOCABLE');
+    expect(body.error.message).toContain('token erp comes from http.auth.tokens');
     expect((await call(server, 'POST', '/api/v1/alarms/a1/acknowledge', upstreamToken)).status).toBe(200);
   });
 

@@ -59,7 +59,7 @@ export function registerReportRoutes(app: FastifyInstance, context: ApiContext):
       if (!report) {
         throw new ApiError(
           'API_REPORT_NOT_FOUND',
-          `report ${JSON.stringify(id)} has no ${format} version; GET /api/v1/reports lists the reports and formats`,
+          `report ${JSON.stringify(id)} not found: no entry of alarms.assets has that id; GET /api/v1/reports lists the reports`,
         );
       }
       const filename = report.filename.replace(/[^A-Za-z0-9._-]/g, '_');

@@ -73,5 +73,21 @@ describe('report API of a two-compartment truck', () => {
     expect(error.message).toContain('2 compartments');
     expect(error.message).toContain('(front, rear)');
     expect(error.message).toContain("alarms.assets in the gateway's config file");
+    expect(error.message).toContain('request the report of that id.');
+  });
+
+  it('lists only reports it can build', async () => {
+    await awaitStatus(`${gateway.apiUrl()}/api/v1/reports/truck-1%2Ffront/csv`, 200);
+    const response = await fetch(`${gateway.apiUrl()}/api/v1/reports`);
+    const list = (await response.json()) as Array<{ id: string }>;
+    expect(list.map((report) => report.id)).toEqual(['truck-1/front']);
+  });
+
+  it('names an unknown report id', async () => {
+    const body = await awaitStatus(`${gateway.apiUrl()}/api/v1/reports/room-9/csv`, 404);
+    const error = body.error as { message: string };
+    expect(error.message).toBe(
+      'report "room-9" not found: no entry of alarms.assets has that id; GET /api/v1/reports lists the reports',
+    );
   });
 });
