@@ -5,7 +5,12 @@
  */
 import Database from 'better-sqlite3';
 import type { Reading } from '../reading.js';
-import { COUNT_DEAD_LETTERS_SQL, INSERT_DEAD_LETTER_SQL, LIST_DEAD_LETTERS_SQL } from './queue-sql.js';
+import {
+  COUNT_DEAD_LETTERS_SQL,
+  INSERT_DEAD_LETTER_SQL,
+  LIST_DEAD_LETTERS_SQL,
+  SELECT_CURSORS_SQL,
+} from './queue-sql.js';
 import { decodeReading, encodeReading } from './queued-point.js';
 
 /** A rejected reading, or the line protocol of one when the queue kept no JSON of it, and the server's reason. */
@@ -74,17 +79,58 @@ export function countDeadLetters(db: Database.Database): number {
   return (db.prepare(COUNT_DEAD_LETTERS_SQL).get() as { count: number }).count;
 }
 
-/**
- * Lists the newest dead letters of the queue file at `path`, for an operator command. The file is
- * opened read-only, so this works while the gateway runs (WAL lets readers and the writer proceed together).
- */
-export function listDeadLetters(path: string, query: DeadLetterQuery = {}): DeadLetter[] {
-  const db = new Database(path, { readonly: true, fileMustExist: true });
-  try {
-    const hasTable = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'dead_letters'").get();
-    if (hasTable === undefined) return [];
-    return readDeadLetters(db, query);
-  } finally {
-    db.close();
+/** Raised when a file given as a queue file is not an SQLite database, or has no queue tables. */
+export class NotAQueueFileError extends Error {
+  constructor(
+    readonly path: string,
+    /** `not_database`: SQLite cannot read the file. `no_queue_tables`: it has no `batches` and `cursors` tables. */
+    readonly reason: 'not_database' | 'no_queue_tables',
+  ) {
+    super(
+      reason === 'not_database'
+        ? `${path} is not an SQLite database, so it is not a queue file`
+        : `${path} is an SQLite database without the queue tables batches and cursors, so it is not a queue file`,
+    );
+    this.name = 'NotAQueueFileError';
   }
+}
+
+/** Dead letters of a queue file, with the outputs registered in it. */
+export interface DeadLetterListing {
+  letters: DeadLetter[];
+  /** Names in the queue's `cursors` table, sorted: the outputs that read the queue. */
+  outputs: string[];
+}
+
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
+/**
+ * Reads the newest dead letters and the output names of the queue file at `path`, for an operator
+ * command. The file is opened read-only, so this never changes it and works while the gateway runs
+ * (WAL lets readers and the writer proceed together). Throws `NotAQueueFileError` for a file that is not
+ * a queue file.
+ */
+export function readDeadLetterListing(path: string, query: DeadLetterQuery = {}): DeadLetterListing {
+  try {
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      if (!hasTable(db, 'batches') || !hasTable(db, 'cursors')) throw new NotAQueueFileError(path, 'no_queue_tables');
+      const outputs = (db.prepare(SELECT_CURSORS_SQL).all() as { output: string }[]).map((row) => row.output);
+      // A queue file from before dead letters were kept has no dead_letters table, so it has none.
+      const letters = hasTable(db, 'dead_letters') ? readDeadLetters(db, query) : [];
+      return { letters, outputs };
+    } finally {
+      db.close();
+    }
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'SQLITE_NOTADB') throw new NotAQueueFileError(path, 'not_database');
+    throw error;
+  }
+}
+
+/** Lists the newest dead letters of the queue file at `path`; see `readDeadLetterListing`. */
+export function listDeadLetters(path: string, query: DeadLetterQuery = {}): DeadLetter[] {
+  return readDeadLetterListing(path, query).letters;
 }

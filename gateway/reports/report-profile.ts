@@ -6,6 +6,9 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { alarmConfigSchema, assetSchema } from '../alarms/alarm-config.js';
 import { type AssetProfile, resolveAssetProfile } from '../alarms/asset-profile.js';
+import { ConfigError } from '../config/config-error.js';
+import { formatIssues } from '../config/format-issues.js';
+import { schemaAt } from '../config/schema-keys.js';
 
 /** Error of `reportProfile` for an asset id that the configuration file does not define. */
 export class AssetNotConfiguredError extends RangeError {
@@ -33,7 +36,8 @@ export interface FallbackAsset {
 
 /**
  * Resolves asset `asset_id` from the YAML file `config_path`, or when that is undefined from the
- * fallback settings. Throws an `AssetNotConfiguredError` when the file has no such asset.
+ * fallback settings. Throws an `AssetNotConfiguredError` when the file has no such asset, and a
+ * `ConfigError` that lists each invalid key when its alarms section is invalid.
  */
 export function reportProfile(
   asset_id: string,
@@ -46,7 +50,17 @@ export function reportProfile(
     return resolveAssetProfile(assetSchema.parse(asset), {});
   }
   const document = parse(readFileSync(config_path, 'utf8')) as Record<string, unknown> | null;
-  const config = alarmConfigSchema.parse(document?.alarms ?? {});
+  const alarms = document?.alarms ?? {};
+  const result = alarmConfigSchema.safeParse(alarms, { reportInput: true });
+  if (!result.success) {
+    // Issue paths are relative to the alarms section, so `alarms` is put in front to match the file.
+    const issues = result.error.issues.map((issue) => ({ ...issue, path: ['alarms', ...issue.path] }));
+    throw new ConfigError(
+      config_path,
+      formatIssues(issues, (path) => schemaAt(alarmConfigSchema, alarms, path.slice(1))),
+    );
+  }
+  const config = result.data;
   const asset = config.assets.find((candidate) => candidate.id === asset_id);
   if (!asset) {
     throw new AssetNotConfiguredError(

@@ -1,8 +1,17 @@
 /** `coldpool dead-letters`: lists the points an output's server rejected for good, from the queue file. */
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
-import { type DeadLetter, listDeadLetters } from '../../queue/dead-letters.js';
+import {
+  type DeadLetter,
+  type DeadLetterQuery,
+  NotAQueueFileError,
+  readDeadLetterListing,
+} from '../../queue/dead-letters.js';
 import type { Reading } from '../../reading.js';
+
+/** Usual locations of the queue file, appended to each message about a wrong `--queue`. */
+const QUEUE_FILE_HINT =
+  '--queue takes the durable queue file: outputs.queue.path, by default queue.db beside outputs.local_store.path, or the --queue given to coldpool ingest';
 
 /** Dead letters listed when `--limit` is not given. */
 const DEFAULT_LIMIT = 100;
@@ -56,6 +65,16 @@ function parseLimit(text: string | undefined): number {
   return limit;
 }
 
+/** Reads the queue file, with a message that names the file and `--queue` when it is not a queue file. */
+function readQueue(path: string, query: DeadLetterQuery) {
+  try {
+    return readDeadLetterListing(path, query);
+  } catch (error) {
+    if (error instanceof NotAQueueFileError) throw new Error(`--queue ${error.message}. ${QUEUE_FILE_HINT}`);
+    throw error;
+  }
+}
+
 export function registerDeadLettersCommand(program: Command): void {
   program
     .command('dead-letters')
@@ -78,16 +97,21 @@ export function registerDeadLettersCommand(program: Command): void {
           );
         }
         if (!existsSync(options.queue)) {
-          throw new Error(`queue file ${options.queue} not found; check --queue`);
+          throw new Error(`queue file ${options.queue} not found; check --queue. ${QUEUE_FILE_HINT}`);
         }
         const query = { limit, ...(options.output !== undefined ? { output: options.output } : {}) };
-        const letters = listDeadLetters(options.queue, query);
+        const { letters, outputs } = readQueue(options.queue, query);
+        if (letters.length === 0 && options.output !== undefined && !outputs.includes(options.output)) {
+          const names = outputs.length > 0 ? `has outputs ${outputs.join(', ')}` : 'has no outputs';
+          throw new Error(`no dead letters for output ${options.output}; the queue ${options.queue} ${names}`);
+        }
         if (options.json === true) {
           process.stdout.write(`${JSON.stringify(letters.map(deadLetterJson), null, 2)}\n`);
           return;
         }
         if (letters.length === 0) {
-          process.stdout.write(`no dead letters in ${options.queue}\n`);
+          const scope = options.output === undefined ? '' : ` for output ${options.output}`;
+          process.stdout.write(`no dead letters${scope} in ${options.queue}\n`);
           return;
         }
         for (const letter of letters) process.stdout.write(deadLetterText(letter));

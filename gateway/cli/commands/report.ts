@@ -3,8 +3,11 @@
  * from the local readings store and the records store (alarms, audit trail, calibrations).
  */
 import { existsSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { assetKindSchema } from '../../alarms/alarm-config.js';
 import { AlarmStore } from '../../alarms/alarm-store.js';
+import { TEMPERATURE_CLASSES } from '../../alarms/temperature-classes.js';
 import { AuditTrail } from '../../audit/audit-trail.js';
 import { openRecordsDatabase } from '../../audit/records-database.js';
 import { LocalStore } from '../../outputs/local-store.js';
@@ -48,6 +51,39 @@ function parsePositive(text: string, option: string): number {
   return value;
 }
 
+/** Throws with the option, the value typed and the valid values when `value` is not one of `valid`. */
+function checkChoice(option: string, noun: string, value: string | undefined, valid: readonly string[]): void {
+  if (value === undefined || valid.includes(value)) return;
+  throw new Error(`${option} ${value} is not a valid ${noun}; use one of ${valid.join(', ')}`);
+}
+
+/**
+ * Returns the message, with the path and the fix, for a failed write of the `--out` file. Only a missing
+ * folder, a permission error and a folder given as the file have one, so other errors return undefined.
+ */
+export function outFileErrorMessage(path: string, error: NodeJS.ErrnoException): string | undefined {
+  switch (error.code) {
+    case 'ENOENT':
+      return `--out ${path}: folder ${dirname(path)} does not exist; create it or choose another path`;
+    case 'EACCES':
+    case 'EPERM':
+      return `--out ${path}: permission denied; choose a path you can write to, or change the permissions of ${path} or ${dirname(path)}`;
+    case 'EISDIR':
+      return `--out ${path} is a folder; give the path of a file inside it`;
+    default:
+      return undefined;
+  }
+}
+
+function writeOutFile(path: string, output: Buffer): void {
+  try {
+    writeFileSync(path, output);
+  } catch (error) {
+    const message = outFileErrorMessage(path, error as NodeJS.ErrnoException);
+    throw message === undefined ? error : new Error(message, { cause: error });
+  }
+}
+
 function openRecords(path: string | undefined) {
   if (path === undefined) return undefined;
   if (!existsSync(path)) throw new Error(`records store ${path} not found; pass the gateway's alarms.store_path`);
@@ -57,6 +93,8 @@ function openRecords(path: string | undefined) {
 
 /** Builds the report data the options ask for. */
 export function reportFromOptions(options: ReportCommandOptions, now_ms: number): ReportData {
+  checkChoice('--class', 'temperature class', options.class, TEMPERATURE_CLASSES);
+  checkChoice('--kind', 'asset kind', options.kind, assetKindSchema.options);
   if (!existsSync(options.store))
     throw new Error(`readings store ${options.store} not found; pass the local store file`);
   const records = openRecords(options.records);
@@ -147,7 +185,7 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
           ? await renderReportPdf(data, { font_path: options.font })
           : Buffer.from(reportCsv(data), 'utf8');
       if (options.out) {
-        writeFileSync(options.out, output);
+        writeOutFile(options.out, output);
         io.stderr.write(`report written to ${options.out} (data SHA-256 ${data.data_sha256})\n`);
       } else {
         io.stdout.write(output);

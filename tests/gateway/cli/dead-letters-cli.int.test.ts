@@ -1,6 +1,7 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DurableQueue } from '../../../gateway/queue/durable-queue.js';
 import type { Reading } from '../../../gateway/reading.js';
@@ -32,6 +33,11 @@ function queueWithLetters(): string {
   ]);
   queue.close();
   return path;
+}
+
+/** Returns the path of a new file in a new temporary folder. */
+function tempFile(name: string): string {
+  return join(mkdtempSync(join(tmpdir(), 'coldpool-dead-letters-')), name);
 }
 
 describe('coldpool dead-letters', () => {
@@ -73,9 +79,54 @@ describe('coldpool dead-letters', () => {
   });
 
   it('filters by output', async () => {
-    const result = await runCli(['dead-letters', '--queue', path, '--output', 'upstream']);
+    const result = await runCli(['dead-letters', '--queue', path, '--output', 'influx', '--limit', '1']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`no dead letters in ${path}\n`);
+    expect(result.stdout).toContain('influx  unable to parse');
+  });
+
+  it('reports output without dead letters', async () => {
+    const twoOutputs = tempFile('queue.db');
+    new DurableQueue({ path: twoOutputs, outputs: ['influx', 'upstream'], commit_delay_ms: 1 }).close();
+    const result = await runCli(['dead-letters', '--queue', twoOutputs, '--output', 'upstream']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(`no dead letters for output upstream in ${twoOutputs}\n`);
+  });
+
+  it('lists outputs for unknown output', async () => {
+    const result = await runCli(['dead-letters', '--queue', path, '--output', 'nope']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `coldpool dead-letters: no dead letters for output nope; the queue ${path} has outputs influx\n`,
+    );
+  });
+
+  it('rejects SQLite file without queue tables', async () => {
+    const other = tempFile('demo.db');
+    const db = new Database(other);
+    db.exec('CREATE TABLE readings (time_ms INTEGER, value REAL)');
+    db.close();
+    const before = readFileSync(other);
+    const result = await runCli(['dead-letters', '--queue', other]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(
+      `coldpool dead-letters: --queue ${other} is an SQLite database without the queue tables batches and cursors, so it is not a queue file.`,
+    );
+    expect(result.stderr).toContain('outputs.queue.path, by default queue.db beside outputs.local_store.path');
+    expect(result.stderr).toContain('the --queue given to coldpool ingest');
+    expect(readFileSync(other).equals(before)).toBe(true);
+  });
+
+  it('rejects text file', async () => {
+    const text = tempFile('notes.txt');
+    writeFileSync(text, 'not a database, just some text that is long enough to fill a header\n'.repeat(4));
+    const result = await runCli(['dead-letters', '--queue', text]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `coldpool dead-letters: --queue ${text} is not an SQLite database, so it is not a queue file.`,
+    );
+    expect(result.stderr).toContain('outputs.queue.path');
   });
 
   it('rejects invalid limit', async () => {
@@ -88,7 +139,8 @@ describe('coldpool dead-letters', () => {
     const missing = join(tmpdir(), 'coldpool-no-such-dir', 'queue.db');
     const result = await runCli(['dead-letters', '--queue', missing]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`queue file ${missing} not found`);
+    expect(result.stderr).toContain(`queue file ${missing} not found; check --queue.`);
+    expect(result.stderr).toContain('outputs.queue.path');
   });
 
   it('reports missing queue option', async () => {
