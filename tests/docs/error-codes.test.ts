@@ -23,6 +23,8 @@ const NOT_OUR_CODES = new Map<string, string>([
   ['DUPLICATE_KEY', 'yaml package error code'],
   // Node's code for a worker thread that reached its heap limit; the InfluxDB output adds a hint to it.
   ['ERR_WORKER_OUT_OF_MEMORY', 'Node.js worker_threads error code'],
+  // better-sqlite3's code for a file that is not an SQLite database; `coldpool dead-letters` names the file instead.
+  ['SQLITE_NOTADB', 'better-sqlite3 error code'],
   // The environment variable that gives `coldpool status` its API token.
   ['COLDPOOL_API_TOKEN', 'environment variable name'],
 ]);
