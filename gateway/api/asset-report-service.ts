@@ -11,7 +11,7 @@ import { reportCsv } from '../reports/report-csv.js';
 import { buildReport } from '../reports/report-data.js';
 import { formatUtc } from '../reports/report-format.js';
 import { renderReportPdf } from '../reports/report-pdf.js';
-import { checkReportSeries } from '../reports/report-series-check.js';
+import { checkReportSeries, reportSeriesFit } from '../reports/report-series-check.js';
 import { ServiceRejection } from './errors.js';
 import type { RenderedReport, ReportInfo, ReportService, ReportWindowRequest } from './services.js';
 
@@ -52,7 +52,7 @@ export class AssetReportService implements ReportService {
   list(): ReportInfo[] {
     const created_ms = this.now();
     const profiles = this.withStore((store) =>
-      this.sources.profiles.filter((profile) => hasReadings(store, profile) && this.passesChecks(store, profile)),
+      this.sources.profiles.filter((profile) => hasReadings(store, profile) && reportSeriesFit(store, profile)),
     );
     return profiles.map((profile) => ({
       id: profile.id,
@@ -115,15 +115,6 @@ export class AssetReportService implements ReportService {
       config_path: "the gateway's config file",
       select_by_id: 'request the report of that id',
     });
-  }
-
-  private passesChecks(store: LocalStore, profile: AssetProfile): boolean {
-    try {
-      this.checkSeries(store, profile);
-      return true;
-    } catch {
-      return false;
-    }
   }
 
   /**

@@ -15,7 +15,7 @@ import {
 import type { RejectedLines } from './influx-batch-writer.js';
 import { unparsableLines } from './rejected-lines.js';
 
-/** What to do with a batch after a partial write that named a field type conflict. */
+/** Next step for a batch after a partial write that named a field type conflict. */
 export interface ConflictRound {
   /** Lines of the batch that InfluxDB stored and that are not sent again. */
   written: number;

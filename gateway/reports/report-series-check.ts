@@ -91,6 +91,15 @@ function fieldError(store: LocalStore, profile: AssetProfile, lookup: SeriesLook
 }
 
 /**
+ * Returns true when `checkReportSeries` would pass. It builds no message, so it skips the scan of every
+ * stored row that the missing-field message makes to list the fields found.
+ */
+export function reportSeriesFit(store: LocalStore, profile: AssetProfile): boolean {
+  if (compartmentsOf(store, profile).length > 1) return false;
+  return store.hasAssetField(profile.match.asset, profile.temperature_field, (tags) => matchesAsset(profile, tags));
+}
+
+/**
  * Throws an Error when the profile's readings in the store carry more than one `compartment` tag, naming
  * the compartments and the `--asset` values that report each one. Throws an Error that lists the
  * asset's fields when no reading of the profile contains its temperature field. Call it after

@@ -23,7 +23,7 @@ interface DeadLettersCliOptions {
   json?: boolean;
 }
 
-/** A reading as JSON: its integer fields as an array and its time as an ISO 8601 text beside the milliseconds. */
+/** Returns a reading as JSON, with its integer fields as an array and its time as ISO 8601 text beside the milliseconds. */
 function readingJson(reading: Reading): Record<string, unknown> {
   return {
     measurement: reading.measurement,

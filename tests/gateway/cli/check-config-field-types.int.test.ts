@@ -14,7 +14,7 @@ function writeConfig(lines: string[]): string {
   return file;
 }
 
-/** A custom profile that maps `humidity_pct` of cold_room with `type`, and a device using it. */
+/** Returns config lines of a custom profile that maps `humidity_pct` of cold_room with `type`, and a device using it. */
 function humidityProfile(type: string): string[] {
   return [
     'profiles:',
