@@ -20,6 +20,7 @@ import { slowPollWarnings, unmatchedAssetWarnings } from './config/alarm-coverag
 import { noInputsWarning } from './config/no-inputs-warning.js';
 import type { ResolvedConfig } from './config/resolve.js';
 import { stateFileSetting } from './config/state-file-setting.js';
+import { wholeTruckAssetWarnings } from './config/whole-truck-warnings.js';
 import { ControlClient } from './control-client.js';
 import { EventBus } from './events.js';
 import { launcherOverrideWarning, tuneGarbageCollection } from './gc-tuning.js';
@@ -177,6 +178,7 @@ export class Gateway {
     const noInputs = noInputsWarning(this.resolved, this.configPath);
     if (noInputs !== undefined) this.log.warn(noInputs);
     for (const warning of unmatchedAssetWarnings(this.resolved)) this.log.warn(warning);
+    for (const warning of wholeTruckAssetWarnings(this.resolved)) this.log.warn(warning);
     for (const warning of slowPollWarnings(this.resolved)) this.log.warn(warning);
     for (const warning of expiredTokenWarnings(config.http.auth, Date.now())) this.log.warn(warning);
     for (const warning of this.resolved.file_warnings ?? []) this.log.warn(warning);

@@ -4,6 +4,7 @@
  * rear compartment is chilled thus gets two MKTs and two sets of limits instead of one mixed figure.
  */
 import { matchesAsset } from '../../alarms/asset-profile.js';
+import { compartmentEntriesBeside } from '../../alarms/compartment-entries.js';
 import type { TemperatureLimits } from '../services.js';
 import type { Bucket } from './history-source.js';
 import { meanKineticTemperatureC } from './mkt.js';
@@ -34,6 +35,12 @@ export interface ChartGroup {
   /** Mean kinetic temperature of the group's series over the window, °C, or null without samples. */
   mkt_c: number | null;
   limits: TemperatureLimits;
+  /**
+   * Ids of the compartment profiles beside a whole-truck profile (one without `match.compartment`),
+   * which take the series of their compartments. Empty for every other profile and for series
+   * without a profile.
+   */
+  compartment_profiles: string[];
 }
 
 /** Returns how many of the profile's match tags a series carries with the same value. */
@@ -68,9 +75,26 @@ function limitsOf(profile: ChartProfile | undefined): TemperatureLimits {
 
 type GroupDraft = ChartGroup & { weighted: Array<{ value_c: number; weight: number }> };
 
+function newDraft(
+  profile: ChartProfile | undefined,
+  compartment: string | null,
+  profiles: readonly ChartProfile[],
+): GroupDraft {
+  return {
+    profile: profile?.id ?? null,
+    compartment,
+    mkt_c: null,
+    limits: limitsOf(profile),
+    compartment_profiles: profile ? compartmentEntriesBeside(profile, profiles).map((other) => other.id) : [],
+    weighted: [],
+  };
+}
+
 /**
  * Groups the series by profile and compartment and computes each group's MKT. A profile that no series
- * belongs to still gets a group, with MKT null, so its limits show for a window without readings.
+ * belongs to still gets a group, with MKT null, so its limits show for a window without readings. A
+ * whole-truck profile gets such a group while its truck reports, when every reporting compartment has
+ * a profile of its own, and the group's `compartment_profiles` name those profiles.
  * Returns the groups and the profile id of each series, in the order of `series`.
  */
 export function chartGroups(
@@ -84,7 +108,7 @@ export function chartGroups(
     const key = JSON.stringify([profile?.id ?? null, compartment]);
     let draft = drafts.get(key);
     if (!draft) {
-      draft = { profile: profile?.id ?? null, compartment, mkt_c: null, limits: limitsOf(profile), weighted: [] };
+      draft = newDraft(profile, compartment, profiles);
       drafts.set(key, draft);
     }
     // Weights are sample counts, so a bucket's mean represents its samples. NOTE: within a bucket this
@@ -96,8 +120,7 @@ export function chartGroups(
   for (const profile of profiles) {
     if (used.has(profile.id)) continue;
     const compartment = profile.match.compartment ?? null;
-    const draft = { profile: profile.id, compartment, mkt_c: null, limits: limitsOf(profile), weighted: [] };
-    drafts.set(JSON.stringify([profile.id, compartment]), draft);
+    drafts.set(JSON.stringify([profile.id, compartment]), newDraft(profile, compartment, profiles));
   }
   const groups = [...drafts.values()].map(({ weighted, ...group }) => ({
     ...group,

@@ -69,6 +69,12 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
                 compartment: { type: ['string', 'null'] },
                 mkt_c: { type: ['number', 'null'] },
                 limits: limitsSchema,
+                compartment_profiles: {
+                  type: 'array',
+                  items: { type: 'string' },
+                  description:
+                    'For a whole-truck profile: the compartment profiles beside it, which take the series of their compartments. Empty otherwise',
+                },
               }),
             },
             series: { type: 'array', items: openObject({}) },

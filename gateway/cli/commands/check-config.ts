@@ -5,6 +5,7 @@ import { ConfigError, joinPath } from '../../config/config-error.js';
 import { fieldTypeConflictWarnings } from '../../config/field-type-warnings.js';
 import { loadConfig } from '../../config/load.js';
 import { noInputsWarning } from '../../config/no-inputs-warning.js';
+import { wholeTruckAssetWarnings } from '../../config/whole-truck-warnings.js';
 import { readSecret, SecretError } from '../../secrets.js';
 import { expiredTokenWarnings } from '../../security/expired-token-warnings.js';
 import { checkStartupSecurity } from '../../security/startup-check.js';
@@ -104,6 +105,7 @@ export function registerCheckConfigCommand(program: Command): void {
         const resolved = { config, devices, subscriptions };
         const settingWarnings = [
           ...unmatchedAssetWarnings(resolved),
+          ...wholeTruckAssetWarnings(resolved),
           ...slowPollWarnings(resolved),
           ...fieldTypeConflictWarnings(resolved),
           ...expiredTokenWarnings(config.http.auth, Date.now()),

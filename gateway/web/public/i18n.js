@@ -43,6 +43,8 @@ const DICTIONARIES = {
     'asset.mkt_none': 'no data in this window',
     'asset.limits': 'Limits',
     'asset.no_limits': 'none configured',
+    'asset.whole_truck':
+      'no readings of its own, because alarms.assets also has entries for the compartments of this truck ({profiles}), and the lines of those entries show their readings. Remove the {profile} entry, or set its match.compartment; coldpool check-config warns of it.',
     'asset.defrost': 'Defrost',
     'asset.door_open': 'Door open',
     'asset.min': 'min',
@@ -175,6 +177,8 @@ const DICTIONARIES = {
     'asset.mkt_none': '此时间范围内无数据',
     'asset.limits': '温度限值',
     'asset.no_limits': '未配置',
+    'asset.whole_truck':
+      '没有自己的读数，因为 alarms.assets 中还有该车各车厢的条目（{profiles}），读数显示在这些条目的行中。请删除 {profile} 条目，或设置其 match.compartment；coldpool check-config 会对此发出警告。',
     'asset.defrost': '除霜',
     'asset.door_open': '开门',
     'asset.min': '最低',

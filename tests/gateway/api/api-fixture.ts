@@ -42,6 +42,17 @@ const PROFILES: ChartProfile[] = [
   { id: 'truck-1/rear', match: { asset: 'truck-1', compartment: 'rear' }, low_c: 2, high_c: 8 },
 ];
 
+/** `alarms.assets` entries of truck-1's compartments: front frozen, rear chilled. */
+export const TRUCK_COMPARTMENT_ASSETS = [
+  {
+    id: 'truck-1/front',
+    class: 'frozen',
+    kind: 'truck_compartment',
+    match: { asset: 'truck-1', compartment: 'front' },
+  },
+  { id: 'truck-1/rear', class: 'chilled', kind: 'truck_compartment', match: { asset: 'truck-1', compartment: 'rear' } },
+];
+
 export function roomReading(time_ms: number, air_temp_c: number, door_open = false): Reading {
   return {
     measurement: 'cold_room',

@@ -63,18 +63,49 @@ describe('chartGroups', () => {
       compartment: 'front',
       mkt_c: expect.closeTo(-20, 9),
       limits: { max_c: -18 },
+      compartment_profiles: [],
     });
     expect(groups[1]).toEqual({
       profile: 'truck-1/rear',
       compartment: 'rear',
       mkt_c: null,
       limits: { min_c: 2, max_c: 8 },
+      compartment_profiles: [],
     });
   });
 
   it('groups unmatched series without limits', () => {
     const { groups, series_profiles } = chartGroups([{ tags: tags(), points: [{ mean: 5, count: 2 }] }], []);
     expect(series_profiles).toEqual([null]);
-    expect(groups).toEqual([{ profile: null, compartment: null, mkt_c: expect.closeTo(5, 9), limits: {} }]);
+    expect(groups).toEqual([
+      { profile: null, compartment: null, mkt_c: expect.closeTo(5, 9), limits: {}, compartment_profiles: [] },
+    ]);
+  });
+
+  it('names compartment profiles of a whole truck', () => {
+    const series = [
+      { tags: tags('front'), points: [{ mean: -19, count: 4 }] },
+      { tags: tags('rear'), points: [{ mean: 4, count: 4 }] },
+    ];
+    const { groups, series_profiles } = chartGroups(series, [TRUCK, FRONT, REAR]);
+    expect(series_profiles).toEqual(['truck-1/front', 'truck-1/rear']);
+    const truck = groups.find((group) => group.profile === 'truck-1');
+    expect(truck?.mkt_c).toBeNull();
+    expect(truck?.compartment_profiles).toEqual(['truck-1/front', 'truck-1/rear']);
+    const front = groups.find((group) => group.profile === 'truck-1/front');
+    expect(front?.compartment_profiles).toEqual([]);
+  });
+
+  it('names compartment profiles beside a truck with series', () => {
+    const series = [
+      { tags: tags('front'), points: [{ mean: -19, count: 4 }] },
+      { tags: tags('rear'), points: [{ mean: 4, count: 4 }] },
+    ];
+    const { groups, series_profiles } = chartGroups(series, [TRUCK, FRONT]);
+    expect(series_profiles).toEqual(['truck-1/front', 'truck-1']);
+    const truck = groups.find((group) => group.profile === 'truck-1');
+    expect(truck?.compartment).toBe('rear');
+    expect(truck?.mkt_c).toBeCloseTo(4, 9);
+    expect(truck?.compartment_profiles).toEqual(['truck-1/front']);
   });
 });

@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../../gateway/config/load.js';
 import { Gateway } from '../../../gateway/gateway.js';
-import { truckReading } from './api-fixture.js';
+import { TRUCK_COMPARTMENT_ASSETS, truckReading } from './api-fixture.js';
 
 interface ChartGroupBody {
   profile: string | null;
@@ -29,20 +29,7 @@ describe('gateway chart of a two-compartment truck', () => {
       outputs: { local_store: { enabled: true, path: join(dir, 'store.db') } },
       alarms: {
         store_path: join(dir, 'records.db'),
-        assets: [
-          {
-            id: 'truck-1/front',
-            class: 'frozen',
-            kind: 'truck_compartment',
-            match: { asset: 'truck-1', compartment: 'front' },
-          },
-          {
-            id: 'truck-1/rear',
-            class: 'chilled',
-            kind: 'truck_compartment',
-            match: { asset: 'truck-1', compartment: 'rear' },
-          },
-        ],
+        assets: TRUCK_COMPARTMENT_ASSETS,
       },
     });
     gateway = new Gateway(resolved, pino({ level: 'silent' }));

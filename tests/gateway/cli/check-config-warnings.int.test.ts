@@ -59,6 +59,28 @@ describe('check-config alarm and token warnings', () => {
     );
   });
 
+  it('warns of a whole truck beside compartments', async () => {
+    const file = writeConfig([
+      'devices:',
+      '  - { id: truck-1, protocol: mqtt, topic: trucks/1, profile: coldpool-reefer }',
+      'alarms:',
+      `  store_path: ${join(tmpdir(), 'unused-records.db')}`,
+      '  assets:',
+      '    - { id: truck-1, kind: truck_compartment, class: frozen }',
+      '    - { id: truck-1/front, kind: truck_compartment, class: frozen, match: { asset: truck-1, compartment: front } }',
+      '    - { id: truck-1/rear, kind: truck_compartment, class: chilled, match: { asset: truck-1, compartment: rear } }',
+    ]);
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain(
+      'warning: alarms.assets[0] (asset truck-1) watches the whole truck "truck-1" beside alarms.assets[1] (asset truck-1/front) and alarms.assets[2] (asset truck-1/rear)',
+    );
+    expect(result.stderr).toContain(
+      'remove alarms.assets[0], or set alarms.assets[0].match.compartment to the one compartment it watches',
+    );
+    expect(result.stderr).not.toContain('warning: alarms.assets[1]');
+  });
+
   it('warns of a poll interval at the timeout', async () => {
     const file = writeConfig([
       'devices:',

@@ -6,7 +6,7 @@ import { api } from '../api.js';
 import { el, formatDuration, formatTemperature, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
-import { drawChart, groupName, PERIOD_LEGEND } from './chart.js';
+import { drawChart, groupName, isWholeTruckWithoutSeries, PERIOD_LEGEND } from './chart.js';
 import { mountDevices } from './devices.js';
 
 const WINDOWS_MS = [
@@ -31,6 +31,18 @@ function mktText(mkt_c) {
 }
 
 /**
+ * Returns the summary line of a whole-truck profile beside compartment profiles, which names the
+ * compartment profiles that show the truck's readings instead of an empty MKT.
+ */
+function wholeTruckLine(group) {
+  const text = t('asset.whole_truck', { profile: group.profile, profiles: group.compartment_profiles.join(', ') });
+  return el('p', { 'data-field': 'group-whole-truck', 'data-group': groupName(group) }, [
+    el('strong', {}, groupName(group)),
+    `: ${text}`,
+  ]);
+}
+
+/**
  * Returns the MKT and limits lines of the summary: one pair for an asset with one group, else one line
  * per group, because a truck's frozen and chilled compartments must not share one figure.
  */
@@ -42,12 +54,14 @@ function summaryLines(chart) {
     ];
   }
   return chart.groups.map((group) =>
-    el('p', { 'data-field': 'group-mkt', 'data-group': groupName(group) }, [
-      el('strong', {}, groupName(group)),
-      ` ${t('asset.mkt')}: `,
-      el('strong', {}, mktText(group.mkt_c)),
-      `  ${t('asset.limits')}: ${limitsText(group.limits)}`,
-    ]),
+    isWholeTruckWithoutSeries(chart, group)
+      ? wholeTruckLine(group)
+      : el('p', { 'data-field': 'group-mkt', 'data-group': groupName(group) }, [
+          el('strong', {}, groupName(group)),
+          ` ${t('asset.mkt')}: `,
+          el('strong', {}, mktText(group.mkt_c)),
+          `  ${t('asset.limits')}: ${limitsText(group.limits)}`,
+        ]),
   );
 }
 

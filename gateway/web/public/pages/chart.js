@@ -21,12 +21,23 @@ export function groupName(group) {
 }
 
 /**
+ * Returns true for the group of a whole-truck alarm profile that no series belongs to, because the
+ * compartment profiles beside it (`compartment_profiles`) took every series of its truck.
+ */
+export function isWholeTruckWithoutSeries(chart, group) {
+  const compartments = group.compartment_profiles ?? [];
+  return compartments.length > 0 && !chart.series.some((series) => series.profile === group.profile);
+}
+
+/**
  * Returns one line per limit of each group of the chart, labelled with the group's name when the chart
  * has several groups, such as the frozen front and the chilled rear compartment of a truck.
  */
 function limitLines(chart) {
   const lines = [];
   chart.groups.forEach((group, i) => {
+    // Limits of a whole-truck profile without series would sit among the compartments' curves unexplained.
+    if (isWholeTruckWithoutSeries(chart, group)) return;
     const prefix = chart.groups.length > 1 ? `${groupName(group)} ` : '';
     for (const limit of [group.limits.min_c, group.limits.max_c]) {
       if (typeof limit !== 'number') continue;
