@@ -4,6 +4,7 @@
  * rear compartment is chilled thus gets two MKTs and two sets of limits instead of one mixed figure.
  */
 import { matchesAsset } from '../../alarms/asset-profile.js';
+import { roundCelsius } from '../../reports/report-format.js';
 import type { TemperatureLimits } from '../services.js';
 import type { Bucket } from './history-source.js';
 import { meanKineticTemperatureC } from './mkt.js';
@@ -31,7 +32,10 @@ export interface ChartGroup {
   profile: string | null;
   /** Value of the `compartment` tag of the group's series, or null for series without one. */
   compartment: string | null;
-  /** Mean kinetic temperature of the group's series over the window, °C, or null without samples. */
+  /**
+   * Mean kinetic temperature of the group's series over the window, °C rounded to `CELSIUS_DECIMALS`
+   * decimals as in the reports, or null without samples.
+   */
   mkt_c: number | null;
   limits: TemperatureLimits;
 }
@@ -99,9 +103,9 @@ export function chartGroups(
     const draft = { profile: profile.id, compartment, mkt_c: null, limits: limitsOf(profile), weighted: [] };
     drafts.set(JSON.stringify([profile.id, compartment]), draft);
   }
-  const groups = [...drafts.values()].map(({ weighted, ...group }) => ({
-    ...group,
-    mkt_c: meanKineticTemperatureC(weighted),
-  }));
+  const groups = [...drafts.values()].map(({ weighted, ...group }) => {
+    const mkt_c = meanKineticTemperatureC(weighted);
+    return { ...group, mkt_c: mkt_c === null ? null : roundCelsius(mkt_c) };
+  });
   return { groups, series_profiles };
 }
