@@ -12,6 +12,7 @@ import { buildReport } from '../reports/report-data.js';
 import { formatUtc } from '../reports/report-format.js';
 import { renderReportPdf } from '../reports/report-pdf.js';
 import { checkReportSeries, reportSeriesFit } from '../reports/report-series-check.js';
+import { reportWindowProblem } from '../reports/report-window.js';
 import { ServiceRejection } from './errors.js';
 import type { RenderedReport, ReportInfo, ReportService, ReportWindowRequest } from './services.js';
 
@@ -65,8 +66,9 @@ export class AssetReportService implements ReportService {
   /**
    * Builds the report of asset `id` over the window. Returns `undefined` for an id not under
    * `alarms.assets`. Throws `ServiceRejection('not_found')` for an asset without readings in the store,
-   * and `ServiceRejection('invalid')` for a window that does not end after its start, for readings of
-   * several compartments and for an asset that never sent the profile's temperature field.
+   * and `ServiceRejection('invalid')` for a window that does not end after its start or spans more than
+   * `MAX_WINDOW_DAYS`, for readings of several compartments and for an asset that never sent the
+   * profile's temperature field.
    */
   async render(
     id: string,
@@ -78,12 +80,12 @@ export class AssetReportService implements ReportService {
     const now_ms = this.now();
     const to_ms = window.to_ms ?? now_ms;
     const from_ms = window.from_ms ?? to_ms - DEFAULT_REPORT_WINDOW_MS;
-    if (!(to_ms > from_ms)) {
-      throw new ServiceRejection(
-        'invalid',
-        `report window from_ms ${from_ms} to to_ms ${to_ms} is empty; pass a to_ms later than from_ms`,
-      );
-    }
+    const problem = reportWindowProblem(from_ms, to_ms, {
+      from: window.from_ms === undefined ? 'from_ms (default: to_ms - 24 h)' : 'from_ms',
+      to: window.to_ms === undefined ? 'to_ms (default: now)' : 'to_ms',
+      formatTime: (time_ms) => `${time_ms} (${formatUtc(time_ms)} UTC)`,
+    });
+    if (problem !== undefined) throw new ServiceRejection('invalid', problem);
     const data = this.withStore((store) => {
       if (!hasReadings(store, profile)) {
         throw new ServiceRejection(

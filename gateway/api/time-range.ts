@@ -1,3 +1,4 @@
+import { MAX_WINDOW_DAYS, MAX_WINDOW_MS } from '../reports/report-window.js';
 import { ApiError } from './errors.js';
 import { MAX_POINTS, MAX_TIME_MS, MIN_POINTS } from './schemas.js';
 
@@ -14,8 +15,6 @@ export interface TimeRange {
 }
 
 const DAY_MS = 86_400_000;
-/** Longest range one request may cover, in milliseconds (400 days). */
-export const MAX_RANGE_MS = 400 * DAY_MS;
 
 /** Throws `API_VALIDATION_FAILED` naming `name` unless `value` is absent or an integer in [min, max]. */
 function checkInteger(name: string, value: number | undefined, min: number, max: number): void {
@@ -40,10 +39,10 @@ export function resolveTimeRange(query: TimeRangeQuery, now: number = Date.now()
   if (from_ms > to_ms) {
     throw new ApiError('API_RANGE_INVALID', `from_ms ${from_ms} is after to_ms ${to_ms}; swap them`);
   }
-  if (to_ms - from_ms > MAX_RANGE_MS) {
+  if (to_ms - from_ms > MAX_WINDOW_MS) {
     throw new ApiError(
       'API_RANGE_INVALID',
-      `range of ${to_ms - from_ms} ms is longer than ${MAX_RANGE_MS} ms (400 days); shorten it`,
+      `range of ${to_ms - from_ms} ms is longer than ${MAX_WINDOW_MS} ms (${MAX_WINDOW_DAYS} days); shorten it`,
     );
   }
   return { from_ms, to_ms, max_points: query.max_points ?? 500 };

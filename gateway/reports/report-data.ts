@@ -23,7 +23,7 @@ import {
 } from './excursions.js';
 import { meanKineticTemperature } from './mkt.js';
 import { readingsSha256 } from './report-csv.js';
-import { formatUtc } from './report-format.js';
+import { checkReportWindow } from './report-window.js';
 import { type Gap, type SeriesPoint, toStepSeries } from './step-series.js';
 
 /** Measurements the gateway itself writes under an asset's tags; their series name no probe device. */
@@ -217,13 +217,12 @@ function seriesStatistics(readings: SeriesPoint[], profile: AssetProfile, option
   };
 }
 
-/** Builds the report of one asset over [from_ms, to_ms]. */
+/**
+ * Builds the report of one asset over [from_ms, to_ms]. Throws a RangeError for a window that
+ * `checkReportWindow` rejects.
+ */
 export function buildReport(sources: ReportSources, profile: AssetProfile, options: ReportOptions): ReportData {
-  if (!(options.to_ms > options.from_ms)) {
-    throw new RangeError(
-      `report window ends at ${formatUtc(options.to_ms)} UTC, not after its start at ${formatUtc(options.from_ms)} UTC; swap --from and --to`,
-    );
-  }
+  checkReportWindow(options.from_ms, options.to_ms, { from: 'from_ms', to: 'to_ms' });
   const { devices, sites } = assetDevices(sources.readings, profile);
   const readings = fieldHistory(sources.readings, profile, devices, profile.temperature_field, options)
     .filter((point) => typeof point.value === 'number')

@@ -16,8 +16,14 @@ export function formatDuration(ms: number): string {
   return `${seconds} s`;
 }
 
-/** Decimal places of the temperatures in the CSV summary lines and the PDF text. */
+/** Decimal places of the temperatures in the CSV summary lines, the PDF text and the chart API's MKT. */
 export const CELSIUS_DECIMALS = 2;
+
+/** Rounds a finite temperature in °C to `CELSIUS_DECIMALS` decimals, with 0 in place of -0. */
+export function roundCelsius(value: number): number {
+  // toFixed keeps the sign of a negative value that rounds to zero, such as -0.001 to "-0.00".
+  return Number(value.toFixed(CELSIUS_DECIMALS)) || 0;
+}
 
 /**
  * Formats a temperature in °C without the unit, rounded to `CELSIUS_DECIMALS` decimals, such as `3.47`.
@@ -25,9 +31,7 @@ export const CELSIUS_DECIMALS = 2;
  */
 export function formatCelsiusValue(value: number | null): string {
   if (value === null || !Number.isFinite(value)) return 'n/a';
-  const text = value.toFixed(CELSIUS_DECIMALS);
-  // toFixed keeps the sign of a negative value that rounds to zero, such as -0.001 to "-0.00".
-  return Number(text) === 0 ? (0).toFixed(CELSIUS_DECIMALS) : text;
+  return roundCelsius(value).toFixed(CELSIUS_DECIMALS);
 }
 
 /** Formats a temperature as `formatCelsiusValue` does, followed by ` °C`, or `n/a`. */

@@ -5,6 +5,7 @@
  */
 import { matchesAsset } from '../../alarms/asset-profile.js';
 import { compartmentEntriesBeside } from '../../alarms/compartment-entries.js';
+import { roundCelsius } from '../../reports/report-format.js';
 import type { TemperatureLimits } from '../services.js';
 import type { Bucket } from './history-source.js';
 import { meanKineticTemperatureC } from './mkt.js';
@@ -32,7 +33,10 @@ export interface ChartGroup {
   profile: string | null;
   /** Value of the `compartment` tag of the group's series, or null for series without one. */
   compartment: string | null;
-  /** Mean kinetic temperature of the group's series over the window, °C, or null without samples. */
+  /**
+   * Mean kinetic temperature of the group's series over the window, °C rounded to `CELSIUS_DECIMALS`
+   * decimals as in the reports, or null without samples.
+   */
   mkt_c: number | null;
   limits: TemperatureLimits;
   /**
@@ -122,9 +126,9 @@ export function chartGroups(
     const compartment = profile.match.compartment ?? null;
     drafts.set(JSON.stringify([profile.id, compartment]), newDraft(profile, compartment, profiles));
   }
-  const groups = [...drafts.values()].map(({ weighted, ...group }) => ({
-    ...group,
-    mkt_c: meanKineticTemperatureC(weighted),
-  }));
+  const groups = [...drafts.values()].map(({ weighted, ...group }) => {
+    const mkt_c = meanKineticTemperatureC(weighted);
+    return { ...group, mkt_c: mkt_c === null ? null : roundCelsius(mkt_c) };
+  });
   return { groups, series_profiles };
 }

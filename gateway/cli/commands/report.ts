@@ -5,9 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { assetKindSchema } from '../../alarms/alarm-config.js';
 import { AlarmStore } from '../../alarms/alarm-store.js';
-import { TEMPERATURE_CLASSES } from '../../alarms/temperature-classes.js';
 import { AuditTrail } from '../../audit/audit-trail.js';
 import { openRecordsDatabase } from '../../audit/records-database.js';
 import { LocalStore } from '../../outputs/local-store.js';
@@ -18,8 +16,10 @@ import { parseTime } from '../../reports/report-format.js';
 import { renderReportPdf } from '../../reports/report-pdf.js';
 import { reportProfile } from '../../reports/report-profile.js';
 import { checkReportSeries, storedCompartment } from '../../reports/report-series-check.js';
+import { checkReportWindow, MAX_WINDOW_DAYS } from '../../reports/report-window.js';
 import { findShipment } from '../../reports/shipment.js';
 import { type CommandIo, processIo } from './audit.js';
+import { checkProfileOptions, DEFAULT_REPORT_CLASS } from './report-profile-options.js';
 
 interface ReportCommandOptions {
   asset?: string;
@@ -31,7 +31,8 @@ interface ReportCommandOptions {
   records?: string;
   out?: string;
   config?: string;
-  class: string;
+  /** Undefined when not given, so that a report with `--config` can reject it. */
+  class?: string;
   kind?: string;
   deltaHOverRK: string;
   maxGapS?: string;
@@ -49,12 +50,6 @@ function parsePositive(text: string, option: string): number {
   const value = Number(text);
   if (!(value > 0)) throw new Error(`${option} ${text} is invalid: use a positive number`);
   return value;
-}
-
-/** Throws with the option, the value typed and the valid values when `value` is not one of `valid`. */
-function checkChoice(option: string, noun: string, value: string | undefined, valid: readonly string[]): void {
-  if (value === undefined || valid.includes(value)) return;
-  throw new Error(`${option} ${value} is not a valid ${noun}; use one of ${valid.join(', ')}`);
 }
 
 /**
@@ -93,8 +88,7 @@ function openRecords(path: string | undefined) {
 
 /** Builds the report data the options ask for. */
 export function reportFromOptions(options: ReportCommandOptions, now_ms: number): ReportData {
-  checkChoice('--class', 'temperature class', options.class, TEMPERATURE_CLASSES);
-  checkChoice('--kind', 'asset kind', options.kind, assetKindSchema.options);
+  checkProfileOptions(options);
   if (!existsSync(options.store))
     throw new Error(`readings store ${options.store} not found; pass the local store file`);
   const records = openRecords(options.records);
@@ -104,6 +98,12 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
     if (options.shipment !== undefined) {
       if (!records) throw new Error('--shipment needs --records, the store where shipments are recorded');
       const shipment = findShipment(records.trail, options.shipment);
+      const name = `shipment ${shipment.shipment_id}`;
+      checkReportWindow(shipment.start_ms, shipment.end_ms ?? now_ms, {
+        from: `${name} start`,
+        to: shipment.end_ms === null ? `${name} end (in transit, now)` : `${name} end`,
+        split: `report asset ${shipment.asset} with --asset, --from and --to in windows of at most ${MAX_WINDOW_DAYS} days`,
+      });
       window = {
         asset: shipment.asset,
         from_ms: shipment.start_ms,
@@ -120,10 +120,11 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
         from_ms: parseTime(options.from, '--from'),
         to_ms: parseTime(options.to, '--to'),
       };
+      checkReportWindow(window.from_ms, window.to_ms, { from: '--from', to: '--to' });
     }
     const lookup = { asset_id: window.asset, store_path: options.store, shipment_id: window.shipment_id };
     const match = options.config === undefined ? storedCompartment(readings, window.asset) : undefined;
-    const fallback = { class: options.class, kind: options.kind, match };
+    const fallback = { class: options.class ?? DEFAULT_REPORT_CLASS, kind: options.kind, match };
     const profile = resolveStoredAsset(readings, lookup, () => reportProfile(window.asset, options.config, fallback));
     checkReportSeries(readings, profile, { ...lookup, config_path: options.config });
     return buildReport({ readings, alarms: records?.alarms, trail: records?.trail }, profile, {
@@ -151,14 +152,20 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
       'asset id, as under alarms.assets; without --config, <asset>/<compartment> for a truck compartment',
     )
     .option('--from <time>', 'window start, ISO 8601 (UTC unless an offset is given) or epoch ms')
-    .option('--to <time>', 'window end, ISO 8601 (UTC unless an offset is given) or epoch ms')
+    .option(
+      '--to <time>',
+      `window end, ISO 8601 (UTC unless an offset is given) or epoch ms; later than --from, by at most ${MAX_WINDOW_DAYS} days`,
+    )
     .option('--shipment <id>', 'report one shipment from loading to delivery instead of --asset/--from/--to')
     .option('--format <format>', 'pdf or csv', 'pdf')
     .requiredOption('--store <file>', 'local readings store (SQLite) written by the gateway')
     .option('--records <file>', 'records store (SQLite) with alarms, audit trail and calibrations')
     .option('--out <file>', 'output file; default: standard output, which must not be a terminal for pdf')
     .option('--config <file>', 'gateway configuration (YAML) whose alarms section defines the asset')
-    .option('--class <class>', 'temperature class when no --config: frozen, chilled, pharma, ambient', 'chilled')
+    .option(
+      '--class <class>',
+      `temperature class when no --config: frozen, chilled, pharma, ambient; default ${DEFAULT_REPORT_CLASS}. A custom class comes from --config`,
+    )
     .option(
       '--kind <kind>',
       'asset kind when no --config: cold_room, room_zone, truck_compartment; default truck_compartment for an <asset>/<compartment> id, else cold_room',

@@ -108,4 +108,19 @@ describe('chartGroups', () => {
     expect(truck?.mkt_c).toBeCloseTo(4, 9);
     expect(truck?.compartment_profiles).toEqual(['truck-1/front']);
   });
+
+  it('rounds mkt_c to report decimals', () => {
+    // 2 °C and 12 °C in equal parts have an MKT of 8.4141… °C with ΔH/R = 10000 K.
+    const points = [
+      { mean: 2, count: 1 },
+      { mean: 12, count: 1 },
+    ];
+    const { groups } = chartGroups([{ tags: tags('rear'), points }], [REAR]);
+    expect(groups[0]?.mkt_c).toBe(8.41);
+  });
+
+  it('rounds a small negative mkt_c to 0', () => {
+    const { groups } = chartGroups([{ tags: tags('rear'), points: [{ mean: -0.001, count: 1 }] }], [REAR]);
+    expect(Object.is(groups[0]?.mkt_c, 0)).toBe(true);
+  });
 });

@@ -140,12 +140,56 @@ describe('report API of a running gateway', () => {
     expect(values).toEqual(TEMPERATURES.slice(1, 4));
   });
 
-  it('rejects an empty window', async () => {
-    const response = await fetch(`${api}/api/v1/reports/room-a/csv?from_ms=2000&to_ms=1000`);
-    expect(response.status).toBe(422);
+  /** Requests the CSV of room-a with `query` and returns the status and the error body. */
+  async function rejection(query: string) {
+    const response = await fetch(`${api}/api/v1/reports/room-a/csv?${query}`);
     const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('API_REQUEST_REJECTED');
-    expect(body.error.message).toContain('from_ms 2000 to to_ms 1000');
+    return { status: response.status, ...body.error };
+  }
+
+  it('rejects a reversed window', async () => {
+    const error = await rejection('from_ms=2000&to_ms=1000');
+    expect(error.status).toBe(422);
+    expect(error.code).toBe('API_REQUEST_REJECTED');
+    expect(error.message).toBe(
+      'report window ends before it starts: to_ms 1000 (1970-01-01 00:00:01 UTC) is earlier than ' +
+        'from_ms 2000 (1970-01-01 00:00:02 UTC); swap from_ms and to_ms',
+    );
+  });
+
+  it('rejects an empty window', async () => {
+    const error = await rejection('from_ms=2000&to_ms=2000');
+    expect(error.status).toBe(422);
+    expect(error.code).toBe('API_REQUEST_REJECTED');
+    expect(error.message).toBe(
+      'report window is empty: from_ms 2000 (1970-01-01 00:00:02 UTC) equals to_ms 2000 (1970-01-01 00:00:02 UTC); ' +
+        'the end must be later than the start, so pass a to_ms later than from_ms',
+    );
+  });
+
+  it('bounds the window at 400 days', async () => {
+    await completeCsv();
+    const now_ms = Date.now();
+    const query = `from_ms=${now_ms - 400 * 86_400_000}&to_ms=${now_ms}`;
+    const accepted = await fetch(`${api}/api/v1/reports/room-a/csv?${query}`);
+    expect(accepted.status).toBe(200);
+    expect(dataRows(await accepted.text())).toHaveLength(TEMPERATURES.length + 1);
+    const to_ms = Date.UTC(2027, 1, 5, 12);
+    const error = await rejection(`from_ms=${Date.UTC(2026, 0, 1)}&to_ms=${to_ms}`);
+    expect(error.status).toBe(422);
+    expect(error.code).toBe('API_REQUEST_REJECTED');
+    expect(error.message).toBe(
+      'report window from from_ms 1767225600000 (2026-01-01 00:00:00 UTC) to to_ms 1801828800000 ' +
+        '(2027-02-05 12:00:00 UTC) spans 400.5 days (34603200000 ms), longer than the maximum of 400 days ' +
+        '(34560000000 ms); split the report into windows of at most 400 days',
+    );
+  });
+
+  it('names the default end of a long window', async () => {
+    const error = await rejection('from_ms=1000');
+    expect(error.status).toBe(422);
+    expect(error.message).toContain(' to to_ms (default: now) ');
+    expect(error.message).toContain('longer than the maximum of 400 days');
   });
 
   it('returns 404 for an asset without readings', async () => {

@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { outFileErrorMessage } from '../../../gateway/cli/commands/report.js';
-import { LocalStore } from '../../../gateway/outputs/local-store.js';
+import { writeRoomStore } from './room-store.js';
 import { runCli } from './run-cli.js';
 
 const START_MS = Date.UTC(2026, 11, 1);
 
 let directory: string;
 let store: string;
+/** Configuration whose alarms.assets entry makes room-1 chilled. */
+let chilledConfig: string;
 
 /** Runs a one-hour CSV report of room-1 with `extra` options. */
 function report(...extra: string[]) {
@@ -20,18 +22,9 @@ function report(...extra: string[]) {
 beforeAll(() => {
   directory = mkdtempSync(join(tmpdir(), 'coldpool-report-options-'));
   store = join(directory, 'readings.sqlite');
-  const local = new LocalStore({ path: store, retention_days: 3650 });
-  local.write(
-    Array.from({ length: 60 }, (_, minute) => ({
-      measurement: 'cold_room',
-      tags: { site: 's', asset: 'room-1', device: 'ctl-1' },
-      fields: { air_temp_c: 4 },
-      integer_fields: new Set<string>(),
-      time_ms: START_MS + minute * 60_000,
-      time_source: 'source' as const,
-    })),
-  );
-  local.close();
+  writeRoomStore(store, START_MS);
+  chilledConfig = join(directory, 'chilled.yaml');
+  writeFileSync(chilledConfig, 'alarms:\n  assets:\n    - id: room-1\n      class: chilled\n');
 });
 
 afterAll(() => {
@@ -61,6 +54,49 @@ describe('coldpool report option values', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('time_utc,time_ms,value_c');
+  });
+});
+
+describe('coldpool report --class', () => {
+  it('needs --config for custom', async () => {
+    const result = await report('--class', 'custom');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      "coldpool: --class custom has no limits of its own: it takes low_c and high_c from the asset's " +
+        'alarms.assets entry in a gateway configuration. Pass that file as --config FILE in place of --class, ' +
+        'or use one of frozen, chilled, pharma, ambient\n',
+    );
+    const config = join(directory, 'custom.yaml');
+    writeFileSync(
+      config,
+      'alarms:\n  assets:\n    - id: room-1\n      class: custom\n      low_c: 5\n      high_c: 8\n',
+    );
+    const configured = await report('--config', config);
+    expect(configured.stderr).toBe('');
+    expect(configured.code).toBe(0);
+    expect(configured.stdout).toContain('# class: custom\n');
+    // Every reading is 4 °C, below low_c 5, so the whole hour is out of range.
+    expect(configured.stdout).toContain('# out_of_range_s: 3600\n');
+  });
+
+  it('rejects --class beside --config', async () => {
+    const result = await report('--config', chilledConfig, '--class', 'pharma');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(
+      `coldpool: --class pharma cannot be combined with --config: the class of room-1 comes from its ` +
+        `alarms.assets entry in ${chilledConfig}. Remove --class, or change the entry's class\n`,
+    );
+  });
+
+  it('rejects --kind beside --config', async () => {
+    const result = await report('--config', chilledConfig, '--kind', 'room_zone');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `coldpool: --kind room_zone cannot be combined with --config: the kind of room-1 comes from its ` +
+        `alarms.assets entry in ${chilledConfig}. Remove --kind, or change the entry's kind\n`,
+    );
   });
 });
 

@@ -177,7 +177,22 @@ describe('report data', () => {
     const from = new Date(START).toISOString().replace('T', ' ').slice(0, 19);
     const to = new Date(START - 5 * MIN).toISOString().replace('T', ' ').slice(0, 19);
     expect(() => report([reading(0, 3)], -5)).toThrow(
-      `report window ends at ${to} UTC, not after its start at ${from} UTC; swap --from and --to`,
+      `report window ends before it starts: to_ms ${to} UTC is earlier than from_ms ${from} UTC; swap from_ms and to_ms`,
+    );
+  });
+
+  it('rejects an empty window', () => {
+    const start = new Date(START).toISOString().replace('T', ' ').slice(0, 19);
+    expect(() => report([reading(0, 3)], 0)).toThrow(
+      `report window is empty: from_ms ${start} UTC equals to_ms ${start} UTC; ` +
+        'the end must be later than the start, so pass a to_ms later than from_ms',
+    );
+  });
+
+  it('rejects a window over 400 days', () => {
+    expect(() => report([reading(0, 3)], 400 * 1440 + 1)).toThrow(
+      'spans 400.001 days (34560060000 ms), longer than the maximum of 400 days (34560000000 ms); ' +
+        'split the report into windows of at most 400 days',
     );
   });
 });
