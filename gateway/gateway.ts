@@ -432,6 +432,7 @@ export class Gateway {
       ...(reports ? { reports } : {}),
       alarms: alarmServiceFromEngine(coldChain.engine, coldChain.store),
       profiles: (asset) => coldChain.engine.profiles.filter((profile) => profile.match.asset === asset),
+      alarmEntry: (id) => coldChain.engine.profiles.find((profile) => profile.id === id),
     };
   }
 

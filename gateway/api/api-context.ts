@@ -42,6 +42,11 @@ export interface ApiDeps {
    * compartment. Default: none, so the chart shows no limits and one MKT per compartment.
    */
   profiles?: (asset: string) => readonly ChartProfile[];
+  /**
+   * Returns the alarm profile whose `alarms.assets` id is `id`, such as `truck-1/front`, so that the asset
+   * routes serve an entry that watches part of an asset. Default: none, so they serve whole assets only.
+   */
+  alarmEntry?: (id: string) => ChartProfile | undefined;
 }
 
 /** Everything a route module needs. */

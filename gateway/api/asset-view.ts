@@ -76,6 +76,25 @@ function kindOf(devices: readonly DeviceView[]): AssetView['kind'] {
   return measurement === 'cold_room' || measurement === 'reefer' ? measurement : 'other';
 }
 
+/**
+ * Builds the view of asset `asset` from its devices and the open alarms that count for it. The view of
+ * an `alarms.assets` entry passes the entry's id, the devices it watches and the alarms it selects.
+ */
+export function buildAssetView(asset: string, devices: readonly DeviceView[], alarms: readonly Alarm[]): AssetView {
+  const seen = devices.map((device) => device.health.last_seen_ms).filter((time) => time !== null);
+  return {
+    asset,
+    site: devices[0]?.site ?? '',
+    kind: kindOf(devices),
+    devices: devices.map((device) => device.id),
+    state: assetState(devices),
+    temperatures: devices.flatMap((device) => device.latest.flatMap(temperaturesOf)),
+    alarm_level: worstLevel(alarms),
+    open_alarms: alarms.length,
+    last_seen_ms: seen.length > 0 ? Math.max(...seen) : null,
+  };
+}
+
 /** Builds one view per asset, sorted by asset name; `openAlarms` are the alarms not yet closed. */
 export function buildAssetViews(devices: readonly DeviceView[], openAlarms: readonly Alarm[]): AssetView[] {
   const byAsset = new Map<string, DeviceView[]>();
@@ -86,19 +105,11 @@ export function buildAssetViews(devices: readonly DeviceView[], openAlarms: read
   }
   return [...byAsset.entries()]
     .sort(([left], [right]) => left.localeCompare(right))
-    .map(([asset, group]) => {
-      const alarms = openAlarms.filter((alarm) => alarm.asset === asset);
-      const seen = group.map((device) => device.health.last_seen_ms).filter((time) => time !== null);
-      return {
+    .map(([asset, group]) =>
+      buildAssetView(
         asset,
-        site: group[0]?.site ?? '',
-        kind: kindOf(group),
-        devices: group.map((device) => device.id),
-        state: assetState(group),
-        temperatures: group.flatMap((device) => device.latest.flatMap(temperaturesOf)),
-        alarm_level: worstLevel(alarms),
-        open_alarms: alarms.length,
-        last_seen_ms: seen.length > 0 ? Math.max(...seen) : null,
-      };
-    });
+        group,
+        openAlarms.filter((alarm) => alarm.asset === asset),
+      ),
+    );
 }

@@ -1,40 +1,25 @@
 /**
  * The data behind an asset page: temperature curves, defrost and door-open periods, limits, alarms and
- * the mean kinetic temperature of the shown window, per alarm profile and compartment.
+ * the mean kinetic temperature of the shown window, per alarm profile and compartment. The asset is a
+ * whole asset or an `alarms.assets` entry that watches part of one, which gets only its own series.
  */
 import type { FastifyInstance } from 'fastify';
-import { deviceFieldNames, type ResolvedDevice } from '../../config/resolve.js';
+import { deviceFieldNames } from '../../config/resolve.js';
 import { type ApiContext, requireService } from '../api-context.js';
+import { listTargetAlarms, resolveAssetTarget, targetSelects } from '../asset-target.js';
 import { TEMPERATURE_FIELDS } from '../asset-view.js';
-import { ApiError } from '../errors.js';
 import { chartGroups } from '../history/chart-groups.js';
-import { asBuckets, readHistory, upstream } from '../history/history-reader.js';
-import type { HistorySource } from '../history/history-source.js';
-import { mergePeriods, type Period, truePeriods } from '../history/periods.js';
+import { devicePeriods } from '../history/device-periods.js';
+import { asBuckets, readHistory } from '../history/history-reader.js';
 import { errorResponses, idParam, openObject, timeRangeQuery } from '../schemas.js';
-import { resolveTimeRange, type TimeRange, type TimeRangeQuery } from '../time-range.js';
-
-/** Most samples of a boolean field read to find its periods, per device and field. */
-const MAX_STATE_POINTS = 20_000;
+import { resolveTimeRange, type TimeRangeQuery } from '../time-range.js';
 
 const limitsSchema = openObject({ min_c: { type: 'number' }, max_c: { type: 'number' } });
-
-async function periodsOf(
-  source: HistorySource,
-  devices: readonly ResolvedDevice[],
-  field: string,
-  range: TimeRange,
-): Promise<Period[]> {
-  const periods: Period[] = [];
-  for (const device of devices) {
-    if (!deviceFieldNames(device).includes(field)) continue;
-    const request = { site: device.site, device: device.id, measurement: device.measurement, field, ...range };
-    // NOTE: a window with more than MAX_STATE_POINTS samples shows only the periods of its oldest part.
-    const samples = await upstream(() => source.raw(request, MAX_STATE_POINTS));
-    for (const series of samples) periods.push(...truePeriods(series.points, range.to_ms));
-  }
-  return mergePeriods(periods);
-}
+const matchSchema = openObject({
+  asset: { type: 'string' },
+  compartment: { type: 'string' },
+  device: { type: 'string' },
+});
 
 export function registerAssetChartRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get<{ Params: { asset: string }; Querystring: TimeRangeQuery }>(
@@ -43,11 +28,17 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
       schema: {
         tags: ['history'],
         summary: 'Temperature curves, defrost and door periods, limits, alarms and MKT of one asset',
-        params: idParam('asset', 'Asset name'),
+        params: idParam('asset', 'Asset tag of configured devices, or the id of an alarms.assets entry'),
         querystring: { type: 'object', additionalProperties: false, properties: timeRangeQuery },
         response: {
           200: openObject({
             asset: { type: 'string' },
+            device_asset: { type: 'string', description: 'Asset tag of the devices; equals asset for a whole asset' },
+            match: {
+              ...matchSchema,
+              type: ['object', 'null'],
+              description: 'Tags of the alarms.assets entry that asset names, or null for a whole asset',
+            },
             from_ms: { type: 'integer' },
             to_ms: { type: 'integer' },
             bucket_ms: { type: ['integer', 'null'] },
@@ -88,17 +79,12 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
     async (request) => {
       const source = requireService(context.deps, 'history');
       const { asset } = request.params;
-      const devices = context.deps.gateway.resolved.devices.filter((device) => device.asset === asset);
-      if (devices.length === 0) {
-        throw new ApiError(
-          'API_ASSET_NOT_FOUND',
-          `asset ${JSON.stringify(asset)} is not configured; GET /api/v1/assets lists them`,
-        );
-      }
+      const target = resolveAssetTarget(context.deps, asset);
+      const selects = (device: string, tags: Record<string, string>) => targetSelects(target, device, tags);
       const range = resolveTimeRange(request.query);
       const series = [];
       let bucket_ms: number | null = null;
-      for (const device of devices) {
+      for (const device of target.devices) {
         const field = TEMPERATURE_FIELDS.find((name) => deviceFieldNames(device).includes(name));
         if (!field) continue;
         const result = await readHistory(
@@ -108,20 +94,25 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
         );
         if (result.bucket_ms !== null) bucket_ms = Math.max(bucket_ms ?? 0, result.bucket_ms);
         for (const entry of asBuckets(result)) {
+          if (!selects(device.id, entry.tags)) continue;
           series.push({
             device: device.id,
             field,
             label: entry.tags.compartment ?? device.id,
-            tags: { asset, device: device.id, ...entry.tags },
+            tags: { asset: target.device_asset, device: device.id, ...entry.tags },
             points: entry.points,
           });
         }
       }
-      const { groups, series_profiles } = chartGroups(series, context.deps.profiles?.(asset) ?? []);
+      // An entry's page shows its own limits and MKT, not those of the other entries of its asset.
+      const profiles = target.entry ? [target.entry] : (context.deps.profiles?.(asset) ?? []);
+      const { groups, series_profiles } = chartGroups(series, profiles);
       const [single] = groups;
-      const alarms = context.deps.alarms ? await context.deps.alarms.list({ asset }) : [];
+      const alarms = await listTargetAlarms(context.deps.alarms, target);
       return {
         asset,
+        device_asset: target.device_asset,
+        match: target.entry?.match ?? null,
         from_ms: range.from_ms,
         to_ms: range.to_ms,
         bucket_ms,
@@ -130,8 +121,8 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
         groups,
         series: series.map((entry, index) => ({ ...entry, profile: series_profiles[index] })),
         periods: {
-          defrost: await periodsOf(source, devices, 'defrost_on', range),
-          door_open: await periodsOf(source, devices, 'door_open', range),
+          defrost: await devicePeriods(source, target.devices, 'defrost_on', range, selects),
+          door_open: await devicePeriods(source, target.devices, 'door_open', range, selects),
         },
         alarms,
       };

@@ -2,10 +2,12 @@
 import type { FastifyInstance } from 'fastify';
 import { WILDCARD_IDENTITIES } from '../../inputs/mqtt-input.js';
 import type { ApiContext } from '../api-context.js';
-import { type AssetView, buildAssetViews } from '../asset-view.js';
+import { resolveAssetTarget } from '../asset-target.js';
+import { buildAssetView, buildAssetViews } from '../asset-view.js';
 import { ApiError } from '../errors.js';
 import { errorResponses, idParam, openObject } from '../schemas.js';
 import type { Alarm } from '../services.js';
+import { buildEntryView, type ListedAssetView, withAlarmEntries } from '../target-view.js';
 
 const deviceSchema = openObject(
   {
@@ -45,8 +47,13 @@ const assetSchema = openObject(
     state: { type: 'string', enum: ['offline', 'door_open', 'defrost', 'cooling', 'idle', 'online'] },
     alarm_level: { type: 'string', enum: ['none', 'warning', 'alarm', 'critical'] },
     temperatures: { type: 'array', items: openObject({}) },
+    alarm_entries: {
+      type: 'array',
+      items: { type: 'string' },
+      description: 'Ids of the alarms.assets entries that watch the asset, which the asset routes also accept',
+    },
   },
-  ['asset', 'site', 'kind', 'state', 'alarm_level', 'temperatures'],
+  ['asset', 'site', 'kind', 'state', 'alarm_level', 'temperatures', 'alarm_entries'],
 );
 
 async function openAlarms(context: ApiContext): Promise<Alarm[]> {
@@ -56,8 +63,9 @@ async function openAlarms(context: ApiContext): Promise<Alarm[]> {
 }
 
 /** Returns the asset views of every configured device. */
-export async function assetViews(context: ApiContext): Promise<AssetView[]> {
-  return buildAssetViews(context.fleet.devices(), await openAlarms(context));
+export async function assetViews(context: ApiContext): Promise<ListedAssetView[]> {
+  const views = buildAssetViews(context.fleet.devices(), await openAlarms(context));
+  return views.map((view) => withAlarmEntries(context, view));
 }
 
 export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): void {
@@ -100,8 +108,8 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
     {
       schema: {
         tags: ['fleet'],
-        summary: 'One asset with its devices',
-        params: idParam('asset', 'Asset name'),
+        summary: 'One asset, or one alarms.assets entry such as a truck compartment, with its devices',
+        params: idParam('asset', 'Asset tag of configured devices, or the id of an alarms.assets entry'),
         response: {
           200: openObject({ ...assetSchema.properties, device_details: { type: 'array', items: deviceSchema } }),
           ...errorResponses,
@@ -109,15 +117,21 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
       },
     },
     async (request) => {
-      const view = (await assetViews(context)).find((candidate) => candidate.asset === request.params.asset);
-      if (!view) {
-        throw new ApiError(
-          'API_ASSET_NOT_FOUND',
-          `asset ${JSON.stringify(request.params.asset)} is not configured; GET /api/v1/assets lists them`,
-        );
-      }
-      const device_details = view.devices.map((id) => context.fleet.device(id));
-      return { ...view, device_details };
+      const target = resolveAssetTarget(context.deps, request.params.asset);
+      const devices = target.devices.flatMap((device) => context.fleet.device(device.id) ?? []);
+      const alarms = await openAlarms(context);
+      const view =
+        target.entry === null
+          ? withAlarmEntries(
+              context,
+              buildAssetView(
+                target.id,
+                devices,
+                alarms.filter((alarm) => alarm.asset === target.id),
+              ),
+            )
+          : buildEntryView(target, devices, alarms);
+      return { ...view, device_details: devices };
     },
   );
 

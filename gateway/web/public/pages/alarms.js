@@ -46,6 +46,19 @@ function actionForm(alarm, label, button, action, submit) {
   );
 }
 
+/** Asset of an alarm as the gateway names a site-wide alarm, such as a power failure. */
+const SITE_ASSET = '_site';
+
+/**
+ * Returns the link to the page of the alarm's asset, which is a whole asset or an alarms.assets entry
+ * such as `truck-1/front`. A site-wide alarm has no asset page, so it shows the site's name.
+ */
+function assetLink(alarm) {
+  if (alarm.asset === SITE_ASSET)
+    return el('span', { 'data-field': 'alarm-site' }, t('alarms.site_wide', { site: alarm.site }));
+  return el('a', { href: `#/asset/${encodeURIComponent(alarm.asset)}`, 'data-field': 'alarm-asset' }, alarm.asset);
+}
+
 export function renderAlarms(container) {
   // With a login the gateway records the logged-in user, so the name field is an optional "on behalf of".
   const loggedIn = sessionToken() !== undefined;
@@ -121,7 +134,7 @@ export function renderAlarms(container) {
             { class: `badge alarm-state-${alarm.state}`, 'data-field': 'alarm-state' },
             t(`alarm_state.${alarm.state}`),
           ),
-          el('a', { href: `#/asset/${encodeURIComponent(alarm.asset)}` }, alarm.asset),
+          assetLink(alarm),
           el('span', { class: 'muted' }, formatTime(alarm.raised_ms)),
         ]),
         el('p', {}, alarm.message),

@@ -65,6 +65,23 @@ function summaryLines(chart) {
   );
 }
 
+/**
+ * Returns the line of an alarms.assets entry that watches part of an asset, such as the compartment
+ * `truck-1/front`, with a link to the whole asset's page; returns null for a whole asset.
+ */
+function partOfLine(chart) {
+  if (chart.match === null) return null;
+  const parts = [];
+  if (chart.match.compartment !== undefined) parts.push(t('asset.part_compartment', { name: chart.match.compartment }));
+  if (chart.match.device !== undefined) parts.push(t('asset.part_device', { name: chart.match.device }));
+  const whole = el('a', { href: `#/asset/${encodeURIComponent(chart.device_asset)}` }, chart.device_asset);
+  return el('p', { 'data-field': 'part-of' }, [
+    `${t('asset.part_of')}: `,
+    whole,
+    parts.length > 0 ? ` (${parts.join(', ')})` : '',
+  ]);
+}
+
 function alarmRows(alarms) {
   if (alarms.length === 0) return el('p', {}, t('alarms.none'));
   return el('table', { class: 'table' }, [
@@ -109,6 +126,8 @@ export function renderAsset(container, assetName) {
   let plot;
   let stopped = false;
   let lastLoad = 0;
+  // The asset tag of the readings: the asset itself, or for an alarms.assets entry the asset it is part of.
+  let deviceAsset = assetName;
   const summary = el('div', { class: 'summary' });
   const chartBox = el('div', { class: 'chart', 'data-testid': 'chart' });
   const note = el('p', { class: 'muted' });
@@ -151,7 +170,8 @@ export function renderAsset(container, assetName) {
     try {
       const chart = await api.chart(assetName, toMs - windowMs, toMs);
       if (stopped) return;
-      summary.replaceChildren(...summaryLines(chart));
+      deviceAsset = chart.device_asset;
+      summary.replaceChildren(...[partOfLine(chart), ...summaryLines(chart)].filter((line) => line !== null));
       plot?.destroy();
       plot = undefined;
       chartBox.replaceChildren();
@@ -172,7 +192,7 @@ export function renderAsset(container, assetName) {
   window.addEventListener('resize', onResize);
   const unsubscribers = [
     onLive('reading', (reading) => {
-      if (reading.tags.asset === assetName && Date.now() - lastLoad > RELOAD_INTERVAL_MS) load();
+      if (reading.tags.asset === deviceAsset && Date.now() - lastLoad > RELOAD_INTERVAL_MS) load();
     }),
     onLive('alarm', (alarm) => {
       if (alarm.asset === assetName) load();
