@@ -74,7 +74,7 @@ function drawLimits(doc: PdfDoc, data: ReportData, box: ChartBox, toY: (v: numbe
 }
 
 function drawCurve(doc: PdfDoc, data: ReportData, toX: (t: number) => number, toY: (v: number) => number) {
-  const series = toStepSeries(data.readings, { from_ms: data.from_ms, to_ms: data.to_ms });
+  const series = toStepSeries(data.readings, { from_ms: data.from_ms, to_ms: data.statistics_to_ms });
   doc.lineWidth(0.8).strokeColor(CURVE_COLOUR);
   let penEnd: number | null = null;
   for (const segment of series.segments) {

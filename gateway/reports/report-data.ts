@@ -70,6 +70,12 @@ export interface ReportData {
   devices: string[];
   from_ms: number;
   to_ms: number;
+  /**
+   * End of the time the statistics, gaps and door and defrost periods cover: `to_ms`, or the time the
+   * report was generated when the window ends after it (never before `from_ms`). Time that has not
+   * happened yet is neither covered by readings nor a gap.
+   */
+  statistics_to_ms: number;
   generated_ms: number;
   delta_h_over_r_k: number;
   low_c: number | null;
@@ -223,12 +229,15 @@ function seriesStatistics(readings: SeriesPoint[], profile: AssetProfile, option
  */
 export function buildReport(sources: ReportSources, profile: AssetProfile, options: ReportOptions): ReportData {
   checkReportWindow(options.from_ms, options.to_ms, { from: 'from_ms', to: 'to_ms' });
+  const generated_ms = options.now_ms ?? Date.now();
+  const statistics_to_ms = Math.max(options.from_ms, Math.min(options.to_ms, generated_ms));
+  const past = { ...options, to_ms: statistics_to_ms };
   const { devices, sites } = assetDevices(sources.readings, profile);
   const readings = fieldHistory(sources.readings, profile, devices, profile.temperature_field, options)
     .filter((point) => typeof point.value === 'number')
     .map((point) => ({ time_ms: point.time_ms, value: point.value as number }))
     .sort((left, right) => left.time_ms - right.time_ms);
-  const statistics = seriesStatistics(readings, profile, options);
+  const statistics = seriesStatistics(readings, profile, past);
   return {
     title: options.title ?? `Temperature report ${profile.id}`,
     asset: profile.id,
@@ -238,7 +247,8 @@ export function buildReport(sources: ReportSources, profile: AssetProfile, optio
     devices,
     from_ms: options.from_ms,
     to_ms: options.to_ms,
-    generated_ms: options.now_ms ?? Date.now(),
+    statistics_to_ms,
+    generated_ms,
     delta_h_over_r_k: options.delta_h_over_r_k ?? 10_000,
     low_c: profile.low_c,
     high_c: profile.high_c,
@@ -252,8 +262,8 @@ export function buildReport(sources: ReportSources, profile: AssetProfile, optio
     alarms: alarmsOf(sources.alarms, profile, devices, sites, options),
     corrections: correctionsOf(sources.trail, profile.id, options),
     calibrations: calibrationsOf(sources, profile, devices, options),
-    defrost_periods: booleanPeriods(sources, profile, devices, profile.defrost.field, options),
-    door_periods: booleanPeriods(sources, profile, devices, profile.door.field, options),
+    defrost_periods: booleanPeriods(sources, profile, devices, profile.defrost.field, past),
+    door_periods: booleanPeriods(sources, profile, devices, profile.door.field, past),
     data_sha256: readingsSha256(readings),
   };
 }

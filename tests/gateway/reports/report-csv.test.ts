@@ -10,6 +10,8 @@ import { formatCelsius, formatCelsiusValue } from '../../../gateway/reports/repo
 
 const START = Date.UTC(2026, 11, 1);
 const MIN = 60_000;
+/** Time the reports are generated: after every window of these tests. */
+const GENERATED_MS = START + 7 * 1440 * MIN;
 
 function reading(minute: number, air_temp_c: number): Reading {
   return {
@@ -31,7 +33,7 @@ function report(values: number[], to_minute: number): ReportData {
   const data = buildReport({ readings: store }, profile, {
     from_ms: START,
     to_ms: START + to_minute * MIN,
-    now_ms: START,
+    now_ms: GENERATED_MS,
   });
   store.close();
   return data;
@@ -92,6 +94,14 @@ describe('report csv', () => {
     const csv = reportCsv(report([2.004, 6.126, 3.333], 3));
     expect(csv).toContain(`,${START + MIN},6.126\n`);
     expect(csv).toContain(`,${START},2.004\n`);
+  });
+
+  it('states storage range and end', () => {
+    const csv = reportCsv(report([3, 3.4, 4], 3));
+    // Chilled: 0 to 5 °C.
+    expect(commentValue(csv, 'low_c')).toBe('0.00');
+    expect(commentValue(csv, 'high_c')).toBe('5.00');
+    expect(commentValue(csv, 'statistics_to_utc')).toBe(commentValue(csv, 'to_utc'));
   });
 
   it('matches the pdf text', () => {

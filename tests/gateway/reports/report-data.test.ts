@@ -12,6 +12,8 @@ import { buildReport } from '../../../gateway/reports/report-data.js';
 
 const START = Date.UTC(2026, 11, 1);
 const MIN = 60_000;
+/** Time the reports are generated: after every window of these tests. */
+const GENERATED_MS = START + 7 * 1440 * MIN;
 
 function reading(minute: number, air_temp_c: number, extra: Reading['fields'] = {}, compartment?: string): Reading {
   return {
@@ -37,7 +39,7 @@ function report(readings: Reading[], to_minute: number) {
   const data = buildReport({ readings: store }, profile, {
     from_ms: START,
     to_ms: START + to_minute * MIN,
-    now_ms: START,
+    now_ms: GENERATED_MS,
   });
   store.close();
   return data;
@@ -69,6 +71,32 @@ describe('report data', () => {
     const data = report(readings, 23);
     expect(data.gaps).toEqual([{ start_ms: START + 4 * MIN, end_ms: START + 20 * MIN }]);
     expect(data.mkt_complete).toBe(false);
+  });
+
+  it('stops gaps at generation time', () => {
+    const readings = [0, 1, 2, 3].map((minute) => reading(minute, 3, { door_open: minute === 3 }));
+    const [profile] = resolveAssetProfiles(alarmConfigSchema.parse({ assets: [{ id: 'room-1', class: 'chilled' }] }));
+    if (!profile) throw new Error('no profile');
+    const store = new LocalStore({ path: ':memory:', retention_days: 3650 });
+    store.write(readings);
+    // The window runs to minute 60, but the report is generated at minute 4, one interval after the last reading.
+    const data = buildReport({ readings: store }, profile, {
+      from_ms: START,
+      to_ms: START + 60 * MIN,
+      now_ms: START + 4 * MIN,
+    });
+    store.close();
+    expect(data.to_ms).toBe(START + 60 * MIN);
+    expect(data.statistics_to_ms).toBe(START + 4 * MIN);
+    expect(data.gaps).toEqual([]);
+    expect(data.mkt_complete).toBe(true);
+    expect(data.covered_ms).toBe(4 * MIN);
+    expect(data.door_periods).toEqual([{ start_ms: START + 3 * MIN, end_ms: START + 4 * MIN }]);
+  });
+
+  it('covers a past window fully', () => {
+    const data = report([reading(0, 3), reading(1, 3)], 2);
+    expect(data.statistics_to_ms).toBe(START + 2 * MIN);
   });
 
   it('ends an excursion at a gap', () => {
@@ -167,7 +195,7 @@ describe('report data', () => {
     const data = buildReport({ readings: store, alarms }, profile, {
       from_ms: START,
       to_ms: START + 5 * MIN,
-      now_ms: START,
+      now_ms: GENERATED_MS,
     });
     expect(data.alarms.map((alarm) => alarm.rule)).toEqual(['high_alarm', 'power_failure']);
     expect(data.devices).toEqual(['ctl-1']);
