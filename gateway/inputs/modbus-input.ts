@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { PolledModbusDevice } from '../../devices/modbus/polled-device.js';
+import type { DeviceHealth, PolledModbusDevice } from '../../devices/modbus/polled-device.js';
 import type { RegisterField } from '../../devices/modbus/register-field.js';
 import { describePlan } from '../../devices/modbus/request-plan.js';
 import { ModbusRtuBus } from '../../devices/modbus/rtu-bus.js';
@@ -47,6 +47,13 @@ function pollOptions(device: ModbusDevice, index: number, count: number) {
     max_gap: device.max_gap,
     fields: device.registers.map((field): RegisterField => ({ ...field })),
   };
+}
+
+/** Returns the last error as `CODE: message`, the form the fleet state gives input problems. */
+function describeError(health: DeviceHealth): string {
+  return health.last_error_code === undefined
+    ? `${health.last_error}`
+    : `${health.last_error_code}: ${health.last_error}`;
 }
 
 /**
@@ -161,7 +168,7 @@ export class ModbusInput {
         device_id,
         up,
         consecutive_failures: health.consecutive_failures,
-        ...(health.last_error !== undefined ? { last_error: health.last_error } : {}),
+        ...(health.last_error !== undefined ? { last_error: describeError(health) } : {}),
       });
     });
   }

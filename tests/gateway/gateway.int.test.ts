@@ -7,6 +7,7 @@ import { connectAsync, type MqttClient } from 'mqtt';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../gateway/config/load.js';
+import type { DeviceState } from '../../gateway/events.js';
 import { Gateway } from '../../gateway/gateway.js';
 import type { Reading } from '../../gateway/reading.js';
 import { type RunningServer, startRegisterServer } from '../devices/modbus/modbus-peers.js';
@@ -35,6 +36,7 @@ describe('gateway with bad inputs', () => {
   /** Readings of the MQTT room node; the Modbus devices poll on their own timers beside them. */
   const roomReadings = () => readings.filter((reading) => reading.tags.device === 'room-a');
   const health: Reading[] = [];
+  const states: DeviceState[] = [];
   let gateway: Gateway;
   let client: MqttClient;
   let partialServer: RunningServer;
@@ -107,6 +109,7 @@ describe('gateway with bad inputs', () => {
     gateway = new Gateway(config, pino({ level: 'info' }, sink));
     gateway.bus.on('reading', (reading) => readings.push(reading));
     gateway.bus.on('device_health', (reading) => health.push(reading));
+    gateway.bus.on('device_state', (state) => states.push(state));
     await gateway.start();
     client = await connectAsync(`mqtt://127.0.0.1:${port}`, { clientId: 'test-publisher' });
   });
@@ -154,6 +157,13 @@ describe('gateway with bad inputs', () => {
   it('logs the unreachable device as down', async () => {
     await until(() => lines.some((line) => line.msg === 'device down' && line.device_id === 'ctrl-dead'));
     expect(lines.filter((line) => line.msg === 'device down').length).toBe(1);
+  });
+
+  it('names the error code of a down device', async () => {
+    await until(() => states.some((state) => state.device_id === 'ctrl-dead' && !state.up));
+    const down = states.find((state) => state.device_id === 'ctrl-dead' && !state.up);
+    // The fleet API shows this text as the device's last error, in the form of its input problems.
+    expect(down?.last_error).toMatch(/^MODBUS_[A-Z_]+: .*ECONNREFUSED/);
   });
 
   it('writes a down health point for it', async () => {
