@@ -103,10 +103,16 @@ export function correctRecord(
   trail: AuditTrail,
   correction: CorrectionPayload & { actor: string; time_ms: number },
 ): AuditEntry {
-  const target = trail.entry(correction.corrects_seq);
-  if (target?.kind !== 'record') {
+  const seq = correction.corrects_seq;
+  const target = trail.entry(seq);
+  if (target === undefined) {
     throw new RangeError(
-      `audit entry ${correction.corrects_seq} is not a record; pass the seq of the record to correct`,
+      `no audit entry has sequence number ${seq}; pass the seq of the record to correct, as \`coldpool audit list --kind record\` prints them`,
+    );
+  }
+  if (target.kind !== 'record') {
+    throw new RangeError(
+      `audit entry ${seq} has kind ${target.kind}, not record; pass the seq of the record to correct, as \`coldpool audit list --kind record\` prints them`,
     );
   }
   const payload: CorrectionPayload = {

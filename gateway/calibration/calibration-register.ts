@@ -15,19 +15,22 @@ export const calibrationSchema = z
     /** Probe id as `<device>/<field>`, such as `ctl-1/air_temp_c`. */
     probe: z.string().regex(/^[^/\s]+\/[a-z0-9_]+$/, 'must be <device>/<field>, such as ctl-1/air_temp_c'),
     /** Certificate number of the calibration laboratory. */
-    certificate: z.string().min(1),
+    certificate: z.string().min(1, 'must not be empty'),
     /** Date of the calibration, YYYY-MM-DD (UTC). */
     calibrated_on: isoDate,
     /** Date the next calibration is due, YYYY-MM-DD (UTC). */
     due_on: isoDate,
     /** Correction to add to the probe's reading, K (measured reference minus probe). */
-    offset_c: z.number().min(-5).max(5),
+    offset_c: z.number().min(-5, 'must be from -5 to 5 K').max(5, 'must be from -5 to 5 K'),
     /** Person who entered the record. */
-    by: z.string().min(1),
+    by: z.string().min(1, 'must not be empty'),
     /** Laboratory or reference instrument. */
     laboratory: z.string().optional(),
   })
-  .refine((record) => record.due_on > record.calibrated_on, { message: 'due_on must be after calibrated_on' });
+  .refine((record) => record.due_on > record.calibrated_on, {
+    path: ['due_on'],
+    message: 'must be after calibrated_on',
+  });
 
 export type Calibration = z.infer<typeof calibrationSchema>;
 

@@ -3,6 +3,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
+import { exitQuietlyOnClosedPipe } from './closed-pipe.js';
+import { errorText } from './error-text.js';
 
 type Register = (program: Command) => void;
 
@@ -43,6 +45,9 @@ function packageVersion(): string {
   }
 }
 
+// Every command writes through process.stdout, so one listener covers them all.
+exitQuietlyOnClosedPipe(process.stdout);
+
 const program = new Command();
 program
   .name('coldpool')
@@ -55,7 +60,7 @@ const requested = process.argv[2] ?? '';
 const names = requested in COMMANDS ? [requested] : Object.keys(COMMANDS);
 for (const name of names) (await (COMMANDS[name] as () => Promise<Register>)())(program);
 
-program.parseAsync(process.argv).catch((error: Error) => {
-  process.stderr.write(`coldpool: ${error.message}\n`);
+program.parseAsync(process.argv).catch((error: unknown) => {
+  process.stderr.write(`coldpool: ${errorText(error)}\n`);
   process.exit(1);
 });

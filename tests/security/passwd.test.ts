@@ -32,10 +32,19 @@ describe('passwd command', () => {
     await expect(run('')).rejects.toMatchObject({ code: 'PASSWORD_EMPTY' });
   });
 
-  it('prints a token and its hash', async () => {
-    const printed = await run('', ['--token']);
-    const token = /^token: (\S+)$/m.exec(printed)?.[1] ?? '';
-    expect(printed).toContain(`token_sha256: ${tokenSha256(token)}`);
+  it('prints a bare token and its hash apart', async () => {
+    let printed = '';
+    let explained = '';
+    const program = new Command().exitOverride();
+    registerPasswdCommand(
+      program,
+      Readable.from([]),
+      { write: (text: string) => (printed += text) },
+      { write: (text: string) => (explained += text) },
+    );
+    await program.parseAsync(['node', 'coldpool', 'passwd', '--token']);
+    expect(printed).toMatch(/^cpt_[A-Za-z0-9_-]{43}\n$/);
+    expect(explained).toContain(`token_sha256: ${tokenSha256(printed.trim())}\n`);
   });
 
   it('prompts twice at a terminal', async () => {

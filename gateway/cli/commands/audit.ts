@@ -9,9 +9,18 @@ import { AuditTrail } from '../../audit/audit-trail.js';
 import { verifyAuditFile } from '../../audit/audit-verify.js';
 import { correctRecord } from '../../audit/reading-recorder.js';
 import { openRecordsDatabase } from '../../audit/records-database.js';
-import { calibrationRegister, calibrationStatus, registerCalibration } from '../../calibration/calibration-register.js';
+import {
+  calibrationRegister,
+  calibrationSchema,
+  calibrationStatus,
+  registerCalibration,
+} from '../../calibration/calibration-register.js';
 import { parseTime } from '../../reports/report-format.js';
 import { endShipment, startShipment } from '../../reports/shipment.js';
+import { checkSqliteFile } from '../sqlite-file-check.js';
+import { AUDIT_STORE } from '../store-roles.js';
+import { parseWholeNumber } from '../whole-number-option.js';
+import { calibrationOptionError } from './calibration-options.js';
 
 /** Output streams, exit status and clock of a command; tests pass their own. */
 export interface CommandIo {
@@ -32,21 +41,13 @@ export const processIo: CommandIo = {
   now: Date.now,
 };
 
-/** Throws when `store` does not exist, so a mistyped path is not created as a new, empty records store. */
-function requireStore(store: string): void {
-  if (!existsSync(store)) {
-    throw new Error(
-      `records store ${store} not found; pass the gateway's records store (alarms.store_path, default data/records.db)`,
-    );
-  }
-}
-
 /**
  * Opens the trail, runs `work` and closes the database again. Only commands that record something new
- * (`create`) may open a store that does not exist yet, as on a box where the gateway has not run.
+ * (`create`) may open a store that does not exist yet, as on a box where the gateway has not run. The
+ * others reject a missing store, so a mistyped path is not created as a new, empty one.
  */
 function withTrail<T>(store: string, work: (trail: AuditTrail) => T, create = false): T {
-  if (!create) requireStore(store);
+  if (!create || existsSync(store)) checkSqliteFile(store, AUDIT_STORE, { allow_empty: create });
   const db = openRecordsDatabase(store);
   try {
     return work(new AuditTrail(db));
@@ -67,7 +68,7 @@ function registerVerify(audit: Command, io: CommandIo): void {
     .description('check the hash chain of the audit trail; exit 1 naming the first changed or deleted entry')
     .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
     .action((options: { store: string }) => {
-      requireStore(options.store);
+      checkSqliteFile(options.store, AUDIT_STORE);
       const result = verifyAuditFile(options.store);
       if (result.ok) {
         io.stdout.write(`audit trail valid: ${result.checked} entries, head ${result.head_hash}\n`);
@@ -108,7 +109,7 @@ function registerCorrect(audit: Command, io: CommandIo): void {
     .action((options: { store: string; seq: string; valueC?: string; reason: string; by: string }) => {
       withTrail(options.store, (trail) => {
         const entry = correctRecord(trail, {
-          corrects_seq: parseNumber(options.seq, '--seq'),
+          corrects_seq: parseWholeNumber('--seq', options.seq, 1),
           value_c: options.valueC === undefined ? null : parseNumber(options.valueC, '--value-c'),
           reason: options.reason,
           actor: options.by,
@@ -133,22 +134,22 @@ function registerCalibrationCommands(audit: Command, io: CommandIo): void {
     .requiredOption('--by <name>', 'person entering the record')
     .option('--laboratory <name>', 'calibration laboratory')
     .action((options: Record<string, string>) => {
+      const record = {
+        probe: options.probe,
+        certificate: options.certificate,
+        calibrated_on: options.calibratedOn,
+        due_on: options.dueOn,
+        offset_c: parseNumber(options.offsetC ?? '', '--offset-c'),
+        by: options.by,
+        ...(options.laboratory ? { laboratory: options.laboratory } : {}),
+      };
+      // Checked before the store is opened, so an invalid record never creates a new, empty store.
+      const checked = calibrationSchema.safeParse(record);
+      if (!checked.success) throw calibrationOptionError(checked.error, record);
       withTrail(
         options.store ?? '',
         (trail) => {
-          const entry = registerCalibration(
-            trail,
-            {
-              probe: options.probe,
-              certificate: options.certificate,
-              calibrated_on: options.calibratedOn,
-              due_on: options.dueOn,
-              offset_c: parseNumber(options.offsetC ?? '', '--offset-c'),
-              by: options.by,
-              ...(options.laboratory ? { laboratory: options.laboratory } : {}),
-            },
-            io.now(),
-          );
+          const entry = registerCalibration(trail, checked.data, io.now());
           io.stdout.write(`calibration of ${entry.subject} recorded as entry ${entry.seq}\n`);
         },
         true,
@@ -160,7 +161,7 @@ function registerCalibrationCommands(audit: Command, io: CommandIo): void {
     .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
     .option('--remind-days <days>', 'days before the due date at which a probe is due soon', '30')
     .action((options: { store: string; remindDays: string }) => {
-      const remind = parseNumber(options.remindDays, '--remind-days');
+      const remind = parseWholeNumber('--remind-days', options.remindDays, 0);
       withTrail(options.store, (trail) => {
         for (const record of calibrationRegister(trail).values()) {
           const status = calibrationStatus(record, io.now(), remind);

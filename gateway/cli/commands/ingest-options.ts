@@ -112,10 +112,13 @@ function passwordOf(
   }
 }
 
-/** Parses an integer option; pushes a problem and returns undefined when it is not a whole number. */
+/**
+ * Parses an integer option; pushes a problem and returns undefined when it is not a whole number. The
+ * queue schema checks the minimum afterwards.
+ */
 function integerOf(option: string, value: string | undefined, problems: string[]): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value)) {
+  if (!/^-?\d+$/.test(value)) {
     problems.push(`${option} ${JSON.stringify(value)} is not a whole number; give a positive integer`);
     return undefined;
   }
@@ -145,9 +148,10 @@ function queueSettingsOf(raw: IngestCliOptions, problems: string[]): UpstreamIng
       key === 'overflow'
         ? `use one of ${overflowPolicies.join(', ')}`
         : key === 'max_queue_bytes'
-          ? 'give at least 1024'
-          : 'give at least 1';
-    problems.push(`${option} ${JSON.stringify(String(input[key]))} is invalid; ${fix}`);
+          ? 'give a whole number of at least 1024'
+          : 'give a whole number of at least 1';
+    const rule = issue.code === 'too_small' ? 'is too small' : 'is invalid';
+    problems.push(`${option} ${JSON.stringify(String(input[key]))} ${rule}; ${fix}`);
   }
   return undefined;
 }

@@ -2,8 +2,8 @@
  * `coldpool passwd`: reads a password and prints its salted scrypt hash for `password_hash` in the config
  * or the MQTT users file. At a terminal it prompts twice without echo, and otherwise it reads the first
  * line of standard input. The password never appears on the command line, where other local users could
- * read it from the process list. `--token` prints a new API token and the SHA-256 that `http.auth.tokens`
- * stores.
+ * read it from the process list. `--token` prints a new API token alone on standard output, and the SHA-256
+ * that `http.auth.tokens` stores on standard error.
  */
 import type { Readable } from 'node:stream';
 import type { Command } from 'commander';
@@ -50,8 +50,8 @@ async function readPasswordTwice(input: TerminalInput, prompt: TextOutput): Prom
 }
 
 /**
- * Adds `passwd` to `program`. The command reads from `input`, writes the hash to `output`, and writes
- * the prompts of a terminal to `prompt`.
+ * Adds `passwd` to `program`. The command reads from `input`, writes the hash or the token to `output`,
+ * and writes the prompts of a terminal and the token's SHA-256 to `prompt`.
  */
 export function registerPasswdCommand(
   program: Command,
@@ -65,11 +65,18 @@ export function registerPasswdCommand(
       'print the scrypt hash of a password for password_hash; at a terminal it asks twice without echo, ' +
         'otherwise it reads the first line of standard input',
     )
-    .option('--token', 'print a new random HTTP API token and its token_sha256 instead; reads no input')
+    .option(
+      '--token',
+      'print a new random HTTP API token on standard output and its token_sha256 on standard error instead; reads no input',
+    )
     .action(async (options: { token?: boolean }) => {
       if (options.token === true) {
+        // Only the bare token goes to standard output, so `coldpool passwd --token > FILE` writes a file
+        // that `coldpool status --token-file FILE` reads. The hash for the config goes to stderr.
         const token = generateToken();
-        output.write(`token: ${token}\ntoken_sha256: ${tokenSha256(token)}\n`);
+        output.write(`${token}\n`);
+        prompt.write(`token_sha256: ${tokenSha256(token)}\n`);
+        prompt.write('put token_sha256 in an http.auth.tokens entry; the line on standard output is the token\n');
         return;
       }
       if (isTerminalInput(input)) {

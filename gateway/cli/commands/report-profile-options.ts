@@ -8,6 +8,12 @@ import { TEMPERATURE_CLASSES } from '../../alarms/temperature-classes.js';
 /** Temperature class of a report without `--config` and without `--class`. */
 export const DEFAULT_REPORT_CLASS = 'chilled';
 
+/**
+ * Values `--class` takes: the temperature classes with limits of their own. A custom class takes its
+ * limits from an alarms.assets entry, so it comes only from `--config`.
+ */
+export const REPORT_CLASSES: readonly string[] = TEMPERATURE_CLASSES.filter((name) => name !== 'custom');
+
 /** Options of `coldpool report` that choose the asset profile. `class` and `kind` are undefined when not given. */
 export interface ProfileOptions {
   asset?: string;
@@ -38,15 +44,14 @@ function checkNotWithConfig(option: string, setting: string, value: string | und
  * from the configuration.
  */
 export function checkProfileOptions(options: ProfileOptions): void {
-  checkChoice('--class', 'temperature class', options.class, TEMPERATURE_CLASSES);
-  checkChoice('--kind', 'asset kind', options.kind, assetKindSchema.options);
   checkNotWithConfig('--class', 'class', options.class, options);
   checkNotWithConfig('--kind', 'kind', options.kind, options);
-  if (options.class === 'custom' && options.config === undefined) {
-    const builtIn = TEMPERATURE_CLASSES.filter((name) => name !== 'custom');
+  if (options.class === 'custom') {
     throw new Error(
       "--class custom has no limits of its own: it takes low_c and high_c from the asset's alarms.assets " +
-        `entry in a gateway configuration. Pass that file as --config FILE in place of --class, or use one of ${builtIn.join(', ')}`,
+        `entry in a gateway configuration. Pass that file as --config FILE in place of --class, or use one of ${REPORT_CLASSES.join(', ')}`,
     );
   }
+  checkChoice('--class', 'temperature class', options.class, REPORT_CLASSES);
+  checkChoice('--kind', 'asset kind', options.kind, assetKindSchema.options);
 }

@@ -2,7 +2,7 @@
  * `coldpool report`: temperature report of one asset over a window, or over one shipment, as PDF or CSV,
  * from the local readings store and the records store (alarms, audit trail, calibrations).
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { AlarmStore } from '../../alarms/alarm-store.js';
@@ -18,8 +18,11 @@ import { reportProfile } from '../../reports/report-profile.js';
 import { checkReportSeries, storedCompartment } from '../../reports/report-series-check.js';
 import { checkReportWindow, MAX_WINDOW_DAYS } from '../../reports/report-window.js';
 import { findShipment } from '../../reports/shipment.js';
+import { checkSqliteFile } from '../sqlite-file-check.js';
+import { REPORT_READINGS, REPORT_RECORDS } from '../store-roles.js';
+import { parseWholeNumber } from '../whole-number-option.js';
 import { type CommandIo, processIo } from './audit.js';
-import { checkProfileOptions, DEFAULT_REPORT_CLASS } from './report-profile-options.js';
+import { checkProfileOptions, DEFAULT_REPORT_CLASS, REPORT_CLASSES } from './report-profile-options.js';
 
 interface ReportCommandOptions {
   asset?: string;
@@ -81,7 +84,7 @@ function writeOutFile(path: string, output: Buffer): void {
 
 function openRecords(path: string | undefined) {
   if (path === undefined) return undefined;
-  if (!existsSync(path)) throw new Error(`records store ${path} not found; pass the gateway's alarms.store_path`);
+  checkSqliteFile(path, REPORT_RECORDS);
   const db = openRecordsDatabase(path);
   return { db, alarms: new AlarmStore(db), trail: new AuditTrail(db) };
 }
@@ -89,8 +92,7 @@ function openRecords(path: string | undefined) {
 /** Builds the report data the options ask for. */
 export function reportFromOptions(options: ReportCommandOptions, now_ms: number): ReportData {
   checkProfileOptions(options);
-  if (!existsSync(options.store))
-    throw new Error(`readings store ${options.store} not found; pass the local store file`);
+  checkSqliteFile(options.store, REPORT_READINGS);
   const records = openRecords(options.records);
   const readings = new LocalStore({ path: options.store });
   try {
@@ -133,7 +135,7 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
       title: window.title,
       delta_h_over_r_k: parsePositive(options.deltaHOverRK, '--delta-h-over-r-k'),
       max_gap_ms: options.maxGapS === undefined ? undefined : parsePositive(options.maxGapS, '--max-gap-s') * 1000,
-      remind_days: Number(options.remindDays),
+      remind_days: parseWholeNumber('--remind-days', options.remindDays, 0),
       now_ms,
     });
   } finally {
@@ -164,7 +166,7 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
     .option('--config <file>', 'gateway configuration (YAML) whose alarms section defines the asset')
     .option(
       '--class <class>',
-      `temperature class when no --config: frozen, chilled, pharma, ambient; default ${DEFAULT_REPORT_CLASS}. A custom class comes from --config`,
+      `temperature class when no --config: ${REPORT_CLASSES.join(', ')}; default ${DEFAULT_REPORT_CLASS}. A custom class comes from --config`,
     )
     .option(
       '--kind <kind>',

@@ -274,7 +274,7 @@ function tcpPort(text: string): number {
 function seedOf(text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 0)
-    throw new InvalidArgumentError(`"${text}" is not a whole number of 0 or more.`);
+    throw new InvalidArgumentError(`"${text}" is invalid; give a whole number of 0 or more.`);
   return value;
 }
 

@@ -1,9 +1,9 @@
 /** `coldpool status`: prints the devices, their health and the gateway counters of a running gateway. */
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { DeviceView } from '../../api/fleet-state.js';
 import { DEVICE_PAGE_MAX, TOTAL_COUNT_HEADER } from '../../api/routes/fleet-routes.js';
 import type { selfMetrics } from '../../api/routes/self-routes.js';
+import { readApiToken, TOKEN_ENV } from './api-token.js';
 import { type DevicePageRequest, devicePageNote, parseDevicePage, STATUS_LIMIT_DEFAULT } from './status-paging.js';
 
 type GatewayMetrics = ReturnType<typeof selfMetrics>;
@@ -28,9 +28,6 @@ export class StatusRequestError extends Error {
     this.name = 'StatusRequestError';
   }
 }
-
-/** Environment variable that carries the API token for `coldpool status`, so it never shows in a process list. */
-export const TOKEN_ENV = 'COLDPOOL_API_TOKEN';
 
 /** Returns fetch's message with its cause, such as `connect ECONNREFUSED 127.0.0.1:8080`, which undici keeps apart. */
 function fetchFailure(error: Error): string {
@@ -185,22 +182,6 @@ interface StatusOptions {
   limit: string;
 }
 
-/** Returns the API token from `--token-file` (its first line) or the environment, if either gives one. */
-function readToken(tokenFile: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (tokenFile !== undefined) {
-    let token: string | undefined;
-    try {
-      token = readFileSync(tokenFile, 'utf8').split(/\r?\n/)[0]?.trim();
-    } catch (error) {
-      throw new Error(`--token-file ${tokenFile}: cannot read it (${(error as Error).message}); give a readable file`);
-    }
-    if (!token) throw new Error(`--token-file ${tokenFile}: its first line is empty; write the API token on it`);
-    return token;
-  }
-  const token = env[TOKEN_ENV]?.trim();
-  return token === '' ? undefined : token;
-}
-
 /**
  * Registers `coldpool status`. Output goes to `write` (stdout by default); a failed request prints the
  * error on stderr and sets exit code 1.
@@ -215,7 +196,10 @@ export function registerStatusCommand(
     .option('--url <url>', 'base URL of the gateway HTTP API', 'http://127.0.0.1:8080')
     .option('--json', 'print the raw JSON of the devices and counters instead of tables')
     .option('--timeout-ms <ms>', 'milliseconds to wait for each API response', '5000')
-    .option('--token-file <path>', `file whose first line is an API token (default: the ${TOKEN_ENV} variable)`)
+    .option(
+      '--token-file <path>',
+      `file whose first line is the bare API token, as coldpool passwd --token > FILE writes it (default: the ${TOKEN_ENV} variable)`,
+    )
     .option('--offset <n>', 'devices of the list to skip before the first one printed', '0')
     .option('--limit <n>', `devices to print at most, 1 to ${DEVICE_PAGE_MAX}`, String(STATUS_LIMIT_DEFAULT))
     .action(async (options: StatusOptions) => {
@@ -224,7 +208,7 @@ export function registerStatusCommand(
           `--url ${JSON.stringify(options.url)} is invalid: give the API's base URL, such as http://127.0.0.1:8080`,
         );
       }
-      const token = readToken(options.tokenFile, process.env);
+      const token = readApiToken(options.tokenFile, process.env);
       const timeoutMs = Number(options.timeoutMs);
       if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
         throw new Error(

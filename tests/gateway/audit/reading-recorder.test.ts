@@ -98,6 +98,6 @@ describe('reading recorder', () => {
     const entry = trail.append({ time_ms: START, kind: 'alarm_comment', actor: 'a', subject: 'x', payload: {} });
     expect(() =>
       correctRecord(trail, { corrects_seq: entry.seq, value_c: 1, reason: 'r', actor: 'a', time_ms: START }),
-    ).toThrow(/not a record/);
+    ).toThrow(/has kind alarm_comment, not record/);
   });
 });

@@ -59,7 +59,7 @@ describe('coldpool ingest options', () => {
     expect(result.stderr).toContain('--topic-prefix "sites/#" is invalid');
     expect(result.stderr).toContain('--overflow "discard" is invalid; use one of block, drop_oldest, drop_newest');
     expect(result.stderr).toContain('--max-queue-points "many" is not a whole number');
-    expect(result.stderr).toContain('--max-queue-bytes "10" is invalid; give at least 1024');
+    expect(result.stderr).toContain('--max-queue-bytes "10" is too small; give a whole number of at least 1024');
     expect(result.stderr).toContain('--log-level "loud" is invalid');
   });
 

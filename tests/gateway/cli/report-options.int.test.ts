@@ -45,7 +45,7 @@ describe('coldpool report option values', () => {
     const result = await report('--class', 'icy');
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(
-      'coldpool: --class icy is not a valid temperature class; use one of frozen, chilled, pharma, ambient, custom\n',
+      'coldpool: --class icy is not a valid temperature class; use one of frozen, chilled, pharma, ambient\n',
     );
   });
 
