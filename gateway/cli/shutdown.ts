@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { onClosedPipe } from './closed-pipe.js';
 
 /**
  * Time after the first SIGINT or SIGTERM during which another one is taken as the same request. One
@@ -13,6 +14,18 @@ export const REPEAT_SIGNAL_WINDOW_MS = 1000;
 export interface ShutdownHooks {
   exit?: (code: number) => void;
   now?: () => number;
+}
+
+/** Returns what started the stop, for the log. SIGPIPE stands for a write to a closed standard output (EPIPE). */
+function stopCause(signal: NodeJS.Signals): string {
+  return signal === 'SIGPIPE' ? 'standard output closed' : `${signal} received`;
+}
+
+/** Returns the second request that exits at once, for the log. */
+function againHint(signal: NodeJS.Signals): string {
+  if (signal === 'SIGINT') return 'press Ctrl-C again';
+  if (signal === 'SIGPIPE') return 'send SIGTERM';
+  return `send ${signal} again`;
 }
 
 /**
@@ -30,6 +43,8 @@ export function shutdownSignalHandler(
   const now = hooks.now ?? Date.now;
   let firstSignalAt: number | undefined;
   return (signal) => {
+    // A closed standard output during a stop, such as the last summary line of one, is no request to hurry.
+    if (signal === 'SIGPIPE' && firstSignalAt !== undefined) return;
     if (firstSignalAt !== undefined) {
       const elapsedMs = now() - firstSignalAt;
       if (elapsedMs < REPEAT_SIGNAL_WINDOW_MS) {
@@ -44,8 +59,7 @@ export function shutdownSignalHandler(
       return;
     }
     firstSignalAt = now();
-    const again = signal === 'SIGINT' ? 'press Ctrl-C again' : `send ${signal} again`;
-    log.info(`${signal} received: stopping and flushing buffered readings (${again} to exit at once)`);
+    log.info(`${stopCause(signal)}: stopping and flushing buffered readings (${againHint(signal)} to exit at once)`);
     stop().then(
       () => exit(0),
       (error: Error) => {
@@ -56,9 +70,13 @@ export function shutdownSignalHandler(
   };
 }
 
-/** Installs `shutdownSignalHandler(stop, log)` for SIGINT and SIGTERM. */
+/**
+ * Installs `shutdownSignalHandler(stop, log)` for SIGINT and SIGTERM, and for a closed standard output,
+ * which then stops the command with its flush instead of ending the process at once.
+ */
 export function onShutdownSignal(stop: () => Promise<void>, log: Pick<Logger, 'info' | 'debug' | 'error'>): void {
   const handle = shutdownSignalHandler(stop, log);
   process.on('SIGINT', handle);
   process.on('SIGTERM', handle);
+  onClosedPipe(() => handle('SIGPIPE'));
 }

@@ -25,6 +25,8 @@ const NOT_OUR_CODES = new Map<string, string>([
   ['ERR_WORKER_OUT_OF_MEMORY', 'Node.js worker_threads error code'],
   // better-sqlite3's code for a file that is not an SQLite database; `coldpool dead-letters` names the file instead.
   ['SQLITE_NOTADB', 'better-sqlite3 error code'],
+  // Node's code for a write to a stream already destroyed, here standard output after its reader left.
+  ['ERR_STREAM_DESTROYED', 'Node.js stream error code'],
   // The environment variable that gives `coldpool status` its API token.
   ['COLDPOOL_API_TOKEN', 'environment variable name'],
 ]);

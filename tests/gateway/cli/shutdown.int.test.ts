@@ -54,6 +54,20 @@ describe('coldpool demo on SIGINT', () => {
     expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
   }, 60_000);
 
+  it('flushes and stops when stdout closes', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'coldpool-sigpipe-'));
+    // The summary every second is the write that meets the closed pipe.
+    const demo = spawnCli(demoArgs(dir, ['--summary-s', '1']));
+    await demo.waitForStderr('demo fleet running');
+    demo.child.stdout?.destroy();
+    const result = await demo.exited;
+
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toContain('standard output closed: stopping and flushing buffered readings');
+    expect(result.stderr).toContain('"msg":"gateway stopped"');
+    expect(existsSync(join(dir, 'queue.db.lock'))).toBe(false);
+  }, 60_000);
+
   it('exits at once on a later SIGINT', async () => {
     let influxd: Influxd | undefined;
     influxd = await startInfluxd();

@@ -86,4 +86,20 @@ describe('shutdownSignalHandler', () => {
     expect(exits).toEqual([1]);
     expect(lines.at(-1)).toEqual({ level: 'error', msg: 'stop failed' });
   });
+
+  it('ignores a closed pipe while stopping', () => {
+    const { handle, exits, advance } = setup(() => new Promise<void>(() => {}));
+    handle('SIGINT');
+    advance(REPEAT_SIGNAL_WINDOW_MS * 5);
+    handle('SIGPIPE');
+    expect(exits).toEqual([]);
+  });
+
+  it('names a closed pipe as the cause', () => {
+    const { handle, lines } = setup(() => new Promise<void>(() => {}));
+    handle('SIGPIPE');
+    expect(lines[0]?.msg).toBe(
+      'standard output closed: stopping and flushing buffered readings (send SIGTERM to exit at once)',
+    );
+  });
 });
