@@ -5,6 +5,7 @@
 
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { remindDaysSchema } from '../../alarms/alarm-config.js';
 import { AuditTrail } from '../../audit/audit-trail.js';
 import { verifyAuditFile } from '../../audit/audit-verify.js';
 import { correctRecord } from '../../audit/reading-recorder.js';
@@ -12,6 +13,7 @@ import { openRecordsDatabase } from '../../audit/records-database.js';
 import { calibrationRegister, calibrationStatus, registerCalibration } from '../../calibration/calibration-register.js';
 import { parseTime } from '../../reports/report-format.js';
 import { endShipment, startShipment } from '../../reports/shipment.js';
+import { numberOption } from './number-option.js';
 
 /** Output streams, exit status and clock of a command; tests pass their own. */
 export interface CommandIo {
@@ -158,9 +160,14 @@ function registerCalibrationCommands(audit: Command, io: CommandIo): void {
     .command('list')
     .description('print each probe with its certificate, due date and status (valid, due_soon, overdue)')
     .requiredOption('--store <file>', 'records store (SQLite) of the gateway')
-    .option('--remind-days <days>', 'days before the due date at which a probe is due soon', '30')
-    .action((options: { store: string; remindDays: string }) => {
-      const remind = parseNumber(options.remindDays, '--remind-days');
+    .option(
+      '--remind-days <days>',
+      'days before the due date at which a probe is due soon',
+      numberOption(remindDaysSchema, '30'),
+      30,
+    )
+    .action((options: { store: string; remindDays: number }) => {
+      const remind = options.remindDays;
       withTrail(options.store, (trail) => {
         for (const record of calibrationRegister(trail).values()) {
           const status = calibrationStatus(record, io.now(), remind);

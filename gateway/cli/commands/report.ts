@@ -5,6 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
+import { remindDaysSchema } from '../../alarms/alarm-config.js';
 import { AlarmStore } from '../../alarms/alarm-store.js';
 import { AuditTrail } from '../../audit/audit-trail.js';
 import { openRecordsDatabase } from '../../audit/records-database.js';
@@ -19,6 +20,7 @@ import { checkReportSeries, storedCompartment } from '../../reports/report-serie
 import { checkReportWindow, MAX_WINDOW_DAYS } from '../../reports/report-window.js';
 import { findShipment } from '../../reports/shipment.js';
 import { type CommandIo, processIo } from './audit.js';
+import { numberOption } from './number-option.js';
 import { checkProfileOptions, DEFAULT_REPORT_CLASS } from './report-profile-options.js';
 
 interface ReportCommandOptions {
@@ -36,7 +38,7 @@ interface ReportCommandOptions {
   kind?: string;
   deltaHOverRK: string;
   maxGapS?: string;
-  remindDays: string;
+  remindDays: number;
   font?: string;
 }
 
@@ -133,7 +135,7 @@ export function reportFromOptions(options: ReportCommandOptions, now_ms: number)
       title: window.title,
       delta_h_over_r_k: parsePositive(options.deltaHOverRK, '--delta-h-over-r-k'),
       max_gap_ms: options.maxGapS === undefined ? undefined : parsePositive(options.maxGapS, '--max-gap-s') * 1000,
-      remind_days: Number(options.remindDays),
+      remind_days: options.remindDays,
       now_ms,
     });
   } finally {
@@ -172,7 +174,12 @@ export function registerReportCommand(program: Command, io: CommandIo = processI
     )
     .option('--delta-h-over-r-k <kelvin>', 'activation energy over the gas constant for MKT, K', '10000')
     .option('--max-gap-s <seconds>', 'longest interval between readings that is not a gap, s; default 3 intervals')
-    .option('--remind-days <days>', 'days before a calibration is due at which it shows as due soon', '30')
+    .option(
+      '--remind-days <days>',
+      'days before a calibration is due at which it shows as due soon',
+      numberOption(remindDaysSchema, '30'),
+      30,
+    )
     .option('--font <file>', 'TrueType font for PDF text outside Latin-1, such as Chinese comments')
     .action(async (options: ReportCommandOptions) => {
       if (options.format !== 'pdf' && options.format !== 'csv') {
