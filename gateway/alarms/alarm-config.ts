@@ -10,6 +10,9 @@ import { notifySchema } from './notify-schema.js';
 import { defrostRuleSchema, doorRuleSchema, rateRuleSchema, thresholdRuleSchema } from './rule-schemas.js';
 import { TEMPERATURE_CLASSES } from './temperature-classes.js';
 
+/** Days before a calibration is due at which it shows as due soon, as `alarms.calibration.remind_days`. */
+export const remindDaysSchema = z.number().int().min(0);
+
 /** Turns every field of an object schema optional without its default, for partial overrides. */
 function overrideOf<Shape extends z.ZodRawShape>(schema: z.ZodObject<Shape>) {
   const shape: Record<string, z.ZodType> = {};
@@ -99,7 +102,7 @@ export const alarmConfigSchema = z
     calibration: z
       .strictObject({
         /** Days before a calibration is due at which the reminder starts. Default 30. */
-        remind_days: z.number().int().min(0).default(30),
+        remind_days: remindDaysSchema.default(30),
       })
       .prefault({}),
     /** Interval of the clock tick that drives the offline rule and notifications, s. Default 10. */

@@ -1,3 +1,4 @@
+import { countText } from '../../scheduler/common/count-text.js';
 import { SECRET_PARAMS } from '../secrets.js';
 
 /** One problem in a configuration file, located by its key path. */
@@ -21,7 +22,7 @@ export class ConfigError extends Error {
   /** `note` is a last line after the problems, such as what is checked only once they are fixed. */
   constructor(file: string, problems: readonly ConfigProblem[], note?: string) {
     super(
-      `${file}: ${problems.length} configuration error${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}` +
+      `${file}: ${countText(problems.length, 'configuration error')}\n${formatProblems(problems)}` +
         (note === undefined ? '' : `\n${note}`),
     );
     this.name = 'ConfigError';

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { valueAt } from '../../scheduler/model/scenario-problems.js';
 import { type ConfigProblem, joinPath, showValue } from './config-error.js';
 import { maskConfigSecrets } from './mask-secrets.js';
 import { describeBounds, numberBoundsOf } from './number-bounds.js';
@@ -136,8 +137,25 @@ function maskObjectSecrets(input: unknown): unknown {
   return typeof input === 'object' && input !== null ? maskConfigSecrets(input) : input;
 }
 
-/** Turns zod issues into problems that name the key path, the bad value and what is allowed. */
-export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: SchemaAt): ConfigProblem[] {
+/**
+ * Returns the value a problem shows. A refinement of a mapping that raises an issue on a child key
+ * (`path: ['scenario_file']`) without setting `input` gets the whole mapping, defaults filled in, as
+ * its input from zod. So a custom issue shows the document's value at its path, and no value where
+ * the key is absent from the document and the input is a mapping or a list.
+ */
+function shownInput(issue: z.core.$ZodIssue, data: unknown): unknown {
+  const input = 'input' in issue ? issue.input : undefined;
+  if (issue.code !== 'custom') return input;
+  const written = valueAt(data, issue.path);
+  if (written !== undefined) return written;
+  return input !== null && typeof input === 'object' ? undefined : input;
+}
+
+/**
+ * Turns zod issues into problems that name the key path, the bad value and what is allowed. `data` is
+ * the parsed document that the issue paths start from.
+ */
+export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: SchemaAt, data: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
@@ -153,7 +171,7 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: Sche
       // (`qos: 7` against the literals 0 and 1) become one problem that lists what each allows.
       const branches = issue.errors.flat().map((branch) => ({ ...branch, path: [...issue.path, ...branch.path] }));
       const merged = new Map<string, ConfigProblem>();
-      for (const problem of formatIssues(branches, schemaAt)) {
+      for (const problem of formatIssues(branches, schemaAt, data)) {
         const seen = merged.get(problem.path);
         if (seen) seen.message = `${seen.message}, or ${problem.message}`;
         else merged.set(problem.path, { ...problem });
@@ -161,10 +179,14 @@ export function formatIssues(issues: readonly z.core.$ZodIssue[], schemaAt: Sche
       problems.push(...merged.values());
       continue;
     }
-    const input = 'input' in issue ? issue.input : undefined;
+    const input = shownInput(issue, data);
     const missing = missingMessage(issue, input, schemaAt(issue.path));
     if (missing !== undefined) {
       problems.push({ path: joinPath(issue.path), message: missing });
+      continue;
+    }
+    if (input === undefined && issue.code === 'custom') {
+      problems.push({ path: joinPath(issue.path), message: issue.message });
       continue;
     }
     problems.push({

@@ -62,7 +62,7 @@ export function builtInProfiles(): Record<string, ProfileConfig> {
     if (problems.length > 0 || !result.success) {
       const found = result.success
         ? problems
-        : formatIssues(result.error.issues, (path) => schemaAt(profileSchema, data, path));
+        : formatIssues(result.error.issues, (path) => schemaAt(profileSchema, data, path), data);
       throw new ConfigError(file.path, found);
     }
     profiles[file.name] = result.data;
@@ -100,7 +100,7 @@ const SECOND_STAGE_NOTE =
 export function validateConfig(data: unknown, file = '<config>'): ResolvedConfig {
   const result = configSchema.safeParse(data ?? {}, { reportInput: true });
   if (!result.success) {
-    const problems = formatIssues(result.error.issues, (path) => schemaAt(configSchema, data, path));
+    const problems = formatIssues(result.error.issues, (path) => schemaAt(configSchema, data, path), data);
     throw new ConfigError(file, labelEntries(problems, data), SECOND_STAGE_NOTE);
   }
   placeStateFiles(result.data, data);

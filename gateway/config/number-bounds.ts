@@ -29,6 +29,11 @@ function checkDefsOf(schema: z.core.$ZodType): CheckDef[] {
   return list;
 }
 
+/** Returns true when the number schema takes whole numbers only (`.int()` or `z.int()`). */
+export function isWholeNumberSchema(schema: z.core.$ZodType): boolean {
+  return checkDefsOf(schema).some((check) => check.check === 'number_format' && check.format?.includes('int'));
+}
+
 /**
  * Reads the bounds of a number schema from its `greater_than` and `less_than` checks, keeping the
  * tightest of each. The implied range of an integer format (±2^53 − 1 for `.int()`) does not count.
@@ -36,9 +41,8 @@ function checkDefsOf(schema: z.core.$ZodType): CheckDef[] {
  */
 export function numberBoundsOf(schema: z.core.$ZodType | undefined): NumberBounds | undefined {
   if (schema?._zod.def.type !== 'number') return undefined;
-  const bounds: NumberBounds = { integer: false };
+  const bounds: NumberBounds = { integer: isWholeNumberSchema(schema) };
   for (const check of checkDefsOf(schema)) {
-    if (check.check === 'number_format' && check.format?.includes('int')) bounds.integer = true;
     if (check.value === undefined || check.inclusive === undefined) continue;
     const bound = { value: check.value, inclusive: check.inclusive };
     if (check.check === 'greater_than' && !isLooser(bounds.minimum, bound, 1)) bounds.minimum = bound;

@@ -195,6 +195,7 @@ export const ERROR_CODES = {
 
   // Scheduler.
   SCHEDULER_INPUT_INVALID: { area: 'scheduler' },
+  SCENARIO_FILE_INVALID: { area: 'scheduler' },
   PLANNING_ORDER_INVALID: { area: 'scheduler' },
   PLANNING_SETUP_INVALID: { area: 'scheduler' },
 

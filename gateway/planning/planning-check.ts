@@ -2,11 +2,10 @@
  * Start-up checks of the `planning` config section. `coldpool run` and `coldpool check-config` run them
  * before anything listens, and the planner runs them again when it starts.
  */
-import { readFileSync } from 'node:fs';
 import cron from 'node-cron';
-import { parse as parseYaml } from 'yaml';
 import { checkScenario, type Scenario } from '../../scheduler/model/scenario.js';
-import type { PlanningConfig } from './planning-config.js';
+import { type PlanningConfig, SCENARIO_FILE_FIX } from './planning-config.js';
+import { readScenarioFile, ScenarioFileError } from './scenario-file.js';
 
 /** A schedule is not a valid cron expression, or the scenario file cannot be read or is invalid; planning does not start. */
 export class PlanningSetupError extends Error {
@@ -23,10 +22,10 @@ export class PlanningSetupError extends Error {
 function readScenario(file: string): Scenario {
   let data: unknown;
   try {
-    const text = readFileSync(file, 'utf8');
-    data = file.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
+    data = readScenarioFile(file, 'planning.scenario_file');
   } catch (error) {
-    throw new PlanningSetupError(`planning.scenario_file ${file}: cannot read it: ${(error as Error).message}`);
+    if (!(error instanceof ScenarioFileError)) throw error;
+    throw new PlanningSetupError(error.message);
   }
   const checked = checkScenario(data);
   if (checked.scenario === undefined) {
@@ -54,7 +53,7 @@ export function checkPlanningSetup(config: PlanningConfig): Scenario {
   }
   let scenario: Scenario | undefined;
   if (!config.scenario_file) {
-    problems.push('planning.scenario_file is required when planning is enabled');
+    problems.push(`planning.scenario_file is required when planning is enabled; ${SCENARIO_FILE_FIX}`);
   } else {
     try {
       scenario = readScenario(config.scenario_file);

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { isTimeZone } from './local-time.js';
 
+/** The fix for an enabled planner without `scenario_file`. */
+export const SCENARIO_FILE_FIX =
+  'set it to the path of a scenario file, such as examples/plan/county.yaml, or set planning.enabled to false';
+
 /** Off-peak sharing scheduler settings, mounted under the top-level key `planning`. */
 export const planningConfigSchema = z
   .strictObject({
@@ -59,7 +63,11 @@ export const planningConfigSchema = z
       });
     }
     if (config.enabled && !config.scenario_file) {
-      ctx.addIssue({ code: 'custom', path: ['scenario_file'], message: 'is required when planning is enabled' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['scenario_file'],
+        message: `is required when planning is enabled; ${SCENARIO_FILE_FIX}`,
+      });
     }
   });
 

@@ -57,7 +57,7 @@ export function reportProfile(
     const issues = result.error.issues.map((issue) => ({ ...issue, path: ['alarms', ...issue.path] }));
     throw new ConfigError(
       config_path,
-      formatIssues(issues, (path) => schemaAt(alarmConfigSchema, alarms, path.slice(1))),
+      formatIssues(issues, (path) => schemaAt(alarmConfigSchema, alarms, path.slice(1)), { alarms }),
     );
   }
   const config = result.data;

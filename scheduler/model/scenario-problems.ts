@@ -30,7 +30,7 @@ function stringAt(entry: Entry, key: string): string | undefined {
 }
 
 /** Returns the value at `path` in the document, or undefined where the path leads nowhere. */
-function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+export function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
   let value = data;
   for (const key of path) {
     if (value === null || typeof value !== 'object') return undefined;

@@ -110,13 +110,14 @@ export function checkScenario(data: unknown): ScenarioCheck {
 
 /**
  * Validates a parsed YAML or JSON document and fills the defaults. Throws `InvalidInputError` that lists
- * every problem that `checkScenario` finds.
+ * every problem that `checkScenario` finds. `name` starts the message, such as `scenario file x.yaml`.
  */
-export function parseScenario(data: unknown): Scenario {
+export function parseScenario(data: unknown, name = 'scenario'): Scenario {
   const checked = checkScenario(data);
   if (checked.scenario === undefined) {
-    const count = `${checked.problems.length} problem${checked.problems.length === 1 ? '' : 's'}`;
-    throw new InvalidInputError(`scenario is invalid; fix these ${count}:\n  ${checked.problems.join('\n  ')}`);
+    const count = checked.problems.length;
+    const fix = count === 1 ? 'fix this problem' : `fix these ${count} problems`;
+    throw new InvalidInputError(`${name} is invalid; ${fix}:\n  ${checked.problems.join('\n  ')}`);
   }
   return checked.scenario;
 }

@@ -1,6 +1,7 @@
 /** Plain-text rendering of a planning report, as `coldpool plan` prints it. Returns lines; prints nothing. */
 
 import type { BaselineResult } from '../baseline/unpooled.js';
+import { countText } from '../common/count-text.js';
 import { formatClock } from '../model/clock.js';
 import type { PlanReport } from '../plan-round.js';
 import type { PlanKpis } from '../rich/kpis.js';
@@ -16,7 +17,7 @@ export function formatPlanReport(report: PlanReport, options: FormatOptions = {}
   const lines: string[] = [];
   const { plan, kpis } = report;
   lines.push(
-    `plan ${report.scenario_name}: ${kpis.orders_served} orders served, ${kpis.orders_unserved} unserved, ` +
+    `plan ${report.scenario_name}: ${countText(kpis.orders_served, 'order')} served, ${kpis.orders_unserved} unserved, ` +
       `${plan.stagings.length} staged overnight`,
   );
   lines.push('', 'routes', ...formatRoutes(report, options));
@@ -71,12 +72,13 @@ function formatComparison(pooled: PlanKpis, baseline: BaselineResult): string[] 
     ['cost', (k) => k.cost.toFixed(1)],
   ];
   const lines = [
-    `pooled vs unpooled baseline, both for the ${pooled.orders_served} orders the pooled plan serves`,
+    `pooled vs unpooled baseline, both for the ${countText(pooled.orders_served, 'order')} the pooled plan serves`,
     `${''.padEnd(28)}${'pooled'.padStart(12)}${'unpooled'.padStart(12)}`,
     ...rows.map(([name, value]) => `  ${name.padEnd(26)}${value(pooled).padStart(12)}${value(alone).padStart(12)}`),
   ];
   if (pooled.orders_unserved > 0) {
-    lines.push(`  left out of both: the ${pooled.orders_unserved} unserved orders listed above`);
+    const unserved = countText(pooled.orders_unserved, 'unserved order');
+    lines.push(`  left out of both: the ${unserved} listed above`);
   }
   if (baseline.plan.unserved.length > 0) {
     const ids = baseline.plan.unserved.map((entry) => entry.order_id).join(' ');

@@ -3,6 +3,8 @@
  * the double-precision Euclidean distance, time windows bound the start of service, waiting is allowed
  * and service follows the start (the conventions of Solomon 1987).
  */
+
+import { countText } from '../common/count-text.js';
 import { InvalidInputError } from '../common/errors.js';
 
 /** One customer or the depot, as given in the input. */
@@ -45,7 +47,9 @@ export const NEIGHBOUR_COUNT = 40;
 export function buildInstance(input: VrptwInput): VrptwInstance {
   const size = input.nodes.length;
   if (size < 2)
-    throw new InvalidInputError(`instance ${input.name} has ${size} nodes; it needs a depot and a customer`);
+    throw new InvalidInputError(
+      `instance ${input.name} has ${countText(size, 'node')}; it needs a depot and a customer`,
+    );
   const demand = new Float64Array(size);
   const ready = new Float64Array(size);
   const due = new Float64Array(size);

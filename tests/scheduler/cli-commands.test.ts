@@ -70,8 +70,8 @@ describe('plan command', () => {
     const file = join(folder, 'scenario.yaml');
     writeFileSync(file, stringify(scenario));
     const output = (await run(registerPlanCommand, ['plan', '--scenario', file])).join('\n');
-    expect(output).toContain('plan cli: 1 orders served, 0 unserved');
-    expect(output).toContain('pooled vs unpooled baseline, both for the 1 orders the pooled plan serves');
+    expect(output).toContain('plan cli: 1 order served, 0 unserved');
+    expect(output).toContain('pooled vs unpooled baseline, both for the 1 order the pooled plan serves');
     expect(output).toContain('check: feasible');
   });
 
@@ -93,6 +93,16 @@ describe('plan command', () => {
       'pickup',
       'delivery',
     ]);
+  });
+
+  // An order heavier than every truck stays unserved, and the counts of one read in the singular.
+  it('counts one unserved order', async () => {
+    const file = join(folder, 'heavy.yaml');
+    const heavy = { ...scenario.orders[0], id: 'o2', weight_kg: 5000 };
+    writeFileSync(file, stringify({ ...scenario, orders: [...scenario.orders, heavy] }));
+    const output = (await run(registerPlanCommand, ['plan', '--scenario', file])).join('\n');
+    expect(output).toContain('plan cli: 1 order served, 1 unserved');
+    expect(output).toContain('left out of both: the 1 unserved order listed above');
   });
 
   // A bad field must fail with the field's path, so the operator knows what to fix.

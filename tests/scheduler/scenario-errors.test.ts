@@ -46,6 +46,12 @@ describe('scenario errors', () => {
     );
   });
 
+  it('counts one problem in the singular', () => {
+    const data = fixture();
+    data.wave.start = 1020;
+    expect(errorOf(data)).toContain('scenario is invalid; fix this problem:\n');
+  });
+
   it('lists schema and reference problems together', () => {
     const data = fixture();
     data.wave.start = 1020;

@@ -5,8 +5,11 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { z } from 'zod';
 import { formatBenchRow, meanGap, runSolomonBench, SCORED_AGAINST_OPTIMA } from '../../../bench/solomon.js';
+import { solverOptionsSchema } from '../../../scheduler/model/scenario.js';
 import { createProgress } from '../progress.js';
+import { numberOption } from './number-option.js';
 
 /** Adds the `bench` command group with its `solomon` subcommand to `program`. */
 export function registerBenchCommand(program: Command): void {
@@ -15,14 +18,25 @@ export function registerBenchCommand(program: Command): void {
     .command('solomon')
     .description('solve the 56 Solomon VRPTW instances (distance only, unlimited fleet) and score them')
     .requiredOption('--data <dir>', 'folder with instances/ and the best-known CSV files (bench/data/solomon)')
-    .requiredOption('--time-limit <seconds>', 'wall-clock limit per instance, in seconds', Number)
+    // The time limit and the seed take the values of solver.time_limit_s and solver.seed of a scenario.
+    .requiredOption(
+      '--time-limit <seconds>',
+      'wall-clock limit per instance, in seconds',
+      numberOption(solverOptionsSchema.shape.time_limit_s.unwrap(), '10'),
+    )
     .option('--instances <list>', 'comma-separated instance names (default: all)')
-    .option('--seed <n>', 'seed of the first search; more threads use the next seeds', Number, 1)
-    .option('--threads <n>', 'independent searches per instance, one per worker thread (default: CPUs, max 4)', Number)
+    .option(
+      '--seed <n>',
+      'seed of the first search; more threads use the next seeds',
+      numberOption(solverOptionsSchema.shape.seed.unwrap(), '1'),
+      1,
+    )
+    .option(
+      '--threads <n>',
+      'independent searches per instance, one per worker thread (default: CPUs, max 4)',
+      numberOption(z.number().int().min(1), '2'),
+    )
     .action(async (opts: { data: string; timeLimit: number; instances?: string; seed: number; threads?: number }) => {
-      if (!Number.isFinite(opts.timeLimit) || opts.timeLimit <= 0) {
-        throw new Error(`--time-limit ${opts.timeLimit} is invalid; give a positive number of seconds`);
-      }
       console.log(
         `# gap against the distance-only double-precision best-known values; ${[...SCORED_AGAINST_OPTIMA].join(' and ')} ` +
           'are scored against the proven optima with truncated distances because their best-known rows are below those optima',

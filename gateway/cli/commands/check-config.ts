@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { countText } from '../../../scheduler/common/count-text.js';
 import { slowPollWarnings, unmatchedAssetWarnings } from '../../config/alarm-coverage-warnings.js';
 import { ConfigError, joinPath } from '../../config/config-error.js';
 import { fieldTypeConflictWarnings } from '../../config/field-type-warnings.js';
@@ -10,11 +11,6 @@ import { readSecret, SecretError } from '../../secrets.js';
 import { expiredTokenWarnings } from '../../security/expired-token-warnings.js';
 import { checkStartupSecurity } from '../../security/startup-check.js';
 import { checkPlanning } from './run.js';
-
-/** Returns `count` followed by `noun`, with an `s` added unless the count is one: `1 device`, `2 devices`. */
-export function countText(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
-}
 
 /**
  * Returns a message for every `password_env` or `password_file` in the config that cannot be read now,

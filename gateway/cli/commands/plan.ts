@@ -4,12 +4,12 @@
  * scenario books cold-room space, zone utilisation before and after. Exit code 1 when the independent
  * checker finds the plan infeasible.
  */
-import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
-import { parseScenario } from '../../../scheduler/model/scenario.js';
+import { parseScenario, solverOptionsSchema } from '../../../scheduler/model/scenario.js';
 import { planRound } from '../../../scheduler/plan-round.js';
 import { formatPlanReport } from '../../../scheduler/report/format-plan.js';
+import { readScenarioFile } from '../../planning/scenario-file.js';
+import { numberOption } from './number-option.js';
 
 /** Adds the `plan` command to `program`. */
 export function registerPlanCommand(program: Command): void {
@@ -19,16 +19,16 @@ export function registerPlanCommand(program: Command): void {
     .requiredOption('--scenario <file>', 'scenario file, YAML (.yaml, .yml) or JSON (.json)')
     .option('--stops', 'list every stop under its route')
     .option('--json', 'print the whole report as JSON instead of text')
-    .option('--seed <n>', 'override the scenario seed', Number)
+    // The options take the values that solver.seed and solver.time_limit_s of the scenario file take.
+    .option('--seed <n>', 'override the scenario seed', numberOption(solverOptionsSchema.shape.seed.unwrap(), '1'))
     .option(
       '--time-limit <seconds>',
       'override the scenario time limit of the pooled construction and search, in seconds; the unpooled baseline searches for up to half as long again',
-      Number,
+      numberOption(solverOptionsSchema.shape.time_limit_s.unwrap(), '8'),
     )
     .action(async (opts: { scenario: string; stops?: boolean; json?: boolean; seed?: number; timeLimit?: number }) => {
-      const text = await readFile(opts.scenario, 'utf8');
-      const document: unknown = opts.scenario.endsWith('.json') ? JSON.parse(text) : parseYaml(text);
-      const scenario = parseScenario(document);
+      const document = readScenarioFile(opts.scenario, '--scenario');
+      const scenario = parseScenario(document, `scenario file ${opts.scenario}`);
       if (opts.seed !== undefined) scenario.solver.seed = opts.seed;
       if (opts.timeLimit !== undefined) scenario.solver.time_limit_s = opts.timeLimit;
       const report = planRound(scenario);

@@ -16,6 +16,7 @@ import {
   type RegisterReader,
 } from '../../../devices/modbus/register-reader.js';
 import type { Parity } from '../../../devices/modbus/rtu-line.js';
+import { countText } from '../../../scheduler/common/count-text.js';
 import { builtInProfiles, parseConfig } from '../../config/load.js';
 import type { TextOutput } from './decode.js';
 
@@ -122,7 +123,7 @@ export async function readCommand(options: ReadOptions): Promise<ReadResult> {
 
 /** Formats the failed fields for standard error: a summary line, then one line per field with its error. */
 function formatFailures(result: ReadResult): string {
-  const count = `${result.failed.length} of ${result.field_count} fields`;
+  const count = `${result.failed.length} of ${countText(result.field_count, 'field')}`;
   const summary =
     result.exit_code === READ_EXIT_NONE
       ? `coldpool: no field could be read (${count} failed); check the address, the unit id and the register map`

@@ -6,6 +6,7 @@
 import type { Command } from 'commander';
 import type { Parity } from '../../../devices/modbus/rtu-line.js';
 import { type FoundUnit, scanRtuUnits, scanTcpUnits } from '../../../devices/modbus/unit-scan.js';
+import { countText } from '../../../scheduler/common/count-text.js';
 import type { TextOutput } from './decode.js';
 import { parseInteger, parseParity } from './read.js';
 
@@ -73,7 +74,7 @@ async function scanSerial(path: string, units: number[], timeoutMs: number, opti
   const stopBits = parseInteger(options.stopBits, '--stop-bits', 1, 2) as 1 | 2;
   const settings = bauds.flatMap((baud) => parities.map((parity) => ({ baud, parity })));
   output.write(
-    `scanning ${units.length} unit ids on ${path} with ${settings.length} settings, ` +
+    `scanning ${countText(units.length, 'unit id')} on ${path} with ${countText(settings.length, 'setting')}, ` +
       `about ${estimate(units.length * settings.length, timeoutMs)}\n`,
   );
   for (const { baud, parity } of settings) {

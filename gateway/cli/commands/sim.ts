@@ -24,6 +24,7 @@ import { formatRoomReport } from '../../../firmware-sim/scenario/room-report.js'
 import { RtuUnit } from '../../../firmware-sim/scenario/rtu-line.js';
 import { runScenario, type ScenarioRun, type StartedSite } from '../../../firmware-sim/scenario/run-scenario.js';
 import type { Scenario } from '../../../firmware-sim/scenario/scenario-schema.js';
+import { countText } from '../../../scheduler/common/count-text.js';
 import { SITE_ASSET } from '../../alarms/alarm.js';
 import { validateConfig } from '../../config/load.js';
 import { Gateway } from '../../gateway.js';
@@ -185,7 +186,8 @@ export async function runSim(options: SimOptions, print: (line: string) => void)
     )) {
       print(line);
     }
-    print(`READINGS ${run.readings.length} seen, ${run.alarms.length} alarm messages, ${run.orders.length} orders`);
+    const alarms = countText(run.alarms.length, 'alarm message');
+    print(`READINGS ${run.readings.length} seen, ${alarms}, ${countText(run.orders.length, 'order')}`);
     if (options.readings_out) {
       writeFileSync(
         options.readings_out,

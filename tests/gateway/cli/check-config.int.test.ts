@@ -286,7 +286,9 @@ describe('coldpool check-config', () => {
     const file = writeConfig(planningConfig(dir, scenario, ["{ name: replan, cron: '*/15 * * * *' }"]));
     const result = await runCli(['check-config', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${file}: planning.scenario_file ${scenario}: cannot read it: ENOENT`);
+    expect(result.stderr).toContain(
+      `${file}: planning.scenario_file ${scenario}: file not found; give the path of a scenario file`,
+    );
   });
 
   it('run rejects planning before listening', async () => {
