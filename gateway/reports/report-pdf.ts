@@ -46,7 +46,10 @@ function summary(doc: PdfDoc, fonts: Fonts, data: ReportData): void {
     `Window: ${formatUtc(data.from_ms)} to ${formatUtc(data.to_ms)} UTC; generated ${formatUtc(data.generated_ms)} UTC`,
   );
   if (data.statistics_to_ms < data.to_ms) {
-    line(doc, `The window ends after the report was generated: the figures cover it up to ${formatUtc(data.statistics_to_ms)} UTC.`);
+    line(
+      doc,
+      `The window ends after the report was generated: the figures cover it up to ${formatUtc(data.statistics_to_ms)} UTC.`,
+    );
   }
   heading(doc, fonts, 'Summary');
   line(doc, `Readings: ${data.readings.length}`);
