@@ -1,8 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { registerAuditCommand } from '../../../gateway/cli/commands/audit.js';
 import { registerBenchCommand } from '../../../gateway/cli/commands/bench.js';
-import { registerReportCommand } from '../../../gateway/cli/commands/report.js';
 
 /** Parses one command line in this process and returns the error commander raised for it. */
 async function optionError(register: (program: Command) => void, args: string[]): Promise<string> {
@@ -17,7 +15,6 @@ async function optionError(register: (program: Command) => void, args: string[])
 }
 
 const bench = ['bench', 'solomon', '--data', 'bench/data/solomon', '--time-limit', '1'];
-const report = ['report', 'room-1', '--store', 'missing.db', '--from', '2026-01-01', '--to', '2026-01-02'];
 
 describe('numeric options of other commands', () => {
   it('bench rejects a fractional seed', async () => {
@@ -34,28 +31,6 @@ describe('numeric options of other commands', () => {
     const message = await optionError(registerBenchCommand, ['bench', 'solomon', '--data', 'x', '--time-limit', 'abc']);
     expect(message).toContain(
       "option '--time-limit <seconds>' argument 'abc' is invalid. Give a number greater than 0",
-    );
-  });
-
-  it('report rejects remind days of abc', async () => {
-    const message = await optionError(registerReportCommand, [...report, '--remind-days', 'abc']);
-    expect(message).toContain(
-      "option '--remind-days <days>' argument 'abc' is invalid. Give a whole number of at least 0",
-    );
-  });
-
-  it('audit rejects negative remind days', async () => {
-    const message = await optionError(registerAuditCommand, [
-      'audit',
-      'calibration',
-      'list',
-      '--store',
-      'x.db',
-      '--remind-days',
-      '-2',
-    ]);
-    expect(message).toContain(
-      "option '--remind-days <days>' argument '-2' is invalid. Give a whole number of at least 0",
     );
   });
 });
