@@ -3,11 +3,11 @@ import { alarmConfigSchema } from '../alarms/alarm-config.js';
 import { checkClusterRules, clusterConfigSchema } from '../cluster/cluster-config.js';
 import { planningConfigSchema } from '../planning/planning-config.js';
 import { queueConfigSchema } from '../queue/queue-config.js';
-import { urlCarriesSecret } from '../secrets.js';
 import { DEFAULT_HTTP_PORT } from '../security/listener-safety.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { upstreamConfigSchema } from '../upstream/upstream-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
+import { mqttUrlSchema } from './mqtt-url-schema.js';
 
 /** A secret is read from an environment variable or a file, never written in the config itself. */
 const secretRef = {
@@ -60,14 +60,7 @@ const republish = z.strictObject({
 const mqttSchema = z.strictObject({
   broker: embeddedBroker.prefault({}),
   /** External broker URL (`mqtt://host:1883`, `mqtts://...`). Default: the embedded broker. */
-  url: z
-    .string()
-    .regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL')
-    .refine(
-      (url) => !urlCarriesSecret(url),
-      'must not carry a password, which would reach logs and the audit trail; set username and password_env or password_file',
-    )
-    .optional(),
+  url: mqttUrlSchema.optional(),
   ...secretRef,
   /** Client id of the gateway's session; keep it stable so the broker keeps the persistent session. */
   client_id: z.string().min(1).max(64).default('coldpool-gateway'),

@@ -92,6 +92,17 @@ describe('cluster and upstream config sections', () => {
     expect(problems[0]).toMatch(/^upstream\.url: /);
   });
 
+  it('rejects a password in the upstream url', () => {
+    for (const url of ['mqtt://up:upsecret@127.0.0.1:18832', 'mqtts://central:8883/?password=upsecret']) {
+      const problems = problemsOf(`upstream: { url: "${url}" }\n`);
+      expect(problems).toEqual([
+        'upstream.url: must not carry a password, which would reach logs and the audit trail; set username and password_env or password_file',
+      ]);
+      expect(problems.join(' ')).not.toContain('upsecret');
+    }
+    expect(problemsOf('upstream: { url: "mqtt://up@127.0.0.1:18832", password_env: UP_PASSWORD }\n')).toEqual([]);
+  });
+
   it('rejects a wildcard upstream topic prefix', () => {
     const problems = problemsOf('upstream: { url: mqtt://central:1883, topic_prefix: county/+ }\n');
     expect(problems).toHaveLength(1);
