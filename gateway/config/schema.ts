@@ -7,6 +7,8 @@ import { DEFAULT_HTTP_PORT } from '../security/listener-safety.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { upstreamConfigSchema } from '../upstream/upstream-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
+import { hostSchema } from './host-schema.js';
+import { checkListenerPorts } from './listener-ports.js';
 import { mqttUrlSchema } from './mqtt-url-schema.js';
 
 /** A secret is read from an environment variable or a file, never written in the config itself. */
@@ -32,7 +34,7 @@ const embeddedBroker = z.strictObject({
   /** Run the embedded aedes broker. */
   enabled: z.boolean().default(true),
   /** Listen address; anything but loopback needs authentication. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: hostSchema.default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(1883),
   /**
@@ -126,7 +128,7 @@ const httpSchema = z.strictObject({
   /** Serve the HTTP API and the dashboard. */
   enabled: z.boolean().default(false),
   /** Listen address; anything but loopback needs authentication. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: hostSchema.default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
   /** A device with no reading for this long is shown as offline, in milliseconds. */
@@ -189,7 +191,10 @@ const configObject = z.strictObject({
 });
 
 /** The whole config file, with the rules that span several sections. */
-export const configSchema = configObject.superRefine(checkClusterRules);
+export const configSchema = configObject.superRefine((config, ctx) => {
+  checkClusterRules(config, ctx);
+  checkListenerPorts(config, ctx);
+});
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from '../../gateway/cluster/cluster-config.js';
 import { nodeScopedConfig } from '../../gateway/cluster/node-config.js';
-import { ConfigError } from '../../gateway/config/config-error.js';
 import { parseConfig } from '../../gateway/config/load.js';
+import { problemsOf } from '../gateway/config/config-problems.js';
 
 const CLUSTER = 'cluster: { redis_url: redis://127.0.0.1:6379/0, node_id: edge-1 }\n';
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe('parseClusterConfig', () => {
   it('applies the defaults', () => {
