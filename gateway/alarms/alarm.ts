@@ -110,13 +110,19 @@ export function alarmStatus(alarm: Alarm): AlarmStatus {
   return 'cleared';
 }
 
+/**
+ * End of the message of an acknowledgement that the alarm's state rejects. Each channel may append how to
+ * send a comment there, such as the HTTP route.
+ */
+export const COMMENT_INSTEAD = 'add a comment instead';
+
 /** Records an acknowledgement. Throws when the alarm is closed or already acknowledged. */
 export function acknowledgeAlarm(alarm: Alarm, ack: Acknowledgement): void {
-  if (alarm.closure) throw new AlarmStateError('ALARM_CLOSED', `alarm ${alarm.id} is closed; add a comment instead`);
+  if (alarm.closure) throw new AlarmStateError('ALARM_CLOSED', `alarm ${alarm.id} is closed; ${COMMENT_INSTEAD}`);
   if (alarm.acknowledgement) {
     throw new AlarmStateError(
       'ALARM_ALREADY_ACKNOWLEDGED',
-      `alarm ${alarm.id} was acknowledged by ${alarm.acknowledgement.by}; add a comment instead`,
+      `alarm ${alarm.id} was acknowledged by ${alarm.acknowledgement.by}; ${COMMENT_INSTEAD}`,
     );
   }
   alarm.acknowledgement = ack;

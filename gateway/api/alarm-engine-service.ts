@@ -1,10 +1,10 @@
 /**
  * The `AlarmService` of the API over the gateway's alarm engine (gateway/alarms): alarms are read from
- * the alarm store, and acknowledgements and closures go through the engine, which records, audits and
- * notifies them.
+ * the alarm store, and acknowledgements, comments and closures go through the engine, which records and
+ * audits them, and notifies acknowledgements.
  */
 import type { Actor, Alarm as EngineAlarm } from '../alarms/alarm.js';
-import { AlarmStateError } from '../alarms/alarm.js';
+import { AlarmStateError, COMMENT_INSTEAD } from '../alarms/alarm.js';
 import type { AlarmEngine } from '../alarms/alarm-engine.js';
 import type { AlarmTransition } from '../alarms/alarm-registry.js';
 import type { AlarmStore } from '../alarms/alarm-store.js';
@@ -61,13 +61,20 @@ export function toApiAlarm(alarm: EngineAlarm): Alarm {
   };
 }
 
-/** Runs an engine operation and turns its `AlarmStateError` into a `ServiceRejection`. */
-function viaEngine(operation: () => EngineAlarm): Alarm {
+/**
+ * Runs an engine operation on alarm `id` and turns its `AlarmStateError` into a `ServiceRejection`. A
+ * message that advises a comment gets the HTTP route that adds one.
+ */
+function viaEngine(id: string, operation: () => EngineAlarm): Alarm {
   try {
     return toApiAlarm(operation());
   } catch (error) {
     if (!(error instanceof AlarmStateError)) throw error;
-    throw new ServiceRejection(error.code === 'ALARM_NOT_FOUND' ? 'not_found' : 'conflict', error.message);
+    if (error.code === 'ALARM_NOT_FOUND') throw new ServiceRejection('not_found', error.message);
+    const message = error.message.endsWith(COMMENT_INSTEAD)
+      ? `${error.message} with POST /api/v1/alarms/${id}/comment`
+      : error.message;
+    throw new ServiceRejection('conflict', message);
   }
 }
 
@@ -81,8 +88,10 @@ export function alarmServiceFromEngine(engine: AlarmEngine, store: AlarmStore): 
       const alarm = store.alarm(id);
       return alarm ? toApiAlarm(alarm) : undefined;
     },
-    acknowledge: (id, actor, comment) => viaEngine(() => engine.acknowledge(id, engineActor(actor), comment)),
-    close: (id, actor, corrective_action) => viaEngine(() => engine.close(id, engineActor(actor), corrective_action)),
+    acknowledge: (id, actor, comment) => viaEngine(id, () => engine.acknowledge(id, engineActor(actor), comment)),
+    comment: (id, actor, text) => viaEngine(id, () => engine.comment(id, engineActor(actor), text)),
+    close: (id, actor, corrective_action) =>
+      viaEngine(id, () => engine.close(id, engineActor(actor), corrective_action)),
     subscribe(listener) {
       const onTransition = ({ alarm }: AlarmTransition) => listener(toApiAlarm(alarm));
       engine.on('transition', onTransition);

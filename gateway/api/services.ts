@@ -67,6 +67,8 @@ export interface AlarmService {
   get(id: string): MaybePromise<Alarm | undefined>;
   /** Throws `ServiceRejection('not_found' | 'conflict')`. */
   acknowledge(id: string, actor: OperatorActor, comment: string): MaybePromise<Alarm>;
+  /** Adds an operator's comment to the alarm, in any state. Throws `ServiceRejection('not_found')`. */
+  comment(id: string, actor: OperatorActor, comment: string): MaybePromise<Alarm>;
   /** Closes the alarm with the corrective action taken. Throws `ServiceRejection('not_found' | 'conflict')`. */
   close(id: string, actor: OperatorActor, corrective_action: string): MaybePromise<Alarm>;
   /** Calls `listener` with every raised or changed alarm, for the live feed. */

@@ -1,5 +1,6 @@
 /** Field paths and messages of the request values that fail their JSON Schema. */
 import type { FieldProblem } from './errors.js';
+import { lengthRule, patternRule } from './string-rules.js';
 
 export interface AjvIssue {
   instancePath: string;
@@ -133,17 +134,25 @@ function bodyTypeMessage(issue: AjvIssue): string | undefined {
   return `${requirement}; got ${received}; ${typeFix(expected, issue.data, secret, issue.parentSchema)}`;
 }
 
+/** Ajv keywords that a string outside its schema fails. */
+const STRING_KEYWORDS = new Set(['pattern', 'minLength', 'maxLength']);
+
 /**
- * Returns the message for a string that fails its pattern: the field's description names the accepted
- * form, or the pattern itself where the schema has none, and the value received follows.
+ * Returns the message for a string that fails its pattern or a length bound, with the whole rule of the
+ * schema and the value received, such as `must be text without control characters, 1 to 200 characters;
+ * got "\u0001"`. A pattern without a rule in string-rules.ts keeps Ajv's message, which quotes the pattern.
+ * Returns undefined for other issues, and for a length bound of a string without a pattern, whose Ajv
+ * message states the bound.
  */
-function patternMessage(issue: AjvIssue): string {
-  const description = issue.parentSchema?.description;
-  const form =
-    typeof description === 'string'
-      ? `must be ${description.charAt(0).toLowerCase()}${description.slice(1)}`
-      : (issue.message ?? 'must match its pattern');
-  return `${form}; got ${shownValue(issue.data)}`;
+function stringRuleMessage(issue: AjvIssue): string | undefined {
+  const schema = issue.parentSchema;
+  if (!STRING_KEYWORDS.has(issue.keyword) || schema === undefined || schema.pattern === undefined) return undefined;
+  const form = patternRule(schema.pattern);
+  if (form === undefined)
+    return issue.keyword === 'pattern' ? `${issue.message}; got ${shownValue(issue.data)}` : undefined;
+  const length = lengthRule(schema);
+  const rule = length === undefined ? form : `${form}, ${length}`;
+  return `must be ${rule}; got ${shownValue(issue.data)}`;
 }
 
 const CONTEXT_NAMES: Record<string, string> = {
@@ -160,13 +169,11 @@ export function describeIssue(context: string, issue: AjvIssue): FieldProblem {
   if (typeof missing === 'string') segments.push(missing);
   const field = [CONTEXT_NAMES[context] ?? context, ...segments].join('.');
   const typeMessage = context === 'body' ? bodyTypeMessage(issue) : undefined;
-  let message = typeMessage ?? numberRangeMessage(issue) ?? issue.message ?? 'is invalid';
+  let message = typeMessage ?? numberRangeMessage(issue) ?? stringRuleMessage(issue) ?? issue.message ?? 'is invalid';
   if (issue.keyword === 'enum' && Array.isArray(issue.params.allowedValues)) {
     message = `must be one of: ${issue.params.allowedValues.join(', ')}`;
   } else if (issue.keyword === 'required') {
     message = 'is required';
-  } else if (issue.keyword === 'pattern') {
-    message = patternMessage(issue);
   } else if (issue.keyword === 'additionalProperties') {
     message = 'is not a known field; remove it';
   }

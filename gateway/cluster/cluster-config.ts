@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const clusterConfigSchema = z
   .strictObject({
     /** Redis server shared by the nodes, `redis://[user:password@]host:6379/0`. Required. */
+    // NOTE: unlike mqtt.url and upstream.url, this URL may carry the password, because the cluster section
+    // has no password_env or password_file yet. Logs and the audit trail show it masked.
     redis_url: z.string().regex(/^redis:\/\/[^\s]+$/, 'must be a redis:// URL (rediss:// with TLS is not supported)'),
     /**
      * Name of this gateway process, unique in the cluster. It is the broker id, the prefix of the leader

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { storedName } from './field-schema.js';
+import { hostSchema } from './host-schema.js';
 import { checkedPayloadSchema as payloadSchema } from './payload-schema.js';
 import { registerField } from './register-schema.js';
 
@@ -63,7 +64,7 @@ export const modbusTcpDevice = z.strictObject({
   ...deviceCommon,
   protocol: z.literal('modbus_tcp'),
   /** Host of the Modbus TCP server or gateway. */
-  host: z.string().min(1),
+  host: hostSchema,
   /** TCP port. */
   port: z.number().int().min(1).max(65535).default(502),
   /** Unit identifier (slave id) behind the TCP address. */

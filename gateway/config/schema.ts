@@ -3,11 +3,13 @@ import { alarmConfigSchema } from '../alarms/alarm-config.js';
 import { checkClusterRules, clusterConfigSchema } from '../cluster/cluster-config.js';
 import { planningConfigSchema } from '../planning/planning-config.js';
 import { queueConfigSchema } from '../queue/queue-config.js';
-import { urlCarriesSecret } from '../secrets.js';
 import { DEFAULT_HTTP_PORT } from '../security/listener-safety.js';
 import { httpAuthSchema, mqttAuthSchema, mqttTlsSchema } from '../security/security-config.js';
 import { upstreamConfigSchema } from '../upstream/upstream-config.js';
 import { busSchema, deviceSchema, profileSchema, subscriptionSchema } from './device-schema.js';
+import { hostSchema } from './host-schema.js';
+import { checkListenerPorts } from './listener-ports.js';
+import { mqttUrlSchema } from './mqtt-url-schema.js';
 
 /** A secret is read from an environment variable or a file, never written in the config itself. */
 const secretRef = {
@@ -32,7 +34,7 @@ const embeddedBroker = z.strictObject({
   /** Run the embedded aedes broker. */
   enabled: z.boolean().default(true),
   /** Listen address; anything but loopback needs authentication. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: hostSchema.default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(1883),
   /**
@@ -60,14 +62,7 @@ const republish = z.strictObject({
 const mqttSchema = z.strictObject({
   broker: embeddedBroker.prefault({}),
   /** External broker URL (`mqtt://host:1883`, `mqtts://...`). Default: the embedded broker. */
-  url: z
-    .string()
-    .regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL')
-    .refine(
-      (url) => !urlCarriesSecret(url),
-      'must not carry a password, which would reach logs and the audit trail; set username and password_env or password_file',
-    )
-    .optional(),
+  url: mqttUrlSchema.optional(),
   ...secretRef,
   /** Client id of the gateway's session; keep it stable so the broker keeps the persistent session. */
   client_id: z.string().min(1).max(64).default('coldpool-gateway'),
@@ -133,7 +128,7 @@ const httpSchema = z.strictObject({
   /** Serve the HTTP API and the dashboard. */
   enabled: z.boolean().default(false),
   /** Listen address; anything but loopback needs authentication. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: hostSchema.default('127.0.0.1'),
   /** Listen port; 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(DEFAULT_HTTP_PORT),
   /** A device with no reading for this long is shown as offline, in milliseconds. */
@@ -196,7 +191,10 @@ const configObject = z.strictObject({
 });
 
 /** The whole config file, with the rules that span several sections. */
-export const configSchema = configObject.superRefine(checkClusterRules);
+export const configSchema = configObject.superRefine((config, ctx) => {
+  checkClusterRules(config, ctx);
+  checkListenerPorts(config, ctx);
+});
 
 export type GatewayConfig = z.infer<typeof configSchema>;
 export type InfluxConfig = z.infer<typeof influxSchema>;

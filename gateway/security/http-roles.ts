@@ -1,6 +1,6 @@
 /**
- * HTTP roles and the role each API route needs: `viewer` reads, `operator` also acknowledges and closes
- * alarms and submits orders and plans, `admin` also changes configuration and device setpoints.
+ * HTTP roles and the role each API route needs: `viewer` reads, `operator` also acknowledges, comments on
+ * and closes alarms and submits orders and plans, `admin` also changes configuration and device setpoints.
  */
 import { HTTP_ROLES, type HttpRole } from './security-config.js';
 
@@ -15,6 +15,7 @@ export interface RouteRole {
 /** Roles of the gateway API's state-changing routes below admin. Other GET and HEAD routes need viewer. */
 export const API_ROUTE_ROLES: readonly RouteRole[] = [
   { method: 'POST', url: '/api/v1/alarms/:id/acknowledge', role: 'operator' },
+  { method: 'POST', url: '/api/v1/alarms/:id/comment', role: 'operator' },
   { method: 'POST', url: '/api/v1/alarms/:id/close', role: 'operator' },
   { method: 'POST', url: '/api/v1/orders', role: 'operator' },
   { method: 'POST', url: '/api/v1/orders/:id/delivered', role: 'operator' },

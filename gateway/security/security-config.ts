@@ -3,6 +3,7 @@
  * `mqtt.broker.tls` and `http.auth`.
  */
 import { z } from 'zod';
+import { hostSchema } from '../config/host-schema.js';
 
 const PHC_SCRYPT = /^\$scrypt\$ln=\d{1,2},r=\d{1,2},p=\d{1,2}\$[A-Za-z0-9+/]{16,88}\$[A-Za-z0-9+/]{16,88}$/;
 const passwordHash = z.string().regex(PHC_SCRYPT, 'must be a scrypt hash printed by `coldpool passwd`');
@@ -73,7 +74,7 @@ export const mqttAuthSchema = z.strictObject({
 
 export const mqttTlsSchema = z.strictObject({
   /** Address of the TLS listener, default 127.0.0.1. */
-  host: z.string().min(1).default('127.0.0.1'),
+  host: hostSchema.default('127.0.0.1'),
   /** Port of the TLS listener, default 8883 (the IANA port for MQTT over TLS); 0 picks a free one. */
   port: z.number().int().min(0).max(65535).default(8883),
   /** PEM certificate chain of the broker. */

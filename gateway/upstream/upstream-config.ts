@@ -1,5 +1,6 @@
 /** The `upstream` config section: forwarding a site's readings and alarms to a central MQTT broker. */
 import { z } from 'zod';
+import { mqttUrlSchema } from '../config/mqtt-url-schema.js';
 
 /** A topic prefix: plain topic levels, as the sites and the central bridge use it. */
 export const topicPrefixSchema = z
@@ -11,8 +12,11 @@ export const topicPrefixSchema = z
   );
 
 export const upstreamConfigSchema = z.strictObject({
-  /** Central broker, `mqtt://host:1883` or `mqtts://host:8883` (any MQTT 3.1.1 broker). Required. */
-  url: z.string().regex(/^mqtts?:\/\/[^\s]+$/, 'must be an mqtt:// or mqtts:// URL'),
+  /**
+   * Central broker, `mqtt://host:1883` or `mqtts://host:8883` (any MQTT 3.1.1 broker), without a password,
+   * which comes from `password_env` or `password_file`. Required.
+   */
+  url: mqttUrlSchema,
   /** First topic levels of everything this site sends. Default `coldpool/upstream`. */
   topic_prefix: topicPrefixSchema.default('coldpool/upstream'),
   /**

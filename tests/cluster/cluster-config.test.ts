@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseClusterConfig } from '../../gateway/cluster/cluster-config.js';
 import { nodeScopedConfig } from '../../gateway/cluster/node-config.js';
-import { ConfigError } from '../../gateway/config/config-error.js';
 import { parseConfig } from '../../gateway/config/load.js';
+import { problemsOf } from '../gateway/config/config-problems.js';
 
 const CLUSTER = 'cluster: { redis_url: redis://127.0.0.1:6379/0, node_id: edge-1 }\n';
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
-    throw error;
-  }
-  return [];
-}
 
 describe('parseClusterConfig', () => {
   it('applies the defaults', () => {
@@ -90,6 +80,17 @@ describe('cluster and upstream config sections', () => {
     const problems = problemsOf('upstream: { url: http://central:1883 }\n');
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^upstream\.url: /);
+  });
+
+  it('rejects a password in the upstream url', () => {
+    for (const url of ['mqtt://up:upsecret@127.0.0.1:18832', 'mqtts://central:8883/?password=upsecret']) {
+      const problems = problemsOf(`upstream: { url: "${url}" }\n`);
+      expect(problems).toEqual([
+        'upstream.url: must not carry a password, which would reach logs and the audit trail; set username and password_env or password_file',
+      ]);
+      expect(problems.join(' ')).not.toContain('upsecret');
+    }
+    expect(problemsOf('upstream: { url: "mqtt://up@127.0.0.1:18832", password_env: UP_PASSWORD }\n')).toEqual([]);
   });
 
   it('rejects a wildcard upstream topic prefix', () => {

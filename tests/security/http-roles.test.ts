@@ -10,6 +10,10 @@ describe('requiredRole', () => {
     expect(requiredRole('POST', '/api/v1/alarms/:id/acknowledge', API_ROUTE_ROLES)).toBe('operator');
   });
 
+  it('lets an operator comment on an alarm', () => {
+    expect(requiredRole('POST', '/api/v1/alarms/:id/comment', API_ROUTE_ROLES)).toBe('operator');
+  });
+
   it('lets a viewer read', () => {
     expect(requiredRole('GET', '/api/v1/orders', API_ROUTE_ROLES)).toBe('viewer');
   });

@@ -1,10 +1,10 @@
-/** Alarm list, acknowledgement with a comment, and closing with the corrective action. */
+/** Alarm list, acknowledgement with a comment, comments, and closing with the corrective action. */
 import type { FastifyInstance } from 'fastify';
 import { type ApiContext, callService, requireService } from '../api-context.js';
 import { ApiError } from '../errors.js';
 import { requestActor } from '../request-actor.js';
 import { alarmSchema, errorResponses, idParam } from '../schemas.js';
-import type { AlarmFilter } from '../services.js';
+import type { Alarm, AlarmFilter, AlarmService, OperatorActor } from '../services.js';
 
 const operatorBody = (textField: string, description: string) =>
   ({
@@ -22,6 +22,23 @@ const operatorBody = (textField: string, description: string) =>
       [textField]: { type: 'string', minLength: 1, maxLength: 2000, description },
     },
   }) as const;
+
+/** Message of every alarm route for an id that names no alarm. */
+function alarmNotFoundMessage(id: string): string {
+  return `alarm ${JSON.stringify(id)} not found; GET /api/v1/alarms lists the alarm ids`;
+}
+
+/** Runs an alarm service call on alarm `id`, with the routes' own not-found message. */
+async function callAlarmService<T>(id: string, call: () => T | Promise<T>): Promise<T> {
+  try {
+    return await callService('API_ALARM_NOT_FOUND', call);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'API_ALARM_NOT_FOUND') {
+      throw new ApiError('API_ALARM_NOT_FOUND', alarmNotFoundMessage(id));
+    }
+    throw error;
+  }
+}
 
 export function registerAlarmRoutes(app: FastifyInstance, context: ApiContext): void {
   app.get<{ Querystring: AlarmFilter }>(
@@ -59,50 +76,65 @@ export function registerAlarmRoutes(app: FastifyInstance, context: ApiContext): 
     },
     async (request) => {
       const alarm = await requireService(context.deps, 'alarms').get(request.params.id);
-      if (!alarm)
-        throw new ApiError(
-          'API_ALARM_NOT_FOUND',
-          `alarm ${JSON.stringify(request.params.id)} does not exist; GET /api/v1/alarms lists them`,
-        );
+      if (!alarm) throw new ApiError('API_ALARM_NOT_FOUND', alarmNotFoundMessage(request.params.id));
       return alarm;
     },
   );
 
-  app.post<{ Params: { id: string }; Body: { who?: string; comment: string } }>(
-    '/api/v1/alarms/:id/acknowledge',
-    {
-      schema: {
-        tags: ['alarms'],
-        summary: 'Acknowledge an alarm with a comment',
-        params: idParam('id', 'Alarm id'),
-        body: operatorBody('comment', 'What the operator saw or did'),
-        response: { 200: alarmSchema, ...errorResponses },
-      },
-    },
-    async (request) => {
-      const service = requireService(context.deps, 'alarms');
-      const { who, comment } = request.body;
-      const actor = requestActor(context, request, who, 'who');
-      return callService('API_ALARM_NOT_FOUND', () => service.acknowledge(request.params.id, actor, comment));
-    },
-  );
+  registerOperatorAction(app, context, {
+    action: 'acknowledge',
+    summary: 'Acknowledge an alarm with a comment',
+    textField: 'comment',
+    description: 'What the operator saw or did',
+    apply: (service, id, actor, text) => service.acknowledge(id, actor, text),
+  });
+  registerOperatorAction(app, context, {
+    action: 'comment',
+    summary: 'Add a comment to an alarm in any state, closed ones included',
+    textField: 'comment',
+    description: 'What the operator saw or did',
+    apply: (service, id, actor, text) => service.comment(id, actor, text),
+  });
+  registerOperatorAction(app, context, {
+    action: 'close',
+    summary: 'Close an alarm with the corrective action taken',
+    textField: 'corrective_action',
+    description: 'Corrective action taken, for the HACCP record',
+    apply: (service, id, actor, text) => service.close(id, actor, text),
+  });
+}
 
-  app.post<{ Params: { id: string }; Body: { who?: string; corrective_action: string } }>(
-    '/api/v1/alarms/:id/close',
+/** An operator's action on one alarm, served as `POST /api/v1/alarms/:id/<action>`. */
+interface OperatorAction {
+  action: 'acknowledge' | 'comment' | 'close';
+  summary: string;
+  /** Body property that carries the operator's text. */
+  textField: 'comment' | 'corrective_action';
+  /** OpenAPI description of `textField`. */
+  description: string;
+  apply(service: AlarmService, id: string, actor: OperatorActor, text: string): Alarm | Promise<Alarm>;
+}
+
+/** Registers the route of `operation`, which records the request's actor (`requestActor`). */
+function registerOperatorAction(app: FastifyInstance, context: ApiContext, operation: OperatorAction): void {
+  app.post<{ Params: { id: string }; Body: { who?: string } & Record<string, string> }>(
+    `/api/v1/alarms/:id/${operation.action}`,
     {
       schema: {
         tags: ['alarms'],
-        summary: 'Close an alarm with the corrective action taken',
+        summary: operation.summary,
         params: idParam('id', 'Alarm id'),
-        body: operatorBody('corrective_action', 'Corrective action taken, for the HACCP record'),
+        body: operatorBody(operation.textField, operation.description),
         response: { 200: alarmSchema, ...errorResponses },
       },
     },
     async (request) => {
       const service = requireService(context.deps, 'alarms');
-      const { who, corrective_action } = request.body;
-      const actor = requestActor(context, request, who, 'who');
-      return callService('API_ALARM_NOT_FOUND', () => service.close(request.params.id, actor, corrective_action));
+      const { id } = request.params;
+      // The body schema requires textField, so the fallback is never used.
+      const text = request.body[operation.textField] ?? '';
+      const actor = requestActor(context, request, request.body.who, 'who');
+      return callAlarmService(id, () => operation.apply(service, id, actor, text));
     },
   );
 }

@@ -4,10 +4,8 @@ import { type ApiContext, callService, requireService } from '../api-context.js'
 import { requestActor } from '../request-actor.js';
 import { errorResponses, idParam, openObject } from '../schemas.js';
 import type { OrderInput } from '../services.js';
+import { CLOCK_TIME_RULE } from '../string-rules.js';
 
-const CLOCK_PATTERN = '^([0-3]?[0-9]|4[0-7]):[0-5][0-9]$';
-
-/** Validation errors quote this description as the accepted form of a clock time. */
 const CLOCK_DESCRIPTION = 'Clock time H:MM or HH:MM from 0:00 to 47:59, where hours 24 to 47 fall on the next day';
 
 const windowSchema = {
@@ -16,8 +14,8 @@ const windowSchema = {
   required: ['start', 'end'],
   examples: [{ start: '17:30', end: '21:30' }],
   properties: {
-    start: { type: 'string', pattern: CLOCK_PATTERN, description: CLOCK_DESCRIPTION },
-    end: { type: 'string', pattern: CLOCK_PATTERN, description: CLOCK_DESCRIPTION },
+    start: { type: 'string', pattern: CLOCK_TIME_RULE.pattern, description: CLOCK_DESCRIPTION },
+    end: { type: 'string', pattern: CLOCK_TIME_RULE.pattern, description: CLOCK_DESCRIPTION },
   },
 } as const;
 

@@ -6,6 +6,7 @@ import { type ApiContext, requireService } from '../api-context.js';
 import { ApiError } from '../errors.js';
 import { readHistory } from '../history/history-reader.js';
 import { errorResponses, openObject, timeRangeQuery } from '../schemas.js';
+import { FIELD_NAME_RULE, NO_CONTROL_CHARACTERS_RULE } from '../string-rules.js';
 import { resolveTimeRange, type TimeRangeQuery } from '../time-range.js';
 
 interface HistoryQuery extends TimeRangeQuery {
@@ -13,10 +14,6 @@ interface HistoryQuery extends TimeRangeQuery {
   field: string;
   site?: string;
 }
-
-const FIELD_PATTERN = '^[A-Za-z0-9_]+$';
-/** Any text without control characters. */
-const SITE_PATTERN = '^[^\\u0000-\\u001f\\u007f]+$';
 
 function unknownFieldMessage(deviceId: string, field: string, fields: readonly string[]): string {
   const known = [...fields].sort();
@@ -40,7 +37,7 @@ export function registerHistoryRoutes(app: FastifyInstance, context: ApiContext)
             device: { type: 'string', minLength: 1, maxLength: 200, description: 'Device id' },
             field: {
               type: 'string',
-              pattern: FIELD_PATTERN,
+              pattern: FIELD_NAME_RULE.pattern,
               maxLength: 100,
               description: 'Field name, such as air_temp_c',
             },
@@ -48,7 +45,7 @@ export function registerHistoryRoutes(app: FastifyInstance, context: ApiContext)
               type: 'string',
               minLength: 1,
               maxLength: 200,
-              pattern: SITE_PATTERN,
+              pattern: NO_CONTROL_CHARACTERS_RULE.pattern,
               description:
                 "Value of the site tag to read. Default the device's site, which is this gateway's site unless the device sets its own",
             },

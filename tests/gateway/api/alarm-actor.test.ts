@@ -19,6 +19,7 @@ import { createStats } from '../../../gateway/stats.js';
 
 const START_MS = Date.UTC(2026, 11, 1, 0, 0, 0);
 const ERP_TOKEN = generateToken();
+const VIEWER_TOKEN = generateToken();
 
 function reading(time_ms: number, air_temp_c: number): Reading {
   return {
@@ -40,7 +41,10 @@ interface Setup {
   feed(from_ms: number, air_temp_c: number): void;
 }
 
-/** Builds an API over a real alarm engine and audit trail, with the token `erp` when `withAuth`. */
+/**
+ * Builds an API over a real alarm engine and audit trail, with the operator token `erp` and the viewer
+ * token `wall` when `withAuth`.
+ */
 async function setUp(withAuth: boolean): Promise<Setup> {
   const config = alarmConfigSchema.parse({
     assets: [
@@ -69,6 +73,7 @@ async function setUp(withAuth: boolean): Promise<Setup> {
     config: httpAuthSchema.parse({
       tokens: [
         { name: 'erp', token_sha256: tokenSha256(ERP_TOKEN), role: 'operator', expires_at: '2099-01-01T00:00:00Z' },
+        { name: 'wall', token_sha256: tokenSha256(VIEWER_TOKEN), role: 'viewer', expires_at: '2099-01-01T00:00:00Z' },
       ],
     }),
   });
@@ -218,5 +223,84 @@ describe('alarm actor without a login', () => {
     expect(response.json().error.code).toBe('API_VALIDATION_FAILED');
     expect(response.json().error.details).toContainEqual({ field: 'body.who', message: 'is required' });
     expect(setup.engine.openAlarms()[0]?.acknowledgement).toBeUndefined();
+  });
+});
+
+describe('alarm comment route', () => {
+  let setup: Setup;
+
+  afterEach(async () => {
+    await setup.app.close();
+  });
+
+  it('records and audits the token holder', async () => {
+    setup = await setUp(true);
+    const response = await post(setup, `/api/v1/alarms/${setup.alarmId}/comment`, {
+      who: 'Li Wei',
+      comment: 'door seal torn',
+    });
+    expect(response.statusCode).toBe(200);
+    const step = (response.json() as Alarm).history.find((event) => event.action === 'commented');
+    expect(step?.who).toBe('erp');
+    expect(step?.on_behalf_of).toBe('Li Wei');
+    expect(step?.comment).toBe('door seal torn');
+
+    const audit = setup.trail.entries({ kind: 'alarm_comment' });
+    expect(audit).toHaveLength(1);
+    expect(audit[0]?.actor).toBe('erp');
+    expect(audit[0]?.subject).toBe(setup.alarmId);
+    expect(audit[0]?.payload).toMatchObject({ comment: 'door seal torn', on_behalf_of: 'Li Wei' });
+  });
+
+  it('comments on a closed alarm', async () => {
+    setup = await setUp(true);
+    setup.feed(START_MS + 10 * 60_000, 4);
+    await post(setup, `/api/v1/alarms/${setup.alarmId}/close`, { corrective_action: 'moved stock to room 2' });
+
+    const acknowledge = await post(setup, `/api/v1/alarms/${setup.alarmId}/acknowledge`, { comment: 'late' });
+    expect(acknowledge.statusCode).toBe(409);
+    expect(acknowledge.json().error.code).toBe('API_CONFLICT');
+    expect(acknowledge.json().error.message).toBe(
+      `alarm ${setup.alarmId} is closed; add a comment instead with POST /api/v1/alarms/${setup.alarmId}/comment`,
+    );
+
+    const comment = await post(setup, `/api/v1/alarms/${setup.alarmId}/comment`, { comment: 'stock checked, fine' });
+    expect(comment.statusCode).toBe(200);
+    expect((comment.json() as Alarm).state).toBe('closed');
+    // The test clock does not advance, so the comment has the closure's time and is listed before it.
+    expect((comment.json() as Alarm).history.find((event) => event.action === 'commented')).toMatchObject({
+      who: 'erp',
+      comment: 'stock checked, fine',
+    });
+  });
+
+  it('names the comment route after acknowledgement', async () => {
+    setup = await setUp(true);
+    await post(setup, `/api/v1/alarms/${setup.alarmId}/acknowledge`, { comment: 'checking' });
+    const again = await post(setup, `/api/v1/alarms/${setup.alarmId}/acknowledge`, { comment: 'again' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().error.message).toBe(
+      `alarm ${setup.alarmId} was acknowledged by erp; add a comment instead with POST /api/v1/alarms/${setup.alarmId}/comment`,
+    );
+  });
+
+  it('rejects a viewer', async () => {
+    setup = await setUp(true);
+    const response = await setup.app.inject({
+      method: 'POST',
+      url: `/api/v1/alarms/${setup.alarmId}/comment`,
+      payload: { comment: 'looks warm' },
+      headers: { authorization: `Bearer ${VIEWER_TOKEN}` },
+    });
+    expect(response.statusCode).toBe(403);
+    expect(setup.trail.entries({ kind: 'alarm_comment' })).toHaveLength(0);
+  });
+
+  it('requires a name without a login', async () => {
+    setup = await setUp(false);
+    const response = await post(setup, `/api/v1/alarms/${setup.alarmId}/comment`, { comment: 'x' }, false);
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error.details).toContainEqual({ field: 'body.who', message: 'is required' });
+    expect(setup.trail.entries({ kind: 'alarm_comment' })).toHaveLength(0);
   });
 });

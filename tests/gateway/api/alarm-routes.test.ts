@@ -146,6 +146,64 @@ describe('alarm routes', () => {
     expect(response.json().error.code).toBe('API_ALARM_NOT_FOUND');
   });
 
+  it('comments on an alarm', async () => {
+    const response = await fixture.app.inject({
+      method: 'POST',
+      url: '/api/v1/alarms/a1/comment',
+      payload: { who: 'wang', comment: 'door seal torn' },
+    });
+    expect(response.statusCode).toBe(200);
+    expect(response.json().state).toBe('active');
+    expect(response.json().history.at(-1)).toMatchObject({
+      action: 'commented',
+      who: 'wang',
+      comment: 'door seal torn',
+    });
+  });
+
+  it('rejects an invalid comment body', async () => {
+    const cases = [
+      { payload: { who: 'wang' }, detail: { field: 'body.comment', message: 'is required' } },
+      {
+        payload: { who: 'wang', comment: '' },
+        detail: { field: 'body.comment', message: 'must NOT have fewer than 1 characters' },
+      },
+      {
+        payload: { who: 'wang', comment: 'x'.repeat(2001) },
+        detail: { field: 'body.comment', message: 'must NOT have more than 2000 characters' },
+      },
+    ];
+    for (const { payload, detail } of cases) {
+      const response = await fixture.app.inject({ method: 'POST', url: '/api/v1/alarms/a1/comment', payload });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details).toContainEqual(detail);
+    }
+    expect(fixture.alarms.get('a1')?.history).toHaveLength(1);
+  });
+
+  it('words not found alike on every route', async () => {
+    const requests = [
+      { method: 'GET' as const, url: '/api/v1/alarms/zz' },
+      { method: 'POST' as const, url: '/api/v1/alarms/zz/acknowledge', payload: { who: 'li', comment: 'x' } },
+      { method: 'POST' as const, url: '/api/v1/alarms/zz/comment', payload: { who: 'li', comment: 'x' } },
+      { method: 'POST' as const, url: '/api/v1/alarms/zz/close', payload: { who: 'li', corrective_action: 'x' } },
+    ];
+    for (const request of requests) {
+      const response = await fixture.app.inject(request);
+      expect(response.statusCode).toBe(404);
+      expect(response.json().error.code).toBe('API_ALARM_NOT_FOUND');
+      expect(response.json().error.message).toBe('alarm "zz" not found; GET /api/v1/alarms lists the alarm ids');
+    }
+  });
+
+  it('lists the comment route in openapi', async () => {
+    const document = (await fixture.app.inject({ url: '/docs/json' })).json();
+    const operation = document.paths['/api/v1/alarms/{id}/comment']?.post;
+    expect(operation).toBeDefined();
+    expect(operation.tags).toEqual(['alarms']);
+    expect(operation.requestBody.content['application/json'].schema.required).toEqual(['comment']);
+  });
+
   it('returns one alarm by id', async () => {
     const response = await fixture.app.inject({ url: '/api/v1/alarms/a2' });
     expect(response.json().level).toBe('critical');

@@ -89,6 +89,32 @@ describe('history routes', () => {
     expect(response.json().error.details[0].field).toBe('query.site');
   });
 
+  it('states the rule of string parameters', async () => {
+    const cases = [
+      {
+        query: 'device=room-1&field=air_temp_c&site=%01',
+        field: 'query.site',
+        message: 'must be text without control characters, 1 to 200 characters; got "\\u0001"',
+      },
+      {
+        query: `device=room-1&field=air_temp_c&site=${'s'.repeat(201)}`,
+        field: 'query.site',
+        message: `must be text without control characters, 1 to 200 characters; got "${'s'.repeat(39)}…`,
+      },
+      {
+        query: 'device=room-1&field=air-temp',
+        field: 'query.field',
+        message: 'must be letters, digits and underscores, at most 100 characters; got "air-temp"',
+      },
+    ];
+    for (const { query, field, message } of cases) {
+      const response = await fixture.app.inject({ url: `/api/v1/history?${query}` });
+      expect(response.statusCode).toBe(400);
+      expect(response.json().error.details).toEqual([{ field, message }]);
+      expect(response.json().error.message).not.toContain('Value of the site tag');
+    }
+  });
+
   it('rejects a missing field parameter', async () => {
     const response = await fixture.app.inject({ url: '/api/v1/history?device=room-1' });
     expect(response.statusCode).toBe(400);

@@ -58,6 +58,13 @@ export class MemoryAlarms implements AlarmService {
     return alarm;
   }
 
+  comment(id: string, actor: OperatorActor, comment: string): Alarm {
+    const alarm = this.find(id);
+    alarm.history.push({ time_ms: Date.now(), action: 'commented', ...actor, comment });
+    this.notify(alarm);
+    return alarm;
+  }
+
   close(id: string, actor: OperatorActor, corrective_action: string): Alarm {
     const alarm = this.find(id);
     if (alarm.state === 'closed') throw new ServiceRejection('conflict', `alarm ${id} is already closed`);

@@ -69,7 +69,7 @@ describe('capacity routes', () => {
     expect(response.json().error.details).toContainEqual({
       field: 'body.pickup_window.start',
       message:
-        'must be clock time H:MM or HH:MM from 0:00 to 47:59, where hours 24 to 47 fall on the next day; got "25:99"',
+        'must be a clock time H:MM or HH:MM from 0:00 to 47:59, where hours 24 to 47 fall on the next day; got "25:99"',
     });
   });
 

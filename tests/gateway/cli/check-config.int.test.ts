@@ -300,6 +300,32 @@ describe('coldpool check-config', () => {
     expect(result.stderr).toContain('nothing was started');
     expect(result.stdout).not.toContain('listening');
   });
+  it('rejects a port two listeners share', async () => {
+    const file = writeConfig('http:\n  enabled: true\n  port: 18901\nmqtt:\n  broker:\n    port: 18901\n');
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      '  - http.port = 18901: is the port of mqtt.broker.port on 127.0.0.1, so the HTTP API cannot listen beside the MQTT broker (EADDRINUSE at start); give http.port or mqtt.broker.port another port\n',
+    );
+  });
+
+  it('rejects a malformed modbus host', async () => {
+    const file = writeConfig(
+      'devices:\n  - id: ctrl-1\n    protocol: modbus_tcp\n    host: "not a host!"\n    profile: generic-tenths-c\n',
+    );
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('devices[0].host (device ctrl-1) = "not a host!": must be an IP address');
+  });
+
+  it('rejects a password in upstream.url', async () => {
+    const file = writeConfig('upstream:\n  url: mqtt://up:upsecret@127.0.0.1:18832\n');
+    const result = await runCli(['check-config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('upstream.url');
+    expect(result.stderr).toContain('must not carry a password');
+    expect(result.stderr).not.toContain('upsecret');
+  });
 });
 
 /** Returns a config with planning enabled on `scenario` and the given schedules, storing its files in `dir`. */

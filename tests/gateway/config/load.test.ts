@@ -1,16 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError } from '../../../gateway/config/config-error.js';
+import type { ConfigError } from '../../../gateway/config/config-error.js';
 import { builtInProfiles, parseConfig } from '../../../gateway/config/load.js';
-
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'test.yaml');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems.map((problem) => `${problem.path}: ${problem.message}`);
-    throw error;
-  }
-  return [];
-}
+import { problemsOf } from './config-problems.js';
 
 describe('config loader', () => {
   it('applies defaults to a minimal file', () => {
