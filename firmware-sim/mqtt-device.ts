@@ -36,6 +36,8 @@ export interface PublishedMessage {
   payload: string | Buffer;
   /** Time stamped on the payload (simulated, plus any clock jump), ms. */
   stamp_ms: number;
+  /** Wall-clock time of the tick that made the message, ms. */
+  tick_wall_ms: number;
   /** Wire fault applied to this message, if any. */
   wire_fault?: WireFault;
 }
@@ -137,6 +139,7 @@ export abstract class MqttDevice extends EventEmitter {
    * fault delays the message, so later ones overtake it.
    */
   async tick(): Promise<void> {
+    const tick_wall_ms = Date.now();
     const now_ms = this.clock.nowMs();
     this.advanceTo(now_ms);
     const client = this.client;
@@ -151,6 +154,7 @@ export abstract class MqttDevice extends EventEmitter {
       seq: this.seq,
       payload: wire.payload,
       stamp_ms,
+      tick_wall_ms,
       ...(wire.fault ? { wire_fault: wire.fault } : {}),
     };
     if (wire.delay_ms > 0) {

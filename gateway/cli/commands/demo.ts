@@ -1,6 +1,7 @@
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { startFleet } from '../../../firmware-sim/fleet.js';
+import { paceWarningMessage } from '../../../firmware-sim/publish-pace.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../broker/embedded-broker.js';
 import { validateConfig } from '../../config/load.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../config/schema.js';
@@ -56,7 +57,12 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
   const broker = await startDemoBroker(settings.mqtt_port, log);
   const stopRejectionLog = logBrokerRejections(broker.events, log);
-  const fleet = await startFleet({ broker_url: broker.url, interval_ms: intervalMs, seed: 7 });
+  const fleet = await startFleet({
+    broker_url: broker.url,
+    interval_ms: intervalMs,
+    seed: 7,
+    on_publish_behind: (report) => log.warn({ ...report }, paceWarningMessage(report)),
+  });
   const data = demoConfig(fleet.devices, {
     broker_url: broker.url,
     store_path: settings.store_path,
