@@ -75,6 +75,8 @@ export abstract class MqttDevice extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private seq = 0;
+  /** Messages handed to the MQTT client and not yet acknowledged or failed. */
+  private unacknowledged = 0;
   private last_tick_ms: number;
   private clock_offset_ms = 0;
 
@@ -98,6 +100,11 @@ export abstract class MqttDevice extends EventEmitter {
     }
     if (this.options.publish_on_timer === false) return;
     this.timer = setInterval(() => void this.tick(), this.options.interval_ms ?? 2000);
+  }
+
+  /** Number of messages handed to the MQTT client that the broker has not acknowledged yet. */
+  get unacknowledged_messages(): number {
+    return this.unacknowledged;
   }
 
   /** Steps the device's clock by `jump_ms` from now on, as a device whose RTC was set wrong does. */
@@ -161,10 +168,13 @@ export abstract class MqttDevice extends EventEmitter {
       const real_ms = wire.delay_ms / (this.options.time_scale ?? 1);
       await new Promise((resolve) => setTimeout(resolve, real_ms));
     }
+    this.unacknowledged += 1;
     try {
       await client.publishAsync(this.topic, message.payload, { qos: 1 });
+      this.unacknowledged -= 1;
       this.emit('published', message);
     } catch (error) {
+      this.unacknowledged -= 1;
       this.emit('device_error', error);
     }
   }

@@ -11,10 +11,21 @@ export interface PaceReport {
   achieved_per_s: number;
   /** The slowest device. */
   device_id: string;
-  /** Maximum time from a tick to the broker's PUBACK in the window, ms. */
+  /** Maximum time from a tick to the broker's PUBACK in the window, over every device, ms. */
   max_lag_ms: number;
-  /** Interval that the devices kept up with in the window, with a 25 % margin, rounded up to 5 ms. */
-  suggested_interval_ms: number;
+  /** Messages of the slowest device still waiting for the broker's PUBACK at the end of the window. */
+  unacknowledged_messages: number;
+  /**
+   * Interval that the slowest device kept up with in the window, with a 25 % margin, rounded up to 5 ms.
+   * Absent when it got no message acknowledged.
+   */
+  suggested_interval_ms?: number;
+}
+
+/** A simulated MQTT device as `PublishPace` reads it. */
+export interface PacedDevice extends EventEmitter {
+  readonly device_id: string;
+  readonly unacknowledged_messages: number;
 }
 
 /** Options of `PublishPace`. */
@@ -31,6 +42,7 @@ export interface PublishPaceOptions {
 const KEPT_SHARE = 0.9;
 
 interface DeviceWindow {
+  device: PacedDevice;
   published: number;
   max_lag_ms: number;
 }
@@ -38,9 +50,8 @@ interface DeviceWindow {
 /**
  * Watches the `published` events of simulated MQTT devices and reports when the slowest of them
  * published clearly fewer messages than `interval_ms` requests. A device falls behind when a busy CPU
- * delays its timer, or when the broker or the gateway behind it acknowledges slowly. A device that
- * published nothing in a window (broker down, `disconnect` fault) is left out, because its errors are
- * reported on their own.
+ * delays its timer, or when the broker or the gateway behind it acknowledges slowly or not at all. A
+ * device with nothing acknowledged and nothing waiting in a window (the `disconnect` fault) is left out.
  */
 export class PublishPace {
   private readonly windowMs: number;
@@ -55,8 +66,8 @@ export class PublishPace {
   }
 
   /** Counts the messages of `device` from now on. */
-  watch(device: EventEmitter & { device_id: string }): void {
-    this.windows.set(device.device_id, { published: 0, max_lag_ms: 0 });
+  watch(device: PacedDevice): void {
+    this.windows.set(device.device_id, { device, published: 0, max_lag_ms: 0 });
     device.on('published', (message: PublishedMessage) => {
       const window = this.windows.get(message.device_id);
       if (window === undefined) return;
@@ -78,7 +89,9 @@ export class PublishPace {
 
   private closeWindow(): void {
     const slowest = this.slowestDevice();
+    let max_lag_ms = 0;
     for (const window of this.windows.values()) {
+      max_lag_ms = Math.max(max_lag_ms, window.max_lag_ms);
       window.published = 0;
       window.max_lag_ms = 0;
     }
@@ -94,18 +107,23 @@ export class PublishPace {
       interval_ms,
       requested_per_s: 1000 / interval_ms,
       achieved_per_s,
-      device_id: slowest.device_id,
-      max_lag_ms: slowest.max_lag_ms,
-      suggested_interval_ms: Math.ceil((1.25 * 1000) / achieved_per_s / 5) * 5,
+      device_id: slowest.device.device_id,
+      max_lag_ms,
+      unacknowledged_messages: slowest.unacknowledged,
+      ...(achieved_per_s > 0 ? { suggested_interval_ms: Math.ceil((1.25 * 1000) / achieved_per_s / 5) * 5 } : {}),
     });
   }
 
-  /** Returns the device that published the fewest messages in the window, leaving out silent ones. */
-  private slowestDevice(): (DeviceWindow & { device_id: string }) | undefined {
-    let slowest: (DeviceWindow & { device_id: string }) | undefined;
-    for (const [device_id, window] of this.windows) {
-      if (window.published === 0) continue;
-      if (slowest === undefined || window.published < slowest.published) slowest = { device_id, ...window };
+  /**
+   * Returns the device that published the fewest messages in the window, with its unacknowledged count,
+   * leaving out devices with nothing published and nothing waiting.
+   */
+  private slowestDevice(): (DeviceWindow & { unacknowledged: number }) | undefined {
+    let slowest: (DeviceWindow & { unacknowledged: number }) | undefined;
+    for (const window of this.windows.values()) {
+      const unacknowledged = window.device.unacknowledged_messages;
+      if (window.published === 0 && unacknowledged === 0) continue;
+      if (slowest === undefined || window.published < slowest.published) slowest = { ...window, unacknowledged };
     }
     return slowest;
   }
@@ -116,11 +134,15 @@ export function paceWarningMessage(report: PaceReport): string {
   const requested = formatRate(report.requested_per_s);
   const achieved = formatRate(report.achieved_per_s);
   const lag_s = (report.max_lag_ms / 1000).toFixed(1);
+  const fix =
+    report.suggested_interval_ms === undefined
+      ? 'Check that the broker and the gateway run, then use a longer --interval-ms'
+      : `Use --interval-ms ${report.suggested_interval_ms} or more`;
   return (
     `simulated device ${report.device_id} published ${achieved} messages/s, below the ${requested}/s that ` +
     `--interval-ms ${report.interval_ms} requests, because the CPU, the broker or the gateway cannot keep up ` +
-    `(a message took up to ${lag_s} s from its tick to the broker's acknowledgement). ` +
-    `Use --interval-ms ${report.suggested_interval_ms} or more`
+    `(a message took up to ${lag_s} s from its tick to the broker's acknowledgement, and ` +
+    `${report.unacknowledged_messages} wait for one). ${fix}`
   );
 }
 
