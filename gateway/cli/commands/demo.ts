@@ -7,6 +7,7 @@ import { validateConfig } from '../../config/load.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../config/schema.js';
 import { demoConfig } from '../../demo/demo-config.js';
 import { type DemoFlags, parseDemoFlags } from '../../demo/demo-options.js';
+import { IngestLag, ingestLagMessage } from '../../demo/ingest-lag.js';
 import { LiveSummary } from '../../demo/live-summary.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger, type Logger } from '../../logger.js';
@@ -73,6 +74,15 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   });
   const gateway = new Gateway(validateConfig(data, 'demo'), log);
   const summary = new LiveSummary(gateway.bus);
+  const lag = new IngestLag(gateway.bus, {
+    interval_ms: intervalMs,
+    stamping_devices: fleet.devices.filter((device) => device.protocol === 'mqtt').length,
+  });
+  const lagTicker = setInterval(() => {
+    const report = lag.check();
+    if (report !== undefined) log.warn({ ...report }, ingestLagMessage(report));
+  }, 5000);
+  lagTicker.unref();
   const started = Date.now();
 
   let stopped = false;
@@ -80,6 +90,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     if (stopped) return;
     stopped = true;
     clearInterval(ticker);
+    clearInterval(lagTicker);
     // The gateway stops its inputs first, then commits what it read to the durable queue and stops its
     // outputs. The simulated fleet stops after it, so no Modbus poll meets a controller that has closed.
     await gateway.stop();
