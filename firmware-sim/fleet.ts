@@ -6,6 +6,7 @@ import { MqttRoomNode } from './mqtt-room-node.js';
 import { ScaledClock } from './physics/clock.js';
 import { CHILLED_ROOM, FROZEN_ROOM } from './physics/cold-room-params.js';
 import { deriveSeed } from './physics/prng.js';
+import { type PaceReport, PublishPace } from './publish-pace.js';
 import { DEFAULT_COMPARTMENTS, ReeferTruck } from './reefer-truck.js';
 import type { RoomDialect } from './room-payloads.js';
 import { MqttWireFaults } from './wire-faults.js';
@@ -47,6 +48,11 @@ export interface FleetOptions {
   faults?: ReadonlyMap<string, DeviceFaults>;
   /** Called when a device fails to publish, reconnect or listen again. Default: such errors are dropped. */
   on_device_error?: (device_id: string, error: unknown) => void;
+  /**
+   * Called at most once a minute while the MQTT devices publish clearly fewer messages than `interval_ms`
+   * requests (`PublishPace`). Default: not measured.
+   */
+  on_publish_behind?: (report: PaceReport) => void;
 }
 
 /** Address and payload format of one simulated device, from which the gateway builds its config. */
@@ -292,6 +298,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     throw error;
   }
 
+  const pace = watchPace(members, options);
   const find = (device_id: string): Simulator => {
     const member = members.find((candidate) => candidate.device.id === device_id);
     if (member === undefined)
@@ -306,7 +313,19 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     injectFault: (device_id, fault) => find(device_id).injectFault(fault),
     clearFault: (device_id) => find(device_id).clearFault(),
     stop: async () => {
+      pace?.stop();
       await Promise.all(members.map((member) => member.simulator.stop()));
     },
   };
+}
+
+/** Starts measuring the publish rate of the MQTT devices when `on_publish_behind` is set. */
+function watchPace(members: readonly Member[], options: FleetOptions): PublishPace | undefined {
+  if (options.on_publish_behind === undefined) return undefined;
+  const pace = new PublishPace({ interval_ms: options.interval_ms ?? 2000, on_behind: options.on_publish_behind });
+  for (const { simulator } of members) {
+    if (!(simulator instanceof ModbusController)) pace.watch(simulator);
+  }
+  pace.start();
+  return pace;
 }

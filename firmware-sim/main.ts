@@ -13,6 +13,7 @@ import { failureMessage } from './failure-message.js';
 import { FAULT_COMMAND_HELP, parseFaultCommand } from './fault-commands.js';
 import { collectFaultOption, type FaultOption, fleetFaults } from './fault-options.js';
 import { type Fleet, plannedDevices, type SimulatedDevice, startFleet } from './fleet.js';
+import { paceWarningMessage } from './publish-pace.js';
 
 function parseCount(text: string): number {
   const value = Number(text);
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
       // Logs the first failure and then every hundredth, so that a broker outage does not flood the log.
       if (count === 1 || count % 100 === 0) log.warn({ device_id, count, err: error }, 'device error');
     },
+    on_publish_behind: (report) => log.warn({ ...report }, paceWarningMessage(report)),
   });
   process.stdout.write(`${fleet.devices.map(describeDevice).join('\n')}\n`);
   log.info(

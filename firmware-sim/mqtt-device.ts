@@ -36,6 +36,8 @@ export interface PublishedMessage {
   payload: string | Buffer;
   /** Time stamped on the payload (simulated, plus any clock jump), ms. */
   stamp_ms: number;
+  /** Wall-clock time of the tick that made the message, ms. */
+  tick_wall_ms: number;
   /** Wire fault applied to this message, if any. */
   wire_fault?: WireFault;
 }
@@ -73,6 +75,8 @@ export abstract class MqttDevice extends EventEmitter {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
   private seq = 0;
+  /** Messages handed to the MQTT client and not yet acknowledged or failed. */
+  private unacknowledged = 0;
   private last_tick_ms: number;
   private clock_offset_ms = 0;
 
@@ -96,6 +100,11 @@ export abstract class MqttDevice extends EventEmitter {
     }
     if (this.options.publish_on_timer === false) return;
     this.timer = setInterval(() => void this.tick(), this.options.interval_ms ?? 2000);
+  }
+
+  /** Number of messages handed to the MQTT client that the broker has not acknowledged yet. */
+  get unacknowledged_messages(): number {
+    return this.unacknowledged;
   }
 
   /** Steps the device's clock by `jump_ms` from now on, as a device whose RTC was set wrong does. */
@@ -137,6 +146,7 @@ export abstract class MqttDevice extends EventEmitter {
    * fault delays the message, so later ones overtake it.
    */
   async tick(): Promise<void> {
+    const tick_wall_ms = Date.now();
     const now_ms = this.clock.nowMs();
     this.advanceTo(now_ms);
     const client = this.client;
@@ -151,16 +161,20 @@ export abstract class MqttDevice extends EventEmitter {
       seq: this.seq,
       payload: wire.payload,
       stamp_ms,
+      tick_wall_ms,
       ...(wire.fault ? { wire_fault: wire.fault } : {}),
     };
     if (wire.delay_ms > 0) {
       const real_ms = wire.delay_ms / (this.options.time_scale ?? 1);
       await new Promise((resolve) => setTimeout(resolve, real_ms));
     }
+    this.unacknowledged += 1;
     try {
       await client.publishAsync(this.topic, message.payload, { qos: 1 });
+      this.unacknowledged -= 1;
       this.emit('published', message);
     } catch (error) {
+      this.unacknowledged -= 1;
       this.emit('device_error', error);
     }
   }

@@ -31,9 +31,11 @@ import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.
 import { checkOutputSecrets, OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample, untrustedTimeMessage } from './pipeline/normalise-sample.js';
+import { TimestampCollisions, timestampCollisionMessage } from './pipeline/timestamp-collisions.js';
 import type { PlanningCapacity } from './planning/capacity-service.js';
 import type { Planner, PlanningCounters } from './planning/planner.js';
 import { RateLimitedLog } from './rate-limited-log.js';
+import type { Reading } from './reading.js';
 import { redactUrlText } from './secrets.js';
 import { prepareBrokerSecurity } from './security/broker-security.js';
 import { configFileWarnings } from './security/config-file-warnings.js';
@@ -97,6 +99,8 @@ export class Gateway {
   /** Cold-chain monitoring (alarms, records), when `alarms.enabled`. */
   coldChain: ColdChainMonitor | undefined;
   private readonly problemLog: RateLimitedLog;
+  /** Finds readings that overwrite the previous reading of their series. */
+  private readonly timestampCollisions = new TimestampCollisions();
   private readonly skewMs: number;
   private readonly clock: (() => number) | undefined;
   private running = false;
@@ -530,7 +534,29 @@ export class Gateway {
     // is an `input_problem` instead, so it does not show up here once per field.
     for (const error of sample.errors) this.bus.emit('field_error', { device_id: sample.device_id, ...error });
     for (const fault of result.faults) this.bus.emit('sensor_fault', fault);
-    if (result.reading) this.bus.emit('reading', result.reading);
+    if (result.reading) {
+      const overwritten = this.timestampCollisions.check(result.reading);
+      if (overwritten !== undefined) this.reportTimestampCollision(sample.device_id, overwritten, result.reading);
+      this.bus.emit('reading', result.reading);
+    }
+  }
+
+  /** Counts a reading that overwrites the previous one of its series, and logs it once a minute per device. */
+  private reportTimestampCollision(device_id: string, overwritten: Reading, reading: Reading): void {
+    this.stats.timestamp_collisions++;
+    this.problemLog.warn(
+      `time-repeated:${device_id}`,
+      {
+        code: 'TIME_REPEATED',
+        device_id,
+        measurement: reading.measurement,
+        time_ms: reading.time_ms,
+        ...(overwritten.sequence !== undefined ? { overwritten_seq: overwritten.sequence } : {}),
+        ...(reading.sequence !== undefined ? { seq: reading.sequence } : {}),
+        message: timestampCollisionMessage(device_id, reading.time_ms),
+      },
+      'reading overwrote the previous reading of its series: same timestamp, other values',
+    );
   }
 
   private wireBus(): void {

@@ -22,6 +22,11 @@ export interface GatewayStats {
   /** Readings whose payload time was implausible, stored at the receive time instead. */
   untrusted_times: number;
   /**
+   * Readings that overwrote the previous reading of their series: same device timestamp, another value
+   * of a shared field. The earlier reading is lost in InfluxDB and the local store.
+   */
+  timestamp_collisions: number;
+  /**
    * Single fields a decoder could not read from an otherwise valid MQTT payload (missing path, wrong type)
    * or Modbus reply (short reply, NaN float). A failed Modbus request counts once in `poll_errors` instead.
    */
@@ -41,6 +46,7 @@ export function createStats(): GatewayStats {
     retained_skipped: 0,
     poll_errors: 0,
     untrusted_times: 0,
+    timestamp_collisions: 0,
     field_errors: 0,
     field_errors_by_device: new Map(),
   };

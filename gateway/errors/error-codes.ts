@@ -89,6 +89,7 @@ export const ERROR_CODES = {
   FIELD_OUT_OF_RANGE: { area: 'mqtt' },
   TIME_MISSING: { area: 'mqtt' },
   TIME_INVALID: { area: 'mqtt' },
+  TIME_REPEATED: { area: 'mqtt' },
   SEQUENCE_MISSING: { area: 'mqtt' },
   SEQUENCE_INVALID: { area: 'mqtt' },
   TAG_MISSING: { area: 'mqtt' },

@@ -33,7 +33,8 @@ type CounterKey =
   | 'poll_errors'
   | 'unknown_topics'
   | 'retained_skipped'
-  | 'untrusted_times';
+  | 'untrusted_times'
+  | 'timestamp_collisions';
 
 const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
   ['alarm_readings', 'Alarm readings of alarm transitions queued for the outputs, not counted as readings'],
@@ -43,6 +44,10 @@ const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
   ['unknown_topics', 'MQTT messages on topics that map to no device'],
   ['retained_skipped', 'Retained MQTT messages skipped because they carried no timestamp'],
   ['untrusted_times', 'Readings stored at the receive time because the device time was implausible'],
+  [
+    'timestamp_collisions',
+    'Readings that overwrote the previous reading of their series: same timestamp, other values',
+  ],
 ];
 
 const RTU_LINE_COUNTERS: Array<[keyof RtuLineStats, string]> = [

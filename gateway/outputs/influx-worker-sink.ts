@@ -137,13 +137,13 @@ export class InfluxWorkerSink extends EventEmitter implements Sink {
     return this.encoder.dropped_fields + this.sendDroppedFields;
   }
 
-  /** Lets the worker close its connections, then ends it. */
-  async stop(): Promise<void> {
+  /** Lets the worker close its connections for at most `timeout_ms`, then ends it. */
+  async stop(timeout_ms: number = STOP_TIMEOUT_MS): Promise<void> {
     const worker = this.worker;
     if (worker === undefined) return;
     const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
     this.post({ type: 'stop' });
-    const timer = setTimeout(() => void worker.terminate(), STOP_TIMEOUT_MS);
+    const timer = setTimeout(() => void worker.terminate(), timeout_ms);
     await exited;
     clearTimeout(timer);
   }

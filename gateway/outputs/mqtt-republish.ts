@@ -143,12 +143,15 @@ export class MqttRepublish extends EventEmitter implements Output {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Waits at most `stop_timeout_ms` for pending messages, then stops accepting readings; the client stays open. */
-  async stop(): Promise<void> {
+  /**
+   * Waits at most `timeout_ms` (default `stop_timeout_ms`) for pending messages, then stops accepting
+   * readings; the client stays open.
+   */
+  async stop(timeout_ms: number = this.stopTimeoutMs): Promise<void> {
     this.stopped = true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.stopTimeoutMs);
+      timer = setTimeout(resolve, timeout_ms);
     });
     await Promise.race([this.flush(), timeout]);
     clearTimeout(timer);

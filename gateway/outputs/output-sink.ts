@@ -53,7 +53,7 @@ export class OutputSink implements Sink {
     return report;
   }
 
-  stop(): Promise<void> {
-    return this.output.stop();
+  stop(timeout_ms?: number): Promise<void> {
+    return this.output.stop(timeout_ms);
   }
 }

@@ -23,13 +23,14 @@ export interface OutputStats {
  * - `write()` returns without waiting for the destination, and an invalid reading is counted rather than
  *   thrown. Every reading ends up counted once as written, rejected or dropped, or stays `pending`.
  * - `flush()` resolves when everything buffered before the call has been written, rejected or dropped.
- * - `stop()` flushes, then releases connections and timers. A `write()` after `stop()` is counted as dropped.
+ * - `stop(timeout_ms)` flushes for at most `timeout_ms` (the output's own stop timeout when omitted), then
+ *   releases connections and timers. A `write()` after `stop()` is counted as dropped.
  * - `stats()` returns the counters above.
  */
 export interface Output {
   start(): Promise<void>;
   write(readings: readonly Reading[]): void;
   flush(): Promise<void>;
-  stop(): Promise<void>;
+  stop(timeout_ms?: number): Promise<void>;
   stats(): OutputStats;
 }

@@ -53,8 +53,8 @@ export function createRepublishOutput(
     async flush() {
       await inner?.flush();
     },
-    async stop() {
-      await inner?.stop();
+    async stop(timeout_ms?: number) {
+      await inner?.stop(timeout_ms);
       // Forced: messages still unacknowledged after the output's own stop timeout stay queued and are
       // sent again after a restart. The embedded broker withholds PUBACKs once the input has stopped, so
       // an unforced end would wait for them forever.

@@ -81,9 +81,14 @@ export class QueueConsumer extends EventEmitter {
     return this.inFlight.length > 0;
   }
 
-  /** Lets the current page finish for at most `stop_timeout_ms`, aborts it, then stops the sink. */
+  /**
+   * Lets the current page finish, aborts it if it has not, then stops the sink with the time left. The
+   * page and the sink's stop share one `stop_timeout_ms`, so the stop ends within it (plus the time the
+   * sink needs to close its connections).
+   */
   async stop(): Promise<void> {
     if (this.running === undefined) return;
+    const deadline = Date.now() + this.stopTimeoutMs;
     this.stopping = true;
     this.wake?.();
     this.queue.off('committed', this.onCommitted);
@@ -94,7 +99,7 @@ export class QueueConsumer extends EventEmitter {
     await this.running;
     clearTimeout(timer);
     this.running = undefined;
-    await this.sink.stop();
+    await this.sink.stop(Math.max(0, deadline - Date.now()));
   }
 
   stats(): ConsumerStats {

@@ -42,7 +42,11 @@ export interface Sink {
   readonly pages_in_flight?: number;
   /** Encodes a reading as the text this sink sends, or returns null when it cannot. */
   encodeLine?(reading: Reading): string | null;
-  stop(): Promise<void>;
+  /**
+   * Releases connections and workers. `timeout_ms` is what is left of the consumer's stop timeout: the
+   * sink waits for its destination at most that long, so the whole stop ends within the stated timeout.
+   */
+  stop(timeout_ms?: number): Promise<void>;
 }
 
 /** Returns a report with nothing counted yet. */

@@ -119,12 +119,15 @@ export class UpstreamOutput extends EventEmitter implements Output {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  /** Waits at most `stop_timeout_ms` for acknowledgements, then closes the client; the session stays at the broker. */
-  async stop(): Promise<void> {
+  /**
+   * Waits at most `timeout_ms` (default `stop_timeout_ms`) for acknowledgements, then closes the client;
+   * the session stays at the broker, and unacknowledged readings stay in the durable queue.
+   */
+  async stop(timeout_ms: number = this.options.stop_timeout_ms ?? 5000): Promise<void> {
     this.stopped = true;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, this.options.stop_timeout_ms ?? 5000);
+      timer = setTimeout(resolve, timeout_ms);
     });
     await Promise.race([this.flush(), timeout]);
     clearTimeout(timer);

@@ -14,6 +14,7 @@ import { validateConfig } from '../../gateway/config/load.js';
 import { Gateway } from '../../gateway/gateway.js';
 import { startUpstreamTally, type UpstreamTally } from '../cluster/support/upstream-tally.js';
 import { type Mosquitto, startMosquitto } from '../harness/mosquitto.js';
+import { waitFor } from './support/wait-for.js';
 
 interface LogLine {
   level: number;
@@ -33,15 +34,6 @@ afterAll(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   delete process.env[PASSWORD_ENV];
 });
-
-/** Polls `condition` every 100 ms. Rejects with an error naming `what` after `timeout_ms`. */
-async function waitFor(condition: () => boolean, what: string, timeout_ms: number): Promise<void> {
-  const deadline = Date.now() + timeout_ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout_ms} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 /** Sets `user`'s password in the mosquitto password file `file`, which mosquitto reads as its own user. */
 function setPassword(file: string, user: string, password: string, create = false): void {

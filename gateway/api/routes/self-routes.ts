@@ -19,6 +19,7 @@ export function selfMetrics(context: ApiContext) {
     retained_skipped: stats.retained_skipped,
     poll_errors: stats.poll_errors,
     untrusted_times: stats.untrusted_times,
+    timestamp_collisions: stats.timestamp_collisions,
     devices_up: devices.up,
     devices_total: devices.total,
     outputs: Object.fromEntries(

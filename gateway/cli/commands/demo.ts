@@ -1,11 +1,13 @@
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { startFleet } from '../../../firmware-sim/fleet.js';
+import { paceWarningMessage } from '../../../firmware-sim/publish-pace.js';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../broker/embedded-broker.js';
 import { validateConfig } from '../../config/load.js';
 import { DEFAULT_MAX_PAYLOAD_BYTES } from '../../config/schema.js';
 import { demoConfig } from '../../demo/demo-config.js';
 import { type DemoFlags, parseDemoFlags } from '../../demo/demo-options.js';
+import { IngestLag, ingestLagMessage } from '../../demo/ingest-lag.js';
 import { LiveSummary } from '../../demo/live-summary.js';
 import { Gateway } from '../../gateway.js';
 import { createLogger, type Logger } from '../../logger.js';
@@ -56,7 +58,12 @@ async function runDemo(flags: DemoFlags): Promise<void> {
 
   const broker = await startDemoBroker(settings.mqtt_port, log);
   const stopRejectionLog = logBrokerRejections(broker.events, log);
-  const fleet = await startFleet({ broker_url: broker.url, interval_ms: intervalMs, seed: 7 });
+  const fleet = await startFleet({
+    broker_url: broker.url,
+    interval_ms: intervalMs,
+    seed: 7,
+    on_publish_behind: (report) => log.warn({ ...report }, paceWarningMessage(report)),
+  });
   const data = demoConfig(fleet.devices, {
     broker_url: broker.url,
     store_path: settings.store_path,
@@ -67,6 +74,15 @@ async function runDemo(flags: DemoFlags): Promise<void> {
   });
   const gateway = new Gateway(validateConfig(data, 'demo'), log);
   const summary = new LiveSummary(gateway.bus);
+  const lag = new IngestLag(gateway.bus, {
+    interval_ms: intervalMs,
+    stamping_devices: fleet.devices.filter((device) => device.protocol === 'mqtt').length,
+  });
+  const lagTicker = setInterval(() => {
+    const report = lag.check();
+    if (report !== undefined) log.warn({ ...report }, ingestLagMessage(report));
+  }, 5000);
+  lagTicker.unref();
   const started = Date.now();
 
   let stopped = false;
@@ -74,6 +90,7 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     if (stopped) return;
     stopped = true;
     clearInterval(ticker);
+    clearInterval(lagTicker);
     // The gateway stops its inputs first, then commits what it read to the durable queue and stops its
     // outputs. The simulated fleet stops after it, so no Modbus poll meets a controller that has closed.
     await gateway.stop();

@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import { TimestampCollisions, timestampCollisionMessage } from '../../../gateway/pipeline/timestamp-collisions.js';
+import type { FieldValue, Reading } from '../../../gateway/reading.js';
+
+const ROOM_TAGS = Object.freeze({ site: 's', asset: 'room-1', device: 'room-1' });
+const TRUCK_TAGS = Object.freeze({ site: 's', asset: 'truck-1', device: 'truck-1' });
+const SECOND = Date.UTC(2026, 11, 4, 15, 0, 0);
+
+function reading(fields: Record<string, FieldValue>, time_ms = SECOND, tags: object = ROOM_TAGS): Reading {
+  return {
+    measurement: 'cold_room',
+    tags: tags as Reading['tags'],
+    fields,
+    integer_fields: new Set(),
+    time_ms,
+    time_source: 'source',
+  };
+}
+
+describe('TimestampCollisions', () => {
+  it('returns the reading that a same-time reading overwrites', () => {
+    const collisions = new TimestampCollisions();
+    const first = reading({ air_temp_c: 3.5, seq: 5001 });
+    expect(collisions.check(first)).toBeUndefined();
+    expect(collisions.check(reading({ air_temp_c: 3.5, seq: 5002 }))).toBe(first);
+  });
+
+  it('compares with the newest reading of the series', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ seq: 1 }));
+    const second = reading({ seq: 2 });
+    collisions.check(second);
+    expect(collisions.check(reading({ seq: 3 }))).toBe(second);
+  });
+
+  it('ignores an identical repeat', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ air_temp_c: 3.5, seq: 5003 }));
+    expect(collisions.check(reading({ air_temp_c: 3.5, seq: 5003 }))).toBeUndefined();
+  });
+
+  it('ignores readings with disjoint fields', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ air_temp_c: 3.5 }));
+    expect(collisions.check(reading({ humidity_pct: 80 }))).toBeUndefined();
+  });
+
+  it('ignores a new timestamp', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ seq: 1 }));
+    expect(collisions.check(reading({ seq: 2 }, SECOND + 1))).toBeUndefined();
+  });
+
+  it('keeps series apart', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ seq: 1 }, SECOND, ROOM_TAGS));
+    expect(collisions.check(reading({ seq: 2 }, SECOND, TRUCK_TAGS))).toBeUndefined();
+  });
+
+  it('misses a repeat of an older timestamp', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ seq: 1 }, SECOND));
+    collisions.check(reading({ seq: 2 }, SECOND + 1000));
+    expect(collisions.check(reading({ seq: 3 }, SECOND))).toBeUndefined();
+  });
+});
+
+describe('timestampCollisionMessage', () => {
+  it('names the device, the time and the fixes', () => {
+    const message = timestampCollisionMessage('room-1', SECOND);
+    expect(message).toContain('device room-1 sent two readings with the same timestamp 2026-12-04T15:00:00.000Z');
+    expect(message).toContain('a whole second, as epoch seconds give');
+    expect(message).toContain('epoch milliseconds');
+    expect(message).toContain('remove time_path from the payload mapping');
+  });
+
+  it('leaves out the second hint for a millisecond time', () => {
+    expect(timestampCollisionMessage('room-1', SECOND + 412)).not.toContain('whole second');
+  });
+});
