@@ -31,7 +31,11 @@ import { configuredCredentials, type MqttCredentials } from './mqtt-credentials.
 import { checkOutputSecrets, OutputSet, type OutputStats } from './output-set.js';
 import type { DeviceIdentity } from './pipeline/normalise-sample.js';
 import { faultReading, normaliseSample, untrustedTimeMessage } from './pipeline/normalise-sample.js';
-import { TimestampCollisions, timestampCollisionMessage } from './pipeline/timestamp-collisions.js';
+import {
+  type TimestampCollision,
+  TimestampCollisions,
+  timestampCollisionMessage,
+} from './pipeline/timestamp-collisions.js';
 import type { PlanningCapacity } from './planning/capacity-service.js';
 import type { Planner, PlanningCounters } from './planning/planner.js';
 import { RateLimitedLog } from './rate-limited-log.js';
@@ -535,14 +539,14 @@ export class Gateway {
     for (const error of sample.errors) this.bus.emit('field_error', { device_id: sample.device_id, ...error });
     for (const fault of result.faults) this.bus.emit('sensor_fault', fault);
     if (result.reading) {
-      const overwritten = this.timestampCollisions.check(result.reading);
-      if (overwritten !== undefined) this.reportTimestampCollision(sample.device_id, overwritten, result.reading);
+      const collision = this.timestampCollisions.check(result.reading);
+      if (collision !== undefined) this.reportTimestampCollision(sample.device_id, collision, result.reading);
       this.bus.emit('reading', result.reading);
     }
   }
 
   /** Counts a reading that overwrites the previous one of its series, and logs it once a minute per device. */
-  private reportTimestampCollision(device_id: string, overwritten: Reading, reading: Reading): void {
+  private reportTimestampCollision(device_id: string, collision: TimestampCollision, reading: Reading): void {
     this.stats.timestamp_collisions++;
     this.problemLog.warn(
       `time-repeated:${device_id}`,
@@ -551,7 +555,8 @@ export class Gateway {
         device_id,
         measurement: reading.measurement,
         time_ms: reading.time_ms,
-        ...(overwritten.sequence !== undefined ? { overwritten_seq: overwritten.sequence } : {}),
+        field: collision.field,
+        ...(collision.overwritten_sequence !== undefined ? { overwritten_seq: collision.overwritten_sequence } : {}),
         ...(reading.sequence !== undefined ? { seq: reading.sequence } : {}),
         message: timestampCollisionMessage(device_id, reading.time_ms),
       },

@@ -1,51 +1,83 @@
 import type { FieldValue, Reading } from '../reading.js';
 
-/** Memory of one series. It is updated in place, so a reading costs no allocation. */
+/**
+ * Memory of one series: each field's newest value and that value's timestamp. It is updated in place,
+ * so a reading costs no allocation, and it holds no reading: a reading kept until its series' next one
+ * would outlive V8's young generation and grow the old one.
+ */
 interface SeriesMemory {
-  previous: Reading;
+  measurement: string;
+  /** Memory of the same tag set under another measurement. */
+  next: SeriesMemory | undefined;
+  values: Record<string, FieldValue>;
+  times: Record<string, number>;
+  /** Sequence number of the newest reading, when it had one, and that reading's timestamp. */
+  sequence: number | undefined;
+  sequence_time_ms: number;
+}
+
+/** A reading that replaced a value stored under the same series and timestamp. */
+export interface TimestampCollision {
+  /** Name of the first field whose stored value the reading replaced. */
+  field: string;
+  /** Sequence number of the overwritten reading, when it had one and was the series' newest. */
+  overwritten_sequence?: number;
 }
 
 /**
- * Finds readings that overwrite the previous reading of their series. InfluxDB and the local store keep
- * one point per series (measurement and tag set) and timestamp, and merge a second point's fields into
- * it. A reading with its series' previous timestamp and another value of a shared field therefore
- * replaces that value, as happens to a device that reports more than once a second in epoch seconds. A repeat with equal values (a QoS 1 redelivery) and readings with disjoint fields (two
- * messages carrying different fields) lose nothing and are not reported.
+ * Finds readings that overwrite a value of an earlier reading of their series. InfluxDB and the local
+ * store keep one point per series (measurement and tag set) and timestamp, and merge a second point's
+ * fields into it. A reading with a timestamp that a field of its series already has, and another value
+ * for that field, therefore replaces the value, as happens to a device that reports more than once a
+ * second in epoch seconds. A repeat with equal values (a QoS 1 redelivery) and readings with disjoint
+ * fields (two messages carrying different fields) lose nothing and are not reported.
  *
  * Series are recognised by their frozen tag set, which the pipeline shares among the readings of a
- * series, so each reading costs one WeakMap lookup. Memory is one reference per live tag set.
- * NOTE: only the immediately previous reading of a series is compared, so a reading that repeats an
- * older timestamp after readings with other timestamps is not reported.
+ * series, so each reading costs one WeakMap lookup. Memory is one record per live tag set.
+ * NOTE: each field remembers only its newest timestamp, so a reading that repeats an older timestamp
+ * after readings with other timestamps is not reported.
  */
 export class TimestampCollisions {
   private readonly series = new WeakMap<object, SeriesMemory>();
 
   /**
-   * Remembers `reading` as its series' newest and returns the reading it overwrites: the previous one
-   * of the series when that has the same `time_ms` and a shared field with another value. Returns
-   * undefined otherwise.
+   * Remembers the fields of `reading` and returns the collision when one of them already has a value
+   * with the same `time_ms` and measurement, and that value differs. Returns undefined otherwise.
    */
-  check(reading: Reading): Reading | undefined {
-    const memory = this.series.get(reading.tags);
-    if (memory === undefined) {
-      this.series.set(reading.tags, { previous: reading });
-      return undefined;
+  check(reading: Reading): TimestampCollision | undefined {
+    const memory = this.memoryOf(reading);
+    const time = reading.time_ms;
+    let field: string | undefined;
+    for (const name in reading.fields) {
+      const value = reading.fields[name] as FieldValue;
+      if (field === undefined && memory.times[name] === time && memory.values[name] !== value) field = name;
+      memory.values[name] = value;
+      memory.times[name] = time;
     }
-    const previous = memory.previous;
-    memory.previous = reading;
-    if (previous.time_ms !== reading.time_ms) return undefined;
-    if (previous.measurement !== reading.measurement) return undefined;
-    return sharedFieldDiffers(previous.fields, reading.fields) ? previous : undefined;
+    const overwritten = memory.sequence_time_ms === time ? memory.sequence : undefined;
+    memory.sequence = reading.sequence;
+    memory.sequence_time_ms = time;
+    if (field === undefined) return undefined;
+    return overwritten === undefined ? { field } : { field, overwritten_sequence: overwritten };
   }
-}
 
-/** True when a field present in both readings has different values. */
-function sharedFieldDiffers(older: Record<string, FieldValue>, newer: Record<string, FieldValue>): boolean {
-  for (const name in newer) {
-    const value = older[name];
-    if (value !== undefined && value !== newer[name]) return true;
+  /** Returns the memory of the reading's tag set and measurement, created on first use. */
+  private memoryOf(reading: Reading): SeriesMemory {
+    const first = this.series.get(reading.tags);
+    for (let memory = first; memory !== undefined; memory = memory.next) {
+      if (memory.measurement === reading.measurement) return memory;
+    }
+    const created: SeriesMemory = {
+      measurement: reading.measurement,
+      next: first,
+      values: {},
+      times: {},
+      sequence: undefined,
+      sequence_time_ms: Number.NaN,
+    };
+    this.series.set(reading.tags, created);
+    return created;
   }
-  return false;
 }
 
 /**

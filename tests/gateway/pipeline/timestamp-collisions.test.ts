@@ -6,8 +6,13 @@ const ROOM_TAGS = Object.freeze({ site: 's', asset: 'room-1', device: 'room-1' }
 const TRUCK_TAGS = Object.freeze({ site: 's', asset: 'truck-1', device: 'truck-1' });
 const SECOND = Date.UTC(2026, 11, 4, 15, 0, 0);
 
-function reading(fields: Record<string, FieldValue>, time_ms = SECOND, tags: object = ROOM_TAGS): Reading {
-  return {
+function reading(
+  fields: Record<string, FieldValue>,
+  time_ms = SECOND,
+  tags: object = ROOM_TAGS,
+  sequence?: number,
+): Reading {
+  const result: Reading = {
     measurement: 'cold_room',
     tags: tags as Reading['tags'],
     fields,
@@ -15,22 +20,34 @@ function reading(fields: Record<string, FieldValue>, time_ms = SECOND, tags: obj
     time_ms,
     time_source: 'source',
   };
+  if (sequence !== undefined) result.sequence = sequence;
+  return result;
 }
 
 describe('TimestampCollisions', () => {
-  it('returns the reading that a same-time reading overwrites', () => {
+  it('reports a same-time reading with other values', () => {
     const collisions = new TimestampCollisions();
-    const first = reading({ air_temp_c: 3.5, seq: 5001 });
-    expect(collisions.check(first)).toBeUndefined();
-    expect(collisions.check(reading({ air_temp_c: 3.5, seq: 5002 }))).toBe(first);
+    expect(collisions.check(reading({ air_temp_c: 3.5, seq: 5001 }, SECOND, ROOM_TAGS, 5001))).toBeUndefined();
+    expect(collisions.check(reading({ air_temp_c: 3.5, seq: 5002 }, SECOND, ROOM_TAGS, 5002))).toEqual({
+      field: 'seq',
+      overwritten_sequence: 5001,
+    });
   });
 
-  it('compares with the newest reading of the series', () => {
+  it('names the newest overwritten sequence', () => {
     const collisions = new TimestampCollisions();
-    collisions.check(reading({ seq: 1 }));
-    const second = reading({ seq: 2 });
-    collisions.check(second);
-    expect(collisions.check(reading({ seq: 3 }))).toBe(second);
+    collisions.check(reading({ seq: 1 }, SECOND, ROOM_TAGS, 1));
+    collisions.check(reading({ seq: 2 }, SECOND, ROOM_TAGS, 2));
+    expect(collisions.check(reading({ seq: 3 }, SECOND, ROOM_TAGS, 3))).toEqual({
+      field: 'seq',
+      overwritten_sequence: 2,
+    });
+  });
+
+  it('omits a missing sequence', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ air_temp_c: 3.5 }));
+    expect(collisions.check(reading({ air_temp_c: 4 }))).toEqual({ field: 'air_temp_c' });
   });
 
   it('ignores an identical repeat', () => {
@@ -45,6 +62,14 @@ describe('TimestampCollisions', () => {
     expect(collisions.check(reading({ humidity_pct: 80 }))).toBeUndefined();
   });
 
+  it('compares fields of earlier same-time readings', () => {
+    // The stores merge the first two readings into one point, which the third then changes.
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ air_temp_c: 3.5 }));
+    collisions.check(reading({ humidity_pct: 80 }));
+    expect(collisions.check(reading({ air_temp_c: 4 }))).toEqual({ field: 'air_temp_c' });
+  });
+
   it('ignores a new timestamp', () => {
     const collisions = new TimestampCollisions();
     collisions.check(reading({ seq: 1 }));
@@ -55,6 +80,13 @@ describe('TimestampCollisions', () => {
     const collisions = new TimestampCollisions();
     collisions.check(reading({ seq: 1 }, SECOND, ROOM_TAGS));
     expect(collisions.check(reading({ seq: 2 }, SECOND, TRUCK_TAGS))).toBeUndefined();
+  });
+
+  it('keeps measurements apart', () => {
+    const collisions = new TimestampCollisions();
+    collisions.check(reading({ seq: 1 }));
+    expect(collisions.check({ ...reading({ seq: 2 }), measurement: 'device_health' })).toBeUndefined();
+    expect(collisions.check(reading({ seq: 3 }))).toEqual({ field: 'seq' });
   });
 
   it('misses a repeat of an older timestamp', () => {
