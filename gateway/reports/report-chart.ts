@@ -46,6 +46,16 @@ function shade(
   }
 }
 
+/**
+ * Returns the time span of the chart: the report window up to `statistics_to_ms`, where the figures end
+ * when the window reaches past the time the report was generated. A window wholly after that time keeps
+ * its own span, which then has nothing to draw.
+ */
+export function chartSpan(data: Pick<ReportData, 'from_ms' | 'to_ms' | 'statistics_to_ms'>): [number, number] {
+  const end = data.statistics_to_ms > data.from_ms ? data.statistics_to_ms : data.to_ms;
+  return [data.from_ms, end];
+}
+
 function drawAxes(doc: PdfDoc, data: ReportData, box: ChartBox, low: number, high: number, toY: (v: number) => number) {
   doc.lineWidth(0.5).strokeColor('#000000').rect(box.x, box.y, box.width, box.height).stroke();
   doc.fontSize(7).fillColor('#000000');
@@ -54,7 +64,7 @@ function drawAxes(doc: PdfDoc, data: ReportData, box: ChartBox, low: number, hig
     doc.text(`${value}`, box.x - 24, toY(value) - 3, { width: 20, align: 'right', lineBreak: false });
   }
   doc.text(formatUtc(data.from_ms), box.x, box.y + box.height + 3, { lineBreak: false });
-  doc.text(formatUtc(data.to_ms), box.x + box.width - 80, box.y + box.height + 3, {
+  doc.text(formatUtc(chartSpan(data)[1]), box.x + box.width - 80, box.y + box.height + 3, {
     width: 80,
     align: 'right',
     lineBreak: false,
@@ -109,9 +119,10 @@ function drawLegend(doc: PdfDoc, box: ChartBox) {
 /** Draws the chart into `box` on the current page. */
 export function drawTemperatureChart(doc: PdfDoc, data: ReportData, box: ChartBox): void {
   const [low, high] = valueRange(data);
-  const span_ms = data.to_ms - data.from_ms;
+  const [start_ms, end_ms] = chartSpan(data);
+  const span_ms = end_ms - start_ms;
   const toX = (time_ms: number) =>
-    box.x + ((Math.min(Math.max(time_ms, data.from_ms), data.to_ms) - data.from_ms) / span_ms) * box.width;
+    box.x + ((Math.min(Math.max(time_ms, start_ms), end_ms) - start_ms) / span_ms) * box.width;
   const toY = (value: number) => box.y + box.height - ((value - low) / (high - low)) * box.height;
   doc.save();
   shade(doc, data.defrost_periods, DEFROST_COLOUR, toX, box);
