@@ -100,6 +100,9 @@ async function runDemo(flags: DemoFlags): Promise<void> {
     process.stdout.write(
       summary.render(Date.now(), `coldpool demo stopped after ${Math.round((Date.now() - started) / 1000)} s`),
     );
+    // The totals after the flush: what was received, written and left in the queue.
+    const metrics = gateway.selfMetrics();
+    if (metrics) process.stdout.write(`${LiveSummary.metricsLine(metrics)}\n`);
   };
   const ticker = setInterval(() => {
     const header = `coldpool demo: ${summary.deviceCount()}/${fleet.devices.length} devices reporting, broker ${broker.url}`;

@@ -62,4 +62,15 @@ describe('coldpool demo stop', () => {
     expect(run.stdout).toContain('coldpool demo stopped after');
     expect(run.stdout).not.toContain(' DOWN');
   });
+
+  it('prints the totals after the flush', async () => {
+    const run = await runDemo(['--duration', '2', '--interval-ms', '100']);
+    expect(run.code).toBe(0);
+    const final = run.stdout.slice(run.stdout.indexOf('coldpool demo stopped after'));
+    // Every received reading is written to the one output, the local store, and none is left queued.
+    const totals = /received (\d+) {2}written \(sum over outputs\) (\d+) .* queue 0 points/.exec(final);
+    expect(totals).not.toBeNull();
+    expect(Number(totals?.[1])).toBeGreaterThan(0);
+    expect(Number(totals?.[2])).toBeGreaterThanOrEqual(Number(totals?.[1]));
+  });
 });
