@@ -119,6 +119,27 @@ export function readChirpstackUplink(document: unknown, payload: Buffer): Lorawa
   });
 }
 
+/** Messages other than uplinks that The Things Stack v3 publishes for a device, by their top-level key. */
+const TTS_OTHER_MESSAGES = [
+  'join_accept',
+  'downlink_ack',
+  'downlink_nack',
+  'downlink_sent',
+  'downlink_failed',
+  'downlink_queued',
+  'location_solved',
+  'service_data',
+];
+
+/** Describes which objects of a The Things Stack v3 uplink `document` lacks, and which other message it is. */
+function missingTtsObjects(document: unknown): string {
+  if (!isObject(document)) return 'payload is not a JSON object with end_device_ids and uplink_message';
+  const missing = ['end_device_ids', 'uplink_message'].filter((key) => !isObject(document[key]));
+  const other = TTS_OTHER_MESSAGES.find((key) => isObject(document[key]));
+  const kind = other === undefined ? '' : ` (it is a ${other} message)`;
+  return `payload has no ${missing.join(' and ')} object${missing.length > 1 ? 's' : ''}${kind}`;
+}
+
 /**
  * Reads a The Things Stack v3 uplink message (topic `v3/<app>@<tenant>/devices/<device-id>/up`). The
  * receive time is the Network Server's (`uplink_message.received_at`), else the Application Server's
@@ -127,7 +148,7 @@ export function readChirpstackUplink(document: unknown, payload: Buffer): Lorawa
 export function readTtsUplink(document: unknown, payload: Buffer): LorawanUplink {
   if (!isObject(document) || !isObject(document.end_device_ids) || !isObject(document.uplink_message)) {
     throw notUplink(
-      'payload has no end_device_ids and uplink_message objects, so it is not a The Things Stack v3 uplink message; ' +
+      `${missingTtsObjects(document)}, so it is not a The Things Stack v3 uplink message; ` +
         'subscribe to v3/<app>@<tenant>/devices/+/up only, or use format chirpstack_v4 for ChirpStack',
       payload,
     );

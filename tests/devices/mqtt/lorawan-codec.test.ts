@@ -229,6 +229,19 @@ describe('lorawan-codec tts_v3', () => {
     expect(decodeError(join, tts).code).toBe('PAYLOAD_NOT_UPLINK');
   });
 
+  it('names the missing uplink object', () => {
+    const join = { end_device_ids: ttsUplink.end_device_ids, join_accept: { received_at: '2026-12-04T15:00:00Z' } };
+    expect(decodeError(join, tts).reason).toMatch(
+      /^payload has no uplink_message object \(it is a join_accept message\), so it is not a The Things Stack v3 uplink/,
+    );
+  });
+
+  it('names both missing objects', () => {
+    expect(decodeError({ temperature: 4 }, tts).reason).toMatch(
+      /^payload has no end_device_ids and uplink_message objects,/,
+    );
+  });
+
   it('rejects invalid JSON', () => {
     try {
       decodePayload('x', Buffer.from('{"end_device_ids":'), tts, context);
