@@ -48,7 +48,9 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
       },
     },
     async (request, reply) => {
-      // The limit counts every attempt from an address before the scrypt check, so a flood costs no CPU.
+      // Every attempt spends one login of its address before the scrypt check, so a flood costs no CPU. A
+      // successful one gets it back: operators sharing one address (a kiosk, a NAT) are limited only by
+      // failed logins, and a valid account cannot refill more than its own attempt.
       if (!limiter.take(request.ip)) {
         settings.onFailure?.({ ip: request.ip, username: request.body.username, reason: 'rate_limited' });
         const retry_s = Math.ceil(limiter.retryAfterMs(request.ip) / 1000);
@@ -66,6 +68,7 @@ export function registerLoginRoutes(app: FastifyInstance, settings: LoginRouteSe
         settings.onFailure?.({ ip: request.ip, username, reason: 'wrong_credentials' });
         return sendAuthError(reply, 401, 'AUTH_LOGIN_FAILED', 'wrong user name or password');
       }
+      limiter.refund(request.ip);
       const issued = tokens.issue(username, role);
       return { token: issued.token, token_type: 'Bearer', role, expires_at_ms: issued.expires_at_ms };
     },

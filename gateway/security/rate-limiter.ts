@@ -50,6 +50,12 @@ export class RateLimiter {
     return bucket.tokens >= 1 ? 0 : Math.ceil((1 - bucket.tokens) / this.refillPerMs);
   }
 
+  /** Gives back one event that `key` spent, up to its allowance. */
+  refund(key: string): void {
+    const bucket = this.buckets.get(key);
+    if (bucket !== undefined) bucket.tokens = Math.min(this.options.max_events, bucket.tokens + 1);
+  }
+
   /** Gives `key` its full allowance back, such as after a successful login. */
   reset(key: string): void {
     this.buckets.delete(key);

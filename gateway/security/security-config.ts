@@ -122,7 +122,7 @@ export const httpAuthSchema = z.strictObject({
    * of `outputs.local_store.path`, placed by the config loader.
    */
   session_store_path: z.string().min(1).default('data/sessions.db'),
-  /** Login attempts one source address may make per `login_window_s`, default 5. */
+  /** Failed login attempts one source address may make per `login_window_s`, default 5; a successful one is given back. */
   max_logins_per_window: z.number().int().min(1).max(10000).default(5),
   /** Window of `max_logins_per_window`, seconds, default 300. */
   login_window_s: z.number().positive().max(86400).default(300),

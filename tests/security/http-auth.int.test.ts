@@ -299,6 +299,18 @@ describe('httpAuth login', () => {
     expect((await login(server, 'vera', 'pw-viewer')).status).toBe(429);
   });
 
+  it('does not count successful logins', async () => {
+    const server = await serve({ max_logins_per_window: 3 });
+    for (let i = 0; i < 6; i++) expect((await login(server, 'vera', 'pw-viewer')).status).toBe(200);
+    await login(server, 'vera', 'wrong');
+    await login(server, 'vera', 'wrong');
+    expect((await login(server, 'vera', 'pw-viewer')).status).toBe(200);
+    await login(server, 'vera', 'wrong');
+    await login(server, 'vera', 'wrong');
+    await login(server, 'vera', 'wrong');
+    expect((await login(server, 'vera', 'pw-viewer')).status).toBe(429);
+  });
+
   it('reports failed logins without the password', async () => {
     const server = await serve({ max_logins_per_window: 2 });
     await login(server, 'vera', 'wrong-secret');

@@ -54,4 +54,16 @@ describe('RateLimiter', () => {
   it('rejects a zero max', () => {
     expect(() => new RateLimiter({ max_events: 0, window_s: 1 })).toThrow(RangeError);
   });
+
+  it('refunds one event up to the max', () => {
+    const { instance } = limiter(2, 60);
+    instance.take('a');
+    instance.take('a');
+    instance.refund('a');
+    instance.refund('a');
+    instance.refund('a');
+    expect(instance.take('a')).toBe(true);
+    expect(instance.take('a')).toBe(true);
+    expect(instance.take('a')).toBe(false);
+  });
 });
