@@ -58,14 +58,21 @@ export function reportCsv(data: ReportData): string {
     ...data.gaps.map((gap, index) =>
       comment(`gap_${index + 1}`, `${formatUtc(gap.start_ms)} to ${formatUtc(gap.end_ms)}`),
     ),
-    ...data.alarms.map((alarm) =>
+    ...data.alarms.flatMap((alarm) => [
       comment(
         `alarm ${alarm.id}`,
         `${alarm.level} ${alarm.message}; acknowledged by ${alarm.acknowledgement ? describeActor(alarm.acknowledgement) : 'nobody'}; ` +
           `closed by ${alarm.closure ? describeActor(alarm.closure) : 'nobody'}; ` +
           `corrective action: ${alarm.closure?.corrective_action ?? 'none yet'}`,
       ),
-    ),
+      // The comments, as the PDF lists them under the alarm.
+      ...alarm.comments.map((note, index) =>
+        comment(
+          `alarm ${alarm.id} comment_${index + 1}`,
+          `by ${describeActor(note)} at ${formatUtc(note.time_ms)}: ${note.comment}`,
+        ),
+      ),
+    ]),
     ...data.calibrations.map((probe) =>
       comment(
         `calibration ${probe.probe}`,

@@ -131,6 +131,17 @@ describe('report csv', () => {
     );
   });
 
+  it('lists alarm comments', () => {
+    const alarm = {
+      ...closedAlarm(),
+      comments: [{ by: 'otto', on_behalf_of: 'Li Wei', time_ms: START + 5 * MIN, comment: 'door wedged open' }],
+    };
+    const csv = reportCsv({ ...report([3, 3.4, 4], 3), alarms: [alarm] });
+    expect(commentValue(csv, `alarm ${alarm.id} comment_1`)).toBe(
+      'by otto on behalf of Li Wei at 2026-12-01 00:05:00: door wedged open',
+    );
+  });
+
   it('names nobody on an open alarm', () => {
     const data = report([3, 3.4, 4], 3);
     const alarm = closedAlarm();
