@@ -129,17 +129,24 @@ export function acknowledgeAlarm(alarm: Alarm, ack: Acknowledgement): void {
 }
 
 /**
+ * Returns the message of a close rejected because the alarm's condition still holds. The API shows that
+ * condition as `condition_active`. Only an alarm not acknowledged yet gets the advice to acknowledge it.
+ */
+function stillActiveMessage(alarm: Alarm): string {
+  const condition = `its condition (rule ${alarm.rule}) is still active (condition_active: true)`;
+  if (alarm.acknowledgement) {
+    return `alarm ${alarm.id} is acknowledged, but ${condition}; it can be closed once the condition clears`;
+  }
+  return `alarm ${alarm.id} cannot be closed yet because ${condition}; acknowledge it now, and close it once the condition clears`;
+}
+
+/**
  * Closes a cleared alarm with its corrective action, acknowledging it too if it was not acknowledged yet. Throws while
  * the condition is still active or when the alarm is already closed.
  */
 export function closeAlarm(alarm: Alarm, closure: Closure): void {
   if (alarm.closure) throw new AlarmStateError('ALARM_CLOSED', `alarm ${alarm.id} is already closed`);
-  if (alarm.active) {
-    throw new AlarmStateError(
-      'ALARM_STILL_ACTIVE',
-      `alarm ${alarm.id} is still active; close it after it clears, or acknowledge it now`,
-    );
-  }
+  if (alarm.active) throw new AlarmStateError('ALARM_STILL_ACTIVE', stillActiveMessage(alarm));
   alarm.acknowledgement ??= {
     by: closure.by,
     ...(closure.on_behalf_of !== undefined ? { on_behalf_of: closure.on_behalf_of } : {}),

@@ -7,6 +7,7 @@
 import { matchesAsset } from '../alarms/asset-profile.js';
 import type { ResolvedDevice } from '../config/resolve.js';
 import type { ApiDeps } from './api-context.js';
+import { isWholeAssetAlarm } from './asset-alarms.js';
 import { ApiError } from './errors.js';
 import type { ChartProfile } from './history/chart-groups.js';
 import type { Alarm, AlarmService } from './services.js';
@@ -21,6 +22,11 @@ export interface AssetTarget {
   devices: ResolvedDevice[];
   /** The `alarms.assets` entry that the id names, or null for a whole asset. */
   entry: ChartProfile | null;
+  /**
+   * For a whole asset, the ids of the `alarms.assets` entries whose `match.asset` is the asset, whose
+   * alarms belong to the asset too. Empty for an entry.
+   */
+  entry_ids: string[];
 }
 
 /** Returns the 404 error of an asset id that is neither a device asset nor an `alarms.assets` id. */
@@ -40,7 +46,10 @@ export function assetNotFound(id: string): ApiError {
 export function resolveAssetTarget(deps: ApiDeps, id: string): AssetTarget {
   const configured = deps.gateway.resolved.devices;
   const devices = configured.filter((device) => device.asset === id);
-  if (devices.length > 0) return { id, device_asset: id, devices, entry: null };
+  if (devices.length > 0) {
+    const entry_ids = (deps.profiles?.(id) ?? []).map((profile) => profile.id).filter((entryId) => entryId !== id);
+    return { id, device_asset: id, devices, entry: null, entry_ids };
+  }
   const entry = deps.alarmEntry?.(id);
   if (!entry) throw assetNotFound(id);
   const { asset, device } = entry.match;
@@ -49,6 +58,7 @@ export function resolveAssetTarget(deps: ApiDeps, id: string): AssetTarget {
     device_asset: asset,
     devices: configured.filter((candidate) => candidate.asset === asset && (device ?? candidate.id) === candidate.id),
     entry,
+    entry_ids: [],
   };
 }
 
@@ -59,11 +69,12 @@ export function targetSelects(target: AssetTarget, device: string, tags: Record<
 }
 
 /**
- * Returns true for an alarm of the target: one raised under its id, or, for an `alarms.assets` entry, a
- * device alarm (such as `no_data`) of one of the entry's devices.
+ * Returns true for an alarm of the target: one raised under its id or, for a whole asset, under the id of
+ * one of its `alarms.assets` entries. For an entry, a device alarm (such as `no_data`) of one of the
+ * entry's devices counts too.
  */
 export function targetHasAlarm(target: AssetTarget, alarm: Alarm): boolean {
-  if (alarm.asset === target.id) return true;
+  if (isWholeAssetAlarm(alarm, target.id, target.entry_ids)) return true;
   if (target.entry === null || alarm.asset !== target.device_asset || alarm.device === undefined) return false;
   return target.devices.some((device) => device.id === alarm.device);
 }
@@ -72,7 +83,14 @@ export function targetHasAlarm(target: AssetTarget, alarm: Alarm): boolean {
 export async function listTargetAlarms(service: AlarmService | undefined, target: AssetTarget): Promise<Alarm[]> {
   if (!service) return [];
   const own = await service.list({ asset: target.id });
-  if (target.entry === null) return own;
+  if (target.entry === null) {
+    const entries = await Promise.all(target.entry_ids.map((entryId) => service.list({ asset: entryId })));
+    return newestFirst([...own, ...entries.flat()]);
+  }
   const devices = (await service.list({ asset: target.device_asset })).filter((alarm) => targetHasAlarm(target, alarm));
-  return [...own, ...devices].sort((left, right) => right.raised_ms - left.raised_ms);
+  return newestFirst([...own, ...devices]);
+}
+
+function newestFirst(alarms: Alarm[]): Alarm[] {
+  return alarms.sort((left, right) => right.raised_ms - left.raised_ms);
 }

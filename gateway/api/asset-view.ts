@@ -2,6 +2,7 @@
  * Groups devices into assets (a cold room or a truck) and derives what the overview tile shows: the
  * temperatures, the operating state and the worst open alarm.
  */
+import { wholeAssetAlarms } from './asset-alarms.js';
 import type { DeviceView, LatestReading } from './fleet-state.js';
 import type { Alarm, AlarmLevel } from './services.js';
 
@@ -95,8 +96,16 @@ export function buildAssetView(asset: string, devices: readonly DeviceView[], al
   };
 }
 
-/** Builds one view per asset, sorted by asset name; `openAlarms` are the alarms not yet closed. */
-export function buildAssetViews(devices: readonly DeviceView[], openAlarms: readonly Alarm[]): AssetView[] {
+/**
+ * Builds one view per asset, sorted by asset name. `openAlarms` are the alarms not yet closed, and
+ * `entryIdsOf` returns the ids of the `alarms.assets` entries whose `match.asset` is the asset, whose
+ * alarms count for the asset too.
+ */
+export function buildAssetViews(
+  devices: readonly DeviceView[],
+  openAlarms: readonly Alarm[],
+  entryIdsOf: (asset: string) => readonly string[],
+): AssetView[] {
   const byAsset = new Map<string, DeviceView[]>();
   for (const device of devices) {
     const group = byAsset.get(device.asset) ?? [];
@@ -105,11 +114,5 @@ export function buildAssetViews(devices: readonly DeviceView[], openAlarms: read
   }
   return [...byAsset.entries()]
     .sort(([left], [right]) => left.localeCompare(right))
-    .map(([asset, group]) =>
-      buildAssetView(
-        asset,
-        group,
-        openAlarms.filter((alarm) => alarm.asset === asset),
-      ),
-    );
+    .map(([asset, group]) => buildAssetView(asset, group, wholeAssetAlarms(openAlarms, asset, entryIdsOf(asset))));
 }

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { ApiError, type ApiErrorCode, type FieldProblem } from './errors.js';
+import { routeNotFound } from './route-not-found.js';
 import { type AjvIssue, describeIssue } from './validation-issue.js';
 
 function fastifyCode(error: FastifyError): ApiErrorCode | undefined {
@@ -57,10 +58,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       // A plugin rejected the request itself (the static file server on a path outside its root, for
       // example): a client error, answered as a missing route and kept out of the error log.
       request.log.debug({ err: error, url: request.url }, 'request rejected by a plugin');
-      const rejected = new ApiError(
-        'API_ROUTE_NOT_FOUND',
-        `no route for ${request.method} ${request.url.split('?')[0]}`,
-      );
+      const rejected = routeNotFound(request);
       return reply.status(rejected.status).send(rejected.toEnvelope());
     }
     request.log.error({ err: error, url: request.url }, 'api request failed');
@@ -68,10 +66,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
     return reply.status(internal.status).send(internal.toEnvelope());
   });
   app.setNotFoundHandler((request, reply) => {
-    const error = new ApiError(
-      'API_ROUTE_NOT_FOUND',
-      `no route for ${request.method} ${request.url.split('?')[0]}; the route list is at /docs/json`,
-    );
+    const error = routeNotFound(request, '; the route list is at /docs/json');
     return reply.status(error.status).send(error.toEnvelope());
   });
 }

@@ -11,10 +11,15 @@ export interface ListedAssetView extends AssetView {
   alarm_entries: string[];
 }
 
+/** Returns the ids of the `alarms.assets` entries whose `match.asset` is `asset`, in configuration order. */
+export function alarmEntryIds(context: ApiContext, asset: string): string[] {
+  const entries = context.deps.profiles?.(asset) ?? [];
+  return entries.map((entry) => entry.id);
+}
+
 /** Adds the ids of the asset's `alarms.assets` entries to the view. */
 export function withAlarmEntries(context: ApiContext, view: AssetView): ListedAssetView {
-  const entries = context.deps.profiles?.(view.asset) ?? [];
-  return { ...view, alarm_entries: entries.map((entry) => entry.id) };
+  return { ...view, alarm_entries: alarmEntryIds(context, view.asset) };
 }
 
 /**

@@ -3,6 +3,7 @@
  * route with a per-address rate limit, closed CORS and an audit record of every state-changing request.
  * Replies use the API error envelope: 401 for a missing, wrong or expired token or a scheme other than
  * Bearer, 403 for a role that may not call the route, 429 when logins from one address exceed the limit.
+ * A request that matches no route gets 404 from the API's not-found handler once its token is valid.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type AuditRecord, auditHook, type RequestUser } from './audit-record.js';
@@ -135,13 +136,15 @@ export function httpAuth(options: HttpAuthOptions): HttpAuth {
 
     const holder = checked.holder;
     requestUsers.set(request, { name: holder.name, role: holder.role });
+    // No route matched, so the not-found handler replies 404 whatever the role.
+    if (route === undefined) return undefined;
     const required = requiredRole(request.method, route, table);
     if (!roleAllows(holder.role, required)) {
       return sendAuthError(
         reply,
         403,
         'AUTH_FORBIDDEN',
-        `role ${holder.role} may not ${request.method} ${route ?? request.url}; it needs role ${required} or higher`,
+        `role ${holder.role} may not ${request.method} ${route}; it needs role ${required} or higher`,
       );
     }
     return undefined;

@@ -71,6 +71,12 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
             series: { type: 'array', items: openObject({}) },
             periods: openObject({ defrost: { type: 'array' }, door_open: { type: 'array' } }),
             alarms: { type: 'array', items: openObject({}) },
+            alarm_assets: {
+              type: 'array',
+              items: { type: 'string' },
+              description:
+                'Alarm asset ids that alarms covers: asset and, for a whole asset, the ids of its alarms.assets entries',
+            },
           }),
           ...errorResponses,
         },
@@ -125,6 +131,7 @@ export function registerAssetChartRoutes(app: FastifyInstance, context: ApiConte
           door_open: await devicePeriods(source, target.devices, 'door_open', range, selects),
         },
         alarms,
+        alarm_assets: [target.id, ...target.entry_ids],
       };
     },
   );

@@ -2,12 +2,13 @@
 import type { FastifyInstance } from 'fastify';
 import { WILDCARD_IDENTITIES } from '../../inputs/mqtt-input.js';
 import type { ApiContext } from '../api-context.js';
+import { wholeAssetAlarms } from '../asset-alarms.js';
 import { resolveAssetTarget } from '../asset-target.js';
 import { buildAssetView, buildAssetViews } from '../asset-view.js';
 import { ApiError } from '../errors.js';
 import { errorResponses, idParam, openObject } from '../schemas.js';
 import type { Alarm } from '../services.js';
-import { buildEntryView, type ListedAssetView, withAlarmEntries } from '../target-view.js';
+import { alarmEntryIds, buildEntryView, type ListedAssetView, withAlarmEntries } from '../target-view.js';
 
 const deviceSchema = openObject(
   {
@@ -64,7 +65,8 @@ async function openAlarms(context: ApiContext): Promise<Alarm[]> {
 
 /** Returns the asset views of every configured device. */
 export async function assetViews(context: ApiContext): Promise<ListedAssetView[]> {
-  const views = buildAssetViews(context.fleet.devices(), await openAlarms(context));
+  const entryIdsOf = (asset: string) => alarmEntryIds(context, asset);
+  const views = buildAssetViews(context.fleet.devices(), await openAlarms(context), entryIdsOf);
   return views.map((view) => withAlarmEntries(context, view));
 }
 
@@ -124,11 +126,7 @@ export function registerFleetRoutes(app: FastifyInstance, context: ApiContext): 
         target.entry === null
           ? withAlarmEntries(
               context,
-              buildAssetView(
-                target.id,
-                devices,
-                alarms.filter((alarm) => alarm.asset === target.id),
-              ),
+              buildAssetView(target.id, devices, wholeAssetAlarms(alarms, target.id, target.entry_ids)),
             )
           : buildEntryView(target, devices, alarms);
       return { ...view, device_details: devices };

@@ -102,6 +102,28 @@ describe('cold chain monitor', () => {
     expect(alarm?.acknowledgement?.by).toBe('ops');
   });
 
+  it('rejects closing an active alarm', async () => {
+    const now = { ms: START_MS };
+    const { coldChain, bus } = monitor(now);
+    coldChain.start();
+    bus.emit('reading', temperatureReading(START_MS, 7));
+    const id = coldChain.engine.openAlarms()[0]?.id;
+    const close = JSON.stringify({ action: 'close', alarm_id: id, by: 'ops', corrective_action: 'none' });
+    expect(() => coldChain.handleCommand(close)).toThrow(/condition_active: true/);
+    expect(() => coldChain.handleCommand(close)).toThrow(/acknowledge it now/);
+    coldChain.handleCommand(JSON.stringify({ action: 'acknowledge', alarm_id: id, by: 'ops', comment: 'seen' }));
+    let message = '';
+    try {
+      coldChain.handleCommand(close);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    await coldChain.stop();
+    expect(message).toContain('condition_active: true');
+    expect(message).toContain('once the condition clears');
+    expect(message).not.toContain('acknowledge it now');
+  });
+
   it('rejects an invalid command', async () => {
     const { coldChain } = monitor({ ms: START_MS });
     expect(() => coldChain.handleCommand('{"action":"acknowledge"}')).toThrow(/alarm_id/);

@@ -101,6 +101,23 @@ describe('alarm engine service', () => {
     expect(response.json().error.message).toContain('still active');
   });
 
+  it('rejects closing an acknowledged active alarm', async () => {
+    const url = `/api/v1/alarms/${encodeURIComponent(alarmId)}`;
+    await app.inject({ method: 'POST', url: `${url}/acknowledge`, payload: { who: 'wang', comment: 'checking' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: `${url}/close`,
+      payload: { who: 'wang', corrective_action: 'none' },
+    });
+    expect(response.statusCode).toBe(409);
+    const { code, message } = response.json().error;
+    expect(code).toBe('API_CONFLICT');
+    expect(message).toContain(`alarm ${alarmId} is acknowledged`);
+    expect(message).toContain('condition_active: true');
+    expect(message).toContain('once the condition clears');
+    expect(message).not.toContain('acknowledge it now');
+  });
+
   it('closes a cleared alarm', async () => {
     for (let minute = 3; minute < 30; minute++) {
       now = START_MS + minute * 60_000;

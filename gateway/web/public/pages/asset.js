@@ -128,6 +128,8 @@ export function renderAsset(container, assetName) {
   let lastLoad = 0;
   // The asset tag of the readings: the asset itself, or for an alarms.assets entry the asset it is part of.
   let deviceAsset = assetName;
+  // Alarm asset ids whose alarms the page lists: for a whole asset also the ids of its alarms.assets entries.
+  let alarmAssets = new Set([assetName]);
   const summary = el('div', { class: 'summary' });
   const chartBox = el('div', { class: 'chart', 'data-testid': 'chart' });
   const note = el('p', { class: 'muted' });
@@ -171,6 +173,7 @@ export function renderAsset(container, assetName) {
       const chart = await api.chart(assetName, toMs - windowMs, toMs);
       if (stopped) return;
       deviceAsset = chart.device_asset;
+      alarmAssets = new Set(chart.alarm_assets);
       summary.replaceChildren(...[partOfLine(chart), ...summaryLines(chart)].filter((line) => line !== null));
       plot?.destroy();
       plot = undefined;
@@ -195,7 +198,7 @@ export function renderAsset(container, assetName) {
       if (reading.tags.asset === deviceAsset && Date.now() - lastLoad > RELOAD_INTERVAL_MS) load();
     }),
     onLive('alarm', (alarm) => {
-      if (alarm.asset === assetName) load();
+      if (alarmAssets.has(alarm.asset)) load();
     }),
   ];
   const stopDevices = mountDevices(devicesBox, assetName);
