@@ -29,6 +29,19 @@ export interface FieldProblem {
   message: string;
 }
 
+/**
+ * A reading that overwrote a value of an earlier reading of its series with the same device timestamp,
+ * so the earlier value is lost in InfluxDB and the local store.
+ */
+export interface TimestampCollisionEvent {
+  device_id: string;
+  measurement: string;
+  /** Device timestamp the two readings share, in milliseconds since the epoch. */
+  time_ms: number;
+  /** Name of the first field whose stored value the reading replaced. */
+  field: string;
+}
+
 export interface DeviceState {
   device_id: string;
   up: boolean;
@@ -48,6 +61,8 @@ export interface GatewayEvents {
   sensor_fault: [SensorFault];
   input_problem: [InputProblem];
   field_error: [FieldProblem];
+  /** A reading that overwrote an earlier reading of its series, emitted before that `reading`. */
+  timestamp_collision: [TimestampCollisionEvent];
   device_state: [DeviceState];
   /** A point of the `device_health` series of a polled device, written beside the readings. */
   device_health: [Reading];

@@ -545,9 +545,17 @@ export class Gateway {
     }
   }
 
-  /** Counts a reading that overwrites the previous one of its series, and logs it once a minute per device. */
+  /**
+   * Emits `timestamp_collision` for a reading that overwrites the previous one of its series, and logs it
+   * once a minute per device. The bus listener in `wireBus` counts it.
+   */
   private reportTimestampCollision(device_id: string, collision: TimestampCollision, reading: Reading): void {
-    this.stats.timestamp_collisions++;
+    this.bus.emit('timestamp_collision', {
+      device_id,
+      measurement: reading.measurement,
+      time_ms: reading.time_ms,
+      field: collision.field,
+    });
     this.problemLog.warn(
       `time-repeated:${device_id}`,
       {
@@ -595,6 +603,11 @@ export class Gateway {
         { ...problem },
         'field not read',
       );
+    });
+    this.bus.on('timestamp_collision', (collision) => {
+      this.stats.timestamp_collisions++;
+      const byDevice = this.stats.timestamp_collisions_by_device;
+      byDevice.set(collision.device_id, (byDevice.get(collision.device_id) ?? 0) + 1);
     });
     this.bus.on('input_problem', (problem) => {
       if (problem.code === 'MQTT_UNKNOWN_TOPIC') this.stats.unknown_topics++;

@@ -26,6 +26,8 @@ export interface GatewayStats {
    * of a shared field. The earlier reading is lost in InfluxDB and the local store.
    */
   timestamp_collisions: number;
+  /** `timestamp_collisions` per device id. */
+  timestamp_collisions_by_device: Map<string, number>;
   /**
    * Single fields a decoder could not read from an otherwise valid MQTT payload (missing path, wrong type)
    * or Modbus reply (short reply, NaN float). A failed Modbus request counts once in `poll_errors` instead.
@@ -47,6 +49,7 @@ export function createStats(): GatewayStats {
     poll_errors: 0,
     untrusted_times: 0,
     timestamp_collisions: 0,
+    timestamp_collisions_by_device: new Map(),
     field_errors: 0,
     field_errors_by_device: new Map(),
   };

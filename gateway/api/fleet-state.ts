@@ -4,7 +4,14 @@
  * counts. The API and the live feed read it; it stores nothing on disk, so it starts empty after a restart.
  */
 import type { ResolvedDevice } from '../config/resolve.js';
-import type { DeviceState, EventBus, FieldProblem, GatewayEvents, InputProblem } from '../events.js';
+import type {
+  DeviceState,
+  EventBus,
+  FieldProblem,
+  GatewayEvents,
+  InputProblem,
+  TimestampCollisionEvent,
+} from '../events.js';
 import { type DiscoveredRoute, WILDCARD_IDENTITIES } from '../inputs/mqtt-input.js';
 import type { FieldValue, Reading, SensorFault } from '../reading.js';
 import { tagKey } from './history/history-source.js';
@@ -39,6 +46,13 @@ export interface DeviceHealth {
   field_errors: number;
   /** Code and message of the newest field error, such as `FIELD_NOT_NUMBER: air_temp_c: expected …`. */
   last_field_error: string | null;
+  /**
+   * Readings that overwrote an earlier reading of their series with the same device timestamp, so the
+   * earlier values are lost in InfluxDB and the local store.
+   */
+  timestamp_collisions: number;
+  /** Gateway time of the newest timestamp collision, in milliseconds since the epoch. */
+  last_timestamp_collision_ms: number | null;
   input_problems: number;
   consecutive_failures: number;
   last_error: string | null;
@@ -84,6 +98,8 @@ interface DeviceRecord {
   sensor_faults: number;
   field_errors: number;
   last_field_error: string | null;
+  timestamp_collisions: number;
+  last_timestamp_collision_ms: number | null;
   input_problems: number;
   up: boolean | undefined;
   consecutive_failures: number;
@@ -122,6 +138,8 @@ function newRecord(device: DeviceSummary, subscription?: string): DeviceRecord {
     sensor_faults: 0,
     field_errors: 0,
     last_field_error: null,
+    timestamp_collisions: 0,
+    last_timestamp_collision_ms: null,
     input_problems: 0,
     up: undefined,
     consecutive_failures: 0,
@@ -155,6 +173,9 @@ export class FleetState {
     this.listen(bus, 'reading', (reading: Reading) => this.onReading(reading));
     this.listen(bus, 'sensor_fault', (fault: SensorFault) => this.onFault(fault));
     this.listen(bus, 'field_error', (problem: FieldProblem) => this.onFieldError(problem));
+    this.listen(bus, 'timestamp_collision', (collision: TimestampCollisionEvent) =>
+      this.onTimestampCollision(collision),
+    );
     this.listen(bus, 'input_problem', (problem: InputProblem) => this.onProblem(problem));
     this.listen(bus, 'device_state', (state: DeviceState) => this.onDeviceState(state));
   }
@@ -312,6 +333,13 @@ export class FleetState {
     this.notePayloadError(record, record.last_field_error);
   }
 
+  private onTimestampCollision(collision: TimestampCollisionEvent): void {
+    const record = this.routedRecord(collision.device_id);
+    if (!record) return;
+    record.timestamp_collisions += 1;
+    record.last_timestamp_collision_ms = this.now();
+  }
+
   private onProblem(problem: InputProblem): void {
     const record = problem.device_id === undefined ? undefined : this.routedRecord(problem.device_id);
     if (!record) return;
@@ -348,6 +376,8 @@ export class FleetState {
       sensor_faults: record.sensor_faults,
       field_errors: record.field_errors,
       last_field_error: record.last_field_error,
+      timestamp_collisions: record.timestamp_collisions,
+      last_timestamp_collision_ms: record.last_timestamp_collision_ms,
       input_problems: record.input_problems,
       consecutive_failures: record.consecutive_failures,
       last_error: record.last_error,

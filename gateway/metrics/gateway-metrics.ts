@@ -33,8 +33,7 @@ type CounterKey =
   | 'poll_errors'
   | 'unknown_topics'
   | 'retained_skipped'
-  | 'untrusted_times'
-  | 'timestamp_collisions';
+  | 'untrusted_times';
 
 const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
   ['alarm_readings', 'Alarm readings of alarm transitions queued for the outputs, not counted as readings'],
@@ -44,10 +43,6 @@ const GATEWAY_COUNTERS: Array<[CounterKey, string]> = [
   ['unknown_topics', 'MQTT messages on topics that map to no device'],
   ['retained_skipped', 'Retained MQTT messages skipped because they carried no timestamp'],
   ['untrusted_times', 'Readings stored at the receive time because the device time was implausible'],
-  [
-    'timestamp_collisions',
-    'Readings that overwrote the previous reading of their series: same timestamp, other values',
-  ],
 ];
 
 const RTU_LINE_COUNTERS: Array<[keyof RtuLineStats, string]> = [
@@ -99,6 +94,15 @@ export function createGatewayMetrics(source: MetricsSource): Registry {
     registers: [registry],
     collect() {
       for (const [device, count] of source.stats.field_errors_by_device) setCounter(this, count, { device });
+    },
+  });
+  new Counter({
+    name: 'coldpool_timestamp_collisions_total',
+    help: 'Readings that overwrote the previous reading of their series (same timestamp, other values), per device',
+    labelNames: ['device'],
+    registers: [registry],
+    collect() {
+      for (const [device, count] of source.stats.timestamp_collisions_by_device) setCounter(this, count, { device });
     },
   });
   for (const [key, help] of GATEWAY_COUNTERS) {

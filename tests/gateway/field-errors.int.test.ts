@@ -97,8 +97,8 @@ describe('gateway with unreadable payloads', () => {
     const status = await fetchStatus(api);
     expect(status.metrics.field_errors).toBe(4);
     const output = formatStatus(status);
-    expect(output).toMatch(/^DEVICE .* FAULTS\s+FIELD ERRORS\s+PROBLEMS\s+LAST ERROR$/m);
-    expect(output).toMatch(/^room-a\s.*\s4\s+0\s+FIELD_NOT_NUMBER: air_temp_c: /m);
+    expect(output).toMatch(/^DEVICE .* FAULTS\s+FIELD ERRORS\s+TIME COLLISIONS\s+PROBLEMS\s+LAST ERROR$/m);
+    expect(output).toMatch(/^room-a\s.*\s4\s+0\s+0\s+FIELD_NOT_NUMBER: air_temp_c: /m);
     expect(output).toContain('sensor faults 0, field errors 4, payload errors 0');
   });
 

@@ -72,12 +72,30 @@ describe('readings that share a device timestamp', () => {
 
   it('exposes the count to prometheus', async () => {
     const text = await (await fetch(`${api}/metrics`)).text();
-    expect(sample(text, 'coldpool_timestamp_collisions_total')).toBe(2);
+    expect(sample(text, 'coldpool_timestamp_collisions_total{device="room-1"}')).toBe(2);
   });
 
   it('exposes the count in the gateway metrics route', async () => {
     const body = (await (await fetch(`${api}/api/v1/gateway/metrics`)).json()) as Record<string, unknown>;
     expect(body.timestamp_collisions).toBe(2);
+  });
+
+  it('shows the count in the device health', async () => {
+    const before = Date.now();
+    const body = (await (await fetch(`${api}/api/v1/devices/room-1`)).json()) as {
+      health: { timestamp_collisions: number; last_timestamp_collision_ms: number | null };
+    };
+    expect(body.health.timestamp_collisions).toBe(2);
+    expect(body.health.last_timestamp_collision_ms).toBeLessThanOrEqual(before);
+    expect(body.health.last_timestamp_collision_ms).toBeGreaterThan(before - 60_000);
+  });
+
+  it('lists the count in the device list', async () => {
+    const body = (await (await fetch(`${api}/api/v1/devices`)).json()) as Array<{
+      id: string;
+      health: { timestamp_collisions: number };
+    }>;
+    expect(body.find((device) => device.id === 'room-1')?.health.timestamp_collisions).toBe(2);
   });
 
   it('logs one warning naming the device, time and fix', () => {

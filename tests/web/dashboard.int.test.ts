@@ -144,6 +144,21 @@ describe('dashboard', () => {
     await page.screenshot({ path: `${ARTIFACTS}/asset-devices.png`, fullPage: true });
   });
 
+  it('shows timestamp collisions per device', async () => {
+    const collision = { device_id: 'ctrl-1', measurement: 'cold_room', time_ms: Date.now(), field: 'air_temp_c' };
+    running.gateway.bus.emit('timestamp_collision', collision);
+    running.gateway.bus.emit('timestamp_collision', collision);
+    // The previous test left the page on this asset, and the live feed sends no collision event.
+    await page.goto(`${running.url}/#/asset/ctrl-1`);
+    await page.reload();
+    const badge = page.locator('[data-device="ctrl-1"] [data-field="timestamp_collisions"]');
+    await expect.poll(() => badge.getAttribute('data-count'), { timeout: 10_000 }).toBe('2');
+    expect(await badge.textContent()).toBe('2');
+    expect(await badge.getAttribute('class')).toContain('level-warning');
+    expect(await badge.getAttribute('title')).toContain('overwrote earlier ones');
+    expect(await page.locator('th').allTextContents()).toContain('Overwritten readings');
+  });
+
   it('updates field errors from the live feed', async () => {
     await page.goto(`${running.url}/#/asset/ctrl-1`);
     const badge = page.locator('[data-device="ctrl-1"] [data-field="field_errors"]');
@@ -213,6 +228,7 @@ describe('dashboard', () => {
     expect(await badge.getAttribute('data-count')).toBe('0');
     expect(await badge.getAttribute('class')).not.toContain('level-warning');
     expect(await page.locator('[data-device="room-1"] [data-field="health"]').getAttribute('data-state')).toBe('up');
+    expect(await page.locator('[data-device="room-1"] [data-field="timestamp_collisions"]').count()).toBe(0);
   });
 
   it('acknowledges an alarm through the page', async () => {

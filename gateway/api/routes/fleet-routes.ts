@@ -27,6 +27,14 @@ const deviceSchema = openObject(
         description: 'Code and message of the newest rejected payload or unreadable field',
       },
       last_payload_error_ms: { type: ['integer', 'null'], description: 'Gateway time of last_payload_error' },
+      timestamp_collisions: {
+        type: 'integer',
+        description: 'Readings that overwrote an earlier reading of their series with the same device timestamp',
+      },
+      last_timestamp_collision_ms: {
+        type: ['integer', 'null'],
+        description: 'Gateway time of the newest timestamp collision',
+      },
     }),
     latest: { type: 'array', items: openObject({}) },
   },

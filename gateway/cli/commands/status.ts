@@ -130,6 +130,7 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
       'READINGS',
       'FAULTS',
       'FIELD ERRORS',
+      'TIME COLLISIONS',
       'PROBLEMS',
       'LAST ERROR',
     ],
@@ -143,6 +144,7 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
       String(device.health.readings),
       String(device.health.sensor_faults),
       String(device.health.field_errors),
+      String(device.health.timestamp_collisions),
       String(device.health.input_problems),
       // Without a failed poll or payload to show, the newest field error shows why fields are missing.
       device.health.last_error ?? device.health.last_field_error ?? '',
@@ -156,6 +158,7 @@ export function formatStatus(status: GatewayStatus, nowMs: number = Date.now()):
     `payload errors ${metrics.payload_errors}`,
     `poll errors ${metrics.poll_errors}`,
     `unknown topics ${metrics.unknown_topics}`,
+    `timestamp collisions ${metrics.timestamp_collisions}`,
   ];
   const outputRows = [
     ['OUTPUT', 'WRITTEN', 'REJECTED', 'DROPPED', 'PENDING', 'WRITE ERRORS'],

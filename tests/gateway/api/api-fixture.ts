@@ -102,6 +102,12 @@ export async function createApiFixture(options: ApiServerOptions = {}, history?:
     const device = reading.tags.device ?? '';
     stats.readings_by_device.set(device, (stats.readings_by_device.get(device) ?? 0) + 1);
   });
+  // Counts timestamp collisions as the gateway's bus listener does.
+  bus.on('timestamp_collision', (collision) => {
+    stats.timestamp_collisions += 1;
+    const byDevice = stats.timestamp_collisions_by_device;
+    byDevice.set(collision.device_id, (byDevice.get(collision.device_id) ?? 0) + 1);
+  });
   const gateway = { bus, stats, resolved, outputStats: () => [{ name: 'local_store', stats: store.stats() }] };
   const app = await createApiServer(
     {

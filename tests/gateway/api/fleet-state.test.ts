@@ -95,6 +95,45 @@ describe('FleetState field errors', () => {
   });
 });
 
+describe('FleetState timestamp collisions', () => {
+  const collision = { device_id: 'room-1', measurement: 'cold_room', time_ms: 1_000, field: 'air_temp_c' };
+
+  it('counts collisions per device', () => {
+    const bus = new EventBus();
+    let now = 5_000;
+    const fleet = new FleetState(resolved.devices, bus, { now: () => now });
+    expect(fleet.device('room-1')?.health.timestamp_collisions).toBe(0);
+    expect(fleet.device('room-1')?.health.last_timestamp_collision_ms).toBeNull();
+    bus.emit('timestamp_collision', collision);
+    now = 6_000;
+    bus.emit('timestamp_collision', collision);
+    const health = fleet.device('room-1')?.health;
+    expect(health?.timestamp_collisions).toBe(2);
+    expect(health?.last_timestamp_collision_ms).toBe(6_000);
+    fleet.detach();
+  });
+
+  it('leaves device state unchanged', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus);
+    bus.emit('reading', reading(Date.now(), { air_temp_c: 3.5 }));
+    bus.emit('timestamp_collision', collision);
+    const health = fleet.device('room-1')?.health;
+    expect(health?.state).toBe('up');
+    expect(health?.last_payload_error).toBeNull();
+    fleet.detach();
+  });
+
+  it('ignores collisions of unknown devices', () => {
+    const bus = new EventBus();
+    const fleet = new FleetState(resolved.devices, bus);
+    bus.emit('timestamp_collision', { ...collision, device_id: 'room-9' });
+    expect(fleet.device('room-9')).toBeUndefined();
+    expect(fleet.device('room-1')?.health.timestamp_collisions).toBe(0);
+    fleet.detach();
+  });
+});
+
 describe('FleetState discovered devices', () => {
   const roomRoute = { subscription: 'rooms/+/state', site: 'north-hub', measurement: 'cold_room' };
 

@@ -25,6 +25,16 @@ describe('prometheus metrics', () => {
     expect(sample(text, 'coldpool_readings_total{device="room-1"}')).toBe(2);
   });
 
+  it('counts timestamp collisions per device', async () => {
+    const collision = { device_id: 'room-1', measurement: 'cold_room', time_ms: 1_000, field: 'air_temp_c' };
+    fixture.bus.emit('timestamp_collision', collision);
+    fixture.bus.emit('timestamp_collision', collision);
+    fixture.bus.emit('timestamp_collision', { ...collision, device_id: 'ctrl-1' });
+    const text = (await fixture.app.inject({ url: '/metrics' })).body;
+    expect(sample(text, 'coldpool_timestamp_collisions_total{device="room-1"}')).toBe(2);
+    expect(sample(text, 'coldpool_timestamp_collisions_total{device="ctrl-1"}')).toBe(1);
+  });
+
   it('keeps counters steady across scrapes', async () => {
     fixture.publish(roomReading(Date.now(), 4));
     await fixture.app.inject({ url: '/metrics' });

@@ -72,6 +72,19 @@ describe('status command', () => {
     expect(formatStatus(status)).toMatch(/ctrl-1.*down.*MODBUS_TIMEOUT: no reply in 1000 ms/);
   });
 
+  it('shows timestamp collisions per device', async () => {
+    fixture.publish(roomReading(Date.now(), 4));
+    const collision = { device_id: 'room-1', measurement: 'cold_room', time_ms: Date.now(), field: 'air_temp_c' };
+    fixture.bus.emit('timestamp_collision', collision);
+    fixture.bus.emit('timestamp_collision', collision);
+    const lines = formatStatus(await fetchStatus(url)).split('\n');
+    expect(lines[0]).toMatch(/FIELD ERRORS\s+TIME COLLISIONS\s+PROBLEMS/);
+    // READINGS, FAULTS, FIELD ERRORS, TIME COLLISIONS, PROBLEMS
+    expect(lines.find((line) => line.startsWith('room-1'))).toMatch(/\s1\s+0\s+0\s+2\s+0$/);
+    expect(lines.find((line) => line.startsWith('ctrl-1'))).toMatch(/\s0\s+0\s+0\s+0\s+0$/);
+    expect(lines.join('\n')).toContain('unknown topics 0, timestamp collisions 2');
+  });
+
   it('fails clearly when nothing listens', async () => {
     await fixture.app.close();
     const error = await fetchStatus(url, 1000).catch((caught: unknown) => caught);

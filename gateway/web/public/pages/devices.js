@@ -1,7 +1,7 @@
 /**
- * Device table of the asset page: each device's health, last reading and field error count, refreshed
- * from the live feed when one of the devices changes state, sends a field that could not be read or
- * sends a payload that was rejected.
+ * Device table of the asset page: each device's health, last reading, field error count and timestamp
+ * collision count (shown when not 0). It is refreshed from the live feed when one of the devices changes
+ * state, sends a field that could not be read or sends a payload that was rejected.
  */
 import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
@@ -21,6 +21,26 @@ export function fieldErrorBadge(health) {
       'data-field': 'field_errors',
       'data-count': count,
       title: health.last_field_error ?? undefined,
+    },
+    String(count),
+  );
+}
+
+/**
+ * Creates the badge of a timestamp collision count, titled with the time of the newest collision, or
+ * nothing when the count is 0.
+ */
+export function timestampCollisionBadge(health) {
+  const count = health.timestamp_collisions ?? 0;
+  if (count === 0) return null;
+  return el(
+    'span',
+    {
+      class: 'badge level-warning',
+      'data-field': 'timestamp_collisions',
+      'data-count': count,
+      'data-time-ms': health.last_timestamp_collision_ms,
+      title: t('devices.last_timestamp_collision', { time: formatTime(health.last_timestamp_collision_ms) }),
     },
     String(count),
   );
@@ -51,6 +71,7 @@ function deviceRow(device) {
     healthCell(device.health),
     el('td', {}, formatTime(device.health.last_seen_ms)),
     el('td', {}, fieldErrorBadge(device.health)),
+    el('td', {}, timestampCollisionBadge(device.health)),
   ]);
 }
 
@@ -63,9 +84,13 @@ function deviceTable(devices) {
       el(
         'tr',
         {},
-        [t('devices.device'), t('devices.health'), t('devices.last_seen'), t('devices.field_errors')].map((text) =>
-          el('th', {}, text),
-        ),
+        [
+          t('devices.device'),
+          t('devices.health'),
+          t('devices.last_seen'),
+          t('devices.field_errors'),
+          t('devices.timestamp_collisions'),
+        ].map((text) => el('th', {}, text)),
       ),
     ),
     el('tbody', {}, devices.map(deviceRow)),
@@ -94,6 +119,7 @@ export function mountDevices(container, assetName) {
     if (deviceIds.has(event.device_id) && timer === undefined) timer = setTimeout(refresh, REFRESH_INTERVAL_MS);
   }
 
+  // NOTE: the live feed sends no event for a timestamp collision, so a new count shows at the next reload.
   const unsubscribers = ['field_error', 'payload_error', 'device_state'].map((name) => onLive(name, scheduleRefresh));
   refresh();
   return () => {
