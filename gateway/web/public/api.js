@@ -35,6 +35,7 @@ export const api = {
   // `who` may be undefined when the gateway requires a login, which records the logged-in user.
   acknowledge: (id, who, comment) =>
     request('POST', `/api/v1/alarms/${encodeURIComponent(id)}/acknowledge`, { who, comment }),
+  comment: (id, who, comment) => request('POST', `/api/v1/alarms/${encodeURIComponent(id)}/comment`, { who, comment }),
   close: (id, who, correctiveAction) =>
     request('POST', `/api/v1/alarms/${encodeURIComponent(id)}/close`, { who, corrective_action: correctiveAction }),
   latestPlan: () => request('GET', '/api/v1/plans/latest'),

@@ -1,4 +1,7 @@
-/** Alarms page: the operator acknowledges with a comment and closes with the corrective action. */
+/**
+ * Alarms page: the operator acknowledges with a comment, adds comments in any state and closes with the
+ * corrective action.
+ */
 import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
@@ -87,8 +90,10 @@ export function renderAlarms(container) {
     list,
   );
   let stopped = false;
+  // Ids of the alarms whose history is expanded, kept across the refreshes that rebuild the cards.
+  const expanded = new Set();
 
-  async function act(call) {
+  async function act(alarmId, call) {
     const typed = operator.value.trim();
     if (typed === '' && !loggedIn) {
       message.textContent = t('alarms.operator_missing');
@@ -100,6 +105,8 @@ export function renderAlarms(container) {
     message.hidden = true;
     try {
       await call(typed === '' ? undefined : typed);
+      // The history then shows the step just recorded.
+      expanded.add(alarmId);
       await refresh();
     } catch (error) {
       message.textContent = `${t('error.request')}: ${error.message}`;
@@ -112,14 +119,19 @@ export function renderAlarms(container) {
     if (alarm.state === 'active') {
       forms.push(
         actionForm(alarm, t('alarms.comment'), t('alarms.acknowledge'), 'acknowledge', (text) =>
-          act((who) => api.acknowledge(alarm.id, who, text)),
+          act(alarm.id, (who) => api.acknowledge(alarm.id, who, text)),
         ),
       );
     }
+    forms.push(
+      actionForm(alarm, t('alarms.comment'), t('alarms.add_comment'), 'comment', (text) =>
+        act(alarm.id, (who) => api.comment(alarm.id, who, text)),
+      ),
+    );
     if (alarm.state !== 'closed') {
       forms.push(
         actionForm(alarm, t('alarms.corrective_action'), t('alarms.close'), 'close', (text) =>
-          act((who) => api.close(alarm.id, who, text)),
+          act(alarm.id, (who) => api.close(alarm.id, who, text)),
         ),
       );
     }
@@ -138,10 +150,22 @@ export function renderAlarms(container) {
           el('span', { class: 'muted' }, formatTime(alarm.raised_ms)),
         ]),
         el('p', {}, alarm.message),
-        el('details', {}, [el('summary', {}, t('alarms.history')), historyList(alarm)]),
+        historyDetails(alarm),
         ...forms,
       ],
     );
+  }
+
+  function historyDetails(alarm) {
+    const details = el('details', { open: expanded.has(alarm.id) }, [
+      el('summary', {}, t('alarms.history')),
+      historyList(alarm),
+    ]);
+    details.addEventListener('toggle', () => {
+      if (details.open) expanded.add(alarm.id);
+      else expanded.delete(alarm.id);
+    });
+    return details;
   }
 
   async function refresh() {
