@@ -26,6 +26,7 @@ async function request(method, path, body) {
 }
 
 export const api = {
+  session: () => request('GET', '/api/v1/session'),
   assets: () => request('GET', '/api/v1/assets'),
   asset: (asset) => request('GET', `/api/v1/assets/${encodeURIComponent(asset)}`),
   discoveredDevices: (limit) => request('GET', `/api/v1/devices?discovered=true&limit=${limit}`),

@@ -6,6 +6,7 @@ import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { currentSession, sessionAllows } from '../permissions.js';
 import { sessionToken } from '../session.js';
 
 const OPERATOR_KEY = 'coldpool.operator';
@@ -77,19 +78,14 @@ export function renderAlarms(container) {
     el('option', { value: 'open' }, t('alarms.filter_open')),
     el('option', { value: 'all' }, t('alarms.filter_all')),
   ]);
+  const operatorLabel = el('label', { for: 'operator' }, t(loggedIn ? 'alarms.on_behalf_of' : 'alarms.operator'));
   const message = el('p', { class: 'error', role: 'alert', hidden: true });
   const list = el('div', { class: 'alarm-list', 'data-testid': 'alarm-list' });
-  container.replaceChildren(
-    el('h2', {}, t('alarms.heading')),
-    el('div', { class: 'toolbar' }, [
-      el('label', { for: 'operator' }, t(loggedIn ? 'alarms.on_behalf_of' : 'alarms.operator')),
-      operator,
-      filter,
-    ]),
-    message,
-    list,
-  );
+  // The operator field and the action forms appear once the session shows that the role may act.
+  const toolbar = el('div', { class: 'toolbar' }, [filter]);
+  container.replaceChildren(el('h2', {}, t('alarms.heading')), toolbar, message, list);
   let stopped = false;
+  let mayAct;
   // Ids of the alarms whose history is expanded, kept across the refreshes that rebuild the cards.
   const expanded = new Set();
 
@@ -114,21 +110,36 @@ export function renderAlarms(container) {
     }
   }
 
+  /** Shows the operator field, or for a role below operator a note that names the role needed. */
+  function applySession(session) {
+    const allowed = sessionAllows(session, 'operator');
+    if (allowed === mayAct) return;
+    mayAct = allowed;
+    if (mayAct) {
+      toolbar.replaceChildren(operatorLabel, operator, filter);
+      return;
+    }
+    const note = t('alarms.read_only', { user: session.user, role: session.role });
+    toolbar.after(el('p', { class: 'muted', 'data-field': 'read-only' }, note));
+  }
+
   function card(alarm) {
     const forms = [];
-    if (alarm.state === 'active') {
+    if (mayAct && alarm.state === 'active') {
       forms.push(
         actionForm(alarm, t('alarms.comment'), t('alarms.acknowledge'), 'acknowledge', (text) =>
           act(alarm.id, (who) => api.acknowledge(alarm.id, who, text)),
         ),
       );
     }
-    forms.push(
-      actionForm(alarm, t('alarms.comment'), t('alarms.add_comment'), 'comment', (text) =>
-        act(alarm.id, (who) => api.comment(alarm.id, who, text)),
-      ),
-    );
-    if (alarm.state !== 'closed') {
+    if (mayAct) {
+      forms.push(
+        actionForm(alarm, t('alarms.comment'), t('alarms.add_comment'), 'comment', (text) =>
+          act(alarm.id, (who) => api.comment(alarm.id, who, text)),
+        ),
+      );
+    }
+    if (mayAct && alarm.state !== 'closed') {
       forms.push(
         actionForm(alarm, t('alarms.corrective_action'), t('alarms.close'), 'close', (text) =>
           act(alarm.id, (who) => api.close(alarm.id, who, text)),
@@ -170,8 +181,9 @@ export function renderAlarms(container) {
 
   async function refresh() {
     try {
-      const alarms = await api.alarms();
+      const [alarms, session] = await Promise.all([api.alarms(), currentSession()]);
       if (stopped) return;
+      applySession(session);
       const shown = filter.value === 'open' ? alarms.filter((alarm) => alarm.state !== 'closed') : alarms;
       list.replaceChildren(...(shown.length > 0 ? shown.map(card) : [el('p', {}, t('alarms.none'))]));
     } catch (error) {
