@@ -26,6 +26,7 @@ import { registerLiveRoutes } from './routes/live-routes.js';
 import { registerPlanRoutes } from './routes/plan-routes.js';
 import { registerReportRoutes } from './routes/report-routes.js';
 import { registerSelfRoutes } from './routes/self-routes.js';
+import { registerSessionRoute } from './routes/session-route.js';
 
 export type { ApiDeps, ApiGateway } from './api-context.js';
 
@@ -144,6 +145,7 @@ export async function createApiServer(deps: ApiDeps, options: ApiServerOptions =
   registerPlanRoutes(app, context);
   registerReportRoutes(app, context);
   registerSelfRoutes(app, context);
+  registerSessionRoute(app, context);
   registerLiveRoutes(app, context);
   registerMetricsRoute(app, context);
   if (options.dashboard ?? true) await registerDashboard(app);

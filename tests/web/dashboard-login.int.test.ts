@@ -31,7 +31,16 @@ describe('dashboard with http auth', () => {
       poll_interval_s: 0.5,
     });
     const password_hash = await hashPassword('cold-chain-7', { ln: 10, r: 8, p: 1 });
-    config.http = { enabled: true, port: 0, auth: { users: [{ username: 'vera', password_hash, role: 'viewer' }] } };
+    config.http = {
+      enabled: true,
+      port: 0,
+      auth: {
+        users: [
+          { username: 'vera', password_hash, role: 'viewer' },
+          { username: 'otto', password_hash, role: 'operator' },
+        ],
+      },
+    };
     gateway = new Gateway(validateConfig(config, 'dashboard-login-test'), pino({ level: 'silent' }));
     await gateway.start();
     url = gateway.apiUrl() ?? '';
@@ -83,9 +92,23 @@ describe('dashboard with http auth', () => {
 
   it('labels the name as a claim', async () => {
     // With a login the gateway records the logged-in user, so the typed name is only "on behalf of".
+    // A new tab has its own sessionStorage, so it logs in as the operator otto.
+    const operatorPage = await browser.context.newPage();
+    await operatorPage.goto(url);
+    await operatorPage.fill('#login-username', 'otto');
+    await operatorPage.fill('#login-password', 'cold-chain-7');
+    await operatorPage.click('form.login button');
+    await operatorPage.locator('form.login').waitFor({ state: 'detached' });
+    await operatorPage.goto(`${url}/#/alarms`);
+    await operatorPage.locator('#operator').waitFor();
+    expect(await operatorPage.locator('label[for="operator"]').textContent()).toBe('On behalf of (optional)');
+    expect(await operatorPage.locator('#operator').getAttribute('title')).toContain('records the logged-in user');
+    await operatorPage.close();
+  });
+
+  it('hides the name field from a viewer', async () => {
     await page.goto(`${url}/#/alarms`);
-    await page.locator('#operator').waitFor();
-    expect(await page.locator('label[for="operator"]').textContent()).toBe('On behalf of (optional)');
-    expect(await page.locator('#operator').getAttribute('title')).toContain('records the logged-in user');
+    await page.locator('[data-field="read-only"]').waitFor();
+    expect(await page.locator('#operator').count()).toBe(0);
   });
 });

@@ -268,6 +268,18 @@ describe('dashboard', () => {
       .toBe('closed');
   });
 
+  it('comments on a closed alarm', async () => {
+    await page.goto(`${running.url}/#/alarms`);
+    await page.selectOption('#alarm-filter', 'all');
+    const card = page.locator('[data-alarm-id="door-1"][data-state="closed"]');
+    await card.locator('[data-action-input="comment"]').fill('gasket order confirmed');
+    await card.locator('[data-action="comment"]').click();
+    await card.locator('.history li', { hasText: 'gasket order confirmed' }).waitFor({ state: 'visible' });
+    const alarm = (await (await fetch(`${running.url}/api/v1/alarms/door-1`)).json()) as Alarm;
+    expect(alarm.state).toBe('closed');
+    expect(alarm.history.at(-1)).toMatchObject({ action: 'commented', comment: 'gasket order confirmed' });
+  });
+
   it('shows the plan and the comparison', async () => {
     running.plans.run('night');
     await page.goto(`${running.url}/#/scheduler`);

@@ -26,6 +26,7 @@ async function request(method, path, body) {
 }
 
 export const api = {
+  session: () => request('GET', '/api/v1/session'),
   assets: () => request('GET', '/api/v1/assets'),
   asset: (asset) => request('GET', `/api/v1/assets/${encodeURIComponent(asset)}`),
   discoveredDevices: (limit) => request('GET', `/api/v1/devices?discovered=true&limit=${limit}`),
@@ -35,6 +36,7 @@ export const api = {
   // `who` may be undefined when the gateway requires a login, which records the logged-in user.
   acknowledge: (id, who, comment) =>
     request('POST', `/api/v1/alarms/${encodeURIComponent(id)}/acknowledge`, { who, comment }),
+  comment: (id, who, comment) => request('POST', `/api/v1/alarms/${encodeURIComponent(id)}/comment`, { who, comment }),
   close: (id, who, correctiveAction) =>
     request('POST', `/api/v1/alarms/${encodeURIComponent(id)}/close`, { who, corrective_action: correctiveAction }),
   latestPlan: () => request('GET', '/api/v1/plans/latest'),

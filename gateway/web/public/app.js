@@ -6,6 +6,7 @@ import { renderAlarms } from './pages/alarms.js';
 import { renderAsset } from './pages/asset.js';
 import { renderOverview } from './pages/overview.js';
 import { renderScheduler } from './pages/scheduler.js';
+import { forgetSession } from './permissions.js';
 import { logIn, onLoginRequired } from './session.js';
 
 const main = document.getElementById('main');
@@ -73,6 +74,7 @@ function renderLogin() {
     event.preventDefault();
     try {
       await logIn(username.value, password.value);
+      forgetSession();
     } catch (error) {
       status.textContent = t(error.message === 'AUTH_LOGIN_RATE_LIMITED' ? 'login.rate_limited' : 'login.failed');
       status.hidden = false;

@@ -94,9 +94,12 @@ const DICTIONARIES = {
     'alarms.message': 'Message',
     'alarms.comment': 'Comment',
     'alarms.acknowledge': 'Acknowledge',
+    'alarms.add_comment': 'Add comment',
     'alarms.corrective_action': 'Corrective action',
     'alarms.close': 'Close alarm',
     'alarms.history': 'History',
+    'alarms.read_only':
+      'You are signed in as {user} with role {role}, which may view alarms but not acknowledge, comment on or close them. That needs role operator or admin.',
     'alarm_state.active': 'Active',
     'alarm_state.acknowledged': 'Acknowledged',
     'alarm_state.closed': 'Closed',
@@ -111,6 +114,8 @@ const DICTIONARIES = {
     'scheduler.scenario': 'Scenario',
     'scheduler.plan_date': 'Plan date',
     'scheduler.run': 'Compute plan',
+    'scheduler.read_only':
+      'You are signed in as {user} with role {role}, which may view plans but not compute them. That needs role operator or admin.',
     'scheduler.created': 'Computed',
     'scheduler.truck': 'Truck',
     'scheduler.stops': 'Stops',
@@ -232,9 +237,12 @@ const DICTIONARIES = {
     'alarms.message': '说明',
     'alarms.comment': '备注',
     'alarms.acknowledge': '确认',
+    'alarms.add_comment': '添加备注',
     'alarms.corrective_action': '纠正措施',
     'alarms.close': '关闭报警',
     'alarms.history': '处理记录',
+    'alarms.read_only':
+      '您以 {user} 登录，角色为 {role}，只能查看报警，不能确认、备注或关闭报警。这些操作需要 operator 或 admin 角色。',
     'alarm_state.active': '未处理',
     'alarm_state.acknowledged': '已确认',
     'alarm_state.closed': '已关闭',
@@ -249,6 +257,8 @@ const DICTIONARIES = {
     'scheduler.scenario': '场景',
     'scheduler.plan_date': '计划日期',
     'scheduler.run': '生成计划',
+    'scheduler.read_only':
+      '您以 {user} 登录，角色为 {role}，只能查看计划，不能生成计划。此操作需要 operator 或 admin 角色。',
     'scheduler.created': '生成时间',
     'scheduler.truck': '车辆',
     'scheduler.stops': '停靠点',

@@ -54,14 +54,20 @@ export function emitAlarmEntryReadings(gateway: Gateway): void {
   }
 }
 
-export async function startAlarmEntryGateway(): Promise<AlarmEntryGateway> {
+/** `http_auth` is the config's `http.auth` section. Default none, so the API has no login. */
+export async function startAlarmEntryGateway(http_auth?: Record<string, unknown>): Promise<AlarmEntryGateway> {
   const dir = await mkdtemp(join(tmpdir(), 'coldpool-alarm-entry-'));
   const room = { protocol: 'mqtt', profile: 'coldpool-room-celsius', asset: 'room-2' };
   const resolved = validateConfig({
     version: 1,
     site: 'north-hub',
     mqtt: { broker: { enabled: false } },
-    http: { enabled: true, host: '127.0.0.1', port: await freePort() },
+    http: {
+      enabled: true,
+      host: '127.0.0.1',
+      port: await freePort(),
+      ...(http_auth !== undefined ? { auth: http_auth } : {}),
+    },
     devices: [
       { id: 'truck-1', protocol: 'mqtt', topic: 'trucks/1', profile: 'coldpool-reefer' },
       { id: 'room-2-north', topic: 'rooms/2/north', ...room },

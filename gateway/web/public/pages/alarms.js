@@ -1,8 +1,12 @@
-/** Alarms page: the operator acknowledges with a comment and closes with the corrective action. */
+/**
+ * Alarms page: the operator acknowledges with a comment, adds comments in any state and closes with the
+ * corrective action.
+ */
 import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { currentSession, sessionAllows } from '../permissions.js';
 import { sessionToken } from '../session.js';
 
 const OPERATOR_KEY = 'coldpool.operator';
@@ -74,21 +78,18 @@ export function renderAlarms(container) {
     el('option', { value: 'open' }, t('alarms.filter_open')),
     el('option', { value: 'all' }, t('alarms.filter_all')),
   ]);
+  const operatorLabel = el('label', { for: 'operator' }, t(loggedIn ? 'alarms.on_behalf_of' : 'alarms.operator'));
   const message = el('p', { class: 'error', role: 'alert', hidden: true });
   const list = el('div', { class: 'alarm-list', 'data-testid': 'alarm-list' });
-  container.replaceChildren(
-    el('h2', {}, t('alarms.heading')),
-    el('div', { class: 'toolbar' }, [
-      el('label', { for: 'operator' }, t(loggedIn ? 'alarms.on_behalf_of' : 'alarms.operator')),
-      operator,
-      filter,
-    ]),
-    message,
-    list,
-  );
+  // The operator field and the action forms appear once the session shows that the role may act.
+  const toolbar = el('div', { class: 'toolbar' }, [filter]);
+  container.replaceChildren(el('h2', {}, t('alarms.heading')), toolbar, message, list);
   let stopped = false;
+  let mayAct;
+  // Ids of the alarms whose history is expanded, kept across the refreshes that rebuild the cards.
+  const expanded = new Set();
 
-  async function act(call) {
+  async function act(alarmId, call) {
     const typed = operator.value.trim();
     if (typed === '' && !loggedIn) {
       message.textContent = t('alarms.operator_missing');
@@ -100,6 +101,8 @@ export function renderAlarms(container) {
     message.hidden = true;
     try {
       await call(typed === '' ? undefined : typed);
+      // The history then shows the step just recorded.
+      expanded.add(alarmId);
       await refresh();
     } catch (error) {
       message.textContent = `${t('error.request')}: ${error.message}`;
@@ -107,19 +110,39 @@ export function renderAlarms(container) {
     }
   }
 
+  /** Shows the operator field, or for a role below operator a note that names the role needed. */
+  function applySession(session) {
+    const allowed = sessionAllows(session, 'operator');
+    if (allowed === mayAct) return;
+    mayAct = allowed;
+    if (mayAct) {
+      toolbar.replaceChildren(operatorLabel, operator, filter);
+      return;
+    }
+    const note = t('alarms.read_only', { user: session.user, role: session.role });
+    toolbar.after(el('p', { class: 'muted', 'data-field': 'read-only' }, note));
+  }
+
   function card(alarm) {
     const forms = [];
-    if (alarm.state === 'active') {
+    if (mayAct && alarm.state === 'active') {
       forms.push(
         actionForm(alarm, t('alarms.comment'), t('alarms.acknowledge'), 'acknowledge', (text) =>
-          act((who) => api.acknowledge(alarm.id, who, text)),
+          act(alarm.id, (who) => api.acknowledge(alarm.id, who, text)),
         ),
       );
     }
-    if (alarm.state !== 'closed') {
+    if (mayAct) {
+      forms.push(
+        actionForm(alarm, t('alarms.comment'), t('alarms.add_comment'), 'comment', (text) =>
+          act(alarm.id, (who) => api.comment(alarm.id, who, text)),
+        ),
+      );
+    }
+    if (mayAct && alarm.state !== 'closed') {
       forms.push(
         actionForm(alarm, t('alarms.corrective_action'), t('alarms.close'), 'close', (text) =>
-          act((who) => api.close(alarm.id, who, text)),
+          act(alarm.id, (who) => api.close(alarm.id, who, text)),
         ),
       );
     }
@@ -138,16 +161,29 @@ export function renderAlarms(container) {
           el('span', { class: 'muted' }, formatTime(alarm.raised_ms)),
         ]),
         el('p', {}, alarm.message),
-        el('details', {}, [el('summary', {}, t('alarms.history')), historyList(alarm)]),
+        historyDetails(alarm),
         ...forms,
       ],
     );
   }
 
+  function historyDetails(alarm) {
+    const details = el('details', { open: expanded.has(alarm.id) }, [
+      el('summary', {}, t('alarms.history')),
+      historyList(alarm),
+    ]);
+    details.addEventListener('toggle', () => {
+      if (details.open) expanded.add(alarm.id);
+      else expanded.delete(alarm.id);
+    });
+    return details;
+  }
+
   async function refresh() {
     try {
-      const alarms = await api.alarms();
+      const [alarms, session] = await Promise.all([api.alarms(), currentSession()]);
       if (stopped) return;
+      applySession(session);
       const shown = filter.value === 'open' ? alarms.filter((alarm) => alarm.state !== 'closed') : alarms;
       list.replaceChildren(...(shown.length > 0 ? shown.map(card) : [el('p', {}, t('alarms.none'))]));
     } catch (error) {

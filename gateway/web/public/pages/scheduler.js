@@ -3,6 +3,7 @@ import { api } from '../api.js';
 import { el, formatTime, showError } from '../dom.js';
 import { t } from '../i18n.js';
 import { onLive } from '../live.js';
+import { currentSession, sessionAllows } from '../permissions.js';
 import { drawRoutes, ROUTE_COLOURS } from './route-sketch.js';
 
 const CLASSES = ['frozen', 'chilled', 'ambient'];
@@ -137,8 +138,27 @@ function unservedList(unserved) {
   ]);
 }
 
+/**
+ * Disables `controls` and adds a note after `form` when the signed-in role may not compute plans, which
+ * needs operator. Until the session is known the controls stay enabled, and the gateway checks the call.
+ */
+async function disableForViewer(form, controls) {
+  let session;
+  try {
+    session = await currentSession();
+  } catch {
+    // The plan area shows the API error of its own calls.
+    return;
+  }
+  if (sessionAllows(session, 'operator') || !form.isConnected) return;
+  for (const control of controls) control.disabled = true;
+  const note = t('scheduler.read_only', { user: session.user, role: session.role });
+  form.after(el('p', { class: 'muted', 'data-field': 'read-only' }, note));
+}
+
 export function renderScheduler(container) {
   const scenario = el('input', { type: 'text', id: 'scenario', value: 'night', 'aria-label': t('scheduler.scenario') });
+  const runButton = el('button', { type: 'submit', 'data-action': 'run-plan' }, t('scheduler.run'));
   const body = el('div', { 'data-testid': 'plan' });
   const form = el(
     'form',
@@ -154,13 +174,10 @@ export function renderScheduler(container) {
         }
       },
     },
-    [
-      el('label', { for: 'scenario' }, t('scheduler.scenario')),
-      scenario,
-      el('button', { type: 'submit' }, t('scheduler.run')),
-    ],
+    [el('label', { for: 'scenario' }, t('scheduler.scenario')), scenario, runButton],
   );
   container.replaceChildren(el('h2', {}, t('scheduler.heading')), form, body);
+  disableForViewer(form, [scenario, runButton]);
   let stopped = false;
   let canvas;
   const redraw = () => canvas?.plan && drawRoutes(canvas, canvas.plan.routes);
