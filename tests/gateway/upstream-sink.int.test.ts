@@ -93,8 +93,13 @@ describe('upstream output connection', () => {
 
   it('logs an unreachable broker once a minute', async () => {
     const port = await freePort();
+    const file = join(mkdtempSync(join(tmpdir(), 'coldpool-upstream-sink-')), 'central-password');
+    writeFileSync(file, 'file-secret-5\n');
     const lines: LogLine[] = [];
-    const { sink, output } = sinkFor({ url: `mqtt://north:url-secret@127.0.0.1:${port}` }, lines);
+    const { sink, output } = sinkFor(
+      { url: `mqtt://127.0.0.1:${port}`, username: 'north', password_file: file },
+      lines,
+    );
     let attempts = 0;
     output.on('error', () => attempts++);
     await sink.start();
@@ -104,9 +109,9 @@ describe('upstream output connection', () => {
     const errors = lines.filter((line) => line.msg === 'upstream output error; it keeps reconnecting');
     expect(errors).toHaveLength(1);
     expect(errors[0]?.output).toBe('upstream');
-    expect(errors[0]?.url).toBe(`mqtt://north:***@127.0.0.1:${port}`);
+    expect(errors[0]?.url).toBe(`mqtt://127.0.0.1:${port}`);
     expect(errors[0]?.err).toContain('ECONNREFUSED');
     expect(lines.filter((line) => line.msg.startsWith('upstream broker offline'))).toHaveLength(1);
-    expect(JSON.stringify(lines)).not.toContain('url-secret');
+    expect(JSON.stringify(lines)).not.toContain('file-secret-5');
   });
 });
