@@ -15,7 +15,7 @@ export interface SqliteFileRole {
   noun: string;
   /** Tables of which a file of this kind contains at least one. */
   tables: readonly string[];
-  /** Where the right file usually is, ending each message, such as `pass the gateway's alarms.store_path`. */
+  /** Hint that ends each message and names the usual right file, such as `pass the gateway's alarms.store_path`. */
   hint: string;
 }
 

@@ -1,8 +1,8 @@
 import type { FieldValue, Reading } from '../reading.js';
 
 /**
- * Memory of one series: each field's newest value and that value's timestamp. It is updated in place,
- * so a reading costs no allocation, and it holds no reading: a reading kept until its series' next one
+ * Memory of one series: each field's newest value and that value's timestamp, updated in place so that a
+ * reading costs no allocation. It keeps no reading, because a reading kept until its series' next one
  * would outlive V8's young generation and grow the old one.
  */
 interface SeriesMemory {
